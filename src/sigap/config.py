@@ -1,0 +1,22 @@
+"""Settings: one class, read from the environment (prefix ``SIGAP_``) and never at import time."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIGAP_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./sigap.db",
+        description="SQLAlchemy URL: sqlite:///path.db or postgresql+psycopg://user@host/db",
+    )
+    read_database_url: str | None = Field(
+        default=None, description="Optional read replica for public reads; defaults to the primary"
+    )
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base URL used in links")
+    default_language: str = Field(default="id", pattern="^(id|en)$")
+    page_size_max: int = Field(default=100, ge=1, le=1000)
+    db_pool_size: int = Field(default=10, ge=1, le=200)

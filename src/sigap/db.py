@@ -1,0 +1,93 @@
+"""Engines and sessions. The request owns the unit of work: services flush, the caller commits.
+
+SQLite runs in WAL mode with foreign keys on and ``synchronous=NORMAL``: a committed transaction
+survives a crash of the process (the WAL is in the OS page cache) though not a power cut of the
+machine; deployments that need the latter run PostgreSQL.
+Writers on SQLite begin with ``BEGIN IMMEDIATE`` so that two writers queue on the lock instead of
+failing with "database is locked" when one upgrades a read transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, write: bool = True, pool_size: int = 10) -> Engine:
+    if not is_sqlite(url):
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=pool_size,
+        max_overflow=pool_size,
+    )
+    _configure_sqlite(engine, begin="BEGIN IMMEDIATE" if write else "BEGIN")
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, begin: str) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "synchronous=NORMAL",
+            "busy_timeout=30000",
+            "cache_size=-65536",
+            "temp_store=MEMORY",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite file URL so a fresh machine needs no manual step."""
+    if is_sqlite(url) and ":memory:" not in url:
+        path = url.split("///", 1)[-1]
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+class Database:
+    """The write engine, the read engine (a replica or the same database) and their sessions."""
+
+    def __init__(self, url: str, read_url: str | None = None, *, pool_size: int = 10) -> None:
+        ensure_sqlite_dir(url)
+        self.url = url
+        self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
+        self.write_engine = make_engine(url, write=True, pool_size=pool_size)
+        self.read_engine = make_engine(read_url or url, write=False, pool_size=pool_size)
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        self.read_engine.dispose()

@@ -1,0 +1,25 @@
+"""ORM models, one module per aggregate. Importing this package registers every table."""
+
+from sigap.models.area import AreaBoundary, Area, BoundaryVersion, Region
+from sigap.models.base import Base
+from sigap.models.category import Category, RoutingRule
+from sigap.models.event import ReportEvent
+from sigap.models.outbox import OutboxMessage
+from sigap.models.report import IdempotencyKey, Report, ReportReporter
+from sigap.models.unit import Unit
+
+__all__ = [
+    "Area",
+    "AreaBoundary",
+    "Base",
+    "BoundaryVersion",
+    "Category",
+    "IdempotencyKey",
+    "OutboxMessage",
+    "Region",
+    "Report",
+    "ReportEvent",
+    "ReportReporter",
+    "RoutingRule",
+    "Unit",
+]

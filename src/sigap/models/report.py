@@ -1,0 +1,79 @@
+"""The report aggregate: the report, its private reporter contact, its idempotency keys.
+
+Reporter identity lives in ``report_reporter``, never on the report row, so that no public query
+can select it by accident. On PostgreSQL the table also has a ``location`` geography column
+generated from lon/lat (GiST indexed); on SQLite an R*Tree table ``report_rtree`` kept by
+triggers. Neither is mapped here: only ``sigap.geo.spatial`` queries them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sigap.models.base import Base, BigId, UTCDateTime
+
+STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
+CHANNELS = ("api", "web", "open311")
+
+
+class Report(Base):
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    channel: Mapped[str] = mapped_column(String(20), default="api")
+    # Routing decision, recorded once at submit (and on forward, by the workflow).
+    kelurahan_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    kecamatan_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    kabkota_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    boundary_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_version.id"))
+    routing_method: Mapped[str] = mapped_column(String(20))
+    routing_distance_m: Mapped[float] = mapped_column(Float, default=0.0)
+    # Per-state timestamps; the timeline in report_event is the full story.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    response_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolution_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    tracking_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class ReportReporter(Base):
+    """Who reported: private. Shown to officials only if ``contact_visible`` (off by default)."""
+
+    __tablename__ = "report_reporter"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    contact_visible: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IdempotencyKey(Base):
+    """A client's retry key for a submit: the same key and body give back the first report.
+
+    ``tracking_token`` is kept here (not on the report) so that a client whose first response
+    was lost still receives its token on the retry; rows are purged after a day.
+    """
+
+    __tablename__ = "idempotency_key"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    tracking_token: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
