@@ -1,0 +1,83 @@
+"""The application factory. Nothing connects or reads files at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from sigap import __version__
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.errors import SigapError
+from sigap.regions import router as regions_router
+from sigap.regions.state import RegionState, load_state
+from sigap.reports import router as reports_router
+from sigap.web import errors
+
+log = logging.getLogger("sigap")
+
+
+def load_region(database: Database) -> RegionState | None:
+    try:
+        with database.reading() as session:
+            return load_state(session)
+    except SigapError:
+        log.warning("no region loaded yet: run 'sigap import-region jakarta'")
+        return None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(
+            settings.database_url, settings.read_database_url, pool_size=settings.db_pool_size
+        )
+        app.state.db = database
+        app.state.region = load_region(database)
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    app = FastAPI(
+        title="Sigap",
+        version=__version__,
+        description="City problem reporting and government response (JSON API).",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(reports_router.router)
+    app.include_router(regions_router.router)
+    app.mount(
+        "/static/swagger",
+        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+        name="swagger",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Sigap API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

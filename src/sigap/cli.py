@@ -1,0 +1,190 @@
+"""The ``sigap`` command. Each subcommand explains itself in ``sigap COMMAND --help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+DEMO_DATABASE = "sqlite:///./sigap-demo.db"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    result: int = args.run(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sigap",
+        description="Sigap: city problem reporting and government response. Settings come from "
+        "the environment (SIGAP_DATABASE_URL, SIGAP_PUBLIC_URL, ...); see README.md.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a ready-to-use demo: SQLite, the Jakarta region, demo reports",
+        description="Create (or reuse) a local SQLite database, apply migrations, load the "
+        "bundled region pack and a few hundred demo reports, then serve.",
+    )
+    demo.add_argument("--database-url", default=DEMO_DATABASE)
+    demo.add_argument("--region", default="jakarta", help="bundled pack slug or pack folder")
+    demo.add_argument("--reports", type=int, default=300, help="demo reports on a new database")
+    _server_options(demo)
+    demo.set_defaults(run=_demo)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API with settings from the environment",
+        description="Serve Sigap on uvicorn. The database must be upgraded and a region "
+        "imported first (sigap db upgrade; sigap import-region PACK).",
+    )
+    _server_options(serve)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(title="db commands", metavar="DB_COMMAND")
+    upgrade = db_commands.add_parser(
+        "upgrade", help="apply all migrations to SIGAP_DATABASE_URL (or --database-url)"
+    )
+    upgrade.add_argument("--database-url", default=None)
+    upgrade.set_defaults(run=_db_upgrade)
+
+    region = commands.add_parser(
+        "import-region",
+        help="validate and import a region pack (areas, boundaries, units, categories, routing)",
+        description="Validate a region pack folder (or the slug of a bundled pack, e.g. "
+        "'jakarta') and import it in one transaction. Every problem is listed with file, row "
+        "and reason, and nothing is changed if there is any. Restart running servers after.",
+    )
+    region.add_argument("pack", help="pack folder or bundled pack slug")
+    region.add_argument("--database-url", default=None)
+    region.add_argument("--check", action="store_true", help="only validate, change nothing")
+    region.set_defaults(run=_import_region)
+    return parser
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+
+
+def _settings(database_url: str | None = None, **overrides: object) -> object:
+    from sigap.config import Settings
+
+    values = {"database_url": database_url} if database_url else {}
+    return Settings(**values, **overrides)  # type: ignore[arg-type]
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from sigap.config import Settings
+    from sigap.migrations import upgrade
+
+    url = args.database_url or Settings().database_url
+    upgrade(url)
+    print(f"database is up to date: {_safe(url)}")
+    return 0
+
+
+def _import_region(args: argparse.Namespace) -> int:
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.regions import pack as packs
+    from sigap.regions.service import import_pack
+
+    try:
+        pack = packs.read(packs.resolve(args.pack))
+    except packs.PackError as exc:
+        print(f"region pack refused, nothing changed ({len(exc.problems)} problems):")
+        for problem in exc.problems:
+            print(f"  {problem}")
+        return 1
+    if args.check:
+        print(f"region pack {pack.meta['slug']} is valid")
+        return 0
+    database = Database(args.database_url or Settings().database_url)
+    with database.transaction() as session:
+        result = import_pack(session, pack)
+    database.dispose()
+    version = "new" if result.new_boundary_version else "unchanged"
+    print(
+        f"imported {result.slug}: {result.areas} areas, {result.units} units, "
+        f"{result.categories} categories, {result.rules} routing rules; boundary version "
+        f"{result.boundary_version_id} ({version})"
+    )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "sigap.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sigap.app import create_app
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.demo import seed_reports
+    from sigap.migrations import upgrade
+    from sigap.models import Region
+    from sigap.regions import pack as packs
+    from sigap.regions.service import import_pack
+    from sigap.regions.state import load_state
+
+    url = f"http://{args.host}:{args.port}"
+    settings = Settings(database_url=args.database_url, public_url=url)
+    upgrade(settings.database_url)
+    database = Database(settings.database_url)
+    with database.transaction() as session:
+        if session.get(Region, _pack_code(args.region)) is None:
+            import_pack(session, packs.read(packs.resolve(args.region)))
+    with database.transaction() as session:
+        added = seed_reports(session, load_state(session), count=args.reports)
+    database.dispose()
+    print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
+    print(f"  API docs:     {url}/docs")
+    print(f"  Reports:      {url}/api/v1/reports")
+    print(f"  Categories:   {url}/api/v1/categories")
+    print(f"  OpenAPI:      {url}/openapi.json")
+    sys.stdout.flush()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _pack_code(slug_or_path: str) -> str:
+    from sigap.regions import pack as packs
+
+    import json
+
+    meta = json.loads((packs.resolve(slug_or_path) / "pack.json").read_text(encoding="utf-8"))
+    return str(meta["code"])
+
+
+def _safe(url: str) -> str:
+    """A database URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

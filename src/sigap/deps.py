@@ -1,0 +1,67 @@
+"""Dependencies shared by every router: sessions (the request owns the transaction), language,
+the region snapshot.
+
+The session dependency uses ``scope="function"`` so that the commit happens *before* the
+response is sent: a client never sees a 201 for a report that is not yet durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.errors import SigapError
+from sigap.i18n import pick_language
+from sigap.regions.state import RegionState
+
+
+def _database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+def _write_session(request: Request) -> Iterator[Session]:
+    with _database(request).transaction() as session:
+        yield session
+
+
+def _read_session(request: Request) -> Iterator[Session]:
+    with _database(request).reading() as session:
+        yield session
+
+
+def _region(request: Request) -> RegionState:
+    state: RegionState | None = request.app.state.region
+    if state is None:
+        raise SigapError("region_not_loaded", status=503)
+    return state
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _language(request: Request) -> str:
+    return language_of(request)
+
+
+def language_of(request: Request) -> str:
+    """``?lang=`` wins, then Accept-Language, then the deployment default (Indonesian)."""
+    settings: Settings = request.app.state.settings
+    requested = request.query_params.get("lang")
+    if requested in ("id", "en"):
+        return requested
+    return pick_language(request.headers.get("accept-language"), settings.default_language)
+
+
+DbSession = Annotated[Session, Depends(_write_session, scope="function")]
+ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
+Region = Annotated[RegionState, Depends(_region)]
+AppSettings = Annotated[Settings, Depends(_settings)]
+Language = Annotated[str, Depends(_language)]

@@ -1,0 +1,1 @@
+"""Geography: boundary index (point → kelurahan), spatial SQL for both databases."""

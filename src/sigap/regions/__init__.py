@@ -1,0 +1,1 @@
+"""Region packs: a deployment's areas, boundaries, units, categories and routing, as data."""

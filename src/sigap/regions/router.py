@@ -1,0 +1,72 @@
+"""HTTP for a deployment's reference data: categories and areas."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from sigap.deps import Language, ReadSession, Region
+from sigap.errors import NotFound
+from sigap.models import AreaBoundary
+from sigap.reports import schemas
+
+router = APIRouter(prefix="/api/v1", tags=["reference data"])
+
+
+@router.get("/categories", response_model=list[schemas.Category], summary="Report categories")
+def list_categories(region: Region, language: Language) -> list[schemas.Category]:
+    return [
+        schemas.Category(
+            code=c.code,
+            name=c.name(language),
+            name_id=c.name_id,
+            name_en=c.name_en,
+            icon=c.icon,
+            response_hours=c.response_hours,
+            resolution_hours=c.resolution_hours,
+            photo_required=c.photo_required,
+        )
+        for c in region.categories.values()
+        if c.active
+    ]
+
+
+@router.get("/areas/{code}", response_model=schemas.Area, summary="An area with its parents")
+def get_area(
+    code: str, region: Region, language: Language, session: ReadSession, geometry: bool = False
+) -> schemas.Area:
+    area = region.areas.get(code)
+    if area is None:
+        raise NotFound("area_not_found", code=code)
+    shape = None
+    if geometry:
+        text = session.scalar(
+            select(AreaBoundary.geometry).where(
+                AreaBoundary.area_code == code,
+                AreaBoundary.version_id == region.boundary_version_id,
+            )
+        )
+        shape = json.loads(text) if text else None
+    return schemas.Area(
+        code=area.code,
+        name=area.name,
+        level=area.level,
+        kind=area.kind,
+        postcode=area.postcode,
+        label_point=[area.label_lon, area.label_lat]
+        if area.label_lon is not None and area.label_lat is not None
+        else None,
+        parents=[schemas.Ref(code=a.code, name=a.name) for a in region.lineage(code)[1:]],
+        children=[
+            schemas.Ref(code=c, name=region.areas[c].name)
+            for c in sorted(region.children.get(code, []))
+        ],
+        units=[
+            schemas.Ref(code=u.code, name=u.name(language))
+            for u in region.units.values()
+            if u.area_code == code
+        ],
+        geometry=shape,
+    )

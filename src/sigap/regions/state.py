@@ -1,0 +1,164 @@
+"""An in-memory snapshot of a deployment's reference data, loaded once per process.
+
+Submitting and listing reports need area names, units, categories, routing rules and the
+boundary index on every request; these change only when a region pack is imported, so each app
+process loads them at start-up (``sigap import-region`` is followed by a restart). The boundary
+index is cached per boundary version, so that several apps in one process (tests) build it once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from shapely.geometry import shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sigap.errors import SigapError
+from sigap.geo.index import BoundaryIndex
+from sigap.models import Area, AreaBoundary, BoundaryVersion, Category, Region, RoutingRule, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class AreaInfo:
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str | None
+    postcode: str | None
+    label_lon: float | None
+    label_lat: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    id: int
+    code: str
+    name_id: str
+    name_en: str
+    kind: str
+    parent_id: int | None
+    area_code: str | None
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryInfo:
+    code: str
+    name_id: str
+    name_en: str
+    icon: str
+    response_hours: int
+    resolution_hours: int
+    photo_required: bool
+    sort_order: int
+    active: bool
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass
+class RegionState:
+    code: str
+    slug: str
+    name: str
+    timezone: ZoneInfo
+    areas: dict[str, AreaInfo]
+    units: dict[int, UnitInfo]
+    categories: dict[str, CategoryInfo]
+    rules: dict[tuple[str | None, str | None], int]
+    boundary_version_id: int
+    index: BoundaryIndex
+    children: dict[str, list[str]] = field(default_factory=dict)
+    units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
+    government_unit: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for area in self.areas.values():
+            if area.parent_code:
+                self.children.setdefault(area.parent_code, []).append(area.code)
+        for unit in self.units.values():
+            self.units_by_code[unit.code] = unit
+            if unit.kind == "government" and unit.area_code:
+                self.government_unit.setdefault(unit.area_code, unit.id)
+
+    def lineage(self, code: str) -> list[AreaInfo]:
+        """The area and its ancestors, deepest first."""
+        chain: list[AreaInfo] = []
+        current = self.areas.get(code)
+        while current is not None:
+            chain.append(current)
+            current = self.areas.get(current.parent_code) if current.parent_code else None
+        return chain
+
+
+_INDEXES: dict[str, BoundaryIndex] = {}
+
+
+def load_state(session: Session) -> RegionState:
+    region = session.scalar(select(Region))
+    version = session.scalar(select(BoundaryVersion).where(BoundaryVersion.is_current))
+    if region is None or version is None:
+        raise SigapError("region_not_loaded", status=503)
+    areas = {
+        a.code: AreaInfo(
+            a.code, a.name, a.level, a.kind, a.parent_code, a.postcode, a.label_lon, a.label_lat
+        )
+        for a in session.scalars(select(Area))
+    }
+    units = {
+        u.id: UnitInfo(u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code)
+        for u in session.scalars(select(Unit))
+    }
+    categories = {
+        c.code: CategoryInfo(
+            c.code,
+            c.name_id,
+            c.name_en,
+            c.icon,
+            c.response_hours,
+            c.resolution_hours,
+            c.photo_required,
+            c.sort_order,
+            c.active,
+        )
+        for c in session.scalars(select(Category).order_by(Category.sort_order, Category.code))
+    }
+    rules = {(r.category_code, r.area_code): r.unit_id for r in session.scalars(select(RoutingRule))}
+    return RegionState(
+        code=region.code,
+        slug=region.slug,
+        name=region.name,
+        timezone=ZoneInfo(region.timezone),
+        areas=areas,
+        units=units,
+        categories=categories,
+        rules=rules,
+        boundary_version_id=version.id,
+        index=_index_for(session, version, areas),
+    )
+
+
+def _index_for(session: Session, version: BoundaryVersion, areas: dict[str, AreaInfo]) -> BoundaryIndex:
+    cached = _INDEXES.get(version.sha256)
+    if cached is not None:
+        return cached
+    rows = session.execute(
+        select(AreaBoundary.area_code, AreaBoundary.geometry).where(
+            AreaBoundary.version_id == version.id
+        )
+    )
+    polygons = [
+        (code, shape(json.loads(text)))
+        for code, text in rows
+        if code in areas and areas[code].level == "kelurahan"
+    ]
+    index = BoundaryIndex.build(polygons)
+    _INDEXES[version.sha256] = index
+    return index

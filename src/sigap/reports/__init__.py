@@ -1,0 +1,1 @@
+"""The citizen side of a report: submit, read, search."""

@@ -1,0 +1,111 @@
+"""Report list queries: whitelisted filters and sorts, keyset paging on (sort key, id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select, tuple_
+from sqlalchemy.orm import Session
+
+from sigap.errors import InvalidInput
+from sigap.geo.spatial import BBox, bbox_filter
+from sigap.kit import as_utc, decode_cursor, encode_cursor
+from sigap.models import Report
+from sigap.regions.state import RegionState
+from sigap.reports.schemas import ReportSort
+
+LIST_COLUMNS = (
+    Report.id,
+    Report.category_code,
+    Report.status,
+    Report.lat,
+    Report.lon,
+    Report.kelurahan_code,
+    Report.unit_id,
+    Report.description,
+    Report.created_at,
+    Report.updated_at,
+    Report.response_due_at,
+)
+AREA_COLUMN = {
+    "kelurahan": Report.kelurahan_code,
+    "kecamatan": Report.kecamatan_code,
+    "kabkota": Report.kabkota_code,
+}
+SORT_COLUMN = {
+    ReportSort.newest: Report.created_at,
+    ReportSort.oldest: Report.created_at,
+    ReportSort.recently_updated: Report.updated_at,
+}
+
+
+@dataclass
+class ReportFilters:
+    bbox: BBox | None = None
+    categories: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    area: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def search(
+    session: Session,
+    state: RegionState,
+    filters: ReportFilters,
+    *,
+    sort: ReportSort,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Row[Any]], str | None]:
+    """One page of reports and the cursor of the next page (None on the last page)."""
+    sort_column = SORT_COLUMN[sort]
+    descending = sort.value.startswith("-")
+    query = select(*LIST_COLUMNS)
+    for condition in _conditions(session.get_bind().dialect.name, state, filters):
+        query = query.where(condition)
+    if cursor is not None:
+        after = _cursor_values(cursor)
+        key = tuple_(sort_column, Report.id)
+        query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
+    order = (sort_column.desc(), Report.id.desc()) if descending else (sort_column, Report.id)
+    rows = list(session.execute(query.order_by(*order).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    sort_value = last.created_at if sort_column is Report.created_at else last.updated_at
+    return rows[:limit], encode_cursor([sort_value.isoformat(), last.id])
+
+
+def _conditions(dialect: str, state: RegionState, filters: ReportFilters) -> list[Any]:
+    conditions: list[Any] = []
+    if filters.bbox is not None:
+        conditions.append(bbox_filter(dialect, filters.bbox))
+    if filters.categories:
+        conditions.append(Report.category_code.in_(filters.categories))
+    if filters.statuses:
+        conditions.append(Report.status.in_(filters.statuses))
+    if filters.area is not None:
+        area = state.areas.get(filters.area)
+        if area is None:
+            raise InvalidInput("area_not_found", code=filters.area)
+        column = AREA_COLUMN.get(area.level)
+        if column is not None:
+            conditions.append(column == area.code)
+    if filters.since is not None:
+        conditions.append(Report.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(Report.created_at < filters.until)
+    return conditions
+
+
+def _cursor_values(cursor: str) -> tuple[datetime, int]:
+    values = decode_cursor(cursor)
+    if values is None or len(values) != 2:
+        raise InvalidInput("invalid_cursor")
+    try:
+        return as_utc(datetime.fromisoformat(values[0])), int(values[1])
+    except (TypeError, ValueError):
+        raise InvalidInput("invalid_cursor") from None

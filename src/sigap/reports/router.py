@@ -1,0 +1,132 @@
+"""HTTP for reports: parse, call one service, present."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from sigap.deps import AppSettings, DbSession, Language, ReadSession, Region
+from sigap.errors import InvalidInput
+from sigap.geo.spatial import BBox
+from sigap.regions.state import RegionState
+from sigap.reports import present, repository, schemas, service
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
+
+
+@router.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.ReportCreated,
+    summary="Submit a report",
+    responses={200: {"description": "A retry with the same Idempotency-Key: the first report"}},
+)
+def submit_report(
+    data: schemas.ReportCreate,
+    session: DbSession,
+    region: Region,
+    language: Language,
+    settings: AppSettings,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+) -> schemas.ReportCreated:
+    result = service.submit(
+        session, region, data=data, channel="api", idempotency_key=idempotency_key
+    )
+    report = result.report
+    events = service.timeline(session, report.id)
+    if result.replayed:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Location"] = f"/api/v1/reports/{report.id}"
+    token = result.tracking_token
+    return schemas.ReportCreated(
+        **present.report(region, report, events, language).model_dump(),
+        tracking_token=token,
+        tracking_url=f"{settings.public_url}/api/v1/track/{token}" if token else None,
+    )
+
+
+@router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
+def get_report(
+    report_id: int, session: ReadSession, region: Region, language: Language
+) -> schemas.Report:
+    report = service.get(session, report_id)
+    return present.report(region, report, service.timeline(session, report.id), language)
+
+
+@router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
+def track_report(
+    token: str, session: ReadSession, region: Region, language: Language
+) -> schemas.Report:
+    report = service.by_tracking_token(session, token)
+    return present.report(region, report, service.timeline(session, report.id), language)
+
+
+@router.get(
+    "/reports", response_model=schemas.Page[schemas.ReportListItem], summary="Search reports"
+)
+def list_reports(  # noqa: PLR0913 - one parameter per documented filter
+    session: ReadSession,
+    region: Region,
+    settings: AppSettings,
+    bbox: Annotated[
+        str | None, Query(description="min_lon,min_lat,max_lon,max_lat (WGS84)")
+    ] = None,
+    category: Annotated[list[str] | None, Query(description="Repeat or comma-separate")] = None,
+    status_: Annotated[list[str] | None, Query(alias="status")] = None,
+    area: Annotated[str | None, Query(description="Kemendagri code at any level")] = None,
+    since: Annotated[datetime | None, Query(description="Created at or after")] = None,
+    until: Annotated[datetime | None, Query(description="Created before")] = None,
+    sort: schemas.ReportSort = schemas.ReportSort.newest,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: str | None = None,
+) -> schemas.Page[schemas.ReportListItem]:
+    statuses = _split(status_)
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise InvalidInput(
+            "invalid_input",
+            details=[{"field": "status", "value": v, "allowed": list(STATUSES)} for v in unknown],
+        )
+    filters = repository.ReportFilters(
+        bbox=_bbox(bbox) if bbox else None,
+        categories=_split(category),
+        statuses=statuses,
+        area=area,
+        since=_aware(since, region),
+        until=_aware(until, region),
+    )
+    limit = min(limit, settings.page_size_max)
+    rows, next_cursor = repository.search(
+        session, region, filters, sort=sort, limit=limit, cursor=cursor
+    )
+    return schemas.Page[schemas.ReportListItem](
+        items=[present.list_item(region, row) for row in rows],
+        next_cursor=next_cursor,
+        limit=limit,
+    )
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _bbox(raw: str) -> BBox:
+    try:
+        x0, y0, x1, y1 = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise InvalidInput("invalid_bbox") from None
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+        raise InvalidInput("invalid_bbox")
+    return BBox(x0, y0, x1, y1)
+
+
+def _aware(value: datetime | None, region: RegionState) -> datetime | None:
+    """A time without an offset means the deployment's local time, as a person would mean it."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=region.timezone)

@@ -1,0 +1,152 @@
+"""The JSON API contract for reports. Never the ORM classes; never the reporter's identity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+STATUS_COLOURS = {
+    "open": "red",
+    "in_progress": "yellow",
+    "resolved": "green",
+    "closed": "grey",
+    "rejected": "grey",
+    "duplicate": "grey",
+}
+
+
+class ReporterIn(BaseModel):
+    """Optional contact details. Stored privately; never in a public response."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text, Field(max_length=200)] | None = None
+    email: Annotated[Text, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = (
+        None
+    )
+    phone: Annotated[Text, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,40}$")] | None = None
+    contact_visible: bool = Field(
+        default=False, description="Let the responsible officials see these contact details"
+    )
+
+
+class ReportCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: Annotated[Text, Field(min_length=1, max_length=40, examples=["banjir"])]
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, examples=[-6.1754])]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, examples=[106.8272])]
+    description: Annotated[Text, Field(min_length=3, max_length=4000)]
+    address: Annotated[Text, Field(max_length=300)] | None = None
+    reporter: ReporterIn | None = None
+
+
+class Ref(BaseModel):
+    code: str
+    name: str
+
+
+class Routing(BaseModel):
+    method: str = Field(description="inside, overlap (tie-broken) or nearest (in a boundary gap)")
+    distance_m: float
+    boundary_version: int
+
+
+class Event(BaseModel):
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str = Field(description="citizen, system, or the acting unit's name; never a person")
+    note: str | None
+    created_at: datetime
+
+
+class Report(BaseModel):
+    id: int
+    category: Ref
+    status: str
+    status_colour: str
+    description: str
+    address: str | None
+    lat: float
+    lon: float
+    kelurahan: Ref
+    kecamatan: Ref
+    kabkota: Ref
+    unit: Ref
+    channel: str
+    routing: Routing
+    created_at: datetime
+    updated_at: datetime
+    response_due_at: datetime
+    resolution_due_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    support_count: int
+    timeline: list[Event]
+
+
+class ReportCreated(Report):
+    tracking_token: str | None = Field(
+        description="Secret: lets an anonymous reporter follow the report. Shown once; keep it."
+    )
+    tracking_url: str | None
+
+
+class ReportListItem(BaseModel):
+    id: int
+    category: str
+    status: str
+    status_colour: str
+    lat: float
+    lon: float
+    kelurahan: str
+    unit: str
+    summary: str
+    created_at: datetime
+    updated_at: datetime
+    response_due_at: datetime
+
+
+class ReportSort(StrEnum):
+    newest = "-created_at"
+    oldest = "created_at"
+    recently_updated = "-updated_at"
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[Item]):
+    items: list[Item]
+    next_cursor: str | None = Field(description="Pass as ?cursor= to get the next page")
+    limit: int
+
+
+class Category(BaseModel):
+    code: str
+    name: str
+    name_id: str
+    name_en: str
+    icon: str
+    response_hours: int
+    resolution_hours: int
+    photo_required: bool
+
+
+class Area(BaseModel):
+    code: str
+    name: str
+    level: str
+    kind: str
+    postcode: str | None
+    label_point: list[float] | None = Field(description="[lon, lat] inside the area, for labels")
+    parents: list[Ref]
+    children: list[Ref]
+    units: list[Ref]
+    geometry: dict[str, object] | None = Field(default=None, description="GeoJSON, on request")

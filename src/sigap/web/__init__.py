@@ -1,0 +1,1 @@
+"""Web plumbing shared by the JSON API and pages: error rendering, docs."""

@@ -1,0 +1,62 @@
+"""Routing a report: point → kelurahan (geo index), then (category, area) → responsible unit.
+
+Routing is an explicit call in the submit use case; the decision and the boundary version used
+are stored on the report, never recomputed by a hook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sigap.errors import OutsideServiceArea, SigapError
+from sigap.regions.state import CategoryInfo, RegionState
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    kelurahan_code: str
+    kecamatan_code: str
+    kabkota_code: str
+    method: str
+    distance_m: float
+    boundary_version_id: int
+
+
+def place(state: RegionState, lon: float, lat: float) -> Placement:
+    """The kelurahan (and its kecamatan and kota) of a point, or ``outside_service_area``."""
+    found = state.index.locate(lon, lat)
+    if found is None:
+        raise OutsideServiceArea(lat=lat, lon=lon, region=state.name)
+    by_level = {area.level: area.code for area in state.lineage(found.code)}
+    return Placement(
+        kelurahan_code=found.code,
+        kecamatan_code=by_level["kecamatan"],
+        kabkota_code=by_level["kabkota"],
+        method=found.method,
+        distance_m=round(found.distance_m, 1),
+        boundary_version_id=state.boundary_version_id,
+    )
+
+
+def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:
+    """The most specific routing rule: category rules before any-category rules, then the
+    deepest area first; with no rule, the kelurahan's own government unit."""
+    lineage = [area.code for area in state.lineage(kelurahan_code)]
+    for rule_category in (category, None):
+        for area in [*lineage, None]:
+            unit_id = state.rules.get((rule_category, area))
+            if unit_id is not None:
+                return unit_id
+    unit_id = state.government_unit.get(kelurahan_code)
+    if unit_id is None:
+        raise SigapError("no_responsible_unit", status=500, category=category, area=kelurahan_code)
+    return unit_id
+
+
+def deadlines(category: CategoryInfo, received_at: datetime) -> tuple[datetime, datetime]:
+    """Response and resolution deadlines, counted from when the unit received the report."""
+    return (
+        received_at + timedelta(hours=category.response_hours),
+        received_at + timedelta(hours=category.resolution_hours),
+    )
