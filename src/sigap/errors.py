@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Report {report_id} was not found.",
     ),
     "area_not_found": (
-        "Wilayah dengan kode {code} tidak ditemukan.",
-        "No area has the code {code}.",
+        "Wilayah dengan kode {area} tidak ditemukan.",
+        "No area has the code {area}.",
     ),
     "unknown_category": (
         "Kategori '{category}' tidak dikenal. Lihat daftar di /api/v1/categories.",

@@ -39,7 +39,7 @@ def get_area(
 ) -> schemas.Area:
     area = region.areas.get(code)
     if area is None:
-        raise NotFound("area_not_found", code=code)
+        raise NotFound("area_not_found", area=code)
     shape = None
     if geometry:
         text = session.scalar(

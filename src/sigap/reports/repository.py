@@ -90,7 +90,7 @@ def _conditions(dialect: str, state: RegionState, filters: ReportFilters) -> lis
     if filters.area is not None:
         area = state.areas.get(filters.area)
         if area is None:
-            raise InvalidInput("area_not_found", code=filters.area)
+            raise InvalidInput("area_not_found", area=filters.area)
         column = AREA_COLUMN.get(area.level)
         if column is not None:
             conditions.append(column == area.code)

@@ -1,0 +1,108 @@
+"""Test databases: every test runs on SQLite and on PostgreSQL + PostGIS.
+
+Both schemas are built by the real migrations and loaded with the bundled Jakarta pack once per
+run. Isolation: SQLite tests get a fresh copy of the template file; PostgreSQL tests truncate the
+report tables afterwards. Outside CI a missing PostgreSQL skips its half; in CI (CI=true) it
+fails the run, so nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from sigap.app import create_app
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.migrations import upgrade
+from sigap.regions import pack as packs
+from sigap.regions.service import import_pack
+
+PG_ADMIN_URL = os.environ.get(
+    "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REPORT_TABLES = ("idempotency_key", "report_reporter", "report_event", "outbox", "report")
+
+
+@dataclass
+class Backend:
+    name: str
+    template_url: str  # sqlite: the template file; postgresql: the test database
+
+
+def _load(url: str) -> None:
+    upgrade(url)
+    database = Database(url)
+    with database.transaction() as session:
+        import_pack(session, packs.read(packs.resolve("jakarta")))
+    database.dispose()
+
+
+def _postgres_backend(worker: str) -> Backend:
+    name = f"sigap_test_{worker}"
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL means the same
+        message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    _load(url)
+    return Backend("postgresql", url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if request.param == "postgresql":
+        return _postgres_backend(worker)
+    template = tmp_path_factory.mktemp("sqlite") / "template.db"
+    _load(f"sqlite:///{template}")
+    return Backend("sqlite", str(template))
+
+
+@pytest.fixture
+def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    if backend.name == "sqlite":
+        copy = tmp_path / "sigap.db"
+        shutil.copyfile(backend.template_url, copy)
+        yield f"sqlite:///{copy}"
+        return
+    yield backend.template_url
+    engine = create_engine(backend.template_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE")
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, public_url="http://sigap.test")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()
