@@ -62,8 +62,9 @@ def main() -> None:
         level = LEVELS.get(row["level"], row["level"])
         kind = area_kind(row, jenis)
         lon, lat = labels.get(row["kode"], ("", ""))
-        areas.append([row["kode"], row["nama"], level, kind, row["kode_parent"],
-                      row["kodepos"], lon, lat])
+        areas.append(
+            [row["kode"], row["nama"], level, kind, row["kode_parent"], row["kodepos"], lon, lat]
+        )
         prefix = UNIT_PREFIX.get(level) or UNIT_PREFIX.get(kind, kind)
         code = f"{prefix}-{row['kode']}"
         code_of_unit[row["kode"]] = code
@@ -76,8 +77,11 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     header = ["code", "name", "level", "kind", "parent_code", "postcode", "label_lon", "label_lat"]
     write_csv(out / "areas.csv", header, areas)
-    write_csv(out / "units.csv", ["code", "parent_code", "kind", "name_id", "name_en",
-                                  "area_code"], units + agencies)
+    write_csv(
+        out / "units.csv",
+        ["code", "parent_code", "kind", "name_id", "name_en", "area_code"],
+        units + agencies,
+    )
     for level in ("kelurahan", "kecamatan", "kabkota"):
         name = f"{args.prefix}_{level}.geojson"
         if level != "kelurahan":

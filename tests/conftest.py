@@ -54,7 +54,7 @@ def _postgres_backend(worker: str) -> Backend:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL means the same
+    except Exception as exc:
         message = f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
@@ -84,10 +84,28 @@ def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     yield backend.template_url
     engine = create_engine(backend.template_url)
     with engine.begin() as connection:
-        connection.execute(
-            text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE")
-        )
+        connection.execute(text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+@pytest.fixture
+def isolated_database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own, for tests that change reference data (region imports)."""
+    if backend.name == "sqlite":
+        copy = tmp_path / "isolated.db"
+        shutil.copyfile(backend.template_url, copy)
+        yield f"sqlite:///{copy}"
+        return
+    template = make_url(backend.template_url)
+    name = f"{template.database}_isolated"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+    yield template.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -171,9 +171,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _pack_code(slug_or_path: str) -> str:
-    from sigap.regions import pack as packs
-
     import json
+
+    from sigap.regions import pack as packs
 
     meta = json.loads((packs.resolve(slug_or_path) / "pack.json").read_text(encoding="utf-8"))
     return str(meta["code"])

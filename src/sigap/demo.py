@@ -45,15 +45,20 @@ DESCRIPTIONS = {
     "layanan_rumah_sakit": "Antrean IGD sangat lama, pasien menunggu lebih dari 4 jam.",
 }
 # (status, share): the order in which a report moves; a share of reports stops at each.
-OUTCOMES = (("open", 0.4), ("in_progress", 0.25), ("resolved", 0.2), ("closed", 0.1),
-            ("rejected", 0.05))
+OUTCOMES = (
+    ("open", 0.4),
+    ("in_progress", 0.25),
+    ("resolved", 0.2),
+    ("closed", 0.1),
+    ("rejected", 0.05),
+)
 
 
 def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed: int = 7) -> int:
     """Add ``count`` demo reports unless the database already has reports; returns how many."""
     if session.scalar(select(func.count()).select_from(models.Report)):
         return 0
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     nprng = np.random.default_rng(seed)
     polygons = _kelurahan_polygons(session, state)
     codes = sorted(polygons)
@@ -71,8 +76,12 @@ def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed
             description=DESCRIPTIONS.get(category.code, "Mohon segera ditindaklanjuti."),
         )
         result = service.submit(session, state, data=data, channel="web", received_at=received)
-        _advance(session, result.report, rng.choices(
-            [o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0], rng)
+        _advance(
+            session,
+            result.report,
+            rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0],
+            rng,
+        )
     return count
 
 

@@ -41,18 +41,14 @@ def test_same_key_with_a_different_body_is_a_conflict(
 ) -> None:
     headers = {"Idempotency-Key": "key-1"}
     client.post("/api/v1/reports", json=BODY, headers=headers)
-    other = client.post(
-        "/api/v1/reports", json={**BODY, "description": "Lain."}, headers=headers
-    )
+    other = client.post("/api/v1/reports", json={**BODY, "description": "Lain."}, headers=headers)
 
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     assert reports_in(database) == 1
 
 
-def test_without_a_key_each_submit_is_a_new_report(
-    client: TestClient, database: Database
-) -> None:
+def test_without_a_key_each_submit_is_a_new_report(client: TestClient, database: Database) -> None:
     client.post("/api/v1/reports", json=BODY)
     client.post("/api/v1/reports", json=BODY)
 

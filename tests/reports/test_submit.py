@@ -149,12 +149,18 @@ def test_outside_the_service_area_is_refused_in_both_languages(
     ("body", "field", "code"),
     [
         (report_body(lat=100), "body.lat", "less_than_equal"),
-        ({k: v for k, v in report_body().items() if k != "description"}, "body.description",
-         "missing"),
+        (
+            {k: v for k, v in report_body().items() if k != "description"},
+            "body.description",
+            "missing",
+        ),
         (report_body(colour="red"), "body.colour", "extra_forbidden"),
         (report_body(description="  "), "body.description", "string_too_short"),
-        (report_body(reporter={"email": "not-an-address"}), "body.reporter.email",
-         "string_pattern_mismatch"),
+        (
+            report_body(reporter={"email": "not-an-address"}),
+            "body.reporter.email",
+            "string_pattern_mismatch",
+        ),
         (report_body(lon="east"), "body.lon", "float_parsing"),
     ],
 )

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, bindparam, literal_column, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy import ColumnElement, Integer, and_, text
 
 from sigap.models import Report
 
@@ -37,14 +36,12 @@ def bbox_filter(dialect: str, box: BBox) -> ColumnElement[bool]:
             "report.location && ST_MakeEnvelope(:bb_x0, :bb_y0, :bb_x1, :bb_y1, 4326)::geography"
         ).bindparams(bb_x0=box.min_lon, bb_y0=box.min_lat, bb_x1=box.max_lon, bb_y1=box.max_lat)
         return and_(indexed, exact)
-    ids: Select[tuple[int]] = select(literal_column("id")).select_from(text("report_rtree")).where(
+    ids = (
         text(
-            "min_lon >= :bb_x0 AND max_lon <= :bb_x1 AND min_lat >= :bb_y0 AND max_lat <= :bb_y1"
-        ).bindparams(
-            bindparam("bb_x0", box.min_lon),
-            bindparam("bb_x1", box.max_lon),
-            bindparam("bb_y0", box.min_lat),
-            bindparam("bb_y1", box.max_lat),
+            "SELECT id FROM report_rtree WHERE min_lon >= :bb_x0 AND max_lon <= :bb_x1 "
+            "AND min_lat >= :bb_y0 AND max_lat <= :bb_y1"
         )
+        .bindparams(bb_x0=box.min_lon, bb_y0=box.min_lat, bb_x1=box.max_lon, bb_y1=box.max_lat)
+        .columns(id=Integer)
     )
     return and_(Report.id.in_(ids), exact)

@@ -9,7 +9,8 @@ from sigap.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
-assert url is not None
+if url is None:
+    raise RuntimeError("sigap.migrations sets sqlalchemy.url")
 connectable = create_engine(url, poolclass=pool.NullPool)
 with connectable.connect() as connection:
     context.configure(

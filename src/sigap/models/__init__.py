@@ -1,6 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
-from sigap.models.area import AreaBoundary, Area, BoundaryVersion, Region
+from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
 from sigap.models.event import ReportEvent

@@ -1,4 +1,4 @@
-"""Report categories with their SLA targets, and the routing rules (category × area → unit)."""
+"""Report categories with their SLA targets, and the routing rules (category x area -> unit)."""
 
 from __future__ import annotations
 

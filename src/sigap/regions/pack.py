@@ -175,9 +175,7 @@ def _check_areas(pack: Pack, problems: list[Problem]) -> dict[str, dict[str, str
     return areas
 
 
-def _check_units(
-    pack: Pack, areas: dict[str, dict[str, str]], problems: list[Problem]
-) -> set[str]:
+def _check_units(pack: Pack, areas: dict[str, dict[str, str]], problems: list[Problem]) -> set[str]:
     codes: set[str] = set()
     for number, row in enumerate(pack.units, start=1):
         code = row.get("code", "")

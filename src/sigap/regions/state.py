@@ -130,7 +130,9 @@ def load_state(session: Session) -> RegionState:
         )
         for c in session.scalars(select(Category).order_by(Category.sort_order, Category.code))
     }
-    rules = {(r.category_code, r.area_code): r.unit_id for r in session.scalars(select(RoutingRule))}
+    rules = {
+        (r.category_code, r.area_code): r.unit_id for r in session.scalars(select(RoutingRule))
+    }
     return RegionState(
         code=region.code,
         slug=region.slug,
@@ -145,7 +147,9 @@ def load_state(session: Session) -> RegionState:
     )
 
 
-def _index_for(session: Session, version: BoundaryVersion, areas: dict[str, AreaInfo]) -> BoundaryIndex:
+def _index_for(
+    session: Session, version: BoundaryVersion, areas: dict[str, AreaInfo]
+) -> BoundaryIndex:
     cached = _INDEXES.get(version.sha256)
     if cached is not None:
         return cached

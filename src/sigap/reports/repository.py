@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
@@ -59,7 +59,7 @@ def search(
     sort: ReportSort,
     limit: int,
     cursor: str | None,
-) -> tuple[list[Row[Any]], str | None]:
+) -> tuple[list[Any], str | None]:
     """One page of reports and the cursor of the next page (None on the last page)."""
     sort_column = SORT_COLUMN[sort]
     descending = sort.value.startswith("-")
@@ -71,7 +71,7 @@ def search(
         key = tuple_(sort_column, Report.id)
         query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
     order = (sort_column.desc(), Report.id.desc()) if descending else (sort_column, Report.id)
-    rows = list(session.execute(query.order_by(*order).limit(limit + 1)))
+    rows: list[Any] = list(session.execute(query.order_by(*order).limit(limit + 1)))
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]

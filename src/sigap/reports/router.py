@@ -69,7 +69,7 @@ def track_report(
 @router.get(
     "/reports", response_model=schemas.Page[schemas.ReportListItem], summary="Search reports"
 )
-def list_reports(  # noqa: PLR0913 - one parameter per documented filter
+def list_reports(
     session: ReadSession,
     region: Region,
     settings: AppSettings,

@@ -69,6 +69,8 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code)
         if code is None:
-            return JSONResponse({"error": {"code": "http_error", "message": str(exc.detail)}},
-                                status_code=exc.status_code)
+            return JSONResponse(
+                {"error": {"code": "http_error", "message": str(exc.detail)}},
+                status_code=exc.status_code,
+            )
         return render(SigapError(code, status=exc.status_code), language_of(request))

@@ -60,9 +60,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "area_boundary",
-        sa.Column(
-            "version_id", sa.Integer, sa.ForeignKey("boundary_version.id"), primary_key=True
-        ),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("boundary_version.id"), primary_key=True),
         sa.Column("area_code", sa.String(20), sa.ForeignKey("area.code"), primary_key=True),
         sa.Column("geometry", sa.Text, nullable=False),
     )
