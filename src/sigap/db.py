@@ -9,6 +9,7 @@ failing with "database is locked" when one upgrades a read transaction.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,8 +75,28 @@ class Database:
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self.write_engine = make_engine(url, write=True, pool_size=pool_size)
         self.read_engine = make_engine(read_url or url, write=False, pool_size=pool_size)
+        # SQLite has one writer at a time; PostgreSQL as many as the pool has connections.
+        self.write_slots = asyncio.Semaphore(1 if self.dialect == "sqlite" else pool_size)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    def write_session(self) -> Session:
+        """A session that connects (and begins) lazily, at its first statement."""
+        return self._write()
+
+    def read_session(self) -> Session:
+        return self._read()
+
+    @staticmethod
+    def finish(session: Session, *, commit: bool) -> None:
+        """End a request's unit of work: commit or roll back, then release the connection."""
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -7,10 +7,11 @@ response is sent: a client never sees a 201 for a report that is not yet durable
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from sigap.config import Settings
@@ -25,14 +26,31 @@ def _database(request: Request) -> Database:
     return database
 
 
-def _write_session(request: Request) -> Iterator[Session]:
-    with _database(request).transaction() as session:
-        yield session
+async def _write_session(request: Request) -> AsyncIterator[Session]:
+    """A write session, admitted only while the database has a free write slot.
+
+    Waiting for a slot happens on the event loop, not in a worker thread: if every worker
+    thread were blocked on SQLite's write lock, the transaction holding it could never get a
+    thread to commit on. Commit (or rollback) and close take one trip to the thread pool.
+    """
+    database = _database(request)
+    async with database.write_slots:
+        session = database.write_session()
+        committed = False
+        try:
+            yield session
+            committed = True
+        finally:
+            await run_in_threadpool(database.finish, session, commit=committed)
 
 
-def _read_session(request: Request) -> Iterator[Session]:
-    with _database(request).reading() as session:
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    database = _database(request)
+    session = database.read_session()
+    try:
         yield session
+    finally:
+        await run_in_threadpool(database.finish, session, commit=False)
 
 
 def _region(request: Request) -> RegionState:

@@ -1,0 +1,19 @@
+"""``python -m bench COMMAND``: generate | routing | http (see each one's --help)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    commands = ("generate", "routing", "http")
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")
+        sys.exit(2)
+    command, rest = sys.argv[1], sys.argv[2:]
+    module = __import__(f"bench.{command}", fromlist=["main"])
+    module.main(rest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""HTTP benchmarks with wrk: submit throughput against a hello-world ceiling, list latency.
+
+    python -m bench http submit --backend sqlite --backend postgresql
+    python -m bench http list --backend sqlite --reports 1000000
+
+``submit`` serves a bare FastAPI hello-world and then Sigap with the same uvicorn settings and
+loads each with wrk (one thread, 32 connections) in the same run, so the ratio is measured under
+the same machine conditions. ``list`` loads N synthetic reports (bench.generate; reused if the
+database already has them) and measures GET /api/v1/reports by bbox and by area at low
+concurrency, reporting p50/p95 from wrk's own latency histogram.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, func, select, text
+
+from bench.generate import generate, prepare
+from sigap import models
+
+HERE = Path(__file__).parent
+OUT = HERE / "out"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def database_url(backend: str, name: str, *, fresh: bool) -> str:
+    if backend == "sqlite":
+        path = OUT / f"{name}.db"
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if fresh and exists:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        if fresh or not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def write_points(url: str) -> Path:
+    database, state = prepare(url)
+    database.dispose()
+    points = [
+        (a.label_lon, a.label_lat, a.code)
+        for a in state.areas.values()
+        if a.level == "kelurahan" and a.label_lon is not None
+    ]
+    path = OUT / "points.lua"
+    rows = ",\n".join(f'{{{lon}, {lat}, "{code}"}}' for lon, lat, code in points)
+    path.write_text(f"return {{\n{rows}\n}}\n")
+    return path
+
+
+@contextmanager
+def server(command: list[str], port: int, env: dict[str, str]) -> Iterator[None]:
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers: a 404 is an answer
+            except OSError:
+                time.sleep(0.1)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wrk(port: int, mode: str, points: Path, *, seconds: int, connections: int) -> dict[str, Any]:
+    env = {**os.environ, "SIGAP_BENCH_MODE": mode, "SIGAP_BENCH_POINTS": str(points)}
+    # Warm up (imports, pools, caches), then measure.
+    for duration in (3, seconds):
+        result = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+             "-s", str(HERE / "wrk.lua"), f"http://127.0.0.1:{port}"],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    line = [ln for ln in result.stdout.splitlines() if ln.startswith("{")][-1]
+    measured: dict[str, Any] = json.loads(line)
+    return measured
+
+
+def uvicorn_command(app: str, port: int, workers: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port),
+            "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+
+
+def submit(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(backend, "sigap_bench_submit", fresh=True)
+    points = write_points(url)
+    port = args.port
+    with server(uvicorn_command("bench.hello:create_app", port, args.workers), port, {}):
+        hello = wrk(port, "hello", points, seconds=args.seconds, connections=args.connections)
+    env = {"SIGAP_DATABASE_URL": url, "SIGAP_DB_POOL_SIZE": str(args.connections)}
+    with server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env):
+        sigap = wrk(port, "submit", points, seconds=args.seconds, connections=args.connections)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.scalar(select(func.count()).select_from(models.Report))
+    engine.dispose()
+    return {
+        "backend": backend,
+        "workers": args.workers,
+        "connections": args.connections,
+        "hello": hello,
+        "submit": sigap,
+        "stored_reports": stored,
+        "submit_over_hello": round(sigap["rps"] / hello["rps"], 3),
+    }
+
+
+def listing(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(backend, f"sigap_bench_list_{args.reports}", fresh=False)
+    database, _ = prepare(url)
+    with database.reading() as session:
+        have = session.scalar(select(func.count()).select_from(models.Report)) or 0
+    database.dispose()
+    loaded = None
+    if have < args.reports:
+        loaded = generate(url, args.reports - have, seed=have + 1)
+    if backend == "postgresql":
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text("VACUUM ANALYZE report"))
+        engine.dispose()
+    points = write_points(url)
+    port = args.port
+    env = {"SIGAP_DATABASE_URL": url}
+    results: dict[str, Any] = {"backend": backend, "reports": max(have, args.reports),
+                               "generated": loaded}  # fmt: skip
+    with server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env):
+        for mode in ("bbox", "area"):
+            results[mode] = wrk(port, mode, points, seconds=args.seconds,
+                                connections=args.list_connections)  # fmt: skip
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench http", description=__doc__)
+    parser.add_argument("what", choices=["submit", "list"])
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--list-connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    run = submit if args.what == "submit" else listing
+    for backend in args.backend or ["sqlite"]:
+        print(json.dumps(run(backend, args)), flush=True)

@@ -1,0 +1,54 @@
+-- Sigap load scripts for wrk. Chosen by the environment variable SIGAP_BENCH_MODE:
+--   submit: POST /api/v1/reports at random kelurahan interior points (points.lua)
+--   bbox:   GET /api/v1/reports?bbox=... around a random point, 0.5-5 km wide
+--   area:   GET /api/v1/reports?area=... for a random kelurahan or kecamatan
+--   hello:  GET /
+-- done() prints one JSON line with the request rate and latency percentiles in ms.
+local points = dofile(os.getenv("SIGAP_BENCH_POINTS"))
+local mode = os.getenv("SIGAP_BENCH_MODE") or "hello"
+local categories = {"sampah", "banjir", "jalan_rusak", "kemacetan", "parkir_liar", "lampu_jalan"}
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  math.randomseed(1000 + id)
+end
+
+local function pick()
+  local p = points[math.random(#points)]
+  return p[1], p[2], p[3]
+end
+
+function request()
+  if mode == "submit" then
+    local lon, lat = pick()
+    local body = string.format(
+      '{"category":"%s","lat":%.6f,"lon":%.6f,"description":"Laporan uji beban."}',
+      categories[math.random(#categories)], lat, lon)
+    return wrk.format("POST", "/api/v1/reports", {["Content-Type"] = "application/json"}, body)
+  elseif mode == "bbox" then
+    local lon, lat = pick()
+    local half = (0.25 + math.random() * 2.25) / 111.0
+    return wrk.format("GET", string.format("/api/v1/reports?bbox=%.5f,%.5f,%.5f,%.5f",
+      lon - half, lat - half, lon + half, lat + half))
+  elseif mode == "area" then
+    local _, _, code = pick()
+    if math.random() < 0.5 then code = string.sub(code, 1, 8) end
+    return wrk.format("GET", "/api/v1/reports?area=" .. code)
+  end
+  return wrk.format("GET", "/")
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    '{"requests":%d,"seconds":%.2f,"rps":%.1f,"p50_ms":%.2f,"p95_ms":%.2f,"p99_ms":%.2f,"errors":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    errors))
+end
