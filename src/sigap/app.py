@@ -14,11 +14,12 @@ from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
 from sigap.config import Settings
-from sigap.db import Database
+from sigap.db import BatchWriter, Database
 from sigap.errors import SigapError
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import router as reports_router
+from sigap.reports import service as reports_service
 from sigap.web import errors
 
 log = logging.getLogger("sigap")
@@ -42,10 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_url, settings.read_database_url, pool_size=settings.db_pool_size
         )
         app.state.db = database
+        app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
         try:
             yield
         finally:
+            app.state.report_writer.close()
             database.dispose()
 
     app = FastAPI(

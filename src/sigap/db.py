@@ -10,13 +10,19 @@ failing with "database is locked" when one upgrades a read transaction.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def is_sqlite(url: str) -> bool:
@@ -112,3 +118,88 @@ class Database:
     def dispose(self) -> None:
         self.write_engine.dispose()
         self.read_engine.dispose()
+
+
+class BatchWriter(Generic[Item, Result]):
+    """Group commit for a hot write path (report submission).
+
+    Items queue up while a transaction is being written; one thread then hands every queued
+    item to ``handler`` in one transaction and commits once. A caller is answered only after
+    that commit, so an acknowledged item is durable; a batch whose transaction fails is retried
+    item by item, so one bad item fails alone. SQLite allows one writer at a time anyway, and
+    this keeps its write lock held only for database work, never while a request waits for
+    the event loop or a worker thread.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        handler: Callable[[Session, list[Item]], list[Result]],
+        *,
+        max_batch: int = 128,
+    ) -> None:
+        self._database = database
+        self._handler = handler
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Job[Item] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="sigap-writer", daemon=True)
+        self._thread.start()
+
+    async def submit(self, item: Item) -> Result:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Result] = loop.create_future()
+        self._queue.put(_Job(item, future, loop))
+        return await future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    self._queue.put(None)
+                    break
+                batch.append(job)
+            self._write(batch)
+
+    def _write(self, batch: list[_Job[Item]]) -> None:
+        try:
+            with self._database.transaction() as session:
+                results = self._handler(session, [job.item for job in batch])
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].answer(None, exc)
+                return
+            for job in batch:
+                self._write([job])
+            return
+        for job, result in zip(batch, results, strict=True):
+            job.answer(result, None)
+
+
+@dataclass
+class _Job(Generic[Item]):
+    item: Item
+    future: asyncio.Future[Any]
+    loop: asyncio.AbstractEventLoop
+
+    def answer(self, result: Any, error: BaseException | None) -> None:
+        def settle() -> None:
+            if self.future.done():  # the client went away
+                return
+            if error is not None:
+                self.future.set_exception(error)
+            else:
+                self.future.set_result(result)
+
+        self.loop.call_soon_threadsafe(settle)

@@ -76,12 +76,9 @@ def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed
             description=DESCRIPTIONS.get(category.code, "Mohon segera ditindaklanjuti."),
         )
         result = service.submit(session, state, data=data, channel="web", received_at=received)
-        _advance(
-            session,
-            result.report,
-            rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0],
-            rng,
-        )
+        report = session.get_one(models.Report, result.report["id"])
+        outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
+        _advance(session, report, outcome, rng)
     return count
 
 

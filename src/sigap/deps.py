@@ -11,19 +11,17 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sigap.config import Settings
-from sigap.db import Database
+from sigap.db import BatchWriter, Database
 from sigap.errors import SigapError
 from sigap.i18n import pick_language
 from sigap.regions.state import RegionState
+from sigap.reports.service import Prepared, Submitted
 
-
-def _database(request: Request) -> Database:
-    database: Database = request.app.state.db
-    return database
+ReportWriterT = BatchWriter[tuple[Prepared, str | None], Submitted]
 
 
 async def _write_session(request: Request) -> AsyncIterator[Session]:
@@ -33,7 +31,7 @@ async def _write_session(request: Request) -> AsyncIterator[Session]:
     thread were blocked on SQLite's write lock, the transaction holding it could never get a
     thread to commit on. Commit (or rollback) and close take one trip to the thread pool.
     """
-    database = _database(request)
+    database: Database = request.app.state.db
     async with database.write_slots:
         session = database.write_session()
         committed = False
@@ -45,7 +43,7 @@ async def _write_session(request: Request) -> AsyncIterator[Session]:
 
 
 async def _read_session(request: Request) -> AsyncIterator[Session]:
-    database = _database(request)
+    database: Database = request.app.state.db
     session = database.read_session()
     try:
         yield session
@@ -53,19 +51,24 @@ async def _read_session(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(database.finish, session, commit=False)
 
 
-def _region(request: Request) -> RegionState:
+async def _region(request: Request) -> RegionState:
     state: RegionState | None = request.app.state.region
     if state is None:
         raise SigapError("region_not_loaded", status=503)
     return state
 
 
-def _settings(request: Request) -> Settings:
+async def _report_writer(request: Request) -> ReportWriterT:
+    writer: ReportWriterT = request.app.state.report_writer
+    return writer
+
+
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _language(request: Request) -> str:
+async def _language(request: Request) -> str:
     return language_of(request)
 
 
@@ -83,3 +86,4 @@ ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
 Region = Annotated[RegionState, Depends(_region)]
 AppSettings = Annotated[Settings, Depends(_settings)]
 Language = Annotated[str, Depends(_language)]
+ReportWriter = Annotated[ReportWriterT, Depends(_report_writer)]

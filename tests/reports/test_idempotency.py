@@ -69,7 +69,7 @@ def test_concurrent_retries_make_one_report(database: Database) -> None:
             result = service.submit(
                 session, state, data=data, channel="api", idempotency_key="race"
             )
-            ids.append(result.report.id)
+            ids.append(result.report["id"])
 
     threads = [threading.Thread(target=submit) for _ in range(8)]
     for thread in threads:

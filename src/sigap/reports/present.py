@@ -1,12 +1,13 @@
-"""Turning stored reports into API schemas, with names from the region snapshot (no joins)."""
+"""Turning stored reports (column → value mappings) into API schemas, with names from the region
+snapshot, so no joins are needed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Row
 
-from sigap import models
 from sigap.regions.state import RegionState
 from sigap.reports import schemas
 
@@ -26,55 +27,65 @@ def category_ref(state: RegionState, code: str, language: str) -> schemas.Ref:
     return schemas.Ref(code=code, name=category.name(language) if category else code)
 
 
-def event(state: RegionState, item: models.ReportEvent, language: str) -> schemas.Event:
-    actor = item.actor_kind
-    if item.actor_unit_id is not None:
-        actor = state.units[item.actor_unit_id].name(language)
+def event(state: RegionState, item: Mapping[str, Any], language: str) -> schemas.Event:
+    actor = item["actor_kind"]
+    if item["actor_unit_id"] is not None:
+        actor = state.units[item["actor_unit_id"]].name(language)
     return schemas.Event(
-        action=item.action,
-        from_status=item.from_status,
-        to_status=item.to_status,
+        action=item["action"],
+        from_status=item["from_status"],
+        to_status=item["to_status"],
         actor=actor,
-        note=item.note,
-        created_at=item.created_at,
+        note=item["note"],
+        created_at=item["created_at"],
     )
 
 
 def report(
     state: RegionState,
-    item: models.Report,
-    events: list[models.ReportEvent],
+    item: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
     language: str,
 ) -> schemas.Report:
-    return schemas.Report(
-        id=item.id,
-        category=category_ref(state, item.category_code, language),
-        status=item.status,
-        status_colour=schemas.STATUS_COLOURS[item.status],
-        description=item.description,
-        address=item.address,
-        lat=item.lat,
-        lon=item.lon,
-        kelurahan=area_ref(state, item.kelurahan_code),
-        kecamatan=area_ref(state, item.kecamatan_code),
-        kabkota=area_ref(state, item.kabkota_code),
-        unit=unit_ref(state, item.unit_id, language),
-        channel=item.channel,
-        routing=schemas.Routing(
-            method=item.routing_method,
-            distance_m=item.routing_distance_m,
-            boundary_version=item.boundary_version_id,
+    return schemas.Report(**report_fields(state, item, events, language))
+
+
+def report_fields(
+    state: RegionState,
+    item: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    language: str,
+) -> dict[str, Any]:
+    """The public fields of a report, for :class:`schemas.Report` and its subclasses."""
+    return {
+        "id": item["id"],
+        "category": category_ref(state, item["category_code"], language),
+        "status": item["status"],
+        "status_colour": schemas.STATUS_COLOURS[item["status"]],
+        "description": item["description"],
+        "address": item["address"],
+        "lat": item["lat"],
+        "lon": item["lon"],
+        "kelurahan": area_ref(state, item["kelurahan_code"]),
+        "kecamatan": area_ref(state, item["kecamatan_code"]),
+        "kabkota": area_ref(state, item["kabkota_code"]),
+        "unit": unit_ref(state, item["unit_id"], language),
+        "channel": item["channel"],
+        "routing": schemas.Routing(
+            method=item["routing_method"],
+            distance_m=item["routing_distance_m"],
+            boundary_version=item["boundary_version_id"],
         ),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        response_due_at=item.response_due_at,
-        resolution_due_at=item.resolution_due_at,
-        first_response_at=item.first_response_at,
-        resolved_at=item.resolved_at,
-        closed_at=item.closed_at,
-        support_count=item.support_count,
-        timeline=[event(state, e, language) for e in events],
-    )
+        "created_at": item["created_at"],
+        "updated_at": item["updated_at"],
+        "response_due_at": item["response_due_at"],
+        "resolution_due_at": item["resolution_due_at"],
+        "first_response_at": item["first_response_at"],
+        "resolved_at": item["resolved_at"],
+        "closed_at": item["closed_at"],
+        "support_count": item["support_count"],
+        "timeline": [event(state, e, language) for e in events],
+    }
 
 
 def list_item(state: RegionState, row: Row[Any]) -> schemas.ReportListItem:

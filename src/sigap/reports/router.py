@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from sigap.deps import AppSettings, DbSession, Language, ReadSession, Region
+from sigap.deps import AppSettings, Language, ReadSession, Region, ReportWriter
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
 from sigap.regions.state import RegionState
 from sigap.reports import present, repository, schemas, service
+from sigap.web.responses import json_response
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
@@ -24,30 +25,26 @@ STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed"
     summary="Submit a report",
     responses={200: {"description": "A retry with the same Idempotency-Key: the first report"}},
 )
-def submit_report(
+async def submit_report(
     data: schemas.ReportCreate,
-    session: DbSession,
+    writer: ReportWriter,
     region: Region,
     language: Language,
     settings: AppSettings,
-    response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
-) -> schemas.ReportCreated:
-    result = service.submit(
-        session, region, data=data, channel="api", idempotency_key=idempotency_key
-    )
-    report = result.report
-    events = service.timeline(session, report.id)
+) -> Response:
+    prepared = service.prepare(region, data=data, channel="api")
+    result = await writer.submit((prepared, idempotency_key))
+    headers = {"Location": f"/api/v1/reports/{result.report['id']}"}
     if result.replayed:
-        response.status_code = status.HTTP_200_OK
-        response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Location"] = f"/api/v1/reports/{report.id}"
+        headers["Idempotent-Replayed"] = "true"
     token = result.tracking_token
-    return schemas.ReportCreated(
-        **present.report(region, report, events, language).model_dump(),
+    created = schemas.ReportCreated(
+        **present.report_fields(region, result.report, result.events, language),
         tracking_token=token,
         tracking_url=f"{settings.public_url}/api/v1/track/{token}" if token else None,
     )
+    return json_response(created, status_code=200 if result.replayed else 201, headers=headers)
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
@@ -55,7 +52,7 @@ def get_report(
     report_id: int, session: ReadSession, region: Region, language: Language
 ) -> schemas.Report:
     report = service.get(session, report_id)
-    return present.report(region, report, service.timeline(session, report.id), language)
+    return present.report(region, report, service.timeline(session, report_id), language)
 
 
 @router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
@@ -63,7 +60,7 @@ def track_report(
     token: str, session: ReadSession, region: Region, language: Language
 ) -> schemas.Report:
     report = service.by_tracking_token(session, token)
-    return present.report(region, report, service.timeline(session, report.id), language)
+    return present.report(region, report, service.timeline(session, report["id"]), language)
 
 
 @router.get(

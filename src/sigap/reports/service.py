@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,12 +20,31 @@ from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import routing
 
+REPORT = cast(Table, models.Report.__table__)
+REPORTER = cast(Table, models.ReportReporter.__table__)
+EVENT = cast(Table, models.ReportEvent.__table__)
+OUTBOX = cast(Table, models.OutboxMessage.__table__)
+IDEMPOTENCY = cast(Table, models.IdempotencyKey.__table__)
+
 
 @dataclass(frozen=True)
 class Submitted:
-    report: models.Report
+    report: Mapping[str, Any]
+    events: list[Mapping[str, Any]]
     tracking_token: str | None
     replayed: bool
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked and routed submission, ready to store: everything but the database work."""
+
+    report: dict[str, Any]
+    reporter: dict[str, Any] | None
+    event: dict[str, Any]
+    unit_code: str
+    tracking_token: str
+    request_hash: str  # the request as submitted; hashed only when an idempotency key needs it
 
 
 def submit(
@@ -39,29 +58,97 @@ def submit(
 ) -> Submitted:
     """Validate, route and store a new report with its first event and outbox message.
 
-    With an idempotency key the whole insert runs in a savepoint: if a concurrent request with
-    the same key commits first, ours rolls back to nothing and the first report is returned.
     ``received_at`` is for channels that deliver reports made earlier (imports, demo data).
     """
-    request_hash = sha256_hex(json.dumps([channel, data.model_dump(mode="json")], sort_keys=True))
+    prepared = prepare(state, data=data, channel=channel, received_at=received_at)
+    return store(session, prepared, idempotency_key=idempotency_key)
+
+
+def prepare(
+    state: RegionState, *, data: ReportCreate, channel: str, received_at: datetime | None = None
+) -> Prepared:
+    """Check the category and route the point (no database needed: the region is in memory)."""
+    category = state.categories.get(data.category)
+    if category is None or not category.active:
+        raise InvalidInput("unknown_category", category=data.category)
+    placement = routing.place(state, data.lon, data.lat)
+    unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code)
+    now = received_at or utcnow()
+    response_due, resolution_due = routing.deadlines(category, now)
+    token = secrets.token_urlsafe(24)
+    unit_code = state.units[unit_id].code
+    report = {
+        "category_code": category.code,
+        "status": "open",
+        "description": data.description,
+        "address": data.address,
+        "lon": data.lon,
+        "lat": data.lat,
+        "channel": channel,
+        "kelurahan_code": placement.kelurahan_code,
+        "kecamatan_code": placement.kecamatan_code,
+        "kabkota_code": placement.kabkota_code,
+        "unit_id": unit_id,
+        "boundary_version_id": placement.boundary_version_id,
+        "routing_method": placement.method,
+        "routing_distance_m": placement.distance_m,
+        "created_at": now,
+        "updated_at": now,
+        "response_due_at": response_due,
+        "resolution_due_at": resolution_due,
+        "first_response_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "support_count": 0,
+        "reopen_count": 0,
+        "tracking_token_hash": sha256_hex(token),
+    }
+    event = {
+        "action": "submit",
+        "from_status": None,
+        "to_status": "open",
+        "actor_kind": "citizen",
+        "actor_unit_id": None,
+        "note": None,
+        "data": {"unit": unit_code, "routing": placement.method, "channel": channel},
+        "created_at": now,
+    }
+    return Prepared(
+        report=report,
+        reporter=data.reporter.model_dump() if data.reporter else None,
+        event=event,
+        unit_code=unit_code,
+        tracking_token=token,
+        request_hash=f"{channel}:{data.model_dump_json()}",
+    )
+
+
+def store(session: Session, prepared: Prepared, *, idempotency_key: str | None = None) -> Submitted:
+    """Insert the report, its private reporter row, first event and outbox message.
+
+    Plain Core inserts: this is the hot path of the product. With an idempotency key the
+    inserts run in a savepoint: if a concurrent request with the same key commits first, ours
+    rolls back to nothing and the first report is returned instead.
+    """
     if idempotency_key is None:
-        return _create(session, state, data=data, channel=channel, now=received_at)
+        return _insert(session, prepared)
+    request_hash = sha256_hex(prepared.request_hash)
     replay = _replay(session, idempotency_key, request_hash)
     if replay is not None:
         return replay
     try:
         with session.begin_nested():
-            created = _create(session, state, data=data, channel=channel, now=received_at)
-            session.add(
-                models.IdempotencyKey(
-                    key=idempotency_key,
-                    request_hash=request_hash,
-                    report_id=created.report.id,
-                    tracking_token=created.tracking_token,
-                    created_at=created.report.created_at,
-                )
+            created = _insert(session, prepared)
+            session.execute(
+                insert(IDEMPOTENCY),
+                {
+                    "key": idempotency_key,
+                    "request_hash": request_hash,
+                    "report_id": created.report["id"],
+                    "tracking_token": prepared.tracking_token,
+                    "created_at": created.report["created_at"],
+                },
             )
-            session.flush()
     except IntegrityError:
         replay = _replay(session, idempotency_key, request_hash)
         if replay is None:
@@ -70,114 +157,105 @@ def submit(
     return created
 
 
+def store_batch(session: Session, items: list[tuple[Prepared, str | None]]) -> list[Submitted]:
+    """Store many submissions in the caller's transaction (the group-commit writer's handler).
+
+    Submissions without an idempotency key are inserted together, one statement per table;
+    those with a key go one by one through :func:`store`.
+    """
+    plain = [prepared for prepared, key in items if key is None]
+    stored = iter(_insert_many(session, plain) if plain else [])
+    return [
+        next(stored) if key is None else store(session, prepared, idempotency_key=key)
+        for prepared, key in items
+    ]
+
+
+def _insert(session: Session, prepared: Prepared) -> Submitted:
+    return _insert_many(session, [prepared])[0]
+
+
+def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
+    ids = (
+        session.execute(
+            insert(REPORT).returning(REPORT.c.id, sort_by_parameter_order=True),
+            [prepared.report for prepared in batch],
+        )
+        .scalars()
+        .all()
+    )
+    reporters = [
+        {"report_id": report_id, **prepared.reporter}
+        for report_id, prepared in zip(ids, batch, strict=True)
+        if prepared.reporter is not None
+    ]
+    if reporters:
+        session.execute(insert(REPORTER), reporters)
+    session.execute(
+        insert(EVENT),
+        [{"report_id": i, **prepared.event} for i, prepared in zip(ids, batch, strict=True)],
+    )
+    session.execute(
+        insert(OUTBOX),
+        [
+            outbox_row("report.created", {"report_id": i, "unit": prepared.unit_code})
+            for i, prepared in zip(ids, batch, strict=True)
+        ],
+    )
+    # The responses are built from exactly the values that were stored.
+    return [
+        Submitted(
+            {"id": i, **prepared.report},
+            [{"report_id": i, **prepared.event}],
+            prepared.tracking_token,
+            replayed=False,
+        )
+        for i, prepared in zip(ids, batch, strict=True)
+    ]
+
+
 def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
     stored = session.get(models.IdempotencyKey, key)
     if stored is None:
         return None
     if stored.request_hash != request_hash:
         raise Conflict("idempotency_key_reused")
-    report = session.get_one(models.Report, stored.report_id)
-    return Submitted(report=report, tracking_token=stored.tracking_token, replayed=True)
+    report = get(session, stored.report_id)
+    return Submitted(report, timeline(session, stored.report_id), stored.tracking_token, True)
 
 
-def _create(
-    session: Session,
-    state: RegionState,
-    *,
-    data: ReportCreate,
-    channel: str,
-    now: datetime | None,
-) -> Submitted:
-    category = state.categories.get(data.category)
-    if category is None or not category.active:
-        raise InvalidInput("unknown_category", category=data.category)
-    placement = routing.place(state, data.lon, data.lat)
-    unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code)
-    now = now or utcnow()
-    response_due, resolution_due = routing.deadlines(category, now)
-    token = secrets.token_urlsafe(24)
-    report = models.Report(
-        category_code=category.code,
-        status="open",
-        description=data.description,
-        address=data.address,
-        lon=data.lon,
-        lat=data.lat,
-        channel=channel,
-        kelurahan_code=placement.kelurahan_code,
-        kecamatan_code=placement.kecamatan_code,
-        kabkota_code=placement.kabkota_code,
-        unit_id=unit_id,
-        boundary_version_id=placement.boundary_version_id,
-        routing_method=placement.method,
-        routing_distance_m=placement.distance_m,
-        created_at=now,
-        updated_at=now,
-        response_due_at=response_due,
-        resolution_due_at=resolution_due,
-        support_count=0,
-        reopen_count=0,
-        tracking_token_hash=sha256_hex(token),
-    )
-    session.add(report)
-    session.flush()
-    if data.reporter is not None:
-        session.add(models.ReportReporter(report_id=report.id, **data.reporter.model_dump()))
-    unit_code = state.units[unit_id].code
-    session.add(
-        models.ReportEvent(
-            report_id=report.id,
-            action="submit",
-            from_status=None,
-            to_status="open",
-            actor_kind="citizen",
-            note=None,
-            data={"unit": unit_code, "routing": placement.method, "channel": channel},
-            created_at=now,
-        )
-    )
-    add_outbox(session, "report.created", {"report_id": report.id, "unit": unit_code})
-    session.flush()
-    return Submitted(report=report, tracking_token=token, replayed=False)
-
-
-def add_outbox(session: Session, topic: str, payload: dict[str, Any]) -> None:
-    """Queue a side effect in the current transaction; it is delivered only if this commits."""
+def outbox_row(topic: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """An outbox message, inserted in the same transaction as the change it announces."""
     now = utcnow()
-    session.add(
-        models.OutboxMessage(
-            message_id=str(uuid.uuid4()),
-            topic=topic,
-            payload=payload,
-            state="pending",
-            attempts=0,
-            created_at=now,
-            available_at=now,
-        )
-    )
+    return {
+        "message_id": str(uuid.uuid4()),
+        "topic": topic,
+        "payload": payload,
+        "state": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "available_at": now,
+    }
 
 
-def get(session: Session, report_id: int) -> models.Report:
-    report = session.get(models.Report, report_id)
-    if report is None:
+def get(session: Session, report_id: int) -> Mapping[str, Any]:
+    row = session.execute(select(REPORT).where(REPORT.c.id == report_id)).mappings().first()
+    if row is None:
         raise NotFound("report_not_found", report_id=report_id)
-    return report
+    return dict(row)
 
 
-def by_tracking_token(session: Session, token: str) -> models.Report:
-    report = session.scalar(
-        select(models.Report).where(models.Report.tracking_token_hash == sha256_hex(token))
+def by_tracking_token(session: Session, token: str) -> Mapping[str, Any]:
+    row = (
+        session.execute(select(REPORT).where(REPORT.c.tracking_token_hash == sha256_hex(token)))
+        .mappings()
+        .first()
     )
-    if report is None:
+    if row is None:
         raise NotFound("not_found")
-    return report
+    return dict(row)
 
 
-def timeline(session: Session, report_id: int) -> list[models.ReportEvent]:
-    return list(
-        session.scalars(
-            select(models.ReportEvent)
-            .where(models.ReportEvent.report_id == report_id)
-            .order_by(models.ReportEvent.id)
-        )
-    )
+def timeline(session: Session, report_id: int) -> list[Mapping[str, Any]]:
+    query = select(EVENT).where(EVENT.c.report_id == report_id).order_by(EVENT.c.id)
+    return [dict(row) for row in session.execute(query).mappings()]
