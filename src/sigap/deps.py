@@ -8,6 +8,7 @@ response is sent: a client never sees a 201 for a report that is not yet durable
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -51,25 +52,22 @@ async def _read_session(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(database.finish, session, commit=False)
 
 
-async def _region(request: Request) -> RegionState:
-    state: RegionState | None = request.app.state.region
-    if state is None:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler needs to know about the deployment and the caller, from one dependency
+    (each FastAPI dependency costs time on every request)."""
+
+    region: RegionState
+    language: str
+    settings: Settings
+    report_writer: ReportWriterT
+
+
+async def _context(request: Request) -> Context:
+    state = request.app.state
+    if state.region is None:
         raise SigapError("region_not_loaded", status=503)
-    return state
-
-
-async def _report_writer(request: Request) -> ReportWriterT:
-    writer: ReportWriterT = request.app.state.report_writer
-    return writer
-
-
-async def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-async def _language(request: Request) -> str:
-    return language_of(request)
+    return Context(state.region, language_of(request), state.settings, state.report_writer)
 
 
 def language_of(request: Request) -> str:
@@ -83,7 +81,4 @@ def language_of(request: Request) -> str:
 
 DbSession = Annotated[Session, Depends(_write_session, scope="function")]
 ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
-Region = Annotated[RegionState, Depends(_region)]
-AppSettings = Annotated[Settings, Depends(_settings)]
-Language = Annotated[str, Depends(_language)]
-ReportWriter = Annotated[ReportWriterT, Depends(_report_writer)]
+Ctx = Annotated[Context, Depends(_context)]

@@ -7,7 +7,7 @@ import json
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from sigap.deps import Language, ReadSession, Region
+from sigap.deps import Ctx, ReadSession
 from sigap.errors import NotFound
 from sigap.models import AreaBoundary
 from sigap.reports import schemas
@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["reference data"])
 
 
 @router.get("/categories", response_model=list[schemas.Category], summary="Report categories")
-def list_categories(region: Region, language: Language) -> list[schemas.Category]:
+def list_categories(ctx: Ctx) -> list[schemas.Category]:
+    region, language = ctx.region, ctx.language
     return [
         schemas.Category(
             code=c.code,
@@ -34,9 +35,8 @@ def list_categories(region: Region, language: Language) -> list[schemas.Category
 
 
 @router.get("/areas/{code}", response_model=schemas.Area, summary="An area with its parents")
-def get_area(
-    code: str, region: Region, language: Language, session: ReadSession, geometry: bool = False
-) -> schemas.Area:
+def get_area(code: str, ctx: Ctx, session: ReadSession, geometry: bool = False) -> schemas.Area:
+    region, language = ctx.region, ctx.language
     area = region.areas.get(code)
     if area is None:
         raise NotFound("area_not_found", area=code)

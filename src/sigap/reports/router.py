@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from sigap.deps import AppSettings, Language, ReadSession, Region, ReportWriter
+from sigap.deps import Ctx, ReadSession
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
 from sigap.regions.state import RegionState
@@ -27,40 +27,34 @@ STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed"
 )
 async def submit_report(
     data: schemas.ReportCreate,
-    writer: ReportWriter,
-    region: Region,
-    language: Language,
-    settings: AppSettings,
+    ctx: Ctx,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Response:
-    prepared = service.prepare(region, data=data, channel="api")
-    result = await writer.submit((prepared, idempotency_key))
+    prepared = service.prepare(ctx.region, data=data, channel="api")
+    result = await ctx.report_writer.submit((prepared, idempotency_key))
     headers = {"Location": f"/api/v1/reports/{result.report['id']}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
     token = result.tracking_token
     created = schemas.ReportCreated(
-        **present.report_fields(region, result.report, result.events, language),
+        **present.report_fields(ctx.region, result.report, result.events, ctx.language),
         tracking_token=token,
-        tracking_url=f"{settings.public_url}/api/v1/track/{token}" if token else None,
+        tracking_url=f"{ctx.settings.public_url}/api/v1/track/{token}" if token else None,
     )
     return json_response(created, status_code=200 if result.replayed else 201, headers=headers)
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
-def get_report(
-    report_id: int, session: ReadSession, region: Region, language: Language
-) -> schemas.Report:
+def get_report(report_id: int, session: ReadSession, ctx: Ctx) -> schemas.Report:
     report = service.get(session, report_id)
-    return present.report(region, report, service.timeline(session, report_id), language)
+    return present.report(ctx.region, report, service.timeline(session, report_id), ctx.language)
 
 
 @router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
-def track_report(
-    token: str, session: ReadSession, region: Region, language: Language
-) -> schemas.Report:
+def track_report(token: str, session: ReadSession, ctx: Ctx) -> schemas.Report:
     report = service.by_tracking_token(session, token)
-    return present.report(region, report, service.timeline(session, report["id"]), language)
+    events = service.timeline(session, report["id"])
+    return present.report(ctx.region, report, events, ctx.language)
 
 
 @router.get(
@@ -68,8 +62,7 @@ def track_report(
 )
 def list_reports(
     session: ReadSession,
-    region: Region,
-    settings: AppSettings,
+    ctx: Ctx,
     bbox: Annotated[
         str | None, Query(description="min_lon,min_lat,max_lon,max_lat (WGS84)")
     ] = None,
@@ -94,15 +87,15 @@ def list_reports(
         categories=_split(category),
         statuses=statuses,
         area=area,
-        since=_aware(since, region),
-        until=_aware(until, region),
+        since=_aware(since, ctx.region),
+        until=_aware(until, ctx.region),
     )
-    limit = min(limit, settings.page_size_max)
+    limit = min(limit, ctx.settings.page_size_max)
     rows, next_cursor = repository.search(
-        session, region, filters, sort=sort, limit=limit, cursor=cursor
+        session, ctx.region, filters, sort=sort, limit=limit, cursor=cursor
     )
     return schemas.Page[schemas.ReportListItem](
-        items=[present.list_item(region, row) for row in rows],
+        items=[present.list_item(ctx.region, row) for row in rows],
         next_cursor=next_cursor,
         limit=limit,
     )

@@ -176,14 +176,13 @@ def _insert(session: Session, prepared: Prepared) -> Submitted:
 
 
 def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
-    ids = (
-        session.execute(
-            insert(REPORT).returning(REPORT.c.id, sort_by_parameter_order=True),
-            [prepared.report for prepared in batch],
-        )
-        .scalars()
-        .all()
+    # RETURNING rows come in no promised order; each report's unique token hash pairs them up.
+    returned = session.execute(
+        insert(REPORT).returning(REPORT.c.tracking_token_hash, REPORT.c.id),
+        [prepared.report for prepared in batch],
     )
+    id_of: dict[str, int] = dict(returned)
+    ids = [id_of[prepared.report["tracking_token_hash"]] for prepared in batch]
     reporters = [
         {"report_id": report_id, **prepared.reporter}
         for report_id, prepared in zip(ids, batch, strict=True)
