@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from sigap.regions import pack as packs
 
@@ -65,3 +70,51 @@ def test_a_broken_pack_is_refused_with_reasons(tmp_path: Path) -> None:
     assert "routing.csv:1: unknown unit 'nobody'" in result.stdout
     with sqlite3.connect(tmp_path / "sigap.db") as connection:
         assert connection.execute("SELECT count(*) FROM area").fetchone() == (0,)
+
+
+def test_demo_serves_reports_and_prints_logins(tmp_path: Path) -> None:
+    port = free_port()
+    demo = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "sigap.cli", "demo", "--port", str(port), "--reports", "30",
+         "--database-url", f"sqlite:///{tmp_path}/demo.db"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        reports = get_json(f"{base}/api/v1/reports?limit=100", demo)
+        statuses = {item["status"] for item in reports["items"]}
+        categories = get_json(f"{base}/api/v1/categories", demo)
+    finally:
+        demo.terminate()
+        output, _ = demo.communicate(timeout=30)
+
+    assert len(reports["items"]) == 30
+    assert len(statuses) >= 3
+    assert len(categories) == 20
+    assert "lurah.gambir@demo.sigap.id" in output
+    assert f"{base}/docs" in output
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        roles = dict(connection.execute("SELECT email, role FROM account").fetchall())
+        hashes = [row[0] for row in connection.execute("SELECT password_hash FROM account")]
+    assert roles["walikota.pusat@demo.sigap.id"] == "supervisor"
+    assert all(h.startswith("$argon2id$") for h in hashes)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def get_json(url: str, process: subprocess.Popen[str]) -> Any:
+    for _ in range(600):
+        assert process.poll() is None, "the demo exited early"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                return json.load(response)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from {url}")

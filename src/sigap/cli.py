@@ -143,7 +143,7 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.app import create_app
     from sigap.config import Settings
     from sigap.db import Database
-    from sigap.demo import seed_reports
+    from sigap.demo import DEMO_PASSWORD, seed_accounts, seed_reports
     from sigap.migrations import upgrade
     from sigap.models import Region
     from sigap.regions import pack as packs
@@ -154,10 +154,12 @@ def _demo(args: argparse.Namespace) -> int:
     settings = Settings(database_url=args.database_url, public_url=url)
     upgrade(settings.database_url)
     database = Database(settings.database_url)
+    pack = packs.read(packs.resolve(args.region))
     with database.transaction() as session:
-        if session.get(Region, _pack_code(args.region)) is None:
-            import_pack(session, packs.read(packs.resolve(args.region)))
+        if session.get(Region, pack.meta["code"]) is None:
+            import_pack(session, pack)
     with database.transaction() as session:
+        accounts = seed_accounts(session, pack.meta.get("demo_accounts", []))
         added = seed_reports(session, load_state(session), count=args.reports)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
@@ -165,18 +167,12 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Reports:      {url}/api/v1/reports")
     print(f"  Categories:   {url}/api/v1/categories")
     print(f"  OpenAPI:      {url}/openapi.json")
+    print(f"Demo logins (password '{DEMO_PASSWORD}'; sign-in arrives with the officials' app):")
+    for account in accounts:
+        print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
     sys.stdout.flush()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
-
-
-def _pack_code(slug_or_path: str) -> str:
-    import json
-
-    from sigap.regions import pack as packs
-
-    meta = json.loads((packs.resolve(slug_or_path) / "pack.json").read_text(encoding="utf-8"))
-    return str(meta["code"])
 
 
 def _safe(url: str) -> str:

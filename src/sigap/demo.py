@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from shapely.geometry import shape
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sigap import models
+from sigap.accounts.service import create as create_account
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
 from sigap.regions.state import RegionState
@@ -52,6 +54,25 @@ OUTCOMES = (
     ("closed", 0.1),
     ("rejected", 0.05),
 )
+
+
+DEMO_PASSWORD = "sigap-demo"  # noqa: S105 - published demo logins, never a real deployment
+
+
+def seed_accounts(session: Session, accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Create the region pack's demo accounts (missing ones only); returns all of them."""
+    existing = set(session.scalars(select(models.Account.email)))
+    for spec in accounts:
+        if spec["email"] not in existing:
+            create_account(
+                session,
+                email=spec["email"],
+                name=spec["name"],
+                password=DEMO_PASSWORD,
+                role=spec["role"],
+                unit_code=spec.get("unit"),
+            )
+    return accounts
 
 
 def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed: int = 7) -> int:

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
+from sigap.models.account import Account
 from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
@@ -9,6 +10,7 @@ from sigap.models.report import IdempotencyKey, Report, ReportReporter
 from sigap.models.unit import Unit
 
 __all__ = [
+    "Account",
     "Area",
     "AreaBoundary",
     "Base",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
 from sigap.models.unit import UNIT_KINDS
 
@@ -151,6 +152,7 @@ def validate(pack: Pack, problems: list[Problem]) -> None:
         problems.append(Problem("areas.csv", 0, f"kelurahan/desa {code} has no boundary polygon"))
     for code in sorted(polygons.keys() - leaves):
         problems.append(Problem("kelurahan boundaries", 0, f"polygon {code} is not in areas.csv"))
+    _check_demo_accounts(pack, units, problems)
     governed = {unit["area_code"] for unit in pack.units if unit.get("kind") == "government"}
     for code in sorted(leaves - governed):
         problems.append(Problem("units.csv", 0, f"area {code} has no government unit"))
@@ -232,3 +234,15 @@ def _check_routing(
         if key in seen:
             problems.append(Problem("routing.csv", number, "repeats an earlier rule"))
         seen.add(key)
+
+
+def _check_demo_accounts(pack: Pack, units: set[str], problems: list[Problem]) -> None:
+    for number, spec in enumerate(pack.meta.get("demo_accounts") or [], start=1):
+        where = f"demo account {number}"
+        if spec.get("role") not in ROLES:
+            problems.append(Problem("pack.json", 0, f"{where}: unknown role {spec.get('role')!r}"))
+        unit = spec.get("unit")
+        if unit is not None and unit not in units:
+            problems.append(Problem("pack.json", 0, f"{where}: unknown unit {unit!r}"))
+        if (unit is None) != (spec.get("role") == "citizen"):
+            problems.append(Problem("pack.json", 0, f"{where}: officials need a unit, citizens none"))

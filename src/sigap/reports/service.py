@@ -181,7 +181,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         insert(REPORT).returning(REPORT.c.tracking_token_hash, REPORT.c.id),
         [prepared.report for prepared in batch],
     )
-    id_of: dict[str, int] = dict(returned)
+    id_of: dict[str, int] = dict(returned.all())
     ids = [id_of[prepared.report["tracking_token_hash"]] for prepared in batch]
     reporters = [
         {"report_id": report_id, **prepared.reporter}

@@ -1,0 +1,1 @@
+"""Accounts: citizens and officials, their roles and units. Login and tokens come with CROP."""
