@@ -94,41 +94,25 @@ def generate(url: str, count: int, seed: int) -> dict[str, Any]:
     units: dict[tuple[str, str], int] = {}
     lineage = {code: {a.level: a.code for a in state.lineage(code)} for code in state.index.codes}
     inserted = 0
-    with database.write_engine.begin() as connection:
-        batch: list[dict[str, Any]] = []
-        for i in range(len(lon)):
-            kel = state.index.codes[located[i]]
-            category = categories[category_ix[i]]
-            unit = units.get((category, kel))
-            if unit is None:
-                unit = units[(category, kel)] = responsible_unit(state, category, kel)
-            info = state.categories[category]
-            created = now - timedelta(seconds=float(ages[i]))
-            batch.append(
-                _row(
-                    i,
-                    seed,
-                    kel,
-                    lineage[kel],
-                    unit,
-                    category,
-                    info.response_hours,
-                    info.resolution_hours,
-                    float(lon[i]),
-                    float(lat[i]),
-                    created,
-                    float(ages[i]),
-                    float(status_roll[i]),
-                    state.boundary_version_id,
-                )
-            )
-            if len(batch) == CHUNK:
+    batch: list[dict[str, Any]] = []
+    for i in range(len(lon)):
+        kel = state.index.codes[located[i]]
+        category = categories[category_ix[i]]
+        unit = units.get((category, kel))
+        if unit is None:
+            unit = units[(category, kel)] = responsible_unit(state, category, kel)
+        info = state.categories[category]
+        created = now - timedelta(seconds=float(ages[i]))
+        batch.append(
+            _row(i, seed, kel, lineage[kel], unit, category, info.response_hours,
+                 info.resolution_hours, float(lon[i]), float(lat[i]), created,
+                 float(ages[i]), float(status_roll[i]), state.boundary_version_id)
+        )  # fmt: skip
+        if len(batch) == CHUNK or i == len(lon) - 1:
+            with database.write_engine.begin() as connection:  # one commit per chunk
                 connection.execute(insert(models.Report), batch)
-                inserted += len(batch)
-                batch = []
-        if batch:
-            connection.execute(insert(models.Report), batch)
             inserted += len(batch)
+            batch = []
     elapsed = time.perf_counter() - started
     database.dispose()
     return {

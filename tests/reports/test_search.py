@@ -146,3 +146,24 @@ def test_list_items_carry_no_reporter_data(client: TestClient) -> None:
     listing = client.get("/api/v1/reports").text
     assert "warga@example.id" not in listing
     assert "081234567890" not in listing
+
+
+@pytest.mark.parametrize("dense_box", [1, 2, 10_000])
+def test_bbox_plans_agree(
+    client: TestClient,
+    reports: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    dense_box: int,
+) -> None:
+    """Whether a box counts as dense (walk the sort index) or sparse (R*Tree), rows agree."""
+    monkeypatch.setattr("sigap.geo.spatial.DENSE_BOX", dense_box)
+    box = "106.80,-6.20,106.84,-6.13"
+
+    newest = ids(client.get("/api/v1/reports", params={"bbox": box}))
+    oldest = ids(client.get("/api/v1/reports", params={"bbox": box, "sort": "created_at"}))
+    paged = ids(client.get("/api/v1/reports", params={"bbox": box, "limit": 2}))
+
+    expected = [reports[i]["id"] for i in (3, 1, 0)]
+    assert newest == expected
+    assert oldest == expected[::-1]
+    assert paged == expected[:2]

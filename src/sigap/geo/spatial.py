@@ -1,17 +1,35 @@
 """Dialect-specific spatial SQL, kept in this one place.
 
-A bounding-box filter uses the spatial index of each engine (PostGIS GiST on the generated
-``location`` geography; SQLite's ``report_rtree``), and is always followed by the same exact
-lon/lat comparison so both engines return identical rows.
+A bounding-box filter is always the same exact lon/lat comparison, so both engines return the
+same rows; what differs is how the rows are found:
+
+* PostgreSQL: the GiST index on the generated ``location`` geography, and its planner's
+  statistics choose between it and walking the sort index.
+* SQLite: the planner cannot tell a box with 200 reports from one with 90,000, and the two want
+  opposite plans (drive from ``report_rtree`` and sort the few matches, or walk the sort index
+  newest-first until a page is full). So we probe the R*Tree for at most ``DENSE_BOX`` matches
+  and choose: a sparse box uses the R*Tree, a dense one walks the sort index (a page then needs
+  at most about ``limit * reports / DENSE_BOX`` rows). Both costs stay bounded (see
+  BENCHMARKS.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, and_, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from sigap.models import Report
+
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
+DENSE_BOX = 2500
+RTREE_IDS = (
+    "SELECT id FROM report_rtree WHERE min_lon >= :bb_x0 AND max_lon <= :bb_x1 "
+    "AND min_lat >= :bb_y0 AND max_lat <= :bb_y1"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,27 +39,40 @@ class BBox:
     max_lon: float
     max_lat: float
 
-    @property
-    def area(self) -> float:
-        return (self.max_lon - self.min_lon) * (self.max_lat - self.min_lat)
+    def params(self) -> dict[str, float]:
+        return {
+            "bb_x0": self.min_lon,
+            "bb_y0": self.min_lat,
+            "bb_x1": self.max_lon,
+            "bb_y1": self.max_lat,
+        }
 
 
-def bbox_filter(dialect: str, box: BBox) -> ColumnElement[bool]:
-    exact = and_(
+def exact(box: BBox) -> ColumnElement[bool]:
+    return and_(
         Report.lon.between(box.min_lon, box.max_lon),
         Report.lat.between(box.min_lat, box.max_lat),
     )
-    if dialect == "postgresql":
+
+
+def filter_bbox(query: Query, session: Session, box: BBox, *, sort_index: str | None) -> Query:
+    """``query`` restricted to ``box``, using the spatial index where it pays.
+
+    ``sort_index`` names the index that serves the query's order (None when another filter
+    already narrows the rows better than any box could).
+    """
+    if session.get_bind().dialect.name == "postgresql":
         indexed = text(
             "report.location && ST_MakeEnvelope(:bb_x0, :bb_y0, :bb_x1, :bb_y1, 4326)::geography"
-        ).bindparams(bb_x0=box.min_lon, bb_y0=box.min_lat, bb_x1=box.max_lon, bb_y1=box.max_lat)
-        return and_(indexed, exact)
-    ids = (
-        text(
-            "SELECT id FROM report_rtree WHERE min_lon >= :bb_x0 AND max_lon <= :bb_x1 "
-            "AND min_lat >= :bb_y0 AND max_lat <= :bb_y1"
-        )
-        .bindparams(bb_x0=box.min_lon, bb_y0=box.min_lat, bb_x1=box.max_lon, bb_y1=box.max_lat)
-        .columns(id=Integer)
-    )
-    return and_(Report.id.in_(ids), exact)
+        ).bindparams(**box.params())
+        return query.where(indexed, exact(box))
+    if sort_index is not None and _dense(session, box):
+        return query.where(exact(box)).with_hint(Report, f"INDEXED BY {sort_index}", "sqlite")
+    ids = text(RTREE_IDS).bindparams(**box.params()).columns(id=Integer)
+    return query.where(Report.id.in_(ids), exact(box))
+
+
+def _dense(session: Session, box: BBox) -> bool:
+    probe = text(f"SELECT count(*) FROM ({RTREE_IDS} LIMIT :limit)")  # noqa: S608 - constant
+    found = session.execute(probe, {**box.params(), "limit": DENSE_BOX}).scalar_one()
+    return int(found) >= DENSE_BOX

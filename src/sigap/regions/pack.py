@@ -245,4 +245,6 @@ def _check_demo_accounts(pack: Pack, units: set[str], problems: list[Problem]) -
         if unit is not None and unit not in units:
             problems.append(Problem("pack.json", 0, f"{where}: unknown unit {unit!r}"))
         if (unit is None) != (spec.get("role") == "citizen"):
-            problems.append(Problem("pack.json", 0, f"{where}: officials need a unit, citizens none"))
+            problems.append(
+                Problem("pack.json", 0, f"{where}: officials need a unit, citizens none")
+            )

@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
-from sigap.geo.spatial import BBox, bbox_filter
+from sigap.geo.spatial import BBox, filter_bbox
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
 from sigap.regions.state import RegionState
@@ -33,6 +33,11 @@ AREA_COLUMN = {
     "kelurahan": Report.kelurahan_code,
     "kecamatan": Report.kecamatan_code,
     "kabkota": Report.kabkota_code,
+}
+SORT_INDEX = {
+    ReportSort.newest: "ix_report_created_at_id",
+    ReportSort.oldest: "ix_report_created_at_id",
+    ReportSort.recently_updated: "ix_report_updated_at_id",
 }
 SORT_COLUMN = {
     ReportSort.newest: Report.created_at,
@@ -64,8 +69,11 @@ def search(
     sort_column = SORT_COLUMN[sort]
     descending = sort.value.startswith("-")
     query = select(*LIST_COLUMNS)
-    for condition in _conditions(session.get_bind().dialect.name, state, filters):
+    for condition in _conditions(state, filters):
         query = query.where(condition)
+    if filters.bbox is not None:
+        sort_index = None if filters.area else SORT_INDEX[sort]
+        query = filter_bbox(query, session, filters.bbox, sort_index=sort_index)
     if cursor is not None:
         after = _cursor_values(cursor)
         key = tuple_(sort_column, Report.id)
@@ -79,10 +87,8 @@ def search(
     return rows[:limit], encode_cursor([sort_value.isoformat(), last.id])
 
 
-def _conditions(dialect: str, state: RegionState, filters: ReportFilters) -> list[Any]:
+def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
     conditions: list[Any] = []
-    if filters.bbox is not None:
-        conditions.append(bbox_filter(dialect, filters.bbox))
     if filters.categories:
         conditions.append(Report.category_code.in_(filters.categories))
     if filters.statuses:
