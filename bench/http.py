@@ -150,8 +150,10 @@ def listing(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                                "generated": loaded}  # fmt: skip
     with server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env):
         for mode in ("bbox", "area"):
-            results[mode] = wrk(port, mode, points, seconds=args.seconds,
-                                connections=args.list_connections)  # fmt: skip
+            for connections in (1, args.list_connections):
+                results[f"{mode}_c{connections}"] = wrk(
+                    port, mode, points, seconds=args.seconds, connections=connections
+                )
     return results
 
 

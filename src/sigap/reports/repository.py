@@ -79,7 +79,8 @@ def search(
         key = tuple_(sort_column, Report.id)
         query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
     order = (sort_column.desc(), Report.id.desc()) if descending else (sort_column, Report.id)
-    rows: list[Any] = list(session.execute(query.order_by(*order).limit(limit + 1)))
+    # Core, not ORM execution: plain rows, no identity map, for the hottest public read.
+    rows: list[Any] = list(session.connection().execute(query.order_by(*order).limit(limit + 1)))
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]

@@ -74,7 +74,7 @@ def list_reports(
     sort: schemas.ReportSort = schemas.ReportSort.newest,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: str | None = None,
-) -> schemas.Page[schemas.ReportListItem]:
+) -> Response:
     statuses = _split(status_)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
@@ -94,11 +94,12 @@ def list_reports(
     rows, next_cursor = repository.search(
         session, ctx.region, filters, sort=sort, limit=limit, cursor=cursor
     )
-    return schemas.Page[schemas.ReportListItem](
+    page = schemas.Page[schemas.ReportListItem](
         items=[present.list_item(ctx.region, row) for row in rows],
         next_cursor=next_cursor,
         limit=limit,
     )
+    return json_response(page)
 
 
 def _split(values: list[str] | None) -> list[str]:
