@@ -10,16 +10,28 @@ failing with "database is locked" when one upgrades a read transaction.
 from __future__ import annotations
 
 import asyncio
+import json
 import queue
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+)
 from sqlalchemy.orm import Session, sessionmaker
+
+from sigap.models.base import UTCDateTime
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -203,3 +215,66 @@ class _Job(Generic[Item]):
                 self.future.set_result(result)
 
         self.loop.call_soon_threadsafe(settle)
+
+
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    returning: tuple[str, ...] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` with one multi-row INSERT sent straight to the driver.
+
+    The hot write path (report submission) spent most of its time in SQLAlchemy's per-value
+    type processing; this helper converts only the columns that need it (aware datetimes, JSON)
+    and lets the driver do the rest. Every row must have the same keys.
+    """
+    if not rows:
+        return []
+    sqlite = connection.dialect.name == "sqlite"
+    names = tuple(rows[0])
+    convert = _converters(table, names, sqlite)
+    mark = "?" if sqlite else "%s"
+    group = "(" + ", ".join([mark] * len(names)) + ")"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "  # noqa: S608 - our own schema
+        + ", ".join([group] * len(rows))
+        + (f" RETURNING {', '.join(returning)}" if returning else "")
+    )
+    params = [
+        value if fn is None else fn(value)
+        for row in rows
+        for fn, value in zip(convert, (row[name] for name in names), strict=True)
+    ]
+    result = connection.exec_driver_sql(sql, tuple(params))
+    return [tuple(row) for row in result] if returning else []
+
+
+@cache
+def _converters(
+    table: Table, names: tuple[str, ...], sqlite: bool
+) -> tuple[Callable[[Any], Any] | None, ...]:
+    def for_column(name: str) -> Callable[[Any], Any] | None:
+        kind = table.c[name].type
+        if isinstance(kind, JSON):
+            return _json
+        if isinstance(kind, UTCDateTime) and sqlite:
+            return _sqlite_datetime
+        return None
+
+    return tuple(for_column(name) for name in names)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """The text SQLAlchemy's SQLite DateTime reads back: naive UTC, always with microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    text = str(value.astimezone(UTC).replace(tzinfo=None))
+    return text if value.microsecond else text + ".000000"

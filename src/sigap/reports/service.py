@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap import models
+from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
@@ -176,26 +177,30 @@ def _insert(session: Session, prepared: Prepared) -> Submitted:
 
 
 def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
+    connection = session.connection()
     # RETURNING rows come in no promised order; each report's unique token hash pairs them up.
-    returned = session.execute(
-        insert(REPORT).returning(REPORT.c.tracking_token_hash, REPORT.c.id),
+    returned = insert_rows(
+        connection,
+        REPORT,
         [prepared.report for prepared in batch],
+        returning=("tracking_token_hash", "id"),
     )
-    id_of: dict[str, int] = dict(returned.all())
+    id_of: dict[str, int] = dict(returned)
     ids = [id_of[prepared.report["tracking_token_hash"]] for prepared in batch]
     reporters = [
         {"report_id": report_id, **prepared.reporter}
         for report_id, prepared in zip(ids, batch, strict=True)
         if prepared.reporter is not None
     ]
-    if reporters:
-        session.execute(insert(REPORTER), reporters)
-    session.execute(
-        insert(EVENT),
+    insert_rows(connection, REPORTER, reporters)
+    insert_rows(
+        connection,
+        EVENT,
         [{"report_id": i, **prepared.event} for i, prepared in zip(ids, batch, strict=True)],
     )
-    session.execute(
-        insert(OUTBOX),
+    insert_rows(
+        connection,
+        OUTBOX,
         [
             outbox_row("report.created", {"report_id": i, "unit": prepared.unit_code})
             for i, prepared in zip(ids, batch, strict=True)
