@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
 from sigap.config import Settings
-from sigap.db import BatchWriter, Database
+from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
@@ -40,8 +40,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(
-            settings.database_url, settings.read_database_url, pool_size=settings.db_pool_size
+            settings.database_url,
+            settings.read_database_url,
+            pool_size=settings.db_pool_size,
+            background_checkpoint=True,
         )
+        checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
         app.state.db = database
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
@@ -49,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.report_writer.close()
+            if checkpointer is not None:
+                checkpointer.close()
             database.dispose()
 
     app = FastAPI(

@@ -64,6 +64,11 @@ class Context:
 
 
 async def _context(request: Request) -> Context:
+    return context_of(request)
+
+
+def context_of(request: Request) -> Context:
+    """The :class:`Context` of a request, for the rare handler that cannot afford a dependency."""
     state = request.app.state
     if state.region is None:
         raise SigapError("region_not_loaded", status=503)

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Parameter 'bbox' harus berupa min_lon,min_lat,max_lon,max_lat dengan min < max.",
         "The 'bbox' parameter must be min_lon,min_lat,max_lon,max_lat with min < max.",
     ),
+    "invalid_idempotency_key": (
+        "Header Idempotency-Key harus berisi 1 sampai 200 karakter.",
+        "The Idempotency-Key header must be 1 to 200 characters long.",
+    ),
     "idempotency_key_reused": (
         "Idempotency-Key ini sudah dipakai untuk laporan lain dengan isi berbeda.",
         "This Idempotency-Key was already used for a different request body.",

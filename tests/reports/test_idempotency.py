@@ -80,3 +80,11 @@ def test_concurrent_retries_make_one_report(database: Database) -> None:
     assert len(ids) == 8
     assert len(set(ids)) == 1
     assert reports_in(database) == 1
+
+
+def test_an_overlong_key_is_refused(client: TestClient, database: Database) -> None:
+    response = client.post("/api/v1/reports", json=BODY, headers={"Idempotency-Key": "k" * 201})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_idempotency_key"
+    assert reports_in(database) == 0

@@ -78,6 +78,7 @@ class RegionState:
     children: dict[str, list[str]] = field(default_factory=dict)
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
+    route_cache: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for area in self.areas.values():

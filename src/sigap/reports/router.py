@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from sigap.deps import Ctx, ReadSession
+from sigap.deps import Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
 from sigap.regions.state import RegionState
@@ -24,12 +24,26 @@ STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed"
     response_model=schemas.ReportCreated,
     summary="Submit a report",
     responses={200: {"description": "A retry with the same Idempotency-Key: the first report"}},
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "Any unique string (e.g. a UUID) chosen by the client: a retried "
+                "submit with the same key and body returns the first report.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            }
+        ]
+    },
 )
-async def submit_report(
-    data: schemas.ReportCreate,
-    ctx: Ctx,
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
-) -> Response:
+async def submit_report(data: schemas.ReportCreate, request: Request) -> Response:
+    """The hottest write path: it reads its context and header from the request itself instead
+    of through dependencies, which FastAPI resolves at a measurable cost per request."""
+    ctx = context_of(request)
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
+        raise InvalidInput("invalid_idempotency_key")
     prepared = service.prepare(ctx.region, data=data, channel="api")
     result = await ctx.report_writer.submit((prepared, idempotency_key))
     headers = {"Location": f"/api/v1/reports/{result.report['id']}"}

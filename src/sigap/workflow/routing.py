@@ -41,7 +41,16 @@ def place(state: RegionState, lon: float, lat: float) -> Placement:
 
 def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:
     """The most specific routing rule: category rules before any-category rules, then the
-    deepest area first; with no rule, the kelurahan's own government unit."""
+    deepest area first; with no rule, the kelurahan's own government unit. Remembered per
+    (category, kelurahan): the rules change only with a region import and a restart."""
+    key = (category, kelurahan_code)
+    unit_id = state.route_cache.get(key)
+    if unit_id is None:
+        unit_id = state.route_cache[key] = _most_specific(state, category, kelurahan_code)
+    return unit_id
+
+
+def _most_specific(state: RegionState, category: str, kelurahan_code: str) -> int:
     lineage = [area.code for area in state.lineage(kelurahan_code)]
     for rule_category in (category, None):
         for area in [*lineage, None]:
