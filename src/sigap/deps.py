@@ -78,9 +78,10 @@ def context_of(request: Request) -> Context:
 def language_of(request: Request) -> str:
     """``?lang=`` wins, then Accept-Language, then the deployment default (Indonesian)."""
     settings: Settings = request.app.state.settings
-    requested = request.query_params.get("lang")
-    if requested in ("id", "en"):
-        return requested
+    if request.scope.get("query_string"):
+        requested = request.query_params.get("lang")
+        if requested in ("id", "en"):
+            return requested
     return pick_language(request.headers.get("accept-language"), settings.default_language)
 
 

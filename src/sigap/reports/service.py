@@ -45,7 +45,8 @@ class Prepared:
     event: dict[str, Any]
     unit_code: str
     tracking_token: str
-    request_hash: str  # the request as submitted; hashed only when an idempotency key needs it
+    request: ReportCreate  # as submitted; hashed only when an idempotency key needs it
+    channel: str
 
 
 def submit(
@@ -120,7 +121,8 @@ def prepare(
         event=event,
         unit_code=unit_code,
         tracking_token=token,
-        request_hash=f"{channel}:{data.model_dump_json()}",
+        request=data,
+        channel=channel,
     )
 
 
@@ -133,7 +135,7 @@ def store(session: Session, prepared: Prepared, *, idempotency_key: str | None =
     """
     if idempotency_key is None:
         return _insert(session, prepared)
-    request_hash = sha256_hex(prepared.request_hash)
+    request_hash = sha256_hex(f"{prepared.channel}:{prepared.request.model_dump_json()}")
     replay = _replay(session, idempotency_key, request_hash)
     if replay is not None:
         return replay
