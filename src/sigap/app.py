@@ -21,6 +21,7 @@ from sigap.regions.state import RegionState, load_state
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.web import errors
+from sigap.web.body import document_bodies
 
 log = logging.getLogger("sigap")
 
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(reports_router.router)
+    document_bodies(app, reports_router.BODIES)
     app.include_router(regions_router.router)
     app.mount(
         "/static/swagger",

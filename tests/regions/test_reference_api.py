@@ -54,6 +54,14 @@ def test_openapi_and_offline_docs(client: TestClient) -> None:
     assert {"/api/v1/reports", "/api/v1/reports/{report_id}", "/api/v1/categories"} <= set(
         spec["paths"]
     )
+    body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/ReportCreate"}
+    assert {"category", "lat", "lon", "description"} <= set(
+        spec["components"]["schemas"]["ReportCreate"]["required"]
+    )
+    assert "ReporterIn" in spec["components"]["schemas"]
+    header = spec["paths"]["/api/v1/reports"]["post"]["parameters"][0]
+    assert header["name"] == "Idempotency-Key"
     assert docs.status_code == 200
     assert not re.search(r"(src|href)=.https?://", docs.text), "docs must not load from a CDN"
     assert "/static/swagger/swagger-ui-bundle.js" in docs.text
