@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -285,36 +285,60 @@ def insert_rows(
     *,
     returning: tuple[str, ...] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert ``rows`` with one multi-row INSERT sent straight to the driver.
+    """Insert ``rows`` with one statement sent straight to the driver.
 
     The hot write path (report submission) spent most of its time in SQLAlchemy's per-value
     type processing; this helper converts only the columns that need it (aware datetimes, JSON)
-    and lets the driver do the rest. Every row must have the same keys.
+    and lets the driver do the rest. SQLite gets a multi-row VALUES list; PostgreSQL gets one
+    array per column through ``unnest``, so the statement text is the same for any number of
+    rows and the driver parses and prepares it once. Every row must have the same keys.
     """
     if not rows:
         return []
-    sqlite = connection.dialect.name == "sqlite"
     names = tuple(rows[0])
-    convert = _converters(table, names, sqlite)
-    mark = "?" if sqlite else "%s"
-    group = "(" + ", ".join([mark] * len(names)) + ")"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "  # noqa: S608 - our own schema
-        + ", ".join([group] * len(rows))
-        + (f" RETURNING {', '.join(returning)}" if returning else "")
-    )
-    params = [
-        value if fn is None else fn(value)
-        for row in rows
-        for fn, value in zip(convert, (row[name] for name in names), strict=True)
-    ]
-    result = connection.exec_driver_sql(sql, tuple(params))
+    returned = f" RETURNING {', '.join(returning)}" if returning else ""
+    if connection.dialect.name == "sqlite":
+        convert = _converters(table, names, sqlite=True)
+        group = "(" + ", ".join(["?"] * len(names)) + ")"
+        values = ", ".join([group] * len(rows))
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {values}{returned}"  # noqa: S608
+        params: tuple[Any, ...] = tuple(
+            value if fn is None else fn(value)
+            for row in rows
+            for fn, value in zip(convert, (row[name] for name in names), strict=True)
+        )
+    else:
+        convert = _converters(table, names, sqlite=False)
+        arrays = ", ".join(f"%b::{kind}[]" for kind in _pg_types(table, names, connection))
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own schema
+            f"SELECT * FROM unnest({arrays}){returned}"
+        )
+        params = tuple(
+            [row[name] if fn is None else fn(row[name]) for row in rows]
+            for fn, name in zip(convert, names, strict=True)
+        )
+        # Binary parameters (%b): psycopg's text format escapes every array element with a regex.
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()] if returning else []
+    result = connection.exec_driver_sql(sql, params)
     return [tuple(row) for row in result] if returning else []
+
+
+def _pg_types(table: Table, names: tuple[str, ...], connection: Connection) -> tuple[str, ...]:
+    return _pg_type_names(table, names, connection.dialect)
+
+
+@cache
+def _pg_type_names(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, ...]:
+    return tuple(table.c[name].type.compile(dialect=dialect) for name in names)
 
 
 @cache
 def _converters(
-    table: Table, names: tuple[str, ...], sqlite: bool
+    table: Table, names: tuple[str, ...], *, sqlite: bool
 ) -> tuple[Callable[[Any], Any] | None, ...]:
     def for_column(name: str) -> Callable[[Any], Any] | None:
         kind = table.c[name].type
@@ -331,11 +355,14 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, separators=(",", ":"))
 
 
+@lru_cache(maxsize=4096)  # a report's times repeat: created = updated = its event's time
 def _sqlite_datetime(value: datetime | None) -> str | None:
     """The text SQLAlchemy's SQLite DateTime reads back: naive UTC, always with microseconds."""
     if value is None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime")
-    text = str(value.astimezone(UTC).replace(tzinfo=None))
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    text = str(value)[:-6]  # drop "+00:00"
     return text if value.microsecond else text + ".000000"
