@@ -251,13 +251,12 @@ class BatchWriter(Generic[Item, Result]):
                 results = self._handler(session, [job.item for job in batch])
         except Exception as exc:
             if len(batch) == 1:
-                batch[0].answer(None, exc)
+                _answer(batch, [None], exc)
                 return
             for job in batch:
                 self._write([job])
             return
-        for job, result in zip(batch, results, strict=True):
-            job.answer(result, None)
+        _answer(batch, results, None)
 
 
 @dataclass
@@ -266,16 +265,24 @@ class _Job(Generic[Item]):
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
 
-    def answer(self, result: Any, error: BaseException | None) -> None:
-        def settle() -> None:
-            if self.future.done():  # the client went away
-                return
-            if error is not None:
-                self.future.set_exception(error)
-            else:
-                self.future.set_result(result)
 
-        self.loop.call_soon_threadsafe(settle)
+def _answer(batch: list[_Job[Any]], results: list[Any], error: BaseException | None) -> None:
+    """Wake each event loop once per batch (one self-pipe write), not once per request."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job[Any], Any]]] = {}
+    for job, result in zip(batch, results, strict=True):
+        by_loop.setdefault(job.loop, []).append((job, result))
+
+    def settle(answers: list[tuple[_Job[Any], Any]]) -> None:
+        for job, result in answers:
+            if job.future.done():  # the client went away
+                continue
+            if error is not None:
+                job.future.set_exception(error)
+            else:
+                job.future.set_result(result)
+
+    for loop, answers in by_loop.items():
+        loop.call_soon_threadsafe(settle, answers)
 
 
 def insert_rows(

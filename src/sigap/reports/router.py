@@ -55,7 +55,8 @@ async def submit_report(request: Request) -> Response:
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
     token = result.tracking_token
-    created = schemas.ReportCreated(
+    # Built from values this request just validated and stored: no need to validate again.
+    created = schemas.ReportCreated.model_construct(
         **present.report_fields(ctx.region, result.report, result.events, ctx.language),
         tracking_token=token,
         tracking_url=f"{ctx.settings.public_url}/api/v1/track/{token}" if token else None,
