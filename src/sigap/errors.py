@@ -111,6 +111,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Permintaan terlalu besar (lebih dari {limit} byte).",
         "The request is too large (more than {limit} bytes).",
     ),
+    "service_code_required": (
+        "Kirim service_code; daftar layanan ada di services.xml atau services.json.",
+        "Send service_code; the list of services is at services.xml or services.json.",
+    ),
     "location_required": (
         "Kirim lat dan long (WGS84) bersama-sama. Sigap menentukan kelurahan dari titik, jadi "
         "address_string atau address_id saja belum cukup.",
@@ -138,8 +142,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "definition); the value '{value}' does not fit.",
     ),
     "invalid_status": (
-        "Status '{status}' tidak dikenal; gunakan open atau closed (boleh dipisah koma).",
-        "Unknown status '{status}'; use open or closed (comma-separate both if needed).",
+        "Status '{value}' tidak dikenal; gunakan open atau closed (boleh dipisah koma).",
+        "Unknown status '{value}'; use open or closed (comma-separate both if needed).",
     ),
     "invalid_service_request_id": (
         "service_request_id harus berupa angka dipisah koma (paling banyak {limit}); "

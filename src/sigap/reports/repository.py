@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Select, Table, select, tuple_
+from sqlalchemy import Select, Table, select, tuple_
 from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
@@ -101,12 +101,12 @@ def search_page(
     sort: ReportSort,
     page: int,
     page_size: int,
-) -> list[RowMapping]:
+) -> list[dict[str, Any]]:
     """Numbered pages of whole public report rows, for clients that page by number (Open311's
     page and page_size) rather than by cursor."""
     query = _filtered(session, state, filters, sort, PUBLIC_COLUMNS)
     query = query.order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
-    return list(session.connection().execute(query).mappings())
+    return [dict(row) for row in session.connection().execute(query).mappings()]
 
 
 def _filtered(
