@@ -100,26 +100,26 @@ class GeoReport:
     def __init__(self, client: TestClient) -> None:
         self.client = client
 
-    def get(self, path: str, schema: str, *, status: int = 200, **params: Any) -> Any:
+    def get(self, path: str, schema: str, *, expect: int = 200, **params: Any) -> Any:
         """GET ``path`` in both formats; returns the JSON answer once both agree."""
         xml_response = self.client.get(f"{BASE}/{path}.xml", params=params)
         json_response = self.client.get(f"{BASE}/{path}.json", params=params)
         for response in (xml_response, json_response):
-            assert response.status_code == status, response.text
+            assert response.status_code == expect, response.text
             assert response.headers["access-control-allow-origin"] == "*"
         root = read_xml(xml_response)
         data = read_json(json_response, schema)
         assert spark(root) == as_text(data), "the XML and JSON answers differ"
         return data
 
-    def post(self, fmt: str, data: dict[str, Any], *, status: int = 201, **kw: Any) -> Any:
+    def post(self, fmt: str, data: dict[str, Any], *, expect: int = 201, **kw: Any) -> Any:
         """POST requests in ``fmt``; returns the JSON answer or the XML root."""
         response = self.client.post(f"{BASE}/requests.{fmt}", data=data, **kw)
-        assert response.status_code == status, response.text
+        assert response.status_code == expect, response.text
         assert "access-control-allow-origin" not in response.headers
         if fmt == "xml":
             return read_xml(response)
-        return read_json(response, "created.json" if status < 300 else "errors.json")
+        return read_json(response, "created.json" if expect < 300 else "errors.json")
 
 
 def read_json(response: httpx.Response, schema: str) -> Any:

@@ -125,9 +125,9 @@ def test_retries_with_an_idempotency_key_make_one_report(
     headers = {"Idempotency-Key": "lapor-7f3a"}
 
     (first,) = georeport.post("json", report_form, headers=headers)
-    (second,) = georeport.post("json", report_form, headers=headers, status=200)
+    (second,) = georeport.post("json", report_form, headers=headers, expect=200)
     conflict = georeport.post(
-        "json", {**report_form, "description": "Lain lagi."}, headers=headers, status=400
+        "json", {**report_form, "description": "Lain lagi."}, headers=headers, expect=400
     )
 
     assert second == first
@@ -151,7 +151,7 @@ def test_a_revoked_key_is_refused(
     with database.transaction() as session:
         channels.revoke(session, key_prefix_or_id=report_form["api_key"][:12])
 
-    errors = georeport.post("json", report_form, status=403)
+    errors = georeport.post("json", report_form, expect=403)
 
     assert errors[0]["code"] == "invalid_api_key"
 
@@ -191,8 +191,8 @@ def test_refusals_say_what_to_fix_and_store_nothing(
 ) -> None:
     form = {k: v for k, v in {**report_form, **change}.items() if v is not None}
 
-    errors = georeport.post("json", form, status=status)
-    root = georeport.post("xml", form, status=status)
+    errors = georeport.post("json", form, expect=status)
+    root = georeport.post("xml", form, expect=status)
 
     assert errors[0]["code"] == code
     assert says in " ".join(e["description"] for e in errors)
@@ -204,7 +204,7 @@ def test_refusals_say_what_to_fix_and_store_nothing(
 def test_every_invalid_field_is_its_own_error(georeport: Any, report_form: dict[str, str]) -> None:
     form = {**report_form, "lat": "x", "email": "no", "description": ""}
 
-    errors = georeport.post("json", form, status=400, headers={"Accept-Language": "en"})
+    errors = georeport.post("json", form, expect=400, headers={"Accept-Language": "en"})
 
     assert [e["description"].split(":")[0] for e in errors] == ["lat", "description", "email"]
 

@@ -67,7 +67,7 @@ def test_a_service_definition_has_no_questions_yet(georeport: Any) -> None:
 def test_what_does_not_exist_is_a_404_in_the_format_asked(
     georeport: Any, path: str, code: str, status: int
 ) -> None:
-    errors = georeport.get(path, "errors.json", status=status)
+    errors = georeport.get(path, "errors.json", expect=status)
 
     assert [e["code"] for e in errors] == [code]
 
@@ -79,14 +79,14 @@ def test_the_deployment_answers_to_its_jurisdictions(georeport: Any, jurisdictio
 
 @pytest.mark.parametrize("path", ["discovery", "services", "services/banjir", "requests"])
 def test_another_jurisdiction_is_a_404(georeport: Any, path: str) -> None:
-    errors = georeport.get(path, "errors.json", status=404, jurisdiction_id="bandung.go.id")
+    errors = georeport.get(path, "errors.json", expect=404, jurisdiction_id="bandung.go.id")
 
     assert errors[0]["code"] == "unknown_jurisdiction"
     assert "'31' / 'jakarta.go.id'" in errors[0]["description"]
 
 
 def test_errors_use_the_language_asked_for(georeport: Any) -> None:
-    errors = georeport.get("services/ufo", "errors.json", status=404, lang="en")
+    errors = georeport.get("services/ufo", "errors.json", expect=404, lang="en")
 
     assert errors == [
         {

@@ -121,7 +121,7 @@ def filters_of(
     query: schemas.RequestSearch, region: RegionState, now: datetime
 ) -> repository.ReportFilters:
     """The spec's defaults: service_request_id overrides every other filter; without any date
-    filter the last 90 days; end_date is inclusive."""
+    filter, the last 90 days (before end_date, when only that is given)."""
     if query.service_request_id is not None:
         return repository.ReportFilters(ids=_ids(query.service_request_id))
     since = _aware(query.start_date, region)
@@ -135,12 +135,19 @@ def filters_of(
         categories=query.service_code,
         statuses=_statuses(query.status),
         since=since,
-        # Stored times have microseconds: one more makes the bound inclusive.
-        until=until + timedelta(microseconds=1) if until else None,
+        until=_inclusive(until),
         updated_after=updated_after,
         updated_before=updated_before,
         near=_circle(query),
     )
+
+
+def _inclusive(end: datetime | None) -> datetime | None:
+    """end_date includes the moment it names, to the precision it is written in: answers show
+    whole seconds, so a client that sends one back gets everything in that second."""
+    if end is None:
+        return None
+    return end + (timedelta(seconds=1) if end.microsecond == 0 else timedelta(microseconds=1))
 
 
 def _ids(raw: str) -> list[int]:
