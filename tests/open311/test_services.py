@@ -120,3 +120,23 @@ def test_the_json_api_keeps_its_own_error_shape(client: TestClient) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_openapi_documents_every_resource(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+
+    paths = {path for path in document["paths"] if path.startswith(BASE)}
+    assert paths == {
+        f"{BASE}/discovery.{{fmt}}",
+        f"{BASE}/services.{{fmt}}",
+        f"{BASE}/services/{{service_code}}.{{fmt}}",
+        f"{BASE}/requests.{{fmt}}",
+        f"{BASE}/requests/{{service_request_id}}.{{fmt}}",
+        f"{BASE}/tokens/{{token}}.{{fmt}}",
+    }
+    request = document["components"]["schemas"]["ServiceRequest"]
+    assert "media_url" in request["required"]
+    assert "extended_attributes" not in request["required"]
+    post = document["paths"][f"{BASE}/requests.{{fmt}}"]["post"]
+    form = post["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert {"api_key", "service_code", "lat", "long", "media_url"} <= set(form["properties"])

@@ -7,7 +7,7 @@ unknown paths) come back as the spec's errors document in the format of the path
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from starlette.routing import Match
@@ -64,19 +64,39 @@ def _channel(
 Open311Ctx = Annotated[Context, Depends(_open311)]
 
 
-@router.get("/discovery.{fmt}", summary="Service discovery")
+def _answers(model: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI: the resource (as JSON; the .xml form has the same elements) and the errors."""
+    return {
+        status: {
+            "model": model,
+            "description": "JSON shown; the .xml form has the same elements",
+            "content": {"text/xml": {}},
+        },
+        "4XX": {"model": list[schemas.Error], "description": "errors: 400, 403 or 404"},
+    }
+
+
+@router.get("/discovery.{fmt}", summary="Service discovery", responses=_answers(schemas.Discovery))
 async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
     return render.respond(
         "discovery", mapping.discovery(ctx.region, ctx.settings, ctx.language), fmt
     )
 
 
-@router.get("/services.{fmt}", summary="Service list (the report categories)")
+@router.get(
+    "/services.{fmt}",
+    summary="Service list (the report categories)",
+    responses=_answers(list[schemas.Service]),
+)
 async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
     return render.respond("services", service.services(ctx.region, ctx.language), fmt)
 
 
-@router.get("/services/{service_code}.{fmt}", summary="Service definition")
+@router.get(
+    "/services/{service_code}.{fmt}",
+    summary="Service definition",
+    responses=_answers(schemas.ServiceDefinition),
+)
 async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Response:
     return render.respond("service_definition", service.definition(ctx.region, service_code), fmt)
 
@@ -86,6 +106,7 @@ async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Re
     status_code=201,
     summary="Create a service request (needs an api_key)",
     openapi_extra=REQUEST_FORM,
+    responses=_answers(list[schemas.RequestCreated], 201),
 )
 async def create_request(
     fmt: Fmt,
@@ -103,12 +124,20 @@ async def create_request(
     return render.respond("service_requests", [created], fmt, status=status, headers=headers)
 
 
-@router.get("/tokens/{token}.{fmt}", summary="The service request id of a token")
+@router.get(
+    "/tokens/{token}.{fmt}",
+    summary="The service request id of a token",
+    responses=_answers(list[schemas.TokenResult]),
+)
 def token(token: str, fmt: Fmt, ctx: Open311Ctx, session: ReadSession) -> Response:
     return render.respond("service_requests", [service.token(session, token)], fmt)
 
 
-@router.get("/requests.{fmt}", summary="Service requests (last 90 days unless filtered)")
+@router.get(
+    "/requests.{fmt}",
+    summary="Service requests (last 90 days unless filtered)",
+    responses=_answers(list[schemas.ServiceRequest]),
+)
 def requests(
     fmt: Fmt,
     ctx: Open311Ctx,
@@ -118,7 +147,11 @@ def requests(
     return render.respond("service_requests", service.search(session, ctx, query), fmt)
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="One service request")
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    summary="One service request",
+    responses=_answers(list[schemas.ServiceRequest]),
+)
 def one_request(
     service_request_id: str,
     fmt: Fmt,

@@ -12,8 +12,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SerializerFunctionWrapHandler,
-    model_serializer,
     model_validator,
 )
 
@@ -21,6 +19,10 @@ W3CDateTime = Annotated[str, Field(examples=["2026-11-27T09:30:00+07:00"])]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 PAGE_SIZE_MAX = 1000
 RADIUS_MAX_M = 50_000
+
+
+def _absent(value: object) -> bool:
+    return value is None
 
 
 class Format(StrEnum):
@@ -112,17 +114,9 @@ class ServiceRequest(BaseModel):
     lat: float
     long: float
     media_url: str | None
-    extended_attributes: ExtendedAttributes | None = None
-    notes: list[Note] | None = None
-
-    @model_serializer(mode="wrap")
-    def _without_absent_extensions(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """Extensions appear only when asked for; every spec field always appears."""
-        data = handler(self)
-        for key in ("extended_attributes", "notes"):
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
+    # Extensions appear only when asked for (extensions=true); every spec field always appears.
+    extended_attributes: ExtendedAttributes | None = Field(default=None, exclude_if=_absent)
+    notes: list[Note] | None = Field(default=None, exclude_if=_absent)
 
 
 class RequestCreated(BaseModel):
