@@ -251,6 +251,9 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Reports:      {url}/api/v1/reports")
     print(f"  Categories:   {url}/api/v1/categories")
     print(f"  OpenAPI:      {url}/openapi.json")
+    print(f"  Open311:      {url}/open311/v2/discovery.xml")
+    database_option = f"--database-url {_safe(settings.database_url)}"
+    print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; sign-in arrives with the officials' app):")
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
