@@ -214,3 +214,12 @@ def test_only_form_bodies_are_accepted(client: TestClient, report_form: dict[str
 
     assert response.status_code == 400
     assert response.json()[0]["code"] == "unsupported_content_type"
+
+
+def test_a_huge_body_is_refused(client: TestClient, report_form: dict[str, str]) -> None:
+    form = {**report_form, "description": "x" * 200_000}
+
+    response = client.post(f"{BASE}/requests.xml", data=form)
+
+    assert response.status_code == 400
+    assert "<code>request_too_large</code>" in response.text

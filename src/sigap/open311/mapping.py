@@ -48,8 +48,12 @@ def domain_statuses(open311_status: str) -> tuple[str, ...]:
     return OPEN_STATUSES if open311_status == "open" else CLOSED_STATUSES
 
 
-def w3c(value: datetime | None, zone: ZoneInfo) -> str | None:
-    return None if value is None else value.astimezone(zone).isoformat(timespec="seconds")
+def w3c(value: datetime, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def w3c_or_none(value: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if value is None else w3c(value, zone)
 
 
 def service(category: CategoryInfo, language: str) -> schemas.Service:
@@ -111,9 +115,9 @@ def service_request(
         description=report["description"],
         agency_responsible=state.units[report["unit_id"]].name(language),
         service_notice=notice(state, report["category_code"], report["unit_id"], language),
-        requested_datetime=w3c(report["created_at"], zone) or "",
-        updated_datetime=w3c(report["updated_at"], zone),
-        expected_datetime=w3c(report["resolution_due_at"], zone),
+        requested_datetime=w3c(report["created_at"], zone),
+        updated_datetime=w3c_or_none(report["updated_at"], zone),
+        expected_datetime=w3c_or_none(report["resolution_due_at"], zone),
         address=report["address"],
         address_id=None,
         zipcode=kelurahan.postcode if kelurahan else None,
@@ -163,7 +167,7 @@ def notes(events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str) ->
     """The public timeline. Events never name a person, so neither do notes."""
     return [
         schemas.Note(
-            datetime=w3c(event["created_at"], zone) or "",
+            datetime=w3c(event["created_at"], zone),
             type=event["action"],
             summary=_summary(event["action"], language),
             description=event["note"],
@@ -180,7 +184,7 @@ def _summary(action: str, language: str) -> str:
 def discovery(state: RegionState, settings: Settings, language: str) -> schemas.Discovery:
     """Service discovery: one production endpoint; its changeset is the last region import,
     when services could have changed."""
-    changeset = w3c(state.imported_at, state.timezone) or ""
+    changeset = w3c(state.imported_at, state.timezone)
     contact = settings.open311_contact or settings.public_url
     endpoint = schemas.Endpoint(
         specification=SPECIFICATION,

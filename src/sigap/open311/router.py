@@ -18,7 +18,7 @@ from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import NotFound, SigapError
 from sigap.open311 import mapping, render, schemas, service
-from sigap.open311.form import Submission, parse
+from sigap.open311.form import MAX_BODY_BYTES, Submission, parse
 from sigap.open311.schemas import Format
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
@@ -47,7 +47,13 @@ async def _open311(
 
 
 async def _submission(request: Request) -> Submission:
-    return parse(await request.body(), request.headers.get("content-type"))
+    """The form, read only up to the size limit (a huge body is refused, not buffered)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise SigapError("request_too_large", limit=MAX_BODY_BYTES)
+    return parse(bytes(body), request.headers.get("content-type"))
 
 
 def _channel(

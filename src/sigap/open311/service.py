@@ -32,10 +32,7 @@ def check_jurisdiction(
     the parameter out is fine (the spec makes it optional for single-jurisdiction servers)."""
     if not jurisdiction_id:
         return
-    known = [
-        region.code,
-        *([settings.open311_jurisdiction] if settings.open311_jurisdiction else []),
-    ]
+    known = [code for code in (region.code, settings.open311_jurisdiction) if code]
     if jurisdiction_id.strip().lower() not in (k.lower() for k in known):
         expected = " / ".join(f"'{k}'" for k in known)
         raise NotFound("unknown_jurisdiction", jurisdiction=jurisdiction_id, expected=expected)

@@ -76,7 +76,7 @@ class RegionState:
     rules: dict[tuple[str | None, str | None], int]
     boundary_version_id: int
     index: BoundaryIndex
-    imported_at: datetime | None = None  # when the reference data last changed
+    imported_at: datetime  # when the reference data last changed
     children: dict[str, list[str]] = field(default_factory=dict)
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
