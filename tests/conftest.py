@@ -29,7 +29,14 @@ from sigap.regions.service import import_pack
 PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-REPORT_TABLES = ("idempotency_key", "report_reporter", "report_event", "outbox", "report")
+REPORT_TABLES = (
+    "idempotency_key",
+    "report_reporter",
+    "report_event",
+    "outbox",
+    "report",
+    "channel",
+)
 
 
 @dataclass

@@ -31,7 +31,7 @@ def test_help_explains_every_command() -> None:
     result = sigap("--help")
 
     assert result.returncode == 0
-    for command in ("demo", "serve", "db", "import-region"):
+    for command in ("demo", "serve", "db", "import-region", "channel"):
         assert command in result.stdout
     assert "--workers" in sigap("serve", "--help").stdout
     assert "--database-url" in sigap("demo", "--help").stdout
@@ -70,6 +70,36 @@ def test_a_broken_pack_is_refused_with_reasons(tmp_path: Path) -> None:
     assert "routing.csv:1: unknown unit 'nobody'" in result.stdout
     with sqlite3.connect(tmp_path / "sigap.db") as connection:
         assert connection.execute("SELECT count(*) FROM area").fetchone() == (0,)
+
+
+def test_channel_keys_are_created_listed_and_revoked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/sigap.db"
+    sigap("db", "upgrade", "--database-url", url)
+
+    created = sigap("channel", "create", "LAPOR!", "--database-url", url)
+    sigap("channel", "create", "WhatsApp bot", "--database-url", url)
+    key = created.stdout.split("keep it secret): ")[1].strip()
+    revoked = sigap("channel", "revoke", key[:12], "--database-url", url)
+    again = sigap("channel", "revoke", key[:12], "--database-url", url)
+    listing = sigap("channel", "list", "--database-url", url)
+
+    assert created.returncode == 0, created.stderr
+    assert "channel lapor (LAPOR!)" in created.stdout
+    assert key.startswith("sgp_")
+    assert len(key) > 40
+    assert revoked.returncode == 0, revoked.stderr
+    assert f"revoked key 1 ({key[:12]}) of channel lapor" in revoked.stdout
+    assert again.returncode == 1
+    assert "No active channel key" in again.stderr
+    lapor, bot = (line.split() for line in listing.stdout.splitlines()[1:])
+    assert lapor[:3] == ["1", "lapor", key[:12]]
+    assert lapor[5] != "-"  # revoked: the revocation time
+    assert (bot[1], bot[5], bot[-2:]) == ("whatsapp-bot", "-", ["WhatsApp", "bot"])
+    assert key not in listing.stdout
+    with sqlite3.connect(tmp_path / "sigap.db") as connection:
+        hashes = [row[0] for row in connection.execute("SELECT key_hash FROM channel")]
+    assert key not in hashes
+    assert all(len(h) == 64 for h in hashes)
 
 
 def test_demo_serves_reports_and_prints_logins(tmp_path: Path) -> None:

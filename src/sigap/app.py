@@ -16,6 +16,7 @@ from sigap import __version__
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
+from sigap.open311 import router as open311_router
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import router as reports_router
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Sigap",
         version=__version__,
-        description="City problem reporting and government response (JSON API).",
+        description="City problem reporting and government response: the JSON API, and Open311 "
+        "GeoReport v2 (XML and JSON) under /open311/v2.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
     app.include_router(regions_router.router)
+    app.include_router(open311_router.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

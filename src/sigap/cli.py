@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEMO_DATABASE = "sqlite:///./sigap-demo.db"
 
@@ -68,7 +73,36 @@ def _parser() -> argparse.ArgumentParser:
     region.add_argument("--database-url", default=None)
     region.add_argument("--check", action="store_true", help="only validate, change nothing")
     region.set_defaults(run=_import_region)
+    _channel_commands(commands)
     return parser
+
+
+def _channel_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    channel = commands.add_parser(
+        "channel",
+        help="API keys of channels (LAPOR!, a WhatsApp bot) that submit through Open311",
+        description="Each key belongs to a channel; reports submitted with it record the "
+        "channel's slug. Keys are stored hashed and shown once, when created.",
+    )
+    actions = channel.add_subparsers(title="channel commands", metavar="CHANNEL_COMMAND")
+    create = actions.add_parser(
+        "create",
+        help="create a key for channel NAME and print it once",
+        description="Create an API key for the channel NAME. A second key under the same name "
+        "joins the same channel: rotate keys by creating a new one, then revoking the old.",
+    )
+    create.add_argument("name", help='channel name, e.g. "LAPOR!" or "WhatsApp bot"')
+    create.set_defaults(run=_channel_create)
+    listing = actions.add_parser("list", help="list channel keys (prefix, created, revoked)")
+    listing.set_defaults(run=_channel_list)
+    revoke = actions.add_parser(
+        "revoke",
+        help="revoke a key by its id or key prefix (from 'sigap channel list')",
+    )
+    revoke.add_argument("key", metavar="KEY_PREFIX_OR_ID")
+    revoke.set_defaults(run=_channel_revoke)
+    for parser in (create, listing, revoke):
+        parser.add_argument("--database-url", default=None)
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +156,56 @@ def _import_region(args: argparse.Namespace) -> int:
     return 0
 
 
+def _channel_create(args: argparse.Namespace) -> int:
+    from sigap.channels import service
+
+    with _channel_session(args) as session:
+        channel, key = service.create(session, name=args.name)
+        print(f"created key {channel.id} of channel {channel.slug} ({channel.name})")
+    print(f"API key (shown only now; keep it secret): {key}")
+    return 0
+
+
+def _channel_list(args: argparse.Namespace) -> int:
+    from sigap.channels import service
+
+    row = "{:>4}  {:<20}  {:<12}  {:<17}  {:<17}  {}"
+    print(row.format("id", "slug", "key prefix", "created (UTC)", "revoked (UTC)", "name"))
+    with _channel_session(args) as session:
+        for c in service.list_all(session):
+            created = f"{c.created_at:%Y-%m-%d %H:%M}"
+            revoked = f"{c.revoked_at:%Y-%m-%d %H:%M}" if c.revoked_at else "-"
+            print(row.format(c.id, c.slug, c.key_prefix, created, revoked, c.name))
+    return 0
+
+
+def _channel_revoke(args: argparse.Namespace) -> int:
+    from sigap.channels import service
+
+    with _channel_session(args) as session:
+        channel = service.revoke(session, key_prefix_or_id=args.key)
+        print(f"revoked key {channel.id} ({channel.key_prefix}) of channel {channel.slug}")
+    return 0
+
+
+@contextmanager
+def _channel_session(args: argparse.Namespace) -> Iterator[Session]:
+    """One transaction on the configured database; a refused change prints why and exits 1."""
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.errors import SigapError
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.transaction() as session:
+            yield session
+    except SigapError as exc:
+        print(exc.message("en"), file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        database.dispose()
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -167,6 +251,9 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Reports:      {url}/api/v1/reports")
     print(f"  Categories:   {url}/api/v1/categories")
     print(f"  OpenAPI:      {url}/openapi.json")
+    print(f"  Open311:      {url}/open311/v2/discovery.xml")
+    database_option = f"--database-url {_safe(settings.database_url)}"
+    print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; sign-in arrives with the officials' app):")
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")

@@ -20,3 +20,12 @@ class Settings(BaseSettings):
     default_language: str = Field(default="id", pattern="^(id|en)$")
     page_size_max: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    open311_jurisdiction: str | None = Field(
+        default=None,
+        description="Open311 jurisdiction_id of this deployment, domain-like (jakarta.go.id); "
+        "the region code (31) is always accepted too",
+    )
+    open311_contact: str | None = Field(
+        default=None,
+        description="How to reach the operators, for Open311 discovery; defaults to public_url",
+    )

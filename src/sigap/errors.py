@@ -68,6 +68,98 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Belum ada data wilayah. Jalankan 'sigap import-region' terlebih dahulu.",
         "No region data is loaded yet. Run 'sigap import-region' first.",
     ),
+    # Channels and their API keys (sigap channel ..., Open311 POST).
+    "invalid_channel_name": (
+        "Nama kanal '{name}' tidak bisa dipakai: tulis 1-100 karakter dengan setidaknya satu "
+        "huruf atau angka.",
+        "The channel name '{name}' cannot be used: write 1-100 characters with at least one "
+        "letter or digit.",
+    ),
+    "reserved_channel_name": (
+        "Nama kanal '{name}' (slug '{slug}') dipakai Sigap sendiri; pilih nama lain.",
+        "The channel name '{name}' (slug '{slug}') is used by Sigap itself; choose another name.",
+    ),
+    "channel_key_not_found": (
+        "Tidak ada kunci kanal aktif dengan id atau awalan '{key}'. Lihat 'sigap channel list'.",
+        "No active channel key has the id or prefix '{key}'. See 'sigap channel list'.",
+    ),
+    "channel_key_ambiguous": (
+        "'{key}' cocok dengan lebih dari satu kunci; pakai id dari 'sigap channel list'.",
+        "'{key}' matches more than one key; use the id from 'sigap channel list'.",
+    ),
+    "missing_api_key": (
+        "Kirim api_key kanal Anda untuk membuat laporan. Kunci diberikan oleh pengelola Sigap.",
+        "Send your channel's api_key to submit a request. Keys are issued by the operators of "
+        "this Sigap deployment.",
+    ),
+    "invalid_api_key": (
+        "api_key tidak valid atau sudah dicabut; minta kunci baru kepada pengelola Sigap.",
+        "The api_key is not valid or has been revoked; ask the operators of this Sigap "
+        "deployment for a new one.",
+    ),
+    # Open311 GeoReport v2 (the codes of the errors/error elements).
+    "unknown_jurisdiction": (
+        "jurisdiction_id '{jurisdiction}' tidak dilayani di sini; gunakan {expected} atau "
+        "kosongkan.",
+        "jurisdiction_id '{jurisdiction}' is not served here; use {expected} or leave it out.",
+    ),
+    "unsupported_format": (
+        "Format '{format}' tidak didukung; akhiri alamat dengan .xml atau .json.",
+        "The format '{format}' is not supported; end the address with .xml or .json.",
+    ),
+    "unsupported_content_type": (
+        "Kirim permintaan sebagai application/x-www-form-urlencoded dengan teks UTF-8.",
+        "Send the request as application/x-www-form-urlencoded with UTF-8 text.",
+    ),
+    "request_too_large": (
+        "Permintaan terlalu besar (lebih dari {limit} byte).",
+        "The request is too large (more than {limit} bytes).",
+    ),
+    "service_code_required": (
+        "Kirim service_code; daftar layanan ada di services.xml atau services.json.",
+        "Send service_code; the list of services is at services.xml or services.json.",
+    ),
+    "location_required": (
+        "Kirim lat dan long (WGS84) bersama-sama. Sigap menentukan kelurahan dari titik, jadi "
+        "address_string atau address_id saja belum cukup.",
+        "Send lat and long (WGS84) together. Sigap finds the kelurahan from the point, so "
+        "address_string or address_id alone is not enough.",
+    ),
+    "unknown_attribute": (
+        "Layanan '{service}' tidak punya atribut '{attribute}'; lihat definisinya di "
+        "services/{service}.",
+        "Service '{service}' has no attribute '{attribute}'; see its definition at "
+        "services/{service}.",
+    ),
+    "attribute_required": (
+        "Atribut '{attribute}' wajib diisi ({description}).",
+        "The attribute '{attribute}' is required ({description}).",
+    ),
+    "invalid_attribute_value": (
+        "'{value}' bukan pilihan atribut '{attribute}'; kirim salah satu key: {allowed}.",
+        "'{value}' is not an option of attribute '{attribute}'; send one of the keys: {allowed}.",
+    ),
+    "invalid_attribute_type": (
+        "Atribut '{attribute}' bertipe {datatype} (lihat datatype di definisi layanan); "
+        "nilai '{value}' tidak sesuai.",
+        "The attribute '{attribute}' is of type {datatype} (see datatype in the service "
+        "definition); the value '{value}' does not fit.",
+    ),
+    "invalid_status": (
+        "Status '{value}' tidak dikenal; gunakan open atau closed (boleh dipisah koma).",
+        "Unknown status '{value}'; use open or closed (comma-separate both if needed).",
+    ),
+    "invalid_service_request_id": (
+        "service_request_id harus berupa angka dipisah koma (paling banyak {limit}); "
+        "'{value}' tidak sesuai.",
+        "service_request_id must be numbers separated by commas (at most {limit}); "
+        "'{value}' does not fit.",
+    ),
+    "invalid_radius": (
+        "Untuk mencari di sekitar titik, kirim lat, long dan radius (meter, 1-{limit}) "
+        "bersama-sama.",
+        "To search around a point, send lat, long and radius (metres, 1-{limit}) together.",
+    ),
 }
 
 

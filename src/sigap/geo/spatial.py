@@ -17,6 +17,7 @@ included); what differs is how the rows are found:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -50,6 +51,35 @@ class BBox:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Circle:
+    """A circle on the ground (``radius_m`` metres around lon/lat).
+
+    Distances use the equirectangular approximation around the centre: within 0.5% of the
+    great-circle distance for radii of tens of kilometres away from the poles (ample for
+    "reports near here"), and plain arithmetic, so both engines select exactly the same rows.
+    """
+
+    lon: float
+    lat: float
+    radius_m: float
+
+    def metres_per_degree(self) -> tuple[float, float]:
+        """(longitude, latitude) scale at the centre."""
+        return 111_320.0 * max(math.cos(math.radians(self.lat)), 1e-6), 110_574.0
+
+    def bbox(self) -> BBox:
+        """The box around the circle (a hair larger, so rounding never drops a point)."""
+        per_lon, per_lat = self.metres_per_degree()
+        dx, dy = 1.000001 * self.radius_m / per_lon, 1.000001 * self.radius_m / per_lat
+        return BBox(
+            max(self.lon - dx, -180.0),
+            max(self.lat - dy, -90.0),
+            min(self.lon + dx, 180.0),
+            min(self.lat + dy, 90.0),
+        )
+
+
 def exact(box: BBox) -> ColumnElement[bool]:
     return and_(
         Report.lon.between(box.min_lon, box.max_lon),
@@ -72,6 +102,20 @@ def filter_bbox(query: Query, session: Session, box: BBox, *, sort_index: str | 
         return query.where(exact(box)).with_hint(Report, f"INDEXED BY {sort_index}", "sqlite")
     ids = text(RTREE_IDS).bindparams(**box.params()).columns(id=Integer)
     return query.where(Report.id.in_(ids), exact(box))
+
+
+def within(circle: Circle) -> ColumnElement[bool]:
+    per_lon, per_lat = circle.metres_per_degree()
+    dx = (Report.lon - circle.lon) * per_lon
+    dy = (Report.lat - circle.lat) * per_lat
+    return dx * dx + dy * dy <= circle.radius_m * circle.radius_m
+
+
+def filter_circle(
+    query: Query, session: Session, circle: Circle, *, sort_index: str | None
+) -> Query:
+    """``query`` restricted to ``circle``: the spatial index finds its box, arithmetic the rest."""
+    return filter_bbox(query, session, circle.bbox(), sort_index=sort_index).where(within(circle))
 
 
 def _dense(session: Session, box: BBox) -> bool:

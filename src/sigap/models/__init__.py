@@ -4,6 +4,7 @@ from sigap.models.account import Account
 from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
+from sigap.models.channel import Channel
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "BoundaryVersion",
     "Category",
+    "Channel",
     "IdempotencyKey",
     "OutboxMessage",
     "Region",

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sigap.models.base import Base, BigId, UTCDateTime
 
 STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
+# Built-in channels; reports from Open311 clients carry their channel's slug (model Channel).
 CHANNELS = ("api", "web", "open311")
 
 
@@ -60,6 +61,8 @@ class ReportReporter(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
+    device_id: Mapped[str | None] = mapped_column(String(200))
+    account_id: Mapped[str | None] = mapped_column(String(200))
     contact_visible: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

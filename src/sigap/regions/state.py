@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import shape
@@ -75,6 +76,7 @@ class RegionState:
     rules: dict[tuple[str | None, str | None], int]
     boundary_version_id: int
     index: BoundaryIndex
+    imported_at: datetime  # when the reference data last changed
     children: dict[str, list[str]] = field(default_factory=dict)
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
@@ -145,6 +147,7 @@ def load_state(session: Session) -> RegionState:
         rules=rules,
         boundary_version_id=version.id,
         index=_index_for(session, version, areas),
+        imported_at=region.imported_at,
     )
 
 

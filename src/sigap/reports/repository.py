@@ -1,21 +1,23 @@
-"""Report list queries: whitelisted filters and sorts, keyset paging on (sort key, id)."""
+"""Report list queries: whitelisted filters and sorts; keyset paging on (sort key, id) for the
+JSON API, numbered pages for Open311 clients."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, Table, select, tuple_
 from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
-from sigap.geo.spatial import BBox, filter_bbox
+from sigap.geo.spatial import BBox, Circle, filter_bbox, filter_circle
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportSort
 
+REPORT = cast(Table, Report.__table__)
 LIST_COLUMNS = (
     Report.id,
     Report.category_code,
@@ -46,6 +48,10 @@ SORT_COLUMN = {
 }
 
 
+# Every public column of a report (the tracking token's hash is a secret, never listed).
+PUBLIC_COLUMNS = tuple(c for c in REPORT.c if c.name != "tracking_token_hash")
+
+
 @dataclass
 class ReportFilters:
     bbox: BBox | None = None
@@ -54,6 +60,10 @@ class ReportFilters:
     area: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    ids: list[int] = field(default_factory=list)
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    near: Circle | None = None
 
 
 def search(
@@ -68,24 +78,62 @@ def search(
     """One page of reports and the cursor of the next page (None on the last page)."""
     sort_column = SORT_COLUMN[sort]
     descending = sort.value.startswith("-")
-    query = select(*LIST_COLUMNS)
-    for condition in _conditions(state, filters):
-        query = query.where(condition)
-    if filters.bbox is not None:
-        sort_index = None if filters.area else SORT_INDEX[sort]
-        query = filter_bbox(query, session, filters.bbox, sort_index=sort_index)
+    query = _filtered(session, state, filters, sort, LIST_COLUMNS)
     if cursor is not None:
         after = _cursor_values(cursor)
         key = tuple_(sort_column, Report.id)
         query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
-    order = (sort_column.desc(), Report.id.desc()) if descending else (sort_column, Report.id)
     # Core, not ORM execution: plain rows, no identity map, for the hottest public read.
-    rows: list[Any] = list(session.connection().execute(query.order_by(*order).limit(limit + 1)))
+    query = query.order_by(*_order(sort)).limit(limit + 1)
+    rows: list[Any] = list(session.connection().execute(query))
     if len(rows) <= limit:
         return rows, None
     last = rows[limit - 1]
     sort_value = last.created_at if sort_column is Report.created_at else last.updated_at
     return rows[:limit], encode_cursor([sort_value.isoformat(), last.id])
+
+
+def search_page(
+    session: Session,
+    state: RegionState,
+    filters: ReportFilters,
+    *,
+    sort: ReportSort,
+    page: int,
+    page_size: int,
+) -> list[dict[str, Any]]:
+    """Numbered pages of whole public report rows, for clients that page by number (Open311's
+    page and page_size) rather than by cursor."""
+    query = _filtered(session, state, filters, sort, PUBLIC_COLUMNS)
+    query = query.order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
+    return [dict(row) for row in session.connection().execute(query).mappings()]
+
+
+def _filtered(
+    session: Session,
+    state: RegionState,
+    filters: ReportFilters,
+    sort: ReportSort,
+    columns: tuple[Any, ...],
+) -> Select[Any]:
+    query = select(*columns)
+    for condition in _conditions(state, filters):
+        query = query.where(condition)
+    # A list of ids or an area narrows the rows better than walking the sort index could.
+    sort_index = None if filters.area or filters.ids else SORT_INDEX[sort]
+    if filters.bbox is not None:
+        query = filter_bbox(query, session, filters.bbox, sort_index=sort_index)
+        sort_index = None  # one index hint per query
+    if filters.near is not None:
+        query = filter_circle(query, session, filters.near, sort_index=sort_index)
+    return query
+
+
+def _order(sort: ReportSort) -> tuple[Any, ...]:
+    sort_column = SORT_COLUMN[sort]
+    if sort.value.startswith("-"):
+        return sort_column.desc(), Report.id.desc()
+    return sort_column, Report.id
 
 
 def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
@@ -105,6 +153,12 @@ def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
         conditions.append(Report.created_at >= filters.since)
     if filters.until is not None:
         conditions.append(Report.created_at < filters.until)
+    if filters.ids:
+        conditions.append(Report.id.in_(filters.ids))
+    if filters.updated_after is not None:
+        conditions.append(Report.updated_at > filters.updated_after)
+    if filters.updated_before is not None:
+        conditions.append(Report.updated_at < filters.updated_before)
     return conditions
 
 

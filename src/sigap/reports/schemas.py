@@ -29,6 +29,12 @@ class ReporterIn(BaseModel):
         None
     )
     phone: Annotated[Text, Field(max_length=40, pattern=r"^\+?[0-9 ()-]{6,40}$")] | None = None
+    device_id: Annotated[Text, Field(max_length=200)] | None = Field(
+        default=None, description="The reporting app's device id (Open311 device_id)"
+    )
+    account_id: Annotated[Text, Field(max_length=200)] | None = Field(
+        default=None, description="The reporter's account in the submitting app (Open311)"
+    )
     contact_visible: bool = Field(
         default=False, description="Let the responsible officials see these contact details"
     )

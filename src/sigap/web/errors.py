@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,9 +43,10 @@ def render(error: SigapError, language: str) -> JSONResponse:
     )
 
 
-def _field_details(exc: RequestValidationError, language: str) -> list[dict[str, Any]]:
+def field_details(errors: Sequence[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Pydantic's validation errors as ``{field, code, message}``, worded in ``language``."""
     details = []
-    for item in exc.errors():
+    for item in errors:
         kind = str(item.get("type", "invalid"))
         message = str(item.get("msg", ""))
         if language == "id":
@@ -62,7 +64,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         language = language_of(request)
-        error = SigapError("invalid_input", status=422, details=_field_details(exc, language))
+        details = field_details(exc.errors(), language)
+        error = SigapError("invalid_input", status=422, details=details)
         return render(error, language)
 
     @app.exception_handler(HTTPException)

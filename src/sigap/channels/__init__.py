@@ -1,0 +1,1 @@
+"""Channels that submit reports on citizens' behalf (LAPOR!, a bot) and their API keys."""

@@ -1,0 +1,107 @@
+"""Creating, listing, revoking and checking channel API keys.
+
+A key is ``sgp_`` plus 32 random bytes (URL-safe base64). Only its sha256 is stored, so a
+leaked database does not leak working keys; the key itself is shown once, when created. The
+sha256 (not a slow password hash) is enough because the secret is random, not chosen by a
+person, and it lets a key be found by an indexed equality lookup on every POST.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sigap.errors import NotFound, SigapError
+from sigap.kit import sha256_hex, utcnow
+from sigap.models import Channel
+from sigap.models.report import CHANNELS
+
+KEY_MARK = "sgp_"
+PREFIX_LENGTH = len(KEY_MARK) + 8
+SLUG_LENGTH = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """The channel a request came from: detached from any session, safe to keep."""
+
+    id: int
+    slug: str
+    name: str
+
+
+def slugify(name: str) -> str:
+    """``"WhatsApp bot"`` → ``"whatsapp-bot"``: ASCII, lowercase, at most 20 characters (the
+    width of ``report.channel``)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:SLUG_LENGTH].rstrip("-")
+
+
+def create(session: Session, *, name: str) -> tuple[Channel, str]:
+    """A new key for the channel called ``name``; returns the row and the key (shown once).
+
+    A second key under the same name joins the same channel (same slug): that is how keys
+    are rotated without splitting the channel's reports.
+    """
+    name = " ".join(name.split())
+    slug = slugify(name)
+    if not slug or len(name) > 100:
+        raise SigapError("invalid_channel_name", name=name)
+    if slug in CHANNELS:
+        raise SigapError("reserved_channel_name", name=name, slug=slug)
+    key = KEY_MARK + secrets.token_urlsafe(32)
+    channel = Channel(
+        slug=slug,
+        name=name,
+        key_hash=sha256_hex(key),
+        key_prefix=key[:PREFIX_LENGTH],
+        created_at=utcnow(),
+        revoked_at=None,
+    )
+    session.add(channel)
+    session.flush()
+    return channel, key
+
+
+def list_all(session: Session) -> list[Channel]:
+    return list(session.scalars(select(Channel).order_by(Channel.slug, Channel.id)))
+
+
+def revoke(session: Session, *, key_prefix_or_id: str) -> Channel:
+    """Revoke one active key, named by its id, its listed prefix, or the whole key."""
+    wanted = key_prefix_or_id.strip()
+    query = select(Channel).where(Channel.revoked_at.is_(None))
+    if wanted.isdigit():
+        query = query.where(Channel.id == int(wanted))
+    elif len(wanted) > PREFIX_LENGTH:
+        query = query.where(Channel.key_hash == sha256_hex(wanted))
+    else:
+        query = query.where(Channel.key_prefix == wanted)
+    found = list(session.scalars(query))
+    if not found:
+        raise NotFound("channel_key_not_found", key=wanted)
+    if len(found) > 1:
+        raise SigapError("channel_key_ambiguous", key=wanted)
+    found[0].revoked_at = utcnow()
+    session.flush()
+    return found[0]
+
+
+def authenticate(session: Session, api_key: str | None) -> ChannelRef:
+    """The channel of an active key, or a 403 that says what is wrong."""
+    if not api_key:
+        raise SigapError("missing_api_key", status=403)
+    row = session.execute(
+        select(Channel.id, Channel.slug, Channel.name).where(
+            Channel.key_hash == sha256_hex(api_key), Channel.revoked_at.is_(None)
+        )
+    ).first()
+    if row is None:
+        raise SigapError("invalid_api_key", status=403)
+    return ChannelRef(row.id, row.slug, row.name)

@@ -1,0 +1,29 @@
+"""Channels: the organisations and bots that submit reports through Open311 (LAPOR!, a
+WhatsApp bot), each row one API key of a channel.
+
+Only the sha256 of a key is stored; ``key_prefix`` (the key's first characters) is what
+operators see in listings and use to revoke. A channel can hold several keys under one
+``slug`` (rotate: create a new key, switch the client over, revoke the old one); reports
+record the slug, so a rotation does not split a channel's reports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sigap.models.base import Base, UTCDateTime
+
+
+class Channel(Base):
+    __tablename__ = "channel"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

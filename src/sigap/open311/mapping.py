@@ -1,0 +1,201 @@
+"""Domain → GeoReport: categories become services, reports become service requests.
+
+Names, units and areas come from the region snapshot (no joins); times are shown in the
+deployment's zone with their offset, to the second, as the W3C note the spec cites allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sigap.config import Settings
+from sigap.models.report import STATUSES
+from sigap.open311 import schemas
+from sigap.regions.state import CategoryInfo, RegionState
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+OPEN_STATUSES = ("open", "in_progress")
+CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
+# (Bahasa Indonesia, English), filled with str.format.
+SLA = (
+    "Target tanggapan {response} jam, target penyelesaian {resolution} jam.",
+    "Response within {response} hours, resolution within {resolution} hours.",
+)
+NOTICE = (
+    "Ditangani oleh {unit}. Target tanggapan {response} jam, target penyelesaian {resolution} jam.",
+    "Handled by {unit}. Response within {response} hours, resolution within {resolution} hours.",
+)
+KEY_SERVICE = (
+    "Kunci API diberikan oleh pengelola Sigap ini: {contact}",
+    "API keys are issued by the operators of this Sigap deployment: {contact}",
+)
+NOTE_SUMMARIES = {"submit": ("Laporan diterima", "Report received")}
+
+
+def _text(pair: tuple[str, str], language: str, **values: Any) -> str:
+    return pair[1 if language == "en" else 0].format(**values)
+
+
+def status(domain_status: str) -> str:
+    """open and in_progress are "open"; every other state is "closed"."""
+    return "open" if domain_status in OPEN_STATUSES else "closed"
+
+
+def domain_statuses(open311_status: str) -> tuple[str, ...]:
+    return OPEN_STATUSES if open311_status == "open" else CLOSED_STATUSES
+
+
+def w3c(value: datetime, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds")
+
+
+def w3c_or_none(value: datetime | None, zone: ZoneInfo) -> str | None:
+    return None if value is None else w3c(value, zone)
+
+
+def service(category: CategoryInfo, language: str) -> schemas.Service:
+    names = (category.name_id, category.name_en, category.code.replace("_", " "))
+    return schemas.Service(
+        service_code=category.code,
+        service_name=category.name(language),
+        description=_sla(SLA, category, language),
+        metadata=False,  # no category asks extra questions yet
+        type="realtime",
+        keywords=", ".join(dict.fromkeys(name.lower() for name in names)),
+        group=None,
+    )
+
+
+def _sla(pair: tuple[str, str], category: CategoryInfo, language: str, **values: Any) -> str:
+    return _text(
+        pair,
+        language,
+        response=category.response_hours,
+        resolution=category.resolution_hours,
+        **values,
+    )
+
+
+def notice(state: RegionState, category_code: str, unit_id: int, language: str) -> str | None:
+    """What the city will do about a request: who handles it and its service level."""
+    category = state.categories.get(category_code)
+    if category is None:
+        return None
+    return _sla(NOTICE, category, language, unit=state.units[unit_id].name(language))
+
+
+def service_request(
+    state: RegionState,
+    report: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    language: str,
+    *,
+    extensions: bool,
+) -> schemas.ServiceRequest:
+    """A stored report as a service request. Never the reporter: the report row has no
+    identity on it, and address_id and media_url are not stored yet."""
+    zone = state.timezone
+    category = state.categories.get(report["category_code"])
+    kelurahan = state.areas.get(report["kelurahan_code"])
+    extra: dict[str, Any] = {}
+    if extensions:
+        extra = {
+            "extended_attributes": extended_attributes(state, report, language),
+            "notes": notes(events, zone, language),
+        }
+    return schemas.ServiceRequest(
+        service_request_id=str(report["id"]),
+        status=status(report["status"]),
+        status_notes=status_notes(report["status"], events),
+        service_name=category.name(language) if category else None,
+        service_code=report["category_code"],
+        description=report["description"],
+        agency_responsible=state.units[report["unit_id"]].name(language),
+        service_notice=notice(state, report["category_code"], report["unit_id"], language),
+        requested_datetime=w3c(report["created_at"], zone),
+        updated_datetime=w3c_or_none(report["updated_at"], zone),
+        expected_datetime=w3c_or_none(report["resolution_due_at"], zone),
+        address=report["address"],
+        address_id=None,
+        zipcode=kelurahan.postcode if kelurahan else None,
+        lat=report["lat"],
+        long=report["lon"],
+        media_url=None,
+        **extra,
+    )
+
+
+def status_notes(current: str, events: Sequence[Mapping[str, Any]]) -> str | None:
+    """The note of the event that brought the report into its current state, if it has one."""
+    for event in reversed(events):
+        if event["to_status"] == current and event["from_status"] != current:
+            note: str | None = event["note"]
+            return note
+    return None
+
+
+def extended_attributes(
+    state: RegionState, report: Mapping[str, Any], language: str
+) -> schemas.ExtendedAttributes:
+    unit = state.units[report["unit_id"]]
+    return schemas.ExtendedAttributes(
+        channel=report["channel"],
+        kelurahan_code=report["kelurahan_code"],
+        kelurahan_name=_area_name(state, report["kelurahan_code"]),
+        kecamatan_code=report["kecamatan_code"],
+        kecamatan_name=_area_name(state, report["kecamatan_code"]),
+        kota_code=report["kabkota_code"],
+        kota_name=_area_name(state, report["kabkota_code"]),
+        unit_code=unit.code,
+        unit_name=unit.name(language),
+        escalation_level=0,  # escalation arrives with the workflow
+        duplicate=report["status"] == "duplicate",
+        parent_service_request_id=None,  # duplicates are not linked yet
+        photos=[],  # media arrives with the media module
+    )
+
+
+def _area_name(state: RegionState, code: str) -> str:
+    area = state.areas.get(code)
+    return area.name if area else code
+
+
+def notes(events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str) -> list[schemas.Note]:
+    """The public timeline. Events never name a person, so neither do notes."""
+    return [
+        schemas.Note(
+            datetime=w3c(event["created_at"], zone),
+            type=event["action"],
+            summary=_summary(event["action"], language),
+            description=event["note"],
+        )
+        for event in events
+    ]
+
+
+def _summary(action: str, language: str) -> str:
+    pair = NOTE_SUMMARIES.get(action)
+    return _text(pair, language) if pair else action
+
+
+def discovery(state: RegionState, settings: Settings, language: str) -> schemas.Discovery:
+    """Service discovery: one production endpoint; its changeset is the last region import,
+    when services could have changed."""
+    changeset = w3c(state.imported_at, state.timezone)
+    contact = settings.open311_contact or settings.public_url
+    endpoint = schemas.Endpoint(
+        specification=SPECIFICATION,
+        url=f"{settings.public_url}/open311/v2",
+        changeset=changeset,
+        type="production",
+        formats=["text/xml", "application/json"],
+    )
+    return schemas.Discovery(
+        changeset=changeset,
+        contact=contact,
+        key_service=_text(KEY_SERVICE, language, contact=contact),
+        endpoints=[endpoint],
+    )

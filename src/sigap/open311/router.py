@@ -1,0 +1,182 @@
+"""HTTP for Open311 GeoReport v2 under /open311/v2: every resource in .xml and .json.
+
+Handlers parse, call one service function, render. Errors of every kind (Sigap's, validation,
+unknown paths) come back as the spec's errors document in the format of the path; see
+:class:`sigap.open311.render.Open311Route`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from starlette.routing import Match
+
+from sigap.channels import service as channels
+from sigap.channels.service import ChannelRef
+from sigap.db import Database
+from sigap.deps import Context, Ctx, ReadSession
+from sigap.errors import NotFound, SigapError
+from sigap.open311 import mapping, render, schemas, service
+from sigap.open311.form import MAX_BODY_BYTES, Submission, parse
+from sigap.open311.schemas import Format
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
+Fmt = Annotated[Format, Path(description="xml or json")]
+REQUEST_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": schemas.RequestForm.model_json_schema()}
+        },
+        "description": "Plus attribute[code]=value, and attribute[code][]=value for several "
+        "values, as the service definition asks. Send an Idempotency-Key header to make "
+        "retries safe.",
+    }
+}
+
+
+async def _open311(
+    ctx: Ctx,
+    jurisdiction_id: Annotated[
+        str | None, Query(description="Optional: the region code or SIGAP_OPEN311_JURISDICTION")
+    ] = None,
+) -> Context:
+    service.check_jurisdiction(jurisdiction_id, ctx.region, ctx.settings)
+    return ctx
+
+
+async def _submission(request: Request) -> Submission:
+    """The form, read only up to the size limit (a huge body is refused, not buffered)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise SigapError("request_too_large", limit=MAX_BODY_BYTES)
+    return parse(bytes(body), request.headers.get("content-type"))
+
+
+def _channel(
+    request: Request, submission: Annotated[Submission, Depends(_submission)]
+) -> ChannelRef:
+    """The channel of the api_key (in the body as the spec sends it, or the query string), in
+    its own short read so that no connection is held while the report waits for its commit."""
+    key = submission.form.api_key or request.query_params.get("api_key")
+    database: Database = request.app.state.db
+    with database.reading() as session:
+        return channels.authenticate(session, key)
+
+
+Open311Ctx = Annotated[Context, Depends(_open311)]
+
+
+def _answers(model: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI: the resource (as JSON; the .xml form has the same elements) and the errors."""
+    return {
+        status: {
+            "model": model,
+            "description": "JSON shown; the .xml form has the same elements",
+            "content": {"text/xml": {}},
+        },
+        "4XX": {"model": list[schemas.Error], "description": "errors: 400, 403 or 404"},
+    }
+
+
+@router.get("/discovery.{fmt}", summary="Service discovery", responses=_answers(schemas.Discovery))
+async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
+    return render.respond(
+        "discovery", mapping.discovery(ctx.region, ctx.settings, ctx.language), fmt
+    )
+
+
+@router.get(
+    "/services.{fmt}",
+    summary="Service list (the report categories)",
+    responses=_answers(list[schemas.Service]),
+)
+async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
+    return render.respond("services", service.services(ctx.region, ctx.language), fmt)
+
+
+@router.get(
+    "/services/{service_code}.{fmt}",
+    summary="Service definition",
+    responses=_answers(schemas.ServiceDefinition),
+)
+async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Response:
+    return render.respond("service_definition", service.definition(ctx.region, service_code), fmt)
+
+
+@router.post(
+    "/requests.{fmt}",
+    status_code=201,
+    summary="Create a service request (needs an api_key)",
+    openapi_extra=REQUEST_FORM,
+    responses=_answers(list[schemas.RequestCreated], 201),
+)
+async def create_request(
+    fmt: Fmt,
+    ctx: Open311Ctx,
+    submission: Annotated[Submission, Depends(_submission)],
+    channel: Annotated[ChannelRef, Depends(_channel)],
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+) -> Response:
+    result = await service.submit(ctx, channel, submission, idempotency_key)
+    headers = {"Location": f"/open311/v2/requests/{result.report['id']}.{fmt.value}"}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    created = service.created(ctx, result)
+    status = 200 if result.replayed else 201
+    return render.respond("service_requests", [created], fmt, status=status, headers=headers)
+
+
+@router.get(
+    "/tokens/{token}.{fmt}",
+    summary="The service request id of a token",
+    responses=_answers(list[schemas.TokenResult]),
+)
+def token(token: str, fmt: Fmt, ctx: Open311Ctx, session: ReadSession) -> Response:
+    return render.respond("service_requests", [service.token(session, token)], fmt)
+
+
+@router.get(
+    "/requests.{fmt}",
+    summary="Service requests (last 90 days unless filtered)",
+    responses=_answers(list[schemas.ServiceRequest]),
+)
+def requests(
+    fmt: Fmt,
+    ctx: Open311Ctx,
+    session: ReadSession,
+    query: Annotated[schemas.RequestSearch, Query()],
+) -> Response:
+    return render.respond("service_requests", service.search(session, ctx, query), fmt)
+
+
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    summary="One service request",
+    responses=_answers(list[schemas.ServiceRequest]),
+)
+def one_request(
+    service_request_id: str,
+    fmt: Fmt,
+    ctx: Open311Ctx,
+    session: ReadSession,
+    extensions: bool = False,
+) -> Response:
+    found = service.one(session, ctx, service_request_id, extensions=extensions)
+    return render.respond("service_requests", [found], fmt)
+
+
+@router.api_route(
+    "/{path:path}",
+    methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    include_in_schema=False,
+)
+async def unknown(request: Request) -> Response:
+    """Anything else under /open311/v2: the spec's errors document, not the JSON API's."""
+    for route in router.routes:
+        if route.matches(request.scope)[0] is Match.PARTIAL:
+            raise SigapError("method_not_allowed", status=405)
+    raise NotFound("not_found")
