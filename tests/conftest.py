@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,12 +82,24 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return Backend("sqlite", str(template))
 
 
+def _sqlite_copy(backend: Backend, path: Path) -> str:
+    shutil.copyfile(backend.template_url, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback TCP port nothing listens on, for servers that tests start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 @pytest.fixture
 def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     if backend.name == "sqlite":
-        copy = tmp_path / "sigap.db"
-        shutil.copyfile(backend.template_url, copy)
-        yield f"sqlite:///{copy}"
+        yield _sqlite_copy(backend, tmp_path / "sigap.db")
         return
     yield backend.template_url
     engine = create_engine(backend.template_url)
@@ -99,9 +112,7 @@ def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
 def isolated_database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     """A database of the test's own, for tests that change reference data (region imports)."""
     if backend.name == "sqlite":
-        copy = tmp_path / "isolated.db"
-        shutil.copyfile(backend.template_url, copy)
-        yield f"sqlite:///{copy}"
+        yield _sqlite_copy(backend, tmp_path / "isolated.db")
         return
     template = make_url(backend.template_url)
     name = f"{template.database}_isolated"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -102,8 +101,8 @@ def test_channel_keys_are_created_listed_and_revoked(tmp_path: Path) -> None:
     assert all(len(h) == 64 for h in hashes)
 
 
-def test_demo_serves_reports_and_prints_logins(tmp_path: Path) -> None:
-    port = free_port()
+def test_demo_serves_reports_and_prints_logins(tmp_path: Path, free_port: int) -> None:
+    port = free_port
     demo = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "sigap.cli", "demo", "--port", str(port), "--reports", "30",
          "--database-url", f"sqlite:///{tmp_path}/demo.db"],
@@ -130,13 +129,6 @@ def test_demo_serves_reports_and_prints_logins(tmp_path: Path) -> None:
         hashes = [row[0] for row in connection.execute("SELECT password_hash FROM account")]
     assert roles["walikota.pusat@demo.sigap.id"] == "supervisor"
     assert all(h.startswith("$argon2id$") for h in hashes)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def get_json(url: str, process: subprocess.Popen[str]) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,13 +21,6 @@ from sigap.db import Database
 BODY = json.dumps(
     {"category": "banjir", "lat": -6.2186, "lon": 106.8019, "description": "Banjir."}
 ).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -57,8 +49,10 @@ def post_until_refused(base: str, acknowledged: list[int]) -> None:
             return
 
 
-def test_acknowledged_reports_survive_sigkill(database_url: str, tmp_path: Path) -> None:
-    port = free_port()
+def test_acknowledged_reports_survive_sigkill(
+    database_url: str, tmp_path: Path, free_port: int
+) -> None:
+    port = free_port
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SIGAP_DATABASE_URL": database_url}
     log = (tmp_path / "server.log").open("wb")
