@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import swagger_ui_bundle
 from fastapi.testclient import TestClient
 
 
@@ -66,3 +68,7 @@ def test_openapi_and_offline_docs(client: TestClient) -> None:
     assert not re.search(r"(src|href)=.https?://", docs.text), "docs must not load from a CDN"
     assert "/static/swagger/swagger-ui-bundle.js" in docs.text
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    # FastAPI writes OpenAPI 3.1, which Swagger UI reads from version 5 on (4 shows an error).
+    assert spec["openapi"].startswith("3.1")
+    major = int(Path(swagger_ui_bundle.swagger_ui_path).name.split("-")[-1].split(".")[0])
+    assert major >= 5
