@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +124,27 @@ def isolated_database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def fresh_database(backend: Backend) -> Callable[[Path, str], str]:
+    """Makes empty databases with the schema only, on the test's engine (for other packs)."""
+    return lambda path, suffix: _fresh_database(backend, path, suffix)
+
+
+def _fresh_database(backend: Backend, path: Path, suffix: str) -> str:
+    if backend.name == "sqlite":
+        url = f"sqlite:///{path}"
+    else:
+        name = f"{make_url(backend.template_url).database}_{suffix}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = make_url(backend.template_url).set(database=name).render_as_string(False)
+    upgrade(url)
+    return url
 
 
 @pytest.fixture

@@ -9,10 +9,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sigap.db import Database
+from sigap.demo import seed_reports
+from sigap.migrations import upgrade
 from sigap.regions import pack as packs
+from sigap.regions.service import import_pack
+from sigap.regions.state import load_state
 
 
 def sigap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -140,3 +146,21 @@ def get_json(url: str, process: subprocess.Popen[str]) -> Any:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"no answer from {url}")
+
+
+def test_demo_data_has_no_event_in_the_future(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    upgrade(url)
+    database = Database(url)
+    with database.transaction() as session:
+        import_pack(session, packs.read(packs.resolve("jakarta")))
+    with database.transaction() as session:
+        assert seed_reports(session, load_state(session), count=120) == 120
+    database.dispose()
+
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        latest = connection.execute("SELECT max(created_at) FROM report_event").fetchone()[0]
+        states = dict(connection.execute("SELECT status, count(*) FROM report GROUP BY status"))
+    assert latest <= now
+    assert {"open", "in_progress", "resolved", "closed"} <= set(states)

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-DEMO_DATABASE = "sqlite:///./sigap-demo.db"
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -38,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Create (or reuse) a local SQLite database, apply migrations, load the "
         "bundled region pack and a few hundred demo reports, then serve.",
     )
-    demo.add_argument("--database-url", default=DEMO_DATABASE)
+    demo.add_argument(
+        "--database-url",
+        default=None,
+        help="default: sqlite:///./sigap-demo.db (Jakarta) or ./sigap-demo-SLUG.db (other regions)",
+    )
     demo.add_argument("--region", default="jakarta", help="bundled pack slug or pack folder")
     demo.add_argument("--reports", type=int, default=300, help="demo reports on a new database")
     _server_options(demo)
@@ -144,9 +146,15 @@ def _import_region(args: argparse.Namespace) -> int:
         print(f"region pack {pack.meta['slug']} is valid")
         return 0
     database = Database(args.database_url or Settings().database_url)
-    with database.transaction() as session:
-        result = import_pack(session, pack)
-    database.dispose()
+    try:
+        with database.transaction() as session:
+            result = import_pack(session, pack)
+    except packs.PackError as exc:
+        print("region pack refused, nothing changed:")
+        print("\n".join(f"  {problem}" for problem in exc.problems))
+        return 1
+    finally:
+        database.dispose()
     version = "new" if result.new_boundary_version else "unchanged"
     print(
         f"imported {result.slug}: {result.areas} areas, {result.units} units, "
@@ -235,13 +243,21 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.regions.state import load_state
 
     url = f"http://{args.host}:{args.port}"
-    settings = Settings(database_url=args.database_url, public_url=url)
+    pack = packs.read(packs.resolve(args.region))
+    slug = pack.meta["slug"]
+    default_db = "sigap-demo.db" if slug == "jakarta" else f"sigap-demo-{slug}.db"
+    settings = Settings(
+        database_url=args.database_url or f"sqlite:///./{default_db}", public_url=url
+    )
     upgrade(settings.database_url)
     database = Database(settings.database_url)
-    pack = packs.read(packs.resolve(args.region))
-    with database.transaction() as session:
-        if session.get(Region, pack.meta["code"]) is None:
-            import_pack(session, pack)
+    try:
+        with database.transaction() as session:
+            if session.get(Region, pack.meta["code"]) is None:
+                import_pack(session, pack)
+    except packs.PackError as exc:
+        print("\n".join(str(problem) for problem in exc.problems))
+        return 1
     with database.transaction() as session:
         accounts = seed_accounts(session, pack.meta.get("demo_accounts", []))
         added = seed_reports(session, load_state(session), count=args.reports)

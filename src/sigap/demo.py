@@ -45,6 +45,13 @@ DESCRIPTIONS = {
     "kawasan_dilarang_merokok": "Orang merokok di dalam ruang tunggu puskesmas.",
     "transjakarta": "Bus Transjakarta koridor ini datang lebih dari 30 menit sekali.",
     "layanan_rumah_sakit": "Antrean IGD sangat lama, pasien menunggu lebih dari 4 jam.",
+    # A rural regency's everyday problems (Gowa pack).
+    "jembatan_rusak": "Jembatan kayu penghubung dusun patah, warga memutar 5 km.",
+    "irigasi": "Saluran irigasi jebol, sawah di hilir tidak mendapat air.",
+    "tanah_longsor": "Longsor menutup separuh badan jalan menuju Malino.",
+    "air_bersih": "Air PDAM tidak mengalir sejak tiga hari.",
+    "puskesmas": "Posyandu tutup di jadwal imunisasi, ibu-ibu pulang tanpa layanan.",
+    "hama_pertanian": "Hama wereng menyerang padi di beberapa petak sawah.",
 }
 # (status, share): the order in which a report moves; a share of reports stops at each.
 OUTCOMES = (
@@ -104,20 +111,24 @@ def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed
 
 
 def _advance(session: Session, report: models.Report, outcome: str, rng: random.Random) -> None:
-    if outcome == "open":
-        return
+    """Move a demo report towards ``outcome``, stopping at the present: no event is dated in
+    the future, so recent reports stay open or in progress as they would be."""
+    now = utcnow()
     at = report.created_at + timedelta(hours=rng.uniform(0.5, 30))
+    if outcome == "open" or at > now:
+        return
     if outcome == "rejected":
         _event(session, report, "reject", "rejected", at, "Bukan masalah kota (demo).")
         return
     _event(session, report, "acknowledge", "in_progress", at, "Sedang ditangani.")
     report.first_response_at = at
-    if outcome in ("resolved", "closed"):
-        at += timedelta(hours=rng.uniform(2, 120))
-        _event(session, report, "resolve", "resolved", at, "Sudah diperbaiki (demo).")
-        report.resolved_at = at
-    if outcome == "closed":
-        at += timedelta(days=rng.uniform(1, 3))
+    at += timedelta(hours=rng.uniform(2, 120))
+    if outcome not in ("resolved", "closed") or at > now:
+        return
+    _event(session, report, "resolve", "resolved", at, "Sudah diperbaiki (demo).")
+    report.resolved_at = at
+    at += timedelta(days=rng.uniform(1, 3))
+    if outcome == "closed" and at <= now:
         _event(session, report, "close", "closed", at, None)
         report.closed_at = at
 

@@ -36,7 +36,7 @@ class Problem:
 
 class PackError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in region pack")
+        super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
 
 

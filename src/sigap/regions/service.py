@@ -23,7 +23,7 @@ from sigap.models import (
     RoutingRule,
     Unit,
 )
-from sigap.regions.pack import Pack
+from sigap.regions.pack import Pack, PackError, Problem
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,15 @@ class ImportResult:
 
 
 def import_pack(session: Session, pack: Pack) -> ImportResult:
+    """Import ``pack``; refused (PackError) if the database already serves another region."""
     meta = pack.meta
+    other = session.scalar(select(Region).where(Region.code != meta["code"]))
+    if other is not None:
+        reason = (
+            f"this database already serves {other.name} ({other.code}); "
+            "one database serves one region: use another database"
+        )
+        raise PackError([Problem("pack.json", 0, reason)])
     session.merge(
         Region(
             code=meta["code"],
