@@ -2,6 +2,7 @@
 
     python -m bench http submit --backend sqlite --backend postgresql
     python -m bench http list --backend sqlite --reports 1000000
+    python -m bench http open311 --backend postgresql --reports 100000 --workers 2 --connections 16
 
 ``submit`` serves a bare FastAPI hello-world and then Sigap with the same uvicorn settings and
 loads each with wrk (one thread, 32 connections) in the same run, so the ratio is measured under
@@ -21,6 +22,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from bench.generate import generate, prepare
 from sigap import models
+from sigap.channels import service as channels
+from sigap.kit import utcnow
 
 HERE = Path(__file__).parent
 OUT = HERE / "out"
@@ -86,8 +90,21 @@ def server(command: list[str], port: int, env: dict[str, str]) -> Iterator[None]
         process.wait(timeout=30)
 
 
-def wrk(port: int, mode: str, points: Path, *, seconds: int, connections: int) -> dict[str, Any]:
-    env = {**os.environ, "SIGAP_BENCH_MODE": mode, "SIGAP_BENCH_POINTS": str(points)}
+def wrk(
+    port: int,
+    mode: str,
+    points: Path,
+    *,
+    seconds: int,
+    connections: int,
+    extra: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "SIGAP_BENCH_MODE": mode,
+        "SIGAP_BENCH_POINTS": str(points),
+        **(extra or {}),
+    }
     # Warm up (imports, pools, caches), then measure.
     for duration in (3, seconds):
         result = subprocess.run(
@@ -174,9 +191,39 @@ def listing(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def open311(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The Open311 workload of the Open311 issue: N reports loaded, wrk -c16, --workers 2."""
+    url = database_url(backend, f"sigap_bench_list_{args.reports}", fresh=False)
+    database, _ = prepare(url)
+    with database.transaction() as session:
+        have = session.scalar(select(func.count()).select_from(models.Report)) or 0
+        _, key = channels.create(session, name="bench")
+        newest = session.scalar(select(func.max(models.Report.created_at)))
+    database.dispose()
+    if have < args.reports:
+        generate(url, args.reports - have, seed=have + 1)
+    warm(backend, url)
+    points = write_points(url)
+    since = (newest or utcnow()) - timedelta(days=7)
+    extra = {
+        "SIGAP_BENCH_KEY": key,
+        "SIGAP_BENCH_MAX_ID": str(max(have, args.reports)),
+        "SIGAP_BENCH_SINCE": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    results: dict[str, Any] = {"backend": backend, "reports": max(have, args.reports),
+                               "workers": args.workers}  # fmt: skip
+    env = {"SIGAP_DATABASE_URL": url}
+    port = args.port
+    with server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env):
+        for mode in ("o311_services", "o311_one", "o311_list", "o311_list_since", "o311_post"):
+            results[mode] = wrk(port, mode, points, seconds=args.seconds,
+                                connections=args.connections, extra=extra)  # fmt: skip
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench http", description=__doc__)
-    parser.add_argument("what", choices=["submit", "list"])
+    parser.add_argument("what", choices=["submit", "list", "open311"])
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
@@ -186,6 +233,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
-    run = submit if args.what == "submit" else listing
+    run = {"submit": submit, "list": listing, "open311": open311}[args.what]
     for backend in args.backend or ["sqlite"]:
         print(json.dumps(run(backend, args)), flush=True)

@@ -2,6 +2,8 @@
 --   submit: POST /api/v1/reports at random kelurahan interior points (points.lua)
 --   bbox:   GET /api/v1/reports?bbox=... around a random point, 0.5-5 km wide
 --   area:   GET /api/v1/reports?area=... for a random kelurahan or kecamatan
+--   o311_post, o311_list, o311_list_since, o311_one, o311_services: Open311 (SIGAP_BENCH_KEY,
+--           SIGAP_BENCH_MAX_ID, SIGAP_BENCH_SINCE set by bench/http.py)
 --   hello:  GET /
 -- done() prints one JSON line with the request rate and latency percentiles in ms.
 local points = dofile(os.getenv("SIGAP_BENCH_POINTS"))
@@ -35,6 +37,23 @@ function request()
     local half = (0.25 + math.random() * 2.25) / 111.0
     return wrk.format("GET", string.format("/api/v1/reports?bbox=%.5f,%.5f,%.5f,%.5f",
       lon - half, lat - half, lon + half, lat + half))
+  elseif mode == "o311_post" then
+    local lon, lat = pick()
+    local body = string.format(
+      "api_key=%s&service_code=%s&lat=%.6f&long=%.6f&description=Laporan+uji+beban",
+      os.getenv("SIGAP_BENCH_KEY"), categories[math.random(#categories)], lat, lon)
+    return wrk.format("POST", "/open311/v2/requests.json",
+      {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  elseif mode == "o311_list" or mode == "o311_list_since" then
+    local path = "/open311/v2/requests.json?page_size=100&status=open&service_code="
+      .. categories[math.random(#categories)]
+    if mode == "o311_list_since" then path = path .. "&start_date=" .. os.getenv("SIGAP_BENCH_SINCE") end
+    return wrk.format("GET", path)
+  elseif mode == "o311_one" then
+    local id = math.random(tonumber(os.getenv("SIGAP_BENCH_MAX_ID")))
+    return wrk.format("GET", "/open311/v2/requests/" .. id .. ".json")
+  elseif mode == "o311_services" then
+    return wrk.format("GET", "/open311/v2/services.json")
   elseif mode == "area" then
     local _, _, code = pick()
     if math.random() < 0.5 then code = string.sub(code, 1, 8) end
