@@ -65,16 +65,17 @@ async def submit_report(request: Request) -> Response:
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
-def get_report(report_id: int, session: ReadSession, ctx: Ctx) -> schemas.Report:
+def get_report(report_id: int, session: ReadSession, ctx: Ctx) -> Response:
     report = service.get(session, report_id)
-    return present.report(ctx.region, report, service.timeline(session, report_id), ctx.language)
+    events = service.timeline(session, report_id)
+    return json_response(present.report(ctx.region, report, events, ctx.language))
 
 
 @router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
-def track_report(token: str, session: ReadSession, ctx: Ctx) -> schemas.Report:
+def track_report(token: str, session: ReadSession, ctx: Ctx) -> Response:
     report = service.by_tracking_token(session, token)
     events = service.timeline(session, report["id"])
-    return present.report(ctx.region, report, events, ctx.language)
+    return json_response(present.report(ctx.region, report, events, ctx.language))
 
 
 @router.get(
