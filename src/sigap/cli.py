@@ -112,13 +112,6 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000)
 
 
-def _settings(database_url: str | None = None, **overrides: object) -> object:
-    from sigap.config import Settings
-
-    values = {"database_url": database_url} if database_url else {}
-    return Settings(**values, **overrides)  # type: ignore[arg-type]
-
-
 def _db_upgrade(args: argparse.Namespace) -> int:
     from sigap.config import Settings
     from sigap.migrations import upgrade

@@ -121,8 +121,6 @@ class Database:
             url, write=True, pool_size=pool_size, auto_checkpoint=not background_checkpoint
         )
         self.read_engine = make_engine(read_url or url, write=False, pool_size=pool_size)
-        # SQLite has one writer at a time; PostgreSQL as many as the pool has connections.
-        self.write_slots = asyncio.Semaphore(1 if self.dialect == "sqlite" else pool_size)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -325,7 +323,8 @@ def insert_rows(
         )
     else:
         convert = _converters(table, names, sqlite=False)
-        arrays = ", ".join(f"%b::{kind}[]" for kind in _pg_types(table, names, connection))
+        kinds = _pg_types(table, names, connection.dialect)
+        arrays = ", ".join(f"%b::{kind}[]" for kind in kinds)
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own schema
             f"SELECT * FROM unnest({arrays}){returned}"
@@ -343,12 +342,9 @@ def insert_rows(
     return [tuple(row) for row in result] if returning else []
 
 
-def _pg_types(table: Table, names: tuple[str, ...], connection: Connection) -> tuple[str, ...]:
-    return _pg_type_names(table, names, connection.dialect)
-
-
 @cache
-def _pg_type_names(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, ...]:
+def _pg_types(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, ...]:
+    """PostgreSQL's names for the columns' types, for the ``unnest`` array casts."""
     return tuple(table.c[name].type.compile(dialect=dialect) for name in names)
 
 

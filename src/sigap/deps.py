@@ -1,8 +1,6 @@
-"""Dependencies shared by every router: sessions (the request owns the transaction), language,
-the region snapshot.
-
-The session dependency uses ``scope="function"`` so that the commit happens *before* the
-response is sent: a client never sees a 201 for a report that is not yet durable.
+"""Dependencies shared by every router: the read session and the request's context (region
+snapshot, language, settings). Writes of reports go through the group-commit writer
+(:class:`sigap.db.BatchWriter`), reached through the context.
 """
 
 from __future__ import annotations
@@ -23,24 +21,6 @@ from sigap.regions.state import RegionState
 from sigap.reports.service import Prepared, Submitted
 
 ReportWriterT = BatchWriter[tuple[Prepared, str | None], Submitted]
-
-
-async def _write_session(request: Request) -> AsyncIterator[Session]:
-    """A write session, admitted only while the database has a free write slot.
-
-    Waiting for a slot happens on the event loop, not in a worker thread: if every worker
-    thread were blocked on SQLite's write lock, the transaction holding it could never get a
-    thread to commit on. Commit (or rollback) and close take one trip to the thread pool.
-    """
-    database: Database = request.app.state.db
-    async with database.write_slots:
-        session = database.write_session()
-        committed = False
-        try:
-            yield session
-            committed = True
-        finally:
-            await run_in_threadpool(database.finish, session, commit=committed)
 
 
 async def _read_session(request: Request) -> AsyncIterator[Session]:
@@ -85,6 +65,5 @@ def language_of(request: Request) -> str:
     return pick_language(request.headers.get("accept-language"), settings.default_language)
 
 
-DbSession = Annotated[Session, Depends(_write_session, scope="function")]
 ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
 Ctx = Annotated[Context, Depends(_context)]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from sigap.deps import Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
+from sigap.models.report import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import present, repository, schemas, service
 from sigap.web.body import parse_json
@@ -18,7 +19,6 @@ from sigap.web.responses import json_response
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 # Bodies parsed by sigap.web.body.parse_json, for the OpenAPI document.
 BODIES = {("/api/v1/reports", "post"): schemas.ReportCreate}
-STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
 
 
 @router.post(
