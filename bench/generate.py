@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from shapely.geometry import shape
 from sqlalchemy import func, insert, select
 
 from sigap import models
@@ -26,7 +25,7 @@ from sigap.kit import sha256_hex, utcnow
 from sigap.migrations import upgrade
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
-from sigap.regions.state import RegionState, load_state
+from sigap.regions.state import RegionState, kelurahan_polygons, load_state
 from sigap.workflow.routing import responsible_unit
 
 CATEGORY_WEIGHTS = {
@@ -54,16 +53,7 @@ def sample_points(
     database: Database, state: RegionState, count: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     with database.reading() as session:
-        rows = session.execute(
-            select(models.AreaBoundary.area_code, models.AreaBoundary.geometry).where(
-                models.AreaBoundary.version_id == state.boundary_version_id
-            )
-        ).all()
-    polygons = {
-        code: shape(json.loads(text))
-        for code, text in rows
-        if code in state.areas and state.areas[code].level == "kelurahan"
-    }
+        polygons = kelurahan_polygons(session, state.boundary_version_id, state.areas)
     codes = sorted(polygons)
     weights = rng.lognormal(0, 0.7, len(codes))
     per_kelurahan = rng.multinomial(count, weights / weights.sum())

@@ -6,14 +6,11 @@ later states are added as timeline events from the responsible unit, as an offic
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +18,7 @@ from sigap import models
 from sigap.accounts.service import create as create_account
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
-from sigap.regions.state import RegionState
+from sigap.regions.state import RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 
@@ -88,7 +85,7 @@ def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     nprng = np.random.default_rng(seed)
-    polygons = _kelurahan_polygons(session, state)
+    polygons = kelurahan_polygons(session, state.boundary_version_id, state.areas)
     codes = sorted(polygons)
     categories = [c for c in state.categories.values() if c.active]
     now = utcnow()
@@ -156,16 +153,3 @@ def _event(
     )
     report.status = status
     report.updated_at = at
-
-
-def _kelurahan_polygons(session: Session, state: RegionState) -> dict[str, BaseGeometry]:
-    rows = session.execute(
-        select(models.AreaBoundary.area_code, models.AreaBoundary.geometry).where(
-            models.AreaBoundary.version_id == state.boundary_version_id
-        )
-    )
-    return {
-        code: shape(json.loads(text))
-        for code, text in rows
-        if state.areas.get(code) and state.areas[code].level == "kelurahan"
-    }

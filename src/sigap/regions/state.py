@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -157,16 +158,23 @@ def _index_for(
     cached = _INDEXES.get(version.sha256)
     if cached is not None:
         return cached
-    rows = session.execute(
-        select(AreaBoundary.area_code, AreaBoundary.geometry).where(
-            AreaBoundary.version_id == version.id
-        )
-    )
-    polygons = [
-        (code, shape(json.loads(text)))
-        for code, text in rows
-        if code in areas and areas[code].level == "kelurahan"
-    ]
-    index = BoundaryIndex.build(polygons)
+    polygons = kelurahan_polygons(session, version.id, areas)
+    index = BoundaryIndex.build(list(polygons.items()))
     _INDEXES[version.sha256] = index
     return index
+
+
+def kelurahan_polygons(
+    session: Session, version_id: int, areas: dict[str, AreaInfo]
+) -> dict[str, BaseGeometry]:
+    """The kelurahan/desa polygons of a boundary version (the routing layer), by area code."""
+    rows = session.execute(
+        select(AreaBoundary.area_code, AreaBoundary.geometry).where(
+            AreaBoundary.version_id == version_id
+        )
+    )
+    return {
+        code: shape(json.loads(text))
+        for code, text in rows
+        if code in areas and areas[code].level == "kelurahan"
+    }
