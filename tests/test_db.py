@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Table, select
+import pytest
+from sqlalchemy import Table, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from sigap.db import Checkpointer, Database, insert_rows
+from sigap.db import BatchWriter, Checkpointer, Database, insert_rows
 from sigap.migrations import upgrade
 from sigap.models import OutboxMessage
 
@@ -79,3 +84,75 @@ def test_checkpointer_copies_the_wal_back(tmp_path: Path) -> None:
     assert busy == 0
     assert wal_pages > 50  # nothing was checkpointed by the commits themselves
     assert copied == wal_pages
+
+
+def _message(name: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {"message_id": name, "topic": "t", "payload": {}, "state": "pending", "attempts": 0,
+            "last_error": None, "created_at": now, "available_at": now}  # fmt: skip
+
+
+def test_one_bad_item_fails_alone_and_nothing_is_written_twice(database: Database) -> None:
+    """A failing batch is rolled back whole and retried item by item."""
+    release = threading.Event()
+    batches: list[list[str]] = []
+
+    def handler(session: Session, items: list[str]) -> list[str]:
+        batches.append(list(items))
+        if "hold" in items:
+            release.wait(10)  # let the other items queue up behind it, into one batch
+        insert_rows(session.connection(), OUTBOX, [_message(item) for item in items])
+        if "bad" in items:
+            raise ValueError("bad item")
+        return [item.upper() for item in items]
+
+    writer: BatchWriter[str, str] = BatchWriter(database, handler)
+
+    async def run() -> list[str | BaseException]:
+        hold = asyncio.create_task(writer.submit("hold"))
+        await asyncio.sleep(0.2)
+        rest = [asyncio.create_task(writer.submit(item)) for item in ("a", "bad", "c")]
+        await asyncio.sleep(0.2)
+        release.set()
+        return await asyncio.gather(hold, *rest, return_exceptions=True)
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        writer.close()
+
+    assert results[:2] == ["HOLD", "A"]
+    assert isinstance(results[2], ValueError)
+    assert results[3] == "C"
+    assert ["a", "bad", "c"] in batches  # tried together first ...
+    assert {"a", "bad", "c"} <= {b[0] for b in batches if len(b) == 1}  # ... then one by one
+    with database.reading() as session:
+        stored = sorted(session.scalars(select(OutboxMessage.message_id)))
+    assert stored == ["a", "c", "hold"]
+
+
+def test_engine_settings(database: Database) -> None:
+    """SQLite: WAL and enforced foreign keys on every connection. PostgreSQL: the report's
+    location is a PostGIS geography with GiST indexes."""
+    with database.transaction() as session:
+        connection = session.connection()
+        if database.dialect == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            tables = connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars()
+            assert "report_rtree" in set(tables)
+        else:
+            kind = connection.exec_driver_sql(
+                "SELECT udt_name FROM information_schema.columns "
+                "WHERE table_name = 'report' AND column_name = 'location'"
+            ).scalar()
+            assert kind == "geography"
+            indexes = connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'report'"
+            ).scalars()
+            assert sum("USING gist" in d for d in indexes) == 2
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.execute(
+            text("INSERT INTO area (code, name, level, kind, parent_code) "
+                 "VALUES ('99', 'X', 'province', 'provinsi', 'no-such-parent')")
+        )  # fmt: skip
