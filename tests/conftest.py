@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.demo import seed_accounts
 from sigap.migrations import upgrade
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
@@ -31,6 +32,7 @@ PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REPORT_TABLES = (
+    "auth_session",
     "idempotency_key",
     "report_reporter",
     "report_event",
@@ -50,7 +52,9 @@ def _load(url: str) -> None:
     upgrade(url)
     database = Database(url)
     with database.transaction() as session:
-        import_pack(session, packs.read(packs.resolve("jakarta")))
+        pack = packs.read(packs.resolve("jakarta"))
+        import_pack(session, pack)
+        seed_accounts(session, pack.meta["demo_accounts"])
     database.dispose()
 
 

@@ -13,12 +13,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
+from sigap.auth import router as auth_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
+from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
+from sigap.reports import feedback as feedback_router
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.web import errors
@@ -72,6 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
+    app.include_router(feedback_router.router)
+    app.include_router(auth_router.router)
+    app.include_router(officials_router.router)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
     app.mount(

@@ -29,3 +29,15 @@ class Settings(BaseSettings):
         default=None,
         description="How to reach the operators, for Open311 discovery; defaults to public_url",
     )
+    # --- workflow ---
+    rating_window_days: int = Field(
+        default=7, ge=1, le=90, description="A resolved report not rated in this time closes"
+    )
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    api_token_days: int = Field(default=90, ge=1, le=365)
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure flag of the session cookie; default: public_url is https"
+    )
+    sweep_interval_s: float = Field(
+        default=60.0, gt=0, description="How often the worker looks for overdue reports"
+    )

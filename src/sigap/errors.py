@@ -159,6 +159,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Untuk mencari di sekitar titik, kirim lat, long dan radius (meter, 1-{limit}) "
         "bersama-sama.",
         "To search around a point, send lat, long and radius (metres, 1-{limit}) together.",
+    ),  # --- workflow ---
+    "invalid_credentials": (
+        "E-mail atau kata sandi salah.",
+        "Wrong e-mail or password.",
+    ),
+    "not_signed_in": (
+        "Silakan masuk terlebih dahulu (sesi tidak ada, kedaluwarsa, atau dicabut).",
+        "Please sign in first (no session, or it expired or was revoked).",
+    ),
+    "csrf_failed": (
+        "Formulir ini kedaluwarsa atau tidak berasal dari Sigap. Muat ulang halaman dan coba lagi.",
+        "This form has expired or did not come from Sigap. Reload the page and try again.",
+    ),
+    "official_only": (
+        "Hanya petugas yang dapat melakukan ini.",
+        "Only officials can do this.",
+    ),
+    "token_not_found": (
+        "Token {token_id} tidak ditemukan atau sudah dicabut.",
+        "Token {token_id} was not found or is already revoked.",
+    ),
+    "illegal_transition": (
+        "Tindakan '{action}' tidak diizinkan untuk laporan berstatus '{state}'. "
+        "Lihat tindakan yang diizinkan di 'details'.",
+        "The action '{action}' is not allowed on a report in state '{state}'. "
+        "See the allowed actions in 'details'.",
+    ),
+    "unknown_unit": (
+        "Unit '{unit}' tidak dikenal.",
+        "Unknown unit '{unit}'.",
+    ),
+    "forward_same_unit": (
+        "Laporan sudah berada di unit ini; pilih unit lain.",
+        "The report is already with this unit; choose another one.",
+    ),
+    "note_required": (
+        "Tindakan ini memerlukan catatan.",
+        "This action needs a note.",
+    ),
+    "unknown_rejection_reason": (
+        "Alasan penolakan '{reason}' tidak dikenal.",
+        "Unknown rejection reason '{reason}'.",
+    ),
+    "invalid_duplicate_parent": (
+        "Laporan {parent_id} tidak dapat menjadi laporan induk ({why}).",
+        "Report {parent_id} cannot be the parent report ({why}).",
+    ),
+    "rating_reason_required": (
+        "Penilaian 1 atau 2 bintang membuka kembali laporan dan memerlukan alasan.",
+        "A 1 or 2 star rating reopens the report and needs a reason.",
+    ),
+    "after_photo_required": (
+        "Penyelesaian memerlukan setidaknya satu foto sesudah perbaikan.",
+        "Resolving needs at least one photo taken after the fix.",
+    ),
+    "appeal_used": (
+        "Banding atas penolakan hanya dapat diajukan satu kali.",
+        "A rejection can be appealed only once.",
     ),
 }
 

@@ -8,12 +8,14 @@ from sigap.models.channel import Channel
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
+from sigap.models.session import AuthSession
 from sigap.models.unit import Unit
 
 __all__ = [
     "Account",
     "Area",
     "AreaBoundary",
+    "AuthSession",
     "Base",
     "BoundaryVersion",
     "Category",

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from sigap.kit import utcnow
 from sigap.regions.state import RegionState
 from sigap.reports import schemas
 
@@ -84,8 +85,26 @@ def report_fields(
         "resolved_at": item["resolved_at"],
         "closed_at": item["closed_at"],
         "support_count": item["support_count"],
-        "timeline": [event(state, e, language) for e in events],
+        "reopen_count": item["reopen_count"],
+        "received_at": item["received_at"],
+        "overdue": item["due_at"] is not None and item["due_at"] <= utcnow(),
+        "escalation_level": item["escalation_level"],
+        "escalated_to": (
+            unit_ref(state, item["escalation_unit_id"], language)
+            if item["escalation_unit_id"] is not None
+            else None
+        ),
+        "rating": item["rating"],
+        "rejection_reason": item["rejection_reason"],
+        "duplicate_of": item["duplicate_of_id"],
+        "timeline": [event(state, e, language) for e in events if is_public(e)],
     }
+
+
+def is_public(item: Mapping[str, Any]) -> bool:
+    """Internal notes are for officials only."""
+    data = item.get("data") or {}
+    return not data.get("internal")
 
 
 def list_item(state: RegionState, row: Row[Any]) -> schemas.ReportListItem:

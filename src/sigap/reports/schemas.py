@@ -94,6 +94,14 @@ class Report(BaseModel):
     resolved_at: datetime | None
     closed_at: datetime | None
     support_count: int
+    reopen_count: int
+    received_at: datetime | None = Field(description="When the current unit received it")
+    overdue: bool = Field(description="The active deadline (response, then resolution) passed")
+    escalation_level: int = Field(description="0, or how many units up a missed deadline took it")
+    escalated_to: Ref | None
+    rating: int | None = Field(description="The reporter's 1-5 rating of the fix")
+    rejection_reason: str | None
+    duplicate_of: int | None = Field(description="The parent report this one was merged into")
     timeline: list[Event]
 
 

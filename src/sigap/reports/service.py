@@ -19,7 +19,7 @@ from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import routing
+from sigap.workflow import routing, sla
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -104,6 +104,19 @@ def prepare(
         "support_count": 0,
         "reopen_count": 0,
         "tracking_token_hash": sha256_hex(token),
+        "received_at": now,
+        "due_at": response_due,
+        "next_check_at": sla.first_check(response_due),
+        "sla_warned": False,
+        "escalation_level": 0,
+        "escalation_unit_id": None,
+        "forward_count": 0,
+        "rejected_at": None,
+        "rejection_reason": None,
+        "appealed_at": None,
+        "duplicate_of_id": None,
+        "rating": None,
+        "rated_at": None,
     }
     event = {
         "action": "submit",
