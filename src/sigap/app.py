@@ -24,7 +24,7 @@ from sigap.regions.state import RegionState, load_state
 from sigap.reports import feedback as feedback_router
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
-from sigap.web import errors
+from sigap.web import errors, pages
 from sigap.web.body import document_bodies
 
 log = logging.getLogger("sigap")
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
         name="swagger",
     )
+    pages.mount_static(app)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
