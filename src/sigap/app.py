@@ -17,6 +17,7 @@ from sigap.auth import router as auth_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
+from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
 from sigap.regions import router as regions_router
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_router.router)
     app.include_router(auth_router.router)
     app.include_router(officials_router.router)
+    app.include_router(officials_pages.router)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
     app.mount(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -15,7 +14,7 @@ from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
-from sigap.officials import present, schemas, service
+from sigap.officials import forms, present, schemas, service
 from sigap.reports import service as reports
 from sigap.reports.router import _split
 from sigap.workflow import actions, machine
@@ -93,20 +92,28 @@ def units(
     return sorted(found, key=lambda item: (len(item.name), item.name))[:50]
 
 
-Act = Callable[[Session, actions.Actor, actions.Options], object]
-
-
 async def _act(
-    request: Request, ctx: Context, subject: Subject, report_id: int, act: Act
+    request: Request,
+    ctx: Context,
+    subject: Subject,
+    report_id: int,
+    action: str,
+    fields: dict[str, object],
 ) -> schemas.OfficialReport:
     """Carry out one action and answer with the report as it now stands, in one transaction."""
+    perform = forms.perform(ctx.region, report_id, action, fields)
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
     def run(session: Session) -> schemas.OfficialReport:
-        act(session, actions.Actor.official(subject), options)
-        return _view(session, ctx, subject, report_id)
+        before = _view(session, ctx, subject, report_id)
+        perform(session, actions.Actor.official(subject), options)
+        session.expire_all()
+        try:
+            return _view(session, ctx, subject, report_id)
+        except NotFound:  # forwarded out of this official's sight: answer with what it saw
+            return before.model_copy(update={"allowed_actions": []})
 
     return await in_transaction(request, run)
 
@@ -129,68 +136,21 @@ def _view(
 async def acknowledge(
     report_id: int, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(
-        request,
-        ctx,
-        subject,
-        report_id,
-        lambda s, actor, o: actions.acknowledge(
-            s, ctx.region, actor, report_id, note=body.note, options=o
-        ),
-    )
+    return await _act(request, ctx, subject, report_id, "acknowledge", body.model_dump())
 
 
 @router.post("/reports/{report_id}/forward", summary="Send to another unit (disposisi)")
 async def forward(
     report_id: int, body: schemas.Forward, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    # After a forward the report may leave this official's scope: answer with what it saw.
-    options = actions.Options(now=clock(request))
-
-    def run(session: Session) -> schemas.OfficialReport:
-        view = _view(session, ctx, subject, report_id)
-        actions.forward(
-            session,
-            ctx.region,
-            actions.Actor.official(subject),
-            report_id,
-            unit_code=body.unit,
-            reason=body.reason,
-            out_of_authority=body.out_of_authority,
-            options=options,
-        )
-        session.expire_all()
-        return _view_or(session, ctx, subject, report_id, view)
-
-    return await in_transaction(request, run)
-
-
-def _view_or(
-    session: Session,
-    ctx: Context,
-    subject: Subject,
-    report_id: int,
-    before: schemas.OfficialReport,
-) -> schemas.OfficialReport:
-    try:
-        return _view(session, ctx, subject, report_id)
-    except NotFound:
-        return before.model_copy(update={"allowed_actions": []})
+    return await _act(request, ctx, subject, report_id, "forward", body.model_dump())
 
 
 @router.post("/reports/{report_id}/reject", summary="Reject with a reason from the fixed list")
 async def reject(
     report_id: int, body: schemas.Reject, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(
-        request,
-        ctx,
-        subject,
-        report_id,
-        lambda s, actor, o: actions.reject(
-            s, ctx.region, actor, report_id, reason=body.reason, note=body.note, options=o
-        ),
-    )
+    return await _act(request, ctx, subject, report_id, "reject", body.model_dump())
 
 
 @router.post("/reports/{report_id}/duplicate", summary="Merge into a parent report")
@@ -201,42 +161,19 @@ async def mark_duplicate(
     ctx: Ctx,
     request: Request,
 ) -> schemas.OfficialReport:
-    return await _act(
-        request,
-        ctx,
-        subject,
-        report_id,
-        lambda s, actor, o: actions.mark_duplicate(
-            s, ctx.region, actor, report_id, parent_id=body.parent_id, note=body.note, options=o
-        ),
-    )
+    return await _act(request, ctx, subject, report_id, "duplicate", body.model_dump())
 
 
 @router.post("/reports/{report_id}/reopen", summary="Reopen a resolved or closed report")
 async def reopen(
     report_id: int, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(
-        request,
-        ctx,
-        subject,
-        report_id,
-        lambda s, actor, o: actions.reopen(
-            s, ctx.region, actor, report_id, reason=body.reason, rating=None, options=o
-        ),
-    )
+    return await _act(request, ctx, subject, report_id, "reopen", body.model_dump())
 
 
 @router.post("/reports/{report_id}/notes", summary="Add a note (internal by default)")
 async def add_note(
     report_id: int, body: schemas.AddNote, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(
-        request,
-        ctx,
-        subject,
-        report_id,
-        lambda s, actor, o: actions.add_note(
-            s, ctx.region, actor, report_id, note=body.note, internal=body.internal, options=o
-        ),
-    )
+    fields = {"note": body.note, "public": not body.internal}
+    return await _act(request, ctx, subject, report_id, "notes", fields)

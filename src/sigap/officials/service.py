@@ -34,6 +34,8 @@ INBOX_COLUMNS: tuple[Any, ...] = (
     Report.updated_at,
     Report.due_at,
     Report.escalation_level,
+    Report.lat,
+    Report.lon,
 )
 
 

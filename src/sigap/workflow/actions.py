@@ -92,6 +92,10 @@ def acknowledge(
     to = machine.target(report.status, "acknowledge", actor.role)
     report.first_response_at = report.first_response_at or now
     report.due_at = report.resolution_due_at
+    # The unit has answered: the escalation ends (its events stay on the timeline) and the
+    # resolution deadline starts its own climb from the bottom.
+    report.escalation_level = 0
+    report.escalation_unit_id = None
     return _record(session, state, report, actor, "acknowledge", to, now, note, options)
 
 
