@@ -31,6 +31,7 @@ from sigap.regions.service import import_pack
 PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+TEST_ACCOUNTS = "@test.sigap.id"  # the e-mail domain of accounts that tests create
 REPORT_TABLES = (
     "auth_session",
     "idempotency_key",
@@ -109,6 +110,10 @@ def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     engine = create_engine(backend.template_url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE"))
+        # Accounts a test made (the demo accounts of the template stay).
+        connection.execute(
+            text("DELETE FROM account WHERE email LIKE :domain"), {"domain": f"%{TEST_ACCOUNTS}"}
+        )
     engine.dispose()
 
 

@@ -119,13 +119,13 @@ def test_another_kelurahan_cannot_open_the_report(
     with db.transaction() as session:
         create_account(
             session,
-            email="lurah.menteng@demo.sigap.id",
+            email="lurah.menteng@test.sigap.id",
             name="Lurah Menteng",
             password=DEMO_PASSWORD,
             role="unit_head",
             unit_code="kel-31.71.06.1001",
         )
-    sign_in(client, email="lurah.menteng@demo.sigap.id")
+    sign_in(client, email="lurah.menteng@test.sigap.id")
     page = client.get(f"/officials/reports/{report['id']}")
     assert page.status_code == 404
     assert report["description"] not in page.text

@@ -55,11 +55,11 @@ def test_other_units_get_404_not_403(
     report = submit()
     with db.transaction() as session:
         create_account(
-            session, email="lurah.menteng@demo.sigap.id", name="Lurah Menteng",
+            session, email="lurah.menteng@test.sigap.id", name="Lurah Menteng",
             password=DEMO_PASSWORD, role="unit_head", unit_code="kel-31.71.06.1001",
         )  # fmt: skip
     missing = client.get("/api/v1/officials/reports/999999", headers=login(LURAH))
-    for email in ("lurah.menteng@demo.sigap.id", BINAMARGA, CAMAT):
+    for email in ("lurah.menteng@test.sigap.id", BINAMARGA, CAMAT):
         headers = login(email)
         hidden = client.get(f"/api/v1/officials/reports/{report['id']}", headers=headers)
         assert hidden.status_code == 404, email

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.models import Report
-from sigap.regions.state import RegionState
+from sigap.regions.state import CategoryInfo, RegionState
 from sigap.reports.service import OUTBOX, outbox_row
 from sigap.workflow import actions, sla
 
@@ -84,14 +84,24 @@ def settle(
             if now < report.response_due_at:
                 _warn(session, state, report, now)
                 swept.warned += 1
-        elif report.status == "resolved":
+        elif report.status == "resolved" and _passed(report.resolved_at, options, now):
             actions.close(session, state, report, now, options)
             swept.closed += 1
-        elif report.status in ("open", "in_progress"):
+        elif report.status in ("open", "in_progress") and _due(report, category, now):
             actions.escalate(session, state, report, now, options)
             swept.escalated += 1
+        # Re-planned from the report itself, so a stale next_check_at only costs a look.
         report.next_check_at = sla.plan(report, state, category, options.rating_window)
     log.error("report %s still due after %d steps; left for the next sweep", report.id, MAX_STEPS)
+
+
+def _passed(resolved_at: datetime | None, options: actions.Options, now: datetime) -> bool:
+    return resolved_at is not None and resolved_at + options.rating_window <= now
+
+
+def _due(report: Report, category: CategoryInfo, now: datetime) -> bool:
+    moment = sla.escalation_at(report, category)
+    return moment is not None and moment <= now
 
 
 def _warn(session: Session, state: RegionState, report: Report, now: datetime) -> None:

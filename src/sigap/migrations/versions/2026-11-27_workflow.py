@@ -65,10 +65,15 @@ def upgrade() -> None:
         "report", sa.Column("forward_count", sa.Integer, nullable=False, server_default="0")
     )
     op.execute("UPDATE report SET received_at = created_at")
+    # What the sweep must look at next (sigap.workflow.sla.plan, without warnings for reports
+    # that predate them): the active deadline, or the end of the rating window of a fix.
     op.execute(
-        "UPDATE report SET next_check_at = response_due_at WHERE status = 'open'"
-        " AND first_response_at IS NULL"
+        "UPDATE report SET next_check_at = CASE status"
+        " WHEN 'open' THEN response_due_at WHEN 'in_progress' THEN resolution_due_at END,"
+        " sla_warned = (status = 'open')"
     )
+    # The rating window is a setting: the first sweep re-plans these from resolved_at.
+    op.execute("UPDATE report SET next_check_at = resolved_at WHERE status = 'resolved'")
     op.execute(
         "UPDATE report SET due_at = CASE status WHEN 'open' THEN response_due_at"
         " WHEN 'in_progress' THEN resolution_due_at END"
