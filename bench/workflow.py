@@ -131,6 +131,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         page = latencies(
             f"{base}/officials", {"Cookie": f"sigap_session={secrets['web']}"}, args.requests
         )
+    print(json.dumps({"backend": backend, "inbox_api": api, "page": page}), flush=True)
     with database.reading() as session:
         state = load_state(session)
         started = time.perf_counter()

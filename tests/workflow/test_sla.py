@@ -130,3 +130,17 @@ def test_supervisor_inbox_spans_the_units_below(
     ids = {item["id"] for item in items}
     assert {gambir["id"], menteng["id"]} <= ids
     assert south["id"] not in ids
+
+
+def test_a_report_at_the_top_unit_never_climbs(
+    client: TestClient, submit: Submit, db: Database, clock: Clock, login: Login
+) -> None:
+    report = submit()
+    state = region(client)
+    province = state.units_by_code["prov-31"].id
+    with db.transaction() as session:
+        stored = session.get_one(models.Report, report["id"])
+        stored.unit_id = province  # e.g. forwarded to the province itself
+    assert sweep(db, state, clock.advance(days=10)).escalated == 0
+    seen = client.get(f"/api/v1/reports/{report['id']}").json()
+    assert seen["escalation_level"] == 0

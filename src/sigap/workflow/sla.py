@@ -39,11 +39,15 @@ def plan(
     if report.status == "open" and not report.sla_warned:
         return report.response_due_at - WARNING_LEAD
     if report.status in ("open", "in_progress"):
-        climbed = len(state.unit_ancestors(report.unit_id))
-        return escalation_at(report, category) if report.escalation_level < climbed else None
+        return escalation_at(report, category) if can_climb(report, state) else None
     if report.status == "resolved" and report.resolved_at is not None:
         return report.resolved_at + rating_window
     return None
+
+
+def can_climb(report: Report, state: RegionState) -> bool:
+    """Whether there is a unit above the last one the report was escalated to."""
+    return report.escalation_level < len(state.unit_ancestors(report.unit_id))
 
 
 def is_overdue(report: Report, now: datetime) -> bool:

@@ -87,7 +87,7 @@ def settle(
         elif report.status == "resolved" and _passed(report.resolved_at, options, now):
             actions.close(session, state, report, now, options)
             swept.closed += 1
-        elif report.status in ("open", "in_progress") and _due(report, category, now):
+        elif report.status in ("open", "in_progress") and _due(report, state, category, now):
             actions.escalate(session, state, report, now, options)
             swept.escalated += 1
         # Re-planned from the report itself, so a stale next_check_at only costs a look.
@@ -99,9 +99,9 @@ def _passed(resolved_at: datetime | None, options: actions.Options, now: datetim
     return resolved_at is not None and resolved_at + options.rating_window <= now
 
 
-def _due(report: Report, category: CategoryInfo, now: datetime) -> bool:
+def _due(report: Report, state: RegionState, category: CategoryInfo, now: datetime) -> bool:
     moment = sla.escalation_at(report, category)
-    return moment is not None and moment <= now
+    return moment is not None and moment <= now and sla.can_climb(report, state)
 
 
 def _warn(session: Session, state: RegionState, report: Report, now: datetime) -> None:
