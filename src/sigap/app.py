@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -17,6 +18,8 @@ from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
 from sigap.open311 import router as open311_router
+from sigap.photos import router as photos_router
+from sigap.photos.service import storage_for
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import router as reports_router
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = database
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
+        app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         try:
             yield
         finally:
@@ -69,11 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.photo_storage = storage_for(settings)
     errors.install(app)
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
+    app.include_router(photos_router.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

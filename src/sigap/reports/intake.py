@@ -1,0 +1,95 @@
+"""Report submission with photos (multipart/form-data on ``POST /api/v1/reports``).
+
+The form carries the report either as one ``report`` field holding the same JSON as the JSON
+API, or as plain fields (``category``, ``lat``, ``lon``, ``description``, ``address``), plus up
+to ``photo_max_count`` files in ``photo`` fields. Order of work: the body is read with its
+limits enforced while it streams; the report is checked and routed (so a bad report costs no
+photo work); the photo rule is checked; photos are decoded off the event loop and stored; only
+then does the group-commit writer insert the report, its submit event and the photo rows in
+one transaction. A refused photo leaves no report and no file; a failed transaction leaves at
+most orphan files in storage.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from sigap.config import Settings
+from sigap.deps import Context
+from sigap.photos import service as photos
+from sigap.photos.upload import Upload, read_form
+from sigap.reports import service
+from sigap.reports.schemas import ReportCreate
+
+PLAIN_FIELDS = ("category", "lat", "lon", "description", "address")
+
+
+async def read_report_form(
+    request: Request, settings: Settings
+) -> tuple[ReportCreate, list[Upload]]:
+    form = await read_form(
+        request, max_files=settings.photo_max_count, max_file_bytes=settings.photo_max_bytes
+    )
+    try:
+        if "report" in form.fields:
+            extra = sorted(set(form.fields) - {"report"})
+            if extra:
+                raise _invalid(
+                    [
+                        {
+                            "type": "extra_forbidden",
+                            "loc": (extra[0],),
+                            "msg": "Extra inputs are not permitted",
+                            "input": form.fields[extra[0]],
+                        }
+                    ]
+                )
+            return ReportCreate.model_validate_json(form.fields["report"]), form.files
+        return ReportCreate.model_validate(_plain(form.fields)), form.files
+    except ValidationError as exc:
+        raise _invalid(exc.errors(include_url=False)) from None
+
+
+def _plain(fields: dict[str, str]) -> dict[str, Any]:
+    """Plain form fields; empty optional fields are left out, as a browser sends them."""
+    return {name: value for name, value in fields.items() if value != "" or name in PLAIN_FIELDS}
+
+
+def _invalid(errors: Any) -> RequestValidationError:
+    return RequestValidationError(
+        [
+            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": e["input"]}
+            for e in errors
+        ]
+    )
+
+
+async def add_photos(
+    request: Request, ctx: Context, prepared: service.Prepared, files: list[Upload]
+) -> service.Prepared:
+    """Check the photo rule of the category and channel, then decode and store the photos."""
+    category = ctx.region.categories[prepared.report["category_code"]]
+    photos.check_required(
+        category.code, category.photo_required, prepared.channel, len(files), ctx.settings
+    )
+    if not files:
+        return prepared
+    stored = await photos.take_in(
+        [upload.data for upload in files],
+        ctx.settings,
+        request.app.state.photo_storage,
+        limiter=request.app.state.photo_limiter,
+    )
+    return service.with_photos(prepared, stored)
+
+
+def photo_location(prepared: service.Prepared) -> list[float] | None:
+    """The first GPS position found in the submission's photos, as [lat, lon]."""
+    for photo in prepared.photos:
+        if photo.gps is not None:
+            return [photo.gps[0], photo.gps[1]]
+    return None
