@@ -1,6 +1,6 @@
 """Report submission with photos (multipart/form-data on ``POST /api/v1/reports``).
 
-The form carries the report either as one ``report`` field holding the same JSON as the JSON
+The form (also accepted url-encoded, without photos) carries the report either as one ``report`` field holding the same JSON as the JSON
 API, or as plain fields (``category``, ``lat``, ``lon``, ``description``, ``address``), plus up
 to ``photo_max_count`` files in ``photo`` fields. Order of work: the body is read with its
 limits enforced while it streams; the report is checked and routed (so a bad report costs no
@@ -21,19 +21,24 @@ from pydantic import ValidationError
 from sigap.config import Settings
 from sigap.deps import Context
 from sigap.photos import service as photos
-from sigap.photos.upload import Upload, read_form
+from sigap.photos.upload import MAX_FIELDS, Form, Upload, read_form
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 
 PLAIN_FIELDS = ("category", "lat", "lon", "description", "address")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 async def read_report_form(
     request: Request, settings: Settings
 ) -> tuple[ReportCreate, list[Upload]]:
-    form = await read_form(
-        request, max_files=settings.photo_max_count, max_file_bytes=settings.photo_max_bytes
-    )
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await read_form(
+            request, max_files=settings.photo_max_count, max_file_bytes=settings.photo_max_bytes
+        )
+    else:  # a form without files, as a browser sends it
+        async with request.form(max_files=0, max_fields=MAX_FIELDS) as fields:
+            form = Form({k: v for k, v in fields.items() if isinstance(v, str)}, [])
     try:
         if "report" in form.fields:
             extra = sorted(set(form.fields) - {"report"})

@@ -48,8 +48,7 @@ async def submit_report(request: Request) -> Response:
     instead of through dependencies, which FastAPI resolves at a measurable cost per request
     (see sigap.web.body)."""
     ctx = context_of(request)
-    multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
-    if multipart:
+    if request.headers.get("content-type", "").startswith(intake.FORM_TYPES):
         data, files = await intake.read_report_form(request, ctx.settings)
     else:
         data, files = await parse_json(request, schemas.ReportCreate), []
