@@ -1,13 +1,13 @@
 """Report submission with photos (multipart/form-data on ``POST /api/v1/reports``).
 
-The form (also accepted url-encoded, without photos) carries the report either as one ``report`` field holding the same JSON as the JSON
+The form carries the report either as one ``report`` field holding the same JSON as the JSON
 API, or as plain fields (``category``, ``lat``, ``lon``, ``description``, ``address``), plus up
-to ``photo_max_count`` files in ``photo`` fields. Order of work: the body is read with its
-limits enforced while it streams; the report is checked and routed (so a bad report costs no
-photo work); the photo rule is checked; photos are decoded off the event loop and stored; only
-then does the group-commit writer insert the report, its submit event and the photo rows in
-one transaction. A refused photo leaves no report and no file; a failed transaction leaves at
-most orphan files in storage.
+to ``photo_max_count`` files in ``photo`` fields (a url-encoded form, without photos, works
+too). Order of work: the body is read with its limits enforced while it streams; the report is
+checked and routed (so a bad report costs no photo work); the photo rule is checked; photos
+are decoded off the event loop and stored; only then does the group-commit writer insert the
+report, its submit event and the photo rows in one transaction. A refused photo leaves no
+report and no file; a failed transaction leaves at most orphan files in storage.
 """
 
 from __future__ import annotations
