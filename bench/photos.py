@@ -6,7 +6,7 @@
 ``intake`` makes a phone-like 12-megapixel picture (4000 x 3000: gradients, edges and sensor-like
 noise, with EXIF GPS and device tags), saves it as JPEG (quality 90) and HEIC (quality 60), and
 times ``sigap.photos.decode.process`` plus storing both renditions, in a child process per
-format so its peak resident memory (``ru_maxrss``) is its own; the peak is reported as the
+format so its peak resident memory (``VmHWM``) is its own; the peak is reported as the
 growth over the child's resident size just before the first photo (Python, Pillow and the
 file bytes already loaded). ``http`` serves Sigap on SQLite and posts reports with one 12 MP
 JPEG each from several threads, while a probe thread times ``GET /healthz``: if decoding
@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -79,9 +77,14 @@ def make_files() -> dict[str, Path]:
     return files
 
 
-def rss_kib() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+def status_kib(field: str) -> int:
+    """VmRSS (now) or VmHWM (peak) of this process. Not ``ru_maxrss``: on Linux that carries
+    over the parent's peak through fork and exec, and the parent drew the 12 MP picture."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def child(path: str, output: str, repeats: int) -> None:
@@ -93,14 +96,14 @@ def child(path: str, output: str, repeats: int) -> None:
     data = Path(path).read_bytes()
     storage = LocalStorage(tempfile.mkdtemp(), "http://bench/media")
     decode._register_heif()
-    before = rss_kib()
+    before = status_kib("VmRSS")
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         processed = decode.process(data, max_pixels=50_000_000, output=output)
         _store(processed, None, storage)
         times.append((time.perf_counter() - start) * 1000)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak = status_kib("VmHWM")
     print(json.dumps({
         "file_mb": round(len(data) / 1e6, 2),
         "first_ms": round(times[0], 1),

@@ -19,7 +19,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import ExifTags, Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms
 
 from sigap.errors import SigapError
 
@@ -28,6 +28,15 @@ THUMB_SIZE = 320
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpeg": ("JPEG", "image/jpeg")}
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg"}
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"heif"}
+ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _heif_ready = False
 
@@ -86,7 +95,7 @@ def process(data: bytes, *, max_pixels: int, output: str = "webp", quality: int 
     except (OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError, TypeError):
         raise SigapError("photo_corrupt", status=422) from None
     thumb = display.copy()
-    thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
+    thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     pil_format, content_type = FORMATS[output]
     return Processed(
         display=_encode(display, pil_format, quality),
@@ -126,8 +135,14 @@ def _check(image: Image.Image, max_pixels: int) -> None:
 
 
 def _display(image: Image.Image, kind: str) -> Image.Image:
-    """Decode (JPEG at the smallest scale still at least the display size), orient, convert to
-    sRGB RGB and shrink to the display size. The result carries no metadata at all."""
+    """Decode (JPEG at the smallest scale still at least the display size), shrink to the
+    display size, orient, convert to sRGB RGB. The result carries no metadata at all.
+
+    Shrinking comes first so that rotation and colour conversion touch 2 megapixels, not 12;
+    a box reduction followed by an antialiased bilinear filter is as sharp as a photo at 1600 px
+    needs and several times cheaper than Lanczos on the full image.
+    """
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     if kind == "jpeg":
         width, height = image.size
         scale = DISPLAY_SIZE / max(width, height)
@@ -135,11 +150,18 @@ def _display(image: Image.Image, kind: str) -> Image.Image:
             image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
     image.load()
     icc = image.info.get("icc_profile")
-    oriented = ImageOps.exif_transpose(image)
-    oriented.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=1.0)
+    oriented = _orient(image, orientation)
     clean = _to_srgb(oriented, icc)
     clean.info = {}
     return clean
+
+
+def _orient(image: Image.Image, orientation: Any) -> Image.Image:
+    """What ``ImageOps.exif_transpose`` does, applied to the shrunk image (its EXIF is read
+    before decoding; after the shrink only the pixels are left)."""
+    method = ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def _to_srgb(image: Image.Image, icc: Any) -> Image.Image:
