@@ -126,3 +126,38 @@ def test_gps_that_makes_no_sense_is_not_suggested() -> None:
     gps[2] = (95.0, 0.0, 0.0)
     gps[4] = (10.0, 0.0, 0.0)
     assert decode.read_gps(data) is None
+
+
+def _saved(image: Image.Image, fmt: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def _transparent_palette() -> bytes:
+    image = Image.new("P", (200, 100), 0)
+    image.putpalette([255, 0, 0] * 256)
+    return _saved(image, "PNG", transparency=0)
+
+
+@pytest.mark.parametrize(
+    ("make", "colour"),
+    [
+        (lambda: _saved(Image.new("CMYK", (200, 100), (0, 255, 255, 0)), "JPEG"), (255, 0, 0)),
+        (lambda: _saved(Image.new("L", (200, 100), 128), "JPEG"), (128, 128, 128)),
+        (lambda: _saved(Image.new("I;16", (200, 100), 32768), "PNG"), (128, 128, 128)),
+        (lambda: _saved(Image.new("LA", (200, 100), (10, 0)), "PNG"), (255, 255, 255)),
+        (_transparent_palette, (255, 255, 255)),
+        (lambda: _saved(Image.new("RGBA", (200, 100), (0, 0, 255, 255)), "WEBP"), (0, 0, 255)),
+    ],
+    ids=["cmyk-jpeg", "grey-jpeg", "grey16-png", "grey-alpha-png", "palette-png", "rgba-webp"],
+)
+def test_every_colour_mode_becomes_rgb_with_its_colours(
+    make: Callable[[], bytes], colour: tuple[int, int, int]
+) -> None:
+    """Transparency is laid on white; 16-bit grey is scaled, not clipped."""
+    stored = Image.open(io.BytesIO(process(make()).display.data))
+    assert stored.mode == "RGB"
+    pixel = stored.getpixel((100, 50))
+    assert isinstance(pixel, tuple)
+    assert all(abs(a - b) <= 8 for a, b in zip(pixel, colour, strict=True)), pixel

@@ -180,6 +180,8 @@ def _flatten(image: Image.Image) -> Image.Image:
     """RGB, with transparency composed onto white (a report photo has no use for alpha)."""
     if image.mode == "RGB":
         return image
+    if image.mode.startswith("I"):  # 16-bit grey PNG: scale to 8 bits, not clip to white
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "PA"):
