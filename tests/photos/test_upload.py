@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sigap import models
+from sigap import cli, models
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
@@ -185,12 +185,13 @@ def test_the_default_rule_requires_photos_on_the_web_channel_only() -> None:
 
 
 def test_a_hidden_photo_disappears_from_every_public_view(
-    client: TestClient, database: Database
+    client: TestClient, database_url: str
 ) -> None:
     created = submit(client, [("photo", ("a.jpg", jpeg(), "image/jpeg"))]).json()
     photo = created["photos"][0]
-    with database.transaction() as session:
-        photos.hide(session, photo["id"])
+    assert cli.main(["photo", "hide", str(photo["id"]), "--database-url", database_url]) == 0
+    with pytest.raises(SystemExit):
+        cli.main(["photo", "hide", "999999", "--database-url", database_url])
 
     shown = client.get(f"/api/v1/reports/{created['id']}").json()
     assert shown["photos"] == []
