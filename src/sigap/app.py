@@ -22,6 +22,7 @@ from sigap.photos import router as photos_router
 from sigap.photos.service import storage_for
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
+from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.web import errors
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
+    intake.document_form(app)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
     app.include_router(photos_router.router)

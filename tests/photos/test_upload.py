@@ -233,3 +233,11 @@ def test_originals_are_kept_only_when_configured_and_never_served(
         assert key is not None
         assert (media_dir / key).read_bytes() == original
         assert client.get(f"/media/{key}").status_code == 404
+
+
+def test_openapi_documents_the_multipart_submission(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    content = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert "photo" in content["multipart/form-data"]["schema"]["properties"]
+    assert "/media/{key}" in spec["paths"]

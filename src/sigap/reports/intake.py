@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -98,3 +98,33 @@ def photo_location(prepared: service.Prepared) -> list[float] | None:
         if photo.gps is not None:
             return [photo.gps[0], photo.gps[1]]
     return None
+
+
+FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "report": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "The report as in the JSON body (or send its fields one by one)",
+        },
+        "photo": {
+            "type": "array",
+            "items": {"type": "string", "contentMediaType": "image/*"},
+            "description": "Up to 5 photos (JPEG, PNG, WebP, HEIC), 10 MB each by default",
+        },
+    },
+}
+
+
+def document_form(app: FastAPI) -> None:
+    """Add the multipart variant of ``POST /api/v1/reports`` to the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+        body.setdefault("multipart/form-data", {"schema": FORM_SCHEMA})
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
