@@ -15,9 +15,11 @@ from .conftest import (
     GPS_LAT,
     GPS_LON,
     animated,
+    exif,
     heic,
     jpeg,
     metadata_left,
+    picture,
     png_bomb,
     png_with_text,
     webp,
@@ -161,3 +163,15 @@ def test_every_colour_mode_becomes_rgb_with_its_colours(
     pixel = stored.getpixel((100, 50))
     assert isinstance(pixel, tuple)
     assert all(abs(a - b) <= 8 for a, b in zip(pixel, colour, strict=True)), pixel
+
+
+def test_a_phone_jpeg_with_a_second_picture_is_not_animation() -> None:
+    """Phones write MPO: the photo, then a depth or HDR gain map. The photo is what counts."""
+    gain_map = Image.new("L", (400, 300), 50).convert("RGB")
+    data = _saved(picture(), "MPO", save_all=True, append_images=[gain_map], exif=exif())
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+
+    result = process(data)
+    assert result.source_type == "jpeg"
+    assert result.gps is not None
+    assert metadata_left(result.display.data) == CLEAN

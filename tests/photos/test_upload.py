@@ -91,6 +91,17 @@ def test_a_multipart_report_without_photos_is_accepted_on_the_api_channel(
 ) -> None:
     response = submit(client, [])
     assert response.status_code == 201, response.text
+    # A browser sends an empty file input as a part with an empty file name and no bytes.
+    body = (
+        '--b\r\nContent-Disposition: form-data; name="report"\r\n\r\n'
+        f"{json.dumps(REPORT)}\r\n"
+        '--b\r\nContent-Disposition: form-data; name="photo"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n"
+    )
+    headers = {"content-type": "multipart/form-data; boundary=b"}
+    browser = client.post("/api/v1/reports", content=body.encode(), headers=headers)
+    assert browser.status_code == 201, browser.text
+    assert browser.json()["photos"] == []
     assert response.json()["photos"] == []
     assert response.json()["photo_location"] is None
 
@@ -101,6 +112,7 @@ def test_a_multipart_report_without_photos_is_accepted_on_the_api_channel(
         (b"just some text, named like a photo", 415, "photo_type_not_allowed"),
         (jpeg()[:3000], 422, "photo_corrupt"),
     ],
+    ids=["text-named-jpg", "truncated-jpeg"],
 )
 def test_a_refused_photo_leaves_no_report_and_no_file(
     client: TestClient,

@@ -130,7 +130,9 @@ def _check(image: Image.Image, max_pixels: int) -> None:
         raise SigapError("photo_corrupt", status=422)
     if width * height > max_pixels:
         raise SigapError("photo_too_many_pixels", status=422, limit=max_pixels)
-    if getattr(image, "is_animated", False) or getattr(image, "n_frames", 1) > 1:
+    # A phone JPEG with more than one picture is MPO (a depth map or HDR gain map after the
+    # photo), not an animation: only its first picture is decoded.
+    if image.format != "MPO" and getattr(image, "n_frames", 1) > 1:
         raise SigapError("photo_animated", status=422)
 
 
@@ -165,15 +167,18 @@ def _orient(image: Image.Image, orientation: Any) -> Image.Image:
 
 
 def _to_srgb(image: Image.Image, icc: Any) -> Image.Image:
-    rgb = _flatten(image)
-    if not isinstance(icc, bytes) or not icc:
-        return rgb
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        converted = ImageCms.profileToProfile(rgb, source, _SRGB, outputMode="RGB")
-    except (ImageCms.PyCMSError, OSError, ValueError):
-        return rgb  # an unreadable profile: keep the pixels as they are (as if sRGB)
-    return converted if converted is not None else rgb
+    """RGB in sRGB: through the embedded ICC profile when there is a usable one (CMYK photos
+    included), else the pixels as they are, taken to be sRGB already."""
+    base = image if image.mode in ("RGB", "CMYK") else _flatten(image)
+    if isinstance(icc, bytes) and icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(base, source, _SRGB, outputMode="RGB")
+            if converted is not None:
+                return converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unreadable profile, or one for another colour space
+    return _flatten(base)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

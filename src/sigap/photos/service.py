@@ -89,11 +89,23 @@ async def take_in(
         output=settings.photo_format,
         quality=settings.photo_quality,
     )
-    processed = [await anyio.to_thread.run_sync(process, data, limiter=limiter) for data in files]
+    processed: list[decode.Processed | None] = [None] * len(files)
+
+    async def one(index: int) -> None:
+        processed[index] = await anyio.to_thread.run_sync(process, files[index], limiter=limiter)
+
+    # The photos of one submission are decoded side by side; the limiter bounds them all.
+    try:
+        async with anyio.create_task_group() as group:
+            for index in range(len(files)):
+                group.start_soon(one, index)
+    except* SigapError as refused:
+        raise refused.exceptions[0] from None  # the first refusal, as the client's answer
     keep = settings.photo_keep_original
     return [
         await anyio.to_thread.run_sync(_store, item, data if keep else None, storage)
         for item, data in zip(processed, files, strict=True)
+        if item is not None
     ]
 
 

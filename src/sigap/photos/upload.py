@@ -94,6 +94,8 @@ class _Collector:
     def on_part_end(self) -> None:
         if self._file is None:
             self.form.fields[self._name] = self._value.decode("utf-8", "replace")
+        elif not self._file.filename and not self._file.data:
+            self.form.files.remove(self._file)  # a browser's empty file input: no photo
 
 
 async def read_form(request: Request, *, max_files: int, max_file_bytes: int) -> Form:

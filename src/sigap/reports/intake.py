@@ -39,6 +39,8 @@ async def read_report_form(
     else:  # a form without files, as a browser sends it
         async with request.form(max_files=0, max_fields=MAX_FIELDS) as fields:
             form = Form({k: v for k, v in fields.items() if isinstance(v, str)}, [])
+    if form.fields.get("photo") == "":
+        del form.fields["photo"]  # an empty file input, sent without a file name
     try:
         if "report" in form.fields:
             extra = sorted(set(form.fields) - {"report"})
