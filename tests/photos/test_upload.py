@@ -253,3 +253,18 @@ def test_openapi_documents_the_multipart_submission(client: TestClient) -> None:
     assert set(content) == {"application/json", "multipart/form-data"}
     assert "photo" in content["multipart/form-data"]["schema"]["properties"]
     assert "/media/{key}" in spec["paths"]
+
+
+def test_an_idempotent_retry_with_photos_returns_the_first_report_and_its_photos(
+    client: TestClient, database: Database
+) -> None:
+    files: Files = [("photo", ("a.jpg", jpeg(), "image/jpeg"))]
+    headers = {"Idempotency-Key": "retry-with-photo-1"}
+    data = {"report": json.dumps(REPORT)}
+    first = client.post("/api/v1/reports", data=data, files=files, headers=headers)
+    again = client.post("/api/v1/reports", data=data, files=files, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["photos"] == first.json()["photos"] != []
+    assert count(database, models.Photo) == 1
