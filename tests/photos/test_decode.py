@@ -175,3 +175,9 @@ def test_a_phone_jpeg_with_a_second_picture_is_not_animation() -> None:
     assert result.source_type == "jpeg"
     assert result.gps is not None
     assert metadata_left(result.display.data) == CLEAN
+
+
+@pytest.mark.parametrize("make", [jpeg, png_with_text, webp, heic])
+def test_uploads_arrive_as_bytearrays_and_decode_the_same(make: Callable[[], bytes]) -> None:
+    data = make()
+    assert process(bytearray(data)).display.sha256 == process(data).display.sha256

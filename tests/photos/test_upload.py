@@ -17,7 +17,7 @@ from sigap.config import Settings
 from sigap.db import Database
 from sigap.photos import service as photos
 
-from .conftest import GPS_LAT, GPS_LON, jpeg, metadata_left, png_with_text, webp
+from .conftest import GPS_LAT, GPS_LON, heic, jpeg, metadata_left, png_with_text, webp
 
 REPORT = {
     "category": "sampah",
@@ -47,20 +47,21 @@ def test_a_report_with_photos_shows_them_and_stores_no_metadata(
 ) -> None:
     files: Files = [
         ("photo", ("IMG_0001.HEIC.jpg", jpeg(orientation=6), "image/jpeg")),
-        ("photo", ("scan.png", png_with_text(), "image/png")),
+        ("photo", ("named-like.jpg", png_with_text(), "image/jpeg")),  # PNG inside
+        ("photo", ("IMG_0002.HEIC", heic(), "image/heic")),
     ]
     response = submit(client, files)
 
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["photo_location"] == pytest.approx([GPS_LAT, GPS_LON])
-    assert [p["kind"] for p in created["photos"]] == ["before", "before"]
+    assert [p["kind"] for p in created["photos"]] == ["before"] * 3
     assert (created["photos"][0]["width"], created["photos"][0]["height"]) == (300, 400)
     assert created["timeline"][0]["photos"] == created["photos"]
     shown = client.get(f"/api/v1/reports/{created['id']}").json()
     assert shown["photos"] == created["photos"]
     assert shown["timeline"][0]["photos"] == created["photos"]
-    assert count(database, models.Photo) == 2
+    assert count(database, models.Photo) == 3
     for photo in created["photos"]:
         for url in (photo["url"], photo["thumb_url"]):
             assert url.startswith("http://sigap.test/media/")
@@ -72,7 +73,7 @@ def test_a_report_with_photos_shows_them_and_stores_no_metadata(
             left = metadata_left(served.content)
             assert (left["gps"], left["exif"], left["xmp"], left["raw"]) == ({}, {}, None, [])
     # Nothing else was written: no original (not configured), no temporary files.
-    assert len(stored_files(media_dir)) == 4
+    assert len(stored_files(media_dir)) == 6
     for path in stored_files(media_dir):
         assert metadata_left(path.read_bytes())["raw"] == []
 

@@ -63,6 +63,7 @@ class Processed:
 
 def sniff(head: bytes) -> str | None:
     """The image type by magic bytes: jpeg, png, webp, heif, or None for anything else."""
+    head = bytes(head[:32])
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -74,7 +75,9 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def process(data: bytes, *, max_pixels: int, output: str = "webp", quality: int = 80) -> Processed:
+def process(
+    data: bytes | bytearray, *, max_pixels: int, output: str = "webp", quality: int = 80
+) -> Processed:
     """Decode ``data`` safely and make the display and thumbnail renditions.
 
     Raises :class:`SigapError` (photo_type_not_allowed, photo_corrupt, photo_too_many_pixels,
