@@ -61,7 +61,7 @@ class Processed:
     gps: tuple[float, float] | None  # (lat, lon) read from EXIF before it was dropped
 
 
-def sniff(head: bytes) -> str | None:
+def sniff(head: bytes | bytearray) -> str | None:
     """The image type by magic bytes: jpeg, png, webp, heif, or None for anything else."""
     head = bytes(head[:32])
     if head.startswith(b"\xff\xd8\xff"):
@@ -110,7 +110,7 @@ def process(
     )
 
 
-def _open(data: bytes, kind: str) -> Image.Image:
+def _open(data: bytes | bytearray, kind: str) -> Image.Image:
     if kind == "heif":
         _register_heif()
     pil_format = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heif": "HEIF"}[kind]
