@@ -3,6 +3,7 @@ endpoint, hiding, and Open311's media_url; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,11 @@ def test_a_report_with_photos_shows_them_and_stores_no_metadata(
             assert served.headers["content-type"] == "image/jpeg"
             assert "immutable" in served.headers["cache-control"]
             assert "max-age=31536000" in served.headers["cache-control"]
+            assert hashlib.sha256(served.content).hexdigest() in url
+            etag = {"If-None-Match": served.headers["etag"]}
+            assert (
+                client.get(url.removeprefix("http://sigap.test"), headers=etag).status_code == 304
+            )
             left = metadata_left(served.content)
             assert (left["gps"], left["exif"], left["xmp"], left["raw"]) == ({}, {}, None, [])
     # Nothing else was written: no original (not configured), no temporary files.
