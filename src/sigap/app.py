@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -20,9 +21,12 @@ from sigap.errors import SigapError
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
+from sigap.photos import router as photos_router
+from sigap.photos.service import storage_for
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import feedback as feedback_router
+from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.web import errors, pages
@@ -55,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = database
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
+        app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         try:
             yield
         finally:
@@ -73,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.photo_storage = storage_for(settings)
     errors.install(app)
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
@@ -80,8 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router.router)
     app.include_router(officials_router.router)
     app.include_router(officials_pages.router)
+    intake.document_form(app)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
+    app.include_router(photos_router.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     region.set_defaults(run=_import_region)
     _channel_commands(commands)
     _workflow_commands(commands)
+    _photo_commands(commands)
     return parser
 
 
@@ -162,6 +163,27 @@ def _account_create(args: argparse.Namespace) -> int:
         return 2
     finally:
         database.dispose()
+    return 0
+
+
+def _photo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    photo = commands.add_parser("photo", help="moderation of report photos")
+    actions = photo.add_subparsers(title="photo commands", metavar="PHOTO_COMMAND")
+    hide = actions.add_parser(
+        "hide",
+        help="take photo ID out of every public view and out of /media (the row stays)",
+    )
+    hide.add_argument("photo_id", type=int, metavar="ID")
+    hide.add_argument("--database-url", default=None)
+    hide.set_defaults(run=_photo_hide)
+
+
+def _photo_hide(args: argparse.Namespace) -> int:
+    from sigap.photos import service
+
+    with _channel_session(args) as session:
+        service.hide(session, args.photo_id)
+    print(f"photo {args.photo_id} hidden")
     return 0
 
 

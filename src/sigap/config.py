@@ -41,3 +41,38 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(
         default=60.0, gt=0, description="How often the worker looks for overdue reports"
     )
+    # --- photos ---
+    media_dir: str = Field(
+        default="./media", description="Directory of stored photos (the local storage backend)"
+    )
+    media_url: str | None = Field(
+        default=None, description="Base URL of stored photos; defaults to public_url + /media"
+    )
+    photo_max_count: int = Field(default=5, ge=1, le=20, description="Photos per submission")
+    photo_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest accepted photo file, in bytes"
+    )
+    photo_max_pixels: int = Field(
+        default=50_000_000,
+        ge=1,
+        le=170_000_000,
+        description="Largest accepted photo in pixels (width x height), against decompression "
+        "bombs; read from the header before decoding",
+    )
+    photo_format: str = Field(
+        default="jpeg", pattern="^(jpeg|webp)$", description="Format of stored renditions"
+    )
+    photo_quality: int = Field(default=80, ge=30, le=95)
+    photo_keep_original: bool = Field(
+        default=False,
+        description="Also keep the uploaded file as sent (WITH its metadata, e.g. GPS); it is "
+        "never served",
+    )
+    photo_required_channels: list[str] = Field(
+        default=["web"],
+        description="Channels that must send a photo when the category requires one "
+        "(the citizen web app); the JSON API and Open311 may send none",
+    )
+    photo_workers: int = Field(
+        default=2, ge=1, le=64, description="Photos decoded at the same time (bounds memory)"
+    )

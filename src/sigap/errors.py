@@ -218,6 +218,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Banding atas penolakan hanya dapat diajukan satu kali.",
         "A rejection can be appealed only once.",
     ),
+    # --- photos ---
+    "photo_type_not_allowed": (
+        "Jenis file foto tidak didukung. Kirim foto JPEG, PNG, WebP atau HEIC.",
+        "This photo file type is not supported. Send a JPEG, PNG, WebP or HEIC photo.",
+    ),
+    "photo_corrupt": (
+        "File foto rusak atau tidak lengkap; ambil atau kirim ulang fotonya.",
+        "The photo file is damaged or incomplete; take or send the photo again.",
+    ),
+    "photo_too_large": (
+        "Foto terlalu besar: paling banyak {limit} byte per foto.",
+        "The photo is too large: at most {limit} bytes per photo.",
+    ),
+    "photo_too_many_pixels": (
+        "Resolusi foto terlalu besar: paling banyak {limit} piksel.",
+        "The photo's resolution is too large: at most {limit} pixels.",
+    ),
+    "photo_animated": (
+        "Foto bergerak (animasi) tidak diterima; kirim foto diam.",
+        "Animated images are not accepted; send a still photo.",
+    ),
+    "too_many_photos": (
+        "Terlalu banyak foto: paling banyak {limit} foto per laporan.",
+        "Too many photos: at most {limit} photos per report.",
+    ),
+    "photo_required": (
+        "Kategori '{category}' memerlukan setidaknya satu foto.",
+        "The category '{category}' needs at least one photo.",
+    ),
+    "photo_not_found": (
+        "Foto {photo_id} tidak ditemukan.",
+        "Photo {photo_id} was not found.",
+    ),
+    "invalid_multipart": (
+        "Form multipart tidak valid: kirim bidang 'report' (JSON) atau bidang laporan, dan "
+        "foto di bidang 'photo'.",
+        "The multipart form is not valid: send a 'report' field (JSON) or the report's fields, "
+        "and photos in 'photo' fields.",
+    ),
 }
 
 

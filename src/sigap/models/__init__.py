@@ -7,6 +7,7 @@ from sigap.models.category import Category, RoutingRule
 from sigap.models.channel import Channel
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
+from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
 from sigap.models.session import AuthSession
 from sigap.models.unit import Unit
@@ -22,6 +23,7 @@ __all__ = [
     "Channel",
     "IdempotencyKey",
     "OutboxMessage",
+    "Photo",
     "Region",
     "Report",
     "ReportEvent",
