@@ -157,8 +157,10 @@ def _fresh_database(backend: Backend, path: Path, suffix: str) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, public_url="http://sigap.test")
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url, public_url="http://sigap.test", media_dir=str(tmp_path / "media")
+    )
 
 
 @pytest.fixture
