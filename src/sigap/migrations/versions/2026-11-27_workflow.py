@@ -81,6 +81,7 @@ def upgrade() -> None:
     op.create_index("ix_report_next_check_at", "report", ["next_check_at"])
     op.create_index("ix_report_inbox", "report", ["unit_id", "due_at"])
     op.create_index("ix_report_escalated_inbox", "report", ["escalation_unit_id", "due_at"])
+    op.create_index("ix_report_due_at", "report", ["due_at"])  # the admin's inbox: everything
     op.create_index("ix_report_duplicate_of_id", "report", ["duplicate_of_id"])
     if op.get_bind().dialect.name == "postgresql":
         # Fresh statistics after the back-fill: with the old ones the planner took the sweep's
@@ -89,6 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_due_at", "report")
     op.drop_index("ix_report_escalated_inbox", "report")
     op.drop_index("ix_report_inbox", "report")
     op.drop_index("ix_report_duplicate_of_id", "report")
