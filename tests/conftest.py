@@ -49,7 +49,8 @@ class Backend:
     template_url: str  # sqlite: the template file; postgresql: the test database
 
 
-def _load(url: str) -> None:
+def load_jakarta(url: str) -> None:
+    """Migrate and import the Jakarta pack with its demo accounts (the tests' template)."""
     upgrade(url)
     database = Database(url)
     with database.transaction() as session:
@@ -73,7 +74,7 @@ def _postgres_backend(worker: str) -> Backend:
             pytest.fail(message)
         pytest.skip(message)
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    _load(url)
+    load_jakarta(url)
     return Backend("postgresql", url)
 
 
@@ -83,7 +84,7 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     if request.param == "postgresql":
         return _postgres_backend(worker)
     template = tmp_path_factory.mktemp("sqlite") / "template.db"
-    _load(f"sqlite:///{template}")
+    load_jakarta(f"sqlite:///{template}")
     return Backend("sqlite", str(template))
 
 

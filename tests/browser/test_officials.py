@@ -19,15 +19,13 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from PIL import Image
+from tests.conftest import load_jakarta
 
 from sigap.accounts.service import create as create_account
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.demo import DEMO_PASSWORD, seed_accounts
-from sigap.migrations import upgrade
-from sigap.regions import pack as packs
-from sigap.regions.service import import_pack
+from sigap.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -42,12 +40,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     reports in Kelurahan Gambir."""
     folder = tmp_path_factory.mktemp("officials")
     url = f"sqlite:///{folder / 'sigap.db'}"
-    upgrade(url)
+    load_jakarta(url)
     database = Database(url)
     with database.transaction() as session:
-        pack = packs.read(packs.resolve("jakarta"))
-        import_pack(session, pack)
-        seed_accounts(session, pack.meta["demo_accounts"])
         create_account(
             session, email="lurah.menteng@test.sigap.id", name="Lurah Menteng",
             password=DEMO_PASSWORD, role="unit_head", unit_code="kel-31.71.06.1001",

@@ -25,8 +25,6 @@ from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.officials import forms, present, service, uploads
 from sigap.officials.schemas import InboxSort
-from sigap.photos import service as photos
-from sigap.reports import service as reports
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 
@@ -229,15 +227,12 @@ async def _report_page(
 
     def read() -> Any:
         with database.reading() as session:
-            report = service.report_for(session, subject, report_id)
-            return present.official_report(
+            return service.view(
+                session,
                 ctx.region,
-                report,
-                reports.timeline(session, report_id),
-                allowed_actions=machine.allowed(report["status"], subject.role),
-                contact=service.contact(session, report_id),
+                subject,
+                report_id,
                 language=ctx.language,
-                photo_rows=photos.public(session, [report_id])[report_id],
                 storage=request.app.state.photo_storage,
             )
 

@@ -14,12 +14,10 @@ from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
+from sigap.kit import split_values
 from sigap.officials import forms, present, schemas, service, uploads
-from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.photos.storage import Storage
-from sigap.reports import service as reports
-from sigap.reports.router import _split
 from sigap.workflow import actions, machine
 
 router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
@@ -38,7 +36,7 @@ async def inbox(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> schemas.Inbox:
-    statuses = _split(status) or ["open", "in_progress"]
+    statuses = split_values(status) or ["open", "in_progress"]
     unknown = [s for s in statuses if s not in machine.STATES]
     if unknown:
         raise InvalidInput(
@@ -49,7 +47,7 @@ async def inbox(
         )
     if sort is schemas.InboxSort.urgency and not set(statuses) <= set(machine.ACTIVE):
         sort = schemas.InboxSort.recent  # settled reports have no deadline to sort on
-    filters = service.InboxFilters(statuses, _split(category), kelurahan, overdue)
+    filters = service.InboxFilters(statuses, split_values(category), kelurahan, overdue)
     now = clock(request)
     database: Database = request.app.state.db
 
@@ -125,16 +123,8 @@ async def _act(
 def _view(
     session: Session, ctx: Context, subject: Subject, report_id: int, storage: Storage
 ) -> schemas.OfficialReport:
-    report = service.report_for(session, subject, report_id)
-    return present.official_report(
-        ctx.region,
-        report,
-        reports.timeline(session, report_id),
-        allowed_actions=machine.allowed(report["status"], subject.role),
-        contact=service.contact(session, report_id),
-        language=ctx.language,
-        photo_rows=photos.public(session, [report_id])[report_id],
-        storage=storage,
+    return service.view(
+        session, ctx.region, subject, report_id, language=ctx.language, storage=storage
     )
 
 

@@ -18,7 +18,12 @@ from sigap.auth.service import Subject
 from sigap.errors import InvalidInput, NotFound
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
-from sigap.officials.schemas import InboxSort
+from sigap.officials import present
+from sigap.officials.schemas import InboxSort, OfficialReport
+from sigap.photos import service as photos
+from sigap.photos.storage import Storage
+from sigap.regions.state import RegionState
+from sigap.reports import service as reports
 from sigap.workflow import machine
 from sigap.workflow.visibility import readable_reports
 
@@ -172,3 +177,26 @@ def contact(session: Session, report_id: int) -> Mapping[str, Any] | None:
         .first()
     )
     return dict(row) if row is not None else None
+
+
+def view(
+    session: Session,
+    state: RegionState,
+    subject: Subject,
+    report_id: int,
+    *,
+    language: str,
+    storage: Storage,
+) -> OfficialReport:
+    """Everything an official sees of one report (404 outside its view)."""
+    report = report_for(session, subject, report_id)
+    return present.official_report(
+        state,
+        report,
+        reports.timeline(session, report_id),
+        allowed_actions=machine.allowed(report["status"], subject.role),
+        contact=contact(session, report_id),
+        language=language,
+        photo_rows=photos.public(session, [report_id])[report_id],
+        storage=storage,
+    )
