@@ -17,6 +17,8 @@ from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
 from sigap.open311 import router as open311_router
+from sigap.portal import api as portal_api
+from sigap.portal import views as portal_views
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import router as reports_router
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_bodies(app, reports_router.BODIES)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
+    app.include_router(portal_api.router)
+    app.include_router(portal_views.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
