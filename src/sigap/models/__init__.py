@@ -8,6 +8,15 @@ from sigap.models.channel import Channel
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
+from sigap.models.stats import (
+    MapCell,
+    StatArea,
+    StatBucket,
+    StatHist,
+    StatMonth,
+    StatUnit,
+    StatUnitHist,
+)
 from sigap.models.unit import Unit
 
 __all__ = [
@@ -19,11 +28,18 @@ __all__ = [
     "Category",
     "Channel",
     "IdempotencyKey",
+    "MapCell",
     "OutboxMessage",
     "Region",
     "Report",
     "ReportEvent",
     "ReportReporter",
     "RoutingRule",
+    "StatArea",
+    "StatBucket",
+    "StatHist",
+    "StatMonth",
+    "StatUnit",
+    "StatUnitHist",
     "Unit",
 ]

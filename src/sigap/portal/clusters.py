@@ -2,6 +2,12 @@
 markers: reports are grouped in SQL by a square grid whose cell shrinks as the map zooms in
 (about a quarter of a 256 px tile), each group with its count, centroid and colour counts. At
 street zoom, or when a group holds one report, the report itself is returned.
+
+Without date or overdue filters the groups are read from ``map_cell`` (counts per cell of a
+fine and a coarse grid, kept by triggers): a coarser cell is an integer division of the stored
+grid index, so any zoom is a GROUP BY over a few thousand rows instead of a scan of every
+report. Date and overdue filters depend on each report's times, so they group the reports
+themselves (correct, but slow over a whole city of millions of reports).
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from sigap.geo.spatial import BBox, exact, filter_bbox
 from sigap.kit import utcnow
-from sigap.models import Report
+from sigap.models import MapCell, Report
+from sigap.portal.areas import kelurahan_codes
 from sigap.portal.filters import MapFilters, is_overdue, overdue_condition
 from sigap.regions.state import RegionState
 
@@ -22,6 +29,9 @@ CELLS_PER_TILE = 4
 POINTS_ZOOM = 16  # from this zoom on, reports are shown one by one
 POINT_LIMIT = 2000  # more reports than this in view: clusters even at street zoom
 INDEXED_BOX_ZOOM = 12  # from this zoom on the box is narrow enough for the spatial index
+SPARSE_ZOOM = 13  # from this zoom on, a view with few reports shows them one by one
+SPARSE_LIMIT = 300
+FINE_LEVEL, COARSE_LEVEL = 16, 12  # the grid zooms stored in map_cell (migration 0007_portal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +59,80 @@ def clusters(
 ) -> dict[str, Any]:
     """The map's content for a view: ``clusters`` and single ``points``."""
     if view.zoom >= POINTS_ZOOM:
-        rows = _points(session, state, view, filters)
-        if len(rows) <= POINT_LIMIT:
-            now = utcnow()
-            points = [_point(row, is_overdue(row, now)) for row in rows]
-            return {"zoom": view.zoom, "cell": None, "clusters": [], "points": points}
-    return _grid(session, state, view, filters)
+        found = _points_or_none(session, state, view, filters, POINT_LIMIT)
+        if found is not None:
+            return found
+    if filters.since or filters.until or filters.overdue:
+        return _grid(session, state, view, filters)
+    result = _stored_grid(session, state, view, filters)
+    shown = sum(c["count"] for c in result["clusters"])
+    if view.zoom >= SPARSE_ZOOM and shown <= SPARSE_LIMIT:
+        found = _points_or_none(session, state, view, filters, SPARSE_LIMIT)
+        if found is not None:
+            return found
+    return result
+
+
+def _points_or_none(
+    session: Session, state: RegionState, view: MapView, filters: MapFilters, limit: int
+) -> dict[str, Any] | None:
+    rows = _points(session, state, view, filters, limit)
+    if len(rows) > limit:
+        return None
+    now = utcnow()
+    points = [_point(row, is_overdue(row, now)) for row in rows]
+    return {"zoom": view.zoom, "cell": None, "clusters": [], "points": points}
+
+
+def _stored_grid(
+    session: Session, state: RegionState, view: MapView, filters: MapFilters
+) -> dict[str, Any]:
+    level = COARSE_LEVEL if view.zoom <= COARSE_LEVEL else FINE_LEVEL
+    divisor = 2 ** max(level - view.zoom, 0)
+    cell = 360.0 / 2**level / CELLS_PER_TILE
+    box = view.bbox
+    gx = (MapCell.gx // divisor).label("gx")
+    gy = (MapCell.gy // divisor).label("gy")
+    query = (
+        select(
+            func.sum(MapCell.n).label("n"),
+            func.sum(MapCell.sum_lon).label("sum_lon"),
+            func.sum(MapCell.sum_lat).label("sum_lat"),
+            *(_sum_status(s) for s in ("open", "in_progress", "resolved")),
+        )
+        .where(
+            MapCell.level == level,
+            MapCell.gx.between(int((box.min_lon + 180) // cell), int((box.max_lon + 180) // cell)),
+            MapCell.gy.between(int((box.min_lat + 90) // cell), int((box.max_lat + 90) // cell)),
+            MapCell.n > 0,
+        )
+        .group_by(gx, gy)
+    )
+    if filters.categories:
+        query = query.where(MapCell.category_code.in_(filters.categories))
+    if filters.statuses:
+        query = query.where(MapCell.status.in_(filters.statuses))
+    if filters.area:
+        query = query.where(MapCell.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
+    found = [_stored_cluster(row) for row in session.connection().execute(query) if row.n]
+    return {"zoom": view.zoom, "cell": view.cell(), "clusters": found, "points": []}
+
+
+def _sum_status(status: str) -> Any:
+    return func.sum(case((MapCell.status == status, MapCell.n), else_=0)).label(status)
+
+
+def _stored_cluster(row: Any) -> dict[str, Any]:
+    n = int(row.n)
+    return {
+        "lon": round(float(row.sum_lon) / n, 6),
+        "lat": round(float(row.sum_lat) / n, 6),
+        "count": n,
+        "open": int(row.open),
+        "in_progress": int(row.in_progress),
+        "resolved": int(row.resolved),
+        "overdue": None,  # not counted per cell: it changes with the clock, not with the rows
+    }
 
 
 def _where(
@@ -67,7 +145,9 @@ def _where(
     return query.where(exact(view.bbox))
 
 
-def _points(session: Session, state: RegionState, view: MapView, filters: MapFilters) -> list[Any]:
+def _points(
+    session: Session, state: RegionState, view: MapView, filters: MapFilters, limit: int
+) -> list[Any]:
     query = select(
         Report.id,
         Report.lon,
@@ -78,7 +158,7 @@ def _points(session: Session, state: RegionState, view: MapView, filters: MapFil
         Report.response_due_at,
         Report.resolution_due_at,
     )
-    query = _where(session, state, view, filters, query).limit(POINT_LIMIT + 1)
+    query = _where(session, state, view, filters, query).limit(limit + 1)
     return list(session.connection().execute(query))
 
 
