@@ -4,16 +4,20 @@ same services as the JSON endpoints and never select the reporter's identity."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
+from sigap.errors import NotFound
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
-from sigap.portal import filters
+from sigap.portal import charts, filters, ranking, stats
+from sigap.portal.api import check_months, local_today
 from sigap.regions.state import RegionState
 from sigap.reports import present, service
 from sigap.web.pages import render
@@ -102,3 +106,79 @@ def _status_name(language: str, status: str) -> str:
     from sigap.web.pages import translate
 
     return translate(language, f"status_{status}")
+
+
+@router.get("/areas", response_class=HTMLResponse)
+def region_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+    return _dashboard_page(request, session, ctx, None)
+
+
+@router.get("/areas/{code}", response_class=HTMLResponse)
+def area_page(code: str, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+    if code not in ctx.region.areas:
+        raise NotFound("area_not_found", area=code)
+    return _dashboard_page(request, session, ctx, code)
+
+
+def _dashboard_page(
+    request: Request, session: ReadSession, ctx: Ctx, code: str | None
+) -> HTMLResponse:
+    data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
+    json_url = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
+    return render(
+        request,
+        "portal/area.html",
+        d=data,
+        chart=charts.trend_bars(data["trend"]),
+        json_url=json_url,
+        duration=duration_text(ctx.language),
+        percent=percent,
+    )
+
+
+@router.get("/ranking", response_class=HTMLResponse)
+def ranking_page(request: Request, session: ReadSession, ctx: Ctx, months: int = 3) -> HTMLResponse:
+    data = ranking.ranking(
+        session,
+        ctx.region,
+        months=check_months(months),
+        minimum=ctx.settings.ranking_min_reports,
+        language=ctx.language,
+        today=local_today(ctx.region),
+    )
+    return render(
+        request,
+        "portal/ranking.html",
+        r=data,
+        periods=ranking.PERIODS,
+        duration=duration_text(ctx.language),
+        percent=percent,
+    )
+
+
+@router.get("/open-data", response_class=HTMLResponse)
+def open_data_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    chosen = filters.parse(request, ctx.region)
+    query = urlencode(chosen.query_items())
+    return render(request, "portal/open_data.html", query=query, chosen=chosen)
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def duration_text(language: str) -> Callable[[float | None], str]:
+    """Seconds as "2 hari 3 jam" / "2 d 3 h" (two largest units)."""
+    names = ("hari", "jam", "menit") if language == "id" else ("d", "h", "min")
+
+    def text(seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        minutes = int(seconds // 60)
+        days, rest = divmod(minutes, 1440)
+        hours, mins = divmod(rest, 60)
+        parts = [(days, names[0]), (hours, names[1]), (mins, names[2])]
+        shown = [f"{n} {unit}" for n, unit in parts if n][:2]
+        return " ".join(shown) or f"< 1 {names[2]}"
+
+    return text
