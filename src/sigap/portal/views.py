@@ -3,7 +3,6 @@ same services as the JSON endpoints and never select the reporter's identity."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -45,7 +44,7 @@ def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
         statuses=STATUSES,
         categories=[c for c in ctx.region.categories.values() if c.active],
         areas=area_options(ctx.region),
-        config_json=json.dumps(config),
+        config=config,
     )
 
 

@@ -81,30 +81,44 @@
   var liveLayer = L.layerGroup().addTo(map);
   var request = 0;
   function statusColour(status) { return COLOURS[status] || GREY; }
-  function clusterColour(c) {
-    if (c.open >= c.in_progress && c.open >= c.resolved && c.open > 0) { return COLOURS.open; }
-    if (c.in_progress >= c.resolved && c.in_progress > 0) { return COLOURS.in_progress; }
-    return c.resolved > 0 ? COLOURS.resolved : GREY;
+  /* A cluster is a ring split by status shares (red, yellow, green, grey) around its count. */
+  function clusterRing(c) {
+    var other = Math.max(c.count - c.open - c.in_progress - c.resolved, 0);
+    var parts = [[c.open, COLOURS.open], [c.in_progress, COLOURS.in_progress],
+      [c.resolved, COLOURS.resolved], [other, GREY]];
+    var at = 0, stops = [];
+    parts.forEach(function (part) {
+      if (!part[0]) { return; }
+      var end = at + 360 * part[0] / c.count;
+      stops.push(part[1] + " " + at.toFixed(1) + "deg " + end.toFixed(1) + "deg");
+      at = end;
+    });
+    return "conic-gradient(" + stops.join(", ") + ")";
+  }
+  function shortCount(n) {
+    if (n >= 1000000) { return (n / 1000000).toFixed(1) + "M"; }
+    return n >= 10000 ? Math.round(n / 1000) + "k" : String(n);
   }
   function clusterMarker(c) {
-    var size = Math.round(26 + 8 * Math.log10(c.count));
+    var size = Math.round(24 + 5 * Math.log10(c.count));
     var icon = L.divIcon({
       className: "",
-      html: "<div class=\"cluster\" style=\"width:" + size + "px;height:" + size +
-        "px;background:" + clusterColour(c) + "\">" + c.count + "</div>",
+      html: "<div class=\"cluster\" data-count=\"" + c.count + "\" style=\"width:" + size +
+        "px;height:" + size + "px;background:" + clusterRing(c) + "\"><span>" +
+        shortCount(c.count) + "</span></div>",
       iconSize: [size, size]
     });
     var marker = L.marker([c.lat, c.lon], {
       icon: icon, keyboard: true, title: c.count + (config.lang === "en" ? " reports" : " laporan")
     });
-    marker.options.sigapCount = c.count;
     marker.on("click", function () { map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 18)); });
     return marker;
   }
-  function pointMarker(p) {
+  function pointMarker(p, live) {
     var marker = L.circleMarker([p.lat, p.lon], {
       radius: 8, color: p.overdue ? "#000" : "#fff", weight: p.overdue ? 3 : 2,
-      fillColor: statusColour(p.status), fillOpacity: 0.95, className: "report-marker"
+      fillColor: statusColour(p.status), fillOpacity: 0.95,
+      className: live ? "report-marker live-marker" : "report-marker"
     });
     marker.options.sigapId = p.id;
     marker.bindPopup(function () { return popup(p); });
@@ -162,7 +176,7 @@
       if (matches(item)) { liveLayer.addLayer(pointMarker({
         id: item.report_id, lat: item.lat, lon: item.lon, status: item.status,
         category_code: item.category_code, overdue: false
-      })); }
+      }, true)); }
     };
     source.onerror = function () {
       if (source.readyState === EventSource.CLOSED) { source.close(); }
