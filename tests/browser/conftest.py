@@ -49,7 +49,7 @@ LIVE_EVENT = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("browser") / "sigap.db"
     url = f"sqlite:///{path}"
@@ -92,8 +92,10 @@ def _add_live_stand_in(app: FastAPI) -> None:
         return StreamingResponse(events(), media_type="text/event-stream")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an event loop on the main thread while it
+    runs, which would break later tests that call asyncio.run()."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")

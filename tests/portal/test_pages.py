@@ -88,3 +88,31 @@ def test_report_page_says_whether_deadlines_were_met(
 
 def test_unknown_report_page_is_404(client: TestClient) -> None:
     assert client.get("/reports/99999").status_code == 404
+
+
+def test_report_page_shows_before_and_after_photos_when_the_report_has_them(
+    client: TestClient, reports: list[dict[str, Any]], monkeypatch: Any
+) -> None:
+    """Photos come from the photo intake (another branch) as ``photos`` on the report schema;
+    the page shows whatever the schema carries, labelled before/after."""
+    from sigap.reports import present
+
+    original = present.report
+
+    def with_photos(*args: Any, **kwargs: Any) -> Any:
+        report = original(*args, **kwargs)
+        object.__setattr__(
+            report,
+            "photos",
+            [
+                {"url": "/p/1.jpg", "thumb_url": "/p/1t.jpg", "kind": "before"},
+                {"url": "/p/2.jpg", "thumb_url": None, "kind": "after"},
+            ],
+        )
+        return report
+
+    monkeypatch.setattr(present, "report", with_photos)
+    page = client.get(f"/reports/{reports[0]['id']}?lang=en")
+
+    assert '<a href="/p/1.jpg"><img src="/p/1t.jpg" alt="Before"' in page.text
+    assert '<a href="/p/2.jpg"><img src="/p/2.jpg" alt="After"' in page.text
