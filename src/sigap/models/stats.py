@@ -88,9 +88,9 @@ class StatUnitHist(Base):
     __tablename__ = "stat_unit_hist"
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
 
 

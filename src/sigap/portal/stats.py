@@ -47,9 +47,8 @@ def dashboard(
         "area": _area(state, code),
         "totals": totals,
         "rates": rates(totals),
-        "by_status": _by_status(session, codes),
-        "by_category": _by_category(session, state, codes, language),
-        "units": _by_unit(session, state, codes, language),
+        "by_status": _by_status(by_kelurahan),
+        **_categories_and_units(session, state, codes, language),
         "children": _children(state, code, by_kelurahan),
         "trend": _trend(session, codes, today),
         "median_response_s": median_seconds(_histogram(session, codes, "r")),
@@ -111,43 +110,57 @@ def _sum_rows(rows: list[dict[str, int]]) -> dict[str, int]:
     return {c: sum(row[c] for row in rows) for c in SLA_COLUMNS}
 
 
-def _by_status(session: Session, codes: list[str] | None) -> dict[str, int]:
-    query = select(StatArea.status, func.sum(StatArea.n)).group_by(StatArea.status)
-    found = dict(session.execute(_where(query, StatArea.kelurahan_code, codes)).all())
-    return {s: int(found.get(s) or 0) for s in STATUSES}
+def _by_status(by_kelurahan: dict[tuple[str, str], dict[str, int]]) -> dict[str, int]:
+    found = dict.fromkeys(STATUSES, 0)
+    for (_, status), counts in by_kelurahan.items():
+        found[status] = found.get(status, 0) + counts["n"]
+    return found
 
 
-def _by_category(
+def _categories_and_units(
     session: Session, state: RegionState, codes: list[str] | None, language: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Counts by category and by unit (with those pending) from one pass over the counts."""
+    query = select(
+        StatArea.category_code, StatArea.unit_id, StatArea.status, func.sum(StatArea.n)
+    ).group_by(StatArea.category_code, StatArea.unit_id, StatArea.status)
+    categories: dict[str, int] = {}
+    units: dict[int, list[int]] = {}
+    for category_code, unit_id, status, n in session.execute(
+        _where(query, StatArea.kelurahan_code, codes)
+    ):
+        categories[category_code] = categories.get(category_code, 0) + int(n or 0)
+        unit = units.setdefault(unit_id, [0, 0])
+        unit[0] += int(n or 0)
+        if status in ("open", "in_progress"):
+            unit[1] += int(n or 0)
+    return {
+        "by_category": _category_rows(state, categories, language),
+        "units": _unit_rows(state, units, language),
+    }
+
+
+def _category_rows(
+    state: RegionState, counts: dict[str, int], language: str
 ) -> list[dict[str, Any]]:
-    query = select(StatArea.category_code, func.sum(StatArea.n).label("n")).group_by(
-        StatArea.category_code
-    )
-    rows = session.execute(_where(query, StatArea.kelurahan_code, codes))
     found = []
-    for category_code, n in rows:
-        category = state.categories.get(category_code)
-        name = category.name(language) if category else category_code
+    for code, n in counts.items():
+        category = state.categories.get(code)
         if n:
-            found.append({"code": category_code, "name": name, "n": int(n)})
+            found.append({"code": code, "name": category.name(language) if category else code,
+                          "n": n})  # fmt: skip
     return sorted(found, key=lambda item: (-item["n"], item["name"]))
 
 
-def _by_unit(
-    session: Session, state: RegionState, codes: list[str] | None, language: str
+def _unit_rows(
+    state: RegionState, counts: dict[int, list[int]], language: str
 ) -> list[dict[str, Any]]:
-    open_n = func.sum(StatArea.n).filter(StatArea.status.in_(("open", "in_progress")))
-    query = select(
-        StatArea.unit_id, func.sum(StatArea.n).label("n"), open_n.label("pending")
-    ).group_by(StatArea.unit_id)
     found = []
-    for unit_id, n, pending in session.execute(_where(query, StatArea.kelurahan_code, codes)):
+    for unit_id, (n, pending) in counts.items():
         unit = state.units.get(unit_id)
         if unit is not None and n:
-            found.append(
-                {"code": unit.code, "name": unit.name(language), "n": int(n),
-                 "pending": int(pending or 0)}
-            )  # fmt: skip
+            found.append({"code": unit.code, "name": unit.name(language), "n": n,
+                          "pending": pending})  # fmt: skip
     return sorted(found, key=lambda item: (-item["n"], item["name"]))
 
 

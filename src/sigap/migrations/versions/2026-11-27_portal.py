@@ -89,12 +89,14 @@ def upgrade() -> None:
         _int("n"),
         *[_int(c) for c in SLA_COLUMNS],
     )
+    # Key order (unit, kind, bucket, month): the ranking's GROUP BY unit, kind, bucket over a
+    # range of months then walks the key in order instead of sorting.
     op.create_table(
         "stat_unit_hist",
         sa.Column("unit_id", sa.Integer, primary_key=True),
-        _key("month", 7),
         _key("kind", 1),
         sa.Column("bucket", sa.Integer, primary_key=True),
+        _key("month", 7),
         _int("n"),
     )
     op.create_table(
