@@ -46,9 +46,9 @@ def get(path: str) -> bytes:
         return body
 
 
-def peak_rss_kb(pid: int) -> int:
+def peak_rss_kb(pid: int, field: str = "VmHWM") -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -73,6 +73,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--only-export", action="store_true")
     args = parser.parse_args(argv)
     env = {**os.environ, "SIGAP_DATABASE_URL": args.database_url}
     command = [sys.executable, "-m", "uvicorn", "--factory", "sigap.app:create_app",
@@ -80,7 +81,7 @@ def main(argv: list[str]) -> None:
     server = subprocess.Popen(command, env=env)
     try:
         _wait()
-        for name, path in CASES.items():
+        for name, path in ({} if args.only_export else CASES).items():
             get(path)  # warm
             result = measure(path, args.seconds)
             print(json.dumps({"case": name, **result}), flush=True)
@@ -95,10 +96,13 @@ def _export(pid: int) -> dict[str, Any]:
     before = peak_rss_kb(pid)
     start = time.perf_counter()
     size = rows = 0
+    samples = []  # the server's resident memory (MB) every 100,000 rows: flat = constant
     with urllib.request.urlopen(BASE + "/api/v1/export/reports.csv", timeout=3600) as response:  # noqa: S310
         for line in response:
             size += len(line)
             rows += 1
+            if rows % 100_000 == 0:
+                samples.append(round(peak_rss_kb(pid, "VmRSS") / 1024))
     return {
         "case": "export csv",
         "rows": rows - 1,
@@ -106,6 +110,7 @@ def _export(pid: int) -> dict[str, Any]:
         "seconds": round(time.perf_counter() - start, 1),
         "peak_rss_mb_before": round(before / 1024, 1),
         "peak_rss_mb_after": round(peak_rss_kb(pid) / 1024, 1),
+        "rss_mb_every_100k_rows": samples,
     }
 
 
