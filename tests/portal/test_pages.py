@@ -86,8 +86,14 @@ def test_report_page_says_whether_deadlines_were_met(
     assert "Resolved" in page.text
 
 
-def test_unknown_report_page_is_404(client: TestClient) -> None:
-    assert client.get("/reports/99999").status_code == 404
+def test_unknown_report_or_area_page_is_a_404_page(client: TestClient) -> None:
+    report = client.get("/reports/99999")
+    assert report.status_code == 404
+    assert report.headers["content-type"].startswith("text/html")
+    assert "Laporan 99999 tidak ditemukan." in report.text
+    area = client.get("/areas/99.99?lang=en")
+    assert area.status_code == 404
+    assert "Page not found" in area.text
 
 
 def test_report_page_shows_before_and_after_photos_when_the_report_has_them(

@@ -50,7 +50,10 @@ def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def report_page(report_id: int, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
-    item = service.get(session, report_id)
+    try:
+        item = service.get(session, report_id)
+    except NotFound as error:
+        return not_found(request, error, ctx.language)
     events = service.timeline(session, report_id)
     report = present.report(ctx.region, item, events, ctx.language)
     return render(
@@ -115,8 +118,14 @@ def region_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLRespons
 @router.get("/areas/{code}", response_class=HTMLResponse)
 def area_page(code: str, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
     if code not in ctx.region.areas:
-        raise NotFound("area_not_found", area=code)
+        return not_found(request, NotFound("area_not_found", area=code), ctx.language)
     return _dashboard_page(request, session, ctx, code)
+
+
+def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
+    """A page, not the API's JSON error, for a person who followed a stale link."""
+    message = error.message(language)
+    return render(request, "portal/not_found.html", status_code=404, message=message)
 
 
 def _dashboard_page(
