@@ -4,8 +4,10 @@ triggers on ``report`` so they stay right whichever code path changes a report.
 Each counted table gets, per report, one "contribution" (an upsert adding +1 or -1 times the
 report's values); an insert adds the new row's, a delete subtracts the old row's, an update of
 a counted column does both. The statements are the same SQL on both engines but for a few
-expressions (month, duration, grid floor), chosen in :func:`_expressions`. Existing reports are
-counted by one INSERT ... SELECT ... GROUP BY per table.
+expressions (month, duration, grid floor), chosen in :func:`_expressions`. SQLite runs them per
+row; PostgreSQL per statement over the transition tables, grouped (a batch insert of 64 reports
+is one upsert per table). Existing reports are counted by one INSERT ... SELECT ... GROUP BY per
+table.
 
 Revision ID: 0007_portal
 Revises: 0003_channels
@@ -237,16 +239,29 @@ def _upserts(r: str, sign: int, dialect: str) -> list[str]:
     return statements
 
 
-def _backfill(dialect: str) -> None:
-    for table, key, values, condition in _contributions("report", dialect):
+def _grouped(source: str, sign: int, dialect: str, *, upsert: bool) -> list[str]:
+    """One INSERT ... SELECT ... GROUP BY per counted table over the rows of ``source`` (a
+    table, or a subquery aliased ``r``): the backfill, and PostgreSQL's statement triggers."""
+    statements = []
+    for table, key, values, condition in _contributions("r", dialect):
         columns = ", ".join([*key, *values])
         keys = list(key.values())
-        sums = [f"sum({v})" for v in values.values()]
+        sums = [f"sum({sign} * ({v}))" for v in values.values()]
         positions = ", ".join(str(i + 1) for i in range(len(keys)))  # keys may be constants
-        op.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {', '.join(keys + sums)} FROM report "  # noqa: S608
-            f"WHERE {condition} GROUP BY {positions}"
+        statement = (
+            f"INSERT INTO {table} ({columns}) SELECT {', '.join(keys + sums)} "  # noqa: S608
+            f"FROM {source} AS r WHERE {condition} GROUP BY {positions}"
         )
+        if upsert:
+            updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in values)
+            statement += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+        statements.append(statement)
+    return statements
+
+
+def _backfill(dialect: str) -> None:
+    for statement in _grouped("report", 1, dialect, upsert=False):
+        op.execute(statement)
 
 
 def _sqlite_triggers() -> None:
@@ -266,30 +281,40 @@ def _sqlite_triggers() -> None:
 
 
 def _postgres_triggers() -> None:
-    old = " ".join(f"{s};" for s in _upserts("OLD", -1, "postgresql"))
-    new = " ".join(f"{s};" for s in _upserts("NEW", 1, "postgresql"))
-    op.execute(
-        f"""
-        CREATE FUNCTION report_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN {old} END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN {new} END IF;
-            RETURN NULL;
-        END $$
-        """
-    )
-    op.execute(
-        f"CREATE TRIGGER report_stats AFTER INSERT OR DELETE OR UPDATE OF {COUNTED} ON report "
-        "FOR EACH ROW EXECUTE FUNCTION report_stats()"
-    )
+    """Statement-level triggers with transition tables: a batch of inserted reports costs one
+    grouped upsert per counted table, not one per report; an update counts only the rows whose
+    counted columns changed."""
+    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in COUNTED.split(", "))
+    moved = "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + changed + ")"  # noqa: S608
+    bodies = {
+        "insert": _grouped("new_rows", 1, "postgresql", upsert=True),
+        "update": _grouped(moved.format(side="o"), -1, "postgresql", upsert=True)
+        + _grouped(moved.format(side="n"), 1, "postgresql", upsert=True),
+        "delete": _grouped("old_rows", -1, "postgresql", upsert=True),
+    }
+    tables = {
+        "insert": "NEW TABLE AS new_rows",
+        "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "delete": "OLD TABLE AS old_rows",
+    }
+    for verb, statements in bodies.items():
+        body = " ".join(f"{statement};" for statement in statements)
+        op.execute(
+            f"CREATE FUNCTION report_stats_{verb}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body} RETURN NULL; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER report_stats_{verb} AFTER {verb.upper()} ON report "
+            f"REFERENCING {tables[verb]} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION report_stats_{verb}()"
+        )
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER report_stats ON report")
-        op.execute("DROP FUNCTION report_stats()")
-    else:
-        for verb in ("insert", "update", "delete"):
-            op.execute(f"DROP TRIGGER report_stats_{verb}")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for verb in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER report_stats_{verb}" + (" ON report" if postgres else ""))
+        if postgres:
+            op.execute(f"DROP FUNCTION report_stats_{verb}()")
     for table in (*TABLES, "stat_bucket"):
         op.drop_table(table)
