@@ -40,6 +40,13 @@ REPORT_TABLES = (
     "outbox",
     "report",
     "channel",
+    # --- portal: counts kept by triggers on report (TRUNCATE fires no row triggers) ---
+    "stat_area",
+    "stat_month",
+    "stat_hist",
+    "stat_unit",
+    "stat_unit_hist",
+    "map_cell",
 )
 
 

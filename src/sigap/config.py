@@ -76,3 +76,15 @@ class Settings(BaseSettings):
     photo_workers: int = Field(
         default=2, ge=1, le=64, description="Photos decoded at the same time (bounds memory)"
     )
+    # --- portal ---
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Optional XYZ tile URL template for the public map ({z}/{x}/{y}); without "
+        "it the map draws the region's boundaries only (no tile server needed)",
+    )
+    map_tile_attribution: str = Field(
+        default="", description="Attribution shown with the tiles of map_tile_url"
+    )
+    ranking_min_reports: int = Field(
+        default=10, ge=1, description="Reports a unit needs in a period to be ranked"
+    )

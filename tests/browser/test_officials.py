@@ -28,8 +28,6 @@ from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parent / "artifacts"
 PHONE = {"width": 360, "height": 780}
 GAMBIR = [(-6.1754, 106.8272), (-6.1760, 106.8280), (-6.1740, 106.8260)]
 
@@ -71,20 +69,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser
-        browser.close()
-
-
-def phone(chromium: Any) -> Any:
-    context = chromium.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+def phone(browser: Any) -> Any:
+    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
     return context.new_page()
 
 
@@ -110,14 +96,13 @@ def status_of(base: str, report_id: int) -> dict[str, Any]:
         return found
 
 
-def test_a_lurahs_day_on_a_phone(chromium: Any, site: dict[str, Any]) -> None:
+def test_a_lurahs_day_on_a_phone(browser: Any, site: dict[str, Any], artifacts: Path) -> None:
     base = site["url"]
     first, second, third = site["reports"]
-    page = phone(chromium)
+    page = phone(browser)
     sign_in(page, base, "lurah.gambir@demo.sigap.id")
     assert page.locator("ul.inbox li").count() == 3
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "officials-inbox-phone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "officials-inbox-phone.png"), full_page=True)
 
     # Acknowledge the first report.
     page.click(f"a[href^='/officials/reports/{first['id']}']")
@@ -142,7 +127,7 @@ def test_a_lurahs_day_on_a_phone(chromium: Any, site: dict[str, Any]) -> None:
     assert page.locator(".notice").inner_text() == "Laporan ditandai selesai."
     assert page.locator(".photos img").count() == 1
     page.wait_for_function("document.querySelector('.photos img').naturalWidth > 0")
-    page.screenshot(path=str(ARTIFACTS / "officials-resolved-phone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "officials-resolved-phone.png"), full_page=True)
     resolved = status_of(base, third["id"])
     assert resolved["status"] == "resolved"
     assert resolved["photos"][0]["kind"] == "after"
@@ -159,7 +144,7 @@ def test_a_lurahs_day_on_a_phone(chromium: Any, site: dict[str, Any]) -> None:
         assert json.loads(response.read())["status"] == "closed"
 
     # Another kelurahan's lurah sees none of it.
-    other = phone(chromium)
+    other = phone(browser)
     sign_in(other, base, "lurah.menteng@test.sigap.id")
     assert other.locator("ul.inbox li").count() == 0
     response = other.goto(f"{base}/officials/reports/{third['id']}")

@@ -10,6 +10,15 @@ from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
 from sigap.models.session import AuthSession
+from sigap.models.stats import (
+    MapCell,
+    StatArea,
+    StatBucket,
+    StatHist,
+    StatMonth,
+    StatUnit,
+    StatUnitHist,
+)
 from sigap.models.unit import Unit
 
 __all__ = [
@@ -22,6 +31,7 @@ __all__ = [
     "Category",
     "Channel",
     "IdempotencyKey",
+    "MapCell",
     "OutboxMessage",
     "Photo",
     "Region",
@@ -29,5 +39,11 @@ __all__ = [
     "ReportEvent",
     "ReportReporter",
     "RoutingRule",
+    "StatArea",
+    "StatBucket",
+    "StatHist",
+    "StatMonth",
+    "StatUnit",
+    "StatUnitHist",
     "Unit",
 ]
