@@ -107,3 +107,17 @@ def test_resolve_through_the_web_form(client: TestClient, submit: Submit) -> Non
     assert "Laporan ditandai selesai." in after.text
     assert "<img" in after.text
     assert client.get(f"/api/v1/reports/{report['id']}").json()["status"] == "resolved"
+
+
+def test_public_page_shows_the_proof_and_the_rating(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    report = submit()
+    resolve(client, login(PETUGAS), report["id"], note="Sampah sudah diangkut.")
+    client.post(f"/api/v1/track/{report['tracking_token']}/rating", json={"stars": 4})
+
+    page = client.get(f"/reports/{report['id']}")
+    assert page.status_code == 200
+    assert "★★★★☆" in page.text
+    assert 'src="http://sigap.test/media/' in page.text
+    assert "Sampah sudah diangkut." in page.text

@@ -33,6 +33,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_rejected": ("Ditolak", "Rejected"),
     "status_duplicate": ("Duplikat", "Duplicate"),
     "status_closed": ("Ditutup", "Closed"),
+    # --- portal: workflow facts ---
+    "escalated_to": ("Dieskalasi ke", "Escalated to"),
+    "duplicate_of": ("Duplikat dari laporan", "Duplicate of report"),
+    "rejection_reason": ("Alasan penolakan", "Reason for rejection"),
+    "rating": ("Penilaian pelapor", "Reporter's rating"),
     # --- officials ---
     "off_nav_inbox": ("Kotak masuk", "Inbox"),
     "off_nav_map": ("Peta unit", "Unit map"),
@@ -64,7 +69,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_response_due": ("Batas tanggapan", "Response due"),
     "off_resolution_due": ("Batas penyelesaian", "Resolution due"),
     "off_escalated_to": ("Dieskalasi ke", "Escalated to"),
-    "off_rating": ("Penilaian pelapor", "Reporter's rating"),
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
     "off_photo_before": ("Foto laporan", "Report photo"),
