@@ -34,6 +34,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_duplicate": ("Duplikat", "Duplicate"),
     "status_closed": ("Ditutup", "Closed"),
     # --- portal: workflow facts ---
+    "mean_rating": ("Rata-rata penilaian", "Mean rating"),
+    "forwarded_col": ("Diteruskan", "Forwarded"),
+    "of_which_outside": ("{n} di luar kewenangan", "{n} outside its authority"),
+    "formula_forwards": (
+        "Laporan dihitung untuk unit yang memegangnya: laporan yang diteruskan pindah ke unit "
+        "penerima, sehingga laporan di luar kewenangan tidak merugikan unit pengirim. Kolom "
+        "'Diteruskan' menunjukkan berapa laporan yang diteruskan setiap unit dan berapa yang "
+        "dinyatakan di luar kewenangannya.",
+        "A report counts for the unit that holds it: a forwarded report moves to the receiving "
+        "unit, so a report outside a unit's authority never counts against the sender. The "
+        "'Forwarded' column shows how many reports each unit passed on and how many of those it "
+        "declared outside its authority.",
+    ),
     "escalated_to": ("Dieskalasi ke", "Escalated to"),
     "duplicate_of": ("Duplikat dari laporan", "Duplicate of report"),
     "rejection_reason": ("Alasan penolakan", "Reason for rejection"),
