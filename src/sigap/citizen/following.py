@@ -60,7 +60,7 @@ async def _show(
     status = extra.pop("status_code", 200)
     return page(
         request, who, "report.html", status_code=status, public_url=public_url,
-        new=request.query_params.get("new") == "1", error=None, **{**data, **extra},
+        new=request.query_params.get("new") == "1", **{"error": None, **data, **extra},
     )  # fmt: skip
 
 
