@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -33,16 +35,20 @@ def test_anonymous_report_with_a_photo_shows_the_confirmation(app: App, db: Data
     assert f"/app/track/{token}" in page.text
     assert 'id="kelurahan">Gambir' in page.text
     assert 'id="unit">Gambir kelurahan office' in page.text
-    assert 'id="deadline">' in page.text
+    due = app.client.get(f"/api/v1/reports/{body['id']}").json()["response_due_at"]
+    local = datetime.fromisoformat(due).astimezone(ZoneInfo("Asia/Jakarta"))
+    assert f'id="deadline">{local:%d-%m-%Y %H:%M} WIB<' in page.text
     assert "warga@example.org" not in page.text
     reporter = reporter_of(db, body["id"])
     assert reporter.email == "warga@example.org"
     assert reporter.contact_visible is False
     assert reporter.reporter_account_id is None
-    assert reporter.client_ip is not None and len(reporter.client_ip) == 64
+    assert reporter.client_ip is not None
+    assert len(reporter.client_ip) == 64
     with db.reading() as session:
         report = session.get(Report, body["id"])
-        assert report is not None and report.channel == "web"
+        assert report is not None
+        assert report.channel == "web"
 
 
 def test_signed_in_report_belongs_to_the_account_and_is_in_my_reports(
@@ -108,7 +114,8 @@ def test_the_photos_gps_is_suggested(app: App) -> None:
     )
     assert created.status_code == 201, created.text
     lat, lon = created.json()["photo_location"]
-    assert abs(lat + 6.1760) < 1e-4 and abs(lon - 106.8280) < 1e-4
+    assert abs(lat + 6.1760) < 1e-4
+    assert abs(lon - 106.8280) < 1e-4
 
 
 def _report(**fields: Any) -> dict[str, Any]:

@@ -188,6 +188,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_went_to": ("Diteruskan ke", "Sent to"),
     "app_kelurahan": ("Kelurahan", "Kelurahan"),
     "app_deadline": ("Batas waktu tanggapan", "Response deadline"),
+    "app_resolution_deadline": ("Batas waktu penyelesaian", "Resolution deadline"),
     "app_follow": ("Ikuti", "Follow"),
     "app_unfollow": ("Berhenti mengikuti", "Unfollow"),
     "app_following": ("Anda mengikuti laporan ini", "You follow this report"),
