@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,9 @@ PHONE: dict[str, Any] = {
     "permissions": ["geolocation"],
     "geolocation": MONAS,
 }
-SHOTS = Path(os.environ.get("SIGAP_SCREENSHOTS", "/tmp/sigap-citizen-screens"))
+SHOTS = Path(
+    os.environ.get("SIGAP_SCREENSHOTS") or Path(tempfile.gettempdir()) / "sigap-citizen-screens"
+)
 
 
 def photo() -> dict[str, Any]:
