@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from sigap.app import create_app
+from sigap.config import Settings
 from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
+from sigap.models import ReportFollow
 
 from .conftest import MONAS, App
 
@@ -101,11 +105,24 @@ def test_follow_and_unfollow_by_token(
     warga = login(WARGA)
     assert app.client.put(f"/api/v1/reports/{report_id}/follow", headers=warga).status_code == 204
     assert app.client.put(f"/api/v1/reports/{report_id}/follow", headers=warga).status_code == 204
-    from sigap.models import ReportFollow
-
     with db.reading() as session:
         assert session.query(ReportFollow).count() == 1
     gone = app.client.delete(f"/api/v1/reports/{report_id}/follow", headers=warga)
     assert gone.status_code == 204
     with db.reading() as session:
         assert session.query(ReportFollow).count() == 0
+
+
+def test_nearby_radius_per_category(database_url: str, tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=database_url,
+        public_url="http://sigap.test",
+        media_dir=str(tmp_path / "media"),
+        citizen_nearby_m_by_category={"sampah": 500},
+    )
+    with TestClient(create_app(settings)) as client:
+        app = App(client)
+        far = app.file(lat=-6.1790).json()["id"]  # about 400 m south
+        found = client.get("/api/v1/nearby", params={"category": "sampah", **MONAS}).json()
+        assert [item["id"] for item in found] == [far]
+        assert 350 < found[0]["distance_m"] < 450
