@@ -15,6 +15,11 @@ from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
 from sigap.auth import router as auth_router
+from sigap.citizen import filing as citizen_filing
+from sigap.citizen import following as citizen_following
+from sigap.citizen import pages as citizen_pages
+from sigap.citizen import pwa as citizen_pwa
+from sigap.citizen import router as citizen_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
@@ -94,6 +99,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)
+    app.include_router(citizen_router.router)
+    app.include_router(citizen_pages.router)
+    app.include_router(citizen_filing.router)
+    app.include_router(citizen_following.router)
+    app.include_router(citizen_pwa.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

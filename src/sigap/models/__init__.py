@@ -5,6 +5,7 @@ from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
 from sigap.models.channel import Channel
+from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
@@ -36,8 +37,11 @@ __all__ = [
     "Photo",
     "Region",
     "Report",
+    "ReportComment",
     "ReportEvent",
+    "ReportFollow",
     "ReportReporter",
+    "ReportSupport",
     "RoutingRule",
     "StatArea",
     "StatBucket",
