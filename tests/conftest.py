@@ -37,6 +37,7 @@ REPORT_TABLES = (
     "outbox",
     "report",
     "channel",
+    "webhook_endpoint",
 )
 
 
@@ -149,7 +150,11 @@ def _fresh_database(backend: Backend, path: Path, suffix: str) -> str:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, public_url="http://sigap.test")
+    return Settings(
+        database_url=database_url,
+        public_url="http://sigap.test",
+        admin_token="admin-token-for-tests",
+    )
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ from sigap import __version__
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
+from sigap.notify import live
+from sigap.notify import router as notify_router
+from sigap.notify.worker import build_worker
 from sigap.open311 import router as open311_router
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
@@ -51,9 +54,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = database
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
+        app.state.live = live.LiveHub(
+            database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
+        )
+        await app.state.live.start()
+        worker = build_worker(database, settings) if settings.inprocess_worker else None
+        if worker is not None:
+            worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
+            await app.state.live.stop()
             app.state.report_writer.close()
             if checkpointer is not None:
                 checkpointer.close()
@@ -74,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_bodies(app, reports_router.BODIES)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
+    app.include_router(notify_router.router)
+    app.include_router(notify_router.admin)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

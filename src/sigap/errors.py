@@ -159,6 +159,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Untuk mencari di sekitar titik, kirim lat, long dan radius (meter, 1-{limit}) "
         "bersama-sama.",
         "To search around a point, send lat, long and radius (metres, 1-{limit}) together.",
+    ),  # --- notify ---
+    "admin_required": (
+        "Bagian ini hanya untuk admin: kirim header Authorization: Bearer <token admin>.",
+        "This is for admins only: send the header Authorization: Bearer <admin token>.",
+    ),
+    "outbox_message_not_found": (
+        "Pesan outbox {message} tidak ditemukan atau tidak bisa diulang.",
+        "Outbox message {message} was not found or cannot be retried.",
+    ),
+    "webhook_not_found": (
+        "Webhook {endpoint_id} tidak ditemukan.",
+        "Webhook {endpoint_id} was not found.",
     ),
 }
 

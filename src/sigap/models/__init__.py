@@ -9,6 +9,7 @@ from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
 from sigap.models.unit import Unit
+from sigap.models.webhook import WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -26,4 +27,5 @@ __all__ = [
     "ReportReporter",
     "RoutingRule",
     "Unit",
+    "WebhookEndpoint",
 ]
