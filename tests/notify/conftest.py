@@ -24,7 +24,7 @@ from sigap.notify.worker import Worker, build_worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
 GAMBIR = "kel-31.71.01.1001"
-ADMIN_TOKEN = "admin-token-for-tests"  # noqa: S105
+ADMIN_TOKEN = "admin-token-for-tests"
 
 
 class Inbox:
@@ -34,7 +34,7 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
@@ -70,7 +70,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if receiver.delay_s:
                     threading.Event().wait(receiver.delay_s)

@@ -92,8 +92,9 @@ def test_non_2xx_is_retried_with_backoff_then_dead_then_retried_by_an_admin(
     make_worker: Callable[..., Worker],
 ) -> None:
     register(database, receiver.url, ["*"])
-    write_event(database, "report.rated", 1, action="rate", from_status="resolved",
-                to_status="closed")  # fmt: skip
+    write_event(
+        database, "report.rated", 1, action="rate", from_status="resolved", to_status="closed"
+    )
     receiver.status = 503
     worker = make_worker(outbox_max_attempts=3, outbox_backoff_s=30, outbox_backoff_max_s=60)
 
@@ -145,8 +146,9 @@ def test_a_message_without_handler_fails_and_a_deleted_endpoint_gets_nothing(
     database: Database, receiver: Receiver, make_worker: Callable[..., Worker]
 ) -> None:
     endpoint = register(database, receiver.url, ["report.forwarded"])
-    write_event(database, "report.forwarded", 1, action="forward", from_status="open",
-                to_status="open")  # fmt: skip
+    write_event(
+        database, "report.forwarded", 1, action="forward", from_status="open", to_status="open"
+    )
     with database.transaction() as session:
         session.execute(
             models.OutboxMessage.__table__.insert(), [outbox.new_row("unknown.topic", {})]

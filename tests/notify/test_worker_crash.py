@@ -28,7 +28,7 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
         "SIGAP_WORKER_POLL_S": "0.1",
     }
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(  # noqa: S603 - our own command
+        return subprocess.Popen(
             [sys.executable, "-m", "sigap.cli", "worker"],
             env=env,
             stdout=output,

@@ -55,9 +55,9 @@ def compose(
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="sigap")
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the body: set_content drops Content-*
     return message
 
 
