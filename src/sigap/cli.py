@@ -274,6 +274,8 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="warning",
         access_log=False,
+        # Live event streams never end by themselves; give them a moment, then close them.
+        timeout_graceful_shutdown=5,
     )
     return 0
 
@@ -325,7 +327,13 @@ def _demo(args: argparse.Namespace) -> int:
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
     return 0
 
 

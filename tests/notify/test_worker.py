@@ -3,6 +3,7 @@ the admin API over them, periodic jobs, and claims that two workers never share.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -256,3 +257,20 @@ def test_admins_register_list_and_delete_webhooks(client: TestClient) -> None:
     gone = client.delete(f"/api/v1/admin/webhooks/{endpoint['id']}", headers=ADMIN)
     assert gone.status_code == 404
     assert gone.json()["error"]["code"] == "webhook_not_found"
+
+
+def test_the_in_process_worker_of_the_demo_delivers(settings: Any, receiver: Receiver) -> None:
+    from sigap.app import create_app
+
+    app = create_app(settings.model_copy(update={"inprocess_worker": True, "worker_poll_s": 0.05}))
+    with TestClient(app) as client:
+        client.post(
+            "/api/v1/admin/webhooks", json={"url": receiver.url, "events": ["*"]}, headers=ADMIN
+        )
+        report_id = client.post("/api/v1/reports", json=MONAS).json()["id"]
+        for _ in range(100):
+            if receiver.requests:
+                break
+            time.sleep(0.05)
+
+    assert [e["data"]["report_id"] for e in receiver.events()] == [report_id]
