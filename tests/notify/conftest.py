@@ -201,3 +201,16 @@ def unit_heads(database: Database) -> Iterator[dict[str, str]]:
     table = models.Account.__table__
     with database.transaction() as session:
         session.execute(table.delete().where(table.c.email.in_(list(heads.values()))))
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """The environment of a ``sigap`` child process: the same Sigap code as this test process
+    (not whichever checkout the shared site-packages points at), plus ``settings``."""
+    import os
+    from pathlib import Path
+
+    import sigap
+
+    source = str(Path(sigap.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **settings}

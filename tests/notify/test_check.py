@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import Inbox
+from .conftest import Inbox, child_env
 
 
 def check(**env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sigap.cli", "check"],
-        env={**os.environ, **env},
+        env=child_env(**env),
         capture_output=True,
         text=True,
         timeout=120,

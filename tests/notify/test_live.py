@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import queue
 import socket
 import subprocess
@@ -24,7 +23,7 @@ import pytest
 from sigap.db import Database
 from sigap.notify.live import Client, LiveHub
 
-from .conftest import MONAS
+from .conftest import MONAS, child_env
 
 EVENT_FIELDS = {
     "report_id",
@@ -49,7 +48,7 @@ def free_ports(n: int) -> list[int]:
 
 
 def serve(database_url: str, port: int, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    environment = {**os.environ, "SIGAP_DATABASE_URL": database_url, **env}
+    environment = child_env(SIGAP_DATABASE_URL=database_url, **env)
     with log.open("ab") as output:
         process = subprocess.Popen(  # noqa: S603 - our own command
             [sys.executable, "-m", "sigap.cli", "serve", "--port", str(port)],

@@ -4,7 +4,6 @@ them (some perhaps twice, with the same event id; none never)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,16 +16,13 @@ from sigap import models
 from sigap.db import Database
 from sigap.notify import webhooks
 
-from .conftest import Receiver, write_event
+from .conftest import Receiver, child_env, write_event
 
 
 def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SIGAP_DATABASE_URL": database_url,
-        "SIGAP_OUTBOX_LEASE_S": "2",
-        "SIGAP_WORKER_POLL_S": "0.1",
-    }
+    env = child_env(
+        SIGAP_DATABASE_URL=database_url, SIGAP_OUTBOX_LEASE_S="2", SIGAP_WORKER_POLL_S="0.1"
+    )
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-m", "sigap.cli", "worker"],
