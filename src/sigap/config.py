@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     outbox_keep_days: float = Field(default=7.0, ge=0, description="keep delivered messages")
     worker_poll_s: float = Field(default=1.0, gt=0, description="idle worker polls this often")
     webhook_timeout_s: float = Field(default=10.0, gt=0)
+    worker_concurrency: int = Field(
+        default=8, ge=1, le=100, description="deliveries a worker runs side by side"
+    )
     inprocess_worker: bool = Field(
         default=False, description="run the outbox worker inside the server (sigap demo)"
     )

@@ -99,14 +99,15 @@ def mark_delivered(session: Session, ids: list[int]) -> None:
         )
 
 
-def finish_claimed(session: Session, row_id: int) -> bool:
-    """Mark one claimed message delivered; False when another worker already did."""
+def finish_claimed(session: Session, row_ids: list[int]) -> set[int]:
+    """Mark claimed messages delivered; the ids of those no other worker had finished yet."""
     result = session.execute(
         update(OUTBOX)
-        .where(OUTBOX.c.id == row_id, OUTBOX.c.state == "sending")
+        .where(OUTBOX.c.id.in_(row_ids), OUTBOX.c.state == "sending")
         .values(state="delivered", last_error=None, available_at=utcnow())
+        .returning(OUTBOX.c.id)
     )
-    return bool(getattr(result, "rowcount", 0))
+    return set(result.scalars())
 
 
 def mark_failed(

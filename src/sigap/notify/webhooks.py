@@ -74,10 +74,10 @@ def delete(session: Session, endpoint_id: int) -> None:
         raise NotFound("webhook_not_found", endpoint_id=endpoint_id)
 
 
-def subscribed(session: Session, topic: str) -> list[int]:
-    """Ids of the active endpoints that want ``topic`` (an endpoint with ``*`` wants all)."""
+def active(session: Session) -> list[tuple[int, list[str]]]:
+    """(id, topics) of the active endpoints; ``*`` among the topics means all."""
     query = select(ENDPOINT.c.id, ENDPOINT.c.events).where(ENDPOINT.c.active.is_(True))
-    return [i for i, events in session.execute(query).all() if topic in events or "*" in events]
+    return [(i, list(events)) for i, events in session.execute(query).all()]
 
 
 def event_body(message_id: str, topic: str, created_at: str, data: dict[str, Any]) -> bytes:
@@ -111,6 +111,6 @@ class WebhookRefused(Exception):
     """The receiver answered, but not with 2xx."""
 
 
-def endpoint(session: Session, endpoint_id: int) -> dict[str, Any] | None:
-    row = session.execute(select(ENDPOINT).where(ENDPOINT.c.id == endpoint_id)).mappings().first()
-    return dict(row) if row else None
+def endpoints(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    query = select(ENDPOINT).where(ENDPOINT.c.id.in_(ids))
+    return {row["id"]: dict(row) for row in session.execute(query).mappings()}

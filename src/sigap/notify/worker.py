@@ -14,8 +14,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from sigap.config import Settings
 from sigap.db import Database
@@ -25,6 +28,8 @@ from sigap.notify.outbox import Message
 
 log = logging.getLogger("sigap.worker")
 Handler = Callable[[Message], None]
+# Delivers many messages at once; returns each message's error (None: delivered).
+BatchHandler = Callable[[list[Message]], dict[int, str | None]]
 PeriodicJob = Callable[[Database, datetime], None]
 
 
@@ -40,6 +45,10 @@ class Worker:
         self.database = database
         self.settings = settings
         self._handlers: dict[str, Handler] = {}
+        self._batch_handlers: dict[str, BatchHandler] = {}
+        # Deliveries to different receivers run side by side: one slow receiver (up to its
+        # timeout) must not hold up every other message of the batch.
+        self._pool = ThreadPoolExecutor(settings.worker_concurrency, "sigap-deliver")
         self._periodic: dict[str, _Periodic] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -48,14 +57,27 @@ class Worker:
         """``topic`` is exact (``mail.send``) or a family (``report.*``)."""
         self._handlers[topic] = handler
 
+    def register_batch(self, topic: str, handler: BatchHandler) -> None:
+        """For topics whose messages are cheaper together (one transaction for all)."""
+        self._batch_handlers[topic] = handler
+
+    def deliver_each(self, handler: Handler, messages: list[Message]) -> dict[int, str | None]:
+        """Run a one-message handler over ``messages`` on the delivery threads."""
+        errors = self._pool.map(lambda m: _attempt(handler, m), messages)
+        return {m.id: error for m, error in zip(messages, errors, strict=True)}
+
     def register_periodic(self, name: str, interval_s: float, fn: PeriodicJob) -> None:
         """Run ``fn(database, now)`` every ``interval_s`` seconds, first at the worker's start.
         Every worker process runs it: make the job safe to run concurrently (a row lock, or
         ``FOR UPDATE SKIP LOCKED`` on what it changes)."""
         self._periodic[name] = _Periodic(interval_s, fn)
 
-    def handler_for(self, topic: str) -> Handler | None:
-        return self._handlers.get(topic) or self._handlers.get(topic.split(".", 1)[0] + ".*")
+    def _key(self, topic: str) -> str | None:
+        family = topic.split(".", 1)[0] + ".*"
+        for key in (topic, family):
+            if key in self._batch_handlers or key in self._handlers:
+                return key
+        return None
 
     def run_once(self) -> int:
         """Claim one batch and deliver it; the number of messages handled."""
@@ -67,28 +89,29 @@ class Worker:
                 lease_s=self.settings.outbox_lease_s,
                 limit=self.settings.outbox_batch,
             )
-        delivered: list[int] = []
-        failed: list[tuple[Message, str]] = []
+        if not batch:
+            return 0
+        groups: dict[str | None, list[Message]] = {}
         for message in batch:
-            error = self._deliver(message)
-            if error is None:
-                delivered.append(message.id)
-            else:
-                failed.append((message, error))
-        if batch:
-            self._record(delivered, failed)
+            groups.setdefault(self._key(message.topic), []).append(message)
+        errors: dict[int, str | None] = {}
+        for key, messages in groups.items():
+            errors.update(self._deliver_group(key, messages))
+        delivered = [m.id for m in batch if errors.get(m.id) is None]
+        failed = [(m, errors[m.id] or "") for m in batch if errors.get(m.id) is not None]
+        self._record(delivered, failed)
         return len(batch)
 
-    def _deliver(self, message: Message) -> str | None:
-        handler = self.handler_for(message.topic)
-        if handler is None:
-            return f"no handler for topic {message.topic!r}"
-        try:
-            handler(message)
-        except Exception as exc:  # any failure of a delivery is retried, never fatal
-            log.warning("delivery of %s (%s) failed: %s", message.message_id, message.topic, exc)
-            return f"{type(exc).__name__}: {exc}"
-        return None
+    def _deliver_group(self, key: str | None, messages: list[Message]) -> dict[int, str | None]:
+        if key is None:
+            return {m.id: f"no handler for topic {m.topic!r}" for m in messages}
+        if key in self._batch_handlers:
+            try:
+                return self._batch_handlers[key](messages)
+            except Exception as exc:  # the batch handler broke: every message is retried
+                log.warning("batch delivery of %s failed: %s", key, exc)
+                return {m.id: _error(exc) for m in messages}
+        return self.deliver_each(self._handlers[key], messages)
 
     def _record(self, delivered: list[int], failed: list[tuple[Message, str]]) -> None:
         settings, now = self.settings, utcnow()
@@ -138,6 +161,20 @@ class Worker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
+        self._pool.shutdown(wait=False)
+
+
+def _attempt(handler: Handler, message: Message) -> str | None:
+    try:
+        handler(message)
+    except Exception as exc:  # any failure of a delivery is retried, never fatal
+        log.warning("delivery of %s (%s) failed: %s", message.message_id, message.topic, exc)
+        return _error(exc)
+    return None
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def build_worker(database: Database, settings: Settings) -> Worker:
@@ -145,15 +182,30 @@ def build_worker(database: Database, settings: Settings) -> Worker:
     worker = Worker(database, settings)
     deliverer = webhooks.Deliverer(timeout_s=settings.webhook_timeout_s)
 
-    def expand(message: Message) -> None:
-        # Recipients' messages and the parent's delivery commit together: exactly one fan-out.
-        # A second worker that took the row after a lease ran out finds it delivered: no-op.
-        with database.transaction() as session:
-            if not outbox.finish_claimed(session, message.id):
-                return
-            rows = fanout.expand(session, settings, message)
-            if rows:
-                session.execute(outbox.OUTBOX.insert(), rows)
+    def expand_all(session: Session, messages: list[Message]) -> None:
+        # A second worker that took a row after its lease ran out finds it delivered: skipped.
+        mine = outbox.finish_claimed(session, [m.id for m in messages])
+        messages = [m for m in messages if m.id in mine]
+        batch = fanout.Batch(session, messages)
+        rows = [row for m in messages for row in fanout.expand(batch, settings, m)]
+        if rows:
+            session.execute(outbox.OUTBOX.insert(), rows)
+
+    def expand(messages: list[Message]) -> dict[int, str | None]:
+        """Recipients' messages and the parents' delivery commit together: exactly one
+        fan-out per message, one transaction per batch (one by one if the batch fails)."""
+        try:
+            with database.transaction() as session:
+                expand_all(session, messages)
+            return dict.fromkeys((m.id for m in messages), None)
+        except Exception:
+            log.warning("fan-out of a batch failed; trying message by message")
+
+        def alone(message: Message) -> None:
+            with database.transaction() as session:
+                expand_all(session, [message])
+
+        return {m.id: _attempt(alone, m) for m in messages}
 
     def send_mail(message: Message) -> None:
         p = message.payload
@@ -162,24 +214,30 @@ def build_worker(database: Database, settings: Settings) -> Worker:
         )
         mail.send(settings, email)
 
-    def send_webhook(message: Message) -> None:
-        p = message.payload
+    def send_webhooks(messages: list[Message]) -> dict[int, str | None]:
+        ids = {m.payload["endpoint_id"] for m in messages}
         with database.reading() as session:
-            endpoint = webhooks.endpoint(session, p["endpoint_id"])
-        if endpoint is None or not endpoint["active"]:
-            return  # deleted or disabled since: nothing is owed to it any more
-        body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
-        deliverer.post(
-            url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
-        )
+            endpoints = webhooks.endpoints(session, ids)
+
+        def send(message: Message) -> None:
+            p = message.payload
+            endpoint = endpoints.get(p["endpoint_id"])
+            if endpoint is None or not endpoint["active"]:
+                return  # deleted or disabled since: nothing is owed to it any more
+            body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
+            deliverer.post(
+                url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
+            )
+
+        return worker.deliver_each(send, messages)
 
     def purge(database: Database, now: datetime) -> None:
         keep = timedelta(days=settings.outbox_keep_days)
         with database.transaction() as session:
             outbox.purge_delivered(session, older_than=now - keep)
 
-    worker.register("report.*", expand)
+    worker.register_batch("report.*", expand)
     worker.register(fanout.MAIL_TOPIC, send_mail)
-    worker.register(fanout.WEBHOOK_TOPIC, send_webhook)
+    worker.register_batch(fanout.WEBHOOK_TOPIC, send_webhooks)
     worker.register_periodic("outbox-purge", 3600, purge)
     return worker
