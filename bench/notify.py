@@ -137,7 +137,7 @@ def _read(response: Any, received: dict[int, float]) -> None:
             line = raw.decode().strip()
             if line.startswith("id: "):
                 received[int(line[4:])] = time.perf_counter()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # the benchmark closed the connection
         return
 
 
