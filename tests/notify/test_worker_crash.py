@@ -21,7 +21,10 @@ from .conftest import Receiver, child_env, write_event
 
 def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
     env = child_env(
-        SIGAP_DATABASE_URL=database_url, SIGAP_OUTBOX_LEASE_S="2", SIGAP_WORKER_POLL_S="0.1"
+        SIGAP_DATABASE_URL=database_url,
+        SIGAP_OUTBOX_LEASE_S="2",
+        SIGAP_WORKER_POLL_S="0.1",
+        SIGAP_WORKER_CONCURRENCY="2",  # 16 deliveries of 0.25 s take 2 s: time to kill it
     )
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
@@ -55,7 +58,7 @@ def test_sigkill_mid_delivery_loses_nothing(
         webhooks.create(session, url=receiver.url, events=["*"], secret="k" * 32)
     sent = {
         write_event(database, "report.rated", n, action="rate", from_status=None, to_status="x")
-        for n in range(8)
+        for n in range(16)
     }
     receiver.delay_s = 0.25  # each delivery takes a while: the kill lands in the middle
     log = tmp_path / "worker.log"
