@@ -274,3 +274,26 @@ def test_the_in_process_worker_of_the_demo_delivers(settings: Any, receiver: Rec
             time.sleep(0.05)
 
     assert [e["data"]["report_id"] for e in receiver.events()] == [report_id]
+
+
+def test_one_worker_at_a_time_runs_a_periodic_job(
+    make_worker: Callable[..., Worker], database: Database, backend: Any
+) -> None:
+    first, second = make_worker(), make_worker()
+    runs: list[str] = []
+
+    def sweep_while_the_other_tries(_db: Database, _now: datetime) -> None:
+        runs.append("first")
+        second.run_periodic()  # the same job in another worker, while the first runs it
+
+    first.register_periodic("sla-sweep", 3600, sweep_while_the_other_tries)
+    second.register_periodic("sla-sweep", 3600, lambda _db, _now: runs.append("second"))
+    first.run_periodic()
+    third = make_worker()
+    third.register_periodic("sla-sweep", 3600, lambda _db, _now: runs.append("third"))
+    third.run_periodic()  # the lock was given back
+
+    if backend.name == "postgresql":
+        assert runs == ["first", "third"]
+    else:  # one worker per SQLite database: no lock between workers
+        assert runs == ["first", "second", "third"]

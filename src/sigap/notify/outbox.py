@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from sigap import models
@@ -97,6 +99,26 @@ def mark_delivered(session: Session, ids: list[int]) -> None:
             .where(OUTBOX.c.id.in_(ids))
             .values(state="delivered", last_error=None, available_at=utcnow())
         )
+
+
+@contextmanager
+def job_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """PostgreSQL: a session advisory lock on its own connection, held while the caller runs;
+    yields False when another process holds it. SQLite (one worker): always True. A killed
+    holder's connection closes, which releases the lock."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as connection:
+        key = {"name": name}
+        taken = connection.scalar(text("SELECT pg_try_advisory_lock(hashtext(:name))"), key)
+        connection.commit()
+        try:
+            yield bool(taken)
+        finally:
+            if taken:
+                connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
+                connection.commit()
 
 
 def finish_claimed(session: Session, row_ids: list[int]) -> set[int]:

@@ -68,8 +68,9 @@ class Worker:
 
     def register_periodic(self, name: str, interval_s: float, fn: PeriodicJob) -> None:
         """Run ``fn(database, now)`` every ``interval_s`` seconds, first at the worker's start.
-        Every worker process runs it: make the job safe to run concurrently (a row lock, or
-        ``FOR UPDATE SKIP LOCKED`` on what it changes)."""
+        On PostgreSQL one worker at a time runs a job (an advisory lock named after it; a
+        worker that finds it taken skips that round); on SQLite there is one worker. The job
+        still commits its own work in its own transactions and must be safe to repeat."""
         self._periodic[name] = _Periodic(interval_s, fn)
 
     def _key(self, topic: str) -> str | None:
@@ -136,7 +137,9 @@ class Worker:
                 continue
             job.next_at = time.monotonic() + job.interval_s
             try:
-                job.fn(self.database, utcnow())
+                with outbox.job_lock(self.database.write_engine, f"sigap:{name}") as mine:
+                    if mine:
+                        job.fn(self.database, utcnow())
             except Exception:  # a failed run is retried at the next interval
                 log.exception("periodic job %s failed", name)
 
