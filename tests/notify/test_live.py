@@ -228,3 +228,20 @@ def test_an_id_committed_late_is_still_sent_and_a_lost_one_given_up(database: Da
     assert hub.floor == 15
 
     assert [event_id for event_id, _ in client.frames] == [11, 13, 12, 15]
+
+
+def test_a_long_backlog_is_replayed_page_by_page(
+    client: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from sigap.notify import live, router
+
+    ids = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(5)]
+    monkeypatch.setattr(live, "READ_LIMIT", 2)
+
+    async def replay(after: int) -> list[int]:
+        return [row.report_id async for row in router._backlog(database, after)]
+
+    assert asyncio.run(replay(0)) == ids
+    assert asyncio.run(replay(2)) == ids[2:]

@@ -90,7 +90,8 @@ def frame(row: Any) -> str:
     return f"id: {row.id}\nevent: report\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-def read_after(database: Database, after_id: int, limit: int = READ_LIMIT) -> list[Any]:
+def read_after(database: Database, after_id: int) -> list[Any]:
+    """The next page (``READ_LIMIT``) of timeline events after ``after_id``, oldest first."""
     query = (
         select(
             EVENT.c.id,
@@ -106,7 +107,7 @@ def read_after(database: Database, after_id: int, limit: int = READ_LIMIT) -> li
         .join(REPORT, REPORT.c.id == EVENT.c.report_id)
         .where(EVENT.c.id > after_id)
         .order_by(EVENT.c.id)
-        .limit(limit)
+        .limit(READ_LIMIT)
     )
     with database.reading() as session:
         return list(session.execute(query).all())

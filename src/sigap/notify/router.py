@@ -35,25 +35,33 @@ async def live_events(
     with ``Last-Event-ID`` to receive what was missed; clients that fall too far behind are
     disconnected (reconnect after the ``retry:`` delay)."""
     hub: live.LiveHub = request.app.state.live
-    client = hub.subscribe()
-    backlog: list[Any] = []
-    if last_event_id and last_event_id.isdigit():
-        backlog = await run_in_threadpool(live.read_after, request.app.state.db, int(last_event_id))
+    client = hub.subscribe()  # before the backlog is read: nothing falls in between
+    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     keepalive = request.app.state.settings.live_keepalive_s
     return StreamingResponse(
-        _stream(hub, client, backlog, keepalive),
+        _stream(hub, client, _backlog(request.app.state.db, after), keepalive),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
+async def _backlog(database: Database, after: int | None) -> AsyncIterator[Any]:
+    """The events after ``after`` from the timeline, a page at a time."""
+    while after is not None:
+        rows = await run_in_threadpool(live.read_after, database, after)
+        for row in rows:
+            yield row
+        after = rows[-1].id if len(rows) == live.READ_LIMIT else None
+
+
 async def _stream(
-    hub: live.LiveHub, client: live.Client, backlog: list[Any], keepalive_s: float
+    hub: live.LiveHub, client: live.Client, backlog: AsyncIterator[Any], keepalive_s: float
 ) -> AsyncIterator[str]:
     try:
         yield f"retry: {live.RETRY_MS}\n\n"
-        replayed = {row.id for row in backlog}
-        for row in backlog:
+        replayed: set[int] = set()
+        async for row in backlog:
+            replayed.add(row.id)
             yield live.frame(row)
         while True:
             try:
