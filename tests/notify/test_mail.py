@@ -208,3 +208,18 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
             assert "#7" in text
             assert "#7" in html
         assert len(subjects) == 2, name
+
+
+def test_without_a_mail_server_no_email_is_queued(
+    client: TestClient,
+    database: Database,
+    unit_email: str,
+    make_worker: Callable[..., Worker],
+) -> None:
+    submit(client, reporter=SITI)
+
+    drain(make_worker(smtp_host=None))
+
+    with database.reading() as session:
+        topics = session.scalars(select(models.OutboxMessage.topic)).all()
+    assert topics == ["report.created"]

@@ -84,7 +84,7 @@ def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str,
         if message.topic in events or "*" in events
     ]
     report = batch.reports.get(message.payload.get("report_id"))  # type: ignore[arg-type]
-    if report is not None:
+    if report is not None and settings.smtp_host:  # no mail server: no e-mail owed
         mails = _mails(batch, settings, message, report)
         rows += [new_row(MAIL_TOPIC, mail) for mail in mails]
     return rows
