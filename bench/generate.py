@@ -124,6 +124,10 @@ def _row(i: int, seed: int, kel: str, lineage: dict[str, str], unit: int, catego
         status = "closed" if roll < 0.8 else ("resolved" if roll < 0.9 else "rejected")
     responded = created + timedelta(hours=2 + 40 * roll) if status != "open" else None
     resolved = created + timedelta(days=1 + 5 * roll) if status in ("resolved", "closed") else None
+    due = {
+        "open": created + timedelta(hours=response_h),
+        "in_progress": created + timedelta(hours=resolution_h),
+    }.get(status)
     return {
         "category_code": category, "status": status, "description": "Laporan sintetis (bench).",
         "address": None, "lon": round(lon, 6), "lat": round(lat, 6), "channel": "api",
@@ -137,6 +141,9 @@ def _row(i: int, seed: int, kel: str, lineage: dict[str, str], unit: int, catego
         "closed_at": resolved + timedelta(days=2) if status == "closed" and resolved else None,
         "support_count": 0, "reopen_count": 0,
         "tracking_token_hash": sha256_hex(f"bench-{seed}-{i}"),
+        "received_at": created, "due_at": due,
+        "next_check_at": due or (resolved if status == "resolved" else None),
+        "sla_warned": status == "open",
     }  # fmt: skip
 
 

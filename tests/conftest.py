@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.demo import seed_accounts
 from sigap.migrations import upgrade
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
@@ -30,7 +31,9 @@ from sigap.regions.service import import_pack
 PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+TEST_ACCOUNTS = "@test.sigap.id"  # the e-mail domain of accounts that tests create
 REPORT_TABLES = (
+    "auth_session",
     "idempotency_key",
     "report_reporter",
     "report_event",
@@ -51,7 +54,9 @@ def _load(url: str) -> None:
     upgrade(url)
     database = Database(url)
     with database.transaction() as session:
-        import_pack(session, packs.read(packs.resolve("jakarta")))
+        pack = packs.read(packs.resolve("jakarta"))
+        import_pack(session, pack)
+        seed_accounts(session, pack.meta["demo_accounts"])
     database.dispose()
 
 
@@ -106,6 +111,10 @@ def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
     engine = create_engine(backend.template_url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE"))
+        # Accounts a test made (the demo accounts of the template stay).
+        connection.execute(
+            text("DELETE FROM account WHERE email LIKE :domain"), {"domain": f"%{TEST_ACCOUNTS}"}
+        )
     engine.dispose()
 
 

@@ -164,3 +164,34 @@ def test_demo_data_has_no_event_in_the_future(tmp_path: Path) -> None:
         states = dict(connection.execute("SELECT status, count(*) FROM report GROUP BY status"))
     assert latest <= now
     assert {"open", "in_progress", "resolved", "closed"} <= set(states)
+
+
+def test_account_create_then_sign_in_and_sweep(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/sigap.db"
+    sigap("db", "upgrade", "--database-url", url)
+    sigap("import-region", "jakarta", "--database-url", url)
+
+    def create(*extra: str, password: str = "rahasia-panjang") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own command
+            [sys.executable, "-m", "sigap.cli", "account", "create", *extra, "--database-url", url],
+            input=password + "\n", capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    made = create("lurah@test.sigap.id", "--name", "Lurah", "--role", "unit_head",
+                  "--unit", "kel-31.71.01.1001")  # fmt: skip
+    twice = create("lurah@test.sigap.id", "--name", "Lurah", "--role", "unit_head",
+                   "--unit", "kel-31.71.01.1001")  # fmt: skip
+    short = create("x@test.sigap.id", "--name", "X", "--role", "admin", password="pendek")
+    no_unit = create("y@test.sigap.id", "--name", "Y", "--role", "field_officer")
+    swept = sigap("sweep", "--database-url", url)
+
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert "created: lurah@test.sigap.id (unit_head)" in made.stdout
+    assert (twice.returncode, "already exists" in twice.stdout) == (2, True)
+    assert (short.returncode, no_unit.returncode) == (2, 2)
+    assert swept.returncode == 0, swept.stderr
+    assert "warned 0, escalated 0, closed 0" in swept.stdout
+    with sqlite3.connect(tmp_path / "sigap.db") as connection:
+        stored = connection.execute("SELECT password_hash FROM account").fetchall()
+    assert len(stored) == 1
+    assert stored[0][0].startswith("$argon2id$")

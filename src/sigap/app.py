@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -13,18 +14,25 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
+from sigap.auth import router as auth_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
 from sigap.notify import live
 from sigap.notify import router as notify_router
 from sigap.notify.worker import build_worker
+from sigap.officials import pages as officials_pages
+from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
+from sigap.photos import router as photos_router
+from sigap.photos.service import storage_for
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
+from sigap.reports import feedback as feedback_router
+from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
-from sigap.web import errors
+from sigap.web import errors, pages
 from sigap.web.body import document_bodies
 
 log = logging.getLogger("sigap")
@@ -54,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = database
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
+        app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         app.state.live = live.LiveHub(
             database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
         )
@@ -82,11 +91,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.photo_storage = storage_for(settings)
     errors.install(app)
     app.include_router(reports_router.router)
     document_bodies(app, reports_router.BODIES)
+    app.include_router(feedback_router.router)
+    app.include_router(auth_router.router)
+    app.include_router(officials_router.router)
+    app.include_router(officials_pages.router)
+    intake.document_form(app)
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
+    app.include_router(photos_router.router)
     app.include_router(notify_router.router)
     app.include_router(notify_router.admin)
     app.mount(
@@ -94,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
         name="swagger",
     )
+    pages.mount_static(app)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

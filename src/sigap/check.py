@@ -39,9 +39,7 @@ def run(settings: Settings) -> list[Finding]:
         findings.append(_step("smtp", lambda: _smtp(settings)))
     else:
         findings.append(Finding("smtp", True, "not configured (SIGAP_SMTP_HOST): no e-mail sent"))
-    media = getattr(settings, "media_dir", None)
-    if media:
-        findings.append(_step("media", lambda: _media(Path(str(media)))))
+    findings.append(_step("media", lambda: _media(Path(settings.media_dir))))
     return findings
 
 

@@ -76,8 +76,116 @@ def _parser() -> argparse.ArgumentParser:
     region.add_argument("--check", action="store_true", help="only validate, change nothing")
     region.set_defaults(run=_import_region)
     _channel_commands(commands)
+    _workflow_commands(commands)
+    _photo_commands(commands)
     _notify_commands(commands)
     return parser
+
+
+def _workflow_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="run the SLA sweep once: warn, escalate overdue reports, close unrated fixes",
+        description="What `sigap worker` does every SIGAP_SWEEP_INTERVAL_S seconds, once (for "
+        "cron, or to catch up after downtime).",
+    )
+    sweep.add_argument("--database-url", default=None)
+    sweep.set_defaults(run=_sweep)
+    account = commands.add_parser("account", help="officials' and citizens' accounts")
+    account_commands = account.add_subparsers(title="account commands", metavar="ACTION")
+    create = account_commands.add_parser(
+        "create",
+        help="create an account; the password is read from standard input",
+        description="Create an account. Officials need --unit (a unit code, see the region "
+        "pack's units.csv). The password is read from standard input (one line).",
+    )
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=("citizen", "field_officer", "unit_head", "supervisor", "admin"),
+    )
+    create.add_argument("--unit", default=None, help="unit code (officials)")
+    create.add_argument("--language", default="id", choices=("id", "en"))
+    create.add_argument("--database-url", default=None)
+    create.set_defaults(run=_account_create)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.kit import utcnow
+    from sigap.regions.state import load_state
+    from sigap.workflow.sweep import sweep
+
+    settings = Settings()
+    database = Database(args.database_url or settings.database_url)
+    try:
+        with database.reading() as session:
+            state = load_state(session)
+        window = timedelta(days=settings.rating_window_days)
+        swept = sweep(database, state, utcnow(), rating_window=window)
+    finally:
+        database.dispose()
+    print(f"warned {swept.warned}, escalated {swept.escalated}, closed {swept.closed}")
+    return 0
+
+
+def _account_create(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import IntegrityError
+
+    from sigap.accounts.service import create
+    from sigap.config import Settings
+    from sigap.db import Database
+
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("the password (read from standard input) must have at least 10 characters")
+        return 2
+    if args.role not in ("citizen", "admin") and args.unit is None:
+        print(f"a {args.role} needs --unit")
+        return 2
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.transaction() as session:
+            account = create(
+                session, email=args.email, name=args.name, password=password, role=args.role,
+                unit_code=args.unit, language=args.language,
+            )  # fmt: skip
+            print(f"account {account.id} created: {account.email} ({account.role})")
+    except LookupError as exc:
+        print(exc)
+        return 2
+    except IntegrityError:
+        print(f"an account with the e-mail {args.email} already exists")
+        return 2
+    finally:
+        database.dispose()
+    return 0
+
+
+def _photo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    photo = commands.add_parser("photo", help="moderation of report photos")
+    actions = photo.add_subparsers(title="photo commands", metavar="PHOTO_COMMAND")
+    hide = actions.add_parser(
+        "hide",
+        help="take photo ID out of every public view and out of /media (the row stays)",
+    )
+    hide.add_argument("photo_id", type=int, metavar="ID")
+    hide.add_argument("--database-url", default=None)
+    hide.set_defaults(run=_photo_hide)
+
+
+def _photo_hide(args: argparse.Namespace) -> int:
+    from sigap.photos import service
+
+    with _channel_session(args) as session:
+        service.hide(session, args.photo_id)
+    print(f"photo {args.photo_id} hidden")
+    return 0
 
 
 def _notify_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -31,6 +31,53 @@ class Settings(BaseSettings):
         default=None,
         description="How to reach the operators, for Open311 discovery; defaults to public_url",
     )
+    # --- workflow ---
+    rating_window_days: int = Field(
+        default=7, ge=1, le=90, description="A resolved report not rated in this time closes"
+    )
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    api_token_days: int = Field(default=90, ge=1, le=365)
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure flag of the session cookie; default: public_url is https"
+    )
+    sweep_interval_s: float = Field(
+        default=60.0, gt=0, description="How often the worker looks for overdue reports"
+    )
+    # --- photos ---
+    media_dir: str = Field(
+        default="./media", description="Directory of stored photos (the local storage backend)"
+    )
+    media_url: str | None = Field(
+        default=None, description="Base URL of stored photos; defaults to public_url + /media"
+    )
+    photo_max_count: int = Field(default=5, ge=1, le=20, description="Photos per submission")
+    photo_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest accepted photo file, in bytes"
+    )
+    photo_max_pixels: int = Field(
+        default=50_000_000,
+        ge=1,
+        le=170_000_000,
+        description="Largest accepted photo in pixels (width x height), against decompression "
+        "bombs; read from the header before decoding",
+    )
+    photo_format: str = Field(
+        default="jpeg", pattern="^(jpeg|webp)$", description="Format of stored renditions"
+    )
+    photo_quality: int = Field(default=80, ge=30, le=95)
+    photo_keep_original: bool = Field(
+        default=False,
+        description="Also keep the uploaded file as sent (WITH its metadata, e.g. GPS); it is "
+        "never served",
+    )
+    photo_required_channels: list[str] = Field(
+        default=["web"],
+        description="Channels that must send a photo when the category requires one "
+        "(the citizen web app); the JSON API and Open311 may send none",
+    )
+    photo_workers: int = Field(
+        default=2, ge=1, le=64, description="Photos decoded at the same time (bounds memory)"
+    )
     # --- notify ---
     smtp_host: str | None = Field(default=None, description="SMTP server; no e-mail when unset")
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -5,9 +5,10 @@ snapshot, language, settings). Writes of reports go through the group-commit wri
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sigap.config import Settings
 from sigap.db import BatchWriter, Database
 from sigap.errors import SigapError
 from sigap.i18n import pick_language
+from sigap.kit import utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.service import Prepared, Submitted
 
@@ -67,3 +69,24 @@ def language_of(request: Request) -> str:
 
 ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
 Ctx = Annotated[Context, Depends(_context)]
+
+
+T = TypeVar("T")
+
+
+async def in_transaction(request: Request, use_case: Callable[[Session], T]) -> T:
+    """Run a write use case in one transaction on a worker thread: it commits before the
+    response is sent, or rolls back on any error (the request owns the unit of work)."""
+    database: Database = request.app.state.db
+
+    def run() -> T:
+        with database.transaction() as session:
+            return use_case(session)
+
+    return await run_in_threadpool(run)
+
+
+def clock(request: Request) -> datetime:
+    """Now, from the app's clock (tests replace ``app.state.clock`` to move time)."""
+    now: Callable[[], datetime] = getattr(request.app.state, "clock", utcnow)
+    return now()

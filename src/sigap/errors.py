@@ -159,10 +159,108 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Untuk mencari di sekitar titik, kirim lat, long dan radius (meter, 1-{limit}) "
         "bersama-sama.",
         "To search around a point, send lat, long and radius (metres, 1-{limit}) together.",
-    ),  # --- notify ---
+    ),  # --- workflow ---
+    "invalid_credentials": (
+        "E-mail atau kata sandi salah.",
+        "Wrong e-mail or password.",
+    ),
+    "not_signed_in": (
+        "Silakan masuk terlebih dahulu (sesi tidak ada, kedaluwarsa, atau dicabut).",
+        "Please sign in first (no session, or it expired or was revoked).",
+    ),
+    "csrf_failed": (
+        "Formulir ini kedaluwarsa atau tidak berasal dari Sigap. Muat ulang halaman dan coba lagi.",
+        "This form has expired or did not come from Sigap. Reload the page and try again.",
+    ),
+    "official_only": (
+        "Hanya petugas yang dapat melakukan ini.",
+        "Only officials can do this.",
+    ),
+    "token_not_found": (
+        "Token {token_id} tidak ditemukan atau sudah dicabut.",
+        "Token {token_id} was not found or is already revoked.",
+    ),
+    "illegal_transition": (
+        "Tindakan '{action}' tidak diizinkan untuk laporan berstatus '{state}'. "
+        "Lihat tindakan yang diizinkan di 'details'.",
+        "The action '{action}' is not allowed on a report in state '{state}'. "
+        "See the allowed actions in 'details'.",
+    ),
+    "unknown_unit": (
+        "Unit '{unit}' tidak dikenal.",
+        "Unknown unit '{unit}'.",
+    ),
+    "forward_same_unit": (
+        "Laporan sudah berada di unit ini; pilih unit lain.",
+        "The report is already with this unit; choose another one.",
+    ),
+    "note_required": (
+        "Tindakan ini memerlukan catatan.",
+        "This action needs a note.",
+    ),
+    "unknown_rejection_reason": (
+        "Alasan penolakan '{reason}' tidak dikenal.",
+        "Unknown rejection reason '{reason}'.",
+    ),
+    "invalid_duplicate_parent": (
+        "Laporan {parent_id} tidak dapat menjadi laporan induk ({why}).",
+        "Report {parent_id} cannot be the parent report ({why}).",
+    ),
+    "rating_reason_required": (
+        "Penilaian 1 atau 2 bintang membuka kembali laporan dan memerlukan alasan.",
+        "A 1 or 2 star rating reopens the report and needs a reason.",
+    ),
+    "after_photo_required": (
+        "Penyelesaian memerlukan setidaknya satu foto sesudah perbaikan.",
+        "Resolving needs at least one photo taken after the fix.",
+    ),
+    "appeal_used": (
+        "Banding atas penolakan hanya dapat diajukan satu kali.",
+        "A rejection can be appealed only once.",
+    ),
+    # --- photos ---
+    "photo_type_not_allowed": (
+        "Jenis file foto tidak didukung. Kirim foto JPEG, PNG, WebP atau HEIC.",
+        "This photo file type is not supported. Send a JPEG, PNG, WebP or HEIC photo.",
+    ),
+    "photo_corrupt": (
+        "File foto rusak atau tidak lengkap; ambil atau kirim ulang fotonya.",
+        "The photo file is damaged or incomplete; take or send the photo again.",
+    ),
+    "photo_too_large": (
+        "Foto terlalu besar: paling banyak {limit} byte per foto.",
+        "The photo is too large: at most {limit} bytes per photo.",
+    ),
+    "photo_too_many_pixels": (
+        "Resolusi foto terlalu besar: paling banyak {limit} piksel.",
+        "The photo's resolution is too large: at most {limit} pixels.",
+    ),
+    "photo_animated": (
+        "Foto bergerak (animasi) tidak diterima; kirim foto diam.",
+        "Animated images are not accepted; send a still photo.",
+    ),
+    "too_many_photos": (
+        "Terlalu banyak foto: paling banyak {limit} foto per laporan.",
+        "Too many photos: at most {limit} photos per report.",
+    ),
+    "photo_required": (
+        "Kategori '{category}' memerlukan setidaknya satu foto.",
+        "The category '{category}' needs at least one photo.",
+    ),
+    "photo_not_found": (
+        "Foto {photo_id} tidak ditemukan.",
+        "Photo {photo_id} was not found.",
+    ),
+    "invalid_multipart": (
+        "Form multipart tidak valid: kirim bidang 'report' (JSON) atau bidang laporan, dan "
+        "foto di bidang 'photo'.",
+        "The multipart form is not valid: send a 'report' field (JSON) or the report's fields, "
+        "and photos in 'photo' fields.",
+    ),
+    # --- notify ---
     "admin_required": (
-        "Bagian ini hanya untuk admin: kirim header Authorization: Bearer <token admin>.",
-        "This is for admins only: send the header Authorization: Bearer <admin token>.",
+        "Bagian ini hanya untuk admin.",
+        "This is for admins only.",
     ),
     "outbox_message_not_found": (
         "Pesan outbox {message} tidak ditemukan atau tidak bisa diulang.",

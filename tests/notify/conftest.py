@@ -185,7 +185,7 @@ def unit_heads(database: Database) -> Iterator[dict[str, str]]:
     """Two heads of Gambir's office, one reading Indonesian and one English."""
     from sigap.accounts.service import create
 
-    heads = {"id": "lurah.gambir@jakarta.example", "en": "deputy.gambir@jakarta.example"}
+    heads = {"id": "head.gambir@test.sigap.id", "en": "deputy.gambir@test.sigap.id"}
     with database.transaction() as session:
         for language, email in heads.items():
             create(

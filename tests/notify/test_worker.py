@@ -220,13 +220,30 @@ def test_periodic_jobs_run_at_their_interval(make_worker: Callable[..., Worker])
     assert runs[0].tzinfo is not None
 
 
-def test_admin_api_needs_the_admin_token(client: TestClient) -> None:
+def token_of(client: TestClient, email: str) -> dict[str, str]:
+    from sigap.demo import DEMO_PASSWORD
+
+    response = client.post("/api/v1/auth/tokens", json={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_admin_api_is_for_admin_accounts_and_the_admin_token(client: TestClient) -> None:
     missing = client.get("/api/v1/admin/outbox")
     wrong = client.get("/api/v1/admin/webhooks", headers={"Authorization": "Bearer nope"})
+    head = client.get(
+        "/api/v1/admin/outbox", headers=token_of(client, "lurah.gambir@demo.sigap.id")
+    )
+    admin = client.get("/api/v1/admin/outbox", headers=token_of(client, "admin@demo.sigap.id"))
+    operator = client.get("/api/v1/admin/outbox", headers=ADMIN)
 
     assert missing.status_code == 401
-    assert missing.json()["error"]["code"] == "admin_required"
-    assert wrong.status_code == 403
+    assert missing.json()["error"]["code"] == "not_signed_in"
+    assert wrong.status_code == 401
+    assert head.status_code == 403
+    assert head.json()["error"]["code"] == "admin_required"
+    assert admin.status_code == 200
+    assert operator.status_code == 200
 
 
 def test_admins_register_list_and_delete_webhooks(client: TestClient) -> None:

@@ -7,7 +7,9 @@ from sigap.models.category import Category, RoutingRule
 from sigap.models.channel import Channel
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
+from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
+from sigap.models.session import AuthSession
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -15,12 +17,14 @@ __all__ = [
     "Account",
     "Area",
     "AreaBoundary",
+    "AuthSession",
     "Base",
     "BoundaryVersion",
     "Category",
     "Channel",
     "IdempotencyKey",
     "OutboxMessage",
+    "Photo",
     "Region",
     "Report",
     "ReportEvent",

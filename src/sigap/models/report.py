@@ -50,6 +50,20 @@ class Report(Base):
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     tracking_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The officials' workflow (sigap.workflow): see the migration 0004_workflow for the why.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sla_warned: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_unit_id: Mapped[int | None] = mapped_column(Integer)
+    forward_count: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str | None] = mapped_column(String(40))
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    duplicate_of_id: Mapped[int | None] = mapped_column(BigId)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ReportReporter(Base):

@@ -1,9 +1,6 @@
-"""Who may use the admin API (dead letters, webhooks).
-
-``require_admin`` is a PLACEHOLDER until officials sign in (the CROP issue): it accepts only the
-bearer token of ``SIGAP_ADMIN_TOKEN`` and refuses everything when that is unset. Point
-``AdminRequired`` at the real admin check then; nothing else needs to change.
-"""
+"""Who may use the admin API (dead letters, webhooks): an account with the role ``admin``
+signed in with a bearer token, or — for operators' scripts and before any admin account
+exists — the bearer token of ``SIGAP_ADMIN_TOKEN`` (unset: only admin accounts)."""
 
 from __future__ import annotations
 
@@ -12,17 +9,20 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from sigap.auth.deps import bearer_subject
 from sigap.config import Settings
 from sigap.errors import SigapError
 
 
-def require_admin(request: Request) -> None:
+async def require_admin(request: Request) -> None:
     settings: Settings = request.app.state.settings
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
     expected = settings.admin_token
-    if not expected or scheme.lower() != "bearer" or not hmac.compare_digest(token, expected):
-        raise SigapError("admin_required", status=401 if not header else 403)
+    if expected and scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected):
+        return
+    subject = await bearer_subject(request)  # 401 when not signed in
+    if subject.role != "admin":
+        raise SigapError("admin_required", status=403)
 
 
 AdminRequired = Annotated[None, Depends(require_admin)]

@@ -40,6 +40,7 @@ RETRY_MS = 3000
 EVENT = cast(Table, models.ReportEvent.__table__)
 REPORT = cast(Table, models.Report.__table__)
 
+_ANNOUNCED = "sigap.live.announced"
 # The hubs of this process, woken after a local commit (SQLite has no NOTIFY).
 _local_wakers: set[Callable[[], None]] = set()
 
@@ -47,12 +48,14 @@ _local_wakers: set[Callable[[], None]] = set()
 def announce(session: Session) -> None:
     """Tell every live hub, after this transaction commits, that the timeline grew."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"NOTIFY {CHANNEL}"))
-    else:
+        session.execute(text(f"NOTIFY {CHANNEL}"))  # repeats in one transaction fold into one
+    elif not session.info.get(_ANNOUNCED):
+        session.info[_ANNOUNCED] = True
         event.listen(session, "after_commit", _wake_local, once=True)
 
 
-def _wake_local(_session: Session) -> None:
+def _wake_local(session: Session) -> None:
+    session.info.pop(_ANNOUNCED, None)
     for wake in list(_local_wakers):
         wake()
 

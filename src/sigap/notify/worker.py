@@ -243,4 +243,26 @@ def build_worker(database: Database, settings: Settings) -> Worker:
     worker.register(fanout.MAIL_TOPIC, send_mail)
     worker.register_batch(fanout.WEBHOOK_TOPIC, send_webhooks)
     worker.register_periodic("outbox-purge", 3600, purge)
+    worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
     return worker
+
+
+def _sla_sweep(settings: Settings) -> PeriodicJob:
+    """The workflow's SLA sweep (warnings, escalations, closing unrated fixes); the region
+    snapshot is loaded at its first run and kept, like a server's (restart after an import)."""
+    from sigap.regions.state import RegionState, load_state
+    from sigap.workflow.sweep import sweep
+
+    states: list[RegionState] = []
+
+    def run(database: Database, now: datetime) -> None:
+        if not states:
+            with database.reading() as session:
+                states.append(load_state(session))
+        window = timedelta(days=settings.rating_window_days)
+        swept = sweep(database, states[0], now, rating_window=window)
+        if swept.warned or swept.escalated or swept.closed:
+            log.info("SLA sweep: warned %s, escalated %s, closed %s",
+                     swept.warned, swept.escalated, swept.closed)  # fmt: skip
+
+    return run

@@ -94,9 +94,11 @@ def service_request(
     language: str,
     *,
     extensions: bool,
+    media_url: str | None = None,
 ) -> schemas.ServiceRequest:
     """A stored report as a service request. Never the reporter: the report row has no
-    identity on it, and address_id and media_url are not stored yet."""
+    identity on it, and address_id is not stored yet. ``media_url`` is the display URL of the
+    report's first visible photo."""
     zone = state.timezone
     category = state.categories.get(report["category_code"])
     kelurahan = state.areas.get(report["kelurahan_code"])
@@ -123,7 +125,7 @@ def service_request(
         zipcode=kelurahan.postcode if kelurahan else None,
         lat=report["lat"],
         long=report["lon"],
-        media_url=None,
+        media_url=media_url,
         **extra,
     )
 

@@ -15,6 +15,7 @@ from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
 from sigap.open311 import mapping, schemas
 from sigap.open311.form import Submission, check_attributes, report_of
+from sigap.photos import service as photos
 from sigap.regions.state import RegionState
 from sigap.reports import repository
 from sigap.reports import service as reports
@@ -89,7 +90,10 @@ def one(session: Session, ctx: Context, raw_id: str, *, extensions: bool) -> sch
         raise NotFound("report_not_found", report_id=raw_id)
     report = reports.get(session, report_id)
     events = reports.timeline(session, report_id)
-    return mapping.service_request(ctx.region, report, events, ctx.language, extensions=extensions)
+    media = _media_urls(session, ctx, [report_id])
+    return mapping.service_request(
+        ctx.region, report, events, ctx.language, extensions=extensions, media_url=media[report_id]
+    )
 
 
 def search(
@@ -106,12 +110,27 @@ def search(
         page_size=query.page_size,
     )
     timelines = reports.timelines(session, [row["id"] for row in rows])
+    media = _media_urls(session, ctx, [row["id"] for row in rows])
     return [
         mapping.service_request(
-            ctx.region, row, timelines[row["id"]], ctx.language, extensions=query.extensions
+            ctx.region,
+            row,
+            timelines[row["id"]],
+            ctx.language,
+            extensions=query.extensions,
+            media_url=media[row["id"]],
         )
         for row in rows
     ]
+
+
+def _media_urls(session: Session, ctx: Context, report_ids: list[int]) -> dict[int, str | None]:
+    """GeoReport's one media_url per request: the display size of the first visible photo."""
+    storage = photos.storage_for(ctx.settings)
+    return {
+        report_id: storage.url(found[0]["display_key"]) if found else None
+        for report_id, found in photos.public(session, report_ids).items()
+    }
 
 
 def filters_of(

@@ -82,6 +82,7 @@ class RegionState:
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
     route_cache: dict[tuple[str, str], int] = field(default_factory=dict)
+    unit_children: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for area in self.areas.values():
@@ -91,6 +92,8 @@ class RegionState:
             self.units_by_code[unit.code] = unit
             if unit.kind == "government" and unit.area_code:
                 self.government_unit.setdefault(unit.area_code, unit.id)
+            if unit.parent_id is not None:
+                self.unit_children.setdefault(unit.parent_id, []).append(unit.id)
 
     def lineage(self, code: str) -> list[AreaInfo]:
         """The area and its ancestors, deepest first."""
@@ -99,6 +102,26 @@ class RegionState:
         while current is not None:
             chain.append(current)
             current = self.areas.get(current.parent_code) if current.parent_code else None
+        return chain
+
+    def unit_subtree(self, unit_id: int) -> frozenset[int]:
+        """The unit and every unit below it."""
+        found = {unit_id}
+        pending = [unit_id]
+        while pending:
+            for child in self.unit_children.get(pending.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    pending.append(child)
+        return frozenset(found)
+
+    def unit_ancestors(self, unit_id: int) -> list[int]:
+        """The units above a unit, nearest first (kelurahan → kecamatan → kota → province)."""
+        chain: list[int] = []
+        parent = self.units[unit_id].parent_id
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = self.units[parent].parent_id
         return chain
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from sigap.kit import utcnow
+from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import schemas
 
@@ -27,7 +29,12 @@ def category_ref(state: RegionState, code: str, language: str) -> schemas.Ref:
     return schemas.Ref(code=code, name=category.name(language) if category else code)
 
 
-def event(state: RegionState, item: Mapping[str, Any], language: str) -> schemas.Event:
+def event(
+    state: RegionState,
+    item: Mapping[str, Any],
+    language: str,
+    photos: Sequence[schemas.Photo] = (),
+) -> schemas.Event:
     actor = item["actor_kind"]
     if item["actor_unit_id"] is not None:
         actor = state.units[item["actor_unit_id"]].name(language)
@@ -38,7 +45,23 @@ def event(state: RegionState, item: Mapping[str, Any], language: str) -> schemas
         actor=actor,
         note=item["note"],
         created_at=item["created_at"],
+        photos=list(photos),
     )
+
+
+def photos(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[schemas.Photo]:
+    """Visible photo rows (``sigap.photos.service.public``) as the API shows them."""
+    return [
+        schemas.Photo(
+            id=item["id"],
+            kind=item["kind"],
+            url=storage.url(item["display_key"]),
+            thumb_url=storage.url(item["thumb_key"]),
+            width=item["width"],
+            height=item["height"],
+        )
+        for item in items
+    ]
 
 
 def report(
@@ -46,8 +69,10 @@ def report(
     item: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
     language: str,
+    photo_rows: Sequence[Mapping[str, Any]] = (),
+    storage: Storage | None = None,
 ) -> schemas.Report:
-    return schemas.Report(**report_fields(state, item, events, language))
+    return schemas.Report(**report_fields(state, item, events, language, photo_rows, storage))
 
 
 def report_fields(
@@ -55,8 +80,15 @@ def report_fields(
     item: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
     language: str,
+    photo_rows: Sequence[Mapping[str, Any]] = (),
+    storage: Storage | None = None,
 ) -> dict[str, Any]:
     """The public fields of a report, for :class:`schemas.Report` and its subclasses."""
+    shown = photos(photo_rows, storage) if storage is not None else []
+    by_event: dict[int, list[schemas.Photo]] = {}
+    for row, photo in zip(photo_rows, shown, strict=False):
+        if row["event_id"] is not None:
+            by_event.setdefault(row["event_id"], []).append(photo)
     return {
         "id": item["id"],
         "category": category_ref(state, item["category_code"], language),
@@ -84,8 +116,31 @@ def report_fields(
         "resolved_at": item["resolved_at"],
         "closed_at": item["closed_at"],
         "support_count": item["support_count"],
-        "timeline": [event(state, e, language) for e in events],
+        "reopen_count": item["reopen_count"],
+        "received_at": item["received_at"],
+        "overdue": item["due_at"] is not None and item["due_at"] <= utcnow(),
+        "escalation_level": item["escalation_level"],
+        "escalated_to": (
+            unit_ref(state, item["escalation_unit_id"], language)
+            if item["escalation_unit_id"] is not None
+            else None
+        ),
+        "rating": item["rating"],
+        "rejection_reason": item["rejection_reason"],
+        "duplicate_of": item["duplicate_of_id"],
+        "photos": shown,
+        "timeline": [
+            event(state, e, language, by_event.get(e.get("id") or 0, ()))
+            for e in events
+            if is_public(e)
+        ],
     }
+
+
+def is_public(item: Mapping[str, Any]) -> bool:
+    """Internal notes are for officials only."""
+    data = item.get("data") or {}
+    return not data.get("internal")
 
 
 def list_item(state: RegionState, row: Row[Any]) -> schemas.ReportListItem:

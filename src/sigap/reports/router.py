@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy.orm import Session
 
-from sigap.deps import Ctx, ReadSession, context_of
+from sigap.deps import Context, Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
 from sigap.models.report import STATUSES
+from sigap.photos import service as photos
 from sigap.regions.state import RegionState
-from sigap.reports import present, repository, schemas, service
+from sigap.reports import intake, present, repository, schemas, service
 from sigap.web.body import parse_json
 from sigap.web.responses import json_response
 
@@ -44,38 +47,53 @@ async def submit_report(request: Request) -> Response:
     """The hottest write path: it reads its body, context and header from the request itself
     instead of through dependencies, which FastAPI resolves at a measurable cost per request
     (see sigap.web.body)."""
-    data = await parse_json(request, schemas.ReportCreate)
     ctx = context_of(request)
+    if request.headers.get("content-type", "").startswith(intake.FORM_TYPES):
+        data, files = await intake.read_report_form(request, ctx.settings)
+    else:
+        data, files = await parse_json(request, schemas.ReportCreate), []
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise InvalidInput("invalid_idempotency_key")
     prepared = service.prepare(ctx.region, data=data, channel="api")
+    prepared = await intake.add_photos(request, ctx, prepared, files)
     result = await ctx.report_writer.submit((prepared, idempotency_key))
     headers = {"Location": f"/api/v1/reports/{result.report['id']}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
     token = result.tracking_token
     # Built from values this request just validated and stored: no need to validate again.
+    storage = request.app.state.photo_storage
     created = schemas.ReportCreated.model_construct(
-        **present.report_fields(ctx.region, result.report, result.events, ctx.language),
+        **present.report_fields(
+            ctx.region, result.report, result.events, ctx.language, result.photos, storage
+        ),
         tracking_token=token,
         tracking_url=f"{ctx.settings.public_url}/api/v1/track/{token}" if token else None,
+        photo_location=intake.photo_location(prepared),
     )
     return json_response(created, status_code=200 if result.replayed else 201, headers=headers)
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
-def get_report(report_id: int, session: ReadSession, ctx: Ctx) -> Response:
+def get_report(report_id: int, request: Request, session: ReadSession, ctx: Ctx) -> Response:
     report = service.get(session, report_id)
-    events = service.timeline(session, report_id)
-    return json_response(present.report(ctx.region, report, events, ctx.language))
+    return _full(request, session, ctx, report)
 
 
 @router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
-def track_report(token: str, session: ReadSession, ctx: Ctx) -> Response:
+def track_report(token: str, request: Request, session: ReadSession, ctx: Ctx) -> Response:
     report = service.by_tracking_token(session, token)
+    return _full(request, session, ctx, report)
+
+
+def _full(request: Request, session: Session, ctx: Context, report: Mapping[str, Any]) -> Response:
     events = service.timeline(session, report["id"])
-    return json_response(present.report(ctx.region, report, events, ctx.language))
+    photo_rows = photos.public(session, [report["id"]])[report["id"]]
+    storage = request.app.state.photo_storage
+    return json_response(
+        present.report(ctx.region, report, events, ctx.language, photo_rows, storage)
+    )
 
 
 @router.get(

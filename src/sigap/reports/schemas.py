@@ -62,6 +62,15 @@ class Routing(BaseModel):
     boundary_version: int
 
 
+class Photo(BaseModel):
+    id: int
+    kind: str = Field(description="before (sent with the report) or after (of its resolution)")
+    url: str = Field(description="Display size (longest side at most 1600 px), no metadata")
+    thumb_url: str = Field(description="Thumbnail (longest side at most 320 px)")
+    width: int
+    height: int
+
+
 class Event(BaseModel):
     action: str
     from_status: str | None
@@ -69,6 +78,7 @@ class Event(BaseModel):
     actor: str = Field(description="citizen, system, or the acting unit's name; never a person")
     note: str | None
     created_at: datetime
+    photos: list[Photo] = Field(default=[], description="Photos taken with this step")
 
 
 class Report(BaseModel):
@@ -94,6 +104,15 @@ class Report(BaseModel):
     resolved_at: datetime | None
     closed_at: datetime | None
     support_count: int
+    reopen_count: int
+    received_at: datetime | None = Field(description="When the current unit received it")
+    overdue: bool = Field(description="The active deadline (response, then resolution) passed")
+    escalation_level: int = Field(description="0, or how many units up a missed deadline took it")
+    escalated_to: Ref | None
+    rating: int | None = Field(description="The reporter's 1-5 rating of the fix")
+    rejection_reason: str | None
+    duplicate_of: int | None = Field(description="The parent report this one was merged into")
+    photos: list[Photo] = Field(default=[], description="Visible photos, before and after")
     timeline: list[Event]
 
 
@@ -102,6 +121,11 @@ class ReportCreated(Report):
         description="Secret: lets an anonymous reporter follow the report. Shown once; keep it."
     )
     tracking_url: str | None
+    photo_location: list[float] | None = Field(
+        default=None,
+        description="[lat, lon] found in the first photo's GPS data before it was removed: a "
+        "suggested location to check against the one sent",
+    )
 
 
 class ReportListItem(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,9 +18,11 @@ from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
 from sigap.notify import live
+from sigap.photos import service as photos
+from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import routing
+from sigap.workflow import routing, sla
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -35,6 +37,7 @@ class Submitted:
     events: list[Mapping[str, Any]]
     tracking_token: str | None
     replayed: bool
+    photos: list[dict[str, Any]] = field(default_factory=list)  # rows, with their ids
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,15 @@ class Prepared:
     tracking_token: str
     request: ReportCreate  # as submitted; hashed only when an idempotency key needs it
     channel: str
+    photos: tuple[StoredPhoto, ...] = ()  # before-photos, already in storage
+
+
+def with_photos(prepared: Prepared, stored: list[StoredPhoto]) -> Prepared:
+    """The submission with its before-photos, which are inserted in its transaction."""
+    if not stored:
+        return prepared
+    event = {**prepared.event, "data": {**prepared.event["data"], "photos": len(stored)}}
+    return replace(prepared, photos=tuple(stored), event=event)
 
 
 def submit(
@@ -105,6 +117,19 @@ def prepare(
         "support_count": 0,
         "reopen_count": 0,
         "tracking_token_hash": sha256_hex(token),
+        "received_at": now,
+        "due_at": response_due,
+        "next_check_at": sla.first_check(response_due),
+        "sla_warned": False,
+        "escalation_level": 0,
+        "escalation_unit_id": None,
+        "forward_count": 0,
+        "rejected_at": None,
+        "rejection_reason": None,
+        "appealed_at": None,
+        "duplicate_of_id": None,
+        "rating": None,
+        "rated_at": None,
     }
     event = {
         "action": "submit",
@@ -198,14 +223,18 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         if prepared.reporter is not None
     ]
     insert_rows(connection, REPORTER, reporters)
-    event_of: dict[int, int] = dict(
-        insert_rows(
-            connection,
-            EVENT,
-            [{"report_id": i, **prepared.event} for i, prepared in zip(ids, batch, strict=True)],
-            returning=("report_id", "id"),
+    event_rows = [{"report_id": i, **p.event} for i, p in zip(ids, batch, strict=True)]
+    # Photos and the outbox payload (event_id) point at the submit event.
+    returned = insert_rows(connection, EVENT, event_rows, returning=("report_id", "id"))
+    event_of: dict[int, int] = dict(returned)
+    photo_rows = [
+        photos.attach(
+            session, report_id=i, event_id=event_of[i], stored=prepared.photos, kind="before"
         )
-    )
+        if prepared.photos
+        else []
+        for i, prepared in zip(ids, batch, strict=True)
+    ]
     insert_rows(
         connection,
         OUTBOX,
@@ -218,11 +247,12 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     return [
         Submitted(
             {"id": i, **prepared.report},
-            [{"report_id": i, **prepared.event}],
+            [{"id": event_of.get(i), "report_id": i, **prepared.event}],
             prepared.tracking_token,
             replayed=False,
+            photos=stored_photos,
         )
-        for i, prepared in zip(ids, batch, strict=True)
+        for i, prepared, stored_photos in zip(ids, batch, photo_rows, strict=True)
     ]
 
 
@@ -246,7 +276,13 @@ def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
     if stored.request_hash != request_hash:
         raise Conflict("idempotency_key_reused")
     report = get(session, stored.report_id)
-    return Submitted(report, timeline(session, stored.report_id), stored.tracking_token, True)
+    return Submitted(
+        report,
+        timeline(session, stored.report_id),
+        stored.tracking_token,
+        True,
+        photos.public(session, [stored.report_id])[stored.report_id],
+    )
 
 
 def outbox_row(topic: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,66 @@
+"""Who is calling: bearer tokens for the JSON API, the session cookie (+ CSRF) for web pages.
+
+The JSON API never reads the cookie, so a page on another site cannot make a signed-in
+browser act through it; web forms carry the session's CSRF token, checked on every POST.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from sigap.auth.service import Subject, subject_of
+from sigap.db import Database
+from sigap.deps import context_of
+from sigap.errors import SigapError
+
+COOKIE = "sigap_session"
+
+
+async def _lookup(request: Request, token: str, kind: str) -> Subject | None:
+    database: Database = request.app.state.db
+    state = context_of(request).region
+
+    def find() -> Subject | None:
+        with database.reading() as session:
+            return subject_of(session, state, token, kind=kind)
+
+    return await run_in_threadpool(find)
+
+
+async def bearer_subject(request: Request) -> Subject:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    subject = None
+    if scheme.lower() == "bearer" and token.strip():
+        subject = await _lookup(request, token.strip(), "api")
+    if subject is None:
+        raise SigapError("not_signed_in", status=401)
+    return subject
+
+
+async def bearer_official(request: Request) -> Subject:
+    subject = await bearer_subject(request)
+    if not subject.is_official:
+        raise SigapError("official_only", status=403)
+    return subject
+
+
+async def cookie_subject(request: Request) -> Subject | None:
+    """The signed-in web user, or None (pages redirect to the sign-in form)."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    return await _lookup(request, token, "web")
+
+
+def check_csrf(subject: Subject, submitted: str | None) -> None:
+    expected = subject.csrf_token or ""
+    if not submitted or not expected or not hmac.compare_digest(submitted, expected):
+        raise SigapError("csrf_failed", status=403)
+
+
+CurrentSubject = Annotated[Subject, Depends(bearer_subject)]
+CurrentOfficial = Annotated[Subject, Depends(bearer_official)]

@@ -1,0 +1,164 @@
+"""Sessions and tokens. Only the sha256 of a secret is stored; the secret is shown once.
+
+A web session and an API token are the same row with a different ``kind``: both expire, both
+can be revoked, and both resolve to the same :class:`Subject` through :func:`subject_of`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sigap.accounts.service import hash_password, password_matches
+from sigap.errors import SigapError
+from sigap.kit import sha256_hex, utcnow
+from sigap.models import Account, AuthSession
+from sigap.regions.state import RegionState
+
+OFFICIAL_ROLES = ("field_officer", "unit_head", "supervisor", "admin")
+# Verified against when the e-mail is unknown, so that a wrong e-mail and a wrong password take
+# the same time and give the same answer.
+_DUMMY_HASH = hash_password(secrets.token_hex(16))
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who is acting: an account, its unit, its role and the units it may see and act on."""
+
+    account_id: int
+    name: str
+    email: str
+    role: str
+    unit_id: int | None
+    language: str
+    # Units whose reports this subject may see and act on; None means every unit (admin).
+    scope: frozenset[int] | None
+    session_hash: str
+    csrf_token: str | None = None
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES
+
+    def covers(self, unit_id: int | None) -> bool:
+        return self.scope is None or (unit_id is not None and unit_id in self.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    token: str
+    token_id: str
+    expires_at: datetime
+    csrf_token: str | None
+
+
+def authenticate(session: Session, email: str, password: str) -> Account:
+    account = session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    if account is None:
+        password_matches(Account(password_hash=_DUMMY_HASH), password)
+        raise SigapError("invalid_credentials", status=401)
+    if not password_matches(account, password) or not account.active:
+        raise SigapError("invalid_credentials", status=401)
+    return account
+
+
+def issue(
+    session: Session, account: Account, *, kind: str, lifetime: timedelta, label: str | None = None
+) -> Issued:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = AuthSession(
+        token_hash=sha256_hex(token),
+        account_id=account.id,
+        kind=kind,
+        label=label,
+        csrf_token=secrets.token_urlsafe(24) if kind == "web" else None,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    session.flush()
+    return Issued(token, token_id(row.token_hash), row.expires_at, row.csrf_token)
+
+
+def token_id(token_hash: str) -> str:
+    """A public handle for a token (to list and revoke it) that reveals nothing of the secret."""
+    return token_hash[:16]
+
+
+def subject_of(session: Session, state: RegionState, token: str, *, kind: str) -> Subject | None:
+    """The subject of a live (unexpired, unrevoked) session or token of ``kind``, or None."""
+    token_hash = sha256_hex(token)
+    row = session.execute(
+        select(AuthSession, Account)
+        .join(Account, Account.id == AuthSession.account_id)
+        .where(AuthSession.token_hash == token_hash, AuthSession.kind == kind)
+    ).first()
+    if row is None:
+        return None
+    auth, account = row
+    if auth.revoked_at is not None or auth.expires_at <= utcnow() or not account.active:
+        return None
+    return Subject(
+        account_id=account.id,
+        name=account.name,
+        email=account.email,
+        role=account.role,
+        unit_id=account.unit_id,
+        language=account.language,
+        scope=scope_of(state, account.role, account.unit_id),
+        session_hash=token_hash,
+        csrf_token=auth.csrf_token,
+    )
+
+
+def scope_of(state: RegionState, role: str, unit_id: int | None) -> frozenset[int] | None:
+    """The one rule of who sees what: admins everything, supervisors their unit and every unit
+    below it, other officials their own unit, citizens no unit."""
+    if role == "admin":
+        return None
+    if unit_id is None or role not in OFFICIAL_ROLES:
+        return frozenset()
+    if role == "supervisor":
+        return state.unit_subtree(unit_id)
+    return frozenset({unit_id})
+
+
+def revoke(session: Session, account_id: int, token_hash_prefix: str) -> bool:
+    """Revoke one of the account's sessions or tokens by its public id; True if one was."""
+    result = session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.account_id == account_id,
+            AuthSession.token_hash.startswith(token_hash_prefix, autoescape=True),
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_hash(session: Session, token_hash: str) -> None:
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.token_hash == token_hash, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def live_tokens(session: Session, account_id: int) -> list[AuthSession]:
+    return list(
+        session.scalars(
+            select(AuthSession)
+            .where(
+                AuthSession.account_id == account_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > utcnow(),
+            )
+            .order_by(AuthSession.created_at.desc())
+        )
+    )

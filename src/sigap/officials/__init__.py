@@ -1,0 +1,1 @@
+"""CROP: the officials' side — a unit's inbox, a report's full picture and the actions on it."""

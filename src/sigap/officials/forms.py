@@ -1,0 +1,99 @@
+"""The officials' actions as form posts and JSON bodies both reach: one place that turns an
+action name and its fields into the use case call (sigap.workflow.actions)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sigap.errors import InvalidInput
+from sigap.regions.state import RegionState
+from sigap.workflow import actions
+
+Perform = Callable[[Session, actions.Actor, actions.Options], object]
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text[:4000] if text else None
+
+
+def _flag(fields: Mapping[str, Any], name: str) -> bool:
+    return str(fields.get(name, "")).lower() in ("1", "true", "on", "yes")
+
+
+def _int(fields: Mapping[str, Any], name: str) -> int:
+    try:
+        return int(str(fields.get(name, "")).strip().lstrip("#"))
+    except ValueError:
+        raise InvalidInput(
+            "invalid_input", details=[{"field": name, "message": "must be a number"}]
+        ) from None
+
+
+def perform(state: RegionState, report_id: int, action: str, fields: Mapping[str, Any]) -> Perform:
+    """The use case for ``action`` with its fields bound; unknown actions are a 404 upstream."""
+    note = _text(fields, "note")
+    bound: dict[str, Perform] = {
+        "acknowledge": lambda s, a, o: actions.acknowledge(
+            s, state, a, report_id, note=note, options=o
+        ),
+        "forward": lambda s, a, o: actions.forward(
+            s,
+            state,
+            a,
+            report_id,
+            unit_code=_text(fields, "unit") or "",
+            reason=_text(fields, "reason") or "",
+            out_of_authority=_flag(fields, "out_of_authority"),
+            options=o,
+        ),
+        "resolve": lambda s, a, o: actions.resolve(
+            s, state, a, report_id, note=note or "", options=o
+        ),
+        "reject": lambda s, a, o: actions.reject(
+            s, state, a, report_id, reason=_text(fields, "reason") or "", note=note, options=o
+        ),
+        "duplicate": lambda s, a, o: actions.mark_duplicate(
+            s, state, a, report_id, parent_id=_int(fields, "parent_id"), note=note, options=o
+        ),
+        "reopen": lambda s, a, o: actions.reopen(
+            s,
+            state,
+            a,
+            report_id,
+            reason=_text(fields, "reason") or note or "",
+            rating=None,
+            options=o,
+        ),
+        "notes": lambda s, a, o: actions.add_note(
+            s,
+            state,
+            a,
+            report_id,
+            note=note or "",
+            internal=not _flag(fields, "public"),
+            options=o,
+        ),
+    }
+    found = bound.get(action)
+    if found is None:
+        raise KeyError(action)
+    return found
+
+
+# Form action names as the machine names them (the page shows a form per allowed action).
+MACHINE_ACTION = {
+    "acknowledge": "acknowledge",
+    "forward": "forward",
+    "resolve": "resolve",
+    "reject": "reject",
+    "duplicate": "mark_duplicate",
+    "reopen": "reopen",
+    "notes": "note",
+}

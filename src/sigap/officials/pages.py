@@ -1,0 +1,333 @@
+"""The officials' web app (CROP): sign in, the unit's inbox, its map, a report and its actions.
+
+Server-rendered and mobile first: a lurah works on a phone. The session is a cookie (HttpOnly,
+SameSite=Lax, Secure on https) naming a revocable row in ``auth_session``; every form carries
+that session's CSRF token. Pages reuse the JSON API's use cases and visibility rule.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from sigap.auth import service as auth
+from sigap.auth.deps import COOKIE, check_csrf, cookie_subject
+from sigap.auth.service import Subject
+from sigap.db import Database
+from sigap.deps import Context, clock, context_of, in_transaction
+from sigap.errors import SigapError
+from sigap.officials import forms, present, service
+from sigap.officials.schemas import InboxSort
+from sigap.reports import service as reports
+from sigap.web.pages import render
+from sigap.workflow import actions, machine
+
+router = APIRouter(prefix="/officials", include_in_schema=False)
+LOGIN_CSRF = "sigap_login_csrf"
+
+
+def _cookie_options(request: Request) -> dict[str, Any]:
+    ctx = context_of(request)
+    secure = ctx.settings.cookie_secure
+    if secure is None:
+        secure = ctx.settings.public_url.startswith("https://")
+    return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", status_code=303)
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str = "/officials") -> Response:
+    token = secrets.token_urlsafe(24)
+    page = render(request, "officials/login.html", csrf=token, next=_safe_next(next), error=None)
+    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **_cookie_options(request))
+    return page
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    ctx = context_of(request)
+    next_url = _safe_next(str(form.get("next") or "/officials"))
+    expected = request.cookies.get(LOGIN_CSRF) or ""
+    if not expected or not secrets.compare_digest(str(form.get("csrf") or ""), expected):
+        return _login_error(request, SigapError("csrf_failed", status=403), next_url)
+    lifetime = timedelta(hours=ctx.settings.web_session_hours)
+
+    def sign_in(session: Session) -> auth.Issued:
+        account = auth.authenticate(
+            session, str(form.get("email", "")), str(form.get("password", ""))
+        )
+        if account.role not in auth.OFFICIAL_ROLES:
+            raise SigapError("official_only", status=403)
+        return auth.issue(session, account, kind="web", lifetime=lifetime)
+
+    try:
+        issued = await in_transaction(request, sign_in)
+    except SigapError as error:
+        return _login_error(request, error, next_url)
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        issued.token,
+        max_age=lifetime.seconds + lifetime.days * 86400,
+        **_cookie_options(request),
+    )
+    response.delete_cookie(LOGIN_CSRF, path="/")
+    return response
+
+
+def _login_error(request: Request, error: SigapError, next_url: str) -> Response:
+    token = secrets.token_urlsafe(24)
+    page = render(
+        request,
+        "officials/login.html",
+        status_code=error.status,
+        csrf=token,
+        next=next_url,
+        error=error.message(context_of(request).language),
+    )
+    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **_cookie_options(request))
+    return page
+
+
+def _safe_next(target: str) -> str:
+    """Only our own officials' pages: never an open redirect."""
+    return target if target.startswith("/officials") and "//" not in target else "/officials"
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    subject = await cookie_subject(request)
+    if subject is not None:
+        form = await request.form()
+        check_csrf(subject, str(form.get("csrf") or ""))
+        await in_transaction(request, lambda s: auth.revoke_hash(s, subject.session_hash))
+    response = RedirectResponse("/officials/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("")
+async def inbox(request: Request) -> Response:
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    ctx = context_of(request)
+    query = request.query_params
+    statuses = [s for s in query.getlist("status") if s in machine.STATES] or list(machine.ACTIVE)
+    sort = InboxSort.urgency if set(statuses) <= set(machine.ACTIVE) else InboxSort.recent
+    filters = service.InboxFilters(
+        statuses,
+        [c for c in query.getlist("category") if c],
+        query.get("kelurahan") or None,
+        query.get("overdue") == "1",
+    )
+    now = clock(request)
+    database: Database = request.app.state.db
+
+    def read() -> tuple[list[Any], str | None]:
+        with database.reading() as session:
+            return service.inbox(
+                session,
+                subject,
+                filters,
+                now=now,
+                sort=sort,
+                limit=50,
+                cursor=query.get("cursor") or None,
+            )
+
+    try:
+        rows, next_cursor = await run_in_threadpool(read)
+    except SigapError:
+        rows, next_cursor = [], None
+    items = [present.inbox_item(ctx.region, row, now, ctx.language) for row in rows]
+    next_params = [(k, v) for k, v in query.multi_items() if k != "cursor"]
+    return render(
+        request,
+        "officials/inbox.html",
+        subject=subject,
+        unit=_unit_name(ctx, subject),
+        items=items,
+        countdown=countdown,
+        now=now,
+        filters=filters,
+        categories=list(ctx.region.categories.values()),
+        kelurahan=_kelurahan_in_scope(ctx, subject),
+        statuses=machine.STATES,
+        next_url=f"?{urlencode([*next_params, ('cursor', next_cursor)])}" if next_cursor else None,
+    )
+
+
+@router.get("/map")
+async def unit_map(request: Request) -> Response:
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    ctx = context_of(request)
+    now = clock(request)
+    database: Database = request.app.state.db
+
+    def read() -> list[Any]:
+        with database.reading() as session:
+            rows, _ = service.inbox(
+                session,
+                subject,
+                service.InboxFilters(),
+                now=now,
+                sort=InboxSort.urgency,
+                limit=1000,
+                cursor=None,
+            )
+            return rows
+
+    points = [
+        {
+            "id": row.id,
+            "lat": row.lat,
+            "lon": row.lon,
+            "status": row.status,
+            "category": ctx.region.categories[row.category_code].name(ctx.language),
+            "overdue": row.due_at is not None and row.due_at <= now,
+        }
+        for row in await run_in_threadpool(read)
+    ]
+    return render(
+        request,
+        "officials/map.html",
+        subject=subject,
+        unit=_unit_name(ctx, subject),
+        points=points,
+    )
+
+
+@router.get("/reports/{report_id}")
+async def report_page(request: Request, report_id: int) -> Response:
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    return await _report_page(request, subject, report_id, error=None)
+
+
+async def _report_page(
+    request: Request, subject: Subject, report_id: int, *, error: str | None, status_code: int = 200
+) -> Response:
+    ctx = context_of(request)
+    database: Database = request.app.state.db
+
+    def read() -> Any:
+        with database.reading() as session:
+            report = service.report_for(session, subject, report_id)
+            return present.official_report(
+                ctx.region,
+                report,
+                reports.timeline(session, report_id),
+                allowed_actions=machine.allowed(report["status"], subject.role),
+                contact=service.contact(session, report_id),
+                language=ctx.language,
+            )
+
+    try:
+        report = await run_in_threadpool(read)
+    except SigapError as missing:
+        return render(
+            request,
+            "officials/missing.html",
+            status_code=missing.status,
+            subject=subject,
+            message=missing.message(ctx.language),
+        )
+    return render(
+        request,
+        "officials/report.html",
+        status_code=status_code,
+        subject=subject,
+        report=report,
+        error=error,
+        done=request.query_params.get("done"),
+        countdown=countdown,
+        now=clock(request),
+        reasons=machine.REJECTION_REASONS,
+        units=sorted(ctx.region.units.values(), key=lambda u: u.name(ctx.language)),
+        forms=forms.MACHINE_ACTION,
+    )
+
+
+@router.post("/reports/{report_id}/{action}")
+async def act(request: Request, report_id: int, action: str) -> Response:
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    ctx = context_of(request)
+    form = await request.form()
+    try:
+        check_csrf(subject, str(form.get("csrf") or ""))
+        perform = forms.perform(ctx.region, report_id, action, dict(form))
+    except KeyError:
+        return await _report_page(request, subject, report_id, error=None, status_code=404)
+    except SigapError as error:
+        return await _report_page(
+            request, subject, report_id, error=error.message(ctx.language), status_code=error.status
+        )
+    options = actions.Options(
+        rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
+    )
+    try:
+        await in_transaction(
+            request, lambda s: perform(s, actions.Actor.official(subject), options)
+        )
+    except SigapError as error:
+        return await _report_page(
+            request, subject, report_id, error=error.message(ctx.language), status_code=error.status
+        )
+    return RedirectResponse(f"/officials/reports/{report_id}?done={action}", status_code=303)
+
+
+def countdown(due_at: datetime | None, now: datetime, language: str) -> str:
+    """Time left before a deadline (or how late it is), as an official reads it at a glance."""
+    if due_at is None:
+        return ""
+    seconds = int((due_at - now).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days}h" if language == "id" else f"{days}d"] if days else []
+    parts += [f"{hours}j" if language == "id" else f"{hours}h", f"{minutes}m"]
+    span = " ".join(parts)
+    if seconds <= 0:
+        return f"terlambat {span}" if language == "id" else f"{span} overdue"
+    return f"{span} lagi" if language == "id" else f"{span} left"
+
+
+def _unit_name(ctx: Context, subject: Subject) -> str:
+    return ctx.region.units[subject.unit_id].name(ctx.language) if subject.unit_id else ""
+
+
+def _kelurahan_in_scope(ctx: Context, subject: Subject) -> list[tuple[str, str]]:
+    """Kelurahan an official may filter by: those of the units in its scope."""
+    areas = ctx.region.areas
+    if subject.scope is None:
+        codes = [code for code, area in areas.items() if area.level == "kelurahan"]
+    else:
+        codes = []
+        for unit_id in subject.scope:
+            code = ctx.region.units[unit_id].area_code
+            if code is None:
+                continue
+            pending = [code]
+            while pending:
+                current = pending.pop()
+                if areas[current].level == "kelurahan":
+                    codes.append(current)
+                pending.extend(ctx.region.children.get(current, []))
+    return sorted({(code, areas[code].name) for code in codes}, key=lambda item: item[1])

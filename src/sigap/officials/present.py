@@ -1,0 +1,68 @@
+"""The officials' views of reports, built from stored rows and the region snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sigap.officials import schemas
+from sigap.regions.state import RegionState
+from sigap.reports import present as public
+from sigap.reports.schemas import STATUS_COLOURS
+
+
+def inbox_item(state: RegionState, row: Any, now: datetime, language: str) -> schemas.InboxItem:
+    description: str = row.description
+    seconds_left = int((row.due_at - now).total_seconds()) if row.due_at is not None else None
+    return schemas.InboxItem(
+        id=row.id,
+        category=public.category_ref(state, row.category_code, language),
+        status=row.status,
+        status_colour=STATUS_COLOURS[row.status],
+        kelurahan=public.area_ref(state, row.kelurahan_code),
+        unit=public.unit_ref(state, row.unit_id, language),
+        summary=description if len(description) <= 140 else description[:139] + "…",
+        created_at=row.created_at,
+        due_at=row.due_at,
+        seconds_left=seconds_left,
+        overdue=seconds_left is not None and seconds_left <= 0,
+        escalation_level=row.escalation_level,
+    )
+
+
+def internal_event(
+    state: RegionState, item: Mapping[str, Any], language: str
+) -> schemas.InternalEvent:
+    actor = item["actor_kind"]
+    if item["actor_unit_id"] is not None:
+        actor = state.units[item["actor_unit_id"]].name(language)
+    data = dict(item["data"] or {})
+    return schemas.InternalEvent(
+        id=item["id"],
+        action=item["action"],
+        from_status=item["from_status"],
+        to_status=item["to_status"],
+        actor=actor,
+        note=item["note"],
+        internal=bool(data.pop("internal", False)),
+        data=data,
+        created_at=item["created_at"],
+    )
+
+
+def official_report(
+    state: RegionState,
+    report: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    *,
+    allowed_actions: list[str],
+    contact: Mapping[str, Any] | None,
+    language: str,
+) -> schemas.OfficialReport:
+    return schemas.OfficialReport(
+        **public.report_fields(state, report, events, language),
+        allowed_actions=allowed_actions,
+        reporter_contact=schemas.Contact(**contact) if contact else None,
+        events=[internal_event(state, e, language) for e in events],
+    )

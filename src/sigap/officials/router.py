@@ -1,0 +1,179 @@
+"""The officials' JSON API (CROP): inbox, report, actions. Bearer tokens only (see sigap.auth)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from sigap.auth.deps import CurrentOfficial
+from sigap.auth.service import Subject
+from sigap.db import Database
+from sigap.deps import Context, Ctx, clock, in_transaction
+from sigap.errors import InvalidInput, NotFound
+from sigap.officials import forms, present, schemas, service
+from sigap.reports import service as reports
+from sigap.reports.router import _split
+from sigap.workflow import actions, machine
+
+router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
+
+
+@router.get("/inbox", summary="The reports this official may act on, most urgent first")
+async def inbox(
+    subject: CurrentOfficial,
+    ctx: Ctx,
+    request: Request,
+    status: Annotated[list[str] | None, Query()] = None,
+    category: Annotated[list[str] | None, Query()] = None,
+    kelurahan: str | None = None,
+    overdue: bool = False,
+    sort: schemas.InboxSort = schemas.InboxSort.urgency,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> schemas.Inbox:
+    statuses = _split(status) or ["open", "in_progress"]
+    unknown = [s for s in statuses if s not in machine.STATES]
+    if unknown:
+        raise InvalidInput(
+            "invalid_input",
+            details=[
+                {"field": "status", "value": v, "allowed": list(machine.STATES)} for v in unknown
+            ],
+        )
+    if sort is schemas.InboxSort.urgency and not set(statuses) <= set(machine.ACTIVE):
+        sort = schemas.InboxSort.recent  # settled reports have no deadline to sort on
+    filters = service.InboxFilters(statuses, _split(category), kelurahan, overdue)
+    now = clock(request)
+    database: Database = request.app.state.db
+
+    def read() -> schemas.Inbox:
+        with database.reading() as session:
+            rows, next_cursor = service.inbox(
+                session, subject, filters, now=now, sort=sort, limit=limit, cursor=cursor
+            )
+        items = [present.inbox_item(ctx.region, row, now, ctx.language) for row in rows]
+        return schemas.Inbox(items=items, next_cursor=next_cursor, limit=limit)
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/reports/{report_id}", summary="One report, as its officials see it")
+async def get_report(
+    report_id: int, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    database: Database = request.app.state.db
+
+    def read() -> schemas.OfficialReport:
+        with database.reading() as session:
+            return _view(session, ctx, subject, report_id)
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/units", summary="Units to forward to (search by name or code)")
+def units(
+    ctx: Ctx, subject: CurrentOfficial, q: Annotated[str, Query(max_length=100)] = ""
+) -> list[schemas.UnitItem]:
+    needle = q.strip().lower()
+    found = [
+        schemas.UnitItem(
+            code=unit.code,
+            name=unit.name(ctx.language),
+            kind=unit.kind,
+            parent=ctx.region.units[unit.parent_id].code if unit.parent_id else None,
+        )
+        for unit in ctx.region.units.values()
+        if needle in unit.code.lower() or needle in unit.name(ctx.language).lower()
+    ]
+    return sorted(found, key=lambda item: (len(item.name), item.name))[:50]
+
+
+async def _act(
+    request: Request,
+    ctx: Context,
+    subject: Subject,
+    report_id: int,
+    action: str,
+    fields: dict[str, object],
+) -> schemas.OfficialReport:
+    """Carry out one action and answer with the report as it now stands, in one transaction."""
+    perform = forms.perform(ctx.region, report_id, action, fields)
+    options = actions.Options(
+        rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
+    )
+
+    def run(session: Session) -> schemas.OfficialReport:
+        before = _view(session, ctx, subject, report_id)
+        perform(session, actions.Actor.official(subject), options)
+        session.expire_all()
+        try:
+            return _view(session, ctx, subject, report_id)
+        except NotFound:  # forwarded out of this official's sight: answer with what it saw
+            return before.model_copy(update={"allowed_actions": []})
+
+    return await in_transaction(request, run)
+
+
+def _view(
+    session: Session, ctx: Context, subject: Subject, report_id: int
+) -> schemas.OfficialReport:
+    report = service.report_for(session, subject, report_id)
+    return present.official_report(
+        ctx.region,
+        report,
+        reports.timeline(session, report_id),
+        allowed_actions=machine.allowed(report["status"], subject.role),
+        contact=service.contact(session, report_id),
+        language=ctx.language,
+    )
+
+
+@router.post("/reports/{report_id}/acknowledge", summary="Start work: open → in progress")
+async def acknowledge(
+    report_id: int, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "acknowledge", body.model_dump())
+
+
+@router.post("/reports/{report_id}/forward", summary="Send to another unit (disposisi)")
+async def forward(
+    report_id: int, body: schemas.Forward, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "forward", body.model_dump())
+
+
+@router.post("/reports/{report_id}/reject", summary="Reject with a reason from the fixed list")
+async def reject(
+    report_id: int, body: schemas.Reject, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "reject", body.model_dump())
+
+
+@router.post("/reports/{report_id}/duplicate", summary="Merge into a parent report")
+async def mark_duplicate(
+    report_id: int,
+    body: schemas.MarkDuplicate,
+    subject: CurrentOfficial,
+    ctx: Ctx,
+    request: Request,
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "duplicate", body.model_dump())
+
+
+@router.post("/reports/{report_id}/reopen", summary="Reopen a resolved or closed report")
+async def reopen(
+    report_id: int, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "reopen", body.model_dump())
+
+
+@router.post("/reports/{report_id}/notes", summary="Add a note (internal by default)")
+async def add_note(
+    report_id: int, body: schemas.AddNote, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    fields = {"note": body.note, "public": not body.internal}
+    return await _act(request, ctx, subject, report_id, "notes", fields)

@@ -1,0 +1,110 @@
+"""The officials' JSON contract: inbox items, the full report, and one body per action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sigap.reports.schemas import Ref, Report, Text
+
+Note = Annotated[Text, Field(min_length=1, max_length=4000)]
+
+
+class InboxItem(BaseModel):
+    id: int
+    category: Ref
+    status: str
+    status_colour: str
+    kelurahan: Ref
+    unit: Ref
+    summary: str
+    created_at: datetime
+    due_at: datetime | None = Field(description="The deadline that matters now")
+    seconds_left: int | None = Field(description="Negative when overdue")
+    overdue: bool
+    escalation_level: int
+
+
+class Inbox(BaseModel):
+    items: list[InboxItem]
+    next_cursor: str | None
+    limit: int
+
+
+class InboxSort(StrEnum):
+    urgency = "urgency"  # overdue first, then the nearest deadline
+    recent = "recent"  # last changed first
+
+
+class Contact(BaseModel):
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+class InternalEvent(BaseModel):
+    id: int
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None
+    internal: bool
+    data: dict[str, object]
+    created_at: datetime
+
+
+class OfficialReport(Report):
+    allowed_actions: list[str]
+    reporter_contact: Contact | None = Field(
+        description="Only when the reporter allowed officials to see it"
+    )
+    events: list[InternalEvent] = Field(description="The whole timeline, internal notes included")
+
+
+class Acknowledge(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: Note | None = None
+
+
+class Forward(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit: Annotated[str, Field(min_length=1, max_length=60, description="Code of the target unit")]
+    reason: Note
+    out_of_authority: bool = Field(
+        default=False,
+        description="Not this unit's job: the report then does not count against this unit",
+    )
+
+
+class Reject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=1, max_length=40)]
+    note: Note | None = None
+
+
+class MarkDuplicate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    parent_id: Annotated[int, Field(ge=1)]
+    note: Note | None = None
+
+
+class Reopen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Note
+
+
+class AddNote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: Note
+    internal: bool = Field(default=True, description="Internal notes are for officials only")
+
+
+class UnitItem(BaseModel):
+    code: str
+    name: str
+    kind: str
+    parent: str | None

@@ -1,0 +1,217 @@
+"""Photo use cases, for every path that takes photos (report submission now, the officials'
+resolve with after-photos next).
+
+Reusable entry points:
+
+- ``await take_in(files, settings, storage, limiter=...)`` decodes, cleans and stores uploaded
+  files **before** any database transaction and returns :class:`StoredPhoto` values. Decoding
+  runs in worker threads (never on the event loop), at most ``photo_workers`` photos at a time
+  per process when a limiter is given (``app.state.photo_limiter``). If any file is refused,
+  nothing is stored and the :class:`SigapError` propagates.
+- ``attach(session, report_id=..., event_id=..., stored=..., kind="after")`` inserts the photo
+  rows in the caller's transaction, so a photo and the change it belongs to commit together.
+  A rollback after ``take_in`` leaves orphan files in storage (never rows pointing at missing
+  files); that is accepted, and content addressing makes a retry reuse them.
+- ``hide(session, photo_id)`` takes a photo out of every public view and out of ``GET /media``
+  (moderation); the row and files stay for the record.
+- ``public(session, report_ids)`` and ``present(rows, storage)`` give what the APIs show.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import anyio
+import anyio.to_thread
+from sqlalchemy import Table, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from sigap import models
+from sigap.config import Settings
+from sigap.errors import NotFound, SigapError
+from sigap.kit import sha256_hex, utcnow
+from sigap.photos import decode
+from sigap.photos.storage import LocalStorage, Storage, content_key
+
+PHOTO = cast(Table, models.Photo.__table__)
+ORIGINAL_EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPhoto:
+    """A cleaned photo whose files are in storage, ready to be attached to a report."""
+
+    display_key: str
+    thumb_key: str
+    original_key: str | None
+    width: int
+    height: int
+    content_type: str
+    gps: tuple[float, float] | None  # (lat, lon) from the file, a suggested location
+
+
+def storage_for(settings: Settings) -> Storage:
+    """The configured storage backend (local directory; an S3 backend would be chosen here)."""
+    base = settings.media_url or f"{settings.public_url.rstrip('/')}/media"
+    return LocalStorage(settings.media_dir, base)
+
+
+def required(category_requires: bool, channel: str, settings: Settings) -> bool:
+    """Whether a submission must carry a photo: the category asks for one AND the channel is
+    one of ``photo_required_channels`` (the citizen web app by default; the JSON API and
+    Open311 clients may send reports without photos)."""
+    return category_requires and channel in settings.photo_required_channels
+
+
+def check_required(category: str, requires: bool, channel: str, count: int, s: Settings) -> None:
+    if count == 0 and required(requires, channel, s):
+        raise SigapError("photo_required", status=422, category=category)
+
+
+async def take_in(
+    files: Sequence[bytes | bytearray],
+    settings: Settings,
+    storage: Storage,
+    *,
+    limiter: anyio.CapacityLimiter | None = None,
+) -> list[StoredPhoto]:
+    if len(files) > settings.photo_max_count:
+        raise SigapError("too_many_photos", status=422, limit=settings.photo_max_count)
+    for data in files:
+        if len(data) > settings.photo_max_bytes:
+            raise SigapError("photo_too_large", status=413, limit=settings.photo_max_bytes)
+    process = functools.partial(
+        decode.process,
+        max_pixels=settings.photo_max_pixels,
+        output=settings.photo_format,
+        quality=settings.photo_quality,
+    )
+    processed: list[decode.Processed | None] = [None] * len(files)
+
+    async def one(index: int) -> None:
+        processed[index] = await anyio.to_thread.run_sync(process, files[index], limiter=limiter)
+
+    # The photos of one submission are decoded side by side; the limiter bounds them all.
+    try:
+        async with anyio.create_task_group() as group:
+            for index in range(len(files)):
+                group.start_soon(one, index)
+    except* SigapError as refused:
+        raise refused.exceptions[0] from None  # the first refusal, as the client's answer
+    keep = settings.photo_keep_original
+    return [
+        await anyio.to_thread.run_sync(_store, item, data if keep else None, storage)
+        for item, data in zip(processed, files, strict=True)
+        if item is not None
+    ]
+
+
+def _store(
+    item: decode.Processed, original: bytes | bytearray | None, storage: Storage
+) -> StoredPhoto:
+    display_key = content_key(item.display.sha256, item.extension)
+    thumb_key = content_key(item.thumb.sha256, item.extension)
+    storage.put(display_key, item.display.data)
+    storage.put(thumb_key, item.thumb.data)
+    original_key = None
+    if original is not None:
+        extension = ORIGINAL_EXTENSIONS[item.source_type]
+        original_key = content_key(sha256_hex(bytes(original)), extension, original=True)
+        storage.put(original_key, bytes(original))
+    return StoredPhoto(
+        display_key,
+        thumb_key,
+        original_key,
+        item.display.width,
+        item.display.height,
+        item.content_type,
+        item.gps,
+    )
+
+
+def rows(
+    report_id: int, event_id: int | None, stored: Sequence[StoredPhoto], kind: str
+) -> list[dict[str, Any]]:
+    now = utcnow()
+    return [
+        {
+            "report_id": report_id,
+            "event_id": event_id,
+            "kind": kind,
+            "display_key": photo.display_key,
+            "thumb_key": photo.thumb_key,
+            "original_key": photo.original_key,
+            "width": photo.width,
+            "height": photo.height,
+            "content_type": photo.content_type,
+            "hidden": False,
+            "created_at": now,
+        }
+        for photo in stored
+    ]
+
+
+def attach(
+    session: Session,
+    *,
+    report_id: int,
+    event_id: int | None,
+    stored: Sequence[StoredPhoto],
+    kind: str,
+) -> list[dict[str, Any]]:
+    """Insert photo rows in the caller's transaction; returns them with their ids."""
+    if kind not in models.photo.PHOTO_KINDS:
+        raise ValueError(f"unknown photo kind {kind!r}")
+    values = rows(report_id, event_id, stored, kind)
+    if not values:
+        return []
+    statement = insert(PHOTO).returning(PHOTO.c.id, sort_by_parameter_order=True)
+    ids = session.execute(statement, values).scalars().all()
+    return [{"id": photo_id, **row} for photo_id, row in zip(ids, values, strict=True)]
+
+
+def hide(session: Session, photo_id: int) -> None:
+    result = session.execute(update(PHOTO).where(PHOTO.c.id == photo_id).values(hidden=True))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("photo_not_found", photo_id=photo_id)
+
+
+def public(session: Session, report_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The visible photos of some reports, in upload order, in one query per 500 reports."""
+    found: dict[int, list[dict[str, Any]]] = {report_id: [] for report_id in report_ids}
+    ids = list(report_ids)
+    for start in range(0, len(ids), 500):
+        query = (
+            select(PHOTO)
+            .where(PHOTO.c.report_id.in_(ids[start : start + 500]), PHOTO.c.hidden.is_(False))
+            .order_by(PHOTO.c.id)
+        )
+        for row in session.execute(query).mappings():
+            found[row["report_id"]].append(dict(row))
+    return found
+
+
+def servable(session: Session, key: str) -> bool:
+    """A stored file is served only while a visible photo uses it (originals never are)."""
+    used = exists().where(
+        or_(PHOTO.c.display_key == key, PHOTO.c.thumb_key == key), PHOTO.c.hidden.is_(False)
+    )
+    return bool(session.scalar(select(used)))
+
+
+def present(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": item["id"],
+            "kind": item["kind"],
+            "url": storage.url(item["display_key"]),
+            "thumb_url": storage.url(item["thumb_key"]),
+            "width": item["width"],
+            "height": item["height"],
+            "event_id": item["event_id"],
+        }
+        for item in items
+    ]

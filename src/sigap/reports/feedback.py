@@ -1,0 +1,82 @@
+"""The reporter's side of the loop, by tracking token: rate the fix (which closes or reopens the
+report) and appeal a rejection once. Accounts reach the same use cases once the citizen app
+signs reporters in; the token is the reporter's key either way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from sigap.deps import Ctx, clock, in_transaction
+from sigap.errors import InvalidInput
+from sigap.reports import present, schemas, service
+from sigap.workflow import actions
+
+router = APIRouter(prefix="/api/v1/track", tags=["reports"])
+Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]
+
+
+class Rating(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stars: Annotated[int, Field(ge=1, le=5)]
+    comment: Note | None = None
+    reason: Note | None = Field(
+        default=None, description="Required with 1 or 2 stars: why the fix is not a fix"
+    )
+
+
+class Appeal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Note
+
+
+@router.post("/{token}/rating", summary="Rate a resolved report: 3-5 closes it, 1-2 reopens it")
+async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.Report:
+    reason = body.reason
+    if body.stars <= 2 and reason is None:
+        raise InvalidInput("rating_reason_required")
+    options = actions.Options(
+        rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
+    )
+
+    def run(session: Session) -> schemas.Report:
+        report_id = service.by_tracking_token(session, token)["id"]
+        if reason is not None and body.stars <= 2:
+            actions.reopen(
+                session, ctx.region, actions.REPORTER, report_id,
+                reason=reason, rating=body.stars, options=options,
+            )  # fmt: skip
+        else:
+            actions.accept(
+                session, ctx.region, actions.REPORTER, report_id,
+                rating=body.stars, comment=body.comment, options=options,
+            )  # fmt: skip
+        return _public(session, ctx, report_id)
+
+    return await in_transaction(request, run)
+
+
+@router.post("/{token}/appeal", summary="Appeal a rejection (once): it goes to the unit above")
+async def appeal(token: str, body: Appeal, ctx: Ctx, request: Request) -> schemas.Report:
+    options = actions.Options(now=clock(request))
+
+    def run(session: Session) -> schemas.Report:
+        report_id = service.by_tracking_token(session, token)["id"]
+        actions.appeal(
+            session, ctx.region, actions.REPORTER, report_id, reason=body.reason, options=options
+        )
+        return _public(session, ctx, report_id)
+
+    return await in_transaction(request, run)
+
+
+def _public(session: Session, ctx: Ctx, report_id: int) -> schemas.Report:
+    session.flush()
+    report = service.get(session, report_id)
+    return present.report(ctx.region, report, service.timeline(session, report_id), ctx.language)

@@ -1,0 +1,105 @@
+"""The report state machine: one table of (state, action) → (new state, who may do it).
+
+States::
+
+    open ──acknowledge──▶ in_progress ──resolve──▶ resolved ──accept / close──▶ closed
+     │ ▲                      │                      │  ▲                        │
+     │ └──────forward─────────┘                      │  └──── resolve ─────┐     │
+     ├──reject──▶ rejected ──appeal (once)──▶ open   └──reopen──▶ in_progress ◀──┘ (supervisor)
+     └──mark_duplicate──▶ duplicate
+
+``forward`` sends a report to another unit and back to ``open`` there, from ``open`` or
+``in_progress``; ``note`` and ``escalate`` record something without changing the state. Every
+transition appends an event; the timeline replayed from the first event gives the current state
+(:func:`replay`). The use cases that carry these out are in :mod:`sigap.workflow.actions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sigap.errors import SigapError
+
+STATES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
+ACTIVE = ("open", "in_progress")
+
+# Who can act. Officials act only on reports their scope covers (sigap.workflow.visibility).
+FIELD = frozenset({"field_officer", "unit_head", "supervisor", "admin"})
+HEADS = frozenset({"unit_head", "supervisor", "admin"})
+SUPERVISORS = frozenset({"supervisor", "admin"})
+REPORTER = frozenset({"reporter"})
+SYSTEM = frozenset({"system"})
+
+# Reasons a report can be rejected with (a fixed list, shown to the reporter in their language).
+REJECTION_REASONS = (
+    "not_city_problem",
+    "insufficient_information",
+    "spam",
+    "abusive",
+    "not_found_on_site",
+    "private_property",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    to: str | None  # None: the state does not change
+    actors: frozenset[str]
+
+
+TRANSITIONS: dict[tuple[str, str], Rule] = {
+    ("open", "acknowledge"): Rule("in_progress", FIELD),
+    ("open", "forward"): Rule("open", HEADS),
+    ("in_progress", "forward"): Rule("open", HEADS),
+    ("open", "resolve"): Rule("resolved", FIELD),
+    ("in_progress", "resolve"): Rule("resolved", FIELD),
+    ("open", "reject"): Rule("rejected", HEADS),
+    ("in_progress", "reject"): Rule("rejected", HEADS),
+    ("open", "mark_duplicate"): Rule("duplicate", FIELD),
+    ("in_progress", "mark_duplicate"): Rule("duplicate", FIELD),
+    ("resolved", "accept"): Rule("closed", REPORTER),
+    ("resolved", "close"): Rule("closed", SYSTEM),
+    ("resolved", "reopen"): Rule("in_progress", REPORTER | SUPERVISORS),
+    ("closed", "reopen"): Rule("in_progress", SUPERVISORS),
+    ("rejected", "appeal"): Rule("open", REPORTER),
+    ("open", "escalate"): Rule(None, SYSTEM),
+    ("in_progress", "escalate"): Rule(None, SYSTEM),
+    **{(state, "note"): Rule(None, FIELD) for state in STATES},
+}
+ACTIONS = tuple(sorted({action for _, action in TRANSITIONS}))
+
+
+def allowed(status: str, actor: str) -> list[str]:
+    """The actions ``actor`` (a role, "reporter" or "system") may take on a report in ``status``."""
+    return sorted(
+        action
+        for (state, action), rule in TRANSITIONS.items()
+        if state == status and actor in rule.actors
+    )
+
+
+def target(status: str, action: str, actor: str) -> str:
+    """The state after ``action``, or a 409 ``illegal_transition`` naming what is allowed."""
+    rule = TRANSITIONS.get((status, action))
+    if rule is None or actor not in rule.actors:
+        raise SigapError(
+            "illegal_transition",
+            status=409,
+            action=action,
+            state=status,
+            details=[{"allowed_actions": allowed(status, actor)}],
+        )
+    return rule.to or status
+
+
+def replay(events: Iterable[Mapping[str, object]]) -> str | None:
+    """The state a timeline leads to, checking that each event starts where the last ended."""
+    state: str | None = None
+    for event in events:
+        if event["from_status"] != state:
+            raise ValueError(
+                f"event {event.get('id')} starts at {event['from_status']}, not {state}"
+            )
+        state = str(event["to_status"])
+    return state

@@ -1,0 +1,54 @@
+"""Deadlines, warnings, escalation and auto-close: when the sweep must next look at a report.
+
+Each report carries ``next_check_at``, the next moment something is due for it, so the sweep is
+one range scan over one index however many reports there are:
+
+- open, not yet warned: :data:`WARNING_LEAD` before the response deadline (the unit head is
+  warned);
+- open or in progress: the active deadline (``due_at``: response while open, resolution while in
+  progress) plus one response window per escalation already made: each missed window climbs one
+  unit up (kelurahan → kecamatan → kota → province) until there is no unit above;
+- resolved: the end of the rating window, when an unrated report closes by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sigap.models import Report
+from sigap.regions.state import CategoryInfo, RegionState
+
+WARNING_LEAD = timedelta(hours=2)
+
+
+def first_check(response_due_at: datetime) -> datetime:
+    """``next_check_at`` of a report just received by a unit: the warning before its deadline."""
+    return response_due_at - WARNING_LEAD
+
+
+def escalation_at(report: Report, category: CategoryInfo) -> datetime | None:
+    if report.due_at is None:
+        return None
+    return report.due_at + timedelta(hours=category.response_hours) * report.escalation_level
+
+
+def plan(
+    report: Report, state: RegionState, category: CategoryInfo, rating_window: timedelta
+) -> datetime | None:
+    """The next moment the sweep has something to do for ``report``, or None."""
+    if report.status == "open" and not report.sla_warned:
+        return report.response_due_at - WARNING_LEAD
+    if report.status in ("open", "in_progress"):
+        return escalation_at(report, category) if can_climb(report, state) else None
+    if report.status == "resolved" and report.resolved_at is not None:
+        return report.resolved_at + rating_window
+    return None
+
+
+def can_climb(report: Report, state: RegionState) -> bool:
+    """Whether there is a unit above the last one the report was escalated to."""
+    return report.escalation_level < len(state.unit_ancestors(report.unit_id))
+
+
+def is_overdue(report: Report, now: datetime) -> bool:
+    return report.due_at is not None and report.due_at <= now

@@ -1,0 +1,123 @@
+"""The SLA sweep: warn before response deadlines, escalate missed ones, close unrated fixes.
+
+Run every minute or so by ``sigap worker`` (and by the in-process loop of ``sigap demo``). It
+reads only reports whose ``next_check_at`` has come (one index range scan), in batches, each
+batch one transaction; on PostgreSQL several workers can sweep at once (SKIP LOCKED).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sigap.db import Database
+from sigap.models import Report
+from sigap.regions.state import CategoryInfo, RegionState
+from sigap.reports.service import OUTBOX, outbox_row
+from sigap.workflow import actions, sla
+
+log = logging.getLogger("sigap.sweep")
+MAX_STEPS = 16  # per report and sweep: each step moves next_check_at on, this only guards bugs
+
+
+@dataclass
+class Swept:
+    warned: int = 0
+    escalated: int = 0
+    closed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.warned + self.escalated + self.closed
+
+
+def sweep(
+    database: Database,
+    state: RegionState,
+    now: datetime,
+    *,
+    rating_window: timedelta = timedelta(days=7),
+    batch: int = 500,
+) -> Swept:
+    swept = Swept()
+    options = actions.Options(rating_window=rating_window, now=now)
+    while True:
+        with database.transaction() as session:
+            reports = due(session, now, batch)
+            for report in reports:
+                settle(session, state, report, now, options, swept)
+        if len(reports) < batch:
+            return swept
+
+
+def due(session: Session, now: datetime, limit: int) -> list[Report]:
+    """Reports with something due, locked; rows another worker holds are skipped."""
+    query = (
+        select(Report)
+        .where(Report.next_check_at <= now)
+        .order_by(Report.next_check_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def settle(
+    session: Session,
+    state: RegionState,
+    report: Report,
+    now: datetime,
+    options: actions.Options,
+    swept: Swept,
+) -> None:
+    """Do everything that has come due for one report, in order, then plan the next check."""
+    category = state.categories[report.category_code]
+    for _ in range(MAX_STEPS):
+        if report.next_check_at is None or report.next_check_at > now:
+            return
+        if report.status == "open" and not report.sla_warned:
+            report.sla_warned = True
+            if now < report.response_due_at:
+                _warn(session, state, report, now)
+                swept.warned += 1
+        elif report.status == "resolved" and _passed(report.resolved_at, options, now):
+            actions.close(session, state, report, now, options)
+            swept.closed += 1
+        elif report.status in ("open", "in_progress") and _due(report, state, category, now):
+            actions.escalate(session, state, report, now, options)
+            swept.escalated += 1
+        # Re-planned from the report itself, so a stale next_check_at only costs a look.
+        report.next_check_at = sla.plan(report, state, category, options.rating_window)
+    log.error("report %s still due after %d steps; left for the next sweep", report.id, MAX_STEPS)
+
+
+def _passed(resolved_at: datetime | None, options: actions.Options, now: datetime) -> bool:
+    return resolved_at is not None and resolved_at + options.rating_window <= now
+
+
+def _due(report: Report, state: RegionState, category: CategoryInfo, now: datetime) -> bool:
+    moment = sla.escalation_at(report, category)
+    return moment is not None and moment <= now and sla.can_climb(report, state)
+
+
+def _warn(session: Session, state: RegionState, report: Report, now: datetime) -> None:
+    session.execute(
+        OUTBOX.insert(),
+        outbox_row(
+            "report.sla_warning",
+            {
+                "report_id": report.id,
+                "event_id": None,
+                "action": "sla_warning",
+                "from_status": report.status,
+                "to_status": report.status,
+                "unit": state.units[report.unit_id].code,
+                "at": now.isoformat(),
+                "due_at": report.response_due_at.isoformat(),
+            },
+        ),
+    )
