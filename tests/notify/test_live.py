@@ -190,6 +190,7 @@ class Row:
     lon: float = 106.8
     kelurahan_code: str = "31.71.01.1001"
     created_at: Any = None
+    data: Any = None
 
     def __post_init__(self) -> None:
         from sigap.kit import utcnow
@@ -245,3 +246,15 @@ def test_a_long_backlog_is_replayed_page_by_page(
 
     assert asyncio.run(replay(0)) == ids
     assert asyncio.run(replay(2)) == ids[2:]
+
+
+def test_internal_notes_never_reach_live_clients(database: Database) -> None:
+    hub = LiveHub(database, poll_s=60, queue_size=10)
+    client = hub.subscribe()
+    note = Row(2, action="note")
+    note.data = {"internal": True}
+
+    hub.dispatch([Row(1), note, Row(3)])
+
+    assert [event_id for event_id, _ in client.frames] == [1, 3]
+    assert hub.floor == 3

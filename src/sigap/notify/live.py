@@ -79,6 +79,11 @@ class Client:
         return True
 
 
+def is_public(row: Any) -> bool:
+    """Internal notes are for officials only (the rule of ``reports.present.is_public``)."""
+    return not (row.data or {}).get("internal")
+
+
 def frame(row: Any) -> str:
     data = {
         "report_id": row.report_id,
@@ -102,6 +107,7 @@ def read_after(database: Database, after_id: int) -> list[Any]:
             EVENT.c.action,
             EVENT.c.to_status,
             EVENT.c.created_at,
+            EVENT.c.data,
             REPORT.c.category_code,
             REPORT.c.lat,
             REPORT.c.lon,
@@ -213,6 +219,8 @@ class LiveHub:
             if row.id in self._seen:
                 continue
             self._seen.add(row.id)
+            if not is_public(row):
+                continue
             chunk = frame(row)
             for client in list(self.clients):
                 if not client.push(row.id, chunk):

@@ -62,7 +62,8 @@ async def _stream(
         replayed: set[int] = set()
         async for row in backlog:
             replayed.add(row.id)
-            yield live.frame(row)
+            if live.is_public(row):
+                yield live.frame(row)
         while True:
             try:
                 await asyncio.wait_for(client.wake.wait(), keepalive_s)
