@@ -1,4 +1,4 @@
-"""``python -m bench COMMAND``: generate | routing | http | workflow | photos | notify."""
+"""``python -m bench COMMAND``: generate | routing | http | workflow | photos | portal | notify."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 
 def main() -> None:
-    commands = ("generate", "routing", "http", "workflow", "photos", "notify")
+    commands = ("generate", "routing", "http", "workflow", "photos", "portal", "notify")
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")
         sys.exit(2)

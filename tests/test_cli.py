@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sigap.cli import demo_photos
+from sigap.config import Settings
 from sigap.db import Database
 from sigap.demo import seed_reports
 from sigap.migrations import upgrade
@@ -154,16 +156,29 @@ def test_demo_data_has_no_event_in_the_future(tmp_path: Path) -> None:
     database = Database(url)
     with database.transaction() as session:
         import_pack(session, packs.read(packs.resolve("jakarta")))
+    settings = Settings(database_url=url, media_dir=str(tmp_path / "media"))
     with database.transaction() as session:
-        assert seed_reports(session, load_state(session), count=120) == 120
+        added = seed_reports(
+            session, load_state(session), count=120, after_photos=demo_photos(settings)
+        )
     database.dispose()
+    assert added == 120
 
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     with sqlite3.connect(tmp_path / "demo.db") as connection:
         latest = connection.execute("SELECT max(created_at) FROM report_event").fetchone()[0]
         states = dict(connection.execute("SELECT status, count(*) FROM report GROUP BY status"))
+        replayed = connection.execute(
+            "SELECT count(*) FROM report WHERE status <> (SELECT to_status FROM report_event"
+            " WHERE report_id = report.id ORDER BY id DESC LIMIT 1)"
+        ).fetchone()[0]
+        after_photos = connection.execute(
+            "SELECT count(*) FROM photo WHERE kind = 'after'"
+        ).fetchone()[0]
     assert latest <= now
     assert {"open", "in_progress", "resolved", "closed"} <= set(states)
+    assert replayed == 0  # every state came from a timeline event (the real workflow)
+    assert after_photos == states["resolved"] + states["closed"]
 
 
 def test_account_create_then_sign_in_and_sweep(tmp_path: Path) -> None:

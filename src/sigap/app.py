@@ -26,6 +26,8 @@ from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
 from sigap.photos import router as photos_router
 from sigap.photos.service import storage_for
+from sigap.portal import api as portal_api
+from sigap.portal import views as portal_views
 from sigap.regions import router as regions_router
 from sigap.regions.state import RegionState, load_state
 from sigap.reports import feedback as feedback_router
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions_router.router)
     app.include_router(open311_router.router)
     app.include_router(photos_router.router)
+    app.include_router(portal_api.router)
+    app.include_router(portal_views.router)
     app.include_router(notify_router.router)
     app.include_router(notify_router.admin)
     app.mount(

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from sigap.config import Settings
+    from sigap.photos.service import StoredPhoto
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -421,7 +424,9 @@ def _demo(args: argparse.Namespace) -> int:
         return 1
     with database.transaction() as session:
         accounts = seed_accounts(session, pack.meta.get("demo_accounts", []))
-        added = seed_reports(session, load_state(session), count=args.reports)
+        added = seed_reports(
+            session, load_state(session), count=args.reports, after_photos=demo_photos(settings)
+        )
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  API docs:     {url}/docs")
@@ -443,6 +448,16 @@ def _demo(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
     )
     return 0
+
+
+def demo_photos(settings: Settings) -> list[StoredPhoto]:
+    """The demo's after-photo, taken in like any photo (stored once: names are content hashes)."""
+    import anyio
+
+    from sigap.demo import after_photo_jpeg
+    from sigap.photos.service import storage_for, take_in
+
+    return anyio.run(take_in, [after_photo_jpeg()], settings, storage_for(settings))
 
 
 def _safe(url: str) -> str:

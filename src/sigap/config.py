@@ -78,6 +78,18 @@ class Settings(BaseSettings):
     photo_workers: int = Field(
         default=2, ge=1, le=64, description="Photos decoded at the same time (bounds memory)"
     )
+    # --- portal ---
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Optional XYZ tile URL template for the public map ({z}/{x}/{y}); without "
+        "it the map draws the region's boundaries only (no tile server needed)",
+    )
+    map_tile_attribution: str = Field(
+        default="", description="Attribution shown with the tiles of map_tile_url"
+    )
+    ranking_min_reports: int = Field(
+        default=10, ge=1, description="Reports a unit needs in a period to be ranked"
+    )
     # --- notify ---
     smtp_host: str | None = Field(default=None, description="SMTP server; no e-mail when unset")
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -88,8 +100,8 @@ class Settings(BaseSettings):
     mail_from: str = Field(default="Sigap <noreply@localhost>", description="From: of e-mails")
     admin_token: str | None = Field(
         default=None,
-        description="Bearer token of the admin API until officials' sign-in exists; "
-        "the admin API refuses every request when unset",
+        description="A bearer token the admin API accepts besides admin accounts' tokens "
+        "(operators' scripts); unset: admin accounts only",
     )
     outbox_max_attempts: int = Field(default=10, ge=1, description="failures before 'dead'")
     outbox_backoff_s: float = Field(default=10.0, gt=0, description="first retry delay")

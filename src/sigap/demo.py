@@ -6,8 +6,10 @@ later states are added as timeline events from the responsible unit, as an offic
 
 from __future__ import annotations
 
+import io
 import random
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -16,11 +18,15 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.accounts.service import create as create_account
+from sigap.auth.service import Subject
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
+from sigap.photos import service as photos
+from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
+from sigap.workflow import actions
 
 DESCRIPTIONS = {
     "kemacetan": "Macet total sejak pagi, lampu lalu lintas mati.",
@@ -79,8 +85,19 @@ def seed_accounts(session: Session, accounts: list[dict[str, Any]]) -> list[dict
     return accounts
 
 
-def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed: int = 7) -> int:
-    """Add ``count`` demo reports unless the database already has reports; returns how many."""
+def seed_reports(
+    session: Session,
+    state: RegionState,
+    *,
+    count: int = 300,
+    seed: int = 7,
+    after_photos: Sequence[StoredPhoto] = (),
+) -> int:
+    """Add ``count`` demo reports unless the database already has reports; returns how many.
+
+    Later states go through the real workflow (sigap.workflow.actions), dated when an official
+    would have acted; ``after_photos`` (already stored) are the proof on resolved reports.
+    """
     if session.scalar(select(func.count()).select_from(models.Report)):
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
@@ -101,55 +118,72 @@ def seed_reports(session: Session, state: RegionState, *, count: int = 300, seed
             description=DESCRIPTIONS.get(category.code, "Mohon segera ditindaklanjuti."),
         )
         result = service.submit(session, state, data=data, channel="web", received_at=received)
-        report = session.get_one(models.Report, result.report["id"])
         outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
-        _advance(session, report, outcome, rng)
+        _advance(session, state, result.report, outcome, rng, after_photos)
     return count
 
 
-def _advance(session: Session, report: models.Report, outcome: str, rng: random.Random) -> None:
+def _advance(
+    session: Session,
+    state: RegionState,
+    report: Mapping[str, Any],
+    outcome: str,
+    rng: random.Random,
+    after_photos: Sequence[StoredPhoto],
+) -> None:
     """Move a demo report towards ``outcome``, stopping at the present: no event is dated in
     the future, so recent reports stay open or in progress as they would be."""
     now = utcnow()
-    at = report.created_at + timedelta(hours=rng.uniform(0.5, 30))
+    report_id = report["id"]
+    official = _official_of(state, report["unit_id"])
+    at = report["created_at"] + timedelta(hours=rng.uniform(0.5, 30))
     if outcome == "open" or at > now:
         return
     if outcome == "rejected":
-        _event(session, report, "reject", "rejected", at, "Bukan masalah kota (demo).")
+        actions.reject(
+            session, state, official, report_id, reason="not_city_problem",
+            note="Bukan kewenangan pemerintah kota (demo).", options=actions.Options(now=at),
+        )  # fmt: skip
         return
-    _event(session, report, "acknowledge", "in_progress", at, "Sedang ditangani.")
-    report.first_response_at = at
+    actions.acknowledge(
+        session, state, official, report_id, note="Sedang ditangani.",
+        options=actions.Options(now=at),
+    )  # fmt: skip
     at += timedelta(hours=rng.uniform(2, 120))
-    if outcome not in ("resolved", "closed") or at > now:
+    if outcome not in ("resolved", "closed") or at > now or not after_photos:
         return
-    _event(session, report, "resolve", "resolved", at, "Sudah diperbaiki (demo).")
-    report.resolved_at = at
+    options = actions.Options(now=at, photos=[{"display_key": p.display_key} for p in after_photos])
+    event = actions.resolve(
+        session, state, official, report_id, note="Sudah diperbaiki (demo).", options=options
+    )
+    photos.attach(
+        session, report_id=report_id, event_id=event.id, stored=after_photos, kind="after"
+    )
     at += timedelta(days=rng.uniform(1, 3))
     if outcome == "closed" and at <= now:
-        _event(session, report, "close", "closed", at, None)
-        report.closed_at = at
+        actions.accept(
+            session, state, actions.REPORTER, report_id, rating=rng.randint(3, 5), comment=None,
+            options=actions.Options(now=at),
+        )  # fmt: skip
 
 
-def _event(
-    session: Session,
-    report: models.Report,
-    action: str,
-    status: str,
-    at: datetime,
-    note: str | None,
-) -> None:
-    session.add(
-        models.ReportEvent(
-            report_id=report.id,
-            action=action,
-            from_status=report.status,
-            to_status=status,
-            actor_kind="official",
-            actor_unit_id=report.unit_id,
-            note=note,
-            data={"demo": True},
-            created_at=at,
-        )
-    )
-    report.status = status
-    report.updated_at = at
+def _official_of(state: RegionState, unit_id: int) -> actions.Actor:
+    """The unit's head as the acting official (only the unit is ever shown, never a person)."""
+    subject = Subject(
+        account_id=0, name="demo", email="demo@sigap.invalid", role="unit_head",
+        unit_id=unit_id, language="id", scope=frozenset({unit_id}), session_hash="",
+    )  # fmt: skip
+    return actions.Actor.official(subject)
+
+
+def after_photo_jpeg() -> bytes:
+    """A plain picture standing for a repaired street, for the demo's resolved reports."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), (120, 160, 120))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 380, 800, 600), fill=(90, 90, 95))
+    draw.rectangle((360, 470, 440, 490), fill=(240, 240, 240))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()

@@ -38,3 +38,8 @@ def decode_cursor(cursor: str) -> list[Any] | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return values if isinstance(values, list) else None
+
+
+def split_values(values: list[str] | None) -> list[str]:
+    """Query values given repeated (``?status=a&status=b``) or comma-separated (``a,b``)."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]

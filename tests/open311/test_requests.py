@@ -237,7 +237,7 @@ def test_extensions_add_sigap_attributes_and_the_timeline(
     }
     assert [(n["type"], n["summary"], n["description"]) for n in extended["notes"]] == [
         ("submit", "Laporan diterima", None),
-        ("resolve", "resolve", "Sama dengan laporan lain."),
+        ("resolve", "Diselesaikan", "Sama dengan laporan lain."),
     ]
     assert extended["status"] == "closed"
     assert list(listed[0])[-2:] == ["extended_attributes", "notes"]

@@ -254,3 +254,17 @@ def test_low_rating_needs_a_reason_and_reopens(
     assert reopened.json()["reopen_count"] == 1
     again = client.post(url, json={"stars": 5})
     assert again.status_code == 409  # only a resolved report can be rated
+
+
+def test_open311_shows_the_workflow_but_no_internal_note(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    report = submit()
+    headers = login(LURAH)
+    act(client, headers, report["id"], "notes", note="Pelapor sering melapor palsu.")
+    act(client, headers, report["id"], "acknowledge", note="Petugas menuju lokasi.")
+
+    for suffix in ("json", "xml"):
+        body = client.get(f"/open311/v2/requests/{report['id']}.{suffix}?extensions=true").text
+        assert "palsu" not in body
+        assert "Petugas menuju lokasi." in body

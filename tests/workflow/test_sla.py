@@ -144,3 +144,23 @@ def test_a_report_at_the_top_unit_never_climbs(
     assert sweep(db, state, clock.advance(days=10)).escalated == 0
     seen = client.get(f"/api/v1/reports/{report['id']}").json()
     assert seen["escalation_level"] == 0
+
+
+def test_escalated_and_own_reports_merge_by_deadline_across_pages(
+    client: TestClient, login: Login, submit: Submit, db: Database, clock: Clock
+) -> None:
+    escalated = submit()
+    state = region(client)
+    sweep(db, state, clock.advance(hours=25))  # now escalated to Kecamatan Gambir
+    own = submit()
+    with db.transaction() as session:  # a report of the kecamatan's own unit, due later
+        stored = session.get_one(models.Report, own["id"])
+        stored.unit_id = state.units_by_code["kec-31.71.01"].id
+    headers = login(CAMAT)
+
+    first = client.get("/api/v1/officials/inbox?limit=1", headers=headers).json()
+    second = client.get(
+        f"/api/v1/officials/inbox?limit=1&cursor={first['next_cursor']}", headers=headers
+    ).json()
+    assert [item["id"] for item in first["items"] + second["items"]] == [escalated["id"], own["id"]]
+    assert second["next_cursor"] is None

@@ -10,6 +10,15 @@ from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
 from sigap.models.session import AuthSession
+from sigap.models.stats import (
+    MapCell,
+    StatArea,
+    StatBucket,
+    StatHist,
+    StatMonth,
+    StatUnit,
+    StatUnitHist,
+)
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -23,6 +32,7 @@ __all__ = [
     "Category",
     "Channel",
     "IdempotencyKey",
+    "MapCell",
     "OutboxMessage",
     "Photo",
     "Region",
@@ -30,6 +40,12 @@ __all__ = [
     "ReportEvent",
     "ReportReporter",
     "RoutingRule",
+    "StatArea",
+    "StatBucket",
+    "StatHist",
+    "StatMonth",
+    "StatUnit",
+    "StatUnitHist",
     "Unit",
     "WebhookEndpoint",
 ]

@@ -3,12 +3,14 @@ action name and its fields into the use case call (sigap.workflow.actions)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
+from sigap.photos import service as photos
+from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
 
@@ -36,8 +38,15 @@ def _int(fields: Mapping[str, Any], name: str) -> int:
         ) from None
 
 
-def perform(state: RegionState, report_id: int, action: str, fields: Mapping[str, Any]) -> Perform:
-    """The use case for ``action`` with its fields bound; unknown actions are a 404 upstream."""
+def perform(
+    state: RegionState,
+    report_id: int,
+    action: str,
+    fields: Mapping[str, Any],
+    stored: Sequence[StoredPhoto] = (),
+) -> Perform:
+    """The use case for ``action`` with its fields (and after-photos, already stored) bound;
+    an unknown action raises KeyError (a 404 upstream)."""
     note = _text(fields, "note")
     bound: dict[str, Perform] = {
         "acknowledge": lambda s, a, o: actions.acknowledge(
@@ -53,9 +62,7 @@ def perform(state: RegionState, report_id: int, action: str, fields: Mapping[str
             out_of_authority=_flag(fields, "out_of_authority"),
             options=o,
         ),
-        "resolve": lambda s, a, o: actions.resolve(
-            s, state, a, report_id, note=note or "", options=o
-        ),
+        "resolve": lambda s, a, o: _resolve(s, state, a, report_id, note or "", o, stored),
         "reject": lambda s, a, o: actions.reject(
             s, state, a, report_id, reason=_text(fields, "reason") or "", note=note, options=o
         ),
@@ -85,6 +92,23 @@ def perform(state: RegionState, report_id: int, action: str, fields: Mapping[str
     if found is None:
         raise KeyError(action)
     return found
+
+
+def _resolve(
+    session: Session,
+    state: RegionState,
+    actor: actions.Actor,
+    report_id: int,
+    note: str,
+    options: actions.Options,
+    stored: Sequence[StoredPhoto],
+) -> object:
+    """Resolve with the after-photos: the photo rows hang on the resolve event, in the same
+    transaction, so the proof and the change commit together."""
+    options.photos = [{"display_key": photo.display_key} for photo in stored]
+    event = actions.resolve(session, state, actor, report_id, note=note, options=options)
+    photos.attach(session, report_id=report_id, event_id=event.id, stored=stored, kind="after")
+    return event
 
 
 # Form action names as the machine names them (the page shows a form per allowed action).

@@ -23,9 +23,8 @@ from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
-from sigap.officials import forms, present, service
+from sigap.officials import forms, present, service, uploads
 from sigap.officials.schemas import InboxSort
-from sigap.reports import service as reports
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 
@@ -228,14 +227,13 @@ async def _report_page(
 
     def read() -> Any:
         with database.reading() as session:
-            report = service.report_for(session, subject, report_id)
-            return present.official_report(
+            return service.view(
+                session,
                 ctx.region,
-                report,
-                reports.timeline(session, report_id),
-                allowed_actions=machine.allowed(report["status"], subject.role),
-                contact=service.contact(session, report_id),
+                subject,
+                report_id,
                 language=ctx.language,
+                storage=request.app.state.photo_storage,
             )
 
     try:
@@ -270,10 +268,10 @@ async def act(request: Request, report_id: int, action: str) -> Response:
     if subject is None or not subject.is_official:
         return _to_login(request)
     ctx = context_of(request)
-    form = await request.form()
     try:
-        check_csrf(subject, str(form.get("csrf") or ""))
-        perform = forms.perform(ctx.region, report_id, action, dict(form))
+        fields, stored = await uploads.read_action(request, ctx)
+        check_csrf(subject, fields.get("csrf") or "")
+        perform = forms.perform(ctx.region, report_id, action, fields, stored)
     except KeyError:
         return await _report_page(request, subject, report_id, error=None, status_code=404)
     except SigapError as error:

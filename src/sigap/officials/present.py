@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sigap.officials import schemas
+from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import present as public
 from sigap.reports.schemas import STATUS_COLOURS
@@ -59,9 +60,11 @@ def official_report(
     allowed_actions: list[str],
     contact: Mapping[str, Any] | None,
     language: str,
+    photo_rows: Sequence[Mapping[str, Any]] = (),
+    storage: Storage | None = None,
 ) -> schemas.OfficialReport:
     return schemas.OfficialReport(
-        **public.report_fields(state, report, events, language),
+        **public.report_fields(state, report, events, language, photo_rows, storage),
         allowed_actions=allowed_actions,
         reporter_contact=schemas.Contact(**contact) if contact else None,
         events=[internal_event(state, e, language) for e in events],

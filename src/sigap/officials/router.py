@@ -14,9 +14,10 @@ from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
-from sigap.officials import forms, present, schemas, service
-from sigap.reports import service as reports
-from sigap.reports.router import _split
+from sigap.kit import split_values
+from sigap.officials import forms, present, schemas, service, uploads
+from sigap.photos.service import StoredPhoto
+from sigap.photos.storage import Storage
 from sigap.workflow import actions, machine
 
 router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
@@ -35,7 +36,7 @@ async def inbox(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> schemas.Inbox:
-    statuses = _split(status) or ["open", "in_progress"]
+    statuses = split_values(status) or ["open", "in_progress"]
     unknown = [s for s in statuses if s not in machine.STATES]
     if unknown:
         raise InvalidInput(
@@ -46,7 +47,7 @@ async def inbox(
         )
     if sort is schemas.InboxSort.urgency and not set(statuses) <= set(machine.ACTIVE):
         sort = schemas.InboxSort.recent  # settled reports have no deadline to sort on
-    filters = service.InboxFilters(statuses, _split(category), kelurahan, overdue)
+    filters = service.InboxFilters(statuses, split_values(category), kelurahan, overdue)
     now = clock(request)
     database: Database = request.app.state.db
 
@@ -69,7 +70,7 @@ async def get_report(
 
     def read() -> schemas.OfficialReport:
         with database.reading() as session:
-            return _view(session, ctx, subject, report_id)
+            return _view(session, ctx, subject, report_id, request.app.state.photo_storage)
 
     return await run_in_threadpool(read)
 
@@ -99,19 +100,20 @@ async def _act(
     report_id: int,
     action: str,
     fields: dict[str, object],
+    stored: list[StoredPhoto] | None = None,
 ) -> schemas.OfficialReport:
     """Carry out one action and answer with the report as it now stands, in one transaction."""
-    perform = forms.perform(ctx.region, report_id, action, fields)
+    perform = forms.perform(ctx.region, report_id, action, fields, stored or [])
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
     def run(session: Session) -> schemas.OfficialReport:
-        before = _view(session, ctx, subject, report_id)
+        before = _view(session, ctx, subject, report_id, request.app.state.photo_storage)
         perform(session, actions.Actor.official(subject), options)
         session.expire_all()
         try:
-            return _view(session, ctx, subject, report_id)
+            return _view(session, ctx, subject, report_id, request.app.state.photo_storage)
         except NotFound:  # forwarded out of this official's sight: answer with what it saw
             return before.model_copy(update={"allowed_actions": []})
 
@@ -119,16 +121,10 @@ async def _act(
 
 
 def _view(
-    session: Session, ctx: Context, subject: Subject, report_id: int
+    session: Session, ctx: Context, subject: Subject, report_id: int, storage: Storage
 ) -> schemas.OfficialReport:
-    report = service.report_for(session, subject, report_id)
-    return present.official_report(
-        ctx.region,
-        report,
-        reports.timeline(session, report_id),
-        allowed_actions=machine.allowed(report["status"], subject.role),
-        contact=service.contact(session, report_id),
-        language=ctx.language,
+    return service.view(
+        session, ctx.region, subject, report_id, language=ctx.language, storage=storage
     )
 
 
@@ -137,6 +133,52 @@ async def acknowledge(
     report_id: int, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "acknowledge", body.model_dump())
+
+
+@router.post(
+    "/reports/{report_id}/resolve",
+    summary="Resolve with proof: multipart form with `note` and one or more `photo` files",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["note", "photo"],
+                        "properties": {
+                            "note": {"type": "string", "description": "Public note"},
+                            "photo": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "After-photos (JPEG, PNG, WebP, HEIC)",
+                            },
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def resolve(
+    report_id: int, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    # Visibility and legality are checked before any photo is decoded or stored.
+    await _check_allowed(request, ctx, subject, report_id, "resolve")
+    fields, stored = await uploads.read_action(request, ctx)
+    return await _act(request, ctx, subject, report_id, "resolve", dict(fields), stored)
+
+
+async def _check_allowed(
+    request: Request, ctx: Context, subject: Subject, report_id: int, action: str
+) -> None:
+    database: Database = request.app.state.db
+
+    def read() -> str:
+        with database.reading() as session:
+            return str(service.report_for(session, subject, report_id)["status"])
+
+    machine.target(await run_in_threadpool(read), action, subject.role)
 
 
 @router.post("/reports/{report_id}/forward", summary="Send to another unit (disposisi)")

@@ -6,7 +6,7 @@ Every query here goes through :func:`sigap.workflow.visibility.readable_reports`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,7 +18,13 @@ from sigap.auth.service import Subject
 from sigap.errors import InvalidInput, NotFound
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
-from sigap.officials.schemas import InboxSort
+from sigap.officials import present
+from sigap.officials.schemas import InboxSort, OfficialReport
+from sigap.photos import service as photos
+from sigap.photos.storage import Storage
+from sigap.regions.state import RegionState
+from sigap.reports import service as reports
+from sigap.workflow import machine
 from sigap.workflow.visibility import readable_reports
 
 REPORT = cast(Table, models.Report.__table__)
@@ -62,18 +68,14 @@ def inbox(
     Urgency is the active deadline (``due_at``) ascending, so overdue reports come first;
     settled reports have none and are listed by last change instead (``sort=recent``).
     """
-    query = select(*INBOX_COLUMNS).where(readable_reports(subject))
-    query = _filtered(query, filters, now)
     if sort is InboxSort.urgency:
-        query = query.where(Report.due_at.is_not(None))
-        keys = (Report.due_at, Report.id)
-        query = query.order_by(Report.due_at, Report.id)
+        rows = _most_urgent(session, subject, filters, now, limit + 1, cursor)
     else:
-        keys = (Report.updated_at, Report.id)
-        query = query.order_by(Report.updated_at.desc(), Report.id.desc())
-    if cursor is not None:
-        query = query.where(_after(keys, cursor, ascending=sort is InboxSort.urgency))
-    rows = list(session.execute(query.limit(limit + 1)))
+        query = select(*INBOX_COLUMNS).where(readable_reports(subject))
+        query = _filtered(query, filters, now).order_by(Report.updated_at.desc(), Report.id.desc())
+        if cursor is not None:
+            query = query.where(_after((Report.updated_at, Report.id), cursor, ascending=False))
+        rows = list(session.execute(query.limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -81,6 +83,47 @@ def inbox(
         at = last.due_at if sort is InboxSort.urgency else last.updated_at
         next_cursor = encode_cursor([as_utc(at).isoformat(), last.id])
     return rows, next_cursor
+
+
+def _most_urgent(
+    session: Session,
+    subject: Subject,
+    filters: InboxFilters,
+    now: datetime,
+    limit: int,
+    cursor: str | None,
+) -> list[Any]:
+    """One query per way a report reaches the official (its units; escalated to them), each
+    walking the (unit, due_at) index in deadline order, merged here. A single query with an OR
+    made both engines sort every active report of the unit, or scan by status."""
+    units = sorted(subject.scope) if subject.scope is not None else None
+    ways = (
+        [None]
+        if units is None
+        else [Report.unit_id.in_(units), Report.escalation_unit_id.in_(units)]
+    )
+    # Only active reports have a deadline, so the status filter is needed only to pick one of
+    # the two active states (and then the deadline index still leads).
+    if set(machine.ACTIVE) <= set(filters.statuses):
+        filters = replace(filters, statuses=())
+    found: dict[int, Any] = {}
+    for way in ways:
+        query = select(*INBOX_COLUMNS).where(Report.due_at.is_not(None))
+        if way is not None:
+            query = query.where(way)
+        # Only active reports have a deadline, so the status filter is needed only for one of
+        # the two active states (and then the index still leads).
+        narrowed = (
+            replace(filters, statuses=())
+            if set(machine.ACTIVE) <= set(filters.statuses)
+            else filters
+        )
+        query = _filtered(query, narrowed, now).order_by(Report.due_at, Report.id)
+        if cursor is not None:
+            query = query.where(_after((Report.due_at, Report.id), cursor, ascending=True))
+        for row in session.execute(query.limit(limit)):
+            found[row.id] = row
+    return sorted(found.values(), key=lambda row: (as_utc(row.due_at), row.id))[:limit]
 
 
 def _filtered(query: Select[Any], filters: InboxFilters, now: datetime) -> Select[Any]:
@@ -134,3 +177,26 @@ def contact(session: Session, report_id: int) -> Mapping[str, Any] | None:
         .first()
     )
     return dict(row) if row is not None else None
+
+
+def view(
+    session: Session,
+    state: RegionState,
+    subject: Subject,
+    report_id: int,
+    *,
+    language: str,
+    storage: Storage,
+) -> OfficialReport:
+    """Everything an official sees of one report (404 outside its view)."""
+    report = report_for(session, subject, report_id)
+    return present.official_report(
+        state,
+        report,
+        reports.timeline(session, report_id),
+        allowed_actions=machine.allowed(report["status"], subject.role),
+        contact=contact(session, report_id),
+        language=language,
+        photo_rows=photos.public(session, [report_id])[report_id],
+        storage=storage,
+    )

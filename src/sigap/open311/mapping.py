@@ -15,6 +15,7 @@ from sigap.config import Settings
 from sigap.models.report import STATUSES
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, RegionState
+from sigap.reports.present import is_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 OPEN_STATUSES = ("open", "in_progress")
@@ -32,7 +33,21 @@ KEY_SERVICE = (
     "Kunci API diberikan oleh pengelola Sigap ini: {contact}",
     "API keys are issued by the operators of this Sigap deployment: {contact}",
 )
-NOTE_SUMMARIES = {"submit": ("Laporan diterima", "Report received")}
+NOTE_SUMMARIES = {
+    "submit": ("Laporan diterima", "Report received"),
+    "acknowledge": ("Laporan ditanggapi dan sedang diproses", "Acknowledged, work in progress"),
+    "forward": ("Diteruskan ke unit lain", "Forwarded to another unit"),
+    "resolve": ("Diselesaikan", "Resolved"),
+    "reject": ("Ditolak", "Rejected"),
+    "mark_duplicate": ("Digabung dengan laporan lain", "Merged into another report"),
+    "merge": ("Laporan duplikat digabung ke sini", "A duplicate report was merged in"),
+    "reopen": ("Dibuka kembali", "Reopened"),
+    "accept": ("Diterima oleh pelapor", "Accepted by the reporter"),
+    "close": ("Ditutup", "Closed"),
+    "appeal": ("Banding atas penolakan", "Rejection appealed"),
+    "escalate": ("Melewati batas waktu: dieskalasi", "Deadline missed: escalated"),
+    "note": ("Catatan", "Note"),
+}
 
 
 def _text(pair: tuple[str, str], language: str, **values: Any) -> str:
@@ -133,7 +148,7 @@ def service_request(
 def status_notes(current: str, events: Sequence[Mapping[str, Any]]) -> str | None:
     """The note of the event that brought the report into its current state, if it has one."""
     for event in reversed(events):
-        if event["to_status"] == current and event["from_status"] != current:
+        if is_public(event) and event["to_status"] == current and event["from_status"] != current:
             note: str | None = event["note"]
             return note
     return None
@@ -153,9 +168,11 @@ def extended_attributes(
         kota_name=_area_name(state, report["kabkota_code"]),
         unit_code=unit.code,
         unit_name=unit.name(language),
-        escalation_level=0,  # escalation arrives with the workflow
+        escalation_level=report["escalation_level"],
         duplicate=report["status"] == "duplicate",
-        parent_service_request_id=None,  # duplicates are not linked yet
+        parent_service_request_id=(
+            str(report["duplicate_of_id"]) if report["duplicate_of_id"] is not None else None
+        ),
         photos=[],  # media arrives with the media module
     )
 
@@ -166,7 +183,8 @@ def _area_name(state: RegionState, code: str) -> str:
 
 
 def notes(events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str) -> list[schemas.Note]:
-    """The public timeline. Events never name a person, so neither do notes."""
+    """The public timeline (internal notes left out). Events never name a person, so neither
+    do notes."""
     return [
         schemas.Note(
             datetime=w3c(event["created_at"], zone),
@@ -175,6 +193,7 @@ def notes(events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str) ->
             description=event["note"],
         )
         for event in events
+        if is_public(event)
     ]
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
 from sigap.errors import InvalidInput
+from sigap.photos import service as photos
+from sigap.photos.storage import Storage
 from sigap.reports import present, schemas, service
 from sigap.workflow import actions
 
@@ -57,7 +59,7 @@ async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.
                 session, ctx.region, actions.REPORTER, report_id,
                 rating=body.stars, comment=body.comment, options=options,
             )  # fmt: skip
-        return _public(session, ctx, report_id)
+        return _public(session, ctx, report_id, request.app.state.photo_storage)
 
     return await in_transaction(request, run)
 
@@ -71,12 +73,14 @@ async def appeal(token: str, body: Appeal, ctx: Ctx, request: Request) -> schema
         actions.appeal(
             session, ctx.region, actions.REPORTER, report_id, reason=body.reason, options=options
         )
-        return _public(session, ctx, report_id)
+        return _public(session, ctx, report_id, request.app.state.photo_storage)
 
     return await in_transaction(request, run)
 
 
-def _public(session: Session, ctx: Ctx, report_id: int) -> schemas.Report:
+def _public(session: Session, ctx: Ctx, report_id: int, storage: Storage) -> schemas.Report:
     session.flush()
     report = service.get(session, report_id)
-    return present.report(ctx.region, report, service.timeline(session, report_id), ctx.language)
+    rows = photos.public(session, [report_id])[report_id]
+    timeline = service.timeline(session, report_id)
+    return present.report(ctx.region, report, timeline, ctx.language, rows, storage)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sigap.deps import Context, Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox
+from sigap.kit import split_values
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
 from sigap.regions.state import RegionState
@@ -114,7 +115,7 @@ def list_reports(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: str | None = None,
 ) -> Response:
-    statuses = _split(status_)
+    statuses = split_values(status_)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
         raise InvalidInput(
@@ -123,7 +124,7 @@ def list_reports(
         )
     filters = repository.ReportFilters(
         bbox=_bbox(bbox) if bbox else None,
-        categories=_split(category),
+        categories=split_values(category),
         statuses=statuses,
         area=area,
         since=_aware(since, ctx.region),
@@ -139,10 +140,6 @@ def list_reports(
         limit=limit,
     )
     return json_response(page)
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
 def _bbox(raw: str) -> BBox:

@@ -84,6 +84,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["status_class"] = status_class
+    env.globals["texts"] = TEXTS  # for `"key" in texts` (optional texts, e.g. actions)
     return env
 
 

@@ -1,7 +1,7 @@
 """Webhook endpoints (notifications and integrations).
 
 Revision ID: 0006_notify
-Revises: 0005_photos
+Revises: 0007_portal
 Create Date: 2026-11-27
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from sigap.models.base import UTCDateTime
 
 revision = "0006_notify"
-down_revision = "0005_photos"
+down_revision = "0007_portal"
 branch_labels = None
 depends_on = None
 

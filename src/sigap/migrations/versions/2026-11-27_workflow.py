@@ -81,10 +81,16 @@ def upgrade() -> None:
     op.create_index("ix_report_next_check_at", "report", ["next_check_at"])
     op.create_index("ix_report_inbox", "report", ["unit_id", "due_at"])
     op.create_index("ix_report_escalated_inbox", "report", ["escalation_unit_id", "due_at"])
+    op.create_index("ix_report_due_at", "report", ["due_at"])  # the admin's inbox: everything
     op.create_index("ix_report_duplicate_of_id", "report", ["duplicate_of_id"])
+    if op.get_bind().dialect.name == "postgresql":
+        # Fresh statistics after the back-fill: with the old ones the planner took the sweep's
+        # range scan for a 1M-row sequential scan (measured: 2.4 s instead of 1 ms).
+        op.execute("ANALYZE report")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_due_at", "report")
     op.drop_index("ix_report_escalated_inbox", "report")
     op.drop_index("ix_report_inbox", "report")
     op.drop_index("ix_report_duplicate_of_id", "report")

@@ -1,0 +1,1 @@
+"""The public portal: the live map, report pages, area dashboards, unit ranking, open data."""

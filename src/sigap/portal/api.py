@@ -1,0 +1,128 @@
+"""JSON and data endpoints of the portal: map clusters, boundaries, dashboards, ranking,
+open-data exports. Handlers parse, call one service, return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from sigap.deps import Ctx, ReadSession
+from sigap.errors import InvalidInput, NotFound
+from sigap.kit import utcnow
+from sigap.portal import boundaries, clusters, export, filters, ranking, stats
+from sigap.regions.state import RegionState
+
+router = APIRouter(prefix="/api/v1", tags=["portal"])
+
+
+@router.get("/map/clusters", summary="Reports on the map, clustered by a grid at low zoom")
+def map_clusters(
+    request: Request,
+    session: ReadSession,
+    ctx: Ctx,
+    bbox: Annotated[str, Query(description="min_lon,min_lat,max_lon,max_lat (WGS84)")],
+    zoom: Annotated[int, Query(ge=0, le=22)],
+    category: Annotated[list[str] | None, Query()] = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    area: Annotated[str | None, Query(description="Kemendagri code at any level")] = None,
+    since: Annotated[str | None, Query(description="First local day (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, Query(description="Last local day (YYYY-MM-DD)")] = None,
+    overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
+) -> dict[str, object]:
+    """Clusters (count, centroid, counts by status and overdue) and single reports (id,
+    status, category, overdue) inside ``bbox``; the filters are those of the map page."""
+    parsed = filters.parse(request, ctx.region)
+    if parsed.bbox is None:
+        raise InvalidInput("invalid_bbox")
+    view = clusters.MapView(parsed.bbox, zoom)
+    return clusters.clusters(session, ctx.region, view, parsed)
+
+
+@router.get("/map/boundaries/{level}.geojson", summary="Simplified boundaries of one level")
+def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
+    if level not in boundaries.LEVELS:
+        raise InvalidInput("invalid_input", details=[{"field": "level", "value": level}])
+    body = boundaries.geojson(session, ctx.region, level)
+    return Response(
+        body,
+        media_type="application/geo+json",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/dashboard", summary="Dashboard numbers of the whole region")
+def region_dashboard(session: ReadSession, ctx: Ctx) -> dict[str, Any]:
+    return stats.dashboard(session, ctx.region, None, ctx.language, local_today(ctx.region))
+
+
+@router.get("/areas/{code}/dashboard", summary="Dashboard numbers of a kota, kecamatan, kelurahan")
+def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
+    if code not in ctx.region.areas:
+        raise NotFound("area_not_found", area=code)
+    return stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
+
+
+@router.get("/ranking", summary="Units ranked by the fair score (formula in the response)")
+def unit_ranking(
+    session: ReadSession,
+    ctx: Ctx,
+    months: Annotated[int, Query(description="Period: the last 1, 3, 6 or 12 months")] = 3,
+) -> dict[str, Any]:
+    return ranking.ranking(
+        session,
+        ctx.region,
+        months=check_months(months),
+        minimum=ctx.settings.ranking_min_reports,
+        language=ctx.language,
+        today=local_today(ctx.region),
+    )
+
+
+def check_months(months: int) -> int:
+    if months not in ranking.PERIODS:
+        raise InvalidInput("invalid_input", details=[{"field": "months", "value": months}])
+    return months
+
+
+def local_today(state: RegionState) -> date:
+    return utcnow().astimezone(state.timezone).date()
+
+
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); no personal data"
+
+
+@router.get("/export/reports.csv", summary="All matching reports as CSV (open data, streamed)")
+def export_csv(request: Request, ctx: Ctx) -> StreamingResponse:
+    records = _records(request, ctx)
+    return StreamingResponse(
+        export.csv_lines(records),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="sigap-reports.csv"',
+            "X-Licence": LICENCE,
+        },
+    )
+
+
+@router.get("/export/reports.geojson", summary="All matching reports as GeoJSON (streamed)")
+def export_geojson(request: Request, ctx: Ctx) -> StreamingResponse:
+    records = _records(request, ctx)
+    return StreamingResponse(
+        export.geojson_parts(records, LICENCE),
+        media_type="application/geo+json",
+        headers={
+            "Content-Disposition": 'attachment; filename="sigap-reports.geojson"',
+            "X-Licence": LICENCE,
+        },
+    )
+
+
+def _records(request: Request, ctx: Ctx) -> Iterator[dict[str, Any]]:
+    """Filters are checked before the response starts, so a bad one is still a 422."""
+    parsed = filters.parse(request, ctx.region)
+    database = request.app.state.db
+    return export.rows(database, ctx.region, parsed, ctx.settings.public_url)

@@ -1,0 +1,32 @@
+"""Area helpers over the region snapshot: descendants and breadcrumbs."""
+
+from __future__ import annotations
+
+from sigap.regions.state import AreaInfo, RegionState
+
+LEVEL_ORDER = ("province", "kabkota", "kecamatan", "kelurahan")
+
+
+def kelurahan_codes(state: RegionState, code: str) -> list[str]:
+    """The kelurahan/desa codes inside an area (the area itself if it is one)."""
+    area = state.areas[code]
+    if area.level == "kelurahan":
+        return [code]
+    found: list[str] = []
+    stack = [code]
+    while stack:
+        for child in state.children.get(stack.pop(), []):
+            if state.areas[child].level == "kelurahan":
+                found.append(child)
+            else:
+                stack.append(child)
+    return sorted(found)
+
+
+def children(state: RegionState, code: str) -> list[AreaInfo]:
+    return sorted((state.areas[c] for c in state.children.get(code, [])), key=lambda a: a.name)
+
+
+def region_area(state: RegionState) -> AreaInfo | None:
+    """The top area of the deployment (the province), if the pack has one."""
+    return next((a for a in state.areas.values() if a.parent_code is None), None)

@@ -1,0 +1,136 @@
+"""The filters shared by the map, its clusters and the open-data exports, parsed once from the
+query string so that a map URL and an export URL with the same parameters select the same
+reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import and_, or_
+
+from sigap.errors import InvalidInput
+from sigap.geo.spatial import BBox
+from sigap.kit import utcnow
+from sigap.models import Report
+from sigap.models.report import STATUSES
+from sigap.regions.state import RegionState
+from sigap.reports import repository
+
+OPEN_STATUSES = ("open", "in_progress")
+
+
+@dataclass
+class MapFilters:
+    bbox: BBox | None = None
+    categories: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    area: str | None = None
+    since: date | None = None
+    until: date | None = None
+    overdue: bool = False
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filters as query parameters (for links that keep them, e.g. exports)."""
+        items = [("category", c) for c in self.categories]
+        items += [("status", s) for s in self.statuses]
+        if self.area:
+            items.append(("area", self.area))
+        if self.since:
+            items.append(("since", self.since.isoformat()))
+        if self.until:
+            items.append(("until", self.until.isoformat()))
+        if self.overdue:
+            items.append(("overdue", "1"))
+        return items
+
+    def conditions(self, state: RegionState) -> list[Any]:
+        """SQL conditions on ``report``; dates are whole local days of the deployment, both
+        ends included."""
+        zone = state.timezone
+        since = datetime.combine(self.since, time(), zone) if self.since else None
+        end = self.until + timedelta(days=1) if self.until else None
+        base = repository.ReportFilters(
+            categories=self.categories,
+            statuses=self.statuses,
+            area=self.area,
+            since=since,
+            until=datetime.combine(end, time(), zone) if end else None,
+        )
+        conditions = repository._conditions(state, base)
+        if self.overdue:
+            conditions.append(overdue_condition(utcnow()))
+        return conditions
+
+
+def overdue_condition(now: datetime) -> Any:
+    """Still open or in progress and past a deadline: no first response by the response
+    deadline, or not resolved by the resolution deadline."""
+    return and_(
+        Report.status.in_(OPEN_STATUSES),
+        or_(
+            and_(Report.first_response_at.is_(None), Report.response_due_at < now),
+            Report.resolution_due_at < now,
+        ),
+    )
+
+
+def is_overdue(row: Any, now: datetime) -> bool:
+    """The same rule as :func:`overdue_condition`, for a row already loaded."""
+    if row.status not in OPEN_STATUSES:
+        return False
+    late_response = row.first_response_at is None and row.response_due_at < now
+    return bool(late_response or row.resolution_due_at < now)
+
+
+def parse(request: Request, state: RegionState) -> MapFilters:
+    """Filters from the query string; unknown categories, statuses or areas are refused."""
+    params = request.query_params
+    filters = MapFilters(
+        bbox=parse_bbox(params.get("bbox")),
+        categories=_values(params.getlist("category")),
+        statuses=_values(params.getlist("status")),
+        area=params.get("area") or None,
+        since=_date(params.get("since"), "since"),
+        until=_date(params.get("until"), "until"),
+        overdue=params.get("overdue") in ("1", "true", "on"),
+    )
+    _check(filters, state)
+    return filters
+
+
+def parse_bbox(raw: str | None) -> BBox | None:
+    if not raw:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise InvalidInput("invalid_bbox") from None
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+        raise InvalidInput("invalid_bbox")
+    return BBox(x0, y0, x1, y1)
+
+
+def _check(filters: MapFilters, state: RegionState) -> None:
+    bad = [("status", s) for s in filters.statuses if s not in STATUSES]
+    bad += [("category", c) for c in filters.categories if c not in state.categories]
+    if filters.area is not None and filters.area not in state.areas:
+        bad.append(("area", filters.area))
+    if bad:
+        details = [{"field": name, "value": value} for name, value in bad]
+        raise InvalidInput("invalid_input", details=details)
+
+
+def _values(raw: list[str]) -> list[str]:
+    return [part.strip() for value in raw for part in value.split(",") if part.strip()]
+
+
+def _date(raw: str | None, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("invalid_input", details=[{"field": name, "value": raw}]) from None

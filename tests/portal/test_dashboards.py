@@ -1,0 +1,182 @@
+"""Area dashboards and the unit ranking, read from counts kept by triggers on report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Table, delete, func, insert, select
+from tests.portal.conftest import Change, hours_ago
+
+from sigap.db import Database
+from sigap.models import MapCell, Report, StatArea, StatHist, StatUnit
+
+REPORT: Table = Report.__table__  # type: ignore[assignment]
+
+
+def dashboard(client: TestClient, code: str | None = None) -> dict[str, Any]:
+    path = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_region_dashboard_counts_by_status_category_and_kota(
+    client: TestClient, reports: list[dict[str, Any]], change: Change
+) -> None:
+    change(reports[0]["id"], status="in_progress", first_response_at=hours_ago(0))
+
+    body = dashboard(client)
+
+    assert body["totals"]["n"] == 5
+    assert body["by_status"]["open"] == 4
+    assert body["by_status"]["in_progress"] == 1
+    assert {c["code"]: c["n"] for c in body["by_category"]} == {
+        "sampah": 2,
+        "banjir": 2,
+        "jalan_rusak": 1,
+    }
+    kota = {c["code"]: c["n"] for c in body["children"]}
+    assert kota["31.71"] == 3  # Jakarta Pusat
+    assert kota["31.74"] == 1
+    assert sum(m["n"] for m in body["trend"]) == 5
+    assert len(body["trend"]) == 12
+    assert sum(u["n"] for u in body["units"]) == 5
+
+
+def test_kelurahan_dashboard_times_and_rates(
+    client: TestClient, reports: list[dict[str, Any]], change: Change
+) -> None:
+    report = reports[0]  # Gambir
+    created = hours_ago(10)
+    change(
+        report["id"],
+        created_at=created,
+        status="resolved",
+        first_response_at=hours_ago(8),  # 2 h after creation
+        resolved_at=hours_ago(4),  # 6 h after creation
+        response_due_at=hours_ago(9),  # the response came late
+        resolution_due_at=hours_ago(1),
+        reopen_count=1,
+    )
+
+    body = dashboard(client, "31.71.01.1001")
+
+    assert body["area"]["name"] == "Gambir"
+    assert [a["code"] for a in body["area"]["lineage"]] == [
+        "31",
+        "31.71",
+        "31.71.01",
+        "31.71.01.1001",
+    ]
+    assert body["totals"]["n"] == 1
+    assert body["rates"] == {
+        "response_within_sla": 0.0,
+        "resolution_within_sla": 1.0,
+        "reopen_rate": 1.0,
+    }
+    assert abs(body["median_response_s"] - 7200) / 7200 < 0.08
+    assert abs(body["median_resolution_s"] - 21600) / 21600 < 0.08
+    assert dashboard(client, "31.74")["totals"]["n"] == 1
+    assert client.get("/api/v1/areas/99/dashboard").status_code == 404
+
+
+def test_counts_follow_every_change_of_the_reports(
+    client: TestClient, reports: list[dict[str, Any]], change: Change, database: Database
+) -> None:
+    """Whatever changes report rows (insert, update, delete), the counts equal a recount."""
+    change(
+        reports[1]["id"],
+        status="resolved",
+        first_response_at=hours_ago(0),
+        resolved_at=hours_ago(0),
+    )
+    change(reports[2]["id"], kelurahan_code="31.71.01.1001", lon=106.8273, lat=-6.1755)
+    change(reports[3]["id"], category_code="sampah", reopen_count=2)
+    with database.transaction() as session:
+        # Reports with a timeline cannot be deleted (events are append-only): a bare copy can.
+        row = session.execute(select(REPORT).where(REPORT.c.id == reports[4]["id"])).one()
+        copy = {**row._asdict(), "tracking_token_hash": None}
+        del copy["id"]
+        copy_id = session.execute(insert(REPORT).values(copy).returning(REPORT.c.id)).scalar_one()
+        assert_counts_match(session, 6)
+        session.execute(delete(Report).where(Report.id == copy_id))
+        assert_counts_match(session, 5)
+    body = dashboard(client)
+    assert body["totals"]["n"] == 5
+    assert body["by_status"]["resolved"] == 1
+    assert dashboard(client, "31.71.01.1001")["totals"]["n"] == 2
+    assert dashboard(client, "31.74.04.1004")["totals"]["n"] == 0  # moved away
+
+
+def assert_counts_match(session: Any, total: int) -> None:
+    query = select(Report.kelurahan_code, func.count()).group_by(Report.kelurahan_code)
+    recount = dict(session.execute(query).all())
+    query = select(StatArea.kelurahan_code, func.sum(StatArea.n)).group_by(StatArea.kelurahan_code)
+    kept = {code: n for code, n in session.execute(query) if n}
+    assert kept == recount
+    assert sum(recount.values()) == total
+    for level in (12, 16):
+        cells = session.scalar(select(func.sum(MapCell.n)).where(MapCell.level == level))
+        assert cells == total
+    responded = session.scalar(select(func.count()).where(Report.first_response_at.is_not(None)))
+    kept_hist = session.scalar(select(func.sum(StatHist.n)).where(StatHist.kind == "r"))
+    assert (kept_hist or 0) == responded
+    assert session.scalar(select(func.sum(StatUnit.n))) == total
+
+
+def test_ranking_ranks_only_units_with_enough_reports(
+    client: TestClient, reports: list[dict[str, Any]], change: Change, settings: Any
+) -> None:
+    body = client.get("/api/v1/ranking").json()
+
+    assert body["minimum"] == 10
+    rows = [row for group in body["groups"].values() for row in group]
+    assert sum(row["received"] for row in rows) == 5
+    assert all(row["rank"] is None and row["ranked"] is False for row in rows)
+    assert body["weights"] == {
+        "response_within_sla": 50,
+        "resolution_within_sla": 30,
+        "reopen_rate": 20,
+    }
+    assert client.get("/api/v1/ranking?months=5").status_code == 422
+
+
+def test_ranking_scores_by_the_formula(
+    backend: Any, database_url: str, reports: list[dict[str, Any]], change: Change
+) -> None:
+    from sigap.app import create_app
+    from sigap.config import Settings
+
+    for report in reports:
+        change(report["id"], first_response_at=hours_ago(0), response_due_at=hours_ago(-1))
+    change(reports[0]["id"], status="resolved", resolved_at=hours_ago(0))
+    settings = Settings(database_url=database_url, ranking_min_reports=1)
+    with TestClient(create_app(settings)) as client:
+        body = client.get("/api/v1/ranking?months=1&lang=en").json()
+        page = client.get("/ranking?months=1&lang=en")
+
+    rows = [row for group in body["groups"].values() for row in group]
+    assert all(row["ranked"] for row in rows)
+    resolved_unit = next(row for row in rows if row["rates"]["resolution_within_sla"] == 1.0)
+    assert resolved_unit["score"] == 100.0  # 50 + 30 + 20 x (1 - 0)
+    others = [row for row in rows if row is not resolved_unit]
+    assert all(row["score"] == 70.0 for row in others)  # nothing resolved yet: 50 + 0 + 20
+    assert page.status_code == 200
+    assert "Score = 50" in page.text
+    assert resolved_unit["name"] in page.text
+
+
+def test_dashboard_and_ranking_pages(client: TestClient, reports: list[dict[str, Any]]) -> None:
+    region = client.get("/areas")
+    assert region.status_code == 200
+    assert "<svg" in region.text
+    assert 'href="/areas/31.71?lang=id"' in region.text  # drill down to a kota
+    kota = client.get("/areas/31.71?lang=en")
+    assert "Dashboard: Kota Administrasi Jakarta Pusat" in kota.text or "Jakarta Pusat" in kota.text
+    assert 'href="/areas/31.71.01?lang=en"' in kota.text
+    assert client.get("/areas/nowhere").status_code == 404
+    ranking = client.get("/ranking")
+    assert ranking.status_code == 200
+    assert "Cara menghitung" in ranking.text

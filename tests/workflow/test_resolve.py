@@ -1,0 +1,109 @@
+"""Resolving needs proof: a public note and after-photos, stored like a citizen's photos."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from PIL import Image
+from tests.officials.test_pages import hidden, sign_in
+from tests.workflow.conftest import LURAH, PETUGAS
+
+from sigap.config import Settings
+
+Login = Callable[[str], dict[str, str]]
+Submit = Callable[..., dict[str, Any]]
+
+
+def after_photo() -> bytes:
+    """A phone photo of the cleaned street, with the phone's GPS in it."""
+    image = Image.new("RGB", (640, 480), (90, 140, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def resolve(client: TestClient, headers: dict[str, str], report_id: int, **form: Any) -> Any:
+    files = [
+        ("photo", (f"after{i}.jpg", after_photo(), "image/jpeg"))
+        for i in range(form.pop("photos", 1))
+    ]
+    return client.post(
+        f"/api/v1/officials/reports/{report_id}/resolve",
+        data=form,
+        files=files or None,
+        headers=headers,
+    )
+
+
+def test_resolve_with_after_photos(
+    client: TestClient, login: Login, submit: Submit, settings: Settings
+) -> None:
+    report = submit()
+    response = resolve(
+        client, login(PETUGAS), report["id"], note="Sampah sudah diangkut.", photos=2
+    )
+
+    assert response.status_code == 200, response.text
+    resolved = response.json()
+    assert resolved["status"] == "resolved"
+    assert [p["kind"] for p in resolved["photos"]] == ["after", "after"]
+    last = resolved["timeline"][-1]
+    assert (last["action"], last["note"]) == ("resolve", "Sampah sudah diangkut.")
+    assert len(last["photos"]) == 2
+    public = client.get(f"/api/v1/reports/{report['id']}").json()
+    served = client.get(public["photos"][0]["url"].removeprefix("http://sigap.test"))
+    assert served.status_code == 200
+    assert b"SecretPhoneMaker" not in served.content
+    assert any(Path(settings.media_dir).iterdir())
+
+
+def test_resolve_without_a_photo_or_note_changes_nothing(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    report = submit()
+    headers = login(LURAH)
+    no_photo = resolve(client, headers, report["id"], note="Sudah.", photos=0)
+    no_note = resolve(client, headers, report["id"], note=" ")
+    assert (no_photo.status_code, no_photo.json()["error"]["code"]) == (422, "after_photo_required")
+    assert (no_note.status_code, no_note.json()["error"]["code"]) == (422, "note_required")
+    after = client.get(f"/api/v1/reports/{report['id']}").json()
+    assert after["status"] == "open"
+    assert after["photos"] == []
+
+
+def test_resolve_is_checked_before_photos_are_stored(
+    client: TestClient, login: Login, submit: Submit, settings: Settings
+) -> None:
+    report = submit()
+    client.post(
+        f"/api/v1/officials/reports/{report['id']}/reject",
+        json={"reason": "spam"},
+        headers=login(LURAH),
+    )
+    refused = resolve(client, login(LURAH), report["id"], note="Selesai.")
+    assert refused.status_code == 409
+    media = Path(settings.media_dir)
+    assert not media.exists() or not any(media.rglob("*.jpg"))
+
+
+def test_resolve_through_the_web_form(client: TestClient, submit: Submit) -> None:
+    report = submit()
+    sign_in(client)
+    page = client.get(f"/officials/reports/{report['id']}")
+    done = client.post(
+        f"/officials/reports/{report['id']}/resolve",
+        data={"csrf": hidden(page.text, "csrf"), "note": "Saluran sudah bersih."},
+        files=[("photo", ("after.jpg", after_photo(), "image/jpeg"))],
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    after = client.get(done.headers["location"])
+    assert "Laporan ditandai selesai." in after.text
+    assert "<img" in after.text
+    assert client.get(f"/api/v1/reports/{report['id']}").json()["status"] == "resolved"
