@@ -83,7 +83,8 @@ def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[Any]:
     """Module-scoped: Playwright's sync API keeps an event loop on the main thread while it
     runs, which would break later tests that call asyncio.run()."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a test dependency: missing, the run fails (never skips)
+
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_api.sync_playwright() as playwright:

@@ -107,3 +107,39 @@ def test_resolve_through_the_web_form(client: TestClient, submit: Submit) -> Non
     assert "Laporan ditandai selesai." in after.text
     assert "<img" in after.text
     assert client.get(f"/api/v1/reports/{report['id']}").json()["status"] == "resolved"
+
+
+def test_public_page_shows_the_proof_and_the_rating(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    report = submit()
+    resolve(client, login(PETUGAS), report["id"], note="Sampah sudah diangkut.")
+    client.post(f"/api/v1/track/{report['tracking_token']}/rating", json={"stars": 4})
+
+    page = client.get(f"/reports/{report['id']}")
+    assert page.status_code == 200
+    assert "★★★★☆" in page.text
+    assert 'src="http://sigap.test/media/' in page.text
+    assert "Sampah sudah diangkut." in page.text
+
+
+def test_ranking_shows_forwards_and_the_mean_rating(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    passed_on, fixed = submit(category="jalan_rusak"), submit()
+    headers = login(LURAH)
+    client.post(
+        f"/api/v1/officials/reports/{passed_on['id']}/forward",
+        json={"unit": "bina-marga", "reason": "Jalan provinsi.", "out_of_authority": True},
+        headers=headers,
+    )
+    resolve(client, headers, fixed["id"], note="Beres.")
+    client.post(f"/api/v1/track/{fixed['tracking_token']}/rating", json={"stars": 4})
+
+    groups = client.get("/api/v1/ranking?months=1").json()["groups"]
+    gambir = next(row for row in groups["kelurahan"] if row["code"] == "kel-31.71.01.1001")
+    assert gambir["received"] == 1  # the forwarded report counts for Bina Marga now
+    assert (gambir["forwarded"], gambir["forwarded_out_of_authority"]) == (1, 1)
+    assert (gambir["mean_rating"], gambir["ratings"]) == (4.0, 1)
+    page = client.get("/ranking?months=1")
+    assert "1 di luar kewenangan" in page.text

@@ -15,6 +15,7 @@ from sigap.deps import Ctx, ReadSession
 from sigap.errors import NotFound
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
+from sigap.photos import service as photos
 from sigap.portal import charts, filters, ranking, stats
 from sigap.portal.api import check_months, local_today
 from sigap.regions.state import RegionState
@@ -55,13 +56,15 @@ def report_page(report_id: int, request: Request, session: ReadSession, ctx: Ctx
     except NotFound as error:
         return not_found(request, error, ctx.language)
     events = service.timeline(session, report_id)
-    report = present.report(ctx.region, item, events, ctx.language)
+    rows = photos.public(session, [report_id])[report_id]
+    storage = request.app.state.photo_storage
+    report = present.report(ctx.region, item, events, ctx.language, rows, storage)
     return render(
         request,
         "portal/report.html",
         report=report,
         deadlines=deadlines(item, utcnow()),
-        photos=list(getattr(report, "photos", None) or []),
+        photos=report.photos,
     )
 
 

@@ -33,6 +33,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_rejected": ("Ditolak", "Rejected"),
     "status_duplicate": ("Duplikat", "Duplicate"),
     "status_closed": ("Ditutup", "Closed"),
+    # --- portal: workflow facts ---
+    "mean_rating": ("Rata-rata penilaian", "Mean rating"),
+    "forwarded_col": ("Diteruskan", "Forwarded"),
+    "of_which_outside": ("{n} di luar kewenangan", "{n} outside its authority"),
+    "formula_forwards": (
+        "Laporan dihitung untuk unit yang memegangnya: laporan yang diteruskan pindah ke unit "
+        "penerima, sehingga laporan di luar kewenangan tidak merugikan unit pengirim. Kolom "
+        "'Diteruskan' menunjukkan berapa laporan yang diteruskan setiap unit dan berapa yang "
+        "dinyatakan di luar kewenangannya.",
+        "A report counts for the unit that holds it: a forwarded report moves to the receiving "
+        "unit, so a report outside a unit's authority never counts against the sender. The "
+        "'Forwarded' column shows how many reports each unit passed on and how many of those it "
+        "declared outside its authority.",
+    ),
+    "escalated_to": ("Dieskalasi ke", "Escalated to"),
+    "duplicate_of": ("Duplikat dari laporan", "Duplicate of report"),
+    "rejection_reason": ("Alasan penolakan", "Reason for rejection"),
+    "rating": ("Penilaian pelapor", "Reporter's rating"),
     # --- officials ---
     "off_nav_inbox": ("Kotak masuk", "Inbox"),
     "off_nav_map": ("Peta unit", "Unit map"),
@@ -64,7 +82,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_response_due": ("Batas tanggapan", "Response due"),
     "off_resolution_due": ("Batas penyelesaian", "Resolution due"),
     "off_escalated_to": ("Dieskalasi ke", "Escalated to"),
-    "off_rating": ("Penilaian pelapor", "Reporter's rating"),
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
     "off_photo_before": ("Foto laporan", "Report photo"),

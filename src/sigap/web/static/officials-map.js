@@ -6,6 +6,16 @@
   var map = L.map("unit-map", { zoomControl: true });
   var colours = { open: "#c62828", in_progress: "#f2b600", resolved: "#2e7d32" };
   var bounds = [];
+  // The region's kelurahan as the base layer (no tile server needed).
+  fetch("/api/v1/map/boundaries/kelurahan.geojson").then(function (response) {
+    return response.ok ? response.json() : null;
+  }).then(function (geojson) {
+    if (!geojson) { return; }
+    L.geoJSON(geojson, {
+      style: { color: "#0b3d6e", weight: 1, fillColor: "#dfe8f1", fillOpacity: 0.35 },
+      interactive: false
+    }).addTo(map).bringToBack();
+  });
   points.forEach(function (p) {
     var marker = L.circleMarker([p.lat, p.lon], {
       radius: 8, weight: p.overdue ? 4 : 1, color: p.overdue ? "#000" : "#fff",
