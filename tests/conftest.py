@@ -40,6 +40,7 @@ REPORT_TABLES = (
     "outbox",
     "report",
     "channel",
+    "webhook_endpoint",
     # --- portal: counts kept by triggers on report (TRUNCATE fires no row triggers) ---
     "stat_area",
     "stat_month",
@@ -168,7 +169,10 @@ def _fresh_database(backend: Backend, path: Path, suffix: str) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        database_url=database_url, public_url="http://sigap.test", media_dir=str(tmp_path / "media")
+        database_url=database_url,
+        public_url="http://sigap.test",
+        media_dir=str(tmp_path / "media"),
+        admin_token="admin-token-for-tests",
     )
 
 

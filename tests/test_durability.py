@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -45,7 +46,7 @@ def post_until_refused(base: str, acknowledged: list[int]) -> None:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 if response.status == 201:
                     acknowledged.append(json.load(response)["id"])
-        except (OSError, urllib.error.URLError, ValueError):
+        except (OSError, urllib.error.URLError, ValueError, http.client.HTTPException):
             return
 
 

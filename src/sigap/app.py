@@ -23,6 +23,9 @@ from sigap.citizen import router as citizen_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
+from sigap.notify import live
+from sigap.notify import router as notify_router
+from sigap.notify.worker import build_worker
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
@@ -67,9 +70,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
+        app.state.live = live.LiveHub(
+            database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
+        )
+        await app.state.live.start()
+        worker = build_worker(database, settings) if settings.inprocess_worker else None
+        if worker is not None:
+            worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
+            await app.state.live.stop()
             app.state.report_writer.close()
             if checkpointer is not None:
                 checkpointer.close()
@@ -104,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_filing.router)
     app.include_router(citizen_following.router)
     app.include_router(citizen_pwa.router)
+    app.include_router(notify_router.router)
+    app.include_router(notify_router.admin)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

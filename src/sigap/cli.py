@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
+    _notify_commands(commands)
     return parser
 
 
@@ -188,6 +189,61 @@ def _photo_hide(args: argparse.Namespace) -> int:
         service.hide(session, args.photo_id)
     print(f"photo {args.photo_id} hidden")
     return 0
+
+
+def _notify_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    worker = commands.add_parser(
+        "worker",
+        help="deliver the outbox (e-mail, webhooks) and run periodic jobs",
+        description="Deliver outbox messages (e-mail, webhooks) with retries and run the "
+        "periodic jobs, until SIGTERM or Ctrl-C. Several workers may run on PostgreSQL; on "
+        "SQLite run one (or none, with SIGAP_INPROCESS_WORKER=true in the server).",
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.set_defaults(run=_worker)
+    check = commands.add_parser(
+        "check",
+        help="verify configuration and connections; exit 1 and say what is wrong",
+        description="Check the database (reachable, migrated, region imported), SMTP when "
+        "configured, and the media folder when set. Exit status 1 when anything is wrong.",
+    )
+    check.set_defaults(run=_check)
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.notify.worker import build_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    database = Database(settings.database_url, pool_size=2)
+    worker = build_worker(database, settings)
+    if args.once:
+        worker.run_periodic()
+        handled = worker.run_once()
+        print(f"handled {handled} messages")
+        database.dispose()
+        return 0
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: worker.stop())
+    print(f"sigap worker delivering from {_safe(settings.database_url)}", flush=True)
+    worker.run_forever()
+    database.dispose()
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sigap.check import run
+    from sigap.config import Settings
+
+    findings = run(Settings())
+    for finding in findings:
+        print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.name:<11} {finding.detail}")
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 def _channel_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -329,6 +385,8 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="warning",
         access_log=False,
+        # Live event streams never end by themselves; give them a moment, then close them.
+        timeout_graceful_shutdown=5,
     )
     return 0
 
@@ -351,7 +409,9 @@ def _demo(args: argparse.Namespace) -> int:
     slug = pack.meta["slug"]
     default_db = "sigap-demo.db" if slug == "jakarta" else f"sigap-demo-{slug}.db"
     settings = Settings(
-        database_url=args.database_url or f"sqlite:///./{default_db}", public_url=url
+        database_url=args.database_url or f"sqlite:///./{default_db}",
+        public_url=url,
+        inprocess_worker=True,
     )
     upgrade(settings.database_url)
     database = Database(settings.database_url)
@@ -380,7 +440,13 @@ def _demo(args: argparse.Namespace) -> int:
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
     sys.stdout.flush()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -110,3 +112,37 @@ class Settings(BaseSettings):
     )
     citizen_identical_m: float = Field(default=50.0, gt=0, le=5000)
     citizen_password_min: int = Field(default=8, ge=6, le=128)
+    # --- notify ---
+    smtp_host: str | None = Field(default=None, description="SMTP server; no e-mail when unset")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    mail_from: str = Field(default="Sigap <noreply@localhost>", description="From: of e-mails")
+    admin_token: str | None = Field(
+        default=None,
+        description="A bearer token the admin API accepts besides admin accounts' tokens "
+        "(operators' scripts); unset: admin accounts only",
+    )
+    outbox_max_attempts: int = Field(default=10, ge=1, description="failures before 'dead'")
+    outbox_backoff_s: float = Field(default=10.0, gt=0, description="first retry delay")
+    outbox_backoff_max_s: float = Field(default=3600.0, gt=0, description="longest retry delay")
+    outbox_lease_s: float = Field(
+        default=120.0, gt=0, description="a claimed message returns to the queue after this"
+    )
+    outbox_batch: int = Field(default=50, ge=1, le=1000)
+    outbox_keep_days: float = Field(default=7.0, ge=0, description="keep delivered messages")
+    worker_poll_s: float = Field(default=1.0, gt=0, description="idle worker polls this often")
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    worker_concurrency: int = Field(
+        default=8, ge=1, le=100, description="deliveries a worker runs side by side"
+    )
+    inprocess_worker: bool = Field(
+        default=False, description="run the outbox worker inside the server (sigap demo)"
+    )
+    live_poll_s: float = Field(
+        default=2.0, gt=0, description="live events: look for changes without a notification"
+    )
+    live_keepalive_s: float = Field(default=15.0, gt=0)
+    live_queue_size: int = Field(default=500, ge=1, description="events a slow client may lag")

@@ -296,6 +296,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hanya pelapor yang dapat menilai atau mengajukan banding atas laporan ini.",
         "Only the reporter can rate or appeal this report.",
     ),
+    # --- notify ---
+    "admin_required": (
+        "Bagian ini hanya untuk admin.",
+        "This is for admins only.",
+    ),
+    "outbox_message_not_found": (
+        "Pesan outbox {message} tidak ditemukan atau tidak bisa diulang.",
+        "Outbox message {message} was not found or cannot be retried.",
+    ),
+    "webhook_not_found": (
+        "Webhook {endpoint_id} tidak ditemukan.",
+        "Webhook {endpoint_id} was not found.",
+    ),
 }
 
 

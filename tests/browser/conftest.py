@@ -3,19 +3,15 @@ Debian chromium driven by Playwright. Screenshots go to tests/browser/artifacts/
 
 from __future__ import annotations
 
-import asyncio
-import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
-from fastapi.responses import StreamingResponse
 from fastapi.testclient import TestClient
 from tests.conftest import load_jakarta
 
@@ -39,6 +35,7 @@ POINTS = [
     ("banjir", -6.2186, 106.8019),
     ("sampah", -6.2200, 106.8030),
 ]
+# Where the live test's new report goes (in view of the map), as the stream describes it.
 LIVE_EVENT = {
     "report_id": 424242,
     "action": "submit",
@@ -61,12 +58,18 @@ def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         import_pack(session, packs.read(packs.resolve("jakarta")))
     database.dispose()
     app = create_app(Settings(database_url=url, public_url="http://127.0.0.1"))
-    _add_live_stand_in(app)
     with TestClient(app) as client:
         for category, lat, lon in POINTS:
             body = {"category": category, "lat": lat, "lon": lon, "description": "Mohon dicek"}
             assert client.post("/api/v1/reports", json=body).status_code == 201
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=1,  # live streams stay open until closed
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,22 +79,6 @@ def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-def _add_live_stand_in(app: FastAPI) -> None:
-    """The live stream is the notify branch's endpoint; until the app has it, a stand-in sends
-    one event in the agreed format, so the map's consumer of the stream is tested."""
-    if any(getattr(route, "path", None) == "/api/v1/live" for route in app.routes):
-        return
-
-    @app.get("/api/v1/live")
-    async def live() -> StreamingResponse:
-        async def events() -> AsyncIterator[str]:
-            await asyncio.sleep(0.5)
-            yield f"id: 1\ndata: {json.dumps(LIVE_EVENT)}\n\n"
-            await asyncio.sleep(30)
-
-        return StreamingResponse(events(), media_type="text/event-stream")
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from sigap.models.stats import (
     StatUnitHist,
 )
 from sigap.models.unit import Unit
+from sigap.models.webhook import WebhookEndpoint
 
 __all__ = [
     "Account",
@@ -50,4 +51,5 @@ __all__ = [
     "StatUnit",
     "StatUnitHist",
     "Unit",
+    "WebhookEndpoint",
 ]

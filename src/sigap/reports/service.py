@@ -17,6 +17,7 @@ from sigap import models
 from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
+from sigap.notify import live
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
@@ -195,10 +196,12 @@ def store_batch(session: Session, items: list[tuple[Prepared, str | None]]) -> l
     """
     plain = [prepared for prepared, key in items if key is None]
     stored = iter(_insert_many(session, plain) if plain else [])
-    return [
+    results = [
         next(stored) if key is None else store(session, prepared, idempotency_key=key)
         for prepared, key in items
     ]
+    live.announce(session)  # one notification per batch, delivered at commit
+    return results
 
 
 def _insert(session: Session, prepared: Prepared) -> Submitted:
@@ -223,11 +226,8 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     ]
     insert_rows(connection, REPORTER, reporters)
     event_rows = [{"report_id": i, **p.event} for i, p in zip(ids, batch, strict=True)]
-    with_photos = any(prepared.photos for prepared in batch)
-    # Photos point at their submit event, so only then are the events' ids needed.
-    returned = insert_rows(
-        connection, EVENT, event_rows, returning=("report_id", "id") if with_photos else ()
-    )
+    # Photos and the outbox payload (event_id) point at the submit event.
+    returned = insert_rows(connection, EVENT, event_rows, returning=("report_id", "id"))
     event_of: dict[int, int] = dict(returned)
     photo_rows = [
         photos.attach(
@@ -241,7 +241,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         connection,
         OUTBOX,
         [
-            outbox_row("report.created", {"report_id": i, "unit": prepared.unit_code})
+            outbox_row("report.created", _created_payload(i, event_of[i], prepared))
             for i, prepared in zip(ids, batch, strict=True)
         ],
     )
@@ -256,6 +256,19 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         )
         for i, prepared, stored_photos in zip(ids, batch, photo_rows, strict=True)
     ]
+
+
+def _created_payload(report_id: int, event_id: int, prepared: Prepared) -> dict[str, Any]:
+    """The outbox contract shared by every report topic (see ``sigap.notify.fanout``)."""
+    return {
+        "report_id": report_id,
+        "event_id": event_id,
+        "action": "submit",
+        "from_status": None,
+        "to_status": "open",
+        "unit": prepared.unit_code,
+        "at": prepared.event["created_at"].isoformat().replace("+00:00", "Z"),
+    }
 
 
 def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:

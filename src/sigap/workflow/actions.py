@@ -21,6 +21,7 @@ from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.models import Report, ReportEvent
+from sigap.notify import live
 from sigap.regions.state import RegionState
 from sigap.reports.service import OUTBOX, outbox_row
 from sigap.workflow import machine, routing, sla
@@ -494,4 +495,5 @@ def _event(
     )
     session.add(event)
     session.flush()
+    live.announce(session)  # live clients of every process hear of it after commit
     return event

@@ -1,7 +1,7 @@
 """The citizen app: phone sign-in, reports linked to accounts, follows, support and comments.
 
 Revision ID: 0008_citizen
-Revises: 0007_portal
+Revises: 0006_notify
 Create Date: 2026-11-28
 
 Columns are added with plain ADD COLUMN (no table rebuild, which on SQLite would drop the
@@ -17,7 +17,7 @@ from alembic import op
 from sigap.models.base import BigId, UTCDateTime
 
 revision = "0008_citizen"
-down_revision = "0007_portal"
+down_revision = "0006_notify"
 branch_labels = None
 depends_on = None
 

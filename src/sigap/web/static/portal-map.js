@@ -169,7 +169,7 @@
   /* Live feed: new reports and status changes, if the server streams them. */
   if (window.EventSource) {
     var source = new EventSource("/api/v1/live");
-    source.onmessage = function (event) {
+    var onReport = function (event) {
       var item;
       try { item = JSON.parse(event.data); } catch (e) { return; }
       addToFeed(item);
@@ -178,6 +178,9 @@
         category_code: item.category_code, overdue: false
       }, true)); }
     };
+    /* The stream names its events "report" (event: report); unnamed ones arrive as messages. */
+    source.addEventListener("report", onReport);
+    source.onmessage = onReport;
     source.onerror = function () {
       if (source.readyState === EventSource.CLOSED) { source.close(); }
     };

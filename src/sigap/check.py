@@ -1,0 +1,100 @@
+"""``sigap check``: is this deployment configured and connected? Each check says what is wrong
+and what to do, so an operator reads the fix, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+
+from sigap.config import Settings
+from sigap.db import Database
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run(settings: Settings) -> list[Finding]:
+    findings: list[Finding] = [_public_url(settings)]
+    database = Database(settings.database_url, settings.read_database_url, pool_size=1)
+    try:
+        reachable = _step("database", lambda: _database(database))
+        findings.append(reachable)
+        if reachable.ok:
+            findings.append(_step("migrations", lambda: _migrations(database)))
+            findings.append(_step("region", lambda: _region(database)))
+    finally:
+        database.dispose()
+    if settings.smtp_host:
+        findings.append(_step("smtp", lambda: _smtp(settings)))
+    else:
+        findings.append(Finding("smtp", True, "not configured (SIGAP_SMTP_HOST): no e-mail sent"))
+    findings.append(_step("media", lambda: _media(Path(settings.media_dir))))
+    return findings
+
+
+def _step(name: str, check: Callable[[], str]) -> Finding:
+    try:
+        return Finding(name, True, check())
+    except Exception as exc:  # every failure is reported, none stops the other checks
+        return Finding(name, False, f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+
+def _public_url(settings: Settings) -> Finding:
+    ok = settings.public_url.startswith(("http://", "https://"))
+    detail = settings.public_url if ok else "SIGAP_PUBLIC_URL must start with http:// or https://"
+    return Finding("public_url", ok, detail)
+
+
+def _database(database: Database) -> str:
+    with database.write_engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return f"{database.dialect} reachable"
+
+
+def _migrations(database: Database) -> str:
+    from sigap.migrations import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(database.url)).get_current_head()
+    with database.write_engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise RuntimeError(f"at {current or 'nothing'}, head is {head}: run 'sigap db upgrade'")
+    return f"at head ({head})"
+
+
+def _region(database: Database) -> str:
+    from sigap.models import Area, Region
+
+    with database.reading() as session:
+        region = session.execute(select(Region)).scalars().first()
+        if region is None:
+            raise RuntimeError("no region imported: run 'sigap import-region jakarta' (or yours)")
+        areas = session.execute(select(func.count()).select_from(Area)).scalar_one()
+    return f"{region.code} ({areas} areas)"
+
+
+def _smtp(settings: Settings) -> str:
+    from sigap.notify import mail
+
+    mail.probe(settings)
+    return f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security}) answers"
+
+
+def _media(path: Path) -> str:
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path, prefix=".sigap-check-"):
+        pass
+    if not os.access(path, os.W_OK):
+        raise RuntimeError(f"{path} is not writable")
+    return f"{path} writable"

@@ -1,0 +1,1 @@
+"""Notifications and integrations: the outbox worker, e-mail, webhooks, live events."""

@@ -1,0 +1,28 @@
+"""Who may use the admin API (dead letters, webhooks): an account with the role ``admin``
+signed in with a bearer token, or — for operators' scripts and before any admin account
+exists — the bearer token of ``SIGAP_ADMIN_TOKEN`` (unset: only admin accounts)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from sigap.auth.deps import bearer_subject
+from sigap.config import Settings
+from sigap.errors import SigapError
+
+
+async def require_admin(request: Request) -> None:
+    settings: Settings = request.app.state.settings
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    expected = settings.admin_token
+    if expected and scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected):
+        return
+    subject = await bearer_subject(request)  # 401 when not signed in
+    if subject.role != "admin":
+        raise SigapError("admin_required", status=403)
+
+
+AdminRequired = Annotated[None, Depends(require_admin)]

@@ -1,0 +1,191 @@
+"""Who is told about a report event: one outbox message per recipient.
+
+A domain message (``report.*``, written by the use case in its transaction) is expanded by the
+worker into one ``mail.send`` message per e-mail recipient and one ``webhook.send`` message per
+subscribed endpoint, in the same transaction that marks the domain message delivered. Each
+recipient then has its own retries and dead letter: a webhook that is down never makes the
+reporter's e-mail go out twice. E-mails are rendered from the context stored in their message,
+in the recipient's language, so a retry sends the same text.
+
+Payload contract of the domain messages: ``{"report_id", "event_id", "action", "from_status",
+"to_status", "unit" (code of the responsible unit after the change), "at" (ISO UTC)}``, plus
+an optional ``note`` (shown to the reporter).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from sigap import models
+from sigap.config import Settings
+from sigap.notify import webhooks
+from sigap.notify.outbox import Message, new_row
+
+REPORT = cast(Table, models.Report.__table__)
+REPORTER = cast(Table, models.ReportReporter.__table__)
+UNIT = cast(Table, models.Unit.__table__)
+CATEGORY = cast(Table, models.Category.__table__)
+ACCOUNT = cast(Table, models.Account.__table__)
+
+MAIL_TOPIC = "mail.send"
+WEBHOOK_TOPIC = "webhook.send"
+# Status names as citizens read them: (Bahasa Indonesia, English).
+STATUS_LABELS = {
+    "open": ("Diterima", "Open"),
+    "in_progress": ("Sedang ditangani", "In progress"),
+    "resolved": ("Selesai ditangani", "Resolved"),
+    "rejected": ("Ditolak", "Rejected"),
+    "duplicate": ("Duplikat", "Duplicate"),
+    "closed": ("Ditutup", "Closed"),
+}
+REPORTER_TOPICS = ("report.status_changed", "report.forwarded", "report.escalated")
+UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> forwarded
+HEAD_TOPICS = {"report.sla_warning": "head_sla_warning", "report.escalated": "head_escalated"}
+
+
+class Batch:
+    """What the fan-out of one batch looks up, fetched once for all its messages (each query is
+    a round trip; the worker's throughput is mostly round trips)."""
+
+    def __init__(self, session: Session, messages: list[Message]) -> None:
+        self.session = session
+        self.subscriptions = webhooks.active(session)
+        ids = {m.payload.get("report_id") for m in messages}
+        self.reports = _reports(session, [i for i in ids if isinstance(i, int)])
+        self._units: dict[Any, dict[str, Any] | None] = {}
+
+    def unit(self, code: Any, fallback_id: int) -> dict[str, Any] | None:
+        key = code if isinstance(code, str) else fallback_id
+        if key not in self._units:
+            column = UNIT.c.code if isinstance(key, str) else UNIT.c.id
+            row = self.session.execute(select(UNIT).where(column == key)).mappings().first()
+            self._units[key] = dict(row) if row else None
+        return self._units[key]
+
+
+def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str, Any]]:
+    """The recipient messages of one domain message (none for a report that is gone)."""
+    rows = [
+        new_row(
+            WEBHOOK_TOPIC,
+            {
+                "endpoint_id": endpoint_id,
+                "event_id": message.message_id,
+                "type": message.topic,
+                "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
+                "data": message.payload,
+            },
+        )
+        for endpoint_id, events in batch.subscriptions
+        if message.topic in events or "*" in events
+    ]
+    report = batch.reports.get(message.payload.get("report_id"))  # type: ignore[arg-type]
+    if report is not None and settings.smtp_host:  # no mail server: no e-mail owed
+        mails = _mails(batch, settings, message, report)
+        rows += [new_row(MAIL_TOPIC, mail) for mail in mails]
+    return rows
+
+
+def _mails(
+    batch: Batch, settings: Settings, message: Message, report: dict[str, Any]
+) -> list[dict[str, Any]]:
+    session, payload, topic = batch.session, message.payload, message.topic
+    unit = batch.unit(payload.get("unit"), report["unit_id"])
+    mails: list[dict[str, Any]] = []
+    status_changed = payload.get("from_status") != payload.get("to_status")
+    if topic == "report.status_changed" or (topic in REPORTER_TOPICS and status_changed):
+        email = session.execute(
+            select(REPORTER.c.email).where(REPORTER.c.report_id == report["id"])
+        ).scalar()
+        if email:
+            language = settings.default_language  # reporters choose no language yet
+            context = _context(settings, report, payload, unit, language)
+            mails.append(_mail(email, "reporter_status", language, context))
+    if topic in UNIT_TOPICS and unit is not None and unit["email"]:
+        language = settings.default_language
+        context = _context(settings, report, payload, unit, language)
+        context["forwarded"] = UNIT_TOPICS[topic]
+        mails.append(_mail(unit["email"], "unit_new_report", language, context))
+    if topic in HEAD_TOPICS and unit is not None:
+        for head in _heads(session, unit["id"]):
+            context = _context(settings, report, payload, unit, head["language"])
+            context["name"] = head["name"]
+            mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
+    return mails
+
+
+def _mail(to: str, template: str, language: str, context: dict[str, Any]) -> dict[str, Any]:
+    return {"to": to, "template": template, "language": language, "context": context}
+
+
+def _context(
+    settings: Settings,
+    report: dict[str, Any],
+    payload: dict[str, Any],
+    unit: dict[str, Any] | None,
+    language: str,
+) -> dict[str, Any]:
+    english = language == "en"
+    to_status = payload.get("to_status") or report["status"]
+    return {
+        "report_id": report["id"],
+        "link": f"{settings.public_url.rstrip('/')}/reports/{report['id']}",
+        "category": report["category_en" if english else "category_id"],
+        "status": _label(to_status, english),
+        "from_status": _label(payload.get("from_status") or "", english),
+        "unit": (unit["name_en" if english else "name_id"] if unit else ""),
+        "at": _when(payload.get("at")) or _time(report["updated_at"]),
+        "note": payload.get("note") or "",
+        "address": report["address"] or "",
+        "lat": report["lat"],
+        "lon": report["lon"],
+        "description": report["description"],
+        "response_due_at": _time(report["response_due_at"]),
+        "resolution_due_at": _time(report["resolution_due_at"]),
+        "forwarded": False,
+        "name": "",
+    }
+
+
+def _label(status: str, english: bool) -> str:
+    labels = STATUS_LABELS.get(status)
+    return labels[1 if english else 0] if labels else status
+
+
+def _when(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return _time(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return value
+
+
+def _time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not report_ids:
+        return {}
+    query = (
+        select(
+            REPORT,
+            CATEGORY.c.name_id.label("category_id"),
+            CATEGORY.c.name_en.label("category_en"),
+        )
+        .join(CATEGORY, CATEGORY.c.code == REPORT.c.category_code)
+        .where(REPORT.c.id.in_(report_ids))
+    )
+    return {row["id"]: dict(row) for row in session.execute(query).mappings()}
+
+
+def _heads(session: Session, unit_id: int) -> list[dict[str, Any]]:
+    query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
+        ACCOUNT.c.role == "unit_head", ACCOUNT.c.unit_id == unit_id, ACCOUNT.c.active.is_(True)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]

@@ -1,0 +1,242 @@
+"""Live events: every new timeline event, pushed to Server-Sent-Events clients of any process.
+
+The timeline (``report_event``) is the log: a notification carries no data, it only says "there
+is something new". Each server process has one :class:`LiveHub` that, when woken, reads the
+events after the last one it saw (one query per wake-up, however many clients) and fans them
+out. Writers call :func:`announce` inside their transaction: on PostgreSQL that is a ``NOTIFY``,
+delivered to every listening process only if and when the transaction commits; on SQLite it
+wakes the hubs of the writing process after commit. Every hub also looks on its own every
+``live_poll_s`` seconds, which covers writes of other processes on SQLite and notifications
+lost while a listener reconnects.
+
+PostgreSQL may commit ids out of order (two writers take ids 7 and 8; 8 commits first), so
+the hub remembers which ids above its *floor* it has seen and keeps reading from the floor
+until a missing id appears or ``GAP_S`` passes (a rolled-back transaction's id never comes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any, cast
+
+from sqlalchemy import Table, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from sigap import models
+from sigap.db import Database
+
+log = logging.getLogger("sigap.live")
+CHANNEL = "sigap_live"
+GAP_S = 5.0
+READ_LIMIT = 1000
+RETRY_MS = 3000
+EVENT = cast(Table, models.ReportEvent.__table__)
+REPORT = cast(Table, models.Report.__table__)
+
+_ANNOUNCED = "sigap.live.announced"
+# The hubs of this process, woken after a local commit (SQLite has no NOTIFY).
+_local_wakers: set[Callable[[], None]] = set()
+
+
+def announce(session: Session) -> None:
+    """Tell every live hub, after this transaction commits, that the timeline grew."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {CHANNEL}"))  # repeats in one transaction fold into one
+    elif not session.info.get(_ANNOUNCED):
+        session.info[_ANNOUNCED] = True
+        event.listen(session, "after_commit", _wake_local, once=True)
+
+
+def _wake_local(session: Session) -> None:
+    session.info.pop(_ANNOUNCED, None)
+    for wake in list(_local_wakers):
+        wake()
+
+
+class Client:
+    """One SSE connection's queue of ready-made frames; full means the client is too slow."""
+
+    def __init__(self, limit: int) -> None:
+        self.frames: deque[tuple[int, str]] = deque()
+        self.wake = asyncio.Event()
+        self.dropped = False
+        self._limit = limit
+
+    def push(self, event_id: int, frame: str) -> bool:
+        if len(self.frames) >= self._limit:
+            self.dropped = True
+            self.wake.set()
+            return False
+        self.frames.append((event_id, frame))
+        self.wake.set()
+        return True
+
+
+def is_public(row: Any) -> bool:
+    """Internal notes are for officials only (the rule of ``reports.present.is_public``)."""
+    return not (row.data or {}).get("internal")
+
+
+def frame(row: Any) -> str:
+    data = {
+        "report_id": row.report_id,
+        "action": row.action,
+        "status": row.to_status,
+        "category_code": row.category_code,
+        "lat": row.lat,
+        "lon": row.lon,
+        "kelurahan_code": row.kelurahan_code,
+        "at": row.created_at.isoformat().replace("+00:00", "Z"),
+    }
+    return f"id: {row.id}\nevent: report\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+
+
+def read_after(database: Database, after_id: int) -> list[Any]:
+    """The next page (``READ_LIMIT``) of timeline events after ``after_id``, oldest first."""
+    query = (
+        select(
+            EVENT.c.id,
+            EVENT.c.report_id,
+            EVENT.c.action,
+            EVENT.c.to_status,
+            EVENT.c.created_at,
+            EVENT.c.data,
+            REPORT.c.category_code,
+            REPORT.c.lat,
+            REPORT.c.lon,
+            REPORT.c.kelurahan_code,
+        )
+        .join(REPORT, REPORT.c.id == EVENT.c.report_id)
+        .where(EVENT.c.id > after_id)
+        .order_by(EVENT.c.id)
+        .limit(READ_LIMIT)
+    )
+    with database.reading() as session:
+        return list(session.execute(query).all())
+
+
+def last_id(database: Database) -> int:
+    with database.reading() as session:
+        return int(session.execute(select(func.max(EVENT.c.id))).scalar() or 0)
+
+
+class LiveHub:
+    def __init__(
+        self, database: Database, *, poll_s: float, queue_size: int, gap_s: float = GAP_S
+    ) -> None:
+        self._database = database
+        self._poll_s = poll_s
+        self._queue_size = queue_size
+        self._gap_s = gap_s
+        self.clients: set[Client] = set()
+        self.floor = 0
+        self._seen: set[int] = set()
+        self._gap_since: dict[int, float] = {}
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.floor = await asyncio.to_thread(last_id, self._database)
+        _local_wakers.add(self.wake_threadsafe)
+        self._tasks.append(asyncio.create_task(self._pump()))
+        if self._database.dialect == "postgresql":
+            self._tasks.append(asyncio.create_task(self._listen()))
+
+    async def stop(self) -> None:
+        _local_wakers.discard(self.wake_threadsafe)
+        # The pump finishes its read (a thread cannot be cancelled; its connection must go
+        # back to the pool before the database is disposed); the listener is cancelled.
+        self._stopping = True
+        self._wake.set()
+        for task in self._tasks[1:]:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for client in list(self.clients):  # end every stream
+            client.dropped = True
+            client.wake.set()
+
+    def wake_threadsafe(self) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def subscribe(self) -> Client:
+        client = Client(self._queue_size)
+        self.clients.add(client)
+        return client
+
+    def unsubscribe(self, client: Client) -> None:
+        self.clients.discard(client)
+
+    async def _listen(self) -> None:
+        import psycopg
+
+        conninfo = make_url(self._database.url).set(drivername="postgresql")
+        dsn = conninfo.render_as_string(hide_password=False)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {CHANNEL}")
+                    self._wake.set()  # catch up on what was written while not listening
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database restarted: listen again shortly
+                log.warning("live listener lost its connection: %s", exc)
+                await asyncio.sleep(1)
+
+    async def _pump(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_s)
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                rows = await asyncio.to_thread(read_after, self._database, self.floor)
+            except Exception:  # the database is away: the next pass tries again
+                log.exception("live events could not be read")
+                continue
+            self.dispatch(rows)
+            if len(rows) == READ_LIMIT:
+                self._wake.set()
+
+    def dispatch(self, rows: list[Any]) -> None:
+        """Send the rows not seen yet to every client, then move the floor past settled ids."""
+        for row in rows:
+            if row.id in self._seen:
+                continue
+            self._seen.add(row.id)
+            if not is_public(row):
+                continue
+            chunk = frame(row)
+            for client in list(self.clients):
+                if not client.push(row.id, chunk):
+                    self.clients.discard(client)
+        self._advance(max(self._seen, default=self.floor))
+
+    def _advance(self, top: int) -> None:
+        now = time.monotonic()
+        for missing in range(self.floor + 1, top + 1):
+            if missing not in self._seen:
+                self._gap_since.setdefault(missing, now)
+        while self.floor < top:
+            following = self.floor + 1
+            if following in self._seen:
+                self._seen.discard(following)
+            elif now - self._gap_since.get(following, now) < self._gap_s:
+                break
+            self._gap_since.pop(following, None)
+            self.floor = following

@@ -1,0 +1,151 @@
+"""HTTP of notifications: the live event stream (public) and the admin outbox and webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from sigap.db import Database
+from sigap.errors import NotFound
+from sigap.notify import live, outbox, schemas, webhooks
+from sigap.notify.deps import AdminRequired
+
+router = APIRouter(prefix="/api/v1", tags=["live"])
+admin = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+OutboxState = Annotated[str, Query(pattern="^(pending|sending|delivered|dead)$")]
+
+
+@router.get(
+    "/live",
+    summary="Live report events (Server-Sent Events)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def live_events(
+    request: Request, last_event_id: Annotated[str | None, Header()] = None
+) -> StreamingResponse:
+    """Every new timeline event as ``event: report`` with ``id:`` = the event id and ``data:``
+    ``{report_id, action, status, category_code, lat, lon, kelurahan_code, at}``. Reconnect
+    with ``Last-Event-ID`` to receive what was missed; clients that fall too far behind are
+    disconnected (reconnect after the ``retry:`` delay)."""
+    hub: live.LiveHub = request.app.state.live
+    client = hub.subscribe()  # before the backlog is read: nothing falls in between
+    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    keepalive = request.app.state.settings.live_keepalive_s
+    return StreamingResponse(
+        _stream(hub, client, _backlog(request.app.state.db, after), keepalive),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _backlog(database: Database, after: int | None) -> AsyncIterator[Any]:
+    """The events after ``after`` from the timeline, a page at a time."""
+    while after is not None:
+        rows = await run_in_threadpool(live.read_after, database, after)
+        for row in rows:
+            yield row
+        after = rows[-1].id if len(rows) == live.READ_LIMIT else None
+
+
+async def _stream(
+    hub: live.LiveHub, client: live.Client, backlog: AsyncIterator[Any], keepalive_s: float
+) -> AsyncIterator[str]:
+    try:
+        yield f"retry: {live.RETRY_MS}\n\n"
+        replayed: set[int] = set()
+        async for row in backlog:
+            replayed.add(row.id)
+            if live.is_public(row):
+                yield live.frame(row)
+        while True:
+            try:
+                await asyncio.wait_for(client.wake.wait(), keepalive_s)
+            except TimeoutError:
+                yield ": keepalive\n\n"
+                continue
+            client.wake.clear()
+            while client.frames:
+                event_id, frame = client.frames.popleft()
+                if event_id not in replayed:
+                    yield frame
+            if client.dropped:
+                yield f"retry: {live.RETRY_MS}\n: too slow; reconnect with Last-Event-ID\n\n"
+                return
+    finally:
+        with contextlib.suppress(Exception):
+            hub.unsubscribe(client)
+
+
+def _db(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+@admin.get("/outbox", response_model=schemas.OutboxPage, summary="Outbox messages by state")
+def outbox_list(
+    request: Request,
+    _admin: AdminRequired,
+    state: OutboxState = "dead",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: int | None = None,
+) -> dict[str, Any]:
+    """Dead letters by default (messages that failed ``SIGAP_OUTBOX_MAX_ATTEMPTS`` times),
+    newest first, with the last error of each."""
+    with _db(request).reading() as session:
+        items = outbox.listing(session, state=state, limit=limit, before_id=before)
+        counts = outbox.counts(session)
+    next_before = items[-1]["id"] if len(items) == limit else None
+    return {"items": items, "counts": counts, "next_before": next_before}
+
+
+@admin.post(
+    "/outbox/{message_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Deliver a dead message again",
+)
+def outbox_retry(request: Request, _admin: AdminRequired, message_id: int) -> dict[str, Any]:
+    """Back to pending with a fresh round of attempts, due now."""
+    with _db(request).transaction() as session:
+        if not outbox.retry(session, message_id):
+            raise NotFound("outbox_message_not_found", message=message_id)
+    return {"id": message_id, "state": "pending"}
+
+
+@admin.post(
+    "/webhooks",
+    status_code=status.HTTP_201_CREATED,
+    response_model=schemas.WebhookCreated,
+    summary="Register a webhook endpoint",
+)
+def webhook_create(
+    request: Request, _admin: AdminRequired, body: schemas.WebhookCreate
+) -> dict[str, Any]:
+    """The answer holds the signing secret; it is not shown again (see docs/webhooks.md)."""
+    with _db(request).transaction() as session:
+        return webhooks.create(
+            session, url=str(body.url), events=list(body.events), secret=body.secret
+        )
+
+
+@admin.get("/webhooks", response_model=list[schemas.Webhook], summary="Webhook endpoints")
+def webhook_list(request: Request, _admin: AdminRequired) -> list[dict[str, Any]]:
+    with _db(request).reading() as session:
+        return webhooks.list_all(session)
+
+
+@admin.delete(
+    "/webhooks/{endpoint_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a webhook endpoint",
+)
+def webhook_delete(request: Request, _admin: AdminRequired, endpoint_id: int) -> None:
+    """Deliveries still queued for it are dropped."""
+    with _db(request).transaction() as session:
+        webhooks.delete(session, endpoint_id)

@@ -1,0 +1,268 @@
+"""The outbox worker: claims due messages, hands each to the handler of its topic, records the
+outcome; and runs the periodic jobs (purge of old messages; the SLA sweep registers here).
+
+It runs as its own process (``sigap worker``; several at once on PostgreSQL) or as a thread
+inside the server (``SIGAP_INPROCESS_WORKER=true``, which ``sigap demo`` sets). A handler
+returns normally when the message is delivered and raises when it is not; the worker then
+retries it later with backoff. Handlers must tolerate a second delivery of the same message
+(a worker killed between sending and recording sends again after its lease runs out).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.kit import utcnow
+from sigap.notify import fanout, mail, outbox, webhooks
+from sigap.notify.outbox import Message
+
+log = logging.getLogger("sigap.worker")
+Handler = Callable[[Message], None]
+# Delivers many messages at once; returns each message's error (None: delivered).
+BatchHandler = Callable[[list[Message]], dict[int, str | None]]
+PeriodicJob = Callable[[Database, datetime], None]
+
+
+@dataclass
+class _Periodic:
+    interval_s: float
+    fn: PeriodicJob
+    next_at: float = 0.0
+
+
+class Worker:
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+        self._handlers: dict[str, Handler] = {}
+        self._batch_handlers: dict[str, BatchHandler] = {}
+        # Deliveries to different receivers run side by side: one slow receiver (up to its
+        # timeout) must not hold up every other message of the batch.
+        self._pool = ThreadPoolExecutor(settings.worker_concurrency, "sigap-deliver")
+        self._periodic: dict[str, _Periodic] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def register(self, topic: str, handler: Handler) -> None:
+        """``topic`` is exact (``mail.send``) or a family (``report.*``)."""
+        self._handlers[topic] = handler
+
+    def register_batch(self, topic: str, handler: BatchHandler) -> None:
+        """For topics whose messages are cheaper together (one transaction for all)."""
+        self._batch_handlers[topic] = handler
+
+    def deliver_each(self, handler: Handler, messages: list[Message]) -> dict[int, str | None]:
+        """Run a one-message handler over ``messages`` on the delivery threads."""
+        errors = self._pool.map(lambda m: _attempt(handler, m), messages)
+        return {m.id: error for m, error in zip(messages, errors, strict=True)}
+
+    def register_periodic(self, name: str, interval_s: float, fn: PeriodicJob) -> None:
+        """Run ``fn(database, now)`` every ``interval_s`` seconds, first at the worker's start.
+        On PostgreSQL one worker at a time runs a job (an advisory lock named after it; a
+        worker that finds it taken skips that round); on SQLite there is one worker. The job
+        still commits its own work in its own transactions and must be safe to repeat."""
+        self._periodic[name] = _Periodic(interval_s, fn)
+
+    def _key(self, topic: str) -> str | None:
+        family = topic.split(".", 1)[0] + ".*"
+        for key in (topic, family):
+            if key in self._batch_handlers or key in self._handlers:
+                return key
+        return None
+
+    def run_once(self) -> int:
+        """Claim one batch and deliver it; the number of messages handled."""
+        now = utcnow()
+        with self.database.transaction() as session:
+            batch = outbox.claim(
+                session,
+                now=now,
+                lease_s=self.settings.outbox_lease_s,
+                limit=self.settings.outbox_batch,
+            )
+        if not batch:
+            return 0
+        groups: dict[str | None, list[Message]] = {}
+        for message in batch:
+            groups.setdefault(self._key(message.topic), []).append(message)
+        errors: dict[int, str | None] = {}
+        for key, messages in groups.items():
+            errors.update(self._deliver_group(key, messages))
+        delivered = [m.id for m in batch if errors.get(m.id) is None]
+        failed = [(m, errors[m.id] or "") for m in batch if errors.get(m.id) is not None]
+        self._record(delivered, failed)
+        return len(batch)
+
+    def _deliver_group(self, key: str | None, messages: list[Message]) -> dict[int, str | None]:
+        if key is None:
+            return {m.id: f"no handler for topic {m.topic!r}" for m in messages}
+        if key in self._batch_handlers:
+            try:
+                return self._batch_handlers[key](messages)
+            except Exception as exc:  # the batch handler broke: every message is retried
+                log.warning("batch delivery of %s failed: %s", key, exc)
+                return {m.id: _error(exc) for m in messages}
+        return self.deliver_each(self._handlers[key], messages)
+
+    def _record(self, delivered: list[int], failed: list[tuple[Message, str]]) -> None:
+        settings, now = self.settings, utcnow()
+        with self.database.transaction() as session:
+            outbox.mark_delivered(session, delivered)
+            for message, error in failed:
+                state = outbox.mark_failed(
+                    session,
+                    message,
+                    error,
+                    now=now,
+                    max_attempts=settings.outbox_max_attempts,
+                    base_s=settings.outbox_backoff_s,
+                    cap_s=settings.outbox_backoff_max_s,
+                )
+                if state == "dead":
+                    log.error("message %s is dead: %s", message.message_id, error)
+
+    def run_periodic(self) -> None:
+        for name, job in self._periodic.items():
+            if time.monotonic() < job.next_at:
+                continue
+            job.next_at = time.monotonic() + job.interval_s
+            try:
+                with outbox.job_lock(self.database.write_engine, f"sigap:{name}") as mine:
+                    if mine:
+                        job.fn(self.database, utcnow())
+            except Exception:  # a failed run is retried at the next interval
+                log.exception("periodic job %s failed", name)
+
+    def run_forever(self) -> None:
+        """Deliver until :meth:`stop`; sleep ``worker_poll_s`` only when nothing was due."""
+        while not self._stop.is_set():
+            self.run_periodic()
+            try:
+                handled = self.run_once()
+            except Exception:  # the database went away: wait and try again
+                log.exception("outbox worker pass failed")
+                handled = 0
+            if handled == 0:
+                self._stop.wait(self.settings.worker_poll_s)
+
+    def start(self) -> None:
+        """Run in a background thread (the in-process worker of ``sigap demo``)."""
+        self._thread = threading.Thread(target=self.run_forever, name="sigap-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._pool.shutdown(wait=False)
+
+
+def _attempt(handler: Handler, message: Message) -> str | None:
+    try:
+        handler(message)
+    except Exception as exc:  # any failure of a delivery is retried, never fatal
+        log.warning("delivery of %s (%s) failed: %s", message.message_id, message.topic, exc)
+        return _error(exc)
+    return None
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def build_worker(database: Database, settings: Settings) -> Worker:
+    """The worker with Sigap's handlers and periodic jobs."""
+    worker = Worker(database, settings)
+    deliverer = webhooks.Deliverer(timeout_s=settings.webhook_timeout_s)
+
+    def expand_all(session: Session, messages: list[Message]) -> None:
+        # A second worker that took a row after its lease ran out finds it delivered: skipped.
+        mine = outbox.finish_claimed(session, [m.id for m in messages])
+        messages = [m for m in messages if m.id in mine]
+        batch = fanout.Batch(session, messages)
+        rows = [row for m in messages for row in fanout.expand(batch, settings, m)]
+        if rows:
+            session.execute(outbox.OUTBOX.insert(), rows)
+
+    def expand(messages: list[Message]) -> dict[int, str | None]:
+        """Recipients' messages and the parents' delivery commit together: exactly one
+        fan-out per message, one transaction per batch (one by one if the batch fails)."""
+        try:
+            with database.transaction() as session:
+                expand_all(session, messages)
+            return dict.fromkeys((m.id for m in messages), None)
+        except Exception:
+            log.warning("fan-out of a batch failed; trying message by message")
+
+        def alone(message: Message) -> None:
+            with database.transaction() as session:
+                expand_all(session, [message])
+
+        return {m.id: _attempt(alone, m) for m in messages}
+
+    def send_mail(message: Message) -> None:
+        p = message.payload
+        email = mail.compose(
+            settings, to=p["to"], name=p["template"], language=p["language"], context=p["context"]
+        )
+        mail.send(settings, email)
+
+    def send_webhooks(messages: list[Message]) -> dict[int, str | None]:
+        ids = {m.payload["endpoint_id"] for m in messages}
+        with database.reading() as session:
+            endpoints = webhooks.endpoints(session, ids)
+
+        def send(message: Message) -> None:
+            p = message.payload
+            endpoint = endpoints.get(p["endpoint_id"])
+            if endpoint is None or not endpoint["active"]:
+                return  # deleted or disabled since: nothing is owed to it any more
+            body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
+            deliverer.post(
+                url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
+            )
+
+        return worker.deliver_each(send, messages)
+
+    def purge(database: Database, now: datetime) -> None:
+        keep = timedelta(days=settings.outbox_keep_days)
+        with database.transaction() as session:
+            outbox.purge_delivered(session, older_than=now - keep)
+
+    worker.register_batch("report.*", expand)
+    worker.register(fanout.MAIL_TOPIC, send_mail)
+    worker.register_batch(fanout.WEBHOOK_TOPIC, send_webhooks)
+    worker.register_periodic("outbox-purge", 3600, purge)
+    worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
+    return worker
+
+
+def _sla_sweep(settings: Settings) -> PeriodicJob:
+    """The workflow's SLA sweep (warnings, escalations, closing unrated fixes); the region
+    snapshot is loaded at its first run and kept, like a server's (restart after an import)."""
+    from sigap.regions.state import RegionState, load_state
+    from sigap.workflow.sweep import sweep
+
+    states: list[RegionState] = []
+
+    def run(database: Database, now: datetime) -> None:
+        if not states:
+            with database.reading() as session:
+                states.append(load_state(session))
+        window = timedelta(days=settings.rating_window_days)
+        swept = sweep(database, states[0], now, rating_window=window)
+        if swept.warned or swept.escalated or swept.closed:
+            log.info("SLA sweep: warned %s, escalated %s, closed %s",
+                     swept.warned, swept.escalated, swept.closed)  # fmt: skip
+
+    return run

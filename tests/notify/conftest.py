@@ -1,0 +1,216 @@
+"""Real peers on loopback for the notification tests: an SMTP server (aiosmtpd) and a webhook
+receiver (http.server in a thread), plus helpers that write outbox rows as the workflow will."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import insert, update
+
+from sigap import models
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.kit import utcnow
+from sigap.notify.outbox import new_row
+from sigap.notify.worker import Worker, build_worker
+
+MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
+GAMBIR = "kel-31.71.01.1001"
+ADMIN_TOKEN = "admin-token-for-tests"
+
+
+class Inbox:
+    """Collects what the SMTP server received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+
+@pytest.fixture
+def smtp(free_port: int) -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port)
+    controller.start()
+    yield inbox, free_port
+    controller.stop()
+
+
+class Receiver:
+    """A webhook receiver that answers with ``status`` (changeable) and records each request."""
+
+    def __init__(self) -> None:
+        self.status = 200
+        self.delay_s = 0.0
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.delay_s:
+                    threading.Event().wait(receiver.delay_s)
+                with receiver.lock:
+                    receiver.requests.append((dict(self.headers), body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                return
+
+        return Handler
+
+    def events(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [json.loads(body) for _, body in self.requests]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def worker_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "public_url": "http://sigap.test",
+        "outbox_backoff_s": 0.01,
+        "outbox_backoff_max_s": 0.05,
+        "webhook_timeout_s": 2,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def drain(worker: Worker, *, passes: int = 20) -> int:
+    """Run the worker until nothing is due (failed messages wait out their short backoff)."""
+    handled = 0
+    for _ in range(passes):
+        n = worker.run_once()
+        handled += n
+        if n == 0:
+            break
+    return handled
+
+
+@pytest.fixture
+def make_worker(database_url: str) -> Iterator[Callable[..., Worker]]:
+    made: list[Database] = []
+
+    def make(**overrides: Any) -> Worker:
+        settings = worker_settings(database_url, **overrides)
+        database = Database(database_url)
+        made.append(database)
+        return build_worker(database, settings)
+
+    yield make
+    for database in made:
+        database.dispose()
+
+
+def write_event(
+    database: Database,
+    topic: str,
+    report_id: int,
+    *,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    unit: str = GAMBIR,
+    note: str | None = None,
+) -> str:
+    """An outbox row in the workflow's contract (what the CROP transitions will write)."""
+    payload: dict[str, Any] = {
+        "report_id": report_id,
+        "event_id": None,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "unit": unit,
+        "at": utcnow().isoformat().replace("+00:00", "Z"),
+    }
+    if note:
+        payload["note"] = note
+    row = new_row(topic, payload)
+    with database.transaction() as session:
+        session.execute(insert(models.OutboxMessage.__table__), [row])
+    return str(row["message_id"])
+
+
+@pytest.fixture
+def unit_email(database: Database) -> Iterator[str]:
+    """Gambir's office gets an e-mail address for the test (reference data: restored after)."""
+    address = "gambir@jakarta.example"
+    table = models.Unit.__table__
+    with database.transaction() as session:
+        session.execute(update(table).where(table.c.code == GAMBIR).values(email=address))
+    yield address
+    with database.transaction() as session:
+        session.execute(update(table).where(table.c.code == GAMBIR).values(email=None))
+
+
+@pytest.fixture
+def unit_heads(database: Database) -> Iterator[dict[str, str]]:
+    """Two heads of Gambir's office, one reading Indonesian and one English."""
+    from sigap.accounts.service import create
+
+    heads = {"id": "head.gambir@test.sigap.id", "en": "deputy.gambir@test.sigap.id"}
+    with database.transaction() as session:
+        for language, email in heads.items():
+            create(
+                session,
+                email=email,
+                name=f"Head {language}",
+                password="x",
+                role="unit_head",
+                unit_code=GAMBIR,
+                language=language,
+            )
+    yield heads
+    table = models.Account.__table__
+    with database.transaction() as session:
+        session.execute(table.delete().where(table.c.email.in_(list(heads.values()))))
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """The environment of a ``sigap`` child process: the same Sigap code as this test process
+    (not whichever checkout the shared site-packages points at), plus ``settings``."""
+    import os
+    from pathlib import Path
+
+    import sigap
+
+    source = str(Path(sigap.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **settings}

@@ -1,0 +1,76 @@
+"""``sigap check``: says what is wrong with the configuration and connections, exits 1 if any."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import Inbox, child_env
+
+
+def check(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sigap.cli", "check"],
+        env=child_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_ready_deployment_passes(
+    database_url: str, smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    _, port = smtp
+
+    result = check(
+        SIGAP_DATABASE_URL=database_url,
+        SIGAP_SMTP_HOST="127.0.0.1",
+        SIGAP_SMTP_PORT=str(port),
+        SIGAP_MEDIA_DIR=str(tmp_path / "media"),
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["ok", "public_url"],
+        ["ok", "database"],
+        ["ok", "migrations"],
+        ["ok", "region"],
+        ["ok", "smtp"],
+        ["ok", "media"],
+    ]
+    assert "31 (318 areas)" in result.stdout
+
+
+def test_every_problem_is_named_with_its_fix(tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path}/empty.db"
+    (tmp_path / "a-file").write_text("not a folder")
+
+    result = check(
+        SIGAP_MEDIA_DIR=str(tmp_path / "a-file"),
+        SIGAP_DATABASE_URL=empty,
+        SIGAP_PUBLIC_URL="sigap.example",
+        SIGAP_SMTP_HOST="127.0.0.1",
+        SIGAP_SMTP_PORT="1",
+    )
+
+    assert result.returncode == 1
+    failed = {
+        line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("FAIL")
+    }
+    assert set(failed) == {"public_url", "migrations", "region", "smtp", "media"}
+    assert "run 'sigap db upgrade'" in failed["migrations"]
+    assert "must start with http" in failed["public_url"]
+
+
+def test_an_unreachable_database_is_reported(free_port: int, tmp_path: Path) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port}/sigap"
+
+    result = check(SIGAP_DATABASE_URL=url, SIGAP_MEDIA_DIR=str(tmp_path))
+
+    assert result.returncode == 1
+    assert "FAIL  database" in result.stdout
+    assert "migrations" not in result.stdout

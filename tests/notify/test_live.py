@@ -1,0 +1,260 @@
+"""Live events over Server-Sent Events: a report submitted through one ``sigap serve`` process
+reaches an SSE client of another (PostgreSQL: LISTEN/NOTIFY; SQLite: each hub looks itself),
+``Last-Event-ID`` resumes from the timeline, slow clients are dropped, gaps are waited for."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sigap.db import Database
+from sigap.notify.live import Client, LiveHub
+
+from .conftest import MONAS, child_env
+
+EVENT_FIELDS = {
+    "report_id",
+    "action",
+    "status",
+    "category_code",
+    "lat",
+    "lon",
+    "kelurahan_code",
+    "at",
+}
+
+
+def free_ports(n: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(n)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def serve(database_url: str, port: int, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    environment = child_env(SIGAP_DATABASE_URL=database_url, **env)
+    with log.open("ab") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "sigap.cli", "serve", "--port", str(port)],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    for _ in range(300):
+        assert process.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("server did not start")
+
+
+@dataclass
+class Stream:
+    """An SSE client in a thread: every non-empty line lands in ``lines``."""
+
+    lines: queue.Queue[str]
+    connection: http.client.HTTPConnection
+
+    def next_event(self, timeout_s: float) -> dict[str, Any]:
+        """The next ``event: report`` block as {id, event, data}."""
+        block: dict[str, Any] = {}
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line == "":
+                if "data" in block:
+                    return block
+                block = {}
+                continue
+            field, _, value = line.partition(": ")
+            block[field] = json.loads(value) if field == "data" else value
+        raise AssertionError(f"no event within {timeout_s} s")
+
+
+def open_stream(port: int, headers: dict[str, str] | None = None) -> Stream:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/api/v1/live", headers=headers or {})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("content-type", "").startswith("text/event-stream")
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        try:
+            for raw in response:
+                lines.put(raw.decode().rstrip("\r\n"))
+        except (OSError, ValueError, AttributeError):  # the test closed the connection
+            return
+
+    threading.Thread(target=read, daemon=True).start()
+    return Stream(lines, connection)
+
+
+def submit(port: int) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/reports",
+        data=json.dumps(MONAS).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        report_id: int = json.load(response)["id"]
+        return report_id
+
+
+@pytest.fixture
+def two_servers(database_url: str, backend: Any, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    # On PostgreSQL only NOTIFY can be fast enough: the fallback poll is set to a minute.
+    poll = "60" if backend.name == "postgresql" else "0.3"
+    settings = {"SIGAP_LIVE_POLL_S": poll, "SIGAP_LIVE_KEEPALIVE_S": "0.5"}
+    ports = free_ports(2)
+    processes = [serve(database_url, port, tmp_path / f"{port}.log", **settings) for port in ports]
+    yield ports[0], ports[1]
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
+def test_a_report_through_one_server_reaches_a_live_client_of_another(
+    two_servers: tuple[int, int],
+) -> None:
+    a, b = two_servers
+    stream = open_stream(a)
+    assert stream.lines.get(timeout=5) == "retry: 3000"
+
+    report_id = submit(b)
+
+    event = stream.next_event(timeout_s=10)
+    assert event["event"] == "report"
+    assert set(event["data"]) == EVENT_FIELDS
+    assert event["data"]["report_id"] == report_id
+    assert event["data"]["action"] == "submit"
+    assert event["data"]["status"] == "open"
+    assert event["data"]["kelurahan_code"] == "31.71.01.1001"
+    assert event["data"]["at"].endswith("Z")
+    assert int(event["id"]) > 0
+    keepalive_seen = False
+    deadline = time.monotonic() + 5
+    while not keepalive_seen and time.monotonic() < deadline:
+        keepalive_seen = stream.lines.get(timeout=5) == ": keepalive"
+    assert keepalive_seen
+    stream.connection.close()
+
+
+def test_last_event_id_resumes_from_the_timeline(two_servers: tuple[int, int]) -> None:
+    a, b = two_servers
+    first = open_stream(a)
+    first_id = submit(b)
+    seen = first.next_event(timeout_s=10)
+    first.connection.close()
+    missed = [submit(b), submit(a)]
+
+    resumed = open_stream(a, {"Last-Event-ID": seen["id"]})
+    replayed = [resumed.next_event(timeout_s=10)["data"]["report_id"] for _ in missed]
+    later = submit(b)
+
+    assert seen["data"]["report_id"] == first_id
+    assert replayed == missed
+    assert resumed.next_event(timeout_s=10)["data"]["report_id"] == later
+    resumed.connection.close()
+
+
+@dataclass
+class Row:
+    id: int
+    report_id: int = 1
+    action: str = "submit"
+    to_status: str = "open"
+    category_code: str = "banjir"
+    lat: float = -6.2
+    lon: float = 106.8
+    kelurahan_code: str = "31.71.01.1001"
+    created_at: Any = None
+    data: Any = None
+
+    def __post_init__(self) -> None:
+        from sigap.kit import utcnow
+
+        self.created_at = utcnow()
+
+
+def test_a_slow_client_is_dropped_and_the_others_keep_going(database: Database) -> None:
+    hub = LiveHub(database, poll_s=60, queue_size=2)
+    slow, fast = hub.subscribe(), hub.subscribe()
+
+    hub.dispatch([Row(1), Row(2)])
+    fast.frames.clear()
+    hub.dispatch([Row(3)])
+
+    assert slow.dropped
+    assert slow not in hub.clients
+    assert not fast.dropped
+    assert [event_id for event_id, _ in fast.frames] == [3]
+    assert isinstance(fast, Client)
+
+
+def test_an_id_committed_late_is_still_sent_and_a_lost_one_given_up(database: Database) -> None:
+    hub = LiveHub(database, poll_s=60, queue_size=100, gap_s=0.2)
+    client = hub.subscribe()
+    hub.floor = 10
+
+    hub.dispatch([Row(11), Row(13)])  # 12 is not committed yet
+    assert hub.floor == 11
+    hub.dispatch([Row(12), Row(13)])  # it comes: sent once, and 13 not again
+    assert hub.floor == 13
+    hub.dispatch([Row(15)])  # 14 never comes (rolled back)
+    assert hub.floor == 13
+    time.sleep(0.25)
+    hub.dispatch([])
+    assert hub.floor == 15
+
+    assert [event_id for event_id, _ in client.frames] == [11, 13, 12, 15]
+
+
+def test_a_long_backlog_is_replayed_page_by_page(
+    client: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from sigap.notify import live, router
+
+    ids = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(5)]
+    monkeypatch.setattr(live, "READ_LIMIT", 2)
+
+    async def replay(after: int) -> list[int]:
+        return [row.report_id async for row in router._backlog(database, after)]
+
+    assert asyncio.run(replay(0)) == ids
+    assert asyncio.run(replay(2)) == ids[2:]
+
+
+def test_internal_notes_never_reach_live_clients(database: Database) -> None:
+    hub = LiveHub(database, poll_s=60, queue_size=10)
+    client = hub.subscribe()
+    note = Row(2, action="note")
+    note.data = {"internal": True}
+
+    hub.dispatch([Row(1), note, Row(3)])
+
+    assert [event_id for event_id, _ in client.frames] == [1, 3]
+    assert hub.floor == 3

@@ -1,0 +1,225 @@
+"""E-mail through a real SMTP server on loopback (aiosmtpd): who gets what, in which language,
+with the link, as plain text and HTML."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sigap import models
+from sigap.db import Database
+from sigap.notify import mail
+from sigap.notify.worker import Worker
+
+from .conftest import MONAS, Inbox, drain, worker_settings, write_event
+
+SITI = {"name": "Siti", "email": "siti@example.id"}
+
+
+def parts(message: EmailMessage) -> tuple[str, str]:
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None
+    assert html is not None
+    return text.get_content(), html.get_content()
+
+
+def submit(client: TestClient, **extra: object) -> int:
+    response = client.post("/api/v1/reports", json={**MONAS, **extra})
+    assert response.status_code == 201, response.text
+    report_id: int = response.json()["id"]
+    return report_id
+
+
+def test_the_unit_hears_of_a_new_report(
+    client: TestClient,
+    smtp: tuple[Inbox, int],
+    unit_email: str,
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    report_id = submit(client, description="Sampah <b>menumpuk</b> di trotoar.")
+
+    drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+
+    (message,) = inbox.to(unit_email)
+    assert message["Subject"] == f"Laporan baru #{report_id} untuk Kelurahan Gambir: Sampah"
+    assert message["Content-Language"] == "id"
+    text, html = parts(message)
+    assert f"http://sigap.test/reports/{report_id}" in text
+    assert "Sampah <b>menumpuk</b> di trotoar." in text
+    assert "Sampah &lt;b&gt;menumpuk&lt;/b&gt; di trotoar." in html  # escaped in HTML
+    assert f'href="http://sigap.test/reports/{report_id}"' in html
+    assert inbox.envelopes[0][0] == "noreply@localhost"
+
+
+def test_the_reporter_hears_of_every_status_change_with_a_link(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    report_id = submit(client, reporter=SITI)
+    anonymous = submit(client)
+    worker = make_worker(smtp_host="127.0.0.1", smtp_port=port)
+    drain(worker)
+    assert inbox.messages == []  # no unit e-mail configured, and submit is no status change
+
+    write_event(
+        database,
+        "report.status_changed",
+        report_id,
+        action="respond",
+        from_status="open",
+        to_status="in_progress",
+        note="Petugas menuju lokasi.",
+    )
+    write_event(
+        database,
+        "report.forwarded",
+        report_id,
+        action="forward",
+        from_status="in_progress",
+        to_status="in_progress",
+    )
+    write_event(
+        database,
+        "report.status_changed",
+        anonymous,
+        action="respond",
+        from_status="open",
+        to_status="in_progress",
+    )
+    drain(worker)
+
+    (message,) = inbox.to(SITI["email"])
+    assert message["Subject"] == f"Laporan #{report_id}: Sedang ditangani"
+    text, html = parts(message)
+    assert 'dari "Diterima" menjadi "Sedang ditangani"' in text
+    assert "Catatan petugas: Petugas menuju lokasi." in text
+    assert f"http://sigap.test/reports/{report_id}" in text
+    assert f'<a href="http://sigap.test/reports/{report_id}">' in html
+    assert len(inbox.messages) == 1
+
+
+def test_unit_heads_hear_of_sla_warnings_and_escalations_in_their_language(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    unit_heads: dict[str, str],
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    report_id = submit(client)
+    write_event(
+        database,
+        "report.sla_warning",
+        report_id,
+        action="sla_warning",
+        from_status="open",
+        to_status="open",
+    )
+    write_event(
+        database,
+        "report.escalated",
+        report_id,
+        action="escalate",
+        from_status="open",
+        to_status="open",
+    )
+
+    drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+
+    indonesian = sorted(m["Subject"] for m in inbox.to(unit_heads["id"]))
+    english = sorted(m["Subject"] for m in inbox.to(unit_heads["en"]))
+    assert indonesian == [
+        f"Eskalasi: laporan #{report_id} ke Kelurahan Gambir",
+        f"Peringatan SLA: laporan #{report_id} (Kelurahan Gambir)",
+    ]
+    assert english == [
+        f"Escalation: report #{report_id} to Gambir kelurahan office",
+        f"SLA warning: report #{report_id} (Gambir kelurahan office)",
+    ]
+    warning = next(m for m in inbox.to(unit_heads["en"]) if "SLA" in m["Subject"])
+    text, html = parts(warning)
+    assert text.startswith("Dear Head en,")
+    assert "respond by 20" in text
+    assert '<html lang="en">' in html
+
+
+def test_a_mail_server_that_is_down_means_a_retry_not_a_loss(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    unit_email: str,
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    submit(client)
+    down = make_worker(smtp_host="127.0.0.1", smtp_port=1, outbox_max_attempts=100)
+    down.run_once()  # fan-out
+    down.run_once()  # the e-mail fails: nothing listens on port 1
+
+    with database.reading() as session:
+        pending = session.scalars(
+            select(models.OutboxMessage).where(models.OutboxMessage.topic == "mail.send")
+        ).one()
+    assert (pending.state, pending.attempts) == ("pending", 1)
+    assert "Connection" in (pending.last_error or "")
+    assert inbox.messages == []
+    time.sleep(0.1)  # the tests' backoff is a few milliseconds
+    drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+    assert [m["To"] for m in inbox.messages] == [unit_email]
+
+
+def test_every_template_renders_in_both_languages(database_url: str) -> None:
+    context = {
+        "report_id": 7,
+        "link": "http://x/reports/7",
+        "category": "Banjir",
+        "status": "S",
+        "from_status": "F",
+        "unit": "U",
+        "at": "A",
+        "note": "N",
+        "address": "",
+        "lat": 1.0,
+        "lon": 2.0,
+        "description": "D",
+        "response_due_at": "R",
+        "resolution_due_at": "Q",
+        "forwarded": True,
+        "name": "Nama",
+    }
+    settings = worker_settings(database_url)
+    for name in ("reporter_status", "unit_new_report", "head_sla_warning", "head_escalated"):
+        subjects = set()
+        for language in ("id", "en"):
+            message = mail.compose(
+                settings, to="a@b.c", name=name, language=language, context=context
+            )
+            subjects.add(message["Subject"])
+            text, html = parts(message)
+            assert "#7" in text
+            assert "#7" in html
+        assert len(subjects) == 2, name
+
+
+def test_without_a_mail_server_no_email_is_queued(
+    client: TestClient,
+    database: Database,
+    unit_email: str,
+    make_worker: Callable[..., Worker],
+) -> None:
+    submit(client, reporter=SITI)
+
+    drain(make_worker(smtp_host=None))
+
+    with database.reading() as session:
+        topics = session.scalars(select(models.OutboxMessage.topic)).all()
+    assert topics == ["report.created"]
