@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sigap import models
 from sigap.db import Database
+from sigap.kit import utcnow
 from sigap.notify import mail
 from sigap.notify.worker import Worker
 
@@ -223,3 +224,35 @@ def test_without_a_mail_server_no_email_is_queued(
     with database.reading() as session:
         topics = session.scalars(select(models.OutboxMessage.topic)).all()
     assert topics == ["report.created"]
+
+
+def test_reporters_of_merged_duplicates_and_followers_hear_of_the_parent(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    parent = submit(client, reporter=SITI)
+    child = submit(client, reporter={"email": "budi@example.id"})
+    with database.transaction() as session:
+        session.get_one(models.Report, child).duplicate_of_id = parent
+    with database.transaction() as session:
+        account = session.scalars(
+            select(models.Account).where(models.Account.email == "warga@demo.sigap.id")
+        ).one()
+        session.add(models.ReportFollow(account_id=account.id, report_id=parent,
+                                        created_at=utcnow()))  # fmt: skip
+    worker = make_worker(smtp_host="127.0.0.1", smtp_port=port)
+    drain(worker)
+    write_event(
+        database, "report.status_changed", parent,
+        action="resolve", from_status="open", to_status="resolved", note="Sudah beres.",
+    )  # fmt: skip
+    drain(worker)
+
+    for address in (SITI["email"], "budi@example.id", "warga@demo.sigap.id"):
+        (message,) = inbox.to(address)
+        assert f"#{parent}" in message["Subject"]
+        assert "Sudah beres." in parts(message)[0]
+    assert len(inbox.messages) == 3

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
 
 from sigap import models
@@ -30,6 +30,7 @@ REPORTER = cast(Table, models.ReportReporter.__table__)
 UNIT = cast(Table, models.Unit.__table__)
 CATEGORY = cast(Table, models.Category.__table__)
 ACCOUNT = cast(Table, models.Account.__table__)
+FOLLOW = cast(Table, models.ReportFollow.__table__)
 
 MAIL_TOPIC = "mail.send"
 WEBHOOK_TOPIC = "webhook.send"
@@ -98,11 +99,8 @@ def _mails(
     mails: list[dict[str, Any]] = []
     status_changed = payload.get("from_status") != payload.get("to_status")
     if topic == "report.status_changed" or (topic in REPORTER_TOPICS and status_changed):
-        email = session.execute(
-            select(REPORTER.c.email).where(REPORTER.c.report_id == report["id"])
-        ).scalar()
-        if email:
-            language = settings.default_language  # reporters choose no language yet
+        language = settings.default_language  # reporters choose no language yet
+        for email in _followers(session, report["id"]):
             context = _context(settings, report, payload, unit, language)
             mails.append(_mail(email, "reporter_status", language, context))
     if topic in UNIT_TOPICS and unit is not None and unit["email"]:
@@ -116,6 +114,24 @@ def _mails(
             context["name"] = head["name"]
             mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
     return mails
+
+
+def _followers(session: Session, report_id: int) -> list[str]:
+    """Who is told of a report's changes: its reporter, the reporters of the duplicates merged
+    into it (they follow the parent), and the accounts that follow it; each address once."""
+    merged = select(REPORT.c.id).where(
+        or_(REPORT.c.id == report_id, REPORT.c.duplicate_of_id == report_id)
+    )
+    reporters = select(REPORTER.c.email).where(
+        REPORTER.c.report_id.in_(merged), REPORTER.c.email.is_not(None)
+    )
+    following = (
+        select(ACCOUNT.c.email)
+        .join(FOLLOW, FOLLOW.c.account_id == ACCOUNT.c.id)
+        .where(FOLLOW.c.report_id == report_id, ~ACCOUNT.c.email.endswith("@phone.invalid"))
+    )
+    found = [*session.execute(reporters).scalars(), *session.execute(following).scalars()]
+    return list(dict.fromkeys(email.lower() for email in found if email))
 
 
 def _mail(to: str, template: str, language: str, context: dict[str, Any]) -> dict[str, Any]:

@@ -464,6 +464,7 @@ def _record(
                 "to_status": to,
                 "unit": state.units[report.unit_id].code,
                 "at": now.isoformat(),
+                "note": note,  # transitions' notes are public (internal ones are plain notes)
             },
         ),
     )
