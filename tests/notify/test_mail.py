@@ -3,9 +3,11 @@ with the link, as plain text and HTML."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -69,7 +71,10 @@ def test_the_reporter_hears_of_every_status_change_with_a_link(
     anonymous = submit(client)
     worker = make_worker(smtp_host="127.0.0.1", smtp_port=port)
     drain(worker)
-    assert inbox.messages == []  # no unit e-mail configured, and submit is no status change
+    # No unit e-mail configured; the reporter who gave an e-mail gets the tracking link only.
+    (received,) = inbox.messages
+    assert received["To"] == SITI["email"]
+    inbox.messages.clear()
 
     write_event(
         database,
@@ -198,7 +203,8 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
         "name": "Nama",
     }
     settings = worker_settings(database_url)
-    for name in ("reporter_status", "unit_new_report", "head_sla_warning", "head_escalated"):
+    names = ("reporter_status", "reporter_received", "unit_new_report", "head_sla_warning")
+    for name in (*names, "head_escalated"):
         subjects = set()
         for language in ("id", "en"):
             message = mail.compose(
@@ -245,6 +251,7 @@ def test_reporters_of_merged_duplicates_and_followers_hear_of_the_parent(
                                         created_at=utcnow()))  # fmt: skip
     worker = make_worker(smtp_host="127.0.0.1", smtp_port=port)
     drain(worker)
+    inbox.messages.clear()  # the tracking-link e-mails of both submits
     write_event(
         database, "report.status_changed", parent,
         action="resolve", from_status="open", to_status="resolved", note="Sudah beres.",
@@ -256,3 +263,26 @@ def test_reporters_of_merged_duplicates_and_followers_hear_of_the_parent(
         assert f"#{parent}" in message["Subject"]
         assert "Sudah beres." in parts(message)[0]
     assert len(inbox.messages) == 3
+
+
+def test_the_reporter_gets_the_secret_tracking_link_and_webhooks_do_not(
+    client: TestClient,
+    smtp: tuple[Inbox, int],
+    make_worker: Callable[..., Worker],
+    receiver: Any,
+) -> None:
+    inbox, port = smtp
+    admin = {"Authorization": "Bearer admin-token-for-tests"}
+    hook = {"url": receiver.url, "secret": "s" * 32, "events": ["report.created"]}
+    assert client.post("/api/v1/admin/webhooks", json=hook, headers=admin).status_code == 201
+    response = client.post("/api/v1/reports", json={**MONAS, "reporter": SITI})
+    token = response.json()["tracking_token"]
+
+    drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+
+    (message,) = inbox.to(SITI["email"])
+    assert "diterima" in message["Subject"]
+    assert f"http://sigap.test/app/track/{token}" in parts(message)[0]
+    (event,) = receiver.events()
+    assert event["data"]["report_id"] == response.json()["id"]
+    assert token not in json.dumps(event)

@@ -78,7 +78,7 @@ def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str,
                 "event_id": message.message_id,
                 "type": message.topic,
                 "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
-                "data": message.payload,
+                "data": public_payload(message.payload),
             },
         )
         for endpoint_id, events in batch.subscriptions
@@ -103,6 +103,16 @@ def _mails(
         for email in _followers(session, report["id"]):
             context = _context(settings, report, payload, unit, language)
             mails.append(_mail(email, "reporter_status", language, context))
+    token = payload.get("tracking_token")
+    if topic == "report.created" and token:
+        address = session.execute(
+            select(REPORTER.c.email).where(REPORTER.c.report_id == report["id"])
+        ).scalar()
+        if address:
+            language = settings.default_language
+            context = _context(settings, report, payload, unit, language)
+            context["link"] = f"{settings.public_url.rstrip('/')}/app/track/{token}"
+            mails.append(_mail(address, "reporter_received", language, context))
     if topic in UNIT_TOPICS and unit is not None and unit["email"]:
         language = settings.default_language
         context = _context(settings, report, payload, unit, language)
@@ -114,6 +124,11 @@ def _mails(
             context["name"] = head["name"]
             mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
     return mails
+
+
+def public_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A domain message's payload as receivers outside Sigap may see it (no secrets)."""
+    return {key: value for key, value in payload.items() if key != "tracking_token"}
 
 
 def _followers(session: Session, report_id: int) -> list[str]:

@@ -268,6 +268,13 @@ def _created_payload(report_id: int, event_id: int, prepared: Prepared) -> dict[
         "to_status": "open",
         "unit": prepared.unit_code,
         "at": prepared.event["created_at"].isoformat().replace("+00:00", "Z"),
+        # Only for the e-mail that gives the reporter the tracking link (the token is stored
+        # nowhere else in the clear); never passed on to webhooks, and purged with the message.
+        **(
+            {"tracking_token": prepared.tracking_token}
+            if prepared.reporter and prepared.reporter.get("email")
+            else {}
+        ),
     }
 
 
