@@ -145,3 +145,27 @@ def test_unit_map_page_carries_the_units_reports(client: TestClient, submit: Sub
     assert page.status_code == 200
     assert f'"id": {report["id"]}' in page.text
     assert "/static/leaflet/leaflet.js" in page.text
+
+
+def test_an_official_hides_an_abusive_comment_from_the_page(
+    client: TestClient, submit: Submit, login: Callable[[str], dict[str, str]]
+) -> None:
+    report = submit()
+    warga = login(WARGA)
+    posted = client.post(
+        f"/api/v1/reports/{report['id']}/comments", json={"body": "Lurahnya bodoh!"}, headers=warga
+    )
+    assert posted.status_code == 201, posted.text
+    sign_in(client)
+    page = client.get(f"/officials/reports/{report['id']}")
+    assert "Lurahnya bodoh!" in page.text
+    comment_id = posted.json()["id"]
+
+    done = client.post(
+        f"/officials/reports/{report['id']}/comments/{comment_id}/hide",
+        data={"csrf": hidden(page.text, "csrf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get(f"/api/v1/reports/{report['id']}/comments").json() == []
+    assert "Lurahnya bodoh!" not in client.get(done.headers["location"]).text

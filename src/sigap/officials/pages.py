@@ -21,6 +21,7 @@ from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE, check_csrf, cookie_subject
 from sigap.auth.service import Subject
 from sigap.auth.web import cookie_options
+from sigap.citizen import social
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
@@ -220,7 +221,7 @@ async def _report_page(
 
     def read() -> Any:
         with database.reading() as session:
-            return service.view(
+            return social.comments(session, report_id), service.view(
                 session,
                 ctx.region,
                 subject,
@@ -230,7 +231,7 @@ async def _report_page(
             )
 
     try:
-        report = await run_in_threadpool(read)
+        comments, report = await run_in_threadpool(read)
     except SigapError as missing:
         return render(
             request,
@@ -245,6 +246,7 @@ async def _report_page(
         status_code=status_code,
         subject=subject,
         report=report,
+        comments=comments,
         error=error,
         done=request.query_params.get("done"),
         countdown=countdown,
@@ -253,6 +255,26 @@ async def _report_page(
         units=sorted(ctx.region.units.values(), key=lambda u: u.name(ctx.language)),
         forms=forms.MACHINE_ACTION,
     )
+
+
+@router.post("/reports/{report_id}/comments/{comment_id}/hide")
+async def hide_comment(request: Request, report_id: int, comment_id: int) -> Response:
+    """Moderation: an abusive comment leaves every public view (it stays for the record)."""
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    ctx = context_of(request)
+    try:
+        fields, _ = await uploads.read_action(request, ctx)
+        check_csrf(subject, fields.get("csrf") or "")
+        await in_transaction(
+            request, lambda s: social.hide_comment(s, subject, report_id, comment_id)
+        )
+    except SigapError as error:
+        return await _report_page(
+            request, subject, report_id, error=error.message(ctx.language), status_code=error.status
+        )
+    return RedirectResponse(f"/officials/reports/{report_id}?done=hide_comment", status_code=303)
 
 
 @router.post("/reports/{report_id}/{action}")
