@@ -16,3 +16,8 @@ def cookie_options(request: Request) -> dict[str, Any]:
     if secure is None:
         secure = settings.public_url.startswith("https://")
     return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
+
+
+def safe_next(target: str, prefix: str, default: str) -> str:
+    """Where to go after signing in: only a page of this app, never an open redirect."""
+    return target if target.startswith(prefix) and "//" not in target else default

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE
-from sigap.auth.web import cookie_options
+from sigap.auth.web import cookie_options, safe_next
 from sigap.citizen import accounts, social
 from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import context_of, in_transaction
@@ -89,8 +89,7 @@ async def _sign(request: Request, mode: str) -> Response:
 
 
 def _safe_next(target: str) -> str:
-    """Only our own app's pages: never an open redirect."""
-    return target if target.startswith("/app") and "//" not in target else "/app/my"
+    return safe_next(target, "/app", "/app/my")
 
 
 @router.post("/signout")

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Integer, and_, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from sigap.errors import InvalidInput
 from sigap.models import Report
 
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
@@ -122,3 +123,16 @@ def _dense(session: Session, box: BBox) -> bool:
     probe = text(f"SELECT count(*) FROM ({RTREE_IDS} LIMIT :limit)")  # noqa: S608 - constant
     found = session.execute(probe, {**box.params(), "limit": DENSE_BOX}).scalar_one()
     return int(found) >= DENSE_BOX
+
+
+def parse_bbox(raw: str | None) -> BBox | None:
+    """``min_lon,min_lat,max_lon,max_lat`` from a query string (WGS84), or ``invalid_bbox``."""
+    if not raw:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise InvalidInput("invalid_bbox") from None
+    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
+        raise InvalidInput("invalid_bbox")
+    return BBox(x0, y0, x1, y1)

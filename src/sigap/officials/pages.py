@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE, check_csrf, cookie_subject
 from sigap.auth.service import Subject
-from sigap.auth.web import cookie_options
+from sigap.auth.web import cookie_options, safe_next
 from sigap.citizen import social
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
@@ -95,8 +95,7 @@ def _login_error(request: Request, error: SigapError, next_url: str) -> Response
 
 
 def _safe_next(target: str) -> str:
-    """Only our own officials' pages: never an open redirect."""
-    return target if target.startswith("/officials") and "//" not in target else "/officials"
+    return safe_next(target, "/officials", "/officials")
 
 
 @router.post("/logout")

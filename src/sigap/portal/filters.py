@@ -12,7 +12,7 @@ from fastapi import Request
 from sqlalchemy import and_, or_
 
 from sigap.errors import InvalidInput
-from sigap.geo.spatial import BBox
+from sigap.geo.spatial import BBox, parse_bbox
 from sigap.kit import utcnow
 from sigap.models import Report
 from sigap.models.report import STATUSES
@@ -99,18 +99,6 @@ def parse(request: Request, state: RegionState) -> MapFilters:
     )
     _check(filters, state)
     return filters
-
-
-def parse_bbox(raw: str | None) -> BBox | None:
-    if not raw:
-        return None
-    try:
-        x0, y0, x1, y1 = (float(part) for part in raw.split(","))
-    except ValueError:
-        raise InvalidInput("invalid_bbox") from None
-    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
-        raise InvalidInput("invalid_bbox")
-    return BBox(x0, y0, x1, y1)
 
 
 def _check(filters: MapFilters, state: RegionState) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sigap.deps import Context, Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
-from sigap.geo.spatial import BBox
+from sigap.geo.spatial import parse_bbox
 from sigap.kit import split_values
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
@@ -123,7 +123,7 @@ def list_reports(
             details=[{"field": "status", "value": v, "allowed": list(STATUSES)} for v in unknown],
         )
     filters = repository.ReportFilters(
-        bbox=_bbox(bbox) if bbox else None,
+        bbox=parse_bbox(bbox),
         categories=split_values(category),
         statuses=statuses,
         area=area,
@@ -140,16 +140,6 @@ def list_reports(
         limit=limit,
     )
     return json_response(page)
-
-
-def _bbox(raw: str) -> BBox:
-    try:
-        x0, y0, x1, y1 = (float(part) for part in raw.split(","))
-    except ValueError:
-        raise InvalidInput("invalid_bbox") from None
-    if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
-        raise InvalidInput("invalid_bbox")
-    return BBox(x0, y0, x1, y1)
 
 
 def _aware(value: datetime | None, region: RegionState) -> datetime | None:

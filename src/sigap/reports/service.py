@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,6 +17,7 @@ from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
 from sigap.notify import live
+from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
@@ -292,20 +292,6 @@ def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
         True,
         photos.public(session, [stored.report_id])[stored.report_id],
     )
-
-
-def outbox_row(topic: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """An outbox message, inserted in the same transaction as the change it announces."""
-    now = utcnow()
-    return {
-        "message_id": str(uuid.uuid4()),
-        "topic": topic,
-        "payload": payload,
-        "state": "pending",
-        "attempts": 0,
-        "created_at": now,
-        "available_at": now,
-    }
 
 
 def get(session: Session, report_id: int) -> Mapping[str, Any]:

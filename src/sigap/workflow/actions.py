@@ -22,8 +22,9 @@ from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.models import Report, ReportEvent
 from sigap.notify import live
+from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import RegionState
-from sigap.reports.service import OUTBOX, outbox_row
+from sigap.reports.service import OUTBOX
 from sigap.workflow import machine, routing, sla
 from sigap.workflow.visibility import can_see
 
