@@ -14,6 +14,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
+from sigap.admin import api as admin_api
+from sigap.admin import pages as admin_pages
+from sigap.admin import reload as admin_reload
 from sigap.auth import router as auth_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
@@ -63,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         try:
-            yield
+            async with admin_reload.watching(app, settings.region_check_seconds):
+                yield
         finally:
             app.state.report_writer.close()
             if checkpointer is not None:
@@ -94,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)
+    app.include_router(admin_api.router)
+    app.include_router(admin_pages.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

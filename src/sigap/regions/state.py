@@ -2,8 +2,10 @@
 
 Submitting and listing reports need area names, units, categories, routing rules and the
 boundary index on every request; these change only when a region pack is imported, so each app
-process loads them at start-up (``sigap import-region`` is followed by a restart). The boundary
+process loads them at start-up . The boundary
 index is cached per boundary version, so that several apps in one process (tests) build it once.
+The admin console replaces the snapshot after a change and bumps ``region.imported_at``, which
+every process polls every few seconds (:mod:`sigap.admin.reload`) to load the new snapshot.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class UnitInfo:
     kind: str
     parent_id: int | None
     area_code: str | None
+    active: bool = True
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_id
@@ -90,7 +93,7 @@ class RegionState:
                 self.children.setdefault(area.parent_code, []).append(area.code)
         for unit in self.units.values():
             self.units_by_code[unit.code] = unit
-            if unit.kind == "government" and unit.area_code:
+            if unit.kind == "government" and unit.area_code and unit.active:
                 self.government_unit.setdefault(unit.area_code, unit.id)
             if unit.parent_id is not None:
                 self.unit_children.setdefault(unit.parent_id, []).append(unit.id)
@@ -140,7 +143,9 @@ def load_state(session: Session) -> RegionState:
         for a in session.scalars(select(Area))
     }
     units = {
-        u.id: UnitInfo(u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code)
+        u.id: UnitInfo(
+            u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code, u.active
+        )
         for u in session.scalars(select(Unit))
     }
     categories = {
