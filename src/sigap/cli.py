@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     region.add_argument("--database-url", default=None)
     region.add_argument("--check", action="store_true", help="only validate, change nothing")
     region.set_defaults(run=_import_region)
+    export = commands.add_parser(
+        "export-region",
+        help="write the current configuration back as a region pack",
+        description="Write the deployment's areas, current boundaries, units, categories (SLA "
+        "targets) and routing rules as a region pack folder that import-region accepts.",
+    )
+    export.add_argument("path", help="the folder to write (created if missing)")
+    export.add_argument("--database-url", default=None)
+    export.set_defaults(run=_export_region)
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -265,6 +274,27 @@ def _import_region(args: argparse.Namespace) -> int:
         f"{result.categories} categories, {result.rules} routing rules; boundary version "
         f"{result.boundary_version_id} ({version})"
     )
+    return 0
+
+
+def _export_region(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.errors import SigapError
+    from sigap.regions.export import export_pack
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.reading() as session:
+            counts = export_pack(session, Path(args.path))
+    except SigapError as exc:
+        print(exc.message("en"), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"exported to {args.path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 
 
