@@ -101,8 +101,9 @@ def _login_error(request: Request, error: SigapError, next_url: str) -> Response
 
 
 def _safe_next(target: str) -> str:
-    """Only our own officials' pages: never an open redirect."""
-    return target if target.startswith("/officials") and "//" not in target else "/officials"
+    """Only our own officials' (or admin console) pages: never an open redirect."""
+    ours = target.startswith(("/officials", "/admin"))
+    return target if ours and "//" not in target else "/officials"
 
 
 @router.post("/logout")
