@@ -1,11 +1,12 @@
 """An in-memory snapshot of a deployment's reference data, loaded once per process.
 
 Submitting and listing reports need area names, units, categories, routing rules and the
-boundary index on every request; these change only when a region pack is imported, so each app
-process loads them at start-up . The boundary
-index is cached per boundary version, so that several apps in one process (tests) build it once.
-The admin console replaces the snapshot after a change and bumps ``region.imported_at``, which
-every process polls every few seconds (:mod:`sigap.admin.reload`) to load the new snapshot.
+boundary index on every request; these change only with a region import (followed by a
+restart) or an admin console change, so each app process loads them at start-up. The admin
+console replaces the snapshot after a change and bumps ``region.imported_at``, which every
+process checks every few seconds (:mod:`sigap.admin.reload`) to load the new snapshot. The
+boundary index is cached per boundary version, so that several apps in one process (tests) and
+reloads build it once.
 """
 
 from __future__ import annotations
