@@ -145,6 +145,14 @@ def test_deactivating_a_unit_forwards_its_open_reports(
     assert seen["response_due_at"] >= report["response_due_at"]
     assert seen["timeline"][-1]["action"] == "forward"
     assert submit()["unit"]["code"] == "kec-31.71.01"  # new reports follow
+    camat = login("camat.gambir@demo.sigap.id")
+    back = client.post(
+        f"/api/v1/officials/reports/{report['id']}/forward",
+        json={"unit": "kel-31.71.01.1001", "reason": "Kembalikan", "out_of_authority": False},
+        headers=camat,
+    )
+    assert back.status_code == 422  # nothing is forwarded to an inactive unit
+    assert back.json()["error"]["code"] == "unknown_unit"
     again = client.post(
         f"{API}/units/{gambir['id']}/deactivate",
         json={"to_unit": "kec-31.71.01", "reason": "x"},

@@ -258,7 +258,9 @@ async def _report_page(
         countdown=countdown,
         now=clock(request),
         reasons=machine.REJECTION_REASONS,
-        units=sorted(ctx.region.units.values(), key=lambda u: u.name(ctx.language)),
+        units=sorted(
+            (u for u in ctx.region.units.values() if u.active), key=lambda u: u.name(ctx.language)
+        ),
         forms=forms.MACHINE_ACTION,
     )
 
