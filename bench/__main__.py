@@ -1,4 +1,4 @@
-"""``python -m bench COMMAND``: generate | routing | http | workflow | photos | portal."""
+"""``python -m bench COMMAND``: generate | routing | http | workflow | photos | portal | citizen."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 
 def main() -> None:
-    commands = ("generate", "routing", "http", "workflow", "photos", "portal")
+    commands = ("generate", "routing", "http", "workflow", "photos", "portal", "citizen")
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")
         sys.exit(2)

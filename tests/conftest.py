@@ -120,7 +120,8 @@ def database_url(backend: Backend, tmp_path: Path) -> Iterator[str]:
         connection.execute(text(f"TRUNCATE {', '.join(REPORT_TABLES)} RESTART IDENTITY CASCADE"))
         # Accounts a test made (the demo accounts of the template stay).
         connection.execute(
-            text("DELETE FROM account WHERE email LIKE :domain"), {"domain": f"%{TEST_ACCOUNTS}"}
+            text("DELETE FROM account WHERE email LIKE :domain OR phone IS NOT NULL"),
+            {"domain": f"%{TEST_ACCOUNTS}"},
         )
     engine.dispose()
 

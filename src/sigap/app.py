@@ -18,6 +18,11 @@ from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
 from sigap.auth import router as auth_router
+from sigap.citizen import filing as citizen_filing
+from sigap.citizen import following as citizen_following
+from sigap.citizen import pages as citizen_pages
+from sigap.citizen import pwa as citizen_pwa
+from sigap.citizen import router as citizen_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.errors import SigapError
@@ -100,6 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_views.router)
     app.include_router(admin_api.router)
     app.include_router(admin_pages.router)
+    app.include_router(citizen_router.router)
+    app.include_router(citizen_pages.router)
+    app.include_router(citizen_filing.router)
+    app.include_router(citizen_following.router)
+    app.include_router(citizen_pwa.router)
     app.mount(
         "/static/swagger",
         StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),

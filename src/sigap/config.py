@@ -95,3 +95,25 @@ class Settings(BaseSettings):
         description="How often each process checks whether the admin console changed the "
         "region's units, categories or routing (0: never; the changing process reloads at once)",
     )
+    # --- citizen ---
+    citizen_nearby_m: float = Field(
+        default=50.0, gt=0, le=5000, description="Radius of the nearby-report suggestion"
+    )
+    citizen_nearby_days: int = Field(
+        default=30, ge=1, le=365, description="Age limit of nearby-report suggestions"
+    )
+    citizen_nearby_m_by_category: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per-category radius of the nearby suggestion (e.g. banjir: 300)",
+    )
+    citizen_reports_per_hour: int = Field(
+        default=10, ge=1, description="Reports one account, or one device/IP, may file an hour"
+    )
+    citizen_identical_per_day: int = Field(
+        default=2,
+        ge=1,
+        description="Reports of the same category within citizen_identical_m one account or "
+        "device/IP may file a day",
+    )
+    citizen_identical_m: float = Field(default=50.0, gt=0, le=5000)
+    citizen_password_min: int = Field(default=8, ge=6, le=128)

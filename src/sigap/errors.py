@@ -303,6 +303,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tanggapan.",
         "Targets must be positive whole hours, and resolution no sooner than response.",
     ),
+    # --- citizen ---
+    "identifier_required": (
+        "Isi alamat e-mail atau nomor telepon.",
+        "Enter an e-mail address or a phone number.",
+    ),
+    "invalid_phone": (
+        "Nomor telepon tidak valid: tulis seperti 0812 3456 7890 atau +62 812 3456 7890.",
+        "The phone number is not valid: write it like 0812 3456 7890 or +62 812 3456 7890.",
+    ),
+    "password_too_short": (
+        "Kata sandi paling sedikit {minimum} karakter.",
+        "The password needs at least {minimum} characters.",
+    ),
+    "account_exists": (
+        "Sudah ada akun dengan e-mail atau nomor telepon ini. Silakan masuk.",
+        "An account with this e-mail or phone number exists already. Please sign in.",
+    ),
+    "too_many_reports": (
+        "Terlalu banyak laporan: paling banyak {limit} laporan per jam. Coba lagi nanti.",
+        "Too many reports: at most {limit} reports an hour. Please try again later.",
+    ),
+    "identical_report_limit": (
+        "Anda sudah melaporkan masalah ini (kategori yang sama dalam {metres} m) {limit} kali "
+        "hari ini. Dukung laporan yang ada atau coba lagi besok.",
+        "You have reported this problem (same category within {metres} m) {limit} times "
+        "today. Support the existing report or try again tomorrow.",
+    ),
+    "already_supported": (
+        "Anda sudah mendukung laporan ini.",
+        "You already support this report.",
+    ),
+    "comment_not_found": (
+        "Komentar {comment_id} tidak ditemukan.",
+        "Comment {comment_id} was not found.",
+    ),
+    "not_your_report": (
+        "Hanya pelapor yang dapat menilai atau mengajukan banding atas laporan ini.",
+        "Only the reporter can rate or appeal this report.",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
 from fastapi.testclient import TestClient
+from tests.conftest import load_jakarta
 
 from sigap.app import create_app
 from sigap.config import Settings
@@ -96,7 +98,8 @@ def _add_live_stand_in(app: FastAPI) -> None:
 def browser() -> Iterator[Any]:
     """Module-scoped: Playwright's sync API keeps an event loop on the main thread while it
     runs, which would break later tests that call asyncio.run()."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a test dependency: missing, the run fails (never skips)
+
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_api.sync_playwright() as playwright:
@@ -109,3 +112,38 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass
+class Live:
+    url: str
+    database: Database
+    app: object
+
+
+@pytest.fixture
+def live(tmp_path: Path, free_port: int) -> Iterator[Live]:
+    """A server of the test's own, with the demo accounts, at a known port (the citizen app's
+    links and photo URLs use it)."""
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    load_jakarta(url)
+    database = Database(url)
+    base = f"http://127.0.0.1:{free_port}"
+    settings = Settings(database_url=url, public_url=base, media_dir=str(tmp_path / "media"))
+    app = create_app(settings)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield Live(base, database, app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        database.dispose()

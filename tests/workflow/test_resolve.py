@@ -121,3 +121,25 @@ def test_public_page_shows_the_proof_and_the_rating(
     assert "★★★★☆" in page.text
     assert 'src="http://sigap.test/media/' in page.text
     assert "Sampah sudah diangkut." in page.text
+
+
+def test_ranking_shows_forwards_and_the_mean_rating(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    passed_on, fixed = submit(category="jalan_rusak"), submit()
+    headers = login(LURAH)
+    client.post(
+        f"/api/v1/officials/reports/{passed_on['id']}/forward",
+        json={"unit": "bina-marga", "reason": "Jalan provinsi.", "out_of_authority": True},
+        headers=headers,
+    )
+    resolve(client, headers, fixed["id"], note="Beres.")
+    client.post(f"/api/v1/track/{fixed['tracking_token']}/rating", json={"stars": 4})
+
+    groups = client.get("/api/v1/ranking?months=1").json()["groups"]
+    gambir = next(row for row in groups["kelurahan"] if row["code"] == "kel-31.71.01.1001")
+    assert gambir["received"] == 1  # the forwarded report counts for Bina Marga now
+    assert (gambir["forwarded"], gambir["forwarded_out_of_authority"]) == (1, 1)
+    assert (gambir["mean_rating"], gambir["ratings"]) == (4.0, 1)
+    page = client.get("/ranking?months=1")
+    assert "1 di luar kewenangan" in page.text

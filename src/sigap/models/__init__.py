@@ -6,6 +6,7 @@ from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
 from sigap.models.channel import Channel
+from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
@@ -38,8 +39,11 @@ __all__ = [
     "Photo",
     "Region",
     "Report",
+    "ReportComment",
     "ReportEvent",
+    "ReportFollow",
     "ReportReporter",
+    "ReportSupport",
     "RoutingRule",
     "StatArea",
     "StatBucket",

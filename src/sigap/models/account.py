@@ -24,3 +24,5 @@ class Account(Base):
     language: Mapped[str] = mapped_column(String(2), default="id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Citizens may sign in by phone (migration 0008_citizen); unique when given.
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)

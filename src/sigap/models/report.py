@@ -78,6 +78,10 @@ class ReportReporter(Base):
     device_id: Mapped[str | None] = mapped_column(String(200))
     account_id: Mapped[str | None] = mapped_column(String(200))
     contact_visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The Sigap citizen account that filed it (0008_citizen); never shown publicly.
+    reporter_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    # For abuse limits per device/IP (hashed); never shown.
+    client_ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class IdempotencyKey(Base):

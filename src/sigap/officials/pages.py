@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE, check_csrf, cookie_subject
 from sigap.auth.service import Subject
+from sigap.auth.web import cookie_options
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
@@ -32,14 +33,6 @@ router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"
 
 
-def _cookie_options(request: Request) -> dict[str, Any]:
-    ctx = context_of(request)
-    secure = ctx.settings.cookie_secure
-    if secure is None:
-        secure = ctx.settings.public_url.startswith("https://")
-    return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
-
-
 def _to_login(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", status_code=303)
@@ -49,7 +42,7 @@ def _to_login(request: Request) -> RedirectResponse:
 async def login_form(request: Request, next: str = "/officials") -> Response:
     token = secrets.token_urlsafe(24)
     page = render(request, "officials/login.html", csrf=token, next=_safe_next(next), error=None)
-    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **_cookie_options(request))
+    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **cookie_options(request))
     return page
 
 
@@ -80,7 +73,7 @@ async def login(request: Request) -> Response:
         COOKIE,
         issued.token,
         max_age=lifetime.seconds + lifetime.days * 86400,
-        **_cookie_options(request),
+        **cookie_options(request),
     )
     response.delete_cookie(LOGIN_CSRF, path="/")
     return response
@@ -96,7 +89,7 @@ def _login_error(request: Request, error: SigapError, next_url: str) -> Response
         next=next_url,
         error=error.message(context_of(request).language),
     )
-    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **_cookie_options(request))
+    page.set_cookie(LOGIN_CSRF, token, max_age=3600, **cookie_options(request))
     return page
 
 

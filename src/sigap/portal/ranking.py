@@ -4,19 +4,25 @@ Per unit, over the reports it received in the period (by month of creation, UTC)
 ``score = 50 * response within SLA + 30 * resolution within SLA + 20 * (1 - reopen rate)``,
 each share between 0 and 1 (a share with nothing to measure counts as 0), so 100 is best.
 Only units with at least ``ranking_min_reports`` reports in the period are ranked; the others
-are listed unranked. Reports forwarded out of the unit's authority will be excluded from its
-counts once the workflow records them.
+are listed unranked.
+
+A report counts for the unit that holds it: a forward moves it, with its clock restarted, to the
+receiving unit, so a report forwarded out of authority never counts against the unit that sent
+it. Because a forward also takes a report off the sender's books when it was the sender's job,
+each row shows how many reports the unit forwarded and how many of those it declared out of its
+authority: passing reports on is visible, not hidden. The mean rating is over the reporters'
+1-5 ratings given in the period.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from sigap.models import StatUnit, StatUnitHist
+from sigap.models import Report, ReportEvent, StatUnit, StatUnitHist
 from sigap.portal.stats import SLA_COLUMNS, last_months, median_seconds, rates
 from sigap.regions.state import RegionState, UnitInfo
 
@@ -37,12 +43,17 @@ def ranking(
     since = last_months(today, months)[0]
     totals = _totals(session, since)
     medians = _medians(session, since)
+    start = datetime.fromisoformat(f"{since}-01").replace(tzinfo=UTC)
+    forwards = _forwards(session, start)
+    ratings = _ratings(session, start)
     groups: dict[str, list[dict[str, Any]]] = {group: [] for group in GROUPS}
     for unit_id, counts in totals.items():
         unit = state.units.get(unit_id)
         if unit is None:
             continue
         row = _row(unit, counts, medians.get(unit_id, {}), language)
+        row["forwarded"], row["forwarded_out_of_authority"] = forwards.get(unit_id, (0, 0))
+        row["mean_rating"], row["ratings"] = ratings.get(unit_id, (None, 0))
         row["ranked"] = counts["n"] >= minimum
         groups[group_of(state, unit)].append(row)
     return {
@@ -123,3 +134,34 @@ def _medians(session: Session, since: str) -> dict[int, dict[str, dict[int, int]
         if n:
             found.setdefault(unit_id, {}).setdefault(kind, {})[int(bucket)] = int(n)
     return found
+
+
+def _forwards(session: Session, start: datetime) -> dict[int, tuple[int, int]]:
+    """Per unit: reports it forwarded since ``start``, and how many as out of its authority."""
+    flag = ReportEvent.data["out_of_authority"].as_boolean()
+    query = (
+        select(
+            ReportEvent.actor_unit_id,
+            func.count(),
+            func.sum(case((flag.is_(True), 1), else_=0)),
+        )
+        .where(ReportEvent.action == "forward", ReportEvent.created_at >= start)
+        .group_by(ReportEvent.actor_unit_id)
+    )
+    return {
+        unit_id: (int(total), int(outside or 0))
+        for unit_id, total, outside in session.execute(query)
+        if unit_id is not None
+    }
+
+
+def _ratings(session: Session, start: datetime) -> dict[int, tuple[float, int]]:
+    """Per unit: the mean of the reporters' ratings given since ``start``, and how many."""
+    query = (
+        select(Report.unit_id, func.avg(Report.rating), func.count(Report.rating))
+        .where(Report.rated_at >= start, Report.rating.is_not(None))
+        .group_by(Report.unit_id)
+    )
+    return {
+        unit_id: (round(float(mean), 2), int(n)) for unit_id, mean, n in session.execute(query) if n
+    }

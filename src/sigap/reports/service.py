@@ -28,6 +28,8 @@ REPORTER = cast(Table, models.ReportReporter.__table__)
 EVENT = cast(Table, models.ReportEvent.__table__)
 OUTBOX = cast(Table, models.OutboxMessage.__table__)
 IDEMPOTENCY = cast(Table, models.IdempotencyKey.__table__)
+# Reporter columns only the citizen app fills; every row of a multi-row insert needs each key.
+REPORTER_DEFAULTS = {"reporter_account_id": None, "client_ip": None}
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     id_of: dict[str, int] = dict(returned)
     ids = [id_of[prepared.report["tracking_token_hash"]] for prepared in batch]
     reporters = [
-        {"report_id": report_id, **prepared.reporter}
+        {"report_id": report_id, **REPORTER_DEFAULTS, **prepared.reporter}
         for report_id, prepared in zip(ids, batch, strict=True)
         if prepared.reporter is not None
     ]

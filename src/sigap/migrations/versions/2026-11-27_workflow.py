@@ -82,6 +82,9 @@ def upgrade() -> None:
     op.create_index("ix_report_inbox", "report", ["unit_id", "due_at"])
     op.create_index("ix_report_escalated_inbox", "report", ["escalation_unit_id", "due_at"])
     op.create_index("ix_report_due_at", "report", ["due_at"])  # the admin's inbox: everything
+    # The ranking's forwards per unit and ratings per unit in a period (portal/ranking.py).
+    op.create_index("ix_report_event_action_created_at", "report_event", ["action", "created_at"])
+    op.create_index("ix_report_rated_at", "report", ["rated_at"])
     op.create_index("ix_report_duplicate_of_id", "report", ["duplicate_of_id"])
     if op.get_bind().dialect.name == "postgresql":
         # Fresh statistics after the back-fill: with the old ones the planner took the sweep's
@@ -90,6 +93,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_rated_at", "report")
+    op.drop_index("ix_report_event_action_created_at", "report_event")
     op.drop_index("ix_report_due_at", "report")
     op.drop_index("ix_report_escalated_inbox", "report")
     op.drop_index("ix_report_inbox", "report")

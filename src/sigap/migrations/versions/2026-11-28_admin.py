@@ -2,7 +2,7 @@
 deactivated (kept, because old reports still point at them).
 
 Revision ID: 0009_admin
-Revises: 0007_portal
+Revises: 0008_citizen
 Create Date: 2026-11-28
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sigap.models.base import UTCDateTime
 
 revision = "0009_admin"
-down_revision = "0007_portal"
+down_revision = "0008_citizen"
 branch_labels = None
 depends_on = None
 

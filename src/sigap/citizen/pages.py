@@ -1,0 +1,130 @@
+"""The citizen app's account pages: home, sign up, sign in, sign out, my reports.
+
+Server-rendered and mobile first (360 px); every form carries a CSRF token (see
+:mod:`sigap.citizen.web`). Reports are filed on /app/new (sigap.citizen.filing).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from sigap.auth import service as auth
+from sigap.auth.deps import COOKIE
+from sigap.auth.web import cookie_options
+from sigap.citizen import accounts, social
+from sigap.citizen.web import Visitor, check, page, read, visitor
+from sigap.deps import context_of, in_transaction
+from sigap.errors import SigapError
+from sigap.reports import service as reports
+
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+@router.get("")
+async def home(request: Request) -> Response:
+    return page(request, await visitor(request), "home.html")
+
+
+@router.get("/signup")
+async def signup_form(request: Request) -> Response:
+    return page(request, await visitor(request), "sign.html", mode="signup", error=None, form={})
+
+
+@router.get("/signin")
+async def signin_form(request: Request) -> Response:
+    return page(request, await visitor(request), "sign.html", mode="signin", error=None, form={})
+
+
+@router.post("/signup")
+async def signup(request: Request) -> Response:
+    return await _sign(request, "signup")
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    return await _sign(request, "signin")
+
+
+async def _sign(request: Request, mode: str) -> Response:
+    who = await visitor(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    ctx = context_of(request)
+    lifetime = timedelta(hours=ctx.settings.web_session_hours)
+
+    def run(session: Session) -> auth.Issued:
+        if mode == "signup":
+            account = accounts.sign_up(
+                session,
+                email=form.get("email", ""),
+                phone=form.get("phone", ""),
+                name=form.get("name", ""),
+                password=form.get("password", ""),
+                minimum=ctx.settings.citizen_password_min,
+            )
+        else:
+            account = accounts.sign_in(
+                session, form.get("identifier", ""), form.get("password", "")
+            )
+        return auth.issue(session, account, kind="web", lifetime=lifetime)
+
+    try:
+        check(who, form.get("csrf"))
+        issued = await in_transaction(request, run)
+    except SigapError as error:
+        form.pop("password", None)
+        return page(
+            request, who, "sign.html", status_code=error.status, mode=mode,
+            error=error.message(ctx.language), form=form,
+        )  # fmt: skip
+    response = RedirectResponse(_safe_next(form.get("next", "")), status_code=303)
+    response.set_cookie(
+        COOKIE, issued.token, max_age=int(lifetime.total_seconds()), **cookie_options(request)
+    )
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only our own app's pages: never an open redirect."""
+    return target if target.startswith("/app") and "//" not in target else "/app/my"
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    who = await visitor(request)
+    form = await request.form()
+    check(who, str(form.get("csrf") or ""))
+    if who.subject is not None:
+        session_hash = who.subject.session_hash
+        await in_transaction(request, lambda s: auth.revoke_hash(s, session_hash))
+    response = RedirectResponse("/app", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def to_signin(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/app/signin?next={request.url.path}", status_code=303)
+
+
+@router.get("/my")
+async def my_reports(request: Request) -> Response:
+    who = await visitor(request)
+    if who.subject is None:
+        return to_signin(request)
+    account_id = who.subject.account_id
+
+    def work(session: Session) -> dict[str, Any]:
+        own = social.mine(session, account_id)
+        followed = social.followed(session, account_id)
+        ids = [r["id"] for r in own + followed]
+        return {"own": own, "followed": followed, "timelines": reports.timelines(session, ids)}
+
+    return page(request, who, "my.html", **(await read(request, work)))
+
+
+def signed_in(who: Visitor) -> bool:
+    return who.subject is not None

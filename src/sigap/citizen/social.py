@@ -1,0 +1,169 @@
+"""Following, supporting (+1) and commenting on public reports; a citizen's own reports.
+
+Services take the session and flush; the caller's transaction commits. The support count on
+``report`` moves in the same transaction as the support row, and the unique constraints of
+``report_support`` make a second support by the same account or device fail, even in a race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sigap.auth.service import Subject
+from sigap.errors import NotFound, SigapError
+from sigap.geo.spatial import Circle, filter_circle
+from sigap.kit import utcnow
+from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
+from sigap.workflow.visibility import can_see
+
+OPEN_STATUSES = ("open", "in_progress")
+
+
+def _existing(session: Session, report_id: int) -> None:
+    if session.get(Report, report_id) is None:
+        raise NotFound("report_not_found", report_id=report_id)
+
+
+def support(session: Session, report_id: int, *, account_id: int | None, device: str | None) -> int:
+    """+1 from an account or, without one, a device; the report's new support count."""
+    _existing(session, report_id)
+    row = ReportSupport(
+        report_id=report_id,
+        account_id=account_id,
+        device=None if account_id is not None else device,
+        created_at=utcnow(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise SigapError("already_supported", status=409) from None
+    session.execute(
+        update(Report).where(Report.id == report_id).values(support_count=Report.support_count + 1)
+    )
+    return int(session.scalar(select(Report.support_count).where(Report.id == report_id)) or 0)
+
+
+def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:
+    if account_id is not None:
+        match = ReportSupport.account_id == account_id
+    elif device:
+        match = ReportSupport.device == device
+    else:
+        return False
+    return bool(session.scalar(select(exists().where(ReportSupport.report_id == report_id, match))))
+
+
+def follow(session: Session, account_id: int, report_id: int) -> None:
+    _existing(session, report_id)
+    if session.get(ReportFollow, (account_id, report_id)) is None:
+        session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=utcnow()))
+        session.flush()
+
+
+def unfollow(session: Session, account_id: int, report_id: int) -> None:
+    session.execute(
+        delete(ReportFollow).where(
+            ReportFollow.account_id == account_id, ReportFollow.report_id == report_id
+        )
+    )
+
+
+def follows(session: Session, account_id: int, report_id: int) -> bool:
+    return session.get(ReportFollow, (account_id, report_id)) is not None
+
+
+def comment(session: Session, account_id: int, report_id: int, body: str) -> ReportComment:
+    _existing(session, report_id)
+    row = ReportComment(
+        report_id=report_id, account_id=account_id, body=body, hidden=False, created_at=utcnow()
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def comments(session: Session, report_id: int) -> list[dict[str, Any]]:
+    """Public comments, oldest first; hidden ones are left out and authors never named."""
+    rows = session.scalars(
+        select(ReportComment)
+        .where(ReportComment.report_id == report_id, ReportComment.hidden.is_(False))
+        .order_by(ReportComment.id)
+    )
+    return [{"id": c.id, "body": c.body, "created_at": c.created_at} for c in rows]
+
+
+def hide_comment(session: Session, official: Subject, report_id: int, comment_id: int) -> None:
+    """Officials who may see the report may hide its comments (a 404 for anyone else)."""
+    report = session.get(Report, report_id)
+    if report is None or not can_see(official, report.unit_id, report.escalation_unit_id):
+        raise NotFound("report_not_found", report_id=report_id)
+    row = session.get(ReportComment, comment_id)
+    if row is None or row.report_id != report_id:
+        raise NotFound("comment_not_found", comment_id=comment_id)
+    row.hidden, row.hidden_by = True, official.account_id
+    session.flush()
+
+
+def is_reporter(session: Session, account_id: int, report_id: int) -> bool:
+    found = session.scalar(
+        select(ReportReporter.report_id).where(
+            ReportReporter.report_id == report_id,
+            ReportReporter.reporter_account_id == account_id,
+        )
+    )
+    return found is not None
+
+
+def mine(session: Session, account_id: int, limit: int = 100) -> list[Mapping[str, Any]]:
+    """The account's own reports, newest first."""
+    query = (
+        select(Report.__table__)
+        .join(ReportReporter, ReportReporter.report_id == Report.id)
+        .where(ReportReporter.reporter_account_id == account_id)
+        .order_by(Report.id.desc())
+        .limit(limit)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def followed(session: Session, account_id: int, limit: int = 100) -> list[Mapping[str, Any]]:
+    query = (
+        select(Report.__table__)
+        .join(ReportFollow, ReportFollow.report_id == Report.id)
+        .where(ReportFollow.account_id == account_id)
+        .order_by(ReportFollow.created_at.desc())
+        .limit(limit)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def nearby(
+    session: Session,
+    *,
+    category: str,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    days: int,
+    now: datetime | None = None,
+    limit: int = 5,
+) -> list[Mapping[str, Any]]:
+    """Open reports of ``category`` within ``radius_m`` filed in the last ``days``, most
+    supported first: what a citizen should support instead of filing a duplicate."""
+    since = (now or utcnow()) - timedelta(days=days)
+    query = select(Report.__table__).where(
+        Report.category_code == category,
+        Report.status.in_(OPEN_STATUSES),
+        Report.created_at >= since,
+    )
+    query = filter_circle(query, session, Circle(lon, lat, radius_m), sort_index=None)
+    query = query.order_by(Report.support_count.desc(), Report.id.desc()).limit(limit)
+    return [dict(row) for row in session.execute(query).mappings()]

@@ -1,0 +1,255 @@
+/* The new-report flow of the citizen app (sigap.citizen.filing). No framework: small and fast
+   on a slow phone. One Idempotency-Key per draft makes a retried submit safe. */
+(function () {
+  "use strict";
+  var form = document.getElementById("new-report");
+  if (!form) return;
+  var data = form.dataset, lang = data.lang;
+  var key = (self.crypto && crypto.randomUUID) ? crypto.randomUUID()
+    : String(Date.now()) + Math.random().toString(16).slice(2);
+  var point = null, placeOk = false, shapes = {};
+  var $ = function (id) { return document.getElementById(id); };
+  var api = function (path) {
+    return fetch(path + (path.indexOf("?") < 0 ? "?" : "&") + "lang=" + lang,
+      {headers: {"Accept": "application/json"}}).then(function (r) {
+        return r.json().then(function (body) { return {ok: r.ok, body: body}; });
+      });
+  };
+
+  // 1. Category: search box filters the icons.
+  $("category-search").addEventListener("input", function () {
+    var q = this.value.trim().toLowerCase();
+    form.querySelectorAll(".category").forEach(function (el) {
+      el.hidden = q !== "" && el.dataset.name.indexOf(q) < 0;
+    });
+  });
+  form.addEventListener("change", function (e) {
+    if (e.target.name === "category") nearby();
+  });
+
+  // 2. Photos: previews, and the photo's own GPS as a suggestion.
+  $("photo").addEventListener("change", function () {
+    var box = $("previews");
+    box.textContent = "";
+    Array.prototype.forEach.call(this.files, function (file, i) {
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.width = img.height = 96;
+      img.alt = "";
+      box.appendChild(img);
+      if (i === 0 && !point) {
+        file.slice(0, 131072).arrayBuffer().then(function (buf) {
+          var gps = exifGps(new DataView(buf));
+          if (gps && !point) { setPoint(gps[0], gps[1]); note(data.photoGps); }
+        }).catch(function () {});
+      }
+    });
+  });
+
+  // 3. Location: GPS, the photo's GPS, or the pin; checked against the region at once.
+  var centre = data.centre.split(",").map(Number);
+  var map = L.map("map", {attributionControl: false}).setView(centre, 15);
+  var pin = L.marker(centre, {draggable: true}).addTo(map);
+  pin.on("dragend", function () { var p = pin.getLatLng(); setPoint(p.lat, p.lng); });
+  map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng); });
+  var outline = L.layerGroup().addTo(map);
+
+  function gps() {
+    if (!navigator.geolocation) return;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      setPoint(pos.coords.latitude, pos.coords.longitude);
+    }, function () {}, {enableHighAccuracy: true, timeout: 10000, maximumAge: 60000});
+  }
+  $("use-gps").addEventListener("click", gps);
+  gps();
+
+  function note(text) { var el = $("place"); el.textContent = text; }
+
+  function setPoint(lat, lon) {
+    point = [lat, lon];
+    pin.setLatLng(point);
+    map.setView(point, Math.max(map.getZoom(), 15));
+    $("lat").value = lat; $("lon").value = lon;
+    placeOk = false;
+    api("/api/v1/locate?lat=" + lat + "&lon=" + lon).then(function (res) {
+      if (point[0] !== lat || point[1] !== lon) return;
+      var el = $("place");
+      if (!res.ok) {
+        el.className = "error";
+        note(res.body.error ? res.body.error.message : "?");
+        outline.clearLayers();
+        return;
+      }
+      placeOk = true;
+      el.className = "ok";
+      note("✓ " + res.body.kelurahan.name + ", " + res.body.kecamatan.name);
+      drawArea(res.body.kelurahan.code);
+      nearby();
+    });
+  }
+
+  function drawArea(code) {
+    var draw = function (geometry) {
+      outline.clearLayers();
+      if (geometry) L.geoJSON(geometry, {style: {color: "#b91c1c", weight: 2, fill: false}}).addTo(outline);
+    };
+    if (shapes[code] !== undefined) return draw(shapes[code]);
+    api("/api/v1/areas/" + code + "?geometry=true").then(function (res) {
+      shapes[code] = res.ok ? res.body.geometry : null;
+      draw(shapes[code]);
+    });
+  }
+
+  // 5. Nearby open reports of the same category: support one instead of a duplicate.
+  function nearby() {
+    var chosen = form.querySelector("input[name=category]:checked");
+    if (!chosen || !point || !placeOk) return;
+    api("/api/v1/nearby?category=" + chosen.value + "&lat=" + point[0] + "&lon=" + point[1])
+      .then(function (res) {
+        var list = $("nearby-list");
+        list.textContent = "";
+        $("nearby").hidden = !res.ok || res.body.length === 0;
+        if (!res.ok) return;
+        res.body.forEach(function (r) { list.appendChild(nearbyItem(r)); });
+      });
+  }
+
+  function nearbyItem(r) {
+    var li = document.createElement("li");
+    li.className = "card report-item";
+    r.thumb_urls.slice(0, 2).forEach(function (url) {
+      var img = document.createElement("img");
+      img.src = url; img.width = img.height = 64; img.alt = "";
+      li.appendChild(img);
+    });
+    var text = document.createElement("p");
+    text.textContent = "#" + r.id + " · " + r.description + " (" + Math.round(r.distance_m) +
+      " m · " + data.supports.replace("{n}", r.support_count) + ")";
+    li.appendChild(text);
+    var support = document.createElement("form");
+    support.method = "post";
+    support.action = "/app/reports/" + r.id + "/support?lang=" + lang;
+    var csrf = document.createElement("input");
+    csrf.type = "hidden"; csrf.name = "csrf"; csrf.value = data.csrf;
+    var button = document.createElement("button");
+    button.className = "support-instead";
+    button.textContent = data.support;
+    support.appendChild(csrf); support.appendChild(button);
+    li.appendChild(support);
+    return li;
+  }
+
+  // Submit: multipart with the report as JSON, the photos, and the draft's Idempotency-Key.
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var chosen = form.querySelector("input[name=category]:checked");
+    var report = {
+      category: chosen ? chosen.value : "",
+      lat: point ? point[0] : 0, lon: point ? point[1] : 0,
+      description: $("description").value,
+      reporter: {contact_visible: $("contact_visible").checked}
+    };
+    if ($("address").value.trim()) report.address = $("address").value.trim();
+    if ($("email").value.trim()) report.reporter.email = $("email").value.trim();
+    var button = $("submit"), error = $("error");
+    button.disabled = true; error.hidden = true;
+    button.dataset.label = button.dataset.label || button.textContent;
+    button.textContent = data.sending;
+    Promise.all(Array.prototype.map.call($("photo").files, shrink)).then(function (files) {
+      var body = new FormData();
+      body.append("report", JSON.stringify(report));
+      files.forEach(function (f) { body.append("photo", f, f.name || "photo.jpg"); });
+      send(body);
+    });
+  });
+
+  // Phones take 3-5 MB photos; the server keeps at most 1600 px anyway. Shrinking here makes
+  // the upload several times smaller on a slow network. Anything the browser cannot decode
+  // (HEIC in most browsers) is sent as it is, and the server handles it.
+  var LONGEST = 1600;
+  function shrink(file) {
+    if (!self.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, LONGEST / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.size < 1500000) return file;
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (done) {
+        canvas.toBlob(function (blob) {
+          done(blob && blob.size < file.size
+            ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", {type: "image/jpeg"})
+            : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+
+  function send(body) {
+    fetch("/app/submit?lang=" + lang, {
+      method: "POST", body: body,
+      headers: {"Idempotency-Key": key, "X-CSRF-Token": data.csrf, "Accept": "application/json"}
+    }).then(function (r) {
+      return r.json().then(function (res) {
+        if (r.ok) { location.href = res.next + "&lang=" + lang; return; }
+        fail(res.error ? res.error.message + details(res.error) : r.status);
+      });
+    }).catch(function () { fail(data.retry); });
+  }
+
+  function details(err) {
+    return (err.details || []).map(function (d) {
+      return " " + (d.field || (d.loc || []).slice(-1)[0] || "") ;
+    }).join("");
+  }
+
+  function fail(message) {
+    var button = $("submit"), error = $("error");
+    button.disabled = false; button.textContent = button.dataset.label;
+    error.textContent = message; error.hidden = false;
+    error.scrollIntoView({block: "center"});
+  }
+
+  // The GPS position in a JPEG's EXIF (APP1), as [lat, lon], or null.
+  function exifGps(view) {
+    if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) return null;
+    var offset = 2;
+    while (offset + 4 < view.byteLength) {
+      var marker = view.getUint16(offset), size = view.getUint16(offset + 2);
+      if (marker === 0xFFE1 && view.getUint32(offset + 4) === 0x45786966) return tiff(view, offset + 10);
+      offset += 2 + size;
+    }
+    return null;
+  }
+
+  function tiff(view, start) {
+    var little = view.getUint16(start) === 0x4949;
+    var u16 = function (o) { return view.getUint16(start + o, little); };
+    var u32 = function (o) { return view.getUint32(start + o, little); };
+    var entries = function (dir) {
+      var found = {}, n = u16(dir);
+      for (var i = 0; i < n; i++) {
+        var at = dir + 2 + i * 12;
+        found[u16(at)] = at;
+      }
+      return found;
+    };
+    var ifd0 = entries(u32(4));
+    if (!ifd0[0x8825]) return null;
+    var gps = entries(u32(ifd0[0x8825] + 8));
+    var deg = function (tag) {
+      if (!gps[tag]) return null;
+      var at = u32(gps[tag] + 8), v = [0, 1, 2].map(function (i) {
+        return u32(at + i * 8) / u32(at + i * 8 + 4);
+      });
+      return v[0] + v[1] / 60 + v[2] / 3600;
+    };
+    var ref = function (tag) { return gps[tag] ? String.fromCharCode(view.getUint8(start + gps[tag] + 8)) : ""; };
+    var lat = deg(2), lon = deg(4);
+    if (lat === null || lon === null) return null;
+    return [ref(1) === "S" ? -lat : lat, ref(3) === "W" ? -lon : lon];
+  }
+})();

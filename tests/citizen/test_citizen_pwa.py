@@ -1,0 +1,62 @@
+"""Installable: the manifest, the service worker and its scope, and the app shell's weight."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+
+from sigap.citizen.pwa import SHELL
+
+SHELL_BUDGET = 200 * 1024  # bytes, before photos (issue 7)
+
+
+def test_manifest_names_the_app_in_the_requested_language(client: TestClient) -> None:
+    response = client.get("/app/manifest.webmanifest?lang=en")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    manifest = response.json()
+    assert manifest["name"] == "Sigap Citizens"
+    assert manifest["start_url"] == "/app"
+    assert manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    assert client.get("/app/manifest.webmanifest").json()["name"] == "Sigap Warga"
+
+
+def test_service_worker_caches_the_shell_within_its_scope(client: TestClient) -> None:
+    response = client.get("/app/sw.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["service-worker-allowed"] == "/app"
+    cached = json.loads(response.text.split("const SHELL = ")[1].split(";")[0])
+    assert cached == list(SHELL)
+    page = client.get("/app")
+    assert '<link rel="manifest" href="/app/manifest.webmanifest' in page.text
+    assert 'register("/app/sw.js"' in page.text
+
+
+def test_the_app_shell_weighs_less_than_200_kb(client: TestClient) -> None:
+    """Every file the shell caches plus the heaviest page (the new-report form)."""
+    sizes = {path: len(client.get(path).content) for path in SHELL}
+    sizes["/app/new"] = len(client.get("/app/new").content)
+    sizes["/app/manifest.webmanifest"] = len(client.get("/app/manifest.webmanifest").content)
+    sizes["/app/sw.js"] = len(client.get("/app/sw.js").content)
+    assert all(size > 0 for size in sizes.values()), sizes
+    total = sum(sizes.values())
+    print(f"app shell: {total} bytes ({total / 1024:.1f} KiB)", sizes)
+    assert total <= SHELL_BUDGET, sizes
+
+
+def test_every_app_page_is_mobile_ready_and_bilingual(client: TestClient) -> None:
+    for path in ("/app", "/app/new", "/app/signin", "/app/signup"):
+        indonesian = client.get(path)
+        english = client.get(f"{path}?lang=en")
+        assert indonesian.status_code == english.status_code == 200
+        assert 'name="viewport"' in indonesian.text
+        assert indonesian.headers["content-language"] == "id"
+        assert english.headers["content-language"] == "en"
+    assert "Lapor masalah" in client.get("/app").text
+    assert "Report a problem" in client.get("/app?lang=en").text
