@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from PIL import Image
-from tests.workflow.conftest import ADMIN, MONAS
+from tests.workflow.conftest import ADMIN, MONAS, WARGA
 
 from sigap.app import create_app
 from sigap.config import Settings
@@ -52,6 +52,34 @@ def test_hide_then_restore_a_photo(client: TestClient, login: Login) -> None:
     )
     actions = [e["action"] for e in client.get(f"{API}/events", headers=login(ADMIN)).json()]
     assert actions == ["photo.restore", "photo.hide"]
+
+
+def test_hide_restore_and_redact_a_comment(
+    client: TestClient, login: Login, submit: Callable[..., dict[str, object]]
+) -> None:
+    report = submit()
+    url = f"/api/v1/reports/{report['id']}/comments"
+    posted = client.post(url, json={"body": "Telepon saya 0812 3456 7890"}, headers=login(WARGA))
+    assert posted.status_code == 201
+    comment_id = posted.json()["id"]
+    queue = client.get(f"{API}/comments", headers=login(ADMIN)).json()
+    assert [c["id"] for c in queue] == [comment_id]
+
+    assert client.post(f"{API}/comments/{comment_id}/hide", headers=login(ADMIN)).is_success
+    assert client.get(url).json() == []
+    assert client.post(f"{API}/comments/{comment_id}/restore", headers=login(ADMIN)).is_success
+    redacted = client.post(
+        f"{API}/comments/{comment_id}/redact",
+        json={"body": "Telepon saya [disunting]"},
+        headers=login(ADMIN),
+    )
+    assert redacted.json()["body"] == "Telepon saya [disunting]"
+    assert [c["body"] for c in client.get(url).json()] == ["Telepon saya [disunting]"]
+    events = client.get(f"{API}/events", headers=login(ADMIN)).json()
+    assert [e["action"] for e in events] == ["comment.redact", "comment.restore", "comment.hide"]
+    assert "0812" not in str(events)  # the audit does not keep what was redacted
+    refused = client.post(f"{API}/comments/{comment_id}/hide", headers=login(WARGA))
+    assert refused.status_code == 403
 
 
 def test_other_processes_pick_up_a_change_in_the_background(

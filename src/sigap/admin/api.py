@@ -280,6 +280,30 @@ async def moderate(
     return {"id": photo_id, "hidden": hidden}
 
 
+@router.get("/comments", summary="Citizens' newest comments, hidden ones included")
+async def comments(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
+    return await _read(
+        request, lambda s: [people.comment_dict(c) for c in people.recent_comments(s)]
+    )
+
+
+@router.post("/comments/{comment_id}/{action}", summary="Hide, restore or redact a comment")
+async def moderate_comment(
+    admin: CurrentAdmin,
+    request: Request,
+    comment_id: int,
+    action: str,
+    body: schemas.Redaction | None = None,
+) -> dict[str, Any]:
+    text = body.body if body is not None else ""
+
+    def run(session: Session) -> dict[str, Any]:
+        comment = people.moderate_comment(session, admin, comment_id, action=action, body=text)
+        return people.comment_dict(comment)
+
+    return await change(request, run, region=False)
+
+
 @router.get("/events", summary="The audit trail of console changes, newest first")
 async def events(
     admin: CurrentAdmin,

@@ -29,7 +29,16 @@ from sigap.models.unit import UNIT_KINDS
 from sigap.web.pages import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-SECTIONS = ("units", "officials", "categories", "routing", "channels", "photos", "events")
+SECTIONS = (
+    "units",
+    "officials",
+    "categories",
+    "routing",
+    "channels",
+    "photos",
+    "comments",
+    "events",
+)
 Fields = dict[str, str]
 # An action: (session, admin, fields) -> a one-time secret to show, or None.
 Action = Callable[[Session, Subject, Fields], str | None]
@@ -276,6 +285,14 @@ def _photo(hidden: bool) -> Action:
     return run
 
 
+def _comment(action: str) -> Action:
+    def run(session: Session, admin: Subject, f: Fields) -> None:
+        comment_id = int(f.get("comment_id", "0"))
+        people.moderate_comment(session, admin, comment_id, action=action, body=f.get("body", ""))
+
+    return run
+
+
 def _noop(session: Session, admin: Subject, f: Fields) -> None:
     raise SigapError("not_found", status=404)
 
@@ -297,6 +314,9 @@ ACTIONS: dict[tuple[str, str], Action] = {
     ("channels", "revoke"): _revoke_channel,
     ("photos", "hide"): _photo(True),
     ("photos", "restore"): _photo(False),
+    ("comments", "hide"): _comment("hide"),
+    ("comments", "restore"): _comment("restore"),
+    ("comments", "redact"): _comment("redact"),
 }
 
 
@@ -337,6 +357,10 @@ def _load_photos(session: Session, request: Request) -> dict[str, Any]:
     return {"photos": photos}
 
 
+def _load_comments(session: Session, request: Request) -> dict[str, Any]:
+    return {"comments": [people.comment_dict(c) for c in people.recent_comments(session)]}
+
+
 def _load_events(session: Session, request: Request) -> dict[str, Any]:
     return {"events": [audit.as_dict(event) for event in audit.recent(session, limit=200)]}
 
@@ -348,5 +372,6 @@ LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "routing": _load_routing,
     "channels": _load_channels,
     "photos": _load_photos,
+    "comments": _load_comments,
     "events": _load_events,
 }

@@ -19,7 +19,7 @@ from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels import service as channels
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import utcnow
-from sigap.models import Account, AuthSession, Channel, Photo, Unit
+from sigap.models import Account, AuthSession, Channel, Photo, ReportComment, Unit
 from sigap.photos import service as photos
 
 
@@ -182,3 +182,45 @@ def moderate_photo(session: Session, actor: Subject, photo_id: int, *, hidden: b
         photos.restore(session, photo_id)
     action = "photo.hide" if hidden else "photo.restore"
     record(session, actor, action, "photo", photo_id, after={"hidden": hidden})
+
+
+def recent_comments(session: Session, *, limit: int = 60) -> list[ReportComment]:
+    """Citizens' newest comments, hidden ones included (to restore)."""
+    query = select(ReportComment).order_by(ReportComment.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def comment_dict(comment: ReportComment) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "report_id": comment.report_id,
+        "body": comment.body,
+        "hidden": comment.hidden,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def moderate_comment(
+    session: Session, actor: Subject, comment_id: int, *, action: str, body: str = ""
+) -> ReportComment:
+    """Hide, restore or redact a comment. Redacting replaces the text (e.g. a phone number
+    posted in public) and the audit keeps only the old text's length, not the text itself."""
+    comment = session.get(ReportComment, comment_id)
+    if comment is None:
+        raise NotFound("comment_not_found", comment_id=comment_id)
+    after: dict[str, Any]
+    if action == "hide":
+        comment.hidden, comment.hidden_by = True, actor.account_id
+        after = {"hidden": True}
+    elif action == "restore":
+        comment.hidden, comment.hidden_by = False, None
+        after = {"hidden": False}
+    elif action == "redact":
+        if not body.strip():
+            raise InvalidInput("invalid_input", detail="body")
+        after = {"old_length": len(comment.body), "new_length": len(body.strip())}
+        comment.body = body.strip()
+    else:
+        raise NotFound("not_found")
+    record(session, actor, f"comment.{action}", "comment", comment.id, after=after)
+    return comment

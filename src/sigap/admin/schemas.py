@@ -64,3 +64,7 @@ class NewRule(BaseModel):
 
 class NewChannel(BaseModel):
     name: str = Field(min_length=1, max_length=100)
+
+
+class Redaction(BaseModel):
+    body: str = Field(min_length=1, max_length=2000, description="The comment's new text")

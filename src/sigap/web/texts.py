@@ -279,8 +279,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_events": ("Jejak audit", "Audit trail"),
     "adm_webhooks": ("Webhook", "Webhooks"),
     "adm_webhooks_later": (
-        "Webhook dan antrean pesan gagal dikelola lewat API notifikasi (menyusul).",
-        "Webhooks and the dead-letter queue are managed through the notify API (coming).",
+        "Webhook dan antrean pesan gagal: lewat API /api/v1/admin/webhooks dan /outbox.",
+        "Webhooks and the dead-letter queue: through the API /api/v1/admin/webhooks and /outbox.",
     ),
     "adm_done": ("Perubahan disimpan dan dicatat.", "The change is saved and audited."),
     "adm_secret_once": (
@@ -355,6 +355,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_hidden": ("(tersembunyi)", "(hidden)"),
     "adm_hide": ("Sembunyikan", "Hide"),
     "adm_restore": ("Pulihkan", "Restore"),
+    "adm_comments": ("Moderasi komentar", "Comment moderation"),
+    "adm_comments_note": (
+        "Komentar warga terbaru. Sembunyikan yang kasar; sunting untuk menghapus data pribadi.",
+        "Citizens' newest comments. Hide abusive ones; redact to remove personal data.",
+    ),
+    "adm_redact": ("Sunting", "Redact"),
     "adm_when": ("Waktu (UTC)", "When (UTC)"),
     "adm_who": ("Akun", "Account"),
     "adm_action": ("Tindakan", "Action"),
