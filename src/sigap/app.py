@@ -14,6 +14,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from sigap import __version__
+from sigap.admin import api as admin_api
+from sigap.admin import pages as admin_pages
+from sigap.admin import reload as admin_reload
 from sigap.auth import router as auth_router
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
@@ -78,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if worker is not None:
             worker.start()
         try:
-            yield
+            async with admin_reload.watching(app, settings.region_check_seconds):
+                yield
         finally:
             if worker is not None:
                 worker.stop()
@@ -112,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)
+    app.include_router(admin_api.router)
+    app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)
     app.include_router(citizen_filing.router)

@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     region.add_argument("--database-url", default=None)
     region.add_argument("--check", action="store_true", help="only validate, change nothing")
     region.set_defaults(run=_import_region)
+    export = commands.add_parser(
+        "export-region",
+        help="write the current configuration back as a region pack",
+        description="Write the deployment's areas, current boundaries, units, categories (SLA "
+        "targets) and routing rules as a region pack folder that import-region accepts.",
+    )
+    export.add_argument("path", help="the folder to write (created if missing)")
+    export.add_argument("--database-url", default=None)
+    export.set_defaults(run=_export_region)
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -324,6 +333,27 @@ def _import_region(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_region(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.errors import SigapError
+    from sigap.regions.export import export_pack
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.reading() as session:
+            counts = export_pack(session, Path(args.path))
+    except SigapError as exc:
+        print(exc.message("en"), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"exported to {args.path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    return 0
+
+
 def _channel_create(args: argparse.Namespace) -> int:
     from sigap.channels import service
 
@@ -429,6 +459,10 @@ def _demo(args: argparse.Namespace) -> int:
         )
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
+    print(f"  Public map:   {url}/")
+    print(f"  Citizen app:  {url}/app")
+    print(f"  Officials:    {url}/officials")
+    print(f"  Admin:        {url}/admin")
     print(f"  API docs:     {url}/docs")
     print(f"  Reports:      {url}/api/v1/reports")
     print(f"  Categories:   {url}/api/v1/categories")
@@ -436,7 +470,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Open311:      {url}/open311/v2/discovery.xml")
     database_option = f"--database-url {_safe(settings.database_url)}"
     print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
-    print(f"Demo logins (password '{DEMO_PASSWORD}'; sign-in arrives with the officials' app):")
+    print(f"Demo logins (password '{DEMO_PASSWORD}'; officials and admin at /officials/login):")
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
     sys.stdout.flush()

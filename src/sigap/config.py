@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     ranking_min_reports: int = Field(
         default=10, ge=1, description="Reports a unit needs in a period to be ranked"
     )
+    # --- admin ---
+    region_check_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each process checks whether the admin console changed the "
+        "region's units, categories or routing (0: never; the changing process reloads at once)",
+    )
     # --- citizen ---
     citizen_nearby_m: float = Field(
         default=50.0, gt=0, le=5000, description="Radius of the nearby-report suggestion"

@@ -257,6 +257,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The multipart form is not valid: send a 'report' field (JSON) or the report's fields, "
         "and photos in 'photo' fields.",
     ),
+    # --- admin ---
+    "admin_only": (
+        "Hanya admin yang boleh memakai konsol admin.",
+        "Only an admin may use the admin console.",
+    ),
+    "code_taken": (
+        "Kode {key} sudah dipakai.",
+        "The code {key} is already in use.",
+    ),
+    "unit_cycle": (
+        "Unit {unit} tidak bisa dipindah ke bawah {parent}: itu unitnya sendiri atau bawahannya.",
+        "Unit {unit} cannot move under {parent}: that is the unit itself or one of its own.",
+    ),
+    "unit_inactive": (
+        "Unit {unit} sudah nonaktif.",
+        "Unit {unit} is already inactive.",
+    ),
+    "unknown_area": (
+        "Wilayah {area} tidak dikenal.",
+        "The area {area} is unknown.",
+    ),
+    "invalid_role": (
+        "Peran {role} tidak dikenal untuk petugas.",
+        "The role {role} is not an official's role.",
+    ),
+    "email_taken": (
+        "Alamat e-mail {email} sudah terdaftar.",
+        "The e-mail address {email} is already registered.",
+    ),
+    "account_not_found": (
+        "Akun {account_id} tidak ditemukan.",
+        "Account {account_id} was not found.",
+    ),
+    "rule_taken": (
+        "Sudah ada aturan untuk kategori dan wilayah ini.",
+        "There is already a rule for this category and area.",
+    ),
+    "rule_not_found": (
+        "Aturan rute {rule_id} tidak ditemukan.",
+        "Routing rule {rule_id} was not found.",
+    ),
+    "invalid_hours": (
+        "Target waktu harus bilangan bulat positif, dan penyelesaian tidak lebih cepat dari "
+        "tanggapan.",
+        "Targets must be positive whole hours, and resolution no sooner than response.",
+    ),
     # --- citizen ---
     "identifier_required": (
         "Isi alamat e-mail atau nomor telepon.",
@@ -297,10 +343,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only the reporter can rate or appeal this report.",
     ),
     # --- notify ---
-    "admin_required": (
-        "Bagian ini hanya untuk admin.",
-        "This is for admins only.",
-    ),
     "outbox_message_not_found": (
         "Pesan outbox {message} tidak ditemukan atau tidak bisa diulang.",
         "Outbox message {message} was not found or cannot be retried.",

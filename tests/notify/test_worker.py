@@ -241,7 +241,7 @@ def test_admin_api_is_for_admin_accounts_and_the_admin_token(client: TestClient)
     assert missing.json()["error"]["code"] == "not_signed_in"
     assert wrong.status_code == 401
     assert head.status_code == 403
-    assert head.json()["error"]["code"] == "admin_required"
+    assert head.json()["error"]["code"] == "admin_only"
     assert admin.status_code == 200
     assert operator.status_code == 200
 

@@ -48,6 +48,14 @@ async def bearer_official(request: Request) -> Subject:
     return subject
 
 
+async def bearer_admin(request: Request) -> Subject:
+    """The bearer token's subject, if it is an admin; else 403 ``admin_only`` (401 unsigned)."""
+    subject = await bearer_subject(request)
+    if subject.role != "admin":
+        raise SigapError("admin_only", status=403)
+    return subject
+
+
 async def cookie_subject(request: Request) -> Subject | None:
     """The signed-in web user, or None (pages redirect to the sign-in form)."""
     token = request.cookies.get(COOKIE)

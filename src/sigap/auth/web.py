@@ -18,6 +18,6 @@ def cookie_options(request: Request) -> dict[str, Any]:
     return {"httponly": True, "samesite": "lax", "secure": secure, "path": "/"}
 
 
-def safe_next(target: str, prefix: str, default: str) -> str:
+def safe_next(target: str, prefix: str | tuple[str, ...], default: str) -> str:
     """Where to go after signing in: only a page of this app, never an open redirect."""
     return target if target.startswith(prefix) and "//" not in target else default

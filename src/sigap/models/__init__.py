@@ -2,6 +2,7 @@
 
 from sigap.models.account import Account
 from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
+from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
 from sigap.models.category import Category, RoutingRule
 from sigap.models.channel import Channel
@@ -25,6 +26,7 @@ from sigap.models.webhook import WebhookEndpoint
 
 __all__ = [
     "Account",
+    "AdminEvent",
     "Area",
     "AreaBoundary",
     "AuthSession",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base
@@ -21,3 +21,5 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     area_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
+    # Deactivated units keep their row (old reports point at them) but receive nothing new.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -9,9 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from sigap.auth.deps import bearer_subject
+from sigap.auth.deps import bearer_admin
 from sigap.config import Settings
-from sigap.errors import SigapError
 
 
 async def require_admin(request: Request) -> None:
@@ -20,9 +19,7 @@ async def require_admin(request: Request) -> None:
     expected = settings.admin_token
     if expected and scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected):
         return
-    subject = await bearer_subject(request)  # 401 when not signed in
-    if subject.role != "admin":
-        raise SigapError("admin_required", status=403)
+    await bearer_admin(request)  # 401 when not signed in, 403 when not an admin
 
 
 AdminRequired = Annotated[None, Depends(require_admin)]

@@ -95,7 +95,8 @@ def _login_error(request: Request, error: SigapError, next_url: str) -> Response
 
 
 def _safe_next(target: str) -> str:
-    return safe_next(target, "/officials", "/officials")
+    """Our own officials' or admin console pages: never an open redirect."""
+    return safe_next(target, ("/officials", "/admin"), "/officials")
 
 
 @router.post("/logout")
@@ -251,7 +252,9 @@ async def _report_page(
         countdown=countdown,
         now=clock(request),
         reasons=machine.REJECTION_REASONS,
-        units=sorted(ctx.region.units.values(), key=lambda u: u.name(ctx.language)),
+        units=sorted(
+            (u for u in ctx.region.units.values() if u.active), key=lambda u: u.name(ctx.language)
+        ),
         forms=forms.MACHINE_ACTION,
     )
 

@@ -174,7 +174,16 @@ def attach(
 
 
 def hide(session: Session, photo_id: int) -> None:
-    result = session.execute(update(PHOTO).where(PHOTO.c.id == photo_id).values(hidden=True))
+    _set_hidden(session, photo_id, hidden=True)
+
+
+def restore(session: Session, photo_id: int) -> None:
+    """Undo a hide: moderation never deletes, so a mistaken hide is reversible."""
+    _set_hidden(session, photo_id, hidden=False)
+
+
+def _set_hidden(session: Session, photo_id: int, *, hidden: bool) -> None:
+    result = session.execute(update(PHOTO).where(PHOTO.c.id == photo_id).values(hidden=hidden))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound("photo_not_found", photo_id=photo_id)
 

@@ -110,6 +110,7 @@ def _upsert_units(session: Session, pack: Pack) -> dict[str, int]:
         unit.kind = row["kind"]
         unit.area_code = row.get("area_code") or None
         unit.email = row.get("email") or None
+        unit.active = row.get("active", "true").lower() != "false"
         if unit.code not in units:
             session.add(unit)
             units[unit.code] = unit
@@ -133,7 +134,7 @@ def _upsert_categories(session: Session, pack: Pack) -> None:
         category.resolution_hours = int(row["resolution_hours"])
         category.photo_required = row.get("photo_required", "true").lower() != "false"
         category.sort_order = int(row.get("sort_order") or 0)
-        category.active = True
+        category.active = row.get("active", "true").lower() != "false"
         if category.code not in categories:
             session.add(category)
 

@@ -1,9 +1,12 @@
 """An in-memory snapshot of a deployment's reference data, loaded once per process.
 
 Submitting and listing reports need area names, units, categories, routing rules and the
-boundary index on every request; these change only when a region pack is imported, so each app
-process loads them at start-up (``sigap import-region`` is followed by a restart). The boundary
-index is cached per boundary version, so that several apps in one process (tests) build it once.
+boundary index on every request; these change only with a region import (followed by a
+restart) or an admin console change, so each app process loads them at start-up. The admin
+console replaces the snapshot after a change and bumps ``region.imported_at``, which every
+process checks every few seconds (:mod:`sigap.admin.reload`) to load the new snapshot. The
+boundary index is cached per boundary version, so that several apps in one process (tests) and
+reloads build it once.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class UnitInfo:
     kind: str
     parent_id: int | None
     area_code: str | None
+    active: bool = True
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_id
@@ -90,7 +94,7 @@ class RegionState:
                 self.children.setdefault(area.parent_code, []).append(area.code)
         for unit in self.units.values():
             self.units_by_code[unit.code] = unit
-            if unit.kind == "government" and unit.area_code:
+            if unit.kind == "government" and unit.area_code and unit.active:
                 self.government_unit.setdefault(unit.area_code, unit.id)
             if unit.parent_id is not None:
                 self.unit_children.setdefault(unit.parent_id, []).append(unit.id)
@@ -140,7 +144,9 @@ def load_state(session: Session) -> RegionState:
         for a in session.scalars(select(Area))
     }
     units = {
-        u.id: UnitInfo(u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code)
+        u.id: UnitInfo(
+            u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code, u.active
+        )
         for u in session.scalars(select(Unit))
     }
     categories = {

@@ -116,7 +116,7 @@ def forward(
     now = _now(options)
     to = machine.target(report.status, "forward", actor.role)
     unit = state.units_by_code.get(unit_code)
-    if unit is None:
+    if unit is None or not unit.active:  # a deactivated unit receives nothing new
         raise InvalidInput("unknown_unit", unit=unit_code)
     if unit.id == report.unit_id:
         raise InvalidInput("forward_same_unit")

@@ -42,7 +42,8 @@ def place(state: RegionState, lon: float, lat: float) -> Placement:
 def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:
     """The most specific routing rule: category rules before any-category rules, then the
     deepest area first; with no rule, the kelurahan's own government unit. Remembered per
-    (category, kelurahan): the rules change only with a region import and a restart."""
+    (category, kelurahan) in the snapshot: an import or a console change of the rules brings a
+    new snapshot with an empty cache."""
     key = (category, kelurahan_code)
     unit_id = state.route_cache.get(key)
     if unit_id is None:

@@ -1,0 +1,1 @@
+"""The admin console: units, officials, categories, routing, channels and photo moderation."""

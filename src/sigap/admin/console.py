@@ -1,0 +1,62 @@
+"""What the admin API and the admin pages share: who may enter, and running a change.
+
+A change runs in one transaction (the change and its audit row), then this process reloads its
+region snapshot so that the next report is routed with the new configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from sigap.admin import reload
+from sigap.auth.deps import bearer_admin
+from sigap.auth.service import Subject
+from sigap.deps import clock, context_of, in_transaction
+from sigap.errors import SigapError
+from sigap.regions.state import RegionState
+from sigap.workflow import actions, routing
+
+T = TypeVar("T")
+
+
+CurrentAdmin = Annotated[Subject, Depends(bearer_admin)]
+
+
+async def change(request: Request, use_case: Callable[[Session], T], *, region: bool = True) -> T:
+    """Run a console change; reload this process's snapshot when reference data changed."""
+    result = await in_transaction(request, use_case)
+    if region:
+        await reload.reload(request.app)
+    return result
+
+
+def workflow_options(request: Request) -> actions.Options:
+    settings = context_of(request).settings
+    return actions.Options(
+        rating_window=timedelta(days=settings.rating_window_days), now=clock(request)
+    )
+
+
+def route_test(state: RegionState, category: str, lat: float, lon: float) -> dict[str, Any]:
+    """Where a report at (lat, lon) in ``category`` would go now, with the current rules."""
+    if category not in state.categories:
+        raise SigapError("unknown_category", status=422, category=category)
+    placement = routing.place(state, lon, lat)
+    unit = state.units[routing.responsible_unit(state, category, placement.kelurahan_code)]
+    area = state.areas[placement.kelurahan_code]
+    return {
+        "category": category,
+        "lat": lat,
+        "lon": lon,
+        "kelurahan_code": area.code,
+        "kelurahan_name": area.name,
+        "kecamatan_code": placement.kecamatan_code,
+        "unit_code": unit.code,
+        "unit_name_id": unit.name_id,
+        "unit_name_en": unit.name_en,
+    }

@@ -1,0 +1,377 @@
+"""The admin console's pages under /admin: the same use cases as the JSON API, as forms.
+
+Admins sign in through the officials' sign-in (/officials/login): an admin is an official role.
+Pages read the cookie session; every form carries the session's CSRF token. A one-time secret
+(a new official's password, a channel key) is rendered once in the answer to the POST that
+made it, never stored in the page's URL and never shown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from sigap.admin import audit, people, service
+from sigap.admin.console import change, route_test, workflow_options
+from sigap.auth.deps import check_csrf, cookie_subject
+from sigap.auth.service import OFFICIAL_ROLES, Subject
+from sigap.channels.service import list_all as list_channels
+from sigap.db import Database
+from sigap.deps import context_of
+from sigap.errors import SigapError
+from sigap.models.unit import UNIT_KINDS
+from sigap.web.pages import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+SECTIONS = (
+    "units",
+    "officials",
+    "categories",
+    "routing",
+    "channels",
+    "photos",
+    "comments",
+    "events",
+)
+Fields = dict[str, str]
+# An action: (session, admin, fields) -> a one-time secret to show, or None.
+Action = Callable[[Session, Subject, Fields], str | None]
+
+
+async def _admin(request: Request) -> Subject | Response:
+    subject = await cookie_subject(request)
+    if subject is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", 303)
+    if subject.role != "admin":
+        message = SigapError("admin_only").message(context_of(request).language)
+        return render(
+            request, "officials/missing.html", status_code=403, subject=subject, message=message
+        )
+    return subject
+
+
+@router.get("")
+async def home() -> Response:
+    return RedirectResponse("/admin/units", status_code=303)
+
+
+@router.get("/{section}")
+async def section_page(request: Request, section: str) -> Response:
+    if section not in SECTIONS:
+        return Response(status_code=404)
+    subject = await _admin(request)
+    if isinstance(subject, Response):
+        return subject
+    return await _page(request, subject, section)
+
+
+async def _page(
+    request: Request,
+    subject: Subject,
+    section: str,
+    *,
+    error: str | None = None,
+    secret: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    ctx = context_of(request)
+    database: Database = request.app.state.db
+    loader = LOADERS[section]
+
+    def read() -> dict[str, Any]:
+        with database.reading() as session:
+            return loader(session, request)
+
+    data = await run_in_threadpool(read)
+    tester = _tester(request) if section == "routing" else None
+    units = sorted(ctx.region.units.values(), key=lambda u: u.code)
+    return render(
+        request,
+        f"admin/{section}.html",
+        status_code=status_code,
+        subject=subject,
+        section=section,
+        sections=SECTIONS,
+        error=error,
+        secret=secret,
+        done=request.query_params.get("done"),
+        units=units,
+        active_units=[u for u in units if u.active],
+        unit_codes={u.id: u.code for u in units},
+        categories=list(ctx.region.categories.values()),
+        tester=tester,
+        **data,
+    )
+
+
+def _tester(request: Request) -> dict[str, Any] | None:
+    query = request.query_params
+    if not (query.get("category") and query.get("lat") and query.get("lon")):
+        return None
+    ctx = context_of(request)
+    try:
+        lat, lon = float(query["lat"]), float(query["lon"])
+        return {"ok": True, **route_test(ctx.region, query["category"], lat, lon)}
+    except ValueError:
+        return {"ok": False, "error": SigapError("invalid_input").message(ctx.language)}
+    except SigapError as error:
+        return {"ok": False, "error": error.message(ctx.language)}
+
+
+@router.post("/{section}/{action}")
+async def act(request: Request, section: str, action: str) -> Response:
+    subject = await _admin(request)
+    if isinstance(subject, Response):
+        return subject
+    perform = ACTIONS.get((section, action))
+    if perform is None:
+        return Response(status_code=404)
+    form = await request.form()
+    fields = {key: str(value).strip() for key, value in form.items()}
+    check_csrf(subject, fields.get("csrf"))
+    region = section in ("units", "categories", "routing")
+    if (section, action) == ("units", "deactivate"):
+        perform = _deactivate(request)
+    try:
+        secret = await change(request, lambda s: perform(s, subject, fields), region=region)
+    except (SigapError, ValueError) as error:
+        language = context_of(request).language
+        message = (
+            error.message(language)
+            if isinstance(error, SigapError)
+            else SigapError("invalid_input").message(language)
+        )
+        status = error.status if isinstance(error, SigapError) else 422
+        return await _page(request, subject, section, error=message, status_code=status)
+    if secret is not None:
+        return await _page(request, subject, section, secret=secret)
+    return RedirectResponse(f"/admin/{section}?done={section}.{action}", status_code=303)
+
+
+def _unit_id(session: Session, code: str) -> int:
+    for unit in service.list_units(session):
+        if unit.code == code:
+            return unit.id
+    raise SigapError("unknown_unit", status=422, unit=code)
+
+
+def _deactivate(request: Request) -> Action:
+    state = context_of(request).region
+    options = workflow_options(request)
+
+    def run(session: Session, admin: Subject, f: Fields) -> None:
+        unit_id = _unit_id(session, f.get("unit", ""))
+        service.deactivate_unit(
+            session,
+            state,
+            admin,
+            unit_id,
+            to_unit_code=f.get("to_unit", ""),
+            reason=f.get("reason", ""),
+            options=options,
+        )
+
+    return run
+
+
+def _create_unit(session: Session, admin: Subject, f: Fields) -> None:
+    service.create_unit(
+        session,
+        admin,
+        code=f.get("code", ""),
+        name_id=f.get("name_id", ""),
+        name_en=f.get("name_en", ""),
+        kind=f.get("kind", ""),
+        parent_code=f.get("parent_code") or None,
+        area_code=f.get("area_code") or None,
+    )
+
+
+def _rename_unit(session: Session, admin: Subject, f: Fields) -> None:
+    unit_id = _unit_id(session, f.get("unit", ""))
+    service.rename_unit(
+        session, admin, unit_id, name_id=f.get("name_id", ""), name_en=f.get("name_en", "")
+    )
+
+
+def _move_unit(session: Session, admin: Subject, f: Fields) -> None:
+    unit_id = _unit_id(session, f.get("unit", ""))
+    service.move_unit(session, admin, unit_id, parent_code=f.get("parent_code") or None)
+
+
+def _create_official(session: Session, admin: Subject, f: Fields) -> str:
+    account, password = people.create_official(
+        session,
+        admin,
+        email=f.get("email", ""),
+        name=f.get("name", ""),
+        role=f.get("role", ""),
+        unit_code=f.get("unit_code") or None,
+        language=f.get("language") or "id",
+    )
+    return f"{account.email}: {password}"
+
+
+def _assign_official(session: Session, admin: Subject, f: Fields) -> None:
+    people.assign_official(
+        session,
+        admin,
+        int(f.get("account_id", "0")),
+        role=f.get("role", ""),
+        unit_code=f.get("unit_code") or None,
+    )
+
+
+def _deactivate_official(session: Session, admin: Subject, f: Fields) -> None:
+    people.deactivate_official(session, admin, int(f.get("account_id", "0")))
+
+
+def _reset_password(session: Session, admin: Subject, f: Fields) -> str:
+    account, password = people.reset_password(session, admin, int(f.get("account_id", "0")))
+    return f"{account.email}: {password}"
+
+
+def _category_values(f: Fields) -> dict[str, Any]:
+    values: dict[str, Any] = {key: f[key] for key in ("name_id", "name_en", "icon") if f.get(key)}
+    for key in ("response_hours", "resolution_hours", "sort_order"):
+        if f.get(key):
+            values[key] = int(f[key])
+    values["photo_required"] = f.get("photo_required") == "on"
+    values["active"] = f.get("active", "on") == "on"
+    return values
+
+
+def _save_category(create: bool) -> Action:
+    def run(session: Session, admin: Subject, f: Fields) -> None:
+        service.save_category(session, admin, f.get("code", ""), _category_values(f), create=create)
+
+    return run
+
+
+def _add_rule(session: Session, admin: Subject, f: Fields) -> None:
+    service.add_rule(
+        session,
+        admin,
+        category_code=f.get("category_code") or None,
+        area_code=f.get("area_code") or None,
+        unit_code=f.get("unit_code", ""),
+    )
+
+
+def _remove_rule(session: Session, admin: Subject, f: Fields) -> None:
+    service.remove_rule(session, admin, int(f.get("rule_id", "0")))
+
+
+def _create_channel(session: Session, admin: Subject, f: Fields) -> str:
+    channel, key = people.create_channel(session, admin, name=f.get("name", ""))
+    return f"{channel.name}: {key}"
+
+
+def _revoke_channel(session: Session, admin: Subject, f: Fields) -> None:
+    people.revoke_channel(session, admin, int(f.get("channel_id", "0")))
+
+
+def _photo(hidden: bool) -> Action:
+    def run(session: Session, admin: Subject, f: Fields) -> None:
+        people.moderate_photo(session, admin, int(f.get("photo_id", "0")), hidden=hidden)
+
+    return run
+
+
+def _comment(action: str) -> Action:
+    def run(session: Session, admin: Subject, f: Fields) -> None:
+        comment_id = int(f.get("comment_id", "0"))
+        people.moderate_comment(session, admin, comment_id, action=action, body=f.get("body", ""))
+
+    return run
+
+
+def _noop(session: Session, admin: Subject, f: Fields) -> None:
+    raise SigapError("not_found", status=404)
+
+
+ACTIONS: dict[tuple[str, str], Action] = {
+    ("units", "create"): _create_unit,
+    ("units", "rename"): _rename_unit,
+    ("units", "move"): _move_unit,
+    ("units", "deactivate"): _noop,  # replaced per request: needs the region snapshot
+    ("officials", "create"): _create_official,
+    ("officials", "assign"): _assign_official,
+    ("officials", "deactivate"): _deactivate_official,
+    ("officials", "password"): _reset_password,
+    ("categories", "create"): _save_category(True),
+    ("categories", "update"): _save_category(False),
+    ("routing", "add"): _add_rule,
+    ("routing", "remove"): _remove_rule,
+    ("channels", "create"): _create_channel,
+    ("channels", "revoke"): _revoke_channel,
+    ("photos", "hide"): _photo(True),
+    ("photos", "restore"): _photo(False),
+    ("comments", "hide"): _comment("hide"),
+    ("comments", "restore"): _comment("restore"),
+    ("comments", "redact"): _comment("redact"),
+}
+
+
+def _load_units(session: Session, request: Request) -> dict[str, Any]:
+    return {"kinds": UNIT_KINDS}
+
+
+def _load_officials(session: Session, request: Request) -> dict[str, Any]:
+    officials = [people.account_dict(account) for account in people.list_officials(session)]
+    return {"officials": officials, "roles": list(OFFICIAL_ROLES)}
+
+
+def _load_categories(session: Session, request: Request) -> dict[str, Any]:
+    return {"all_categories": [service.category_dict(c) for c in service.list_categories(session)]}
+
+
+def _load_routing(session: Session, request: Request) -> dict[str, Any]:
+    state = context_of(request).region
+    return {"rules": [service.rule_dict(rule, state) for rule in service.list_rules(session)]}
+
+
+def _load_channels(session: Session, request: Request) -> dict[str, Any]:
+    return {"channels": [people.channel_dict(channel) for channel in list_channels(session)]}
+
+
+def _load_photos(session: Session, request: Request) -> dict[str, Any]:
+    storage = request.app.state.photo_storage
+    photos = [
+        {
+            "id": photo.id,
+            "report_id": photo.report_id,
+            "kind": photo.kind,
+            "hidden": photo.hidden,
+            "thumb_url": storage.url(photo.thumb_key),
+        }
+        for photo in people.recent_photos(session)
+    ]
+    return {"photos": photos}
+
+
+def _load_comments(session: Session, request: Request) -> dict[str, Any]:
+    return {"comments": [people.comment_dict(c) for c in people.recent_comments(session)]}
+
+
+def _load_events(session: Session, request: Request) -> dict[str, Any]:
+    return {"events": [audit.as_dict(event) for event in audit.recent(session, limit=200)]}
+
+
+LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
+    "units": _load_units,
+    "officials": _load_officials,
+    "categories": _load_categories,
+    "routing": _load_routing,
+    "channels": _load_channels,
+    "photos": _load_photos,
+    "comments": _load_comments,
+    "events": _load_events,
+}

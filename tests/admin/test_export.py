@@ -1,0 +1,93 @@
+"""``sigap export-region`` writes the configuration (with console changes) as a pack that
+``import-region --check`` accepts and that imports into a fresh database unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from tests.workflow.conftest import ADMIN
+
+from sigap.cli import main
+from sigap.db import Database
+from sigap.models import Category, RoutingRule, Unit
+from sigap.regions import pack as packs
+from sigap.regions.service import import_pack
+
+Login = Callable[[str], dict[str, str]]
+
+
+def configuration(url: str) -> dict[str, Any]:
+    database = Database(url)
+    try:
+        with database.reading() as session:
+            units = {u.id: u for u in session.scalars(select(Unit))}
+            return {
+                "units": {
+                    (
+                        u.code,
+                        u.name_id,
+                        u.name_en,
+                        u.kind,
+                        u.area_code,
+                        u.active,
+                        units[u.parent_id].code if u.parent_id else None,
+                    )
+                    for u in units.values()
+                },
+                "categories": {
+                    (
+                        c.code,
+                        c.name_id,
+                        c.response_hours,
+                        c.resolution_hours,
+                        c.active,
+                        c.photo_required,
+                    )
+                    for c in session.scalars(select(Category))
+                },
+                "rules": {
+                    (r.category_code, r.area_code, units[r.unit_id].code)
+                    for r in session.scalars(select(RoutingRule))
+                },
+            }
+    finally:
+        database.dispose()
+
+
+def test_export_then_import_into_a_fresh_database_round_trips(
+    client: TestClient,
+    login: Login,
+    database_url: str,
+    fresh_database: Callable[[Path, str], str],
+    tmp_path: Path,
+    capsys: Any,
+) -> None:
+    headers = login(ADMIN)
+    unit = {"code": "upt-air", "name_id": "UPT Air", "name_en": "Water unit", "kind": "utility"}
+    assert client.post("/api/v1/admin/units", json=unit, headers=headers).status_code == 201
+    rule = {"category_code": "banjir", "area_code": "31.71", "unit_code": "upt-air"}
+    assert client.post("/api/v1/admin/routing", json=rule, headers=headers).status_code == 201
+    sla = {"response_hours": 7, "resolution_hours": 70, "active": False}
+    assert client.patch("/api/v1/admin/categories/pengemis", json=sla, headers=headers).is_success
+
+    folder = tmp_path / "exported"
+    assert main(["export-region", str(folder), "--database-url", database_url]) == 0
+    assert main(["import-region", str(folder), "--check"]) == 0
+    assert "is valid" in capsys.readouterr().out
+
+    fresh = fresh_database(tmp_path / "fresh.db", "export")
+    database = Database(fresh)
+    try:
+        with database.transaction() as session:
+            import_pack(session, packs.read(folder))
+    finally:
+        database.dispose()
+    exported, imported = configuration(database_url), configuration(fresh)
+    assert ("banjir", "31.71", "upt-air") in imported["rules"]
+    pengemis = next(c for c in imported["categories"] if c[0] == "pengemis")
+    assert pengemis[2:5] == (7, 70, False)
+    assert imported == exported
