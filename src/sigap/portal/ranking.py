@@ -156,12 +156,16 @@ def _forwards(session: Session, start: datetime) -> dict[int, tuple[int, int]]:
 
 
 def _ratings(session: Session, start: datetime) -> dict[int, tuple[float, int]]:
-    """Per unit: the mean of the reporters' ratings given since ``start``, and how many."""
-    query = (
-        select(Report.unit_id, func.avg(Report.rating), func.count(Report.rating))
-        .where(Report.rated_at >= start, Report.rating.is_not(None))
-        .group_by(Report.unit_id)
+    """Per unit: the mean of the reporters' ratings given since ``start``, and how many.
+
+    Summed here from an index range scan on ``rated_at``: asked to GROUP BY unit in SQL,
+    SQLite walked the whole report table by the unit index instead (2.2 s at 1M reports)."""
+    query = select(Report.unit_id, Report.rating).where(
+        Report.rated_at >= start, Report.rating.is_not(None)
     )
-    return {
-        unit_id: (round(float(mean), 2), int(n)) for unit_id, mean, n in session.execute(query) if n
-    }
+    sums: dict[int, list[int]] = {}
+    for unit_id, rating in session.execute(query):
+        total = sums.setdefault(unit_id, [0, 0])
+        total[0] += rating or 0
+        total[1] += 1
+    return {unit_id: (round(s / n, 2), n) for unit_id, (s, n) in sums.items()}
