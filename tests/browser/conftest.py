@@ -3,6 +3,7 @@ Debian chromium driven by Playwright. Screenshots go to tests/browser/artifacts/
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -13,14 +14,13 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from PIL import Image
 from tests.conftest import load_jakarta
 
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.migrations import upgrade
-from sigap.regions import pack as packs
-from sigap.regions.service import import_pack
+from sigap.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -48,20 +48,49 @@ LIVE_EVENT = {
 }
 
 
+def jpeg(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _resolve_first(client: TestClient) -> None:
+    """Report 1 resolved by the admin with an after-photo, through the officials' API."""
+    token = client.post(
+        "/api/v1/auth/tokens", json={"email": "admin@demo.sigap.id", "password": DEMO_PASSWORD}
+    ).json()["token"]
+    resolved = client.post(
+        "/api/v1/officials/reports/1/resolve",
+        data={"note": "Sudah dibersihkan."},
+        files=[("photo", ("after.jpg", jpeg((60, 160, 90)), "image/jpeg"))],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert resolved.status_code == 200, resolved.text
+
+
 @pytest.fixture(scope="module")
 def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("browser") / "sigap.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    database = Database(url)
-    with database.transaction() as session:
-        import_pack(session, packs.read(packs.resolve("jakarta")))
-    database.dispose()
-    app = create_app(Settings(database_url=url, public_url="http://127.0.0.1"))
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'sigap.db'}"
+    load_jakarta(url)
+    settings = Settings(
+        database_url=url,
+        public_url="http://127.0.0.1",
+        media_dir=str(folder / "media"),
+        media_url="/media",  # the port is known only once the server runs
+    )
+    app = create_app(settings)
     with TestClient(app) as client:
-        for category, lat, lon in POINTS:
+        for number, (category, lat, lon) in enumerate(POINTS):
             body = {"category": category, "lat": lat, "lon": lon, "description": "Mohon dicek"}
-            assert client.post("/api/v1/reports", json=body).status_code == 201
+            photo = [("photo", ("before.jpg", jpeg((200, 90, 60)), "image/jpeg"))]
+            sent = (
+                client.post("/api/v1/reports", data=body, files=photo)
+                if number == 0  # report 1 gets a before-photo, and below its after-photo
+                else client.post("/api/v1/reports", json=body)
+            )
+            assert sent.status_code == 201, sent.text
+        _resolve_first(client)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",

@@ -98,7 +98,12 @@ def test_report_page_and_dashboard_render(browser: Any, browser_url: str, artifa
         page = browser.new_page(viewport=viewport)
         page.goto(f"{browser_url}/reports/1?lang=id")
         assert page.locator("h1").inner_text().startswith("Laporan #1")
-        assert page.locator(".badge.st-open").count() >= 1
+        assert page.locator(".badge.st-resolved").count() >= 1
+        captions = page.locator(".photos figcaption").all_inner_texts()
+        assert captions == ["Sebelum", "Sesudah"]
+        page.wait_for_function(
+            "[...document.querySelectorAll('.photos img')].every(i => i.naturalWidth > 0)"
+        )
         page.screenshot(path=str(artifacts / f"report-{name}.png"), full_page=True)
         page.goto(f"{browser_url}/areas/31.71")
         assert page.locator("svg rect").count() >= 1
