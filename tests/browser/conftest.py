@@ -7,6 +7,7 @@ import io
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,32 @@ def _resolve_first(client: TestClient) -> None:
     assert resolved.status_code == 200, resolved.text
 
 
+@contextmanager
+def serving(app: Any, port: int = 0) -> Iterator[str]:
+    """The app on uvicorn in a thread, on loopback; yields its base URL."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=1,  # live streams stay open until closed
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
@@ -91,23 +118,8 @@ def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
             assert sent.status_code == 201, sent.text
         _resolve_first(client)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="on",
-        timeout_graceful_shutdown=1,  # live streams stay open until closed
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -147,19 +159,8 @@ def live(tmp_path: Path, free_port: int) -> Iterator[Live]:
     base = f"http://127.0.0.1:{free_port}"
     settings = Settings(database_url=url, public_url=base, media_dir=str(tmp_path / "media"))
     app = create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
     try:
-        yield Live(base, database, app)
+        with serving(app, free_port):
+            yield Live(base, database, app)
     finally:
-        server.should_exit = True
-        thread.join(10)
         database.dispose()

@@ -6,14 +6,12 @@ Headless Debian chromium driven by Playwright (marker ``browser``: run once, on 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from tests.browser.conftest import serving
 from tests.conftest import load_jakarta
 
 from sigap.app import create_app
@@ -31,15 +29,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{folder / 'sigap.db'}"
     load_jakarta(url)
     app = create_app(Settings(database_url=url, public_url="http://127.0.0.1"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def test_an_admin_sets_up_a_unit_and_routes_to_it(

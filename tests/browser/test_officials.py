@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from PIL import Image
+from tests.browser.conftest import serving
 from tests.conftest import load_jakarta
 
 from sigap.accounts.service import create as create_account
@@ -58,15 +56,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         for lat, lon in GAMBIR:
             body = {"category": "sampah", "lat": lat, "lon": lon, "description": "Sampah menumpuk."}
             reports.append(client.post("/api/v1/reports", json=body).json())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield {"url": f"http://127.0.0.1:{port}", "reports": reports, "folder": folder}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield {"url": url, "reports": reports, "folder": folder}
 
 
 def phone(browser: Any) -> Any:

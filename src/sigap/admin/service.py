@@ -17,6 +17,7 @@ from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.models import Area, Category, Report, RoutingRule, Unit
 from sigap.models.unit import UNIT_KINDS
+from sigap.regions.export import CATEGORY_COLUMNS
 from sigap.regions.state import RegionState
 from sigap.workflow import actions, machine
 
@@ -201,16 +202,8 @@ def list_categories(session: Session) -> list[Category]:
     return list(session.scalars(select(Category).order_by(Category.sort_order, Category.code)))
 
 
-CATEGORY_FIELDS = (
-    "name_id",
-    "name_en",
-    "icon",
-    "response_hours",
-    "resolution_hours",
-    "photo_required",
-    "sort_order",
-    "active",
-)
+# What the console may edit of a category: everything a pack holds but its code.
+CATEGORY_FIELDS = tuple(column for column in CATEGORY_COLUMNS if column != "code")
 
 
 def save_category(
