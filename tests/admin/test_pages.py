@@ -92,3 +92,47 @@ def test_forms_change_the_configuration_with_csrf(client: TestClient, submit: Su
     events = client.get("/admin/events").text
     for action in ("unit.create", "official.create", "rule.add"):
         assert action in events
+
+
+def test_webhooks_and_dead_letters_from_the_console(client: TestClient, database: Any) -> None:
+    from sqlalchemy import insert, select
+
+    from sigap import models
+    from sigap.notify.outbox import new_row
+
+    sign_in(client, ADMIN)
+    csrf = hidden(client.get("/admin/webhooks").text, "csrf")
+    made = client.post(
+        "/admin/webhooks/create",
+        data={"csrf": csrf, "url": "https://bot.example.id/sigap", "events": "report.created"},
+    )
+    assert made.status_code == 200
+    secret = re.search(r'<code id="secret">([^<]+)</code>', made.text)
+    assert secret is not None
+    listed = client.get("/admin/webhooks").text
+    assert "https://bot.example.id/sigap" in listed
+    assert secret.group(1) not in listed  # the signing secret is shown once
+    refused = client.post(
+        "/admin/webhooks/create", data={"csrf": csrf, "url": "ftp://x", "events": "*"}
+    )
+    assert refused.status_code == 422
+
+    with database.transaction() as session:
+        dead = {**new_row("mail.send", {"to": "x@example.id"}), "state": "dead", "attempts": 8}
+        message_id = session.execute(
+            insert(models.OutboxMessage).values(dead).returning(models.OutboxMessage.id)
+        ).scalar_one()
+    assert f"<td>{message_id}</td>" in client.get("/admin/webhooks").text
+    retried = client.post(
+        "/admin/webhooks/retry",
+        data={"csrf": csrf, "message_id": str(message_id)},
+        follow_redirects=False,
+    )
+    assert retried.status_code == 303
+    with database.reading() as session:
+        state = session.scalar(
+            select(models.OutboxMessage.state).where(models.OutboxMessage.id == message_id)
+        )
+        actions = session.scalars(select(models.AdminEvent.action)).all()
+    assert state == "pending"
+    assert {"webhook.create", "outbox.retry"} <= set(actions)

@@ -26,6 +26,7 @@ from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import SigapError
 from sigap.models.unit import UNIT_KINDS
+from sigap.notify import outbox, webhooks
 from sigap.web.pages import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -35,6 +36,7 @@ SECTIONS = (
     "categories",
     "routing",
     "channels",
+    "webhooks",
     "photos",
     "comments",
     "events",
@@ -278,6 +280,28 @@ def _revoke_channel(session: Session, admin: Subject, f: Fields) -> None:
     people.revoke_channel(session, admin, int(f.get("channel_id", "0")))
 
 
+def _create_webhook(session: Session, admin: Subject, f: Fields) -> str:
+    events = [e for e in f.get("events", "").replace(",", " ").split() if e]
+    return people.create_webhook(session, admin, url=f.get("url", ""), events=events)
+
+
+def _delete_webhook(session: Session, admin: Subject, f: Fields) -> None:
+    people.delete_webhook(session, admin, int(f.get("endpoint_id", "0")))
+
+
+def _retry_message(session: Session, admin: Subject, f: Fields) -> None:
+    people.retry_message(session, admin, int(f.get("message_id", "0")))
+
+
+def _load_webhooks(session: Session, request: Request) -> dict[str, Any]:
+    """Endpoints (never their secrets) and the dead letters waiting for a retry."""
+    endpoints = [
+        {k: v for k, v in row.items() if k != "secret"} for row in webhooks.list_all(session)
+    ]
+    dead = [dict(row) for row in outbox.listing(session, state="dead", limit=100, before_id=None)]
+    return {"webhooks": endpoints, "dead": dead, "counts": outbox.counts(session)}
+
+
 def _photo(hidden: bool) -> Action:
     def run(session: Session, admin: Subject, f: Fields) -> None:
         people.moderate_photo(session, admin, int(f.get("photo_id", "0")), hidden=hidden)
@@ -312,6 +336,9 @@ ACTIONS: dict[tuple[str, str], Action] = {
     ("routing", "remove"): _remove_rule,
     ("channels", "create"): _create_channel,
     ("channels", "revoke"): _revoke_channel,
+    ("webhooks", "create"): _create_webhook,
+    ("webhooks", "delete"): _delete_webhook,
+    ("webhooks", "retry"): _retry_message,
     ("photos", "hide"): _photo(True),
     ("photos", "restore"): _photo(False),
     ("comments", "hide"): _comment("hide"),
@@ -371,6 +398,7 @@ LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "categories": _load_categories,
     "routing": _load_routing,
     "channels": _load_channels,
+    "webhooks": _load_webhooks,
     "photos": _load_photos,
     "comments": _load_comments,
     "events": _load_events,

@@ -17,9 +17,10 @@ from sigap.accounts.service import hash_password
 from sigap.admin.audit import record
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels import service as channels
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import Conflict, InvalidInput, NotFound, SigapError
 from sigap.kit import utcnow
 from sigap.models import Account, AuthSession, Channel, Photo, ReportComment, Unit
+from sigap.notify import outbox, webhooks
 from sigap.photos import service as photos
 
 
@@ -224,3 +225,28 @@ def moderate_comment(
         raise NotFound("not_found")
     record(session, actor, f"comment.{action}", "comment", comment.id, after=after)
     return comment
+
+
+def create_webhook(session: Session, actor: Subject, *, url: str, events: list[str]) -> str:
+    """Register an endpoint; returns its signing secret, shown once (audited without it)."""
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 500:
+        raise SigapError("invalid_input", status=422, details=[{"field": "url", "value": url}])
+    if not events:
+        raise SigapError("invalid_input", status=422, details=[{"field": "events"}])
+    made = webhooks.create(session, url=url, events=events, secret=None)
+    audit_row = {"url": url, "events": made["events"]}
+    record(session, actor, "webhook.create", "webhook", made["id"], after=audit_row)
+    return str(made["secret"])
+
+
+def delete_webhook(session: Session, actor: Subject, endpoint_id: int) -> None:
+    webhooks.delete(session, endpoint_id)
+    record(session, actor, "webhook.delete", "webhook", endpoint_id)
+
+
+def retry_message(session: Session, actor: Subject, message_id: int) -> None:
+    """A dead letter back to pending, with a fresh round of attempts."""
+    if not outbox.retry(session, message_id):
+        raise SigapError("outbox_message_not_found", status=404, message=message_id)
+    record(session, actor, "outbox.retry", "outbox", message_id)

@@ -278,13 +278,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_categories": ("Kategori & SLA", "Categories & SLA"),
     "adm_routing": ("Aturan rute", "Routing rules"),
     "adm_channels": ("Kanal & kunci API", "Channels & API keys"),
+    "adm_webhooks_help": (
+        "Sigap mengirim setiap peristiwa laporan ke alamat ini, ditandatangani HMAC-SHA256 "
+        "(lihat docs/webhooks.md). Rahasia penandatanganan hanya ditampilkan sekali.",
+        "Sigap posts each report event to these addresses, signed with HMAC-SHA256 (see "
+        "docs/webhooks.md). The signing secret is shown once.",
+    ),
+    "adm_webhook_events": (
+        "Peristiwa (pisahkan dengan spasi; * = semua)",
+        "Events (space-separated; * = all)",
+    ),
+    "adm_webhook_create": ("Daftarkan webhook", "Register webhook"),
+    "adm_webhook_delete": ("Hapus", "Delete"),
+    "adm_dead_letters": ("Pesan gagal (dead letter)", "Dead letters"),
+    "adm_outbox_counts": ("Antrean outbox", "Outbox queue"),
+    "adm_topic": ("Jenis", "Topic"),
+    "adm_attempts": ("Percobaan", "Attempts"),
+    "adm_last_error": ("Galat terakhir", "Last error"),
+    "adm_retry": ("Kirim ulang", "Retry"),
+    "adm_no_dead_letters": ("Tidak ada pesan gagal.", "No dead letters."),
     "adm_photos": ("Moderasi foto", "Photo moderation"),
     "adm_events": ("Jejak audit", "Audit trail"),
     "adm_webhooks": ("Webhook", "Webhooks"),
-    "adm_webhooks_later": (
-        "Webhook dan antrean pesan gagal: lewat API /api/v1/admin/webhooks dan /outbox.",
-        "Webhooks and the dead-letter queue: through the API /api/v1/admin/webhooks and /outbox.",
-    ),
     "adm_done": ("Perubahan disimpan dan dicatat.", "The change is saved and audited."),
     "adm_secret_once": (
         "Salin sekarang: ini hanya ditampilkan sekali.",
