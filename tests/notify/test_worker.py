@@ -3,12 +3,12 @@ the admin API over them, periodic jobs, and claims that two workers never share.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -188,19 +188,30 @@ def test_claims_are_leased_so_a_lost_worker_gives_its_rows_back(database: Databa
     assert len(after_lease) == 5
 
 
-def test_two_postgresql_workers_claim_different_rows_at_once(
-    database: Database, backend: Any
-) -> None:
-    if backend.name != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time")
+def test_two_workers_claiming_at_once_get_different_rows(database: Database, backend: Any) -> None:
+    """PostgreSQL: the second claim skips the rows the first holds (SKIP LOCKED). SQLite: the
+    second claim waits for the first one's write lock, then takes what is left."""
     for n in range(4):
         write_event(database, "report.rated", n, action="rate", from_status=None, to_status="x")
     now = utcnow()
 
+    def claim_all() -> list[outbox.Message]:
+        with database.transaction() as session:
+            return outbox.claim(session, now=now, lease_s=60, limit=10)
+
     with database.transaction() as first_session:
         first = outbox.claim(first_session, now=now, lease_s=60, limit=2)
-        with database.transaction() as second_session:  # while the first still holds its locks
-            second = outbox.claim(second_session, now=now, lease_s=60, limit=10)
+        if backend.name == "postgresql":
+            second = claim_all()  # while the first still holds its locks
+        else:
+            found: list[list[outbox.Message]] = []
+            other = threading.Thread(target=lambda: found.append(claim_all()))
+            other.start()
+            other.join(0.5)
+            assert other.is_alive()  # one writer at a time: it waits for the first
+    if backend.name != "postgresql":
+        other.join(10)
+        (second,) = found
 
     assert len(first) == 2
     assert len(second) == 2
