@@ -63,7 +63,8 @@ def test_filters_and_bbox_select_the_reports(
     client: TestClient, reports: list[dict[str, Any]], change: Change
 ) -> None:
     change(reports[1]["id"], status="in_progress", first_response_at=hours_ago(0))
-    change(reports[3]["id"], response_due_at=hours_ago(1))
+    # Late: its response deadline (the deadline that matters while open: due_at) has passed.
+    change(reports[3]["id"], response_due_at=hours_ago(1), due_at=hours_ago(1))
 
     def found(**params: Any) -> set[int]:
         return {p["id"] for p in clusters(client, zoom=18, **params)["points"]}

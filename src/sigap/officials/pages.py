@@ -29,6 +29,7 @@ from sigap.officials import forms, present, service, uploads
 from sigap.officials.schemas import InboxSort
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
+from sigap.workflow.sla import is_overdue
 
 router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"
@@ -192,7 +193,7 @@ async def unit_map(request: Request) -> Response:
             "lon": row.lon,
             "status": row.status,
             "category": ctx.region.categories[row.category_code].name(ctx.language),
-            "overdue": row.due_at is not None and row.due_at <= now,
+            "overdue": is_overdue(row.due_at, now),
         }
         for row in await run_in_threadpool(read)
     ]

@@ -11,6 +11,7 @@ from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import present as public
 from sigap.reports.schemas import STATUS_COLOURS
+from sigap.workflow.sla import is_overdue
 
 
 def inbox_item(state: RegionState, row: Any, now: datetime, language: str) -> schemas.InboxItem:
@@ -27,7 +28,7 @@ def inbox_item(state: RegionState, row: Any, now: datetime, language: str) -> sc
         created_at=row.created_at,
         due_at=row.due_at,
         seconds_left=seconds_left,
-        overdue=seconds_left is not None and seconds_left <= 0,
+        overdue=is_overdue(row.due_at, now),
         escalation_level=row.escalation_level,
     )
 

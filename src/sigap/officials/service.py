@@ -25,6 +25,7 @@ from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.workflow import machine
+from sigap.workflow.sla import overdue_condition
 from sigap.workflow.visibility import readable_reports
 
 REPORT = cast(Table, models.Report.__table__)
@@ -134,7 +135,7 @@ def _filtered(query: Select[Any], filters: InboxFilters, now: datetime) -> Selec
     if filters.kelurahan:
         query = query.where(Report.kelurahan_code == filters.kelurahan)
     if filters.overdue:
-        query = query.where(Report.due_at <= now)
+        query = query.where(overdue_condition(now))
     return query
 
 

@@ -22,8 +22,9 @@ from sigap.geo.spatial import BBox, exact, filter_bbox
 from sigap.kit import utcnow
 from sigap.models import MapCell, Report
 from sigap.portal.areas import kelurahan_codes
-from sigap.portal.filters import MapFilters, is_overdue, overdue_condition
+from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
+from sigap.workflow.sla import is_overdue, overdue_condition
 
 CELLS_PER_TILE = 4
 POINTS_ZOOM = 16  # from this zoom on, reports are shown one by one
@@ -80,7 +81,7 @@ def _points_or_none(
     if len(rows) > limit:
         return None
     now = utcnow()
-    points = [_point(row, is_overdue(row, now)) for row in rows]
+    points = [_point(row, is_overdue(row.due_at, now)) for row in rows]
     return {"zoom": view.zoom, "cell": None, "clusters": [], "points": points}
 
 
@@ -154,9 +155,7 @@ def _points(
         Report.lat,
         Report.status,
         Report.category_code,
-        Report.first_response_at,
-        Report.response_due_at,
-        Report.resolution_due_at,
+        Report.due_at,
     )
     query = _where(session, state, view, filters, query).limit(limit + 1)
     return list(session.connection().execute(query))

@@ -20,8 +20,9 @@ from sigap.db import Database
 from sigap.geo.spatial import filter_bbox
 from sigap.kit import utcnow
 from sigap.models import Report
-from sigap.portal.filters import MapFilters, is_overdue
+from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
+from sigap.workflow.sla import is_overdue
 
 CHUNK = 5000
 COLUMNS = (
@@ -42,7 +43,10 @@ COLUMNS = (
     "kabkota_code",
     "unit_code",
 )
-SELECTED = [getattr(Report, c) for c in COLUMNS if c != "unit_code"] + [Report.unit_id]
+SELECTED = [getattr(Report, c) for c in COLUMNS if c != "unit_code"] + [
+    Report.unit_id,
+    Report.due_at,
+]
 TIMES = ("created_at", "updated_at", "response_due_at", "resolution_due_at", "first_response_at",
          "resolved_at", "closed_at")  # fmt: skip
 
@@ -79,7 +83,7 @@ def _record(state: RegionState, row: Any, now: Any, public_url: str) -> dict[str
     for name in TIMES:
         value = record[name]
         record[name] = value.isoformat() if value is not None else None
-    record["overdue"] = is_overdue(row, now)
+    record["overdue"] = is_overdue(row.due_at, now)
     record["url"] = f"{public_url}/reports/{row.id}"
     return record
 

@@ -9,15 +9,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import and_, or_
 
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, parse_bbox
 from sigap.kit import utcnow
-from sigap.models import Report
 from sigap.models.report import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import repository
+from sigap.workflow.sla import overdue_condition
 
 OPEN_STATUSES = ("open", "in_progress")
 
@@ -63,26 +62,6 @@ class MapFilters:
         if self.overdue:
             conditions.append(overdue_condition(utcnow()))
         return conditions
-
-
-def overdue_condition(now: datetime) -> Any:
-    """Still open or in progress and past a deadline: no first response by the response
-    deadline, or not resolved by the resolution deadline."""
-    return and_(
-        Report.status.in_(OPEN_STATUSES),
-        or_(
-            and_(Report.first_response_at.is_(None), Report.response_due_at < now),
-            Report.resolution_due_at < now,
-        ),
-    )
-
-
-def is_overdue(row: Any, now: datetime) -> bool:
-    """The same rule as :func:`overdue_condition`, for a row already loaded."""
-    if row.status not in OPEN_STATUSES:
-        return False
-    late_response = row.first_response_at is None and row.response_due_at < now
-    return bool(late_response or row.resolution_due_at < now)
 
 
 def parse(request: Request, state: RegionState) -> MapFilters:

@@ -12,6 +12,7 @@ from sigap.kit import utcnow
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import schemas
+from sigap.workflow.sla import is_overdue
 
 
 def area_ref(state: RegionState, code: str) -> schemas.Ref:
@@ -118,7 +119,7 @@ def report_fields(
         "support_count": item["support_count"],
         "reopen_count": item["reopen_count"],
         "received_at": item["received_at"],
-        "overdue": item["due_at"] is not None and item["due_at"] <= utcnow(),
+        "overdue": is_overdue(item["due_at"], utcnow()),
         "escalation_level": item["escalation_level"],
         "escalated_to": (
             unit_ref(state, item["escalation_unit_id"], language)

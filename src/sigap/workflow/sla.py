@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
+
 from sigap.models import Report
 from sigap.regions.state import CategoryInfo, RegionState
 
@@ -50,5 +52,12 @@ def can_climb(report: Report, state: RegionState) -> bool:
     return report.escalation_level < len(state.unit_ancestors(report.unit_id))
 
 
-def is_overdue(report: Report, now: datetime) -> bool:
-    return report.due_at is not None and report.due_at <= now
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """The one rule of "overdue" in SQL: the deadline that matters now (``due_at``: response
+    while open, resolution while in progress, none once settled) has passed."""
+    return Report.due_at <= now
+
+
+def is_overdue(due_at: datetime | None, now: datetime) -> bool:
+    """The same rule for a report already loaded."""
+    return due_at is not None and due_at <= now
