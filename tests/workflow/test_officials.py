@@ -132,6 +132,8 @@ def test_forward_moves_the_report_and_restarts_the_clock(
     )  # fmt: skip
 
     assert response.status_code == 200, response.text
+    answer = response.json()  # where it went, and nothing left for the lurah to do
+    assert (answer["unit"]["code"], answer["allowed_actions"]) == ("bina-marga", [])
     assert (
         client.get(f"/api/v1/officials/reports/{report['id']}", headers=login(LURAH)).status_code
         == 404

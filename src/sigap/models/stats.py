@@ -28,7 +28,19 @@ class StatBucket(Base):
     lower_s: Mapped[int] = mapped_column(Integer, unique=True)
 
 
-class StatArea(Base):
+class SlaCounts:
+    """The counts the dashboards and the ranking share (``portal.stats.SLA_COLUMNS``)."""
+
+    n: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[int] = mapped_column(Integer)
+    responded_in_sla: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    resolved_in_sla: Mapped[int] = mapped_column(Integer)
+    ever_resolved: Mapped[int] = mapped_column(Integer)
+    reopened: Mapped[int] = mapped_column(Integer)
+
+
+class StatArea(SlaCounts, Base):
     """Counts per kelurahan, category, unit and current status (dashboards)."""
 
     __tablename__ = "stat_area"
@@ -37,13 +49,6 @@ class StatArea(Base):
     category_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    responded: Mapped[int] = mapped_column(Integer)
-    responded_in_sla: Mapped[int] = mapped_column(Integer)
-    resolved: Mapped[int] = mapped_column(Integer)
-    resolved_in_sla: Mapped[int] = mapped_column(Integer)
-    ever_resolved: Mapped[int] = mapped_column(Integer)
-    reopened: Mapped[int] = mapped_column(Integer)
 
 
 class StatMonth(Base):
@@ -68,20 +73,13 @@ class StatHist(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-class StatUnit(Base):
+class StatUnit(SlaCounts, Base):
     """Counts per responsible unit and month of creation (ranking)."""
 
     __tablename__ = "stat_unit"
 
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    responded: Mapped[int] = mapped_column(Integer)
-    responded_in_sla: Mapped[int] = mapped_column(Integer)
-    resolved: Mapped[int] = mapped_column(Integer)
-    resolved_in_sla: Mapped[int] = mapped_column(Integer)
-    ever_resolved: Mapped[int] = mapped_column(Integer)
-    reopened: Mapped[int] = mapped_column(Integer)
 
 
 class StatUnitHist(Base):

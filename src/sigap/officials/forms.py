@@ -109,15 +109,3 @@ def _resolve(
     event = actions.resolve(session, state, actor, report_id, note=note, options=options)
     photos.attach(session, report_id=report_id, event_id=event.id, stored=stored, kind="after")
     return event
-
-
-# Form action names as the machine names them (the page shows a form per allowed action).
-MACHINE_ACTION = {
-    "acknowledge": "acknowledge",
-    "forward": "forward",
-    "resolve": "resolve",
-    "reject": "reject",
-    "duplicate": "mark_duplicate",
-    "reopen": "reopen",
-    "notes": "note",
-}

@@ -35,6 +35,14 @@ router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"
 
 
+async def _official(request: Request) -> Subject | Response:
+    """The signed-in official, or the way to the sign-in form (back here afterwards)."""
+    subject = await cookie_subject(request)
+    if subject is None or not subject.is_official:
+        return _to_login(request)
+    return subject
+
+
 def _to_login(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", status_code=303)
@@ -114,9 +122,9 @@ async def logout(request: Request) -> Response:
 
 @router.get("")
 async def inbox(request: Request) -> Response:
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        return _to_login(request)
+    subject = await _official(request)
+    if isinstance(subject, Response):
+        return subject
     ctx = context_of(request)
     query = request.query_params
     statuses = [s for s in query.getlist("status") if s in machine.STATES] or list(machine.ACTIVE)
@@ -166,9 +174,9 @@ async def inbox(request: Request) -> Response:
 
 @router.get("/map")
 async def unit_map(request: Request) -> Response:
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        return _to_login(request)
+    subject = await _official(request)
+    if isinstance(subject, Response):
+        return subject
     ctx = context_of(request)
     now = clock(request)
     database: Database = request.app.state.db
@@ -208,9 +216,9 @@ async def unit_map(request: Request) -> Response:
 
 @router.get("/reports/{report_id}")
 async def report_page(request: Request, report_id: int) -> Response:
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        return _to_login(request)
+    subject = await _official(request)
+    if isinstance(subject, Response):
+        return subject
     return await _report_page(request, subject, report_id, error=None)
 
 
@@ -256,16 +264,15 @@ async def _report_page(
         units=sorted(
             (u for u in ctx.region.units.values() if u.active), key=lambda u: u.name(ctx.language)
         ),
-        forms=forms.MACHINE_ACTION,
     )
 
 
 @router.post("/reports/{report_id}/comments/{comment_id}/hide")
 async def hide_comment(request: Request, report_id: int, comment_id: int) -> Response:
     """Moderation: an abusive comment leaves every public view (it stays for the record)."""
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        return _to_login(request)
+    subject = await _official(request)
+    if isinstance(subject, Response):
+        return subject
     ctx = context_of(request)
     try:
         fields, _ = await uploads.read_action(request, ctx)
@@ -282,9 +289,9 @@ async def hide_comment(request: Request, report_id: int, comment_id: int) -> Res
 
 @router.post("/reports/{report_id}/{action}")
 async def act(request: Request, report_id: int, action: str) -> Response:
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        return _to_login(request)
+    subject = await _official(request)
+    if isinstance(subject, Response):
+        return subject
     ctx = context_of(request)
     try:
         fields, stored = await uploads.read_action(request, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -108,14 +109,17 @@ async def _act(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
+    storage = request.app.state.photo_storage
+
     def run(session: Session) -> schemas.OfficialReport:
-        before = _view(session, ctx, subject, report_id, request.app.state.photo_storage)
         perform(session, actions.Actor.official(subject), options)
-        session.expire_all()
         try:
-            return _view(session, ctx, subject, report_id, request.app.state.photo_storage)
-        except NotFound:  # forwarded out of this official's sight: answer with what it saw
-            return before.model_copy(update={"allowed_actions": []})
+            return _view(session, ctx, subject, report_id, storage)
+        except NotFound:
+            # Forwarded out of this official's sight by this very action (which checked it
+            # could see the report): answer with where it went, and nothing left to do.
+            moved = _view(session, ctx, replace(subject, scope=None), report_id, storage)
+            return moved.model_copy(update={"allowed_actions": []})
 
     return await in_transaction(request, run)
 

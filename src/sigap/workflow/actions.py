@@ -73,13 +73,6 @@ def load(session: Session, report_id: int, actor: Actor) -> Report:
     return report
 
 
-def allowed_actions(report: Report, actor: Actor) -> list[str]:
-    actions = machine.allowed(report.status, actor.role)
-    if report.appealed_at is not None and "appeal" in actions:
-        actions.remove("appeal")
-    return actions
-
-
 def acknowledge(
     session: Session,
     state: RegionState,
@@ -203,7 +196,7 @@ def mark_duplicate(
     options: Options,
 ) -> ReportEvent:
     """Merge into ``parent_id``: the parent gains this report's supporters (and the reporter,
-    who follows the parent from now on: see :func:`followers_of`)."""
+    who follows the parent from now on: see ``sigap.notify.fanout``)."""
     report = load(session, report_id, actor)
     now = _now(options)
     to = machine.target(report.status, "mark_duplicate", actor.role)
@@ -386,12 +379,6 @@ def escalate(
         data={"level": report.escalation_level, "escalated_to": unit},
         topic="report.escalated",
     )
-
-
-def followers_of(session: Session, report_id: int) -> list[int]:
-    """Reports whose reporters follow ``report_id``: itself and its merged duplicates."""
-    merged = session.scalars(select(Report.id).where(Report.duplicate_of_id == report_id))
-    return [report_id, *merged]
 
 
 def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) -> None:
