@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from tests.workflow.conftest import LURAH
 
+from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
+from sigap.kit import utcnow
+from sigap.models import AuthSession
 
 
 def test_token_signs_in_and_names_the_unit(client: TestClient) -> None:
@@ -75,3 +80,15 @@ def test_citizens_cannot_use_the_officials_api(
     response = client.get("/api/v1/officials/inbox", headers=login("warga@demo.sigap.id"))
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "official_only"
+
+
+def test_an_expired_token_no_longer_works(
+    client: TestClient, login: Callable[[str], dict[str, str]], db: Database
+) -> None:
+    headers = login(LURAH)
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    with db.transaction() as session:
+        session.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    assert client.get("/api/v1/auth/tokens", headers=headers).status_code == 401
