@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sigap.db import BatchWriter, Checkpointer, Database, insert_rows
+from sigap.db import BatchWriter, Checkpointer, Database, _ping_when_idle, insert_rows
 from sigap.migrations import upgrade
 from sigap.models import OutboxMessage
 
@@ -156,3 +157,28 @@ def test_engine_settings(database: Database) -> None:
             text("INSERT INTO area (code, name, level, kind, parent_code) "
                  "VALUES ('99', 'X', 'province', 'provinsi', 'no-such-parent')")
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("autocommit", [False, True])
+def test_an_idle_postgresql_connection_that_died_is_replaced_before_use(autocommit: bool) -> None:
+    """Without a ping at every checkout, a connection the server dropped while it sat in the
+    pool is still caught: it is checked once it has been idle, and a fresh one is used.
+    (PostgreSQL only: SQLite has no server to lose. The server is the suite's own.)"""
+    url = os.environ.get(
+        "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+    engine = create_engine(url, pool_size=1, **options)
+    _ping_when_idle(engine, idle_s=0.0)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            first = connection.scalar(text("SELECT pg_backend_pid()"))
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        with engine.connect() as connection:
+            second = connection.scalar(text("SELECT pg_backend_pid()"))
+    finally:
+        engine.dispose()
+        admin.dispose()
+    assert second != first

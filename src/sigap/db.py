@@ -14,6 +14,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sigap.models.base import UTCDateTime
@@ -37,6 +39,10 @@ from sigap.models.base import UTCDateTime
 log = logging.getLogger("sigap.db")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+
+# A pooled PostgreSQL connection idle this long is checked before use (see _ping_when_idle).
+IDLE_PING_S = 10.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -51,9 +57,9 @@ def make_engine(
     the cost of fetching one report; a page is one statement, so it is still one snapshot)."""
     if not is_sqlite(url):
         options: dict[str, Any] = {} if write else {"isolation_level": "AUTOCOMMIT"}
-        return create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **options
-        )
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, **options)
+        _ping_when_idle(engine)
+        return engine
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
@@ -64,6 +70,29 @@ def make_engine(
         engine, begin="BEGIN IMMEDIATE" if write else None, auto_checkpoint=auto_checkpoint
     )
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float = IDLE_PING_S) -> None:
+    """Check a pooled PostgreSQL connection before use only when it sat idle for a while (a
+    server restart or a dropped link shows up then). SQLAlchemy's ``pool_pre_ping`` checks at
+    every checkout: one more round trip than a one-row read itself needs."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            if not dbapi_connection.autocommit:
+                dbapi_connection.rollback()
+        except Exception as exc:  # any failure: the pool drops it and connects anew
+            raise DisconnectionError(str(exc)) from exc
 
 
 def _configure_sqlite(engine: Engine, *, begin: str | None, auto_checkpoint: bool) -> None:
