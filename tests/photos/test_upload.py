@@ -238,6 +238,29 @@ def test_open311_shows_the_display_url_as_media_url(client: TestClient) -> None:
     assert listed[str(plain["id"])]["media_url"] is None
 
 
+def test_open311_extensions_list_the_visible_photos(client: TestClient, database: Database) -> None:
+    files: Files = [
+        ("photo", ("a.jpg", jpeg(), "image/jpeg")),
+        ("photo", ("b.png", png_with_text(), "image/png")),
+    ]
+    created = submit(client, files).json()
+    first, second = created["photos"]
+    path = f"/open311/v2/requests/{created['id']}.json"
+
+    shown = client.get(path, params={"extensions": "true"}).json()[0]
+    with database.transaction() as session:
+        photos.hide(session, first["id"])
+    after = client.get(path, params={"extensions": "true"}).json()[0]
+
+    listed = shown["extended_attributes"]["photos"]
+    assert [p["media_url"] for p in listed] == [first["url"], second["url"]]
+    assert {p["title"] for p in listed} == {"before"}  # with the report, not an after-photo
+    assert all(p["created_at"].endswith("+07:00") for p in listed)
+    assert shown["media_url"] == first["url"]
+    assert [p["media_url"] for p in after["extended_attributes"]["photos"]] == [second["url"]]
+    assert after["media_url"] == second["url"]
+
+
 def test_originals_are_kept_only_when_configured_and_never_served(
     database_url: str, media_dir: Path, database: Database
 ) -> None:

@@ -6,8 +6,9 @@ deployment's zone with their offset, to the second, as the W3C note the spec cit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,79 +103,88 @@ def notice(state: RegionState, category_code: str, unit_id: int, language: str) 
     return _sla(NOTICE, category, language, unit=state.units[unit_id].name(language))
 
 
+def notices_of(state: RegionState, language: str) -> Callable[[str, int], str | None]:
+    """:func:`notice`, remembered for one page (a page repeats a few categories and units)."""
+
+    @cache
+    def notice_of(category_code: str, unit_id: int) -> str | None:
+        return notice(state, category_code, unit_id, language)
+
+    return notice_of
+
+
 def service_request(
     state: RegionState,
-    report: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
+    report: Any,
     language: str,
+    notices: Callable[[str, int], str | None],
     *,
-    extensions: bool,
-    media_url: str | None = None,
-) -> schemas.ServiceRequest:
-    """A stored report as a service request. Never the reporter: the report row has no
-    identity on it, and address_id is not stored yet. ``media_url`` is the display URL of the
-    report's first visible photo."""
+    media_url: str | None,
+    extended: tuple[Sequence[Mapping[str, Any]], list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """A stored report (a row of :data:`sigap.open311.service.COLUMNS`) as a service request:
+    the fields of :class:`schemas.ServiceRequest` in its order, built as plain values, since a
+    page of a thousand requests is rendered on every poll. Never the reporter: the report row
+    has no identity on it, and address_id is not stored.
+
+    ``media_url`` is the display URL of its first visible photo; ``extended`` (its public
+    timeline and visible photos) adds ``extended_attributes`` and ``notes``."""
     zone = state.timezone
-    category = state.categories.get(report["category_code"])
-    kelurahan = state.areas.get(report["kelurahan_code"])
-    extra: dict[str, Any] = {}
-    if extensions:
-        extra = {
-            "extended_attributes": extended_attributes(state, report, language),
-            "notes": notes(events, zone, language),
-        }
-    return schemas.ServiceRequest(
-        service_request_id=str(report["id"]),
-        status=status(report["status"]),
-        status_notes=status_notes(report["status"], events),
-        service_name=category.name(language) if category else None,
-        service_code=report["category_code"],
-        description=report["description"],
-        agency_responsible=state.units[report["unit_id"]].name(language),
-        service_notice=notice(state, report["category_code"], report["unit_id"], language),
-        requested_datetime=w3c(report["created_at"], zone),
-        updated_datetime=w3c_or_none(report["updated_at"], zone),
-        expected_datetime=w3c_or_none(report["resolution_due_at"], zone),
-        address=report["address"],
-        address_id=None,
-        zipcode=kelurahan.postcode if kelurahan else None,
-        lat=report["lat"],
-        long=report["lon"],
-        media_url=media_url,
-        **extra,
-    )
-
-
-def status_notes(current: str, events: Sequence[Mapping[str, Any]]) -> str | None:
-    """The note of the event that brought the report into its current state, if it has one."""
-    for event in reversed(events):
-        if is_public(event) and event["to_status"] == current and event["from_status"] != current:
-            note: str | None = event["note"]
-            return note
-    return None
+    category = state.categories.get(report.category_code)
+    kelurahan = state.areas.get(report.kelurahan_code)
+    updated = report.updated_at
+    expected = report.resolution_due_at
+    found = {
+        "service_request_id": str(report.id),
+        "status": "open" if report.status in OPEN_STATUSES else "closed",
+        "status_notes": report.status_note,
+        "service_name": category.name(language) if category else None,
+        "service_code": report.category_code,
+        "description": report.description,
+        "agency_responsible": state.units[report.unit_id].name(language),
+        "service_notice": notices(report.category_code, report.unit_id),
+        "requested_datetime": report.created_at.astimezone(zone).isoformat(timespec="seconds"),
+        "updated_datetime": None if updated is None else w3c(updated, zone),
+        "expected_datetime": None if expected is None else w3c(expected, zone),
+        "address": report.address,
+        "address_id": None,
+        "zipcode": kelurahan.postcode if kelurahan else None,
+        "lat": report.lat,
+        "long": report.lon,
+        "media_url": media_url,
+    }
+    if extended is not None:
+        events, photos = extended
+        found["extended_attributes"] = extended_attributes(state, report, photos, language)
+        found["notes"] = notes(events, zone, language)
+    return found
 
 
 def extended_attributes(
-    state: RegionState, report: Mapping[str, Any], language: str
-) -> schemas.ExtendedAttributes:
-    unit = state.units[report["unit_id"]]
-    return schemas.ExtendedAttributes(
-        channel=report["channel"],
-        kelurahan_code=report["kelurahan_code"],
-        kelurahan_name=_area_name(state, report["kelurahan_code"]),
-        kecamatan_code=report["kecamatan_code"],
-        kecamatan_name=_area_name(state, report["kecamatan_code"]),
-        kota_code=report["kabkota_code"],
-        kota_name=_area_name(state, report["kabkota_code"]),
-        unit_code=unit.code,
-        unit_name=unit.name(language),
-        escalation_level=report["escalation_level"],
-        duplicate=report["status"] == "duplicate",
-        parent_service_request_id=(
-            str(report["duplicate_of_id"]) if report["duplicate_of_id"] is not None else None
-        ),
-        photos=[],  # media arrives with the media module
-    )
+    state: RegionState,
+    report: Any,
+    photos: list[dict[str, Any]],
+    language: str,
+) -> dict[str, Any]:
+    """The fields of :class:`schemas.ExtendedAttributes`; ``photos`` are the report's visible
+    photos as :class:`schemas.Photo` values."""
+    unit = state.units[report.unit_id]
+    parent = report.duplicate_of_id
+    return {
+        "channel": report.channel,
+        "kelurahan_code": report.kelurahan_code,
+        "kelurahan_name": _area_name(state, report.kelurahan_code),
+        "kecamatan_code": report.kecamatan_code,
+        "kecamatan_name": _area_name(state, report.kecamatan_code),
+        "kota_code": report.kabkota_code,
+        "kota_name": _area_name(state, report.kabkota_code),
+        "unit_code": unit.code,
+        "unit_name": unit.name(language),
+        "escalation_level": report.escalation_level,
+        "duplicate": report.status == "duplicate",
+        "parent_service_request_id": None if parent is None else str(parent),
+        "photos": photos,
+    }
 
 
 def _area_name(state: RegionState, code: str) -> str:
@@ -182,16 +192,18 @@ def _area_name(state: RegionState, code: str) -> str:
     return area.name if area else code
 
 
-def notes(events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str) -> list[schemas.Note]:
-    """The public timeline (internal notes left out). Events never name a person, so neither
-    do notes."""
+def notes(
+    events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str
+) -> list[dict[str, Any]]:
+    """The public timeline (internal notes left out), as :class:`schemas.Note` values. Events
+    never name a person, so neither do notes."""
     return [
-        schemas.Note(
-            datetime=w3c(event["created_at"], zone),
-            type=event["action"],
-            summary=_summary(event["action"], language),
-            description=event["note"],
-        )
+        {
+            "datetime": w3c(event["created_at"], zone),
+            "type": event["action"],
+            "summary": _summary(event["action"], language),
+            "description": event["note"],
+        }
         for event in events
         if is_public(event)
     ]

@@ -9,12 +9,12 @@ pasting strings, so every value is escaped.
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -58,13 +58,15 @@ FIELD_NAMES = {
     "reporter.account_id": "account_id",
 }
 
-Payload = BaseModel | Sequence[BaseModel]
+# A resource as a model, or already as plain values (the hot read paths build those).
+Payload = BaseModel | Sequence[BaseModel] | Sequence[Mapping[str, Any]]
 
 
 def tree(payload: Payload) -> Any:
     if isinstance(payload, BaseModel):
         return payload.model_dump(mode="json")
-    return [item.model_dump(mode="json") for item in payload]
+    return [item.model_dump(mode="json") if isinstance(item, BaseModel) else item
+            for item in payload]  # fmt: skip
 
 
 def xml_bytes(root: str, data: Any) -> bytes:
@@ -92,7 +94,8 @@ def _text(value: Any) -> str:
 
 
 def json_bytes(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON (orjson: a page of a thousand requests in a millisecond or two)."""
+    return orjson.dumps(data)
 
 
 def respond(
@@ -104,9 +107,36 @@ def respond(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The document ``root`` (the XML root element; JSON has no root) in ``fmt``."""
+    return answer(document(root, payload, fmt), fmt, status=status, headers=headers)
+
+
+def document(root: str, payload: Payload, fmt: Format) -> bytes:
     data = tree(payload)
-    body = xml_bytes(root, data) if fmt is Format.xml else json_bytes(data)
+    return xml_bytes(root, data) if fmt is Format.xml else json_bytes(data)
+
+
+def answer(
+    body: bytes, fmt: Format, *, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     return Response(body, status_code=status, headers=headers, media_type=MEDIA_TYPES[fmt])
+
+
+class Documents:
+    """Rendered documents that depend on the region snapshot only (the service list and
+    definitions): made once per snapshot, language and format. A reload of the region is a
+    new snapshot object, so nothing stale is ever served."""
+
+    def __init__(self) -> None:
+        self._region: object = None
+        self._made: dict[tuple[str, ...], bytes] = {}
+
+    def get(self, region: object, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+        if region is not self._region:
+            self._region, self._made = region, {}
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = make()
+        return made
 
 
 def format_of(request: Request) -> Format:

@@ -7,9 +7,12 @@ unknown paths) come back as the spec's errors document in the format of the path
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -68,6 +71,8 @@ def _channel(
 
 
 Open311Ctx = Annotated[Context, Depends(_open311)]
+DOCUMENTS = render.Documents()
+T = TypeVar("T")
 
 
 def _answers(model: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
@@ -95,7 +100,10 @@ async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
     responses=_answers(list[schemas.Service]),
 )
 async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
-    return render.respond("services", service.services(ctx.region, ctx.language), fmt)
+    def make() -> bytes:
+        return render.document("services", service.services(ctx.region, ctx.language), fmt)
+
+    return render.answer(DOCUMENTS.get(ctx.region, ("services", ctx.language, fmt), make), fmt)
 
 
 @router.get(
@@ -104,7 +112,12 @@ async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
     responses=_answers(schemas.ServiceDefinition),
 )
 async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Response:
-    return render.respond("service_definition", service.definition(ctx.region, service_code), fmt)
+    def make() -> bytes:
+        definition = service.definition(ctx.region, service_code)
+        return render.document("service_definition", definition, fmt)
+
+    key = ("definition", service_code, ctx.language, fmt)
+    return render.answer(DOCUMENTS.get(ctx.region, key, make), fmt)
 
 
 @router.post(
@@ -144,13 +157,14 @@ def token(token: str, fmt: Fmt, ctx: Open311Ctx, session: ReadSession) -> Respon
     summary="Service requests (last 90 days unless filtered)",
     responses=_answers(list[schemas.ServiceRequest]),
 )
-def requests(
+async def requests(
+    request: Request,
     fmt: Fmt,
     ctx: Open311Ctx,
-    session: ReadSession,
     query: Annotated[schemas.RequestSearch, Query()],
 ) -> Response:
-    return render.respond("service_requests", service.search(session, ctx, query), fmt)
+    found = await _reading(request, lambda session: service.search(session, ctx, query))
+    return render.respond("service_requests", found, fmt)
 
 
 @router.get(
@@ -158,15 +172,33 @@ def requests(
     summary="One service request",
     responses=_answers(list[schemas.ServiceRequest]),
 )
-def one_request(
+async def one_request(
+    request: Request,
     service_request_id: str,
     fmt: Fmt,
     ctx: Open311Ctx,
-    session: ReadSession,
     extensions: bool = False,
 ) -> Response:
-    found = service.one(session, ctx, service_request_id, extensions=extensions)
-    return render.respond("service_requests", [found], fmt)
+    def read(session: Session) -> list[dict[str, Any]]:
+        return service.one(session, ctx, service_request_id, extensions=extensions)
+
+    return render.respond("service_requests", await _reading(request, read), fmt)
+
+
+async def _reading(request: Request, read: Callable[[Session], T]) -> T:
+    """A read with its session, queries and mapping together: on a worker thread for
+    PostgreSQL (the loop serves others while the server answers); on the loop itself for
+    SQLite, whose reads take well under a millisecond of CPU but release the GIL at every row,
+    so that on a thread each row could wait a whole switch interval for the loop to yield."""
+    database: Database = request.app.state.db
+
+    def run() -> T:
+        with database.reading() as session:
+            return read(session)
+
+    if database.dialect == "sqlite":
+        return run()
+    return await run_in_threadpool(run)
 
 
 @router.api_route(

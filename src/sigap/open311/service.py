@@ -4,7 +4,9 @@ resources out. Nothing is decided here that the JSON API decides differently."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from sigap.channels.service import ChannelRef
@@ -16,11 +18,13 @@ from sigap.kit import utcnow
 from sigap.open311 import mapping, schemas
 from sigap.open311.form import Submission, check_attributes, report_of
 from sigap.photos import service as photos
+from sigap.photos.service import PHOTO
+from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import repository
 from sigap.reports import service as reports
 from sigap.reports.schemas import ReportSort
-from sigap.reports.service import Submitted
+from sigap.reports.service import EVENT, REPORT, Submitted
 
 DEFAULT_SPAN = timedelta(days=90)
 MAX_ID = 2**63 - 1
@@ -84,53 +88,106 @@ def token(session: Session, value: str) -> schemas.TokenResult:
     return schemas.TokenResult(service_request_id=str(report["id"]), token=value)
 
 
-def one(session: Session, ctx: Context, raw_id: str, *, extensions: bool) -> schemas.ServiceRequest:
+# The note of the event that brought a report into its current state (GeoReport's
+# status_notes): the newest event that entered the status from another one. Internal notes are
+# plain "note" events, which never change the status, so nothing private can be picked.
+STATUS_NOTE = (
+    select(EVENT.c.note)
+    .where(
+        EVENT.c.report_id == REPORT.c.id,
+        EVENT.c.to_status == REPORT.c.status,
+        or_(EVENT.c.from_status.is_(None), EVENT.c.from_status != REPORT.c.status),
+        EVENT.c.action != "note",
+    )
+    .order_by(EVENT.c.id.desc())
+    .limit(1)
+    .correlate(REPORT)
+    .scalar_subquery()
+    .label("status_note")
+)
+# GeoReport's one media_url per request: the first visible photo.
+MEDIA_KEY = (
+    select(PHOTO.c.display_key)
+    .where(PHOTO.c.report_id == REPORT.c.id, PHOTO.c.hidden.is_(False))
+    .order_by(PHOTO.c.id)
+    .limit(1)
+    .correlate(REPORT)
+    .scalar_subquery()
+    .label("media_key")
+)
+# One query answers a page: what a service request shows, with its status note and photo.
+SHOWN = (
+    "id category_code status description unit_id created_at updated_at resolution_due_at "
+    "address kelurahan_code lat lon kecamatan_code kabkota_code channel escalation_level "
+    "duplicate_of_id"
+)
+COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
+# The most frequent read, built once (SQLAlchemy then only looks up its compiled form).
+ONE = select(*COLUMNS).where(REPORT.c.id == bindparam("report_id"))
+
+
+def one(session: Session, ctx: Context, raw_id: str, *, extensions: bool) -> list[dict[str, Any]]:
     report_id = _report_id(raw_id)
-    if report_id is None:
+    rows = [] if report_id is None else _rows(session, ONE, {"report_id": report_id})
+    if not rows:
         raise NotFound("report_not_found", report_id=raw_id)
-    report = reports.get(session, report_id)
-    events = reports.timeline(session, report_id)
-    media = _media_urls(session, ctx, [report_id])
-    return mapping.service_request(
-        ctx.region, report, events, ctx.language, extensions=extensions, media_url=media[report_id]
-    )
+    return _requests(session, ctx, rows, extensions=extensions)
 
 
-def search(
-    session: Session, ctx: Context, query: schemas.RequestSearch
-) -> list[schemas.ServiceRequest]:
-    """GET requests: newest first, numbered pages, timelines loaded once per page."""
+def search(session: Session, ctx: Context, query: schemas.RequestSearch) -> list[dict[str, Any]]:
+    """GET requests: newest first, numbered pages."""
     filters = filters_of(query, ctx.region, utcnow())
-    rows = repository.search_page(
-        session,
-        ctx.region,
-        filters,
-        sort=ReportSort.newest,
-        page=query.page,
-        page_size=query.page_size,
+    page = repository.Page(
+        session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
     )
-    timelines = reports.timelines(session, [row["id"] for row in rows])
-    media = _media_urls(session, ctx, [row["id"] for row in rows])
+    rows = _rows(session, page.select(COLUMNS))
+    return _requests(session, ctx, rows, extensions=query.extensions)
+
+
+def _rows(session: Session, query: Select[Any], params: dict[str, Any] | None = None) -> list[Any]:
+    return list(session.connection().execute(query, params))
+
+
+def _requests(
+    session: Session, ctx: Context, rows: list[Any], *, extensions: bool
+) -> list[dict[str, Any]]:
+    """Rows of :data:`COLUMNS` as service requests; with ``extensions``, their public
+    timelines and photos are read in one more query each."""
+    storage = photos.storage_for(ctx.settings)
+    extended: dict[int, tuple[list[Any], list[dict[str, Any]]]] = {}
+    if extensions:
+        ids = [row.id for row in rows]
+        timelines = reports.timelines(session, ids)
+        for report_id, found in photos.public(session, ids).items():
+            extended[report_id] = (timelines[report_id], _photos(found, storage, ctx.region))
+    region, language = ctx.region, ctx.language
+    notices = mapping.notices_of(region, language)
     return [
         mapping.service_request(
-            ctx.region,
+            region,
             row,
-            timelines[row["id"]],
-            ctx.language,
-            extensions=query.extensions,
-            media_url=media[row["id"]],
+            language,
+            notices,
+            media_url=None if row.media_key is None else storage.url(row.media_key),
+            extended=extended.get(row.id),
         )
         for row in rows
     ]
 
 
-def _media_urls(session: Session, ctx: Context, report_ids: list[int]) -> dict[int, str | None]:
-    """GeoReport's one media_url per request: the display size of the first visible photo."""
-    storage = photos.storage_for(ctx.settings)
-    return {
-        report_id: storage.url(found[0]["display_key"]) if found else None
-        for report_id, found in photos.public(session, report_ids).items()
-    }
+def _photos(
+    found: list[dict[str, Any]], storage: Storage, region: RegionState
+) -> list[dict[str, Any]]:
+    """A report's visible photos as :class:`schemas.Photo` values; the title is "before" for
+    a photo that came with the report, "after" for an official's proof of the fix."""
+    return [
+        {
+            "media_url": storage.url(photo["display_key"]),
+            "title": photo["kind"],
+            "created_at": mapping.w3c(photo["created_at"], region.timezone),
+        }
+        for photo in found
+    ]
 
 
 def filters_of(

@@ -93,20 +93,22 @@ def search(
     return rows[:limit], encode_cursor([sort_value.isoformat(), last.id])
 
 
-def search_page(
-    session: Session,
-    state: RegionState,
-    filters: ReportFilters,
-    *,
-    sort: ReportSort,
-    page: int,
-    page_size: int,
-) -> list[dict[str, Any]]:
-    """Numbered pages of whole public report rows, for clients that page by number (Open311's
-    page and page_size) rather than by cursor."""
-    query = _filtered(session, state, filters, sort, PUBLIC_COLUMNS)
-    query = query.order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
-    return [dict(row) for row in session.connection().execute(query).mappings()]
+@dataclass(frozen=True)
+class Page:
+    """A numbered page of filtered reports, for clients that page by number (Open311's page
+    and page_size) rather than by cursor; :meth:`select` asks for the columns a caller shows."""
+
+    session: Session
+    state: RegionState
+    filters: ReportFilters
+    sort: ReportSort
+    number: int = 1
+    size: int = 1
+
+    def select(self, columns: tuple[Any, ...]) -> Select[Any]:
+        query = _filtered(self.session, self.state, self.filters, self.sort, columns)
+        offset = (self.number - 1) * self.size
+        return query.order_by(*_order(self.sort)).offset(offset).limit(self.size)
 
 
 def _filtered(
