@@ -31,6 +31,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,7 +70,17 @@ def make_engine(
     _configure_sqlite(
         engine, begin="BEGIN IMMEDIATE" if write else None, auto_checkpoint=auto_checkpoint
     )
+    engine.dialect.statement_compiler = _SQLiteCompiler
     return engine
+
+
+class _SQLiteCompiler(SQLiteCompiler):
+    """SQLAlchemy's SQLite compiler drops table hints; this one writes them after the table
+    name, which is where SQLite's ``INDEXED BY`` goes (``select.with_hint(t, "INDEXED BY ix",
+    "sqlite")``)."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
 
 
 def _ping_when_idle(engine: Engine, idle_s: float = IDLE_PING_S) -> None:

@@ -20,9 +20,8 @@ from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
+from sigap.models.report import OPEN_STATUSES
 from sigap.workflow.visibility import can_see
-
-OPEN_STATUSES = ("open", "in_progress")
 
 
 def _existing(session: Session, report_id: int) -> None:

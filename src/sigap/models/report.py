@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sigap.models.base import Base, BigId, UTCDateTime
 
 STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
+# Still waiting for the city: Open311's "open", the map's default, the partial indexes' rows.
+OPEN_STATUSES = ("open", "in_progress")
 # Built-in channels; reports from Open311 clients carry their channel's slug (model Channel).
 CHANNELS = ("api", "web", "open311")
 

@@ -13,13 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
-from sigap.models.report import STATUSES
+from sigap.models.report import OPEN_STATUSES, STATUSES
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, RegionState
 from sigap.reports.present import is_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-OPEN_STATUSES = ("open", "in_progress")
 CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 # (Bahasa Indonesia, English), filled with str.format.
 SLA = (
