@@ -18,6 +18,7 @@ from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
 from sigap.auth import router as auth_router
+from sigap.channels import service as channels
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
 from sigap.citizen import pages as citizen_pages
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.report_writer = BatchWriter(database, reports_service.store_batch)
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
+        app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
         app.state.live = live.LiveHub(
             database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
         )

@@ -31,6 +31,13 @@ class Settings(BaseSettings):
         default=None,
         description="How to reach the operators, for Open311 discovery; defaults to public_url",
     )
+    api_key_cache_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a process trusts a channel API key it saw valid before it reads "
+        "it again (0: read on every POST); a revoked key stops working within this time in "
+        "other processes, at once in the one that revoked it",
+    )
     # --- workflow ---
     rating_window_days: int = Field(
         default=7, ge=1, le=90, description="A resolved report not rated in this time closes"

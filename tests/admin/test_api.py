@@ -240,8 +240,16 @@ def test_channels_create_shows_the_key_once_and_revoke(client: TestClient, login
     assert created["api_key"].startswith("sgp_")
     listed = client.get(f"{API}/channels", headers=login(ADMIN)).json()
     assert "api_key" not in listed[0]
+    form = {"api_key": created["api_key"], "service_code": "sampah", "lat": "-6.1754",
+            "long": "106.8272", "description": "Sampah menumpuk di trotoar."}  # fmt: skip
+    assert client.post("/open311/v2/requests.json", data=form).status_code == 201
+
     revoked = post(client, login, f"/channels/{created['id']}/revoke")
+
     assert revoked["revoked_at"] is not None
+    # The key was just seen valid (and remembered), yet this process refuses it at once.
+    refused = client.post("/open311/v2/requests.json", data=form)
+    assert (refused.status_code, refused.json()[0]["code"]) == (403, "invalid_api_key")
 
 
 def test_audit_is_append_only(client: TestClient, login: Login, database_url: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sigap import models
 from sigap.channels import service as channels
 from sigap.db import Database
+from sigap.kit import sha256_hex
 
 BASE = "/open311/v2"
 IDENTITY = {
@@ -154,6 +155,32 @@ def test_a_revoked_key_is_refused(
     errors = georeport.post("json", report_form, expect=403)
 
     assert errors[0]["code"] == "invalid_api_key"
+
+
+def test_a_key_revoked_by_another_process_stops_within_the_cache_time(
+    client: TestClient, georeport: Any, database: Database, report_form: dict[str, str]
+) -> None:
+    now = [100.0]
+    client.app.state.api_keys = channels.KeyCache(10, clock=lambda: now[0])  # type: ignore[attr-defined]
+    georeport.post("json", report_form)
+    with database.transaction() as session:  # as `sigap channel revoke` would, elsewhere
+        channels.revoke(session, key_prefix_or_id=report_form["api_key"][:12])
+
+    now[0] += 9.9
+    georeport.post("json", report_form)  # remembered as valid a moment ago
+    now[0] += 0.1
+    errors = georeport.post("json", report_form, expect=403)
+
+    assert errors[0]["code"] == "invalid_api_key"
+
+
+def test_a_wrong_key_is_never_remembered(
+    client: TestClient, georeport: Any, report_form: dict[str, str]
+) -> None:
+    wrong = {**report_form, "api_key": "sgp_" + "x" * 43}
+    for _ in range(2):
+        assert georeport.post("json", wrong, expect=403)[0]["code"] == "invalid_api_key"
+    assert client.app.state.api_keys.get(sha256_hex(wrong["api_key"])) is None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

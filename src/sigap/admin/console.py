@@ -28,8 +28,10 @@ CurrentAdmin = Annotated[Subject, Depends(bearer_admin)]
 
 
 async def change(request: Request, use_case: Callable[[Session], T], *, region: bool = True) -> T:
-    """Run a console change; reload this process's snapshot when reference data changed."""
+    """Run a console change; reload this process's snapshot when reference data changed.
+    Valid API keys are forgotten after every change, so a revoked key stops here at once."""
     result = await in_transaction(request, use_case)
+    request.app.state.api_keys.clear()
     if region:
         await reload.reload(request.app)
     return result

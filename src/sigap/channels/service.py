@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -97,11 +99,44 @@ def authenticate(session: Session, api_key: str | None) -> ChannelRef:
     """The channel of an active key, or a 403 that says what is wrong."""
     if not api_key:
         raise SigapError("missing_api_key", status=403)
+    found = by_key_hash(session, sha256_hex(api_key))
+    if found is None:
+        raise SigapError("invalid_api_key", status=403)
+    return found
+
+
+def by_key_hash(session: Session, key_hash: str) -> ChannelRef | None:
     row = session.execute(
         select(Channel.id, Channel.slug, Channel.name).where(
-            Channel.key_hash == sha256_hex(api_key), Channel.revoked_at.is_(None)
+            Channel.key_hash == key_hash, Channel.revoked_at.is_(None)
         )
     ).first()
-    if row is None:
-        raise SigapError("invalid_api_key", status=403)
-    return ChannelRef(row.id, row.slug, row.name)
+    return None if row is None else ChannelRef(row.id, row.slug, row.name)
+
+
+class KeyCache:
+    """Keys that were valid a moment ago, so that a channel posting many reports costs no read
+    per report. Only valid keys are kept (a wrong key always reaches the database), each for
+    ``seconds``: a revoked key stops working at once in the process that revoked it (which
+    clears its cache) and within ``seconds`` in the others."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._valid: dict[str, tuple[ChannelRef, float]] = {}
+
+    def get(self, key_hash: str) -> ChannelRef | None:
+        found = self._valid.get(key_hash)
+        if found is None:
+            return None
+        if self._clock() >= found[1]:
+            del self._valid[key_hash]
+            return None
+        return found[0]
+
+    def put(self, key_hash: str, channel: ChannelRef) -> None:
+        if self.seconds > 0:
+            self._valid[key_hash] = (channel, self._clock() + self.seconds)
+
+    def clear(self) -> None:
+        self._valid.clear()

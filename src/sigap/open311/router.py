@@ -20,6 +20,7 @@ from sigap.channels.service import ChannelRef
 from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import NotFound, SigapError
+from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
 from sigap.open311.form import MAX_BODY_BYTES, Submission, parse
 from sigap.open311.schemas import Format
@@ -59,15 +60,30 @@ async def _submission(request: Request) -> Submission:
     return parse(bytes(body), request.headers.get("content-type"))
 
 
-def _channel(
+async def _channel(
     request: Request, submission: Annotated[Submission, Depends(_submission)]
 ) -> ChannelRef:
-    """The channel of the api_key (in the body as the spec sends it, or the query string), in
-    its own short read so that no connection is held while the report waits for its commit."""
+    """The channel of the api_key (in the body as the spec sends it, or the query string):
+    from the cache of keys seen valid a moment ago, else in a short read of its own, so that
+    no connection is held while the report waits for its commit."""
     key = submission.form.api_key or request.query_params.get("api_key")
-    database: Database = request.app.state.db
-    with database.reading() as session:
-        return channels.authenticate(session, key)
+    if not key:
+        raise SigapError("missing_api_key", status=403)
+    cache: channels.KeyCache = request.app.state.api_keys
+    key_hash = sha256_hex(key)
+    found = cache.get(key_hash)
+    if found is None:
+        database: Database = request.app.state.db
+
+        def read() -> ChannelRef | None:
+            with database.reading() as session:
+                return channels.by_key_hash(session, key_hash)
+
+        found = await run_in_threadpool(read)
+        if found is None:
+            raise SigapError("invalid_api_key", status=403)
+        cache.put(key_hash, found)
+    return found
 
 
 Open311Ctx = Annotated[Context, Depends(_open311)]
