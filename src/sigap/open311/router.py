@@ -104,7 +104,8 @@ async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
     responses=_answers(schemas.ServiceDefinition),
 )
 async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Response:
-    return render.respond("service_definition", service.definition(ctx.region, service_code), fmt)
+    definition = service.definition(ctx.region, service_code, ctx.language)
+    return render.respond("service_definition", definition, fmt)
 
 
 @router.post(
