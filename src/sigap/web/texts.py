@@ -84,6 +84,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_escalated_to": ("Dieskalasi ke", "Escalated to"),
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
+    "off_answers": ("Jawaban pelapor", "The reporter's answers"),
+    "off_answer_private": ("hanya petugas", "officials only"),
     "off_photo_before": ("Foto laporan", "Report photo"),
     "off_photo_after": ("Foto sesudah", "After photo"),
     "off_actions": ("Tindakan", "Actions"),
@@ -485,6 +487,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_support": ("Dukung (+1)", "Support (+1)"),
     "app_supported": ("Anda mendukung laporan ini", "You support this report"),
     "app_supports": ("{n} dukungan", "{n} supports"),
+    "app_step_questions": ("Pertanyaan tambahan", "A few more questions"),
+    "app_required": ("wajib", "required"),
+    "app_officials_only": (
+        "Hanya dibaca petugas, tidak ditampilkan ke publik.",
+        "Read by officials only, never shown in public.",
+    ),
     "app_submit": ("Kirim laporan", "Send report"),
     "app_sending": ("Mengirim…", "Sending…"),
     "app_retry": (
