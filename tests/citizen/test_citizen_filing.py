@@ -135,10 +135,10 @@ def test_the_form_asks_each_category_its_questions(app: App) -> None:
     assert 'type="datetime-local"' in page
     assert 'type="checkbox" name="q-sampah-jenis_sampah" value="plastik"> Plastik' in page
     assert 'type="radio" name="q-jalan_rusak-ukuran_kerusakan" value="besar"' in page
-    assert "Nama rumah sakit <span class=\"required\">(wajib)</span>" in page
+    assert 'Nama rumah sakit <span class="required">(wajib)</span>' in page
     assert 'id="q-layanan_rumah_sakit-nama_rumah_sakit" required aria-required="true"' in page
     assert "Hanya dibaca petugas" in page  # the free-text question says who reads it
-    assert "Name of the hospital <span class=\"required\">(required)</span>" in english
+    assert 'Name of the hospital <span class="required">(required)</span>' in english
     assert "Household waste" in english
 
 
