@@ -327,8 +327,8 @@ def _import_region(args: argparse.Namespace) -> int:
     version = "new" if result.new_boundary_version else "unchanged"
     print(
         f"imported {result.slug}: {result.areas} areas, {result.units} units, "
-        f"{result.categories} categories, {result.rules} routing rules; boundary version "
-        f"{result.boundary_version_id} ({version})"
+        f"{result.categories} categories, {result.questions} questions, {result.rules} routing "
+        f"rules; boundary version {result.boundary_version_id} ({version})"
     )
     return 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
-from sigap.regions.state import RegionState, kelurahan_polygons
+from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import actions
@@ -55,6 +55,11 @@ DESCRIPTIONS = {
     "air_bersih": "Air PDAM tidak mengalir sejak tiga hari.",
     "puskesmas": "Posyandu tutup di jadwal imunisasi, ibu-ibu pulang tanpa layanan.",
     "hama_pertanian": "Hama wereng menyerang padi di beberapa petak sawah.",
+}
+# Answers to the bundled packs' free-text questions (other questions get a random fitting answer).
+ANSWERS = {
+    "nama_rumah_sakit": "RSUD Tarakan",
+    "ciri_pelaku": "Dua orang berboncengan motor, memakai helm hitam.",
 }
 # (status, share): the order in which a report moves; a share of reports stops at each.
 OUTCOMES = (
@@ -116,11 +121,34 @@ def seed_reports(
             lat=round(float(lat), 6),
             lon=round(float(lon), 6),
             description=DESCRIPTIONS.get(category.code, "Mohon segera ditindaklanjuti."),
+            attributes=_answers(category, received, rng),
         )
         result = service.submit(session, state, data=data, channel="web", received_at=received)
         outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
         _advance(session, state, result.report, outcome, rng, after_photos)
     return count
+
+
+def _answers(
+    category: CategoryInfo, received: datetime, rng: random.Random
+) -> dict[str, Any] | None:
+    """What a citizen might answer: every required question, about half of the others."""
+    found: dict[str, Any] = {}
+    for question in category.questions:
+        if not question.required and rng.random() < 0.5:
+            continue
+        keys = [choice.key for choice in question.choices]
+        if question.datatype == "multivaluelist":
+            found[question.code] = rng.sample(keys, rng.randint(1, min(2, len(keys))))
+        elif question.datatype == "singlevaluelist":
+            found[question.code] = rng.choice(keys)
+        elif question.datatype == "number":
+            found[question.code] = rng.randint(5, 80)
+        elif question.datatype == "datetime":
+            found[question.code] = (received - timedelta(hours=rng.randint(1, 12))).isoformat()
+        else:
+            found[question.code] = ANSWERS.get(question.code, "Keterangan contoh (demo).")
+    return found or None
 
 
 def _advance(

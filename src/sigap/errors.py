@@ -125,26 +125,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Send lat and long (WGS84) together. Sigap finds the kelurahan from the point, so "
         "address_string or address_id alone is not enough.",
     ),
-    "unknown_attribute": (
-        "Layanan '{service}' tidak punya atribut '{attribute}'; lihat definisinya di "
-        "services/{service}.",
-        "Service '{service}' has no attribute '{attribute}'; see its definition at "
-        "services/{service}.",
-    ),
-    "attribute_required": (
-        "Atribut '{attribute}' wajib diisi ({description}).",
-        "The attribute '{attribute}' is required ({description}).",
-    ),
-    "invalid_attribute_value": (
-        "'{value}' bukan pilihan atribut '{attribute}'; kirim salah satu key: {allowed}.",
-        "'{value}' is not an option of attribute '{attribute}'; send one of the keys: {allowed}.",
-    ),
-    "invalid_attribute_type": (
-        "Atribut '{attribute}' bertipe {datatype} (lihat datatype di definisi layanan); "
-        "nilai '{value}' tidak sesuai.",
-        "The attribute '{attribute}' is of type {datatype} (see datatype in the service "
-        "definition); the value '{value}' does not fit.",
-    ),
     "invalid_status": (
         "Status '{value}' tidak dikenal; gunakan open atau closed (boleh dipisah koma).",
         "Unknown status '{value}'; use open or closed (comma-separate both if needed).",
@@ -217,6 +197,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "appeal_used": (
         "Banding atas penolakan hanya dapat diajukan satu kali.",
         "A rejection can be appealed only once.",
+    ),
+    # --- extra questions of a category (JSON API attributes, Open311 attribute[code]) ---
+    "unknown_attribute": (
+        "Kategori '{category}' tidak punya pertanyaan '{attribute}'. Kode pertanyaannya: {known}.",
+        "The category '{category}' has no question '{attribute}'. Its question codes: {known}.",
+    ),
+    "attribute_required": (
+        "Pertanyaan '{label_id}' wajib dijawab: kirim jawaban dengan kode '{attribute}'.",
+        "The question '{label_en}' must be answered: send an answer with the code '{attribute}'.",
+    ),
+    "invalid_attribute_value": (
+        "'{value}' bukan pilihan untuk '{label_id}' ({attribute}); kirim salah satu key: "
+        "{allowed}.",
+        "'{value}' is not an option of '{label_en}' ({attribute}); send one of the keys: "
+        "{allowed}.",
+    ),
+    "attribute_one_value": (
+        "Pertanyaan '{label_id}' ({attribute}) menerima satu jawaban saja, bukan {count}.",
+        "The question '{label_en}' ({attribute}) takes one answer only, not {count}.",
+    ),
+    "attribute_not_a_number": (
+        "Jawaban '{label_id}' ({attribute}) harus berupa angka, misalnya 30 atau 12.5 (titik "
+        "untuk desimal); '{value}' bukan angka.",
+        "The answer to '{label_en}' ({attribute}) must be a number such as 30 or 12.5; "
+        "'{value}' is not a number.",
+    ),
+    "attribute_not_a_datetime": (
+        "Jawaban '{label_id}' ({attribute}) harus berupa tanggal dan jam ISO 8601, misalnya "
+        "2026-11-27T08:00 atau 2026-11-27T08:00:00+07:00; '{value}' tidak sesuai.",
+        "The answer to '{label_en}' ({attribute}) must be an ISO 8601 date and time such as "
+        "2026-11-27T08:00 or 2026-11-27T08:00:00+07:00; '{value}' does not fit.",
+    ),
+    "invalid_attribute_type": (
+        "Jawaban '{label_id}' ({attribute}) bertipe {datatype}: tulis dalam satu baris.",
+        "The answer to '{label_en}' ({attribute}) is of type {datatype}: write it on one line.",
+    ),
+    "attribute_too_long": (
+        "Jawaban '{label_id}' ({attribute}) terlalu panjang: paling banyak {limit} karakter.",
+        "The answer to '{label_en}' ({attribute}) is too long: at most {limit} characters.",
+    ),
+    # Changing questions in the admin console.
+    "question_not_found": (
+        "Kategori '{category}' tidak punya pertanyaan '{question}'.",
+        "The category '{category}' has no question '{question}'.",
+    ),
+    "question_values_required": (
+        "Pertanyaan berjenis {datatype} memerlukan daftar pilihan.",
+        "A question of type {datatype} needs a list of options.",
+    ),
+    "question_values_not_allowed": (
+        "Hanya pertanyaan singlevaluelist dan multivaluelist yang punya pilihan; jenis "
+        "{datatype} tidak.",
+        "Only singlevaluelist and multivaluelist questions have options; type {datatype} does not.",
+    ),
+    "invalid_question_values": (
+        "Tulis pilihan sebagai key=Nama Indonesia|English name, dipisah titik koma atau baris "
+        "baru; key berupa huruf kecil, angka, _ atau -, dan tidak boleh berulang.",
+        "Write options as key=Nama Indonesia|English name, separated by semicolons or new "
+        "lines; a key is lower-case letters, digits, _ or -, and must not repeat.",
+    ),
+    "question_datatype_fixed": (
+        "Jenis jawaban pertanyaan '{question}' tidak bisa diubah (laporan lama menyimpan "
+        "jawabannya); hapus pertanyaan ini dan buat yang baru dengan kode lain.",
+        "The answer type of question '{question}' cannot change (old reports keep their "
+        "answers); remove this question and add a new one with another code.",
     ),
     # --- photos ---
     "photo_type_not_allowed": (

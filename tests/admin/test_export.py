@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from tests.workflow.conftest import ADMIN
 
 from sigap.cli import main
 from sigap.db import Database
-from sigap.models import Category, RoutingRule, Unit
+from sigap.models import Category, CategoryQuestion, RoutingRule, Unit
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 
@@ -53,6 +54,22 @@ def configuration(url: str) -> dict[str, Any]:
                     (r.category_code, r.area_code, units[r.unit_id].code)
                     for r in session.scalars(select(RoutingRule))
                 },
+                "questions": {
+                    (
+                        q.category_code,
+                        q.code,
+                        q.datatype,
+                        q.required,
+                        q.position,
+                        q.label_id,
+                        q.label_en,
+                        q.description_id,
+                        q.description_en,
+                        json.dumps(q.choices, sort_keys=True),
+                        q.active,
+                    )
+                    for q in session.scalars(select(CategoryQuestion))
+                },
             }
     finally:
         database.dispose()
@@ -73,6 +90,17 @@ def test_export_then_import_into_a_fresh_database_round_trips(
     assert client.post("/api/v1/admin/routing", json=rule, headers=headers).status_code == 201
     sla = {"response_hours": 7, "resolution_hours": 70, "active": False}
     assert client.patch("/api/v1/admin/categories/pengemis", json=sla, headers=headers).is_success
+    question = {
+        "code": "jenis_kendaraan", "datatype": "multivaluelist", "required": True,
+        "label_id": 'Kendaraan "liar", jenisnya?', "label_en": "Which vehicles, e.g. cars?",
+        "description_id": "Pilih semua; boleh lebih dari satu.", "description_en": "All you see.",
+        "values": [{"key": "mobil", "name_id": "Mobil, truk", "name_en": "Cars, lorries"},
+                   {"key": "motor", "name_id": "Sepeda motor", "name_en": "Motorcycles"}],
+    }  # fmt: skip
+    questions = "/api/v1/admin/categories/parkir_liar/questions"
+    assert client.post(questions, json=question, headers=headers).status_code == 201
+    retired = "/api/v1/admin/categories/banjir/questions/tergenang_sejak"
+    assert client.delete(retired, headers=headers).status_code == 204
 
     folder = tmp_path / "exported"
     assert main(["export-region", str(folder), "--database-url", database_url]) == 0
@@ -90,4 +118,7 @@ def test_export_then_import_into_a_fresh_database_round_trips(
     assert ("banjir", "31.71", "upt-air") in imported["rules"]
     pengemis = next(c for c in imported["categories"] if c[0] == "pengemis")
     assert pengemis[2:5] == (7, 70, False)
+    assert len(imported["questions"]) == 7
+    assert ("banjir", "tergenang_sejak") in {q[:2] for q in imported["questions"] if not q[-1]}
+    assert "Mobil, truk" in next(q for q in imported["questions"] if q[1] == "jenis_kendaraan")[9]
     assert imported == exported

@@ -90,3 +90,32 @@ def test_an_admin_sets_up_a_unit_and_routes_to_it(
     assert page.locator("#route-map svg path").count() > 100  # kelurahan drawn, no tiles
     page.locator("#tester-result").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "admin-routing.png"), full_page=False)
+
+
+def test_an_admin_adds_a_question_to_a_category(
+    browser: Any, console: str, artifacts: Path
+) -> None:
+    page = browser.new_context(viewport={"width": 1200, "height": 1100}, locale="id-ID").new_page()
+    page.goto(f"{console}/admin/categories")
+    if page.url.startswith(f"{console}/officials/login"):
+        page.fill("input[name=email]", ADMIN)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{console}/admin/categories")
+    page.click("a[href^='/admin/categories/saluran_air']")
+    expect_text = page.locator("h2#questions-title").inner_text()
+    assert "Saluran air tersumbat" in expect_text
+
+    form = page.locator("form[action^='/admin/categories/saluran_air/questions/add']")
+    form.locator("input[name=code]").fill("penyebab")
+    form.locator("select[name=datatype]").select_option("multivaluelist")
+    form.locator("input[name=label_id]").fill("Apa yang menyumbat?")
+    form.locator("input[name=label_en]").fill("What is blocking it?")
+    form.locator("textarea[name=values]").fill("sampah=Sampah|Rubbish\nlumpur=Lumpur|Mud")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".notice[role=status]")
+    assert page.locator("h3#q-penyebab").inner_text().startswith("1. Apa yang menyumbat?")
+    page.screenshot(path=str(artifacts / "admin-questions.png"), full_page=True)
+
+    service = page.request.get(f"{console}/open311/v2/services/saluran_air.json").json()
+    assert [a["code"] for a in service["attributes"]] == ["penyebab"]

@@ -120,3 +120,48 @@ def test_the_photos_gps_is_suggested(app: App) -> None:
 
 def _report(**fields: Any) -> dict[str, Any]:
     return {"category": "sampah", **MONAS, "description": "Sampah menumpuk.", **fields}
+
+
+def test_the_form_asks_each_category_its_questions(app: App) -> None:
+    page = app.client.get("/app/new").text
+    english = app.client.get("/app/new?lang=en").text
+
+    assert 'id="questions-banjir" data-category="banjir" hidden' in page
+    assert 'id="questions-kemacetan"' not in page  # asks nothing
+    assert '<label for="q-banjir-ketinggian_air">Ketinggian air (cm)</label>' in page
+    assert 'id="q-banjir-ketinggian_air" aria-describedby="q-banjir-ketinggian_air-hint" ' in page
+    assert 'type="number" step="any"' in page
+    assert 'id="q-banjir-tergenang_sejak" aria-describedby' in page
+    assert 'type="datetime-local"' in page
+    assert 'type="checkbox" name="q-sampah-jenis_sampah" value="plastik"> Plastik' in page
+    assert 'type="radio" name="q-jalan_rusak-ukuran_kerusakan" value="besar"' in page
+    assert 'Nama rumah sakit <span class="required">(wajib)</span>' in page
+    assert 'id="q-layanan_rumah_sakit-nama_rumah_sakit" required aria-required="true"' in page
+    assert "Hanya dibaca petugas" in page  # the free-text question says who reads it
+    assert 'Name of the hospital <span class="required">(required)</span>' in english
+    assert "Household waste" in english
+
+
+def test_answers_from_the_app_are_stored_and_errors_explained(app: App, db: Database) -> None:
+    created = app.file(category="banjir", attributes={"ketinggian_air": "35",
+                       "tergenang_sejak": "2026-11-27T05:45"})  # fmt: skip
+    assert created.status_code == 201, created.text
+    with db.reading() as session:
+        report = session.get_one(Report, created.json()["id"])
+    assert report.attributes == {
+        "ketinggian_air": 35,
+        "tergenang_sejak": "2026-11-27T05:45:00+07:00",
+    }
+
+    refused = app.client.post(
+        "/app/submit?lang=en",
+        data={"report": json.dumps({"category": "layanan_rumah_sakit", **MONAS,
+                                    "description": "Antrean lama sekali."})},
+        files=[("photo", ("p.jpg", jpeg(), "image/jpeg"))],
+        headers={"X-CSRF-Token": app.csrf()},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == (
+        "The question 'Name of the hospital' must be answered: send an answer with the code "
+        "'nama_rumah_sakit'."
+    )

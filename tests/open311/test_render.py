@@ -1,5 +1,5 @@
-"""Rendering and attribute checks without a database: a hand-made service definition with
-every datatype, the XML/JSON pair it becomes, and the answers it accepts or refuses."""
+"""Rendering and form parsing without a database: a hand-made service definition with every
+datatype and the XML/JSON pair it becomes (answers are checked in tests/reports/test_answers.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from sigap.errors import SigapError
 from sigap.open311 import render
-from sigap.open311.form import check_attributes, parse
+from sigap.open311.form import parse
 from sigap.open311.schemas import Attribute, AttributeValue, Error, ServiceDefinition
 
 COLOURS = [AttributeValue(key="1", name="Merah"), AttributeValue(key="2", name="Hijau & biru")]
@@ -82,59 +82,6 @@ def test_text_that_xml_cannot_carry_is_replaced_not_broken(spec: Any) -> None:
 def test_an_unnamed_list_is_a_bug_not_a_silent_guess() -> None:
     with pytest.raises(KeyError):
         render.xml_bytes("things", [{"a": 1}])
-
-
-@pytest.mark.parametrize(
-    "answers",
-    [
-        {"JALAN": ["Jl. Thamrin"], "WARNA": ["1"]},
-        {
-            "JALAN": ["Jl. Thamrin"],
-            "WARNA": ["2"],
-            "DIAMETER": ["45.5"],
-            "SEJAK": ["2026-11-27T08:00:00+07:00"],
-            "CATATAN": ["Baris satu\nbaris dua"],
-            "AKIBAT": ["jalan", "kabel"],
-        },
-    ],
-)
-def test_answers_that_fit_are_accepted(answers: dict[str, list[str]]) -> None:
-    check_attributes(DEFINITION, answers)
-
-
-@pytest.mark.parametrize(
-    ("answers", "code", "fix"),
-    [
-        ({"WARNA": ["1"]}, "attribute_required", "'JALAN' wajib diisi (Di jalan apa?)"),
-        ({"JALAN": ["Jl. A"]}, "attribute_required", "'WARNA' wajib diisi"),
-        ({"JALAN": ["Jl. A"], "WARNA": ["3"]}, "invalid_attribute_value", "key: 1, 2"),
-        ({"JALAN": ["Jl. A"], "WARNA": ["1", "2"]}, "invalid_attribute_type", "singlevaluelist"),
-        (
-            {"JALAN": ["Jl. A"], "WARNA": ["1"], "AKIBAT": ["jalan", "banjir"]},
-            "invalid_attribute_value",
-            "'banjir' bukan pilihan atribut 'AKIBAT'",
-        ),
-        ({"JALAN": ["Jl. A\nB"], "WARNA": ["1"]}, "invalid_attribute_type", "bertipe string"),
-        ({"JALAN": ["A"], "WARNA": ["1"], "DIAMETER": ["besar"]}, "invalid_attribute_type",
-         "'besar' tidak sesuai"),
-        ({"JALAN": ["A"], "WARNA": ["1"], "DIAMETER": ["nan"]}, "invalid_attribute_type",
-         "number"),
-        ({"JALAN": ["A"], "WARNA": ["1"], "SEJAK": ["kemarin"]}, "invalid_attribute_type",
-         "datetime"),
-        ({"JALAN": ["A"], "WARNA": ["1"], "WARNA_PITA": ["1"]}, "unknown_attribute",
-         "tidak punya atribut 'WARNA_PITA'"),
-        ({"JALAN": ["A"], "WARNA": ["1"], "INFO": ["x"]}, "unknown_attribute", "'INFO'"),
-    ],
-)  # fmt: skip
-def test_answers_that_do_not_fit_say_what_to_send(
-    answers: dict[str, list[str]], code: str, fix: str
-) -> None:
-    with pytest.raises(SigapError) as caught:
-        check_attributes(DEFINITION, answers)
-
-    assert caught.value.code == code
-    assert fix in caught.value.message("id")
-    assert render.status_of(caught.value) == 400
 
 
 def test_the_form_reads_single_and_repeated_attributes() -> None:

@@ -234,6 +234,7 @@ def test_extensions_add_sigap_attributes_and_the_timeline(
         "duplicate": True,
         "parent_service_request_id": None,
         "photos": [],
+        "attributes": [],
     }
     assert [(n["type"], n["summary"], n["description"]) for n in extended["notes"]] == [
         ("submit", "Laporan diterima", None),

@@ -31,7 +31,7 @@ def test_services_are_the_active_categories(georeport: Any) -> None:
         "service_code": "banjir",
         "service_name": "Banjir",
         "description": "Target tanggapan 24 jam, target penyelesaian 72 jam.",
-        "metadata": False,
+        "metadata": True,  # it asks questions: fetch services/banjir
         "type": "realtime",
         "keywords": "banjir, flood",
         "group": None,
@@ -46,10 +46,96 @@ def test_services_speak_english_on_request(georeport: Any) -> None:
     assert banjir["description"] == "Response within 24 hours, resolution within 72 hours."
 
 
-def test_a_service_definition_has_no_questions_yet(georeport: Any) -> None:
-    definition = georeport.get("services/jalan_rusak", "service-definition.json")
+def test_only_services_with_questions_have_metadata(georeport: Any) -> None:
+    services = georeport.get("services", "services.json")
 
-    assert definition == {"service_code": "jalan_rusak", "attributes": []}
+    with_questions = {s["service_code"] for s in services if s["metadata"]}
+    assert with_questions == {
+        "banjir", "sampah", "jalan_rusak", "layanan_rumah_sakit", "tindak_kriminal"
+    }  # fmt: skip
+
+
+def test_a_service_definition_lists_its_questions(georeport: Any) -> None:
+    definition = georeport.get("services/banjir", "service-definition.json")
+
+    assert definition == {
+        "service_code": "banjir",
+        "attributes": [
+            {
+                "variable": True,
+                "code": "ketinggian_air",
+                "datatype": "number",
+                "required": False,
+                "datatype_description": "Perkiraan ketinggian air di jalan dalam sentimeter; "
+                "sebatas mata kaki kira-kira 10 cm dan sebatas lutut 50 cm.",
+                "order": 1,
+                "description": "Ketinggian air (cm)",
+                "values": [],
+            },
+            {
+                "variable": True,
+                "code": "tergenang_sejak",
+                "datatype": "datetime",
+                "required": False,
+                "datatype_description": "Tanggal dan jam air mulai menggenang.",
+                "order": 2,
+                "description": "Tergenang sejak kapan?",
+                "values": [],
+            },
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "datatype", "required", "values"),
+    [
+        ("banjir", "number", False, []),
+        ("sampah", "multivaluelist", False,
+         [("rumah_tangga", "Household waste"), ("plastik", "Plastic"),
+          ("puing", "Construction debris"), ("daun", "Leaves and branches"),
+          ("b3", "Hazardous waste")]),
+        ("jalan_rusak", "singlevaluelist", False,
+         [("kecil", "Small (under 50 cm)"), ("sedang", "Medium (50 cm to 2 m)"),
+          ("besar", "Large (over 2 m)")]),
+        ("layanan_rumah_sakit", "string", True, []),
+        ("tindak_kriminal", "text", False, []),
+    ],
+)  # fmt: skip
+def test_every_datatype_in_both_formats_and_the_language_asked(
+    client: TestClient,
+    georeport: Any,
+    spec: Any,
+    code: str,
+    datatype: str,
+    required: bool,
+    values: list[tuple[str, str]],
+) -> None:
+    definition = georeport.get(f"services/{code}", "service-definition.json", lang="en")
+    root = spec.check_xml(
+        client.get(f"{BASE}/services/{code}.xml", headers={"Accept-Language": "en"}).content
+    )
+
+    first = definition["attributes"][0]
+    assert (first["datatype"], first["required"], first["variable"]) == (datatype, required, True)
+    assert [(v["key"], v["name"]) for v in first["values"]] == values
+    assert first["description"]
+    assert first["datatype_description"]
+    assert root.tag == "service_definition"
+    assert [child.tag for child in root] == ["service_code", "attributes"]
+    element = root.find("attributes/attribute")
+    assert element is not None
+    assert [child.tag for child in element] == [
+        "variable", "code", "datatype", "required", "datatype_description", "order",
+        "description", "values",
+    ]  # fmt: skip
+    assert element.findtext("description") == first["description"]  # English in both
+    assert [v.findtext("name") for v in element.iter("value")] == [name for _, name in values]
+
+
+def test_a_service_without_questions_has_an_empty_definition(georeport: Any) -> None:
+    definition = georeport.get("services/kemacetan", "service-definition.json")
+
+    assert definition == {"service_code": "kemacetan", "attributes": []}
 
 
 @pytest.mark.parametrize(

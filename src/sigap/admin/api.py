@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import audit, people, schemas, service
+from sigap.admin import audit, people, questions, schemas, service
 from sigap.admin.console import CurrentAdmin, change, route_test, workflow_options
 from sigap.channels.service import list_all
 from sigap.db import Database
@@ -188,6 +188,62 @@ async def update_category(
         return service.category_dict(category)
 
     return await change(request, run)
+
+
+@router.get(
+    "/categories/{code}/questions", summary="A category's extra questions, retired ones last"
+)
+async def category_questions(
+    admin: CurrentAdmin, request: Request, code: str
+) -> list[dict[str, Any]]:
+    return await _read(
+        request, lambda s: [questions.question_dict(q) for q in questions.list_questions(s, code)]
+    )
+
+
+@router.post(
+    "/categories/{code}/questions",
+    status_code=201,
+    summary="Add a question to a category (asked of new reports)",
+)
+async def add_question(
+    admin: CurrentAdmin, request: Request, code: str, body: schemas.NewQuestion
+) -> dict[str, Any]:
+    values = body.model_dump()
+
+    def run(session: Session) -> dict[str, Any]:
+        return questions.question_dict(questions.add_question(session, admin, code, values))
+
+    return await change(request, run)
+
+
+@router.patch(
+    "/categories/{code}/questions/{question}",
+    summary="Change a question (not its datatype); old answers stay as stored",
+)
+async def update_question(
+    admin: CurrentAdmin,
+    request: Request,
+    code: str,
+    question: str,
+    body: schemas.QuestionValues,
+) -> dict[str, Any]:
+    values = body.model_dump(exclude_unset=True)
+
+    def run(session: Session) -> dict[str, Any]:
+        changed = questions.update_question(session, admin, code, question, values)
+        return questions.question_dict(changed)
+
+    return await change(request, run)
+
+
+@router.delete(
+    "/categories/{code}/questions/{question}",
+    status_code=204,
+    summary="Remove (retire) a question: no longer asked; old answers keep their meaning",
+)
+async def remove_question(admin: CurrentAdmin, request: Request, code: str, question: str) -> None:
+    await change(request, lambda s: questions.remove_question(s, admin, code, question))
 
 
 @router.get("/routing", summary="The routing rules (category x area -> unit)")

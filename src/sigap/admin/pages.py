@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import audit, people, service
+from sigap.admin import audit, people, questions, service
 from sigap.admin.console import change, route_test, workflow_options
 from sigap.auth.deps import check_csrf, cookie_subject
 from sigap.auth.service import OFFICIAL_ROLES, Subject
@@ -25,8 +25,11 @@ from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import SigapError
+from sigap.models import Category
+from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
 from sigap.notify import outbox, webhooks
+from sigap.regions.questions import format_choices, parse_choices
 from sigap.web.pages import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -155,6 +158,117 @@ async def act(request: Request, section: str, action: str) -> Response:
     if secret is not None:
         return await _page(request, subject, section, secret=secret)
     return RedirectResponse(f"/admin/{section}?done={section}.{action}", status_code=303)
+
+
+@router.get("/categories/{code}")
+async def category_page(request: Request, code: str) -> Response:
+    """One category's extra questions: list, change, retire, add."""
+    subject = await _admin(request)
+    if isinstance(subject, Response):
+        return subject
+    return await _category_page(request, subject, code)
+
+
+async def _category_page(
+    request: Request,
+    subject: Subject,
+    code: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    database: Database = request.app.state.db
+
+    def read() -> tuple[Category, list[dict[str, Any]]]:
+        with database.reading() as session:
+            listed = [questions.question_dict(q) for q in questions.list_questions(session, code)]
+            return session.get_one(Category, code), listed
+
+    try:
+        category, items = await run_in_threadpool(read)
+    except SigapError as missing:
+        message = missing.message(context_of(request).language)
+        return render(
+            request, "officials/missing.html", status_code=404, subject=subject, message=message
+        )
+    return render(
+        request,
+        "admin/category.html",
+        status_code=status_code,
+        subject=subject,
+        section="categories",
+        sections=SECTIONS,
+        error=error,
+        secret=None,
+        done=request.query_params.get("done"),
+        category=category,
+        questions=items,
+        datatypes=QUESTION_DATATYPES,
+        format_choices=lambda values: format_choices(values, "\n"),
+    )
+
+
+@router.post("/categories/{code}/questions/{action}")
+async def question_action(request: Request, code: str, action: str) -> Response:
+    subject = await _admin(request)
+    if isinstance(subject, Response):
+        return subject
+    perform = QUESTION_ACTIONS.get(action)
+    if perform is None:
+        return Response(status_code=404)
+    form = await request.form()
+    fields = {key: str(value).strip() for key, value in form.items()}
+    check_csrf(subject, fields.get("csrf"))
+    try:
+        await change(request, lambda s: perform(s, subject, code, fields))
+    except SigapError as error:
+        message = error.message(context_of(request).language)
+        status = 404 if error.code == "unknown_category" else error.status
+        return await _category_page(request, subject, code, error=message, status_code=status)
+    return RedirectResponse(f"/admin/categories/{code}?done=questions.{action}", status_code=303)
+
+
+def _question_values(f: Fields, *, new: bool) -> dict[str, Any]:
+    """The question form's fields as the use cases take them (what the API's bodies hold)."""
+    values: dict[str, Any] = {
+        key: f.get(key, "") for key in ("label_id", "label_en", "description_id", "description_en")
+    }
+    values["required"] = f.get("required") == "on"
+    order = f.get("order", "")
+    if order:
+        if not order.isdigit() or int(order) < 1:
+            raise SigapError("invalid_input", status=422)
+        values["order"] = int(order)
+    if new or "values" in f:
+        try:
+            values["values"] = parse_choices(f.get("values", ""))
+        except ValueError:
+            raise SigapError("invalid_question_values", status=422) from None
+    if new:
+        values.update(code=f.get("code", ""), datatype=f.get("datatype", ""))
+    else:
+        values["active"] = f.get("active", "on") == "on"
+    return values
+
+
+def _add_question(session: Session, admin: Subject, code: str, f: Fields) -> None:
+    questions.add_question(session, admin, code, _question_values(f, new=True))
+
+
+def _update_question(session: Session, admin: Subject, code: str, f: Fields) -> None:
+    values = _question_values(f, new=False)
+    questions.update_question(session, admin, code, f.get("code", ""), values)
+
+
+def _remove_question(session: Session, admin: Subject, code: str, f: Fields) -> None:
+    questions.remove_question(session, admin, code, f.get("code", ""))
+
+
+QUESTION_ACTIONS: dict[str, Callable[[Session, Subject, str, Fields], None]] = {
+    "add": _add_question,
+    "update": _update_question,
+    "remove": _remove_question,
+}
 
 
 def _unit_id(session: Session, code: str) -> int:
@@ -357,7 +471,11 @@ def _load_officials(session: Session, request: Request) -> dict[str, Any]:
 
 
 def _load_categories(session: Session, request: Request) -> dict[str, Any]:
-    return {"all_categories": [service.category_dict(c) for c in service.list_categories(session)]}
+    state = context_of(request).region
+    return {
+        "all_categories": [service.category_dict(c) for c in service.list_categories(session)],
+        "question_counts": {c.code: len(c.questions) for c in state.categories.values()},
+    }
 
 
 def _load_routing(session: Session, request: Request) -> dict[str, Any]:

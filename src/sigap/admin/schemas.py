@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class NewUnit(BaseModel):
@@ -54,6 +56,52 @@ class CategoryValues(BaseModel):
 
 class NewCategory(CategoryValues):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+
+
+Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^;|\r\n]+$")]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+Help = Annotated[str, Field(max_length=500)]
+Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+
+
+class QuestionChoice(BaseModel):
+    """One option of a list question (no ``;`` or ``|`` in names: packs write options as
+    ``key=Nama|Name;...``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    name_id: Name
+    name_en: Name
+
+
+class NewQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    datatype: Datatype
+    required: bool = False
+    order: int | None = Field(default=None, ge=1, description="1 is asked first; default: last")
+    label_id: Label = Field(description="The question, in Bahasa Indonesia")
+    label_en: Label
+    description_id: Help = Field(default="", description="How to answer (optional)")
+    description_en: Help = ""
+    values: list[QuestionChoice] = Field(
+        default=[], max_length=50, description="The options of a list question, in order"
+    )
+
+
+class QuestionValues(BaseModel):
+    """A change to a question: only what is sent changes. The datatype never changes."""
+
+    model_config = ConfigDict(extra="forbid")
+    datatype: Datatype | None = Field(default=None, description="Refused if it differs")
+    required: bool | None = None
+    order: int | None = Field(default=None, ge=1)
+    label_id: Label | None = None
+    label_en: Label | None = None
+    description_id: Help | None = None
+    description_en: Help | None = None
+    values: list[QuestionChoice] | None = Field(default=None, max_length=50)
+    active: bool | None = Field(default=None, description="false retires it; true restores it")
 
 
 class NewRule(BaseModel):

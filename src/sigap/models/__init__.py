@@ -4,7 +4,7 @@ from sigap.models.account import Account
 from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region
 from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
-from sigap.models.category import Category, RoutingRule
+from sigap.models.category import Category, CategoryQuestion, RoutingRule
 from sigap.models.channel import Channel
 from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
@@ -33,6 +33,7 @@ __all__ = [
     "Base",
     "BoundaryVersion",
     "Category",
+    "CategoryQuestion",
     "Channel",
     "IdempotencyKey",
     "MapCell",

@@ -1,11 +1,18 @@
-"""Report categories with their SLA targets, and the routing rules (category x area -> unit)."""
+"""Report categories with their SLA targets and extra questions, and the routing rules
+(category x area -> unit)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base
+
+# The kinds of answer a question takes: GeoReport v2's attribute datatypes, with their meaning.
+QUESTION_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+LIST_DATATYPES = ("singlevaluelist", "multivaluelist")
 
 
 class Category(Base):
@@ -36,3 +43,29 @@ class RoutingRule(Base):
     category_code: Mapped[str | None] = mapped_column(ForeignKey("category.code"))
     area_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+
+
+class CategoryQuestion(Base):
+    """An extra question a category asks when a report is filed (Open311: an attribute).
+
+    A question is never deleted, only retired (``active`` false): reports keep the answers they
+    were given, and a retired question still says what those answers meant. For the same reason
+    its ``datatype`` never changes. ``choices`` lists the options of a list question as
+    ``{"key", "name_id", "name_en"}`` objects, in the order they are offered.
+    """
+
+    __tablename__ = "category_question"
+    __table_args__ = (UniqueConstraint("category_code", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
+    code: Mapped[str] = mapped_column(String(40))
+    datatype: Mapped[str] = mapped_column(String(20))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label_id: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    description_id: Mapped[str] = mapped_column(String(500), default="")
+    description_en: Mapped[str] = mapped_column(String(500), default="")
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

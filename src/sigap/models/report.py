@@ -9,8 +9,9 @@ triggers. Neither is mapped here: only ``sigap.geo.spatial`` queries them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, BigId, UTCDateTime
@@ -66,6 +67,9 @@ class Report(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(BigId)
     rating: Mapped[int | None] = mapped_column(Integer)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Answers to the category's extra questions (0010_questions), question code -> value as
+    # checked by sigap.reports.answers; NULL when none were asked or given.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class ReportReporter(Base):

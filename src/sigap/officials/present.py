@@ -65,7 +65,9 @@ def official_report(
     storage: Storage | None = None,
 ) -> schemas.OfficialReport:
     return schemas.OfficialReport(
-        **public.report_fields(state, report, events, language, photo_rows, storage),
+        **public.report_fields(
+            state, report, events, language, photo_rows, storage, private_answers=True
+        ),
         allowed_actions=allowed_actions,
         reporter_contact=schemas.Contact(**contact) if contact else None,
         events=[internal_event(state, e, language) for e in events],

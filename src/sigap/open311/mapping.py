@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sigap.config import Settings
 from sigap.models.report import OPEN_STATUSES, STATUSES
 from sigap.open311 import schemas
-from sigap.regions.state import CategoryInfo, RegionState
+from sigap.regions.state import CategoryInfo, QuestionInfo, RegionState
+from sigap.reports import answers
 from sigap.reports.present import is_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -29,6 +30,18 @@ NOTICE = (
     "Ditangani oleh {unit}. Target tanggapan {response} jam, target penyelesaian {resolution} jam.",
     "Handled by {unit}. Response within {response} hours, resolution within {resolution} hours.",
 )
+# datatype_description when a question has no description of its own: how to write an answer.
+DATATYPE_HINTS = {
+    "string": ("Teks satu baris", "One line of text"),
+    "number": ("Angka, misalnya 30 atau 12.5", "A number such as 30 or 12.5"),
+    "datetime": (
+        "Tanggal dan jam ISO 8601, misalnya 2026-11-27T08:00:00+07:00",
+        "An ISO 8601 date and time such as 2026-11-27T08:00:00+07:00",
+    ),
+    "text": ("Teks bebas (hanya dibaca petugas)", "Free text (read by officials only)"),
+    "singlevaluelist": ("Pilih satu key", "Choose one key"),
+    "multivaluelist": ("Pilih satu key atau lebih", "Choose one or more keys"),
+}
 KEY_SERVICE = (
     "Kunci API diberikan oleh pengelola Sigap ini: {contact}",
     "API keys are issued by the operators of this Sigap deployment: {contact}",
@@ -77,10 +90,37 @@ def service(category: CategoryInfo, language: str) -> schemas.Service:
         service_code=category.code,
         service_name=category.name(language),
         description=_sla(SLA, category, language),
-        metadata=False,  # no category asks extra questions yet
+        metadata=bool(category.questions),
         type="realtime",
         keywords=", ".join(dict.fromkeys(name.lower() for name in names)),
         group=None,
+    )
+
+
+def service_definition(category: CategoryInfo, language: str) -> schemas.ServiceDefinition:
+    """The category's questions as attributes, every one of them asking for an answer."""
+    return schemas.ServiceDefinition(
+        service_code=category.code,
+        attributes=[attribute(question, language) for question in category.questions],
+    )
+
+
+def attribute(question: QuestionInfo, language: str) -> schemas.Attribute:
+    """The question is the attribute's description; its own description (how to answer) is
+    the datatype_description, or a hint on how to write that datatype."""
+    hint = question.description(language) or _text(DATATYPE_HINTS[question.datatype], language)
+    return schemas.Attribute(
+        variable=True,
+        code=question.code,
+        datatype=question.datatype,
+        required=question.required,
+        datatype_description=hint,
+        order=question.order,
+        description=question.label(language),
+        values=[
+            schemas.AttributeValue(key=choice.key, name=choice.name(language))
+            for choice in question.choices
+        ],
     )
 
 
@@ -183,7 +223,33 @@ def extended_attributes(
         "duplicate": report.status == "duplicate",
         "parent_service_request_id": None if parent is None else str(parent),
         "photos": photos,
+        "attributes": attribute_answers(state, report, language),
     }
+
+
+def attribute_answers(state: RegionState, report: Any, language: str) -> list[dict[str, Any]]:
+    """The public answers (never free text) as :class:`schemas.AttributeAnswer` values, named
+    in the request's language."""
+    stored: Mapping[str, Any] = report.attributes or {}
+    category = state.categories.get(report.category_code)
+    found = []
+    for code, value in stored.items():
+        question = category.question(code) if category else None
+        if question is None or not answers.is_public(question):
+            continue
+        given = value if isinstance(value, list) else [value]
+        found.append(
+            {
+                "code": code,
+                "datatype": question.datatype,
+                "description": question.label(language),
+                "values": [
+                    {"key": str(item), "name": answers.display(question, item, language)}
+                    for item in given
+                ],
+            }
+        )
+    return found
 
 
 def _area_name(state: RegionState, code: str) -> str:

@@ -129,7 +129,7 @@ async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
 )
 async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Response:
     def make() -> bytes:
-        definition = service.definition(ctx.region, service_code)
+        definition = service.definition(ctx.region, service_code, ctx.language)
         return render.document("service_definition", definition, fmt)
 
     key = ("definition", service_code, ctx.language, fmt)

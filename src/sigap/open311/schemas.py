@@ -63,6 +63,17 @@ class ServiceDefinition(BaseModel):
     attributes: list[Attribute]
 
 
+class AttributeAnswer(BaseModel):
+    """A request's answer to one attribute of its service (``extensions=true``), in the
+    definition's own terms: its code, datatype and description, and the values given (for a
+    list, the chosen keys with their names; otherwise the value itself as both)."""
+
+    code: str
+    datatype: Datatype
+    description: str
+    values: list[AttributeValue]
+
+
 class Photo(BaseModel):
     media_url: str
     title: str | None
@@ -85,6 +96,11 @@ class ExtendedAttributes(BaseModel):
     duplicate: bool
     parent_service_request_id: str | None
     photos: list[Photo]
+    attributes: list[AttributeAnswer] = Field(
+        default_factory=list,
+        description="The answers to the service's attributes; free text (datatype text) is "
+        "never shown here",
+    )
 
 
 class Note(BaseModel):

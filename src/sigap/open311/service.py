@@ -16,7 +16,7 @@ from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
 from sigap.open311 import mapping, schemas
-from sigap.open311.form import Submission, check_attributes, report_of
+from sigap.open311.form import Submission, report_of
 from sigap.photos import service as photos
 from sigap.photos.service import PHOTO
 from sigap.photos.storage import Storage
@@ -47,27 +47,25 @@ def services(region: RegionState, language: str) -> list[schemas.Service]:
     return [mapping.service(c, language) for c in region.categories.values() if c.active]
 
 
-def definition(region: RegionState, service_code: str) -> schemas.ServiceDefinition:
-    """The questions a service asks. Categories ask none yet, so every definition is empty;
-    :func:`sigap.open311.form.check_attributes` already handles any that will."""
+def definition(region: RegionState, service_code: str, language: str) -> schemas.ServiceDefinition:
+    """The questions a service asks (the category's active questions)."""
     category = region.categories.get(service_code)
     if category is None or not category.active:
         raise NotFound("unknown_category", category=service_code)
-    return schemas.ServiceDefinition(service_code=category.code, attributes=[])
+    return mapping.service_definition(category, language)
 
 
 async def submit(
     ctx: Context, channel: ChannelRef, submission: Submission, idempotency_key: str | None
 ) -> Submitted:
-    """The JSON API's submit use case: prepare (check, route, SLA), then the group-commit
-    writer; answered after the commit. Attribute answers are checked, not stored: no category
-    has questions yet."""
+    """The JSON API's submit use case: prepare (check the report and its answers, route,
+    SLA), then the group-commit writer; answered after the commit."""
     form = submission.form
     check_jurisdiction(form.jurisdiction_id, ctx.region, ctx.settings)
     if not form.service_code:
         raise SigapError("service_code_required")
-    check_attributes(definition(ctx.region, form.service_code), submission.attributes)
-    prepared = reports.prepare(ctx.region, data=report_of(form), channel=channel.slug)
+    data = report_of(form, submission.attributes)
+    prepared = reports.prepare(ctx.region, data=data, channel=channel.slug)
     return await ctx.report_writer.submit((prepared, idempotency_key))
 
 
@@ -119,7 +117,7 @@ MEDIA_KEY = (
 SHOWN = (
     "id category_code status description unit_id created_at updated_at resolution_due_at "
     "address kelurahan_code lat lon kecamatan_code kabkota_code channel escalation_level "
-    "duplicate_of_id"
+    "duplicate_of_id attributes"
 )
 COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
 # The most frequent read, built once (SQLAlchemy then only looks up its compiled form).

@@ -1,10 +1,11 @@
 """Writing the current configuration back as a region pack (``sigap export-region PATH``).
 
 The pack holds what the admin console may have changed since the import (units, categories,
-SLA targets, routing rules) plus the areas and the current boundary version, so that it can be
-re-imported elsewhere (a staging copy, a rebuilt server) or kept under version control. Accounts
-are not configuration and are never exported. Inactive units and categories are exported with
-``active=false`` so that references to them still resolve.
+SLA targets, categories' questions, routing rules) plus the areas and the current boundary
+version, so that it can be re-imported elsewhere (a staging copy, a rebuilt server) or kept
+under version control. Accounts are not configuration and are never exported. Inactive units
+and categories are exported with ``active=false`` so that references to them still resolve; so
+are retired questions, whose answers old reports keep.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
-from sigap.models import Area, AreaBoundary, BoundaryVersion, Category, Region, RoutingRule, Unit
+from sigap.models import (
+    Area,
+    AreaBoundary,
+    BoundaryVersion,
+    Category,
+    CategoryQuestion,
+    Region,
+    RoutingRule,
+    Unit,
+)
+from sigap.regions.questions import format_choices
 
 AREA_COLUMNS = (
     "code",
@@ -40,6 +51,19 @@ CATEGORY_COLUMNS = (
     "resolution_hours",
     "photo_required",
     "sort_order",
+    "active",
+)
+QUESTION_COLUMNS = (
+    "category_code",
+    "code",
+    "datatype",
+    "required",
+    "order",
+    "label_id",
+    "label_en",
+    "description_id",
+    "description_en",
+    "values",
     "active",
 )
 
@@ -72,6 +96,14 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
         session.scalars(select(Category).order_by(Category.sort_order, Category.code))
     )
     _write_csv(path / "categories.csv", CATEGORY_COLUMNS, [_category_row(c) for c in categories])
+    questions = list(
+        session.scalars(
+            select(CategoryQuestion).order_by(
+                CategoryQuestion.category_code, CategoryQuestion.position, CategoryQuestion.code
+            )
+        )
+    )
+    _write_csv(path / "questions.csv", QUESTION_COLUMNS, [_question_row(q) for q in questions])
     rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.id)))
     _write_csv(
         path / "routing.csv",
@@ -83,6 +115,7 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
         "units": len(units),
         "categories": len(categories),
         "rules": len(rules),
+        "questions": len(questions),
         **{f"{level} polygons": count for level, count in layers.items()},
     }
 
@@ -150,6 +183,22 @@ def _category_row(category: Category) -> list[object]:
         _flag(category.photo_required),
         category.sort_order,
         _flag(category.active),
+    ]
+
+
+def _question_row(question: CategoryQuestion) -> list[object]:
+    return [
+        question.category_code,
+        question.code,
+        question.datatype,
+        _flag(question.required),
+        question.position,
+        question.label_id,
+        question.label_en,
+        question.description_id,
+        question.description_en,
+        format_choices(question.choices),
+        _flag(question.active),
     ]
 
 

@@ -18,7 +18,9 @@ from shapely.validation import explain_validity
 
 from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
+from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
+from sigap.regions.questions import CODE, parse_choices
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "regions"
 
@@ -48,6 +50,7 @@ class Pack:
     units: list[dict[str, str]]
     categories: list[dict[str, str]]
     routing: list[dict[str, str]]
+    questions: list[dict[str, str]] = field(default_factory=list)  # optional questions.csv
     boundaries: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> geojson text
     boundary_bytes: bytes = b""
 
@@ -73,6 +76,9 @@ def read(path: Path) -> Pack:
         units=_read_csv(path, "units.csv", problems),
         categories=_read_csv(path, "categories.csv", problems),
         routing=_read_csv(path, "routing.csv", problems),
+        questions=(
+            _read_csv(path, "questions.csv", problems) if (path / "questions.csv").exists() else []
+        ),
     )
     _read_boundaries(pack, problems)
     if not problems:
@@ -146,6 +152,7 @@ def validate(pack: Pack, problems: list[Problem]) -> None:
     units = _check_units(pack, areas, problems)
     categories = _check_categories(pack, problems)
     _check_routing(pack, areas, units, categories, problems)
+    _check_questions(pack, categories, problems)
     leaves = {code for code, area in areas.items() if area["level"] == "kelurahan"}
     polygons = pack.boundaries.get("kelurahan", {})
     for code in sorted(leaves - polygons.keys()):
@@ -234,6 +241,55 @@ def _check_routing(
         if key in seen:
             problems.append(Problem("routing.csv", number, "repeats an earlier rule"))
         seen.add(key)
+
+
+def _check_questions(pack: Pack, categories: set[str], problems: list[Problem]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for number, row in enumerate(pack.questions, start=1):
+        category, code = row.get("category_code", ""), row.get("code", "")
+        if category not in categories:
+            problems.append(Problem("questions.csv", number, f"unknown category {category!r}"))
+        if CODE.match(code) is None:
+            reason = f"code {code!r}: use 1-40 lower-case letters, digits or _"
+            problems.append(Problem("questions.csv", number, reason))
+        elif (category, code) in seen:
+            reason = f"repeats question {code!r} of category {category!r}"
+            problems.append(Problem("questions.csv", number, reason))
+        seen.add((category, code))
+        for reason in question_problems(row):
+            problems.append(Problem("questions.csv", number, reason))
+
+
+def question_problems(row: dict[str, str]) -> list[str]:
+    """What is wrong with one row of questions.csv, apart from its category and code."""
+    found: list[str] = []
+    datatype = row.get("datatype", "")
+    if datatype not in QUESTION_DATATYPES:
+        found.append(f"unknown datatype {datatype!r} (one of {', '.join(QUESTION_DATATYPES)})")
+    for column in ("required", "active"):
+        if row.get(column, "").lower() not in ("", "true", "false"):
+            found.append(f"{column} must be true or false")
+    order = row.get("order", "")
+    if order and (not order.isdigit() or int(order) <= 0):
+        found.append("order must be a positive whole number")
+    if not row.get("label_id") or not row.get("label_en"):
+        found.append("label_id and label_en are required")
+    for column, limit in LIMITS.items():
+        if len(row.get(column, "")) > limit:
+            found.append(f"{column} is longer than {limit} characters")
+    try:
+        choices = parse_choices(row.get("values", ""))
+    except ValueError as exc:
+        found.append(f"values: {exc}")
+        return found
+    if datatype in LIST_DATATYPES and not choices:
+        found.append(f"a {datatype} question needs values (key=Nama|Name;...)")
+    if datatype in QUESTION_DATATYPES and datatype not in LIST_DATATYPES and choices:
+        found.append(f"values are for singlevaluelist and multivaluelist, not {datatype}")
+    return found
+
+
+LIMITS = {"label_id": 200, "label_en": 200, "description_id": 500, "description_en": 500}
 
 
 def _check_demo_accounts(pack: Pack, units: set[str], problems: list[Problem]) -> None:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import NotFound
 from sigap.models import AreaBoundary
-from sigap.reports import schemas
+from sigap.regions.state import QuestionInfo
+from sigap.reports import answers, schemas
 
 router = APIRouter(prefix="/api/v1", tags=["reference data"])
 
@@ -28,10 +29,23 @@ def list_categories(ctx: Ctx) -> list[schemas.Category]:
             response_hours=c.response_hours,
             resolution_hours=c.resolution_hours,
             photo_required=c.photo_required,
+            questions=[_question(q, language) for q in c.questions],
         )
         for c in region.categories.values()
         if c.active
     ]
+
+
+def _question(question: QuestionInfo, language: str) -> schemas.Question:
+    return schemas.Question(
+        code=question.code,
+        datatype=question.datatype,
+        required=question.required,
+        label=question.label(language),
+        description=question.description(language) or None,
+        choices=[schemas.Choice(key=c.key, name=c.name(language)) for c in question.choices],
+        public=answers.is_public(question),
+    )
 
 
 @router.get("/areas/{code}", response_model=schemas.Area, summary="An area with its parents")

@@ -1,9 +1,9 @@
 """Importing a validated region pack into the database, all in the caller's transaction.
 
-Re-importing is an upsert: areas, units and categories are updated by code, routing rules are
-replaced, categories missing from the pack are deactivated (old reports still point at them),
-and new boundary files become a new current boundary version while reports keep the version that
-routed them.
+Re-importing is an upsert: areas, units, categories and questions are updated by code, routing
+rules are replaced, categories and questions missing from the pack are deactivated (old reports
+still point at them, and hold answers to them), and new boundary files become a new current
+boundary version while reports keep the version that routed them.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from sigap.models import (
     AreaBoundary,
     BoundaryVersion,
     Category,
+    CategoryQuestion,
     Region,
     RoutingRule,
     Unit,
 )
 from sigap.regions.pack import Pack, PackError, Problem
+from sigap.regions.questions import parse_choices
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ImportResult:
     units: int
     categories: int
     rules: int
+    questions: int
     boundary_version_id: int
     new_boundary_version: bool
 
@@ -59,6 +62,7 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
     _upsert_areas(session, pack)
     unit_ids = _upsert_units(session, pack)
     _upsert_categories(session, pack)
+    _upsert_questions(session, pack)
     session.execute(delete(RoutingRule))
     for row in pack.routing:
         session.add(
@@ -76,6 +80,7 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
         units=len(pack.units),
         categories=len(pack.categories),
         rules=len(pack.routing),
+        questions=len(pack.questions),
         boundary_version_id=version.id,
         new_boundary_version=is_new,
     )
@@ -137,6 +142,43 @@ def _upsert_categories(session: Session, pack: Pack) -> None:
         category.active = row.get("active", "true").lower() != "false"
         if category.code not in categories:
             session.add(category)
+
+
+def _upsert_questions(session: Session, pack: Pack) -> None:
+    """Questions by (category, code); a question's datatype never changes, because reports
+    keep their answers to it (a pack that changes one is refused: use a new code)."""
+    session.flush()  # new categories first: questions refer to them
+    questions = {(q.category_code, q.code): q for q in session.scalars(select(CategoryQuestion))}
+    for question in questions.values():
+        question.active = False
+    problems: list[Problem] = []
+    position: dict[str, int] = {}
+    for number, row in enumerate(pack.questions, start=1):
+        category, code = row["category_code"], row["code"]
+        position[category] = position.get(category, 0) + 1
+        found = questions.get((category, code))
+        if found is not None and found.datatype != row["datatype"]:
+            reason = (
+                f"question {code!r} of {category!r} is a {found.datatype} question in this "
+                f"database and reports hold its answers; give the {row['datatype']} question "
+                "a new code"
+            )
+            problems.append(Problem("questions.csv", number, reason))
+            continue
+        question = found or CategoryQuestion(category_code=category, code=code)
+        if found is None:
+            session.add(question)
+            questions[(category, code)] = question
+        question.datatype = row["datatype"]
+        question.required = row.get("required", "").lower() == "true"
+        question.position = int(row.get("order") or position[category])
+        question.label_id, question.label_en = row["label_id"], row["label_en"]
+        question.description_id = row.get("description_id", "")
+        question.description_en = row.get("description_en", "")
+        question.choices = parse_choices(row.get("values", ""))
+        question.active = row.get("active", "true").lower() != "false"
+    if problems:
+        raise PackError(problems)
 
 
 def _boundary_version(session: Session, pack: Pack) -> tuple[BoundaryVersion, bool]:

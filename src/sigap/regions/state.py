@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
 from sigap.geo.index import BoundaryIndex
-from sigap.models import Area, AreaBoundary, BoundaryVersion, Category, Region, RoutingRule, Unit
+from sigap.models import (
+    Area,
+    AreaBoundary,
+    BoundaryVersion,
+    Category,
+    CategoryQuestion,
+    Region,
+    RoutingRule,
+    Unit,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,44 @@ class UnitInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ChoiceInfo:
+    """One option of a list question: the key a client sends and its names."""
+
+    key: str
+    name_id: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_id
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionInfo:
+    """An extra question of a category (see :class:`sigap.models.CategoryQuestion`)."""
+
+    code: str
+    datatype: str
+    required: bool
+    order: int
+    label_id: str
+    label_en: str
+    description_id: str = ""
+    description_en: str = ""
+    choices: tuple[ChoiceInfo, ...] = ()
+    active: bool = True
+
+    def label(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label_id
+
+    def description(self, language: str) -> str:
+        """How to answer (may be empty)."""
+        return self.description_en if language == "en" else self.description_id
+
+    def choice(self, key: str) -> ChoiceInfo | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryInfo:
     code: str
     name_id: str
@@ -64,9 +111,20 @@ class CategoryInfo:
     photo_required: bool
     sort_order: int
     active: bool
+    # The questions a new report is asked, in the order shown; retired ones only explain the
+    # answers old reports hold.
+    questions: tuple[QuestionInfo, ...] = ()
+    retired_questions: tuple[QuestionInfo, ...] = ()
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_id
+
+    def question(self, code: str) -> QuestionInfo | None:
+        """A question by code, retired ones included (to present stored answers)."""
+        for question in (*self.questions, *self.retired_questions):
+            if question.code == code:
+                return question
+        return None
 
 
 @dataclass
@@ -149,6 +207,7 @@ def load_state(session: Session) -> RegionState:
         )
         for u in session.scalars(select(Unit))
     }
+    questions = _questions(session)
     categories = {
         c.code: CategoryInfo(
             c.code,
@@ -160,6 +219,8 @@ def load_state(session: Session) -> RegionState:
             c.photo_required,
             c.sort_order,
             c.active,
+            questions=tuple(q for q in questions.get(c.code, ()) if q.active),
+            retired_questions=tuple(q for q in questions.get(c.code, ()) if not q.active),
         )
         for c in session.scalars(select(Category).order_by(Category.sort_order, Category.code))
     }
@@ -178,6 +239,34 @@ def load_state(session: Session) -> RegionState:
         boundary_version_id=version.id,
         index=_index_for(session, version, areas),
         imported_at=region.imported_at,
+    )
+
+
+def _questions(session: Session) -> dict[str, list[QuestionInfo]]:
+    """Every category's questions, in the order they are asked."""
+    found: dict[str, list[QuestionInfo]] = {}
+    query = select(CategoryQuestion).order_by(
+        CategoryQuestion.category_code, CategoryQuestion.position, CategoryQuestion.code
+    )
+    for row in session.scalars(query):
+        found.setdefault(row.category_code, []).append(question_info(row))
+    return found
+
+
+def question_info(row: CategoryQuestion) -> QuestionInfo:
+    return QuestionInfo(
+        code=row.code,
+        datatype=row.datatype,
+        required=row.required,
+        order=row.position,
+        label_id=row.label_id,
+        label_en=row.label_en,
+        description_id=row.description_id or "",
+        description_en=row.description_en or "",
+        choices=tuple(
+            ChoiceInfo(str(c["key"]), str(c["name_id"]), str(c["name_en"])) for c in row.choices
+        ),
+        active=row.active,
     )
 
 

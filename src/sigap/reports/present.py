@@ -11,7 +11,7 @@ from sqlalchemy import Row
 from sigap.kit import utcnow
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
-from sigap.reports import schemas
+from sigap.reports import answers, schemas
 from sigap.workflow.sla import is_overdue
 
 
@@ -65,6 +65,32 @@ def photos(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[schemas
     ]
 
 
+def answer_list(
+    state: RegionState, item: Mapping[str, Any], language: str, *, private: bool = False
+) -> list[schemas.Answer]:
+    """The answers to the category's questions, in the order they were asked; free text only
+    with ``private`` (for officials). Questions retired since still name their answers."""
+    stored: Mapping[str, Any] = item.get("attributes") or {}
+    if not stored:
+        return []
+    category = state.categories.get(item["category_code"])
+    found = []
+    for code, value in stored.items():
+        question = category.question(code) if category else None
+        if not (private or answers.is_public(question)):
+            continue
+        found.append(
+            schemas.Answer(
+                code=code,
+                question=question.label(language) if question else code,
+                datatype=question.datatype if question else "",
+                value=value,
+                text=answers.display(question, value, language),
+            )
+        )
+    return found
+
+
 def report(
     state: RegionState,
     item: Mapping[str, Any],
@@ -83,8 +109,11 @@ def report_fields(
     language: str,
     photo_rows: Sequence[Mapping[str, Any]] = (),
     storage: Storage | None = None,
+    *,
+    private_answers: bool = False,
 ) -> dict[str, Any]:
-    """The public fields of a report, for :class:`schemas.Report` and its subclasses."""
+    """The public fields of a report, for :class:`schemas.Report` and its subclasses
+    (``private_answers``: free-text answers too, for officials)."""
     shown = photos(photo_rows, storage) if storage is not None else []
     by_event: dict[int, list[schemas.Photo]] = {}
     for row, photo in zip(photo_rows, shown, strict=False):
@@ -130,6 +159,7 @@ def report_fields(
         "rejection_reason": item["rejection_reason"],
         "duplicate_of": item["duplicate_of_id"],
         "photos": shown,
+        "answers": answer_list(state, item, language, private=private_answers),
         "timeline": [
             event(state, e, language, by_event.get(e.get("id") or 0, ()))
             for e in events

@@ -54,10 +54,6 @@ SORT_COLUMN = {
 }
 
 
-# Every public column of a report (the tracking token's hash is a secret, never listed).
-PUBLIC_COLUMNS = tuple(c for c in REPORT.c if c.name != "tracking_token_hash")
-
-
 @dataclass
 class ReportFilters:
     bbox: BBox | None = None

@@ -6,9 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+AnswerItem = Annotated[str, StringConstraints(max_length=4000)] | StrictInt | StrictFloat
+# One answer: text, a number, a list (the keys of a multivaluelist), or null for none.
+AnswerIn = AnswerItem | Annotated[list[AnswerItem], Field(max_length=50)]
+QuestionCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 STATUS_COLOURS = {
     "open": "red",
     "in_progress": "yellow",
@@ -49,6 +53,13 @@ class ReportCreate(BaseModel):
     description: Annotated[Text, Field(min_length=3, max_length=4000)]
     address: Annotated[Text, Field(max_length=300)] | None = None
     reporter: ReporterIn | None = None
+    attributes: Annotated[dict[QuestionCode, AnswerIn | None], Field(max_length=50)] | None = Field(
+        default=None,
+        description="Answers to the category's questions (GET /api/v1/categories): question "
+        "code -> a number, text, an ISO 8601 datetime, an option key, or a list of keys for a "
+        "multivaluelist",
+        examples=[{"ketinggian_air": 40, "sejak": "2026-11-27T06:00"}],
+    )
 
 
 class Ref(BaseModel):
@@ -79,6 +90,16 @@ class Event(BaseModel):
     note: str | None
     created_at: datetime
     photos: list[Photo] = Field(default=[], description="Photos taken with this step")
+
+
+class Answer(BaseModel):
+    code: str
+    question: str = Field(description="The question, in the language asked for")
+    datatype: str
+    value: str | int | float | list[str] = Field(
+        description="As stored: a number, ISO 8601 text, text, an option key or a list of keys"
+    )
+    text: str = Field(description="For people: option names in the language asked for")
 
 
 class Report(BaseModel):
@@ -113,6 +134,11 @@ class Report(BaseModel):
     rejection_reason: str | None
     duplicate_of: int | None = Field(description="The parent report this one was merged into")
     photos: list[Photo] = Field(default=[], description="Visible photos, before and after")
+    answers: list[Answer] = Field(
+        default=[],
+        description="Answers to the category's questions; free-text answers (datatype text) "
+        "are shown to officials only",
+    )
     timeline: list[Event]
 
 
@@ -158,6 +184,23 @@ class Page(BaseModel, Generic[Item]):
     limit: int
 
 
+class Choice(BaseModel):
+    key: str
+    name: str
+
+
+class Question(BaseModel):
+    code: str
+    datatype: str = Field(
+        description="string, number, datetime, text, singlevaluelist or multivaluelist"
+    )
+    required: bool
+    label: str
+    description: str | None = Field(description="How to answer")
+    choices: list[Choice] = Field(description="The options of a list question")
+    public: bool = Field(description="False: the answer is shown to officials only")
+
+
 class Category(BaseModel):
     code: str
     name: str
@@ -167,6 +210,7 @@ class Category(BaseModel):
     response_hours: int
     resolution_hours: int
     photo_required: bool
+    questions: list[Question] = Field(default=[], description="Extra questions, in order")
 
 
 class Area(BaseModel):

@@ -21,6 +21,7 @@ from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
+from sigap.reports import answers
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import routing, sla
 
@@ -84,10 +85,12 @@ def submit(
 def prepare(
     state: RegionState, *, data: ReportCreate, channel: str, received_at: datetime | None = None
 ) -> Prepared:
-    """Check the category and route the point (no database needed: the region is in memory)."""
+    """Check the category and the answers to its questions, and route the point (no database
+    needed: the region is in memory)."""
     category = state.categories.get(data.category)
     if category is None or not category.active:
         raise InvalidInput("unknown_category", category=data.category)
+    attributes = answers.check(category, answers.as_lists(data.attributes), state.timezone)
     placement = routing.place(state, data.lon, data.lat)
     unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code)
     now = received_at or utcnow()
@@ -132,6 +135,7 @@ def prepare(
         "duplicate_of_id": None,
         "rating": None,
         "rated_at": None,
+        "attributes": attributes,
     }
     event = {
         "action": "submit",

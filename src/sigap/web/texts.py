@@ -84,6 +84,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_escalated_to": ("Dieskalasi ke", "Escalated to"),
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
+    "off_answers": ("Jawaban pelapor", "The reporter's answers"),
+    "off_answer_private": ("hanya petugas", "officials only"),
     "off_photo_before": ("Foto laporan", "Report photo"),
     "off_photo_after": ("Foto sesudah", "After photo"),
     "off_actions": ("Tindakan", "Actions"),
@@ -384,6 +386,47 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_action": ("Tindakan", "Action"),
     "adm_target": ("Sasaran", "Target"),
     "adm_change": ("Sebelum → sesudah", "Before → after"),
+    # --- admin: a category's extra questions ---
+    "adm_questions": ("Pertanyaan tambahan", "Extra questions"),
+    "adm_questions_count": ("{n} pertanyaan", "{n} questions"),
+    "adm_questions_of": ("Pertanyaan tambahan: {name}", "Extra questions: {name}"),
+    "adm_questions_note": (
+        "Pertanyaan ditanyakan saat warga melapor di kategori ini (juga lewat API dan Open311). "
+        "Perubahan berlaku untuk laporan baru; jawaban lama tetap tersimpan apa adanya. "
+        "Pertanyaan yang dihapus hanya dipensiunkan, dan jenis jawabannya tidak bisa diubah. "
+        "Jawaban berjenis text hanya dibaca petugas.",
+        "Questions are asked when a citizen reports in this category (through the API and "
+        "Open311 too). Changes apply to new reports; old answers stay as they were stored. A "
+        "removed question is only retired, and its answer type cannot change. Answers of type "
+        "text are read by officials only.",
+    ),
+    "adm_back_categories": ("Kembali ke kategori", "Back to categories"),
+    "adm_question_add": ("Tambah pertanyaan", "Add a question"),
+    "adm_datatype": ("Jenis jawaban", "Answer type"),
+    "adm_required": ("Wajib dijawab", "Required"),
+    "adm_order": ("Urutan", "Order"),
+    "adm_label_id": ("Pertanyaan (Indonesia)", "Question (Indonesian)"),
+    "adm_label_en": ("Pertanyaan (Inggris)", "Question (English)"),
+    "adm_description_id": ("Petunjuk menjawab (Indonesia)", "How to answer (Indonesian)"),
+    "adm_description_en": ("Petunjuk menjawab (Inggris)", "How to answer (English)"),
+    "adm_values": ("Pilihan", "Options"),
+    "adm_values_hint": (
+        "Untuk singlevaluelist dan multivaluelist: satu pilihan per baris, "
+        "key=Nama Indonesia|English name.",
+        "For singlevaluelist and multivaluelist: one option a line, "
+        "key=Nama Indonesia|English name.",
+    ),
+    "adm_retired": ("dipensiunkan", "retired"),
+    "adm_no_questions": ("Kategori ini belum punya pertanyaan.", "This category asks nothing yet."),
+    "datatype_string": ("string: teks satu baris", "string: one line of text"),
+    "datatype_number": ("number: angka", "number: a number"),
+    "datatype_datetime": ("datetime: tanggal dan jam", "datetime: a date and time"),
+    "datatype_text": ("text: teks bebas (hanya petugas)", "text: free text (officials only)"),
+    "datatype_singlevaluelist": ("singlevaluelist: pilih satu", "singlevaluelist: choose one"),
+    "datatype_multivaluelist": (
+        "multivaluelist: pilih satu atau lebih",
+        "multivaluelist: choose one or more",
+    ),
     # --- citizen ---
     "app_name": ("Sigap Warga", "Sigap Citizens"),
     "app_tagline": (
@@ -444,6 +487,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_support": ("Dukung (+1)", "Support (+1)"),
     "app_supported": ("Anda mendukung laporan ini", "You support this report"),
     "app_supports": ("{n} dukungan", "{n} supports"),
+    "app_step_questions": ("Pertanyaan tambahan", "A few more questions"),
+    "app_required": ("wajib", "required"),
+    "app_officials_only": (
+        "Hanya dibaca petugas, tidak ditampilkan ke publik.",
+        "Read by officials only, never shown in public.",
+    ),
     "app_submit": ("Kirim laporan", "Send report"),
     "app_sending": ("Mengirim…", "Sending…"),
     "app_retry": (

@@ -7,7 +7,7 @@ and are walked in order, so a page stops after its last row. Queries name the st
 literals (see ``sigap.reports.repository``) so both databases can prove the index fits.
 
 Revision ID: 0011_open_reports
-Revises: 0009_admin
+Revises: 0010_questions
 Create Date: 2026-11-28
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_open_reports"
-down_revision = "0009_admin"
+down_revision = "0010_questions"
 branch_labels = None
 depends_on = None
 

@@ -24,8 +24,35 @@
     });
   });
   form.addEventListener("change", function (e) {
-    if (e.target.name === "category") nearby();
+    if (e.target.name === "category") { showQuestions(e.target.value); nearby(); }
   });
+
+  // The chosen category's extra questions (server-rendered, one fieldset per category).
+  function showQuestions(code) {
+    form.querySelectorAll("fieldset.questions").forEach(function (box) {
+      box.hidden = box.dataset.category !== code;
+    });
+  }
+
+  function answers(code) {
+    var box = $("questions-" + code), found = {};
+    if (!box) return null;
+    box.querySelectorAll(".question").forEach(function (q) {
+      var type = q.dataset.datatype, value;
+      if (type === "multivaluelist") {
+        value = Array.prototype.map.call(q.querySelectorAll("input:checked"),
+          function (el) { return el.value; });
+        if (value.length) found[q.dataset.code] = value;
+      } else if (type === "singlevaluelist") {
+        value = q.querySelector("input:checked");
+        if (value) found[q.dataset.code] = value.value;
+      } else {
+        value = q.querySelector("input, textarea").value.trim();
+        if (value) found[q.dataset.code] = value;
+      }
+    });
+    return found;
+  }
 
   // 2. Photos: previews, and the photo's own GPS as a suggestion.
   $("photo").addEventListener("change", function () {
@@ -150,6 +177,8 @@
       reporter: {contact_visible: $("contact_visible").checked}
     };
     if ($("address").value.trim()) report.address = $("address").value.trim();
+    var given = chosen ? answers(chosen.value) : null;
+    if (given) report.attributes = given;
     if ($("email").value.trim()) report.reporter.email = $("email").value.trim();
     var button = $("submit"), error = $("error");
     button.disabled = true; error.hidden = true;
