@@ -66,6 +66,24 @@ def test_report_page_shows_the_report_and_escapes_what_citizens_typed(
     assert "Masih berjalan" in page.text  # deadlines not reached yet
 
 
+def test_report_page_shows_public_answers_but_never_free_text(client: TestClient) -> None:
+    at_monas = {"lat": -6.1754, "lon": 106.8272, "description": "Laporan dengan jawaban."}
+    garbage = {**at_monas, "category": "sampah",
+               "attributes": {"jenis_sampah": ["plastik", "puing"]}}  # fmt: skip
+    crime = {**at_monas, "category": "tindak_kriminal",
+             "attributes": {"ciri_pelaku": "Motor merah, plat B 1234 XYZ"}}  # fmt: skip
+    with_list = client.post("/api/v1/reports", json=garbage).json()
+    with_text = client.post("/api/v1/reports", json=crime).json()
+
+    listed = client.get(f"/reports/{with_list['id']}?lang=en").text
+    private = client.get(f"/reports/{with_text['id']}").text
+
+    assert "Details from the reporter" in listed
+    assert "<dt>Kind of garbage</dt><dd>Plastic, Construction debris</dd>" in listed
+    assert "B 1234 XYZ" not in private
+    assert "Keterangan dari pelapor" not in private
+
+
 def test_report_page_says_whether_deadlines_were_met(
     client: TestClient, reports: list[dict[str, Any]], change: Change
 ) -> None:

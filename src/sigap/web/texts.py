@@ -85,6 +85,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
     "off_answers": ("Jawaban pelapor", "The reporter's answers"),
+    "answers": ("Keterangan dari pelapor", "Details from the reporter"),
     "off_answer_private": ("hanya petugas", "officials only"),
     "off_photo_before": ("Foto laporan", "Report photo"),
     "off_photo_after": ("Foto sesudah", "After photo"),
