@@ -193,6 +193,13 @@ class Database:
         with self._read() as session, session.begin():
             yield session
 
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A Core connection of the read engine, for the hottest reads: no ORM session to set
+        up and commit (on the read engine each statement is its own snapshot anyway)."""
+        with self.read_engine.connect() as connection:
+            yield connection
+
     def dispose(self) -> None:
         self.write_engine.dispose()
         self.read_engine.dispose()

@@ -18,7 +18,7 @@ from starlette.routing import Match
 from sigap.channels import service as channels
 from sigap.channels.service import ChannelRef
 from sigap.db import Database
-from sigap.deps import Context, Ctx, ReadSession
+from sigap.deps import Context, ReadSession, context_of
 from sigap.errors import NotFound, SigapError
 from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
@@ -41,11 +41,13 @@ REQUEST_FORM = {
 
 
 async def _open311(
-    ctx: Ctx,
+    request: Request,
     jurisdiction_id: Annotated[
         str | None, Query(description="Optional: the region code or SIGAP_OPEN311_JURISDICTION")
     ] = None,
 ) -> Context:
+    """The request's context (one dependency, not two: each costs time on every request)."""
+    ctx = context_of(request)
     service.check_jurisdiction(jurisdiction_id, ctx.region, ctx.settings)
     return ctx
 
@@ -179,7 +181,7 @@ async def requests(
     ctx: Open311Ctx,
     query: Annotated[schemas.RequestSearch, Query()],
 ) -> Response:
-    found = await _reading(request, lambda session: service.search(session, ctx, query))
+    found = await _reading(request, _in_session(lambda s: service.search(s, ctx, query)))
     return render.respond("service_requests", found, fmt)
 
 
@@ -195,26 +197,30 @@ async def one_request(
     ctx: Open311Ctx,
     extensions: bool = False,
 ) -> Response:
-    def read(session: Session) -> list[dict[str, Any]]:
-        return service.one(session, ctx, service_request_id, extensions=extensions)
+    def read(database: Database) -> list[dict[str, Any]]:
+        with database.read_connection() as connection:
+            return service.one(connection, ctx, service_request_id, extensions=extensions)
 
     return render.respond("service_requests", await _reading(request, read), fmt)
 
 
-async def _reading(request: Request, read: Callable[[Session], T]) -> T:
-    """A read with its session, queries and mapping together: on a worker thread for
-    PostgreSQL (the loop serves others while the server answers); on the loop itself for
-    SQLite, whose reads take well under a millisecond of CPU but release the GIL at every row,
-    so that on a thread each row could wait a whole switch interval for the loop to yield."""
-    database: Database = request.app.state.db
-
-    def run() -> T:
+def _in_session(read: Callable[[Session], T]) -> Callable[[Database], T]:
+    def run(database: Database) -> T:
         with database.reading() as session:
             return read(session)
 
+    return run
+
+
+async def _reading(request: Request, read: Callable[[Database], T]) -> T:
+    """A read with its queries and mapping together: on a worker thread for PostgreSQL (the
+    loop serves others while the server answers); on the loop itself for SQLite, whose reads
+    take well under a millisecond of CPU but release the GIL at every row, so that on a thread
+    each row could wait a whole switch interval for the loop to yield."""
+    database: Database = request.app.state.db
     if database.dialect == "sqlite":
-        return run()
-    return await run_in_threadpool(run)
+        return read(database)
+    return await run_in_threadpool(read, database)
 
 
 @router.api_route(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from sigap.channels.service import ChannelRef
@@ -124,12 +124,15 @@ COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
 ONE = select(*COLUMNS).where(REPORT.c.id == bindparam("report_id"))
 
 
-def one(session: Session, ctx: Context, raw_id: str, *, extensions: bool) -> list[dict[str, Any]]:
+def one(
+    connection: Connection, ctx: Context, raw_id: str, *, extensions: bool
+) -> list[dict[str, Any]]:
+    """One request, read on a bare connection (the most frequent read of all)."""
     report_id = _report_id(raw_id)
-    rows = [] if report_id is None else _rows(session, ONE, {"report_id": report_id})
+    rows = [] if report_id is None else list(connection.execute(ONE, {"report_id": report_id}))
     if not rows:
         raise NotFound("report_not_found", report_id=raw_id)
-    return _requests(session, ctx, rows, extensions=extensions)
+    return _requests(connection, ctx, rows, extensions=extensions)
 
 
 def search(session: Session, ctx: Context, query: schemas.RequestSearch) -> list[dict[str, Any]]:
@@ -138,16 +141,13 @@ def search(session: Session, ctx: Context, query: schemas.RequestSearch) -> list
     page = repository.Page(
         session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
     )
-    rows = _rows(session, page.select(COLUMNS))
-    return _requests(session, ctx, rows, extensions=query.extensions)
-
-
-def _rows(session: Session, query: Select[Any], params: dict[str, Any] | None = None) -> list[Any]:
-    return list(session.connection().execute(query, params))
+    connection = session.connection()
+    return _requests(connection, ctx, list(connection.execute(page.select(COLUMNS))),
+                     extensions=query.extensions)  # fmt: skip
 
 
 def _requests(
-    session: Session, ctx: Context, rows: list[Any], *, extensions: bool
+    connection: Connection, ctx: Context, rows: list[Any], *, extensions: bool
 ) -> list[dict[str, Any]]:
     """Rows of :data:`COLUMNS` as service requests; with ``extensions``, their public
     timelines and photos are read in one more query each."""
@@ -155,8 +155,8 @@ def _requests(
     extended: dict[int, tuple[list[Any], list[dict[str, Any]]]] = {}
     if extensions:
         ids = [row.id for row in rows]
-        timelines = reports.timelines(session, ids)
-        for report_id, found in photos.public(session, ids).items():
+        timelines = reports.timelines(connection, ids)
+        for report_id, found in photos.public(connection, ids).items():
             extended[report_id] = (timelines[report_id], _photos(found, storage, ctx.region))
     region, language = ctx.region, ctx.language
     notices = mapping.notices_of(region, language)

@@ -26,7 +26,7 @@ from typing import Any, cast
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Table, exists, insert, or_, select, update
+from sqlalchemy import Connection, Table, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from sigap import models
@@ -188,7 +188,9 @@ def _set_hidden(session: Session, photo_id: int, *, hidden: bool) -> None:
         raise NotFound("photo_not_found", photo_id=photo_id)
 
 
-def public(session: Session, report_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def public(
+    session: Session | Connection, report_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
     """The visible photos of some reports, in upload order, in one query per 500 reports."""
     found: dict[int, list[dict[str, Any]]] = {report_id: [] for report_id in report_ids}
     ids = list(report_ids)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -321,7 +321,9 @@ def timeline(session: Session, report_id: int) -> list[Mapping[str, Any]]:
     return [dict(row) for row in session.execute(query).mappings()]
 
 
-def timelines(session: Session, report_ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
+def timelines(
+    session: Session | Connection, report_ids: list[int]
+) -> dict[int, list[Mapping[str, Any]]]:
     """The timelines of a page of reports in one query per 500 reports (not one per report)."""
     found: dict[int, list[Mapping[str, Any]]] = {report_id: [] for report_id in report_ids}
     for start in range(0, len(report_ids), 500):
