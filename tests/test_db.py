@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Table, create_engine, select, text
+from sqlalchemy import Connection, Table, create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -180,5 +180,31 @@ def test_an_idle_postgresql_connection_that_died_is_replaced_before_use(autocomm
             second = connection.scalar(text("SELECT pg_backend_pid()"))
     finally:
         engine.dispose()
+        admin.dispose()
+    assert second != first
+
+
+def test_an_idle_asyncio_read_connection_that_died_is_replaced_before_use() -> None:
+    """The same check on the asyncio read engine of PostgreSQL (Database.read_async)."""
+    url = os.environ.get(
+        "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    database = Database(url, pool_size=1, idle_ping_s=0.0)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+
+    def pid(connection: Connection) -> int:
+        return int(connection.scalar(text("SELECT pg_backend_pid()")))
+
+    async def run() -> tuple[int, int]:
+        first = await database.read_async(pid)
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        second = await database.read_async(pid)
+        await database.dispose_async()
+        return first, second
+
+    try:
+        first, second = asyncio.run(run())
+    finally:
         admin.dispose()
     assert second != first

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.report_writer.close()
             if checkpointer is not None:
                 checkpointer.close()
-            database.dispose()
+            await database.dispose_async()
 
     app = FastAPI(
         title="Sigap",

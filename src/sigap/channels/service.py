@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from sigap.errors import NotFound, SigapError
@@ -105,7 +105,7 @@ def authenticate(session: Session, api_key: str | None) -> ChannelRef:
     return found
 
 
-def by_key_hash(session: Session, key_hash: str) -> ChannelRef | None:
+def by_key_hash(session: Session | Connection, key_hash: str) -> ChannelRef | None:
     row = session.execute(
         select(Channel.id, Channel.slug, Channel.name).where(
             Channel.key_hash == key_hash, Channel.revoked_at.is_(None)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -76,12 +76,7 @@ async def _channel(
     found = cache.get(key_hash)
     if found is None:
         database: Database = request.app.state.db
-
-        def read() -> ChannelRef | None:
-            with database.reading() as session:
-                return channels.by_key_hash(session, key_hash)
-
-        found = await run_in_threadpool(read)
+        found = await database.read_async(lambda c: channels.by_key_hash(c, key_hash))
         if found is None:
             raise SigapError("invalid_api_key", status=403)
         cache.put(key_hash, found)
@@ -181,7 +176,8 @@ async def requests(
     ctx: Open311Ctx,
     query: Annotated[schemas.RequestSearch, Query()],
 ) -> Response:
-    found = await _reading(request, _in_session(lambda s: service.search(s, ctx, query)))
+    database: Database = request.app.state.db
+    found = await database.read_async(_in_session(lambda s: service.search(s, ctx, query)))
     return render.respond("service_requests", found, fmt)
 
 
@@ -197,30 +193,21 @@ async def one_request(
     ctx: Open311Ctx,
     extensions: bool = False,
 ) -> Response:
-    def read(database: Database) -> list[dict[str, Any]]:
-        with database.read_connection() as connection:
-            return service.one(connection, ctx, service_request_id, extensions=extensions)
+    def read(connection: Connection) -> list[dict[str, Any]]:
+        return service.one(connection, ctx, service_request_id, extensions=extensions)
 
-    return render.respond("service_requests", await _reading(request, read), fmt)
+    database: Database = request.app.state.db
+    return render.respond("service_requests", await database.read_async(read), fmt)
 
 
-def _in_session(read: Callable[[Session], T]) -> Callable[[Database], T]:
-    def run(database: Database) -> T:
-        with database.reading() as session:
+def _in_session(read: Callable[[Session], T]) -> Callable[[Connection], T]:
+    """``read`` on an ORM session over the connection (the list filters use the session)."""
+
+    def run(connection: Connection) -> T:
+        with Session(bind=connection) as session:
             return read(session)
 
     return run
-
-
-async def _reading(request: Request, read: Callable[[Database], T]) -> T:
-    """A read with its queries and mapping together: on a worker thread for PostgreSQL (the
-    loop serves others while the server answers); on the loop itself for SQLite, whose reads
-    take well under a millisecond of CPU but release the GIL at every row, so that on a thread
-    each row could wait a whole switch interval for the loop to yield."""
-    database: Database = request.app.state.db
-    if database.dialect == "sqlite":
-        return read(database)
-    return await run_in_threadpool(read, database)
 
 
 @router.api_route(
