@@ -33,6 +33,7 @@ from sigap.notify.worker import build_worker
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import router as open311_router
+from sigap.open311 import service as open311_service
 from sigap.photos import router as photos_router
 from sigap.photos.service import storage_for
 from sigap.portal import api as portal_api
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
+        app.state.open311_built = open311_service.Built()
         app.state.live = live.LiveHub(
             database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
         )

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from sigap import models
 from sigap.db import Database
@@ -280,3 +280,30 @@ def test_bad_parameters_are_explained(
 
     assert errors[0]["code"] == code
     assert says in errors[0]["description"]
+
+
+def test_a_page_asked_again_shows_every_change_and_the_asked_language(
+    georeport: Any, database: Database, made: Made
+) -> None:
+    """Pages are built from remembered items; a report that changed in any way, even without
+    a new updated_at, is built again, and each language has its own items."""
+    report_id = made.recent[0]
+    first = georeport.get("requests", "requests.json", service_request_id=str(report_id))
+    with database.transaction() as session:
+        session.execute(
+            update(models.Report)
+            .where(models.Report.id == report_id)
+            .values(description="Sudah diperbarui.", unit_id=session.scalar(
+                select(models.Unit.id).where(models.Unit.code == "kec-31.71.01")))
+        )  # fmt: skip
+
+    again = georeport.get("requests", "requests.json", service_request_id=str(report_id))
+    english = georeport.get(
+        "requests", "requests.json", service_request_id=str(report_id), lang="en"
+    )
+
+    assert first[0]["description"] != "Sudah diperbarui."
+    assert again[0]["description"] == "Sudah diperbarui."
+    assert again[0]["agency_responsible"] == "Kecamatan Gambir"
+    assert first[0]["service_notice"].startswith("Ditangani oleh")
+    assert english[0]["service_notice"].startswith("Handled by Gambir district office")

@@ -177,7 +177,8 @@ async def requests(
     query: Annotated[schemas.RequestSearch, Query()],
 ) -> Response:
     database: Database = request.app.state.db
-    found = await database.read_async(_in_session(lambda s: service.search(s, ctx, query)))
+    built: service.Built = request.app.state.open311_built
+    found = await database.read_async(_in_session(lambda s: service.search(s, ctx, query, built)))
     return render.respond("service_requests", found, fmt)
 
 

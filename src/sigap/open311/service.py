@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -135,42 +136,90 @@ def one(
     return _requests(connection, ctx, rows, extensions=extensions)
 
 
-def search(session: Session, ctx: Context, query: schemas.RequestSearch) -> list[dict[str, Any]]:
+def search(
+    session: Session, ctx: Context, query: schemas.RequestSearch, built: Built | None = None
+) -> list[dict[str, Any]]:
     """GET requests: newest first, numbered pages."""
     filters = filters_of(query, ctx.region, utcnow())
     page = repository.Page(
         session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
     )
     connection = session.connection()
-    return _requests(connection, ctx, list(connection.execute(page.select(COLUMNS))),
-                     extensions=query.extensions)  # fmt: skip
+    rows = list(connection.execute(page.select(COLUMNS)))
+    return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
+
+
+class Built:
+    """Service requests already built, for one region snapshot (names come from it), keyed by
+    the language and every value of the row they were built from: a report that changed in any
+    way is a new key, so nothing stale can be served. Polling clients ask for the same pages
+    again and again; building an item costs more than reading its row. Plain requests only
+    (``extensions`` read more than the row). At most ``size`` items, the oldest dropped first."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._region: object = None
+        self._items: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def get(self, region: object, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        if region is not self._region:
+            self._region, self._items = region, {}
+            return None
+        return self._items.get(key)
+
+    def put(self, key: tuple[Any, ...], item: dict[str, Any]) -> None:
+        if len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]
+        self._items[key] = item
+
+
+ATTRIBUTES_AT = SHOWN.split().index("attributes")
+
+
+def _key(row: Any, language: str) -> tuple[Any, ...]:
+    values = tuple(row)
+    answers = values[ATTRIBUTES_AT]  # a dict (JSON), which cannot be part of a key as it is
+    written = None if not answers else orjson.dumps(answers, option=orjson.OPT_SORT_KEYS)
+    return (language, values[:ATTRIBUTES_AT], written, values[ATTRIBUTES_AT + 1 :])
 
 
 def _requests(
-    connection: Connection, ctx: Context, rows: list[Any], *, extensions: bool
+    connection: Connection,
+    ctx: Context,
+    rows: list[Any],
+    *,
+    extensions: bool,
+    built: Built | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of :data:`COLUMNS` as service requests; with ``extensions``, their public
-    timelines and photos are read in one more query each."""
+    """Rows of :data:`COLUMNS` as service requests (from ``built`` when it has them); with
+    ``extensions``, their public timelines and photos are read in one more query each."""
     storage = photos.storage_for(ctx.settings)
     extended: dict[int, tuple[list[Any], list[dict[str, Any]]]] = {}
     if extensions:
+        built = None
         ids = [row.id for row in rows]
         timelines = reports.timelines(connection, ids)
         for report_id, found in photos.public(connection, ids).items():
             extended[report_id] = (timelines[report_id], _photos(found, storage, ctx.region))
     region, language = ctx.region, ctx.language
     notices = mapping.notices_of(region, language)
-    return [
-        mapping.service_request(
-            region,
-            row,
-            language,
-            notices,
-            media_url=None if row.media_key is None else storage.url(row.media_key),
-            extended=extended.get(row.id),
-        )
-        for row in rows
-    ]
+    answer: list[dict[str, Any]] = []
+    for row in rows:
+        key = None if built is None else _key(row, language)
+        item = None if key is None or built is None else built.get(region, key)
+        if item is None:
+            item = mapping.service_request(
+                region,
+                row,
+                language,
+                notices,
+                media_url=None if row.media_key is None else storage.url(row.media_key),
+                extended=extended.get(row.id),
+            )
+            if key is not None and built is not None:
+                built.put(key, item)
+        answer.append(item)
+    return answer
 
 
 def _photos(
