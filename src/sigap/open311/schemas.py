@@ -193,7 +193,9 @@ class RequestForm(BaseModel):
     phone: str | None = None
     description: str | None = Field(default=None, description="3 to 4,000 characters")
     media_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = Field(
-        default=None, description="Accepted; not stored until Sigap handles media"
+        default=None,
+        description="Checked, never fetched (Sigap downloads nothing a client names); upload "
+        "photos with the JSON API",
     )
 
     @model_validator(mode="before")
