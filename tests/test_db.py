@@ -208,3 +208,14 @@ def test_an_idle_asyncio_read_connection_that_died_is_replaced_before_use() -> N
     finally:
         admin.dispose()
     assert second != first
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_postgresql_url_without_a_driver_uses_psycopg(scheme: str) -> None:
+    database = Database(f"{scheme}://postgres@127.0.0.1:5432/postgres")
+    try:
+        assert database.read_engine.dialect.driver == "psycopg"
+        with database.read_connection() as connection:
+            assert connection.scalar(text("SELECT 1")) == 1
+    finally:
+        database.dispose()

@@ -52,6 +52,15 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def with_driver(url: str) -> str:
+    """PostgreSQL URLs as operators often write them (``postgresql://``, ``postgres://``) name
+    the driver Sigap ships with (psycopg 3, which also serves the asyncio engine)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
 def make_engine(
     url: str, *, write: bool = True, pool_size: int = 10, auto_checkpoint: bool = True
 ) -> Engine:
@@ -157,6 +166,8 @@ class Database:
     ) -> None:
         """``background_checkpoint`` (SQLite, long-running servers): commits never copy the WAL
         back into the database file themselves; a :class:`Checkpointer` thread does it."""
+        url = with_driver(url)
+        read_url = None if read_url is None else with_driver(read_url)
         ensure_sqlite_dir(url)
         self.url = url
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
