@@ -236,6 +236,16 @@ class Database:
         async with self.async_read_engine.connect() as connection:
             return await connection.run_sync(read)
 
+    async def read_in_session(self, read: Callable[[Session], T]) -> T:
+        """:meth:`read_async` for read code written against an ORM session (a session over
+        the one connection: nothing is opened or committed besides it)."""
+
+        def run(connection: Connection) -> T:
+            with Session(bind=connection) as session:
+                return read(session)
+
+        return await self.read_async(run)
+
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
         """A Core connection of the read engine, for the hottest reads: no ORM session to set

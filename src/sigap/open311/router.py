@@ -7,12 +7,10 @@ unknown paths) come back as the spec's errors document in the format of the path
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -178,7 +176,7 @@ async def requests(
 ) -> Response:
     database: Database = request.app.state.db
     built: service.Built = request.app.state.open311_built
-    found = await database.read_async(_in_session(lambda s: service.search(s, ctx, query, built)))
+    found = await database.read_in_session(lambda s: service.search(s, ctx, query, built))
     return render.respond("service_requests", found, fmt)
 
 
@@ -199,16 +197,6 @@ async def one_request(
 
     database: Database = request.app.state.db
     return render.respond("service_requests", await database.read_async(read), fmt)
-
-
-def _in_session(read: Callable[[Session], T]) -> Callable[[Connection], T]:
-    """``read`` on an ORM session over the connection (the list filters use the session)."""
-
-    def run(connection: Connection) -> T:
-        with Session(bind=connection) as session:
-            return read(session)
-
-    return run
 
 
 @router.api_route(

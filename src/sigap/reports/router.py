@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import parse_bbox
@@ -77,24 +78,29 @@ async def submit_report(request: Request) -> Response:
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
-def get_report(report_id: int, request: Request, session: ReadSession, ctx: Ctx) -> Response:
-    report = service.get(session, report_id)
-    return _full(request, session, ctx, report)
+async def get_report(report_id: int, request: Request, ctx: Ctx) -> Response:
+    return await _full(request, ctx, lambda session: service.get(session, report_id))
 
 
 @router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
-def track_report(token: str, request: Request, session: ReadSession, ctx: Ctx) -> Response:
-    report = service.by_tracking_token(session, token)
-    return _full(request, session, ctx, report)
+async def track_report(token: str, request: Request, ctx: Ctx) -> Response:
+    return await _full(request, ctx, lambda session: service.by_tracking_token(session, token))
 
 
-def _full(request: Request, session: Session, ctx: Context, report: Mapping[str, Any]) -> Response:
-    events = service.timeline(session, report["id"])
-    photo_rows = photos.public(session, [report["id"]])[report["id"]]
+async def _full(
+    request: Request, ctx: Context, find: Callable[[Session], Mapping[str, Any]]
+) -> Response:
+    """A whole report (timeline and photos too), read in one go from the loop."""
     storage = request.app.state.photo_storage
-    return json_response(
-        present.report(ctx.region, report, events, ctx.language, photo_rows, storage)
-    )
+
+    def read(session: Session) -> schemas.Report:
+        report = find(session)
+        events = service.timeline(session, report["id"])
+        photo_rows = photos.public(session, [report["id"]])[report["id"]]
+        return present.report(ctx.region, report, events, ctx.language, photo_rows, storage)
+
+    database: Database = request.app.state.db
+    return json_response(await database.read_in_session(read))
 
 
 @router.get(
