@@ -258,3 +258,47 @@ def test_internal_notes_never_reach_live_clients(database: Database) -> None:
 
     assert [event_id for event_id, _ in client.frames] == [1, 3]
     assert hub.floor == 3
+
+
+def test_a_hub_reads_nothing_while_nobody_listens_and_catches_up_for_a_new_client(
+    client: Any, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from sigap.notify import live
+
+    reads: list[int] = []
+    real_read = live.read_after
+
+    def counted(db: Database, after: int) -> list[Any]:
+        reads.append(after)
+        return real_read(db, after)
+
+    monkeypatch.setattr(live, "read_after", counted)
+
+    async def run() -> tuple[list[int], int, list[int]]:
+        hub = LiveHub(database, poll_s=0.05, queue_size=100)
+        await hub.start()
+        started_at = hub.floor
+        old = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(2)]
+        await asyncio.sleep(0.3)  # several wake-ups with nobody listening
+        idle_reads = len(reads)
+        listener = hub.subscribe()
+        await hub.catch_up()
+        floor_after_catch_up = hub.floor
+        new = client.post("/api/v1/reports", json=MONAS).json()["id"]
+        for _ in range(100):
+            if listener.frames:
+                break
+            await asyncio.sleep(0.05)
+        await hub.stop()
+        frames = [json.loads(f.split("data: ")[1]) for _, f in listener.frames]
+        assert [f["report_id"] for f in frames] == [new]  # not the two from before
+        assert floor_after_catch_up >= started_at + len(old)  # past their submit events
+        return reads[:idle_reads], idle_reads, reads[idle_reads:]
+
+    before, idle_reads, after = asyncio.run(run())
+
+    assert idle_reads == 0
+    assert before == []
+    assert after  # it reads again once somebody listens

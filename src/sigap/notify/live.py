@@ -3,7 +3,8 @@
 The timeline (``report_event``) is the log: a notification carries no data, it only says "there
 is something new". Each server process has one :class:`LiveHub` that, when woken, reads the
 events after the last one it saw (one query per wake-up, however many clients) and fans them
-out. Writers call :func:`announce` inside their transaction: on PostgreSQL that is a ``NOTIFY``,
+out; while no client listens it reads nothing, and a new client first brings it up to date
+(:meth:`LiveHub.catch_up`). Writers call :func:`announce` inside their transaction: on PostgreSQL that is a ``NOTIFY``,
 delivered to every listening process only if and when the transaction commits; on SQLite it
 wakes the hubs of the writing process after commit. Every hub also looks on its own every
 ``live_poll_s`` seconds, which covers writes of other processes on SQLite and notifications
@@ -143,6 +144,10 @@ class LiveHub:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Nobody listened at the last wake-up, so nothing was read and the floor is behind;
+        # catch_up() brings it to the present before a client's backlog is read.
+        self._idle = False
+        self._catching_up = asyncio.Lock()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -179,6 +184,19 @@ class LiveHub:
     def unsubscribe(self, client: Client) -> None:
         self.clients.discard(client)
 
+    async def catch_up(self) -> None:
+        """After :meth:`subscribe`, before the client's backlog is read: if the hub stopped
+        reading while nobody listened, start again from the newest event. The backlog (from
+        the client's Last-Event-ID) then covers everything up to at least that point, and
+        the hub everything after it."""
+        async with self._catching_up:
+            if not self._idle:
+                return
+            self.floor = await asyncio.to_thread(last_id, self._database)
+            self._seen.clear()
+            self._gap_since.clear()
+            self._idle = False
+
     async def _listen(self) -> None:
         import psycopg
 
@@ -204,6 +222,9 @@ class LiveHub:
             self._wake.clear()
             if self._stopping:
                 return
+            if self._idle or not self.clients:
+                self._idle = True  # no query per write batch while nobody watches
+                continue
             try:
                 rows = await asyncio.to_thread(read_after, self._database, self.floor)
             except Exception:  # the database is away: the next pass tries again
