@@ -283,8 +283,7 @@ def test_a_hub_reads_nothing_while_nobody_listens_and_catches_up_for_a_new_clien
         old = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(2)]
         await asyncio.sleep(0.3)  # several wake-ups with nobody listening
         idle_reads = len(reads)
-        listener = hub.subscribe()
-        await hub.catch_up()
+        listener = await hub.join()
         floor_after_catch_up = hub.floor
         new = client.post("/api/v1/reports", json=MONAS).json()["id"]
         for _ in range(100):

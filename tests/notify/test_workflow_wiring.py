@@ -44,7 +44,7 @@ def test_an_officials_action_reaches_live_clients_and_the_reporter(
         report_id = client.post("/api/v1/reports", json={**MONAS, "reporter": reporter}).json()[
             "id"
         ]
-        listener = client.app.state.live.subscribe()  # type: ignore[attr-defined]
+        listener = client.portal.call(client.app.state.live.join)  # type: ignore[attr-defined]
         acknowledged = client.post(
             f"/api/v1/officials/reports/{report_id}/acknowledge",
             json={"note": "Petugas menuju lokasi."},

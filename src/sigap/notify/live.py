@@ -4,11 +4,11 @@ The timeline (``report_event``) is the log: a notification carries no data, it o
 is something new". Each server process has one :class:`LiveHub` that, when woken, reads the
 events after the last one it saw (one query per wake-up, however many clients) and fans them
 out; while no client listens it reads nothing, and a new client first brings it up to date
-(:meth:`LiveHub.catch_up`). Writers call :func:`announce` inside their transaction: on PostgreSQL that is a ``NOTIFY``,
-delivered to every listening process only if and when the transaction commits; on SQLite it
-wakes the hubs of the writing process after commit. Every hub also looks on its own every
-``live_poll_s`` seconds, which covers writes of other processes on SQLite and notifications
-lost while a listener reconnects.
+(:meth:`LiveHub.join`). Writers call :func:`announce` inside their transaction: on PostgreSQL
+that is a ``NOTIFY``, delivered to every listening process only if and when the transaction
+commits; on SQLite it wakes the hubs of the writing process after commit. Every hub also looks
+on its own every ``live_poll_s`` seconds, which covers writes of other processes on SQLite and
+notifications lost while a listener reconnects.
 
 PostgreSQL may commit ids out of order (two writers take ids 7 and 8; 8 commits first), so
 the hub remembers which ids above its *floor* it has seen and keeps reading from the floor
@@ -183,6 +183,13 @@ class LiveHub:
 
     def unsubscribe(self, client: Client) -> None:
         self.clients.discard(client)
+
+    async def join(self) -> Client:
+        """A new client: subscribed, and the hub up to date (see :meth:`catch_up`). Read its
+        backlog after this, not before."""
+        client = self.subscribe()
+        await self.catch_up()
+        return client
 
     async def catch_up(self) -> None:
         """After :meth:`subscribe`, before the client's backlog is read: if the hub stopped

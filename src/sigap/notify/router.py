@@ -35,8 +35,7 @@ async def live_events(
     with ``Last-Event-ID`` to receive what was missed; clients that fall too far behind are
     disconnected (reconnect after the ``retry:`` delay)."""
     hub: live.LiveHub = request.app.state.live
-    client = hub.subscribe()  # before the backlog is read: nothing falls in between
-    await hub.catch_up()
+    client = await hub.join()  # before the backlog is read: nothing falls in between
     after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     keepalive = request.app.state.settings.live_keepalive_s
     return StreamingResponse(
