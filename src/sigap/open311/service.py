@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -115,14 +114,20 @@ MEDIA_KEY = (
     .label("media_key")
 )
 # One query answers a page: what a service request shows, with its status note and photo.
+# One query answers a page: what a service request shows, with its status note and photo;
+# the columns only extended_attributes shows are read only when asked for.
 SHOWN = (
     "id category_code status description unit_id created_at updated_at resolution_due_at "
-    "address kelurahan_code lat lon kecamatan_code kabkota_code channel escalation_level "
-    "duplicate_of_id attributes"
+    "address kelurahan_code lat lon"
 )
+EXTENDED = "kecamatan_code kabkota_code channel escalation_level duplicate_of_id attributes"
 COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
+EXTENDED_COLUMNS = (*COLUMNS, *(REPORT.c[name] for name in EXTENDED.split()))
 # The most frequent read, built once (SQLAlchemy then only looks up its compiled form).
-ONE = select(*COLUMNS).where(REPORT.c.id == bindparam("report_id"))
+ONE = {
+    extended: select(*columns).where(REPORT.c.id == bindparam("report_id"))
+    for extended, columns in ((False, COLUMNS), (True, EXTENDED_COLUMNS))
+}
 
 
 def one(
@@ -130,7 +135,8 @@ def one(
 ) -> list[dict[str, Any]]:
     """One request, read on a bare connection (the most frequent read of all)."""
     report_id = _report_id(raw_id)
-    rows = [] if report_id is None else list(connection.execute(ONE, {"report_id": report_id}))
+    query = ONE[extensions]
+    rows = [] if report_id is None else list(connection.execute(query, {"report_id": report_id}))
     if not rows:
         raise NotFound("report_not_found", report_id=raw_id)
     return _requests(connection, ctx, rows, extensions=extensions)
@@ -145,16 +151,17 @@ def search(
         session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
     )
     connection = session.connection()
-    rows = list(connection.execute(page.select(COLUMNS)))
+    rows = list(connection.execute(page.select(columns_for(query.extensions))))
     return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
 
 
 class Built:
     """Service requests already built, for one region snapshot (names come from it), keyed by
-    the language and every value of the row they were built from: a report that changed in any
-    way is a new key, so nothing stale can be served. Polling clients ask for the same pages
-    again and again; building an item costs more than reading its row. Plain requests only
-    (``extensions`` read more than the row). At most ``size`` items, the oldest dropped first."""
+    the language and every value of the row they were built from (:data:`COLUMNS`): a report
+    that changed in any way it shows is a new key, so nothing stale can be served. Polling
+    clients ask for the same pages again and again; building an item costs more than reading
+    its row. Plain requests only (``extensions`` read more than the row). At most ``size``
+    items, the oldest dropped first."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
@@ -173,14 +180,8 @@ class Built:
         self._items[key] = item
 
 
-ATTRIBUTES_AT = SHOWN.split().index("attributes")
-
-
-def _key(row: Any, language: str) -> tuple[Any, ...]:
-    values = tuple(row)
-    answers = values[ATTRIBUTES_AT]  # a dict (JSON), which cannot be part of a key as it is
-    written = None if not answers else orjson.dumps(answers, option=orjson.OPT_SORT_KEYS)
-    return (language, values[:ATTRIBUTES_AT], written, values[ATTRIBUTES_AT + 1 :])
+def columns_for(extensions: bool) -> tuple[Any, ...]:
+    return EXTENDED_COLUMNS if extensions else COLUMNS
 
 
 def _requests(
@@ -191,8 +192,10 @@ def _requests(
     extensions: bool,
     built: Built | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of :data:`COLUMNS` as service requests (from ``built`` when it has them); with
-    ``extensions``, their public timelines and photos are read in one more query each."""
+    """Rows of :data:`COLUMNS` (:data:`EXTENDED_COLUMNS` with ``extensions``) as service
+    requests, plain ones from ``built`` when it has them (the row itself is the key: every
+    value it shows); with ``extensions``, their public timelines and photos are read in one
+    more query each."""
     storage = photos.storage_for(ctx.settings)
     extended: dict[int, tuple[list[Any], list[dict[str, Any]]]] = {}
     if extensions:
@@ -205,7 +208,7 @@ def _requests(
     notices = mapping.notices_of(region, language)
     answer: list[dict[str, Any]] = []
     for row in rows:
-        key = None if built is None else _key(row, language)
+        key = None if built is None else (language, *row)
         item = None if key is None or built is None else built.get(region, key)
         if item is None:
             item = mapping.service_request(
