@@ -19,19 +19,10 @@ from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.models import Category, CategoryQuestion
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
-from sigap.regions.questions import CODE
+from sigap.regions.questions import CODE, COLUMNS, FIXED
 
 # What the console may change of a question (its code and datatype stay).
-FIELDS = (
-    "required",
-    "order",
-    "label_id",
-    "label_en",
-    "description_id",
-    "description_en",
-    "values",
-    "active",
-)
+FIELDS = tuple(column for column in COLUMNS if column not in FIXED)
 
 
 def question_dict(question: CategoryQuestion) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from sigap.models import (
     RoutingRule,
     Unit,
 )
+from sigap.regions import questions as questions_csv
 from sigap.regions.questions import format_choices
 
 AREA_COLUMNS = (
@@ -51,19 +52,6 @@ CATEGORY_COLUMNS = (
     "resolution_hours",
     "photo_required",
     "sort_order",
-    "active",
-)
-QUESTION_COLUMNS = (
-    "category_code",
-    "code",
-    "datatype",
-    "required",
-    "order",
-    "label_id",
-    "label_en",
-    "description_id",
-    "description_en",
-    "values",
     "active",
 )
 
@@ -103,7 +91,7 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
             )
         )
     )
-    _write_csv(path / "questions.csv", QUESTION_COLUMNS, [_question_row(q) for q in questions])
+    _write_csv(path / "questions.csv", questions_csv.COLUMNS, [_question_row(q) for q in questions])
     rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.id)))
     _write_csv(
         path / "routing.csv",

@@ -10,6 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+# The columns of a pack's questions.csv; the first three name a question and never change.
+COLUMNS = (
+    "category_code",
+    "code",
+    "datatype",
+    "required",
+    "order",
+    "label_id",
+    "label_en",
+    "description_id",
+    "description_en",
+    "values",
+    "active",
+)
+FIXED = COLUMNS[:3]
 CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 NAME_MAX = 120
