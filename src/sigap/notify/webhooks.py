@@ -24,14 +24,6 @@ from sigap.errors import NotFound
 from sigap.kit import utcnow
 
 ENDPOINT = cast(Table, models.WebhookEndpoint.__table__)
-TOPICS = (
-    "report.created",
-    "report.status_changed",
-    "report.forwarded",
-    "report.escalated",
-    "report.rated",
-    "report.sla_warning",
-)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
-from sigap.deps import Ctx, ReadSession
+from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, stats
@@ -72,6 +73,11 @@ def unit_ranking(
     ctx: Ctx,
     months: Annotated[int, Query(description="Period: the last 1, 3, 6 or 12 months")] = 3,
 ) -> dict[str, Any]:
+    return ranking_of(session, ctx, months)
+
+
+def ranking_of(session: Session, ctx: Context, months: int) -> dict[str, Any]:
+    """The units' ranking over the last ``months``, as the API and the ranking page show it."""
     return ranking.ranking(
         session,
         ctx.region,

@@ -17,7 +17,7 @@ from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
 from sigap.portal import charts, filters, ranking, stats
-from sigap.portal.api import check_months, local_today
+from sigap.portal.api import local_today, ranking_of
 from sigap.regions.state import RegionState
 from sigap.reports import present, service
 from sigap.web.pages import render
@@ -149,14 +149,7 @@ def _dashboard_page(
 
 @router.get("/ranking", response_class=HTMLResponse)
 def ranking_page(request: Request, session: ReadSession, ctx: Ctx, months: int = 3) -> HTMLResponse:
-    data = ranking.ranking(
-        session,
-        ctx.region,
-        months=check_months(months),
-        minimum=ctx.settings.ranking_min_reports,
-        language=ctx.language,
-        today=local_today(ctx.region),
-    )
+    data = ranking_of(session, ctx, months)
     return render(
         request,
         "portal/ranking.html",
