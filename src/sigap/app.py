@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
-        app.state.open311_built = open311_service.Built()
+        app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)
         app.state.live = live.LiveHub(
             database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -140,3 +141,24 @@ def test_open311_statuses(status: int, code: str, expected: int) -> None:
     error = SigapError(code, status=status, **params)
 
     assert render.status_of(error) == expected
+
+
+def test_remembered_values_last_as_long_as_their_snapshot_and_the_oldest_go_first() -> None:
+    from sigap.open311.render import Remembered
+
+    made: list[str] = []
+
+    def maker(value: str) -> Callable[[], str]:
+        def make() -> str:
+            made.append(value)
+            return value
+
+        return make
+
+    remembered = Remembered[str](size=2)
+    first, second = object(), object()
+    for key in ("a", "b", "a", "c", "a"):  # "c" pushes out "a", the oldest
+        remembered.get(first, key, maker(key))
+    remembered.get(second, "b", maker("b"))  # a new snapshot forgets everything
+
+    assert made == ["a", "b", "c", "a", "b"]

@@ -6,9 +6,8 @@ deployment's zone with their offset, to the second, as the W3C note the spec cit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -142,21 +141,10 @@ def notice(state: RegionState, category_code: str, unit_id: int, language: str) 
     return _sla(NOTICE, category, language, unit=state.units[unit_id].name(language))
 
 
-def notices_of(state: RegionState, language: str) -> Callable[[str, int], str | None]:
-    """:func:`notice`, remembered for one page (a page repeats a few categories and units)."""
-
-    @cache
-    def notice_of(category_code: str, unit_id: int) -> str | None:
-        return notice(state, category_code, unit_id, language)
-
-    return notice_of
-
-
 def service_request(
     state: RegionState,
     report: Any,
     language: str,
-    notices: Callable[[str, int], str | None],
     *,
     media_url: str | None,
     extended: tuple[Sequence[Mapping[str, Any]], list[dict[str, Any]]] | None = None,
@@ -171,20 +159,18 @@ def service_request(
     zone = state.timezone
     category = state.categories.get(report.category_code)
     kelurahan = state.areas.get(report.kelurahan_code)
-    updated = report.updated_at
-    expected = report.resolution_due_at
     found = {
         "service_request_id": str(report.id),
-        "status": "open" if report.status in OPEN_STATUSES else "closed",
+        "status": status(report.status),
         "status_notes": report.status_note,
         "service_name": category.name(language) if category else None,
         "service_code": report.category_code,
         "description": report.description,
         "agency_responsible": state.units[report.unit_id].name(language),
-        "service_notice": notices(report.category_code, report.unit_id),
-        "requested_datetime": report.created_at.astimezone(zone).isoformat(timespec="seconds"),
-        "updated_datetime": None if updated is None else w3c(updated, zone),
-        "expected_datetime": None if expected is None else w3c(expected, zone),
+        "service_notice": notice(state, report.category_code, report.unit_id, language),
+        "requested_datetime": w3c(report.created_at, zone),
+        "updated_datetime": w3c_or_none(report.updated_at, zone),
+        "expected_datetime": w3c_or_none(report.resolution_due_at, zone),
         "address": report.address,
         "address_id": None,
         "zipcode": kelurahan.postcode if kelurahan else None,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Hashable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 import orjson
 from fastapi import Request, Response
@@ -58,6 +58,7 @@ FIELD_NAMES = {
     "reporter.account_id": "account_id",
 }
 
+V = TypeVar("V")
 # A resource as a model, or already as plain values (the hot read paths build those).
 Payload = BaseModel | Sequence[BaseModel] | Sequence[Mapping[str, Any]]
 
@@ -121,20 +122,26 @@ def answer(
     return Response(body, status_code=status, headers=headers, media_type=MEDIA_TYPES[fmt])
 
 
-class Documents:
-    """Rendered documents that depend on the region snapshot only (the service list and
-    definitions): made once per snapshot, language and format. A reload of the region is a
-    new snapshot object, so nothing stale is ever served."""
+class Remembered(Generic[V]):
+    """Values made from one region snapshot (names, categories and questions come from it),
+    kept until the snapshot changes: a reload of the region is a new snapshot object, so
+    nothing stale is ever served. With ``size``, at most that many, the oldest dropped first.
 
-    def __init__(self) -> None:
+    Open311 keeps the service list and definitions here (a few, by language and format) and
+    the service requests of lists (keyed by every value of the row they show)."""
+
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size
         self._region: object = None
-        self._made: dict[tuple[str, ...], bytes] = {}
+        self._made: dict[Hashable, V] = {}
 
-    def get(self, region: object, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+    def get(self, region: object, key: Hashable, make: Callable[[], V]) -> V:
         if region is not self._region:
             self._region, self._made = region, {}
         made = self._made.get(key)
         if made is None:
+            if self.size is not None and len(self._made) >= self.size:
+                del self._made[next(iter(self._made))]
             made = self._made[key] = make()
         return made
 

@@ -82,7 +82,7 @@ async def _channel(
 
 
 Open311Ctx = Annotated[Context, Depends(_open311)]
-DOCUMENTS = render.Documents()
+DOCUMENTS = render.Remembered[bytes]()
 T = TypeVar("T")
 
 

@@ -4,6 +4,7 @@ resources out. Nothing is decided here that the JSON API decides differently."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, or_, select
@@ -15,7 +16,7 @@ from sigap.deps import Context
 from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
-from sigap.open311 import mapping, schemas
+from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
 from sigap.photos import service as photos
 from sigap.photos.service import PHOTO
@@ -155,29 +156,11 @@ def search(
     return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
 
 
-class Built:
-    """Service requests already built, for one region snapshot (names come from it), keyed by
-    the language and every value of the row they were built from (:data:`COLUMNS`): a report
-    that changed in any way it shows is a new key, so nothing stale can be served. Polling
-    clients ask for the same pages again and again; building an item costs more than reading
-    its row. Plain requests only (``extensions`` read more than the row). At most ``size``
-    items, the oldest dropped first."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._region: object = None
-        self._items: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-    def get(self, region: object, key: tuple[Any, ...]) -> dict[str, Any] | None:
-        if region is not self._region:
-            self._region, self._items = region, {}
-            return None
-        return self._items.get(key)
-
-    def put(self, key: tuple[Any, ...], item: dict[str, Any]) -> None:
-        if len(self._items) >= self.size:
-            del self._items[next(iter(self._items))]
-        self._items[key] = item
+Item = dict[str, Any]  # one service request, as rendered
+# Lists reuse the requests they built: polling clients ask for the same pages again and again,
+# and building an item costs more than reading its row.
+Built = render.Remembered[Item]
+BUILT_MAX = 20_000
 
 
 def columns_for(extensions: bool) -> tuple[Any, ...]:
@@ -193,36 +176,28 @@ def _requests(
     built: Built | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of :data:`COLUMNS` (:data:`EXTENDED_COLUMNS` with ``extensions``) as service
-    requests, plain ones from ``built`` when it has them (the row itself is the key: every
+    requests. Plain ones come from ``built`` when it has them (the row itself is the key: every
     value it shows); with ``extensions``, their public timelines and photos are read in one
     more query each."""
+    region, language = ctx.region, ctx.language
     storage = photos.storage_for(ctx.settings)
-    extended: dict[int, tuple[list[Any], list[dict[str, Any]]]] = {}
+
+    def build(row: Any, extended: tuple[list[Any], list[dict[str, Any]]] | None = None) -> Item:
+        media_url = None if row.media_key is None else storage.url(row.media_key)
+        return mapping.service_request(
+            region, row, language, media_url=media_url, extended=extended
+        )
+
     if extensions:
-        built = None
         ids = [row.id for row in rows]
         timelines = reports.timelines(connection, ids)
-        for report_id, found in photos.public(connection, ids).items():
-            extended[report_id] = (timelines[report_id], _photos(found, storage, ctx.region))
-    region, language = ctx.region, ctx.language
-    notices = mapping.notices_of(region, language)
-    answer: list[dict[str, Any]] = []
-    for row in rows:
-        key = None if built is None else (language, *row)
-        item = None if key is None or built is None else built.get(region, key)
-        if item is None:
-            item = mapping.service_request(
-                region,
-                row,
-                language,
-                notices,
-                media_url=None if row.media_key is None else storage.url(row.media_key),
-                extended=extended.get(row.id),
-            )
-            if key is not None and built is not None:
-                built.put(key, item)
-        answer.append(item)
-    return answer
+        shown = photos.public(connection, ids)
+        return [
+            build(row, (timelines[row.id], _photos(shown[row.id], storage, region))) for row in rows
+        ]
+    if built is None:
+        return [build(row) for row in rows]
+    return [built.get(region, (language, *row), partial(build, row)) for row in rows]
 
 
 def _photos(
