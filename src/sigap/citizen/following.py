@@ -66,24 +66,23 @@ async def _show(
 
 @router.get("/track/{token}")
 async def track(request: Request, token: str) -> Response:
-    who = await visitor(request)
-    try:
-        report = await read(request, lambda s: service.by_tracking_token(s, token))
-    except NotFound as missing:
-        return page(request, who, "missing.html", status_code=404,
-                    message=missing.message(context_of(request).language))  # fmt: skip
-    return await _show(request, who, report, token)
+    return await _found(request, lambda s: service.by_tracking_token(s, token), token)
 
 
 @router.get("/reports/{report_id}")
 async def report_page(request: Request, report_id: int) -> Response:
+    return await _found(request, lambda s: service.get(s, report_id), None)
+
+
+async def _found(request: Request, find: Callable[[Session], Any], token: str | None) -> Response:
+    """The report page of what ``find`` finds, or the missing page (404)."""
     who = await visitor(request)
     try:
-        report = await read(request, lambda s: service.get(s, report_id))
+        report = await read(request, find)
     except NotFound as missing:
         return page(request, who, "missing.html", status_code=404,
                     message=missing.message(context_of(request).language))  # fmt: skip
-    return await _show(request, who, report, None)
+    return await _show(request, who, report, token)
 
 
 @router.post("/reports/{report_id}/{action}")
