@@ -46,6 +46,23 @@ def test_services_speak_english_on_request(georeport: Any) -> None:
     assert banjir["description"] == "Response within 24 hours, resolution within 72 hours."
 
 
+def test_each_language_and_format_keeps_its_own_rendered_service_list(
+    georeport: Any, client: Any
+) -> None:
+    """The service list is rendered once per region snapshot, language and format."""
+    names = {}
+    for language in ("id", "en", "id"):
+        services = georeport.get("services", "services.json", lang=language)
+        names.setdefault(language, []).append(
+            next(s["service_name"] for s in services if s["service_code"] == "banjir")
+        )
+    xml = client.get(f"{BASE}/services.xml", params={"lang": "en"})
+
+    assert names == {"id": ["Banjir", "Banjir"], "en": ["Flood"]}
+    assert xml.headers["content-type"].startswith("text/xml")
+    assert b"<service_name>Flood</service_name>" in xml.content
+
+
 def test_only_services_with_questions_have_metadata(georeport: Any) -> None:
     services = georeport.get("services", "services.json")
 
