@@ -4,7 +4,7 @@
     python -m bench photos http --seconds 10      # concurrent multipart uploads + a latency probe
 
 ``intake`` makes a phone-like 12-megapixel picture (4000 x 3000: gradients, edges and sensor-like
-noise, with EXIF GPS and device tags), saves it as JPEG (quality 90) and HEIC (quality 60), and
+noise, with EXIF GPS and device tags), saves it as JPEG (quality 90) and as HEIC (see FILES), and
 times ``sigap.photos.decode.process`` plus storing both renditions, in a child process per
 format so its peak resident memory (``VmHWM``) is its own; the peak is reported as the
 growth over the child's resident size just before the first photo (Python, Pillow and the
@@ -58,22 +58,34 @@ def phone_exif() -> Image.Exif:
     return exif
 
 
+# (file name, save options): the phone JPEG; the single-image HEIC of earlier runs (4.3 MB,
+# one HEVC frame); and HEIC as phones write it, a grid of 512 x 512 tiles, at the same quality
+# (4.3 MB) and at quality 50 (2.0 MB, a phone's usual size for 12 MP: about 80 % of its JPEG).
+FILES: dict[str, tuple[str, dict[str, Any]]] = {
+    "jpeg": ("photo-12mp.jpg", {"format": "JPEG", "quality": 90}),
+    "heic": ("photo-12mp.heic", {"format": "HEIF", "quality": 60}),
+    "heic-grid": ("photo-12mp-grid.heic", {"format": "HEIF", "quality": 60, "tile_size": 512}),
+    "heic-grid-q50": (
+        "photo-12mp-grid-q50.heic",
+        {"format": "HEIF", "quality": 50, "tile_size": 512},
+    ),
+}
+
+
 def make_files() -> dict[str, Path]:
     OUT.mkdir(exist_ok=True)
-    files = {"jpeg": OUT / "photo-12mp.jpg", "heic": OUT / "photo-12mp.heic"}
-    if all(path.exists() for path in files.values()):
+    files = {kind: OUT / name for kind, (name, _) in FILES.items()}
+    missing = [kind for kind, path in files.items() if not path.exists()]
+    if not missing:
         return files
     import pillow_heif
 
     pillow_heif.register_heif_opener()
     picture = phone_picture()
-    for kind, path in files.items():
+    for kind in missing:
         buffer = io.BytesIO()
-        if kind == "jpeg":
-            picture.save(buffer, "JPEG", quality=90, exif=phone_exif())
-        else:
-            picture.save(buffer, "HEIF", quality=60, exif=phone_exif())
-        path.write_bytes(buffer.getvalue())
+        picture.save(buffer, exif=phone_exif(), **FILES[kind][1])
+        files[kind].write_bytes(buffer.getvalue())
     return files
 
 
@@ -131,14 +143,17 @@ def intake(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def http(args: argparse.Namespace) -> dict[str, Any]:
-    import httpx
+    import httpx2 as httpx
 
     from bench.generate import prepare
     from bench.http import database_url, server, uvicorn_command
 
     url = database_url("sqlite", "sigap_bench_photos", fresh=True)
     prepare(url)[0].dispose()
-    photo = make_files()["jpeg"].read_bytes()
+    photo = make_files()[args.photo].read_bytes()
+    name, content_type = (
+        ("p.jpg", "image/jpeg") if args.photo == "jpeg" else ("p.heic", "image/heic")
+    )
     media = tempfile.mkdtemp()
     env = {"SIGAP_DATABASE_URL": url, "SIGAP_MEDIA_DIR": media}
     base = f"http://127.0.0.1:{args.port}"
@@ -152,7 +167,7 @@ def http(args: argparse.Namespace) -> dict[str, Any]:
         with httpx.Client(base_url=base, timeout=60) as client:
             while time.monotonic() < stop:
                 start = time.perf_counter()
-                files = [("photo", ("p.jpg", photo, "image/jpeg"))]
+                files = [("photo", (name, photo, content_type))]
                 response = client.post("/api/v1/reports", data={"report": report}, files=files)
                 response.raise_for_status()
                 uploads.append(time.perf_counter() - start)
@@ -175,6 +190,7 @@ def http(args: argparse.Namespace) -> dict[str, Any]:
             thread.join()
         elapsed = time.monotonic() - began
     result = {
+        "photo": args.photo,
         "connections": args.connections,
         "uploads": len(uploads),
         "uploads_per_s": round(len(uploads) / elapsed, 2),
@@ -199,6 +215,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--photo", choices=list(FILES), default="jpeg", help="http: file to post")
     args = parser.parse_args(argv)
     args.output = args.output or ["jpeg", "webp"]
     if args.mode == "intake":

@@ -22,6 +22,7 @@ from typing import Any
 from PIL import ExifTags, Image, ImageCms
 
 from sigap.errors import SigapError
+from sigap.photos import heic
 
 DISPLAY_SIZE = 1600
 THUMB_SIZE = 320
@@ -90,7 +91,7 @@ def process(
         with _open(data, kind) as image:
             _check(image, max_pixels)
             gps = read_gps(image.getexif())
-            display = _display(image, kind)
+            display = _display(image, kind, data, max_pixels)
     except SigapError:
         raise
     except Image.DecompressionBombError:
@@ -139,24 +140,33 @@ def _check(image: Image.Image, max_pixels: int) -> None:
         raise SigapError("photo_animated", status=422)
 
 
-def _display(image: Image.Image, kind: str) -> Image.Image:
-    """Decode (JPEG at the smallest scale still at least the display size), shrink to the
-    display size, orient, convert to sRGB RGB. The result carries no metadata at all.
+def _display(
+    image: Image.Image, kind: str, data: bytes | bytearray, max_pixels: int
+) -> Image.Image:
+    """Decode (JPEG at the smallest scale still at least the display size; a phone's HEIC
+    through :mod:`sigap.photos.heic`), shrink to the display size, orient, convert to sRGB
+    RGB. The result carries no metadata at all.
 
     Shrinking comes first so that rotation and colour conversion touch 2 megapixels, not 12;
     a box reduction followed by an antialiased bilinear filter is as sharp as a photo at 1600 px
-    needs and several times cheaper than Lanczos on the full image.
+    needs and several times cheaper than Lanczos on the full image. (A HEIF's orientation is
+    its irot/imir boxes, which libheif and the fast road apply; pillow-heif reports the EXIF
+    orientation as 1, so it is not applied twice.)
     """
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-    if kind == "jpeg":
-        width, height = image.size
-        scale = DISPLAY_SIZE / max(width, height)
-        if scale < 1:
-            image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
-    image.load()
     icc = image.info.get("icc_profile")
-    image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=1.0)
-    oriented = _orient(image, orientation)
+    shrunk = heic.display(data, image, DISPLAY_SIZE, max_pixels) if kind == "heif" else None
+    if shrunk is None:
+        if kind == "jpeg":
+            width, height = image.size
+            scale = DISPLAY_SIZE / max(width, height)
+            if scale < 1:
+                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+        image.load()
+        icc = image.info.get("icc_profile", icc)
+        image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=1.0)
+        shrunk = image
+    oriented = _orient(shrunk, orientation)
     clean = _to_srgb(oriented, icc)
     clean.info = {}
     return clean
