@@ -7,13 +7,21 @@ import os
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Table, create_engine, select, text
+from sqlalchemy import Connection, Table, create_engine, func, literal, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sigap.db import BatchWriter, Checkpointer, Database, _ping_when_idle, insert_rows
+from sigap.db import (
+    BatchWriter,
+    Checkpointer,
+    Database,
+    HotQuery,
+    _ping_when_idle,
+    insert_rows,
+)
 from sigap.migrations import upgrade
 from sigap.models import OutboxMessage
 
@@ -208,6 +216,31 @@ def test_an_idle_asyncio_read_connection_that_died_is_replaced_before_use() -> N
     finally:
         admin.dispose()
     assert second != first
+
+
+def test_an_idle_hot_read_connection_that_died_is_replaced_before_use() -> None:
+    """The same check on psycopg's pool of the hottest reads (Database.fetch)."""
+    url = os.environ.get(
+        "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    database = Database(url, pool_size=1, idle_ping_s=0.0)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    query = HotQuery(select(func.pg_backend_pid().label("pid"), literal(7).label("seven")))
+
+    async def run() -> tuple[Any, Any]:
+        first = (await database.fetch(query, {}))[0]
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first.pid})
+        second = (await database.fetch(query, {}))[0]
+        await database.dispose_async()
+        return first, second
+
+    try:
+        first, second = asyncio.run(run())
+    finally:
+        admin.dispose()
+    assert second.pid != first.pid
+    assert (first.seven, second.seven) == (7, 7)  # the statement's own values are sent too
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from sqlalchemy import Connection
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -192,11 +191,9 @@ async def one_request(
     ctx: Open311Ctx,
     extensions: bool = False,
 ) -> Response:
-    def read(connection: Connection) -> list[dict[str, Any]]:
-        return service.one(connection, ctx, service_request_id, extensions=extensions)
-
     database: Database = request.app.state.db
-    return render.respond("service_requests", await database.read_async(read), fmt)
+    found = await service.one(database, ctx, service_request_id, extensions=extensions)
+    return render.respond("service_requests", found, fmt)
 
 
 @router.api_route(

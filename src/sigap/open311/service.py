@@ -3,6 +3,7 @@ resources out. Nothing is decided here that the JSON API decides differently."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sigap.channels.service import ChannelRef
 from sigap.config import Settings
+from sigap.db import Database, HotQuery
 from sigap.deps import Context
 from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
@@ -124,23 +126,34 @@ SHOWN = (
 EXTENDED = "kecamatan_code kabkota_code channel escalation_level duplicate_of_id attributes"
 COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
 EXTENDED_COLUMNS = (*COLUMNS, *(REPORT.c[name] for name in EXTENDED.split()))
-# The most frequent read, built once (SQLAlchemy then only looks up its compiled form).
-ONE = {
-    extended: select(*columns).where(REPORT.c.id == bindparam("report_id"))
-    for extended, columns in ((False, COLUMNS), (True, EXTENDED_COLUMNS))
-}
+# The most frequent read of all, built once: a prepared statement on PostgreSQL.
+ONE = HotQuery(select(*COLUMNS).where(REPORT.c.id == bindparam("report_id")))
+ONE_EXTENDED = select(*EXTENDED_COLUMNS).where(REPORT.c.id == bindparam("report_id"))
 
 
-def one(
-    connection: Connection, ctx: Context, raw_id: str, *, extensions: bool
+async def one(
+    database: Database, ctx: Context, raw_id: str, *, extensions: bool
 ) -> list[dict[str, Any]]:
-    """One request, read on a bare connection (the most frequent read of all)."""
+    """One request: a plain one in one prepared read; with ``extensions``, its timeline and
+    photos too, on one connection."""
     report_id = _report_id(raw_id)
-    query = ONE[extensions]
-    rows = [] if report_id is None else list(connection.execute(query, {"report_id": report_id}))
-    if not rows:
+    if report_id is None:
         raise NotFound("report_not_found", report_id=raw_id)
-    return _requests(connection, ctx, rows, extensions=extensions)
+    params = {"report_id": report_id}
+
+    def extended(connection: Connection) -> list[dict[str, Any]]:
+        return _requests(
+            connection, ctx, list(connection.execute(ONE_EXTENDED, params)), extensions=True
+        )
+
+    found = (
+        await database.read_async(extended)
+        if extensions
+        else _plain(ctx, await database.fetch(ONE, params))
+    )
+    if not found:
+        raise NotFound("report_not_found", report_id=raw_id)
+    return found
 
 
 def search(
@@ -179,25 +192,37 @@ def _requests(
     requests. Plain ones come from ``built`` when it has them (the row itself is the key: every
     value it shows); with ``extensions``, their public timelines and photos are read in one
     more query each."""
-    region, language = ctx.region, ctx.language
+    if not extensions:
+        return _plain(ctx, rows, built)
     storage = photos.storage_for(ctx.settings)
+    ids = [row.id for row in rows]
+    timelines = reports.timelines(connection, ids)
+    shown = photos.public(connection, ids)
+    return [
+        _build(ctx, storage, row, (timelines[row.id], _photos(shown[row.id], storage, ctx.region)))
+        for row in rows
+    ]
 
-    def build(row: Any, extended: tuple[list[Any], list[dict[str, Any]]] | None = None) -> Item:
-        media_url = None if row.media_key is None else storage.url(row.media_key)
-        return mapping.service_request(
-            region, row, language, media_url=media_url, extended=extended
-        )
 
-    if extensions:
-        ids = [row.id for row in rows]
-        timelines = reports.timelines(connection, ids)
-        shown = photos.public(connection, ids)
-        return [
-            build(row, (timelines[row.id], _photos(shown[row.id], storage, region))) for row in rows
-        ]
+def _plain(ctx: Context, rows: Sequence[Any], built: Built | None = None) -> list[Item]:
+    """Rows of :data:`COLUMNS` as service requests, from ``built`` when it has them."""
+    storage = photos.storage_for(ctx.settings)
     if built is None:
-        return [build(row) for row in rows]
-    return [built.get(region, (language, *row), partial(build, row)) for row in rows]
+        return [_build(ctx, storage, row) for row in rows]
+    key = (ctx.language,)
+    return [built.get(ctx.region, (*key, *row), partial(_build, ctx, storage, row)) for row in rows]
+
+
+def _build(
+    ctx: Context,
+    storage: Storage,
+    row: Any,
+    extended: tuple[list[Any], list[dict[str, Any]]] | None = None,
+) -> Item:
+    media_url = None if row.media_key is None else storage.url(row.media_key)
+    return mapping.service_request(
+        ctx.region, row, ctx.language, media_url=media_url, extended=extended
+    )
 
 
 def _photos(
