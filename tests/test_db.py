@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Table, create_engine, func, literal, select, text
+from sqlalchemy import Table, create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,22 +192,34 @@ def test_an_idle_postgresql_connection_that_died_is_replaced_before_use(autocomm
     assert second != first
 
 
-def test_an_idle_asyncio_read_connection_that_died_is_replaced_before_use() -> None:
-    """The same check on the asyncio read engine of PostgreSQL (Database.read_async)."""
+async def _pid_by_read_async(database: Database) -> int:
+    return await database.read_async(lambda c: int(c.scalar(text("SELECT pg_backend_pid()"))))
+
+
+async def _pid_by_fetch(database: Database) -> int:
+    rows = await database.fetch(HotQuery(select(func.pg_backend_pid().label("pid"))), {})
+    return int(rows[0].pid)
+
+
+@pytest.mark.parametrize(
+    "pid_of", [_pid_by_read_async, _pid_by_fetch], ids=["asyncio engine", "hot reads"]
+)
+def test_an_idle_async_read_connection_that_died_is_replaced_before_use(
+    pid_of: Callable[[Database], Awaitable[int]],
+) -> None:
+    """The same check on PostgreSQL's asyncio reads: the asyncio engine (Database.read_async)
+    and psycopg's pool of the hottest reads (Database.fetch)."""
     url = os.environ.get(
         "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
     database = Database(url, pool_size=1, idle_ping_s=0.0)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
 
-    def pid(connection: Connection) -> int:
-        return int(connection.scalar(text("SELECT pg_backend_pid()")))
-
     async def run() -> tuple[int, int]:
-        first = await database.read_async(pid)
+        first = await pid_of(database)
         with admin.connect() as connection:
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-        second = await database.read_async(pid)
+        second = await pid_of(database)
         await database.dispose_async()
         return first, second
 
@@ -216,31 +228,6 @@ def test_an_idle_asyncio_read_connection_that_died_is_replaced_before_use() -> N
     finally:
         admin.dispose()
     assert second != first
-
-
-def test_an_idle_hot_read_connection_that_died_is_replaced_before_use() -> None:
-    """The same check on psycopg's pool of the hottest reads (Database.fetch)."""
-    url = os.environ.get(
-        "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-    database = Database(url, pool_size=1, idle_ping_s=0.0)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    query = HotQuery(select(func.pg_backend_pid().label("pid"), literal(7).label("seven")))
-
-    async def run() -> tuple[Any, Any]:
-        first = (await database.fetch(query, {}))[0]
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first.pid})
-        second = (await database.fetch(query, {}))[0]
-        await database.dispose_async()
-        return first, second
-
-    try:
-        first, second = asyncio.run(run())
-    finally:
-        admin.dispose()
-    assert second.pid != first.pid
-    assert (first.seven, second.seven) == (7, 7)  # the statement's own values are sent too
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
