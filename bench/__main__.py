@@ -6,7 +6,17 @@ import sys
 
 
 def main() -> None:
-    commands = ("generate", "routing", "http", "workflow", "photos", "portal", "citizen", "notify")
+    commands = (
+        "generate",
+        "routing",
+        "http",
+        "workflow",
+        "photos",
+        "portal",
+        "citizen",
+        "notify",
+        "writer",
+    )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")
         sys.exit(2)

@@ -1,0 +1,151 @@
+"""What the submit path's group-commit writer costs, alone and under load.
+
+    python -m bench writer alone --backend sqlite --backend postgresql
+    python -m bench writer load --backend sqlite --seconds 10
+
+``alone`` stores batches of prepared reports (random kelurahan, six categories, like
+``bench/wrk.lua``) through ``reports.service.store_batch`` in one process, one transaction per
+batch, as the writer thread does, and reports wall and CPU time per report (SQLite with the
+background checkpointer of a server). ``load`` serves Sigap with the writer timed (batches,
+reports per batch, wall and CPU time per batch) while wrk posts reports at concurrency 32,
+as ``python -m bench http submit`` does (warm-up included): a writer whose wall time is much
+longer than its CPU time is waiting (for the GIL, under load), not working.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import threading
+import time
+from typing import Any
+
+from bench.generate import prepare
+from bench.http import OUT, database_url, server, uvicorn_command, write_points, wrk
+from sigap.db import Checkpointer, Database
+from sigap.reports import service
+from sigap.reports.schemas import ReportCreate
+
+CATEGORIES = ["sampah", "banjir", "jalan_rusak", "kemacetan", "parkir_liar", "lampu_jalan"]
+
+
+def alone(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(backend, "sigap_bench_submit", fresh=False)
+    setup, state = prepare(url)
+    setup.dispose()
+    database = Database(url, background_checkpoint=True)
+    checkpointer = Checkpointer(database.write_engine) if backend == "sqlite" else None
+    points = [
+        (a.label_lon, a.label_lat)
+        for a in state.areas.values()
+        if a.level == "kelurahan" and a.label_lon is not None
+    ]
+    rng = random.Random(1)
+
+    def batch() -> list[tuple[service.Prepared, str | None]]:
+        made = []
+        for _ in range(args.batch):
+            lon, lat = rng.choice(points)
+            data = ReportCreate(
+                category=rng.choice(CATEGORIES), lat=lat, lon=lon, description="Laporan uji."
+            )
+            made.append((service.prepare(state, data=data, channel="api"), None))
+        return made
+
+    batches = [batch() for _ in range(args.batches + 20)]
+    for items in batches[:20]:  # warm up: statements prepared, pages cached
+        with database.transaction() as session:
+            service.store_batch(session, items)
+    wall, cpu = time.perf_counter(), time.thread_time()
+    for items in batches[20:]:
+        with database.transaction() as session:
+            service.store_batch(session, items)
+    count = args.batches * args.batch
+    result = {
+        "backend": backend,
+        "batch": args.batch,
+        "reports": count,
+        "wall_us_per_report": round((time.perf_counter() - wall) / count * 1e6),
+        "cpu_us_per_report": round((time.thread_time() - cpu) / count * 1e6),
+    }
+    if checkpointer is not None:
+        checkpointer.close()
+    database.dispose()
+    return result
+
+
+def load(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(backend, "sigap_bench_submit", fresh=True)
+    points = write_points(url)
+    env = {
+        "SIGAP_DATABASE_URL": url,
+        "SIGAP_DB_POOL_SIZE": "32",
+        "SIGAP_BENCH_WRITER_OUT": str(OUT / "writer-load.json"),
+    }
+    app = "bench.writer:timed_app"
+    with server(uvicorn_command(app, args.port, 1), args.port, env):
+        measured = wrk(args.port, "submit", points, seconds=args.seconds, connections=32)
+    timed = json.loads((OUT / "writer-load.json").read_text())
+    return {"backend": backend, "submit": measured, "writer": timed}
+
+
+def timed_app() -> Any:
+    """Sigap with ``BatchWriter._write`` timed; the totals are written twice a second (the
+    file read after the run has the last of them)."""
+    from sigap import db
+    from sigap.app import create_app
+
+    totals = {"batches": 0, "reports": 0, "wall_s": 0.0, "cpu_s": 0.0}
+    write = db.BatchWriter._write
+
+    def timed(self: Any, batch: list[Any]) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        write(self, batch)
+        totals["wall_s"] += time.perf_counter() - wall
+        totals["cpu_s"] += time.thread_time() - cpu
+        totals["batches"] += 1
+        totals["reports"] += len(batch)
+
+    def report() -> None:
+        batches, reports = max(1, int(totals["batches"])), max(1, int(totals["reports"]))
+        summary = {
+            "batches": totals["batches"],
+            "reports_per_batch": round(reports / batches, 1),
+            "wall_ms_per_batch": round(totals["wall_s"] / batches * 1000, 2),
+            "cpu_ms_per_batch": round(totals["cpu_s"] / batches * 1000, 2),
+            "wall_us_per_report": round(totals["wall_s"] / reports * 1e6),
+            "cpu_us_per_report": round(totals["cpu_s"] / reports * 1e6),
+        }
+        with open(os.environ["SIGAP_BENCH_WRITER_OUT"], "w") as out:
+            json.dump(summary, out)
+
+    def keep_reporting() -> None:
+        while True:
+            time.sleep(0.5)
+            report()
+
+    db.BatchWriter._write = timed  # type: ignore[method-assign]
+    threading.Thread(target=keep_reporting, daemon=True).start()
+    return create_app()
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench writer", description=__doc__)
+    parser.add_argument("mode", choices=["alone", "load"])
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--batch", type=int, default=16, help="alone: reports per batch")
+    parser.add_argument("--batches", type=int, default=150, help="alone: batches timed")
+    parser.add_argument("--seconds", type=int, default=10, help="load: wrk's measured seconds")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    OUT.mkdir(exist_ok=True)
+    run = alone if args.mode == "alone" else load
+    for backend in args.backend or ["sqlite"]:
+        print(json.dumps(run(backend, args)), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
