@@ -2,6 +2,7 @@
 
     python -m bench writer alone --backend sqlite --backend postgresql
     python -m bench writer load --backend sqlite --seconds 10
+    python -m bench writer ceiling --seconds 10
 
 ``alone`` stores batches of prepared reports (random kelurahan, six categories, like
 ``bench/wrk.lua``) through ``reports.service.store_batch`` in one process, one transaction per
@@ -9,12 +10,16 @@ batch, as the writer thread does, and reports wall and CPU time per report (SQLi
 background checkpointer of a server). ``load`` serves Sigap with the writer timed (batches,
 reports per batch, wall and CPU time per batch) while wrk posts reports at concurrency 32,
 as ``python -m bench http submit`` does (warm-up included): a writer whose wall time is much
-longer than its CPU time is waiting (for the GIL, under load), not working.
+longer than its CPU time is waiting (for the GIL, under load), not working. ``ceiling`` serves
+the bare hello-world and then Sigap with the writer's database work replaced by made-up ids
+(every report answered, none stored), in one run: how fast the event loop's side of a submit
+could go with a free writer.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -92,6 +97,42 @@ def load(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     return {"backend": backend, "submit": measured, "writer": timed}
 
 
+def ceiling(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = database_url(backend, "sigap_bench_submit", fresh=True)
+    points = write_points(url)
+    env = {"SIGAP_DATABASE_URL": url, "SIGAP_DB_POOL_SIZE": "32"}
+    results: dict[str, Any] = {"backend": backend}
+    for name, app, mode in (("hello", "bench.hello:create_app", "hello"),
+                            ("no_writes", "bench.writer:unwritten_app", "submit")):  # fmt: skip
+        with server(uvicorn_command(app, args.port, 1), args.port, env):
+            results[name] = wrk(args.port, mode, points, seconds=args.seconds, connections=32)
+    results["no_writes_over_hello"] = round(
+        results["no_writes"]["rps"] / results["hello"]["rps"], 3
+    )
+    return results
+
+
+def unwritten_app() -> Any:
+    """Sigap whose report writer answers with made-up ids and stores nothing (bench only)."""
+    from sigap import db
+    from sigap.app import create_app
+
+    ids = itertools.count(10**12)
+
+    def answer(self: Any, batch: list[Any]) -> None:
+        results = []
+        for job in batch:
+            prepared, _key = job.item
+            report_id = next(ids)
+            event = {"id": report_id, "report_id": report_id, **prepared.event}
+            report = {"id": report_id, **prepared.report}
+            results.append(service.Submitted(report, [event], prepared.tracking_token, False, []))
+        db._answer(batch, results, None)
+
+    db.BatchWriter._write = answer  # type: ignore[method-assign]
+    return create_app()
+
+
 def timed_app() -> Any:
     """Sigap with ``BatchWriter._write`` timed; the totals are written twice a second (the
     file read after the run has the last of them)."""
@@ -134,7 +175,7 @@ def timed_app() -> Any:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench writer", description=__doc__)
-    parser.add_argument("mode", choices=["alone", "load"])
+    parser.add_argument("mode", choices=["alone", "load", "ceiling"])
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--batch", type=int, default=16, help="alone: reports per batch")
     parser.add_argument("--batches", type=int, default=150, help="alone: batches timed")
@@ -142,7 +183,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
-    run = alone if args.mode == "alone" else load
+    run = {"alone": alone, "load": load, "ceiling": ceiling}[args.mode]
     for backend in args.backend or ["sqlite"]:
         print(json.dumps(run(backend, args)), flush=True)
 
