@@ -198,7 +198,12 @@ class Database:
         self.hot_reads = (
             None
             if self.dialect == "sqlite"
-            else HotReads(read_url or url, size=pool_size, idle_ping_s=idle_ping_s)
+            else HotReads(
+                read_url or url,
+                self.read_engine.dialect,
+                size=pool_size,
+                idle_ping_s=idle_ping_s,
+            )
         )
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -253,9 +258,8 @@ class Database:
         on a connection of psycopg's own asyncio pool. Rows are named tuples of the query's
         columns on both engines; datetimes are aware (UTC)."""
         if self.hot_reads is None:
-            with self.read_connection() as connection:
-                return list(connection.execute(query.statement, params))
-        return await self.hot_reads.fetch(query, params, self.read_engine.dialect)
+            return await self.read_async(lambda c: list(c.execute(query.statement, params)))
+        return await self.hot_reads.fetch(query, params)
 
     async def read_in_session(self, read: Callable[[Session], T]) -> T:
         """:meth:`read_async` for read code written against an ORM session (a session over
@@ -309,8 +313,9 @@ class HotReads:
     (BENCHMARKS.md, "Open311"). A pooled connection idle longer than ``idle_ping_s`` is
     checked before use, as the engines' are (see :func:`_ping_when_idle`)."""
 
-    def __init__(self, url: str, *, size: int, idle_ping_s: float) -> None:
+    def __init__(self, url: str, dialect: Any, *, size: int, idle_ping_s: float) -> None:
         conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
+        self._dialect = dialect
         self._idle_since: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = (
             weakref.WeakKeyDictionary()
         )
@@ -325,22 +330,18 @@ class HotReads:
             reset=self._reset,
             name="sigap-hot-reads",
         )
-        self._opened = False
 
-    async def fetch(self, query: HotQuery, params: dict[str, Any], dialect: Any) -> list[Any]:
-        sql, fixed = query.for_psycopg(dialect)
-        if not self._opened:
+    async def fetch(self, query: HotQuery, params: dict[str, Any]) -> list[Any]:
+        sql, fixed = query.for_psycopg(self._dialect)
+        if self._pool.closed:  # opened at the first read, from the loop that will use it
             await self._pool.open()
-            self._opened = True
         async with self._pool.connection() as connection:
             cursor = connection.cursor(row_factory=namedtuple_row)
             await cursor.execute(sql, {**fixed, **params}, prepare=True)
             return await cursor.fetchall()
 
     async def close(self) -> None:
-        if self._opened:
-            await self._pool.close()
-            self._opened = False
+        await self._pool.close()
 
     async def _reset(self, connection: AsyncConnection[Any]) -> None:
         self._idle_since[connection] = time.monotonic()

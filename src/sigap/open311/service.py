@@ -209,8 +209,10 @@ def _plain(ctx: Context, rows: Sequence[Any], built: Built | None = None) -> lis
     storage = photos.storage_for(ctx.settings)
     if built is None:
         return [_build(ctx, storage, row) for row in rows]
-    key = (ctx.language,)
-    return [built.get(ctx.region, (*key, *row), partial(_build, ctx, storage, row)) for row in rows]
+    return [
+        built.get(ctx.region, (ctx.language, *row), partial(_build, ctx, storage, row))
+        for row in rows
+    ]
 
 
 def _build(

@@ -154,7 +154,6 @@ def _display(
     orientation as 1, so it is not applied twice.)
     """
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
-    icc = image.info.get("icc_profile")
     shrunk = heic.display(data, image, DISPLAY_SIZE, max_pixels) if kind == "heif" else None
     if shrunk is None:
         if kind == "jpeg":
@@ -163,11 +162,10 @@ def _display(
             if scale < 1:
                 image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
         image.load()
-        icc = image.info.get("icc_profile", icc)
         image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=1.0)
         shrunk = image
     oriented = _orient(shrunk, orientation)
-    clean = _to_srgb(oriented, icc)
+    clean = _to_srgb(oriented, image.info.get("icc_profile"))
     clean.info = {}
     return clean
 

@@ -136,16 +136,16 @@ def decode(coded: Coded, longest: int) -> Image.Image | None:
     # padding), so a tile's own header cannot make it allocate more than was checked.
     limit = (coded.tile_width + 64) * (coded.tile_height + 64)
     shares = [_POOL.submit(_frames, coded.config, group, threads, limit) for group in groups]
-    frames: list[Any] = []
-    try:
-        for share in futures.as_completed(shares, timeout=DECODE_TIMEOUT_S):
-            if share.result() is None:
-                return None
-    except futures.TimeoutError:
+    _, late = futures.wait(shares, timeout=DECODE_TIMEOUT_S)
+    if late:
         log.warning("HEIC tiles not decoded in %s s; left to libheif", DECODE_TIMEOUT_S)
         return None
+    frames: list[Any] = []
     for share in shares:
-        frames.extend(share.result() or ())
+        share_frames = share.result()
+        if share_frames is None:
+            return None
+        frames.extend(share_frames)
     if len(frames) != len(tiles):
         return None
     planes = _mosaic(coded, frames)
