@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -232,7 +232,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
+    each_backend({"submit": submit, "list": listing, "open311": open311}[args.what], args)
+
+
+def each_backend(
+    run: Callable[[str, argparse.Namespace], dict[str, Any]], args: argparse.Namespace
+) -> None:
+    """Run one benchmark per ``--backend`` given (SQLite if none), one JSON line each."""
     OUT.mkdir(exist_ok=True)
-    run = {"submit": submit, "list": listing, "open311": open311}[args.what]
     for backend in args.backend or ["sqlite"]:
         print(json.dumps(run(backend, args)), flush=True)

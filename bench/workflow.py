@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, func, select, text, update
 
-from bench.http import OUT, PG_ADMIN, server, uvicorn_command
+from bench.http import OUT, PG_ADMIN, each_backend, server, uvicorn_command
 from sigap import models
 from sigap.auth import service as auth
 from sigap.db import Database
@@ -188,5 +188,4 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--port", type=int, default=8731)
     args = parser.parse_args(argv)
-    for backend in args.backend or ["sqlite"]:
-        print(json.dumps(run(backend, args)), flush=True)
+    each_backend(run, args)

@@ -29,7 +29,15 @@ import time
 from typing import Any
 
 from bench.generate import prepare
-from bench.http import OUT, database_url, server, uvicorn_command, write_points, wrk
+from bench.http import (
+    OUT,
+    database_url,
+    each_backend,
+    server,
+    uvicorn_command,
+    write_points,
+    wrk,
+)
 from sigap.db import Checkpointer, Database
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
@@ -182,10 +190,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=int, default=10, help="load: wrk's measured seconds")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
-    OUT.mkdir(exist_ok=True)
-    run = {"alone": alone, "load": load, "ceiling": ceiling}[args.mode]
-    for backend in args.backend or ["sqlite"]:
-        print(json.dumps(run(backend, args)), flush=True)
+    each_backend({"alone": alone, "load": load, "ceiling": ceiling}[args.mode], args)
 
 
 if __name__ == "__main__":
