@@ -31,6 +31,10 @@ from sigap.regions.service import import_pack
 PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+# Apps made by tests write reports from a thread: a writer process per app would cost its
+# start-up hundreds of times. tests/test_writer.py and the served-process tests
+# (test_durability, notify/test_live) run the writer process that deployments get.
+os.environ.setdefault("SIGAP_WRITER_PROCESS", "false")
 TEST_ACCOUNTS = "@test.sigap.id"  # the e-mail domain of accounts that tests create
 REPORT_TABLES = (
     "auth_session",

@@ -44,8 +44,10 @@ from sigap.reports import feedback as feedback_router
 from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
+from sigap.reports.service import Prepared, Submitted
 from sigap.web import errors, pages
 from sigap.web.body import document_bodies
+from sigap.writer import ProcessWriter
 
 log = logging.getLogger("sigap")
 
@@ -59,6 +61,26 @@ def load_region(database: Database) -> RegionState | None:
         return None
 
 
+def report_writer(
+    settings: Settings, database: Database
+) -> (
+    ProcessWriter[tuple[Prepared, str | None], Submitted]
+    | BatchWriter[tuple[Prepared, str | None], Submitted]
+):
+    """The group-commit writer of submitted reports: a process of its own unless configured
+    otherwise (see sigap.writer)."""
+    if not settings.writer_process:
+        return BatchWriter(database, reports_service.store_batch)
+    return ProcessWriter(
+        settings.database_url,
+        "sigap.reports.service:store_batch",
+        wire="sigap.reports.service:wire",
+        unwire=reports_service.unwire,
+        # SQLite has no NOTIFY: the writer's commits wake this process's live hub from here.
+        on_batch=live.wake_local if database.dialect == "sqlite" else None,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -70,9 +92,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pool_size=settings.db_pool_size,
             background_checkpoint=True,
         )
-        checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
         app.state.db = database
-        app.state.report_writer = BatchWriter(database, reports_service.store_batch)
+        writer = report_writer(settings, database)
+        app.state.report_writer = writer
+        if isinstance(writer, ProcessWriter):
+            await writer.start()
+        # The writer process checkpoints SQLite's WAL itself.
+        checkpointer = (
+            Checkpointer(database.write_engine)
+            if database.dialect == "sqlite" and isinstance(writer, BatchWriter)
+            else None
+        )
         app.state.region = load_region(database)
         app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
         app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
@@ -91,7 +121,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if worker is not None:
                 worker.stop()
             await app.state.live.stop()
-            app.state.report_writer.close()
+            if isinstance(writer, BatchWriter):
+                writer.close()
+            else:
+                await writer.close()
             if checkpointer is not None:
                 checkpointer.close()
             await database.dispose_async()

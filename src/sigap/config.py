@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     default_language: str = Field(default="id", pattern="^(id|en)$")
     page_size_max: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    writer_process: bool = Field(
+        default=True,
+        description="write submitted reports from a process of their own (python -m "
+        "sigap.writer) instead of a thread of the server: the writer then has a core and a GIL "
+        "of its own",
+    )
     open311_jurisdiction: str | None = Field(
         default=None,
         description="Open311 jurisdiction_id of this deployment, domain-like (jakarta.go.id); "

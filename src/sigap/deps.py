@@ -1,6 +1,7 @@
 """Dependencies shared by every router: the read session and the request's context (region
 snapshot, language, settings). Writes of reports go through the group-commit writer
-(:class:`sigap.db.BatchWriter`), reached through the context.
+(:class:`sigap.writer.ProcessWriter`, or :class:`sigap.db.BatchWriter` in a thread), reached
+through the context.
 """
 
 from __future__ import annotations
@@ -8,21 +9,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sigap.config import Settings
-from sigap.db import BatchWriter, Database
+from sigap.db import Database
 from sigap.errors import SigapError
 from sigap.i18n import pick_language
 from sigap.kit import utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.service import Prepared, Submitted
 
-ReportWriterT = BatchWriter[tuple[Prepared, str | None], Submitted]
+
+class ReportWriterT(Protocol):
+    async def submit(self, item: tuple[Prepared, str | None]) -> Submitted: ...
 
 
 async def _read_session(request: Request) -> AsyncIterator[Session]:

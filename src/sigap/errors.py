@@ -64,6 +64,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Metode HTTP ini tidak didukung di alamat ini.",
         "This HTTP method is not supported here.",
     ),
+    "writer_unavailable": (
+        "Laporan belum tersimpan karena penulis basis data berhenti. Kirim ulang (dengan "
+        "Idempotency-Key yang sama).",
+        "The report was not stored: the database writer stopped. Send it again (with the same "
+        "Idempotency-Key).",
+    ),
     "region_not_loaded": (
         "Belum ada data wilayah. Jalankan 'sigap import-region' terlebih dahulu.",
         "No region data is loaded yet. Run 'sigap import-region' first.",

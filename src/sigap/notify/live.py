@@ -57,6 +57,11 @@ def announce(session: Session) -> None:
 
 def _wake_local(session: Session) -> None:
     session.info.pop(_ANNOUNCED, None)
+    wake_local()
+
+
+def wake_local() -> None:
+    """Wake this process's hubs (also after a commit of the writer process on SQLite)."""
     for wake in list(_local_wakers):
         wake()
 

@@ -208,6 +208,37 @@ def store_batch(session: Session, items: list[tuple[Prepared, str | None]]) -> l
     return results
 
 
+def wire(result: Submitted) -> Submitted | tuple[int, int | None, list[dict[str, Any]]]:
+    """What the writer process sends back: a new report's ids and photo rows (the server still
+    holds everything else), a replayed one whole."""
+    if result.replayed:
+        return result
+    return result.report["id"], result.events[0]["id"], result.photos
+
+
+def unwire(
+    item: tuple[Prepared, str | None],
+    sent: Submitted | tuple[int, int | None, list[dict[str, Any]]],
+) -> Submitted:
+    """The server's side of :func:`wire`."""
+    if isinstance(sent, Submitted):
+        return sent
+    report_id, event_id, photo_rows = sent
+    return _submitted(report_id, event_id, item[0], photo_rows)
+
+
+def _submitted(
+    report_id: int, event_id: int | None, prepared: Prepared, photo_rows: list[dict[str, Any]]
+) -> Submitted:
+    return Submitted(
+        {"id": report_id, **prepared.report},
+        [{"id": event_id, "report_id": report_id, **prepared.event}],
+        prepared.tracking_token,
+        replayed=False,
+        photos=photo_rows,
+    )
+
+
 def _insert(session: Session, prepared: Prepared) -> Submitted:
     return _insert_many(session, [prepared])[0]
 
@@ -251,13 +282,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     )
     # The responses are built from exactly the values that were stored.
     return [
-        Submitted(
-            {"id": i, **prepared.report},
-            [{"id": event_of.get(i), "report_id": i, **prepared.event}],
-            prepared.tracking_token,
-            replayed=False,
-            photos=stored_photos,
-        )
+        _submitted(i, event_of.get(i), prepared, stored_photos)
         for i, prepared, stored_photos in zip(ids, batch, photo_rows, strict=True)
     ]
 

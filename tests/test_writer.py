@@ -1,0 +1,129 @@
+"""The writer process (sigap.writer): what deployments use to store submitted reports.
+
+Through the HTTP API on both databases: a report submitted is stored and read back, a retry
+with its Idempotency-Key replays it, a reused key is refused with the same error as in
+process, concurrent submissions are batched without a lost or doubled report, and a writer
+that dies fails only what it had not answered (503, nothing acknowledged) and is replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sigap.app import create_app
+from sigap.config import Settings
+from sigap.writer import ProcessWriter, frame, frames
+
+BODY = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk"}
+
+
+@pytest.fixture
+def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=database_url, media_dir=str(tmp_path / "media"), writer_process=True
+    )
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def writer_of(client: TestClient) -> ProcessWriter[object, object]:
+    writer = client.app.state.report_writer  # type: ignore[attr-defined]
+    assert isinstance(writer, ProcessWriter)
+    return writer
+
+
+def test_frames_wait_for_the_rest_of_a_frame() -> None:
+    whole = frame({"a": 1}) + frame([2, 3])
+    buffer = bytearray(whole[:-1])
+    assert list(frames(buffer)) == [{"a": 1}]
+    buffer += whole[-1:]
+    assert list(frames(buffer)) == [[2, 3]]
+    assert buffer == b""
+
+
+def test_a_report_is_stored_by_the_writer_process(client: TestClient) -> None:
+    writer = writer_of(client)
+    assert writer.pid is not None and writer.pid != os.getpid()
+    created = client.post("/api/v1/reports", json=BODY)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["kelurahan"]["code"] == "31.71.01.1001"
+    assert body["timeline"][0]["action"] == "submit"
+    stored = client.get(f"/api/v1/reports/{body['id']}").json()
+    assert stored["description"] == BODY["description"]
+    assert stored["created_at"] == body["created_at"]
+    tracked = client.get(body["tracking_url"].removeprefix("http://127.0.0.1:8000"))
+    assert tracked.json()["id"] == body["id"]
+
+
+def test_idempotency_across_the_process(client: TestClient) -> None:
+    headers = {"Idempotency-Key": "retry-1"}
+    first = client.post("/api/v1/reports", json=BODY, headers=headers)
+    again = client.post("/api/v1/reports", json=BODY, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["tracking_token"] == first.json()["tracking_token"]
+    other = client.post(
+        "/api/v1/reports", json={**BODY, "description": "Lain"}, headers=headers
+    )
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    listed = client.get("/api/v1/reports").json()["items"]
+    assert [item["id"] for item in listed] == [first.json()["id"]]
+
+
+def test_concurrent_submissions_each_get_their_own_report(client: TestClient) -> None:
+    ids: list[int] = []
+
+    def post(n: int) -> None:
+        for i in range(10):
+            body = {**BODY, "description": f"laporan {n}-{i}"}
+            response = client.post("/api/v1/reports", json=body)
+            assert response.status_code == 201, response.text
+            ids.append(response.json()["id"])
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(ids) == len(set(ids)) == 80
+    for report_id in ids[::9]:
+        body = client.get(f"/api/v1/reports/{report_id}").json()
+        assert body["description"].startswith("laporan ")
+    listed = client.get("/api/v1/reports", params={"limit": 100}).json()["items"]
+    assert sorted(item["id"] for item in listed) == sorted(ids)
+
+
+def test_a_dead_writer_fails_what_it_held_and_is_replaced(client: TestClient) -> None:
+    writer = writer_of(client)
+    first_pid = writer.pid
+    assert first_pid is not None
+    os.kill(first_pid, signal.SIGSTOP)  # the submission below is sent but never answered
+    answers: list[Any] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(client.post("/api/v1/reports", json=BODY))
+    )
+    waiting.start()
+    time.sleep(0.5)
+    assert not answers
+    os.kill(first_pid, signal.SIGKILL)
+    waiting.join(timeout=10)
+    assert answers[0].status_code == 503
+    error = answers[0].json()["error"]
+    assert error["code"] == "writer_unavailable"
+    english = client.post("/api/v1/reports", json=BODY, headers={"Accept-Language": "en"})
+    assert english.status_code == 201, english.text  # a new writer took over
+    assert writer.pid not in (None, first_pid)
+    assert client.get("/api/v1/reports").json()["items"][0]["id"] == english.json()["id"]
+    assert len(client.get("/api/v1/reports").json()["items"]) == 1  # the failed one is not there
