@@ -1,4 +1,5 @@
-"""Every acknowledged report survives a crash of the server process (SIGKILL mid-load)."""
+"""Every acknowledged report survives a crash (SIGKILL mid-load) of the server process or of
+its writer process; a killed writer is replaced and the server goes on accepting reports."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from sigap import models
@@ -35,7 +37,8 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
     raise AssertionError("server did not start")
 
 
-def post_until_refused(base: str, acknowledged: list[int]) -> None:
+def post_until_refused(base: str, acknowledged: list[int], refused: list[int]) -> None:
+    """Post until the server is gone; a 503 (the writer process died) is counted, not fatal."""
     while True:
         request = urllib.request.Request(  # noqa: S310 - loopback test server
             f"{base}/api/v1/reports",
@@ -46,16 +49,49 @@ def post_until_refused(base: str, acknowledged: list[int]) -> None:
             with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 if response.status == 201:
                     acknowledged.append(json.load(response)["id"])
-        except (OSError, urllib.error.URLError, ValueError, http.client.HTTPException):
+        except urllib.error.HTTPError as error:
+            if error.code != 503:
+                return
+            refused.append(error.code)
+        except (OSError, ValueError, http.client.HTTPException):
             return
 
 
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def gone(pid: int, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize(
+    ("victim", "writer_process"),
+    [("server", True), ("writer", True), ("server", False)],
+    ids=["server-with-writer-process", "writer-process", "server-with-writer-thread"],
+)
 def test_acknowledged_reports_survive_sigkill(
-    database_url: str, tmp_path: Path, free_port: int
+    database_url: str, tmp_path: Path, free_port: int, victim: str, writer_process: bool
 ) -> None:
     port = free_port
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SIGAP_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "SIGAP_DATABASE_URL": database_url,
+        "SIGAP_WRITER_PROCESS": str(writer_process).lower(),
+    }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "sigap.cli", "serve", "--port", str(port)],
@@ -63,22 +99,36 @@ def test_acknowledged_reports_survive_sigkill(
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
+    acknowledged: list[int] = []
+    refused: list[int] = []
     try:
         wait_until_up(base, server)
-        acknowledged: list[int] = []
+        writers = children(server.pid)
+        assert len(writers) == (1 if writer_process else 0)
         clients = [
-            threading.Thread(target=post_until_refused, args=(base, acknowledged)) for _ in range(4)
+            threading.Thread(target=post_until_refused, args=(base, acknowledged, refused))
+            for _ in range(4)
         ]
         for client in clients:
             client.start()
         time.sleep(1.5)
-        server.send_signal(signal.SIGKILL)
+        if victim == "server":
+            server.send_signal(signal.SIGKILL)
+        else:
+            os.kill(writers[0], signal.SIGKILL)
+            before = len(acknowledged)
+            time.sleep(1.5)
+            assert len(acknowledged) > before + 10, "no new writer took over"
+            assert server.poll() is None
+            server.send_signal(signal.SIGTERM)
         for client in clients:
             client.join(timeout=30)
     finally:
         server.kill()
         server.wait()
         log.close()
+    # A writer process whose server was killed writes what it holds, then exits.
+    assert all(gone(pid) for pid in writers)
 
     assert len(acknowledged) > 10, (tmp_path / "server.log").read_text()
     database = Database(database_url)

@@ -52,7 +52,8 @@ def test_frames_wait_for_the_rest_of_a_frame() -> None:
 
 def test_a_report_is_stored_by_the_writer_process(client: TestClient) -> None:
     writer = writer_of(client)
-    assert writer.pid is not None and writer.pid != os.getpid()
+    assert writer.pid is not None
+    assert writer.pid != os.getpid()
     created = client.post("/api/v1/reports", json=BODY)
     assert created.status_code == 201, created.text
     body = created.json()
@@ -73,9 +74,7 @@ def test_idempotency_across_the_process(client: TestClient) -> None:
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["tracking_token"] == first.json()["tracking_token"]
-    other = client.post(
-        "/api/v1/reports", json={**BODY, "description": "Lain"}, headers=headers
-    )
+    other = client.post("/api/v1/reports", json={**BODY, "description": "Lain"}, headers=headers)
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     listed = client.get("/api/v1/reports").json()["items"]

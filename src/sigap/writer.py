@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import pickle
 import signal
 import socket
@@ -32,6 +33,7 @@ import struct
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sigap.errors import SigapError
@@ -93,21 +95,33 @@ class ProcessWriter(Generic[Item, Result]):
         self._transport: asyncio.Transport | None = None
         self._waiting: dict[int, tuple[Item, asyncio.Future[Result]]] = {}
         self._next = 0
+        self._starting: asyncio.Lock | None = None  # made on the loop that first starts it
 
     @property
     def pid(self) -> int | None:
         return self._child.pid if self._child is not None else None
 
     async def start(self) -> asyncio.Transport:
-        if self._transport is not None and not self._transport.is_closing():
-            return self._transport
+        """Start the child, once however many submissions find it gone at the same time."""
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            if self._transport is not None and not self._transport.is_closing():
+                return self._transport
+            return await self._spawn()
+
+    async def _spawn(self) -> asyncio.Transport:
         if self._child is not None:  # a writer that ended, or lost its socket
             self._child.kill()
             await asyncio.to_thread(self._child.wait)
         ours, theirs = socket.socketpair()
+        # The child imports this very Sigap, wherever the server found it.
+        source = str(Path(__file__).resolve().parents[1])
+        path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
         self._child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "sigap.writer", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
+            env={**os.environ, "PYTHONPATH": path},
         )
         theirs.close()
         loop = asyncio.get_running_loop()

@@ -126,7 +126,11 @@ def submit(port: int) -> int:
 def two_servers(database_url: str, backend: Any, tmp_path: Path) -> Iterator[tuple[int, int]]:
     # On PostgreSQL only NOTIFY can be fast enough: the fallback poll is set to a minute.
     poll = "60" if backend.name == "postgresql" else "0.3"
-    settings = {"SIGAP_LIVE_POLL_S": poll, "SIGAP_LIVE_KEEPALIVE_S": "0.5"}
+    settings = {
+        "SIGAP_LIVE_POLL_S": poll,
+        "SIGAP_LIVE_KEEPALIVE_S": "0.5",
+        "SIGAP_WRITER_PROCESS": "true",
+    }
     ports = free_ports(2)
     processes = [serve(database_url, port, tmp_path / f"{port}.log", **settings) for port in ports]
     yield ports[0], ports[1]
@@ -159,6 +163,27 @@ def test_a_report_through_one_server_reaches_a_live_client_of_another(
         keepalive_seen = stream.lines.get(timeout=5) == ": keepalive"
     assert keepalive_seen
     stream.connection.close()
+
+
+def test_the_writer_process_wakes_its_servers_live_clients_at_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Reports are written by the server's writer process; its commit, not the one-minute
+    poll, must bring the event to the server's live clients (on SQLite the server wakes its
+    hub when the writer answers, on PostgreSQL the writer's NOTIFY does)."""
+    (port,) = free_ports(1)
+    settings = {"SIGAP_LIVE_POLL_S": "60", "SIGAP_WRITER_PROCESS": "true"}
+    process = serve(database_url, port, tmp_path / "server.log", **settings)
+    try:
+        stream = open_stream(port)
+        assert stream.lines.get(timeout=5) == "retry: 3000"
+        report_id = submit(port)
+        event = stream.next_event(timeout_s=5)
+        assert event["data"]["report_id"] == report_id
+        stream.connection.close()
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_last_event_id_resumes_from_the_timeline(two_servers: tuple[int, int]) -> None:
