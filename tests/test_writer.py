@@ -21,7 +21,9 @@ from fastapi.testclient import TestClient
 
 from sigap.app import create_app
 from sigap.config import Settings
-from sigap.writer import ProcessWriter, frame, frames
+from sigap.db import Database
+from sigap.errors import Conflict
+from sigap.writer import ProcessWriter, _write, frame, frames
 
 BODY = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk"}
 
@@ -48,6 +50,31 @@ def test_frames_wait_for_the_rest_of_a_frame() -> None:
     buffer += whole[-1:]
     assert list(frames(buffer)) == [[2, 3]]
     assert buffer == b""
+
+
+def test_one_bad_submission_fails_alone_and_errors_cross_the_socket(database: Database) -> None:
+    """The child's side of a batch: committed together, retried one by one when that fails;
+    a SigapError crosses as itself (its code and status reach the client), anything else by
+    name only."""
+
+    def handler(session: object, items: list[str]) -> list[str]:
+        if "bad" in items:
+            raise ValueError("bad item")
+        if "taken" in items:
+            raise Conflict("idempotency_key_reused")
+        return [item.upper() for item in items]
+
+    answers = _write(database, handler, lambda result: f"<{result}>", list(enumerate("abc")))
+    assert answers == [(0, True, "<A>"), (1, True, "<B>"), (2, True, "<C>")]
+    answers = _write(database, handler, str, [(1, "a"), (2, "bad"), (3, "taken"), (4, "c")])
+    assert answers[0] == (1, True, "A")
+    assert answers[3] == (4, True, "C")
+    assert answers[1][:2] == (2, False)
+    assert isinstance(answers[1][2], RuntimeError)
+    assert str(answers[1][2]) == "ValueError: bad item"
+    assert answers[2][:2] == (3, False)
+    assert isinstance(answers[2][2], Conflict)
+    assert answers[2][2].code == "idempotency_key_reused"
 
 
 def test_a_report_is_stored_by_the_writer_process(client: TestClient) -> None:

@@ -447,17 +447,24 @@ class BatchWriter(Generic[Item, Result]):
             self._write(batch)
 
     def _write(self, batch: list[_Job[Item]]) -> None:
-        try:
-            with self._database.transaction() as session:
-                results = self._handler(session, [job.item for job in batch])
-        except Exception as exc:
-            if len(batch) == 1:
-                _answer(batch, [None], exc)
-                return
-            for job in batch:
-                self._write([job])
-            return
-        _answer(batch, results, None)
+        _answer(batch, commit_batch(self._database, self._handler, [job.item for job in batch]))
+
+
+def commit_batch(
+    database: Database, handler: Callable[[Session, list[Any]], list[Any]], items: list[Any]
+) -> list[tuple[bool, Any]]:
+    """``handler`` over all ``items`` in one transaction, committed once; if that transaction
+    fails, each item again in one of its own, so one bad item fails alone. One outcome per
+    item: ``(True, result)`` or ``(False, error)``. The group-commit writers' common step
+    (this thread writer, and the writer process of ``sigap.writer``)."""
+    try:
+        with database.transaction() as session:
+            results = handler(session, items)
+    except Exception as exc:
+        if len(items) == 1:
+            return [(False, exc)]
+        return [outcome for item in items for outcome in commit_batch(database, handler, [item])]
+    return [(True, result) for result in results]
 
 
 @dataclass
@@ -467,20 +474,20 @@ class _Job(Generic[Item]):
     loop: asyncio.AbstractEventLoop
 
 
-def _answer(batch: list[_Job[Any]], results: list[Any], error: BaseException | None) -> None:
+def _answer(batch: list[_Job[Any]], outcomes: list[tuple[bool, Any]]) -> None:
     """Wake each event loop once per batch (one self-pipe write), not once per request."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job[Any], Any]]] = {}
-    for job, result in zip(batch, results, strict=True):
-        by_loop.setdefault(job.loop, []).append((job, result))
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job[Any], tuple[bool, Any]]]] = {}
+    for job, outcome in zip(batch, outcomes, strict=True):
+        by_loop.setdefault(job.loop, []).append((job, outcome))
 
-    def settle(answers: list[tuple[_Job[Any], Any]]) -> None:
-        for job, result in answers:
+    def settle(answers: list[tuple[_Job[Any], tuple[bool, Any]]]) -> None:
+        for job, (ok, value) in answers:
             if job.future.done():  # the client went away
                 continue
-            if error is not None:
-                job.future.set_exception(error)
+            if ok:
+                job.future.set_result(value)
             else:
-                job.future.set_result(result)
+                job.future.set_exception(value)
 
     for loop, answers in by_loop.items():
         loop.call_soon_threadsafe(settle, answers)

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from sigap.db import Checkpointer, Database, commit_batch
 from sigap.errors import SigapError
 
 log = logging.getLogger("sigap.writer")
@@ -66,7 +67,7 @@ def frames(buffer: bytearray) -> Iterator[Any]:
     del buffer[:start]
 
 
-def portable(error: BaseException) -> BaseException:
+def _portable(error: BaseException) -> BaseException:
     """The error as it can cross the socket: a SigapError as it is, anything else by name."""
     if isinstance(error, SigapError):
         return error
@@ -75,20 +76,21 @@ def portable(error: BaseException) -> BaseException:
 
 class ProcessWriter(Generic[Item, Result]):
     """See the module's docstring. ``handler`` and ``wire`` are ``module:function`` names, the
-    child imports them: ``handler(session, items) -> results`` and ``wire(result) -> small``."""
+    child imports them: ``handler(session, items) -> results`` and ``wire(result) -> sent``;
+    ``unwire(item, sent) -> result`` runs here."""
 
     def __init__(
         self,
         database_url: str,
         handler: str,
         *,
-        wire: str | None = None,
-        unwire: Callable[[Item, Any], Result] | None = None,
+        wire: str,
+        unwire: Callable[[Item, Any], Result],
         on_batch: Callable[[], None] | None = None,
         max_batch: int = 128,
     ) -> None:
         # Sent as the first frame, not on the command line, where `ps` would show a password.
-        self._config = (database_url, handler, wire or "", max_batch)
+        self._config = (database_url, handler, wire, max_batch)
         self._unwire = unwire
         self._on_batch = on_batch
         self._child: subprocess.Popen[bytes] | None = None
@@ -159,12 +161,10 @@ class ProcessWriter(Generic[Item, Result]):
             item, future = self._waiting.pop(seq)
             if future.done():  # the client went away
                 continue
-            if not ok:
-                future.set_exception(value)
-            elif self._unwire is not None:
+            if ok:
                 future.set_result(self._unwire(item, value))
             else:
-                future.set_result(value)
+                future.set_exception(value)
         if self._on_batch is not None:
             self._on_batch()
 
@@ -200,8 +200,6 @@ def _named(name: str) -> Callable[..., Any]:
 
 def serve(connection: socket.socket) -> None:
     """The child's loop: read what has arrived, write it in one transaction, answer."""
-    from sigap.db import Checkpointer, Database
-
     buffer = bytearray()
     pending: list[Any] = []
     open_ = True
@@ -211,8 +209,7 @@ def serve(connection: socket.socket) -> None:
     if not pending:
         return
     database_url, handler_name, wire_name, max_batch = pending.pop(0)  # the first frame
-    handler = _named(handler_name)
-    wire = _named(wire_name) if wire_name else None
+    handler, wire = _named(handler_name), _named(wire_name)
     database = Database(database_url, pool_size=1, background_checkpoint=True)
     checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
     try:
@@ -250,22 +247,19 @@ def _receive(connection: socket.socket, buffer: bytearray) -> bool:
 def _write(
     database: Any,
     handler: Callable[..., Any],
-    wire: Callable[[Any], Any] | None,
+    wire: Callable[[Any], Any],
     batch: list[tuple[int, Any]],
 ) -> list[tuple[int, bool, Any]]:
-    try:
-        with database.transaction() as session:
-            results = handler(session, [item for _seq, item in batch])
-    except Exception as exc:
-        if len(batch) == 1:
-            if not isinstance(exc, SigapError):
-                log.exception("a submission failed in the writer process")
-            return [(batch[0][0], False, portable(exc))]
-        return [answer for one in batch for answer in _write(database, handler, wire, [one])]
-    return [
-        (seq, True, wire(result) if wire is not None else result)
-        for (seq, _item), result in zip(batch, results, strict=True)
-    ]
+    outcomes = commit_batch(database, handler, [item for _seq, item in batch])
+    answers = []
+    for (seq, _item), (ok, value) in zip(batch, outcomes, strict=True):
+        if ok:
+            answers.append((seq, True, wire(value)))
+            continue
+        if not isinstance(value, SigapError):
+            log.error("a submission failed in the writer process", exc_info=value)
+        answers.append((seq, False, _portable(value)))
+    return answers
 
 
 def main() -> None:
