@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import anyio
 import swagger_ui_bundle
@@ -26,6 +26,7 @@ from sigap.citizen import pwa as citizen_pwa
 from sigap.citizen import router as citizen_router
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
+from sigap.deps import ReportWriterT
 from sigap.errors import SigapError
 from sigap.notify import live
 from sigap.notify import router as notify_router
@@ -61,24 +62,34 @@ def load_region(database: Database) -> RegionState | None:
         return None
 
 
-def report_writer(
-    settings: Settings, database: Database
-) -> (
-    ProcessWriter[tuple[Prepared, str | None], Submitted]
-    | BatchWriter[tuple[Prepared, str | None], Submitted]
-):
-    """The group-commit writer of submitted reports: a process of its own unless configured
-    otherwise (see sigap.writer)."""
-    if not settings.writer_process:
-        return BatchWriter(database, reports_service.store_batch)
-    return ProcessWriter(
-        settings.database_url,
-        "sigap.reports.service:store_batch",
-        wire="sigap.reports.service:wire",
-        unwire=reports_service.unwire,
-        # SQLite has no NOTIFY: the writer's commits wake this process's live hub from here.
-        on_batch=live.wake_local if database.dialect == "sqlite" else None,
-    )
+@asynccontextmanager
+async def report_writer(settings: Settings, database: Database) -> AsyncIterator[ReportWriterT]:
+    """The group-commit writer of submitted reports, running: a process of its own (see
+    sigap.writer), or a thread of this process with the SQLite WAL checkpointer beside it (the
+    writer process checkpoints itself)."""
+    if settings.writer_process:
+        writer: ProcessWriter[tuple[Prepared, str | None], Submitted] = ProcessWriter(
+            settings.database_url,
+            "sigap.reports.service:store_batch",
+            wire="sigap.reports.service:wire",
+            unwire=reports_service.unwire,
+            # SQLite has no NOTIFY: the writer's commits wake this process's live hub from here.
+            on_batch=live.wake_local if database.dialect == "sqlite" else None,
+        )
+        await writer.start()
+        try:
+            yield writer
+        finally:
+            await writer.close()
+        return
+    thread = BatchWriter(database, reports_service.store_batch)
+    checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
+    try:
+        yield thread
+    finally:
+        thread.close()
+        if checkpointer is not None:
+            checkpointer.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,41 +104,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             background_checkpoint=True,
         )
         app.state.db = database
-        writer = report_writer(settings, database)
-        app.state.report_writer = writer
-        if isinstance(writer, ProcessWriter):
-            await writer.start()
-        # The writer process checkpoints SQLite's WAL itself.
-        checkpointer = (
-            Checkpointer(database.write_engine)
-            if database.dialect == "sqlite" and isinstance(writer, BatchWriter)
-            else None
-        )
-        app.state.region = load_region(database)
-        app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
-        app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
-        app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)
-        app.state.live = live.LiveHub(
-            database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
-        )
-        await app.state.live.start()
-        worker = build_worker(database, settings) if settings.inprocess_worker else None
-        if worker is not None:
-            worker.start()
-        try:
-            async with admin_reload.watching(app, settings.region_check_seconds):
-                yield
-        finally:
-            if worker is not None:
-                worker.stop()
-            await app.state.live.stop()
-            if isinstance(writer, BatchWriter):
-                writer.close()
-            else:
-                await writer.close()
-            if checkpointer is not None:
-                checkpointer.close()
-            await database.dispose_async()
+        # Whatever has started is stopped in reverse order, also when a later step fails.
+        async with AsyncExitStack() as running:
+            running.push_async_callback(database.dispose_async)
+            app.state.report_writer = await running.enter_async_context(
+                report_writer(settings, database)
+            )
+            app.state.region = load_region(database)
+            app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
+            app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
+            app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)
+            app.state.live = live.LiveHub(
+                database, poll_s=settings.live_poll_s, queue_size=settings.live_queue_size
+            )
+            await app.state.live.start()
+            running.push_async_callback(app.state.live.stop)
+            if settings.inprocess_worker:
+                worker = build_worker(database, settings)
+                worker.start()
+                running.callback(worker.stop)
+            await running.enter_async_context(
+                admin_reload.watching(app, settings.region_check_seconds)
+            )
+            yield
 
     app = FastAPI(
         title="Sigap",

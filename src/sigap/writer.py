@@ -97,7 +97,7 @@ class ProcessWriter(Generic[Item, Result]):
         self._transport: asyncio.Transport | None = None
         self._waiting: dict[int, tuple[Item, asyncio.Future[Result]]] = {}
         self._next = 0
-        self._starting: asyncio.Lock | None = None  # made on the loop that first starts it
+        self._starting = asyncio.Lock()  # bound to a loop at its first use, not here
 
     @property
     def pid(self) -> int | None:
@@ -105,8 +105,6 @@ class ProcessWriter(Generic[Item, Result]):
 
     async def start(self) -> asyncio.Transport:
         """Start the child, once however many submissions find it gone at the same time."""
-        if self._starting is None:
-            self._starting = asyncio.Lock()
         async with self._starting:
             if self._transport is not None and not self._transport.is_closing():
                 return self._transport
