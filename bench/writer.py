@@ -9,8 +9,10 @@
 batch, as the writer thread does, and reports wall and CPU time per report (SQLite with the
 background checkpointer of a server). ``load`` serves Sigap with the writer timed (batches,
 reports per batch, wall and CPU time per batch) while wrk posts reports at concurrency 32,
-as ``python -m bench http submit`` does (warm-up included): a writer whose wall time is much
-longer than its CPU time is waiting (for the GIL, under load), not working. ``ceiling`` serves
+as ``python -m bench http submit`` does (warm-up included), with the writer in a thread of
+the server (``SIGAP_WRITER_PROCESS=false``; ``load`` and ``ceiling`` patch that writer): a
+writer whose wall time is much longer than its CPU time is waiting (for the GIL, under load),
+not working. ``ceiling`` serves
 the bare hello-world and then Sigap with the writer's database work replaced by made-up ids
 (every report answered, none stored), in one run: how fast the event loop's side of a submit
 could go with a free writer.
@@ -38,6 +40,7 @@ from bench.http import (
     write_points,
     wrk,
 )
+from sigap.config import Settings
 from sigap.db import Checkpointer, Database
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
@@ -135,10 +138,10 @@ def unwritten_app() -> Any:
             event = {"id": report_id, "report_id": report_id, **prepared.event}
             report = {"id": report_id, **prepared.report}
             results.append(service.Submitted(report, [event], prepared.tracking_token, False, []))
-        db._answer(batch, results, None)
+        db._answer(batch, [(True, result) for result in results])
 
     db.BatchWriter._write = answer  # type: ignore[method-assign]
-    return create_app()
+    return create_app(thread_writer())
 
 
 def timed_app() -> Any:
@@ -178,7 +181,13 @@ def timed_app() -> Any:
 
     db.BatchWriter._write = timed  # type: ignore[method-assign]
     threading.Thread(target=keep_reporting, daemon=True).start()
-    return create_app()
+    return create_app(thread_writer())
+
+
+def thread_writer() -> Settings:
+    """The server's settings with the writer in a thread (``db.BatchWriter``), the one these
+    modes patch: by default a server writes from a process of its own (``sigap.writer``)."""
+    return Settings(writer_process=False)
 
 
 def main(argv: list[str]) -> None:
