@@ -1,9 +1,9 @@
 """The writer process (sigap.writer): what deployments use to store submitted reports.
 
-Through the HTTP API on both databases: a report submitted is stored and read back, a retry
-with its Idempotency-Key replays it, a reused key is refused with the same error as in
-process, concurrent submissions are batched without a lost or doubled report, and a writer
-that dies fails only what it had not answered (503, nothing acknowledged) and is replaced.
+Through the HTTP API on both databases: a report submitted is stored and read back,
+concurrent submissions are batched without a lost or doubled report, and a writer that dies
+fails only what it had not answered (503, nothing acknowledged) and is replaced. Retries with
+an Idempotency-Key go through the writer process in tests/reports/test_idempotency.py.
 """
 
 from __future__ import annotations
@@ -91,21 +91,6 @@ def test_a_report_is_stored_by_the_writer_process(client: TestClient) -> None:
     assert stored["created_at"] == body["created_at"]
     tracked = client.get(body["tracking_url"].removeprefix("http://127.0.0.1:8000"))
     assert tracked.json()["id"] == body["id"]
-
-
-def test_idempotency_across_the_process(client: TestClient) -> None:
-    headers = {"Idempotency-Key": "retry-1"}
-    first = client.post("/api/v1/reports", json=BODY, headers=headers)
-    again = client.post("/api/v1/reports", json=BODY, headers=headers)
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.headers["Idempotent-Replayed"] == "true"
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["tracking_token"] == first.json()["tracking_token"]
-    other = client.post("/api/v1/reports", json={**BODY, "description": "Lain"}, headers=headers)
-    assert other.status_code == 409
-    assert other.json()["error"]["code"] == "idempotency_key_reused"
-    listed = client.get("/api/v1/reports").json()["items"]
-    assert [item["id"] for item in listed] == [first.json()["id"]]
 
 
 def test_concurrent_submissions_each_get_their_own_report(client: TestClient) -> None:

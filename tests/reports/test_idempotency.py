@@ -1,19 +1,31 @@
-"""A retried submit (flaky network) returns the first report and never makes a duplicate."""
+"""A retried submit (flaky network) returns the first report and never makes a duplicate,
+with the writer in a thread and in a process of its own (the default of a server)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from sigap import models
+from sigap.app import create_app
+from sigap.config import Settings
 from sigap.db import Database
 from sigap.regions.state import load_state
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 
 BODY = {"category": "banjir", "lat": -6.2186, "lon": 106.8019, "description": "Banjir 30 cm."}
+
+
+@pytest.fixture(params=["writer-thread", "writer-process"])
+def client(request: pytest.FixtureRequest, settings: Settings) -> Iterator[TestClient]:
+    writer = settings.model_copy(update={"writer_process": request.param == "writer-process"})
+    with TestClient(create_app(writer)) as test_client:
+        yield test_client
 
 
 def reports_in(database: Database) -> int:
