@@ -18,10 +18,10 @@ from sigap.db import (
     BatchWriter,
     Checkpointer,
     Database,
-    HotQuery,
     _ping_when_idle,
     insert_rows,
 )
+from sigap.hotreads import HotQuery
 from sigap.migrations import upgrade
 from sigap.models import OutboxMessage
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from sigap import __version__
 from sigap.admin import api as admin_api
@@ -33,6 +34,7 @@ from sigap.notify import router as notify_router
 from sigap.notify.worker import build_worker
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
+from sigap.open311 import fast as open311_fast
 from sigap.open311 import router as open311_router
 from sigap.open311 import service as open311_service
 from sigap.photos import router as photos_router
@@ -92,6 +94,18 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
             checkpointer.close()
 
 
+class Sigap(FastAPI):
+    """FastAPI, with Open311's most polled GETs answered before the middleware and routing
+    (:mod:`sigap.open311.fast`); every other request takes the usual way."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if open311_fast.takes(scope):
+            scope["app"] = self
+            await open311_fast.serve(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -128,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             yield
 
-    app = FastAPI(
+    app = Sigap(
         title="Sigap",
         version=__version__,
         description="City problem reporting and government response: the JSON API, and Open311 "

@@ -15,7 +15,6 @@ import logging
 import queue
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,24 +23,20 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from psycopg import AsyncConnection
-from psycopg.rows import namedtuple_row
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import (
     JSON,
     Connection,
     Engine,
-    Select,
     Table,
     create_engine,
     event,
-    make_url,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from sigap.hotreads import HotQuery, HotReads
 from sigap.models.base import UTCDateTime
 
 log = logging.getLogger("sigap.db")
@@ -198,12 +193,7 @@ class Database:
         self.hot_reads = (
             None
             if self.dialect == "sqlite"
-            else HotReads(
-                read_url or url,
-                self.read_engine.dialect,
-                size=pool_size,
-                idle_ping_s=idle_ping_s,
-            )
+            else HotReads(read_url or url, size=pool_size, idle_ping_s=idle_ping_s)
         )
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -255,7 +245,7 @@ class Database:
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
         """The rows of one SELECT, read from the event loop in the cheapest way each engine
         has: on SQLite directly (as :meth:`read_async`), on PostgreSQL as a prepared statement
-        on a connection of psycopg's own asyncio pool. Rows are named tuples of the query's
+        on an asyncpg connection (:mod:`sigap.hotreads`). Rows are named tuples of the query's
         columns on both engines; datetimes are aware (UTC)."""
         if self.hot_reads is None:
             return await self.read_async(lambda c: list(c.execute(query.statement, params)))
@@ -289,67 +279,6 @@ class Database:
         if self.hot_reads is not None:
             await self.hot_reads.close()
         self.dispose()
-
-
-class HotQuery:
-    """A SELECT that :meth:`Database.fetch` runs: written once with SQLAlchemy (so both engines
-    share it), compiled once for PostgreSQL, sent as a prepared statement."""
-
-    def __init__(self, statement: Select[Any]) -> None:
-        self.statement = statement
-        self._compiled: tuple[str, dict[str, Any]] | None = None
-
-    def for_psycopg(self, dialect: Any) -> tuple[str, dict[str, Any]]:
-        """The SQL text (pyformat placeholders) and the values the statement fixes itself."""
-        if self._compiled is None:
-            compiled = self.statement.compile(dialect=dialect)
-            self._compiled = (str(compiled), dict(compiled.params))
-        return self._compiled
-
-
-class HotReads:
-    """PostgreSQL's hottest reads on psycopg's asyncio pool, past SQLAlchemy's execution
-    layer and asyncio engine: a one-row read cost 530 us of CPU through them and 200 us here
-    (BENCHMARKS.md, "Open311"). A pooled connection idle longer than ``idle_ping_s`` is
-    checked before use, as the engines' are (see :func:`_ping_when_idle`)."""
-
-    def __init__(self, url: str, dialect: Any, *, size: int, idle_ping_s: float) -> None:
-        conninfo = make_url(url).set(drivername="postgresql").render_as_string(False)
-        self._dialect = dialect
-        self._idle_since: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._idle_ping_s = idle_ping_s
-        self._pool = AsyncConnectionPool(
-            conninfo,
-            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
-            min_size=1,
-            max_size=size,
-            open=False,
-            check=self._check,
-            reset=self._reset,
-            name="sigap-hot-reads",
-        )
-
-    async def fetch(self, query: HotQuery, params: dict[str, Any]) -> list[Any]:
-        sql, fixed = query.for_psycopg(self._dialect)
-        if self._pool.closed:  # opened at the first read, from the loop that will use it
-            await self._pool.open()
-        async with self._pool.connection() as connection:
-            cursor = connection.cursor(row_factory=namedtuple_row)
-            await cursor.execute(sql, {**fixed, **params}, prepare=True)
-            return await cursor.fetchall()
-
-    async def close(self) -> None:
-        await self._pool.close()
-
-    async def _reset(self, connection: AsyncConnection[Any]) -> None:
-        self._idle_since[connection] = time.monotonic()
-
-    async def _check(self, connection: AsyncConnection[Any]) -> None:
-        since = self._idle_since.get(connection)
-        if since is not None and time.monotonic() - since >= self._idle_ping_s:
-            await AsyncConnectionPool.check_connection(connection)
 
 
 class Checkpointer:

@@ -81,7 +81,6 @@ async def _channel(
 
 
 Open311Ctx = Annotated[Context, Depends(_open311)]
-DOCUMENTS = render.Remembered[bytes]()
 T = TypeVar("T")
 
 
@@ -110,10 +109,7 @@ async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
     responses=_answers(list[schemas.Service]),
 )
 async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
-    def make() -> bytes:
-        return render.document("services", service.services(ctx.region, ctx.language), fmt)
-
-    return render.answer(DOCUMENTS.get(ctx.region, ("services", ctx.language, fmt), make), fmt)
+    return render.answer(service.services_document(ctx, fmt), fmt)
 
 
 @router.get(
@@ -127,7 +123,7 @@ async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Re
         return render.document("service_definition", definition, fmt)
 
     key = ("definition", service_code, ctx.language, fmt)
-    return render.answer(DOCUMENTS.get(ctx.region, key, make), fmt)
+    return render.answer(service.DOCUMENTS.get(ctx.region, key, make), fmt)
 
 
 @router.post(
@@ -192,7 +188,11 @@ async def one_request(
     extensions: bool = False,
 ) -> Response:
     database: Database = request.app.state.db
-    found = await service.one(database, ctx, service_request_id, extensions=extensions)
+    if not extensions:  # mostly answered by sigap.open311.fast before reaching here
+        return render.answer(
+            await service.one_document(database, ctx, service_request_id, fmt), fmt
+        )
+    found = await service.one(database, ctx, service_request_id, extensions=True)
     return render.respond("service_requests", found, fmt)
 
 

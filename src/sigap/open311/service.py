@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from sigap.channels.service import ChannelRef
 from sigap.config import Settings
-from sigap.db import Database, HotQuery
+from sigap.db import Database
 from sigap.deps import Context
 from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
+from sigap.hotreads import HotQuery
 from sigap.kit import utcnow
 from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
@@ -56,6 +57,17 @@ def definition(region: RegionState, service_code: str, language: str) -> schemas
     if category is None or not category.active:
         raise NotFound("unknown_category", category=service_code)
     return mapping.service_definition(category, language)
+
+
+# The service list and definitions, rendered once per region snapshot, language and format.
+DOCUMENTS = render.Remembered[bytes]()
+
+
+def services_document(ctx: Context, fmt: schemas.Format) -> bytes:
+    def make() -> bytes:
+        return render.document("services", services(ctx.region, ctx.language), fmt)
+
+    return DOCUMENTS.get(ctx.region, ("services", ctx.language, fmt), make)
 
 
 async def submit(
@@ -154,6 +166,12 @@ async def one(
     if not found:
         raise NotFound("report_not_found", report_id=raw_id)
     return found
+
+
+async def one_document(database: Database, ctx: Context, raw_id: str, fmt: schemas.Format) -> bytes:
+    """A plain request (no extensions) as its document."""
+    found = await one(database, ctx, raw_id, extensions=False)
+    return render.document("service_requests", found, fmt)
 
 
 def search(

@@ -1,0 +1,98 @@
+"""The fast lane of Open311's most polled GETs (sigap.open311.fast) answers exactly as the
+routes do: same bytes, headers, errors and languages; the rest still reaches the routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sigap.open311 import fast
+
+BASE = "/open311/v2"
+
+
+def _scope(path: str, query: bytes = b"", method: str = "GET") -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "query_string": query}
+
+
+@pytest.mark.parametrize(
+    ("scope", "taken"),
+    [
+        (_scope(f"{BASE}/requests/12.json"), True),
+        (_scope(f"{BASE}/requests/12.xml", b"lang=en&jurisdiction_id=31"), True),
+        (_scope(f"{BASE}/services.xml"), True),
+        (_scope(f"{BASE}/requests/12.json", b"extensions=true"), False),
+        (_scope(f"{BASE}/requests/12.json", b"exten%73ions=true"), False),
+        (_scope(f"{BASE}/requests/12.csv"), False),
+        (_scope(f"{BASE}/requests/12.json", method="HEAD"), False),
+        (_scope(f"{BASE}/requests.json"), False),
+        (_scope(f"{BASE}/services/sampah.json"), False),
+        (_scope("/api/v1/reports/12"), False),
+        ({"type": "websocket", "path": f"{BASE}/services.json"}, False),
+    ],
+)
+def test_the_fast_lane_takes_only_plain_gets_of_one_request_and_the_services(
+    scope: dict[str, Any], taken: bool
+) -> None:
+    assert fast.takes(scope) is taken
+
+
+def _same(fast_answer: Any, routed: Any) -> None:
+    assert fast_answer.status_code == routed.status_code
+    assert fast_answer.content == routed.content
+    for header in ("content-type", "content-length", "access-control-allow-origin"):
+        assert fast_answer.headers.get(header) == routed.headers.get(header), header
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_one_request_is_answered_as_the_route_answers_it(
+    client: TestClient, report_form: dict[str, str], fmt: str, lang: str
+) -> None:
+    created = client.post(f"{BASE}/requests.json", data=report_form)
+    assert created.status_code == 201, created.text
+    report_id = created.json()[0]["service_request_id"]
+    path = f"{BASE}/requests/{report_id}.{fmt}"
+    answer = client.get(path, params={"lang": lang})
+    # extensions=false means the same request, but only the route reads that parameter.
+    routed = client.get(path, params={"lang": lang, "extensions": "false"})
+    _same(answer, routed)
+    assert answer.status_code == 200
+    assert report_id.encode() in answer.content
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("raw_id", "params", "code"),
+    [
+        ("987654321", {}, "report_not_found"),
+        ("abc", {}, "report_not_found"),
+        ("0", {}, "report_not_found"),
+        ("1", {"jurisdiction_id": "bandung.go.id"}, "unknown_jurisdiction"),
+    ],
+)
+def test_errors_of_one_request_are_the_routes_errors(
+    client: TestClient, fmt: str, raw_id: str, params: dict[str, str], code: str
+) -> None:
+    path = f"{BASE}/requests/{raw_id}.{fmt}"
+    for lang in ("id", "en"):
+        answer = client.get(path, params={**params, "lang": lang})
+        routed = client.get(path, params={**params, "lang": lang, "extensions": "false"})
+        _same(answer, routed)
+        assert answer.status_code == 404
+        assert code.encode() in answer.content
+        assert answer.headers["content-language"] == lang
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_service_list_is_the_same_in_every_language(client: TestClient, fmt: str) -> None:
+    """The fast lane and the route share one rendering; the language still picks the names."""
+    indonesian = client.get(f"{BASE}/services.{fmt}", headers={"Accept-Language": "id"})
+    english = client.get(f"{BASE}/services.{fmt}", headers={"Accept-Language": "en-GB,en"})
+    assert indonesian.status_code == english.status_code == 200
+    assert indonesian.headers["access-control-allow-origin"] == "*"
+    assert b"Sampah" in indonesian.content
+    assert indonesian.content != english.content
