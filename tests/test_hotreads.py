@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import ARRAY, Integer, bindparam, column, func, literal, select
 
-from sigap.hotreads import HotQuery, HotReads
+from sigap.db import Database
+from sigap.hotreads import HotQuery, HotReads, KeyedQuery
+from sigap.open311.service import ONE
+from sigap.regions.state import load_state
+from sigap.reports import service
+from sigap.reports.schemas import ReportCreate
 
 URL = os.environ.get("SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PID = HotQuery(select(func.pg_backend_pid().label("pid")))
@@ -67,3 +74,69 @@ def test_a_cancelled_waiting_read_leaks_nothing() -> None:
             await reads.close()
 
     assert asyncio.run(run()) > 0
+
+
+def _reports(database: Database, count: int) -> list[int]:
+    with database.transaction() as session:
+        state = load_state(session)
+        data = ReportCreate(category="sampah", lat=-6.1754, lon=106.8272, description="Sampah.")
+        return [
+            service.submit(session, state, data=data, channel="api").report["id"]
+            for _ in range(count)
+        ]
+
+
+def test_reads_by_key_that_arrive_together_are_sent_as_one_statement(database_url: str) -> None:
+    """Each read gets its own row (None for a key with none, the same row twice for a key
+    asked twice); on PostgreSQL the reads of one turn of the loop are one statement."""
+    database = Database(database_url)
+    ids = _reports(database, 5)
+    keys = [*ids, ids[0], 987_654_321]
+    statements: list[dict[str, Any]] = []
+    if database.hot_reads is not None:
+        fetch = database.hot_reads.fetch
+
+        async def counted(query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
+            statements.append(params)
+            return await fetch(query, params)
+
+        database.hot_reads.fetch = counted  # type: ignore[method-assign]
+
+    async def run() -> list[Any]:
+        together = await asyncio.gather(*(database.fetch_by_key(ONE, key) for key in keys))
+        alone = await database.fetch_by_key(ONE, ids[1])
+        await database.dispose_async()
+        return [*together, alone]
+
+    rows = asyncio.run(run())
+    assert [None if row is None else row.id for row in rows] == [*keys[:-1], None, ids[1]]
+    assert rows[0].status_note is None  # the columns of the query, by name
+    if statements:
+        assert [sorted(params["keys"]) for params in statements] == [
+            sorted({*ids, 987_654_321}),
+            [ids[1]],
+        ]
+
+
+def test_a_failed_statement_fails_every_read_of_its_batch_and_no_other() -> None:
+    reads = HotReads(URL, size=1, idle_ping_s=10.0)
+    divide = KeyedQuery([(literal(10) / column("n")).label("quotient"), column("n")], column("n"))
+    divide.many = HotQuery(
+        select((literal(10) / column("n")).label("quotient"), column("n")).select_from(
+            func.unnest(bindparam("keys", type_=ARRAY(Integer))).alias("n")
+        )
+    )
+
+    async def run() -> tuple[list[Any], Any]:
+        try:
+            first = await asyncio.gather(
+                *(reads.fetch_by_key(divide, n) for n in (1, 0, 2)), return_exceptions=True
+            )
+            second = await reads.fetch_by_key(divide, 5)
+            return first, second
+        finally:
+            await reads.close()
+
+    first, second = asyncio.run(run())
+    assert all("division by zero" in str(error) for error in first)
+    assert second.quotient == 2

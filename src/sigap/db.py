@@ -36,7 +36,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from sigap.hotreads import HotQuery, HotReads
+from sigap.hotreads import HotQuery, HotReads, KeyedQuery
 from sigap.models.base import UTCDateTime
 
 log = logging.getLogger("sigap.db")
@@ -250,6 +250,14 @@ class Database:
         if self.hot_reads is None:
             return await self.read_async(lambda c: list(c.execute(query.statement, params)))
         return await self.hot_reads.fetch(query, params)
+
+    async def fetch_by_key(self, query: KeyedQuery, key: Any) -> Any | None:
+        """The one row of ``query`` for ``key``, or None. On PostgreSQL the reads of the same
+        query that arrive together are sent as one statement (:class:`sigap.hotreads.Gathered`)."""
+        if self.hot_reads is None:
+            rows = await self.fetch(query.one, {"key": key})
+            return rows[0] if rows else None
+        return await self.hot_reads.fetch_by_key(query, key)
 
     async def read_in_session(self, read: Callable[[Session], T]) -> T:
         """:meth:`read_async` for read code written against an ORM session (a session over

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import asyncpg
-from sqlalchemy import Select, make_url
+from sqlalchemy import ARRAY, Select, any_, bindparam, make_url, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 log = logging.getLogger("sigap.db")
@@ -52,6 +52,66 @@ class HotQuery:
         return self._compiled
 
 
+class KeyedQuery:
+    """The same columns read one row at a time by a key (``report.id = :key``), or for several
+    keys at once (``report.id = ANY(:keys)``, PostgreSQL), for :class:`Gathered`."""
+
+    def __init__(self, columns: Sequence[Any], key: Any) -> None:
+        self.key = str(key.key)
+        self.one = HotQuery(select(*columns).where(key == bindparam("key")))
+        keys = bindparam("keys", type_=ARRAY(key.type))
+        self.many = HotQuery(select(*columns).where(key == any_(keys)))
+
+
+class Gathered:
+    """One-row reads by key that arrive together, sent as one statement (``ANY`` of their
+    keys) when the event loop has run every request that was ready: under load a worker holds
+    several requests at once, and each one's own round trip and statement cost PostgreSQL and
+    this process more than the row itself. Nothing waits for a batch to fill: a read alone is
+    sent in the same turn of the loop, as it would have been on its own."""
+
+    def __init__(self, reads: HotReads, query: KeyedQuery) -> None:
+        self._reads = reads
+        self._query = query
+        self._pending: dict[Any, list[asyncio.Future[Any]]] = {}
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def get(self, key: Any) -> Any | None:
+        """The row of ``key``, or None."""
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self._send)
+        self._pending.setdefault(key, []).append(waiter)
+        return await waiter
+
+    def _send(self) -> None:
+        pending, self._pending = self._pending, {}
+        task = asyncio.create_task(self._read(pending))
+        self._running.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self._running.discard)
+
+    async def _read(self, pending: dict[Any, list[asyncio.Future[Any]]]) -> None:
+        try:
+            rows = await self._reads.fetch(self._query.many, {"keys": list(pending)})
+        except Exception as exc:  # every request of the batch gets the error
+            for waiter in _waiting(pending):
+                waiter.set_exception(exc)
+            return
+        except BaseException:
+            for waiter in _waiting(pending):
+                waiter.cancel()
+            raise
+        found = {getattr(row, self._query.key): row for row in rows}
+        for key, waiters in pending.items():
+            for waiter in waiters:
+                if not waiter.done():  # a request cancelled meanwhile takes nothing
+                    waiter.set_result(found.get(key))
+
+
+def _waiting(pending: dict[Any, list[asyncio.Future[Any]]]) -> list[asyncio.Future[Any]]:
+    return [waiter for waiters in pending.values() for waiter in waiters if not waiter.done()]
+
+
 class HotReads:
     """At most ``size`` asyncpg connections, opened when reads need them. A connection idle
     for ``idle_ping_s`` or longer is checked before use, as the engines' are (a server restart
@@ -68,6 +128,15 @@ class HotReads:
             collections.deque()
         )
         self._closed = False
+        self._gathered: dict[KeyedQuery, Gathered] = {}
+
+    async def fetch_by_key(self, query: KeyedQuery, key: Any) -> Any | None:
+        """The row of ``key`` (None if there is none), read together with the other reads of
+        the same query that arrive in the same turn of the event loop."""
+        gathered = self._gathered.get(query)
+        if gathered is None:
+            gathered = self._gathered[query] = Gathered(self, query)
+        return await gathered.get(key)
 
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
         sql, names, fixed, row = query.for_asyncpg()

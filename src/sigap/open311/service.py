@@ -17,7 +17,7 @@ from sigap.db import Database
 from sigap.deps import Context
 from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
-from sigap.hotreads import HotQuery
+from sigap.hotreads import KeyedQuery
 from sigap.kit import utcnow
 from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
@@ -138,8 +138,9 @@ SHOWN = (
 EXTENDED = "kecamatan_code kabkota_code channel escalation_level duplicate_of_id attributes"
 COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
 EXTENDED_COLUMNS = (*COLUMNS, *(REPORT.c[name] for name in EXTENDED.split()))
-# The most frequent read of all, built once: a prepared statement on PostgreSQL.
-ONE = HotQuery(select(*COLUMNS).where(REPORT.c.id == bindparam("report_id")))
+# The most frequent read of all, built once: a prepared statement on PostgreSQL, sent for all
+# the requests that arrive together.
+ONE = KeyedQuery(COLUMNS, REPORT.c.id)
 ONE_EXTENDED = select(*EXTENDED_COLUMNS).where(REPORT.c.id == bindparam("report_id"))
 
 
@@ -158,11 +159,11 @@ async def one(
             connection, ctx, list(connection.execute(ONE_EXTENDED, params)), extensions=True
         )
 
-    found = (
-        await database.read_async(extended)
-        if extensions
-        else _plain(ctx, await database.fetch(ONE, params))
-    )
+    if extensions:
+        found = await database.read_async(extended)
+    else:
+        row = await database.fetch_by_key(ONE, report_id)
+        found = [] if row is None else _plain(ctx, [row])
     if not found:
         raise NotFound("report_not_found", report_id=raw_id)
     return found
