@@ -27,6 +27,7 @@ from sqlalchemy import (
     JSON,
     Connection,
     Engine,
+    Select,
     Table,
     create_engine,
     event,
@@ -250,6 +251,14 @@ class Database:
         if self.hot_reads is None:
             return await self.read_async(lambda c: list(c.execute(query.statement, params)))
         return await self.hot_reads.fetch(query, params)
+
+    async def fetch_select(self, statement: Select[Any]) -> Sequence[Any]:
+        """The rows of a statement built for one request, from the event loop: on SQLite as
+        :meth:`read_async` reads, on PostgreSQL compiled once per shape and sent on an asyncpg
+        connection (:class:`sigap.hotreads.Statements`). Named tuples; datetimes aware UTC."""
+        if self.hot_reads is None:
+            return await self.read_async(lambda c: list(c.execute(statement)))
+        return await self.hot_reads.fetch_select(statement)
 
     async def fetch_by_key(self, query: KeyedQuery, key: Any) -> Any | None:
         """The one row of ``query`` for ``key``, or None. On PostgreSQL the reads of the same

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import asyncpg
 from sqlalchemy import ARRAY, Select, any_, bindparam, make_url, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.sql.compiler import SQLCompiler
 
 log = logging.getLogger("sigap.db")
 
@@ -46,10 +47,53 @@ class HotQuery:
         if self._compiled is None:
             compiled = self.statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
             names = tuple(compiled.positiontup or ())
-            columns = [str(column.key) for column in self.statement.selected_columns]
-            row = collections.namedtuple("Row", columns)  # type: ignore[misc]
+            row = _row_type(self.statement)
             self._compiled = Compiled(str(compiled), names, dict(compiled.params), row)
         return self._compiled
+
+
+class Statements:
+    """Statements built per request (a list's filters), compiled for asyncpg once per shape:
+    SQLAlchemy's cache key names the shape and carries this request's values, as it does for
+    SQLAlchemy's own compiled cache. Compiling a list statement cost 1.3 ms, its key 0.13 ms.
+    At most ``size`` shapes are kept (the filters a deployment's clients send are few)."""
+
+    def __init__(self, size: int = 500) -> None:
+        self._size = size
+        self._compiled: dict[Any, tuple[SQLCompiler, type[Any]]] = {}
+        self._dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+    def for_asyncpg(self, statement: Select[Any]) -> tuple[str, list[Any], type[Any]]:
+        """The SQL text, its values in $n order (bind processors applied) and the row type."""
+        key = statement._generate_cache_key()  # SQLAlchemy's own, as its engine uses it
+        if key is None:  # a statement SQLAlchemy cannot cache: compiled every time
+            compiled, row = self._compile(statement, None)
+        else:
+            found = self._compiled.get(key.key)
+            if found is None:
+                if len(self._compiled) >= self._size:
+                    self._compiled.clear()
+                found = self._compiled[key.key] = self._compile(statement, key)
+            compiled, row = found
+        params = compiled.construct_params(
+            extracted_parameters=None if key is None else key.bindparams, escape_names=False
+        )
+        expanded = compiled.construct_expanded_state(params, escape_names=False)
+        processors, values = expanded.processors, expanded.parameters
+        ordered = [
+            processors[name](values[name]) if name in processors else values[name]
+            for name in expanded.positiontup or ()
+        ]
+        return expanded.statement, ordered, row
+
+    def _compile(self, statement: Select[Any], key: Any) -> tuple[SQLCompiler, type[Any]]:
+        compiled = statement.compile(dialect=self._dialect, cache_key=key)
+        return compiled, _row_type(statement)
+
+
+def _row_type(statement: Select[Any]) -> type[Any]:
+    columns = [str(column.key) for column in statement.selected_columns]
+    return collections.namedtuple("Row", columns)
 
 
 class KeyedQuery:
@@ -129,6 +173,7 @@ class HotReads:
         )
         self._closed = False
         self._gathered: dict[KeyedQuery, Gathered] = {}
+        self._statements = Statements()
 
     async def fetch_by_key(self, query: KeyedQuery, key: Any) -> Any | None:
         """The row of ``key`` (None if there is none), read together with the other reads of
@@ -141,6 +186,14 @@ class HotReads:
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
         sql, names, fixed, row = query.for_asyncpg()
         values = [params[name] if name in params else fixed[name] for name in names]
+        return await self._rows(sql, values, row)
+
+    async def fetch_select(self, statement: Select[Any]) -> Sequence[Any]:
+        """The rows of a statement built for this request (see :class:`Statements`)."""
+        sql, values, row = self._statements.for_asyncpg(statement)
+        return await self._rows(sql, values, row)
+
+    async def _rows(self, sql: str, values: list[Any], row: type[Any]) -> list[Any]:
         connection = await self._acquire()
         try:
             records = await connection.fetch(sql, *values)

@@ -171,7 +171,7 @@ async def requests(
 ) -> Response:
     database: Database = request.app.state.db
     built: service.Built = request.app.state.open311_built
-    found = await database.read_in_session(lambda s: service.search(s, ctx, query, built))
+    found = await service.search(database, ctx, query, built)
     return render.respond("service_requests", found, fmt)
 
 

@@ -175,10 +175,26 @@ async def one_document(database: Database, ctx: Context, raw_id: str, fmt: schem
     return render.document("service_requests", found, fmt)
 
 
-def search(
-    session: Session, ctx: Context, query: schemas.RequestSearch, built: Built | None = None
+async def search(
+    database: Database, ctx: Context, query: schemas.RequestSearch, built: Built
 ) -> list[dict[str, Any]]:
-    """GET requests: newest first, numbered pages."""
+    """GET requests: newest first, numbered pages. A plain page is one statement, read from
+    the event loop (on PostgreSQL compiled once per filter shape, on asyncpg); extensions
+    (timelines, photos) and a radius (a density probe of its box first) read on a session."""
+    if query.extensions or _circle(query) is not None:
+        return await database.read_in_session(lambda s: _search(s, ctx, query, built))
+    filters = filters_of(query, ctx.region, utcnow())
+    with database.read_session() as session:  # builds the statement; reads nothing
+        page = repository.Page(
+            session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
+        )
+        statement = page.select(COLUMNS)
+    return _plain(ctx, await database.fetch_select(statement), built)
+
+
+def _search(
+    session: Session, ctx: Context, query: schemas.RequestSearch, built: Built
+) -> list[dict[str, Any]]:
     filters = filters_of(query, ctx.region, utcnow())
     page = repository.Page(
         session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
