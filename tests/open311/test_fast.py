@@ -27,7 +27,11 @@ def _scope(path: str, query: bytes = b"", method: str = "GET") -> dict[str, Any]
         (_scope(f"{BASE}/requests/12.json", b"exten%73ions=true"), False),
         (_scope(f"{BASE}/requests/12.csv"), False),
         (_scope(f"{BASE}/requests/12.json", method="HEAD"), False),
-        (_scope(f"{BASE}/requests.json"), False),
+        (_scope(f"{BASE}/requests.json", b"status=open&service_code=sampah"), True),
+        (_scope(f"{BASE}/requests.xml"), True),
+        (_scope(f"{BASE}/requests.json", b"extensions=false"), False),
+        (_scope(f"{BASE}/requests.json", method="POST"), False),
+        (_scope(f"{BASE}/requests/.json"), False),
         (_scope(f"{BASE}/services/sampah.json"), False),
         (_scope("/api/v1/reports/12"), False),
         ({"type": "websocket", "path": f"{BASE}/services.json"}, False),
@@ -96,3 +100,35 @@ def test_the_service_list_is_the_same_in_every_language(client: TestClient, fmt:
     assert indonesian.headers["access-control-allow-origin"] == "*"
     assert b"Sampah" in indonesian.content
     assert indonesian.content != english.content
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=open&service_code=sampah&page_size=2",
+        "service_code=sampah&service_code=banjir&status=open,closed",
+        "service_code=sampah,banjir&page=2&page_size=1&lang=en",
+        "start_date=2020-01-01T00:00:00Z&end_date=&jurisdiction_id=31",
+        "page_size=2&page_size=3",  # the last value counts, as FastAPI reads it
+        "page_size=0",
+        "page_size=x&page=0&lang=en",
+        "start_date=yesterday",
+        "status=pending",
+        "jurisdiction_id=bandung.go.id",
+        "lat=-6.1754&long=106.8272",
+    ],
+)
+def test_lists_are_answered_as_the_route_answers_them(
+    client: TestClient, report_form: dict[str, str], fmt: str, query: str
+) -> None:
+    for code in ("sampah", "banjir", "sampah"):
+        created = client.post(f"{BASE}/requests.json", data={**report_form, "service_code": code})
+        assert created.status_code == 201, created.text
+    answer = client.get(f"{BASE}/requests.{fmt}?{query}")
+    routed = client.get(f"{BASE}/requests.{fmt}?{query}&extensions=false")
+    _same(answer, routed)
+    assert answer.status_code in (200, 400, 404)
+    if answer.status_code == 200 and query.startswith("status=open&service_code=sampah"):
+        assert answer.content.count(b"sampah") >= 2
