@@ -252,13 +252,16 @@ class Database:
             return await self.read_async(lambda c: list(c.execute(query.statement, params)))
         return await self.hot_reads.fetch(query, params)
 
-    async def fetch_select(self, statement: Select[Any]) -> Sequence[Any]:
-        """The rows of a statement built for one request, from the event loop: on SQLite as
-        :meth:`read_async` reads, on PostgreSQL compiled once per shape and sent on an asyncpg
-        connection (:class:`sigap.hotreads.Statements`). Named tuples; datetimes aware UTC."""
+    async def fetch_select(
+        self, statement: Select[Any], values: dict[str, Any] | None = None
+    ) -> Sequence[Any]:
+        """The rows of a statement (with ``values`` for its named parameters, if given), from
+        the event loop: on SQLite as :meth:`read_async` reads, on PostgreSQL compiled once per
+        shape and sent on an asyncpg connection (:class:`sigap.hotreads.Statements`). Named
+        tuples; datetimes aware UTC."""
         if self.hot_reads is None:
-            return await self.read_async(lambda c: list(c.execute(statement)))
-        return await self.hot_reads.fetch_select(statement)
+            return await self.read_async(lambda c: list(c.execute(statement, values)))
+        return await self.hot_reads.fetch_select(statement, values)
 
     async def fetch_by_key(self, query: KeyedQuery, key: Any) -> Any | None:
         """The one row of ``query`` for ``key``, or None. On PostgreSQL the reads of the same

@@ -63,8 +63,11 @@ class Statements:
         self._compiled: dict[Any, tuple[SQLCompiler, type[Any]]] = {}
         self._dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
-    def for_asyncpg(self, statement: Select[Any]) -> tuple[str, list[Any], type[Any]]:
-        """The SQL text, its values in $n order (bind processors applied) and the row type."""
+    def for_asyncpg(
+        self, statement: Select[Any], values: dict[str, Any] | None = None
+    ) -> tuple[str, list[Any], type[Any]]:
+        """The SQL text, its values in $n order (bind processors applied) and the row type;
+        ``values`` replace those of the named parameters they name."""
         key = statement._generate_cache_key()  # SQLAlchemy's own, as its engine uses it
         if key is None:  # a statement SQLAlchemy cannot cache: compiled every time
             compiled, row = self._compile(statement, None)
@@ -76,12 +79,12 @@ class Statements:
                 found = self._compiled[key.key] = self._compile(statement, key)
             compiled, row = found
         params = compiled.construct_params(
-            extracted_parameters=None if key is None else key.bindparams, escape_names=False
+            values, extracted_parameters=None if key is None else key.bindparams, escape_names=False
         )
         expanded = compiled.construct_expanded_state(params, escape_names=False)
-        processors, values = expanded.processors, expanded.parameters
+        processors, bound = expanded.processors, expanded.parameters
         ordered = [
-            processors[name](values[name]) if name in processors else values[name]
+            processors[name](bound[name]) if name in processors else bound[name]
             for name in expanded.positiontup or ()
         ]
         return expanded.statement, ordered, row
@@ -188,10 +191,12 @@ class HotReads:
         values = [params[name] if name in params else fixed[name] for name in names]
         return await self._rows(sql, values, row)
 
-    async def fetch_select(self, statement: Select[Any]) -> Sequence[Any]:
-        """The rows of a statement built for this request (see :class:`Statements`)."""
-        sql, values, row = self._statements.for_asyncpg(statement)
-        return await self._rows(sql, values, row)
+    async def fetch_select(
+        self, statement: Select[Any], values: dict[str, Any] | None = None
+    ) -> Sequence[Any]:
+        """The rows of a statement (see :class:`Statements`)."""
+        sql, ordered, row = self._statements.for_asyncpg(statement, values)
+        return await self._rows(sql, ordered, row)
 
     async def _rows(self, sql: str, values: list[Any], row: type[Any]) -> list[Any]:
         connection = await self._acquire()

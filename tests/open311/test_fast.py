@@ -132,3 +132,31 @@ def test_lists_are_answered_as_the_route_answers_them(
     assert answer.status_code in (200, 400, 404)
     if answer.status_code == 200 and query.startswith("status=open&service_code=sampah"):
         assert answer.content.count(b"sampah") >= 2
+
+
+def test_lists_of_the_same_shape_answer_with_their_own_values(
+    client: TestClient, report_form: dict[str, str]
+) -> None:
+    """A page's statement is built once per shape of filters and run with each request's
+    values: the second list of a shape must not answer with the first one's values."""
+    made = {}
+    for code in ("sampah", "banjir", "jalan_rusak"):
+        created = client.post(f"{BASE}/requests.json", data={**report_form, "service_code": code})
+        made[code] = created.json()[0]["service_request_id"]
+
+    def listed(query: str) -> set[str]:
+        answer = client.get(f"{BASE}/requests.json?{query}")
+        assert answer.status_code == 200, answer.text
+        return {item["service_code"] for item in answer.json()}
+
+    assert listed("service_code=sampah") == {"sampah"}
+    assert listed("service_code=banjir") == {"banjir"}
+    assert listed("service_code=banjir,jalan_rusak") == {"banjir", "jalan_rusak"}
+    assert listed("service_code=sampah,jalan_rusak") == {"sampah", "jalan_rusak"}
+    assert listed("start_date=2000-01-01T00:00:00Z") == set(made)
+    assert listed("start_date=2999-01-01T00:00:00Z") == set()
+    assert listed(f"service_request_id={made['banjir']}") == {"banjir"}
+    assert listed(f"service_request_id={made['sampah']},{made['jalan_rusak']}") == {
+        "sampah",
+        "jalan_rusak",
+    }

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select
+from sqlalchemy import Connection, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from sigap.channels.service import ChannelRef
@@ -184,12 +184,18 @@ async def search(
     if query.extensions or _circle(query) is not None:
         return await database.read_in_session(lambda s: _search(s, ctx, query, built))
     filters = filters_of(query, ctx.region, utcnow())
-    with database.read_session() as session:  # builds the statement; reads nothing
-        page = repository.Page(
-            session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
-        )
-        statement = page.select(COLUMNS)
-    return _plain(ctx, await database.fetch_select(statement), built)
+    values = repository.bound_values(filters)
+    shape = (*values, *filters.statuses, query.page, query.page_size)
+
+    def make() -> Select[Any]:
+        with database.read_session() as session:  # builds the statement; reads nothing
+            page = repository.Page(
+                session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
+            )
+            return page.select(COLUMNS)
+
+    statement = PAGES.get(ctx.region, shape, make)
+    return _plain(ctx, await database.fetch_select(statement, values), built)
 
 
 def _search(
@@ -204,6 +210,10 @@ def _search(
     return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
 
 
+# The statement of a plain page, built once per shape of filters (which are given, the
+# statuses, page and size) and run with each request's values: building it and its cache key
+# cost more than reading its rows.
+PAGES = render.Remembered[Select[Any]](500)
 Item = dict[str, Any]  # one service request, as rendered
 # Lists reuse the requests they built: polling clients ask for the same pages again and again,
 # and building an item costs more than reading its row.
