@@ -48,7 +48,7 @@ from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.reports.service import Prepared, Submitted
-from sigap.web import errors, pages
+from sigap.web import errors, fast, pages
 from sigap.web.body import document_bodies
 from sigap.writer import ProcessWriter
 
@@ -95,15 +95,28 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 
 
 class Sigap(FastAPI):
-    """FastAPI, with Open311's most polled GETs answered before the middleware and routing
-    (:mod:`sigap.open311.fast`); every other request takes the usual way."""
+    """FastAPI, with the hottest requests answered before the middleware and routing
+    (:mod:`sigap.web.fast`): report submission, and Open311's most polled GETs
+    (:mod:`sigap.open311.fast`). Every other request takes the usual way."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if open311_fast.takes(scope):
-            scope["app"] = self
-            await open311_fast.serve(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            fast_route = FAST_ROUTES.get((scope["method"], scope["path"]))
+            if fast_route is not None:
+                scope["app"] = self
+                await fast.answer(scope, receive, send, fast_route, self.exception_handlers)
+                return
+            if open311_fast.takes(scope):
+                scope["app"] = self
+                await open311_fast.serve(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
+
+
+# (method, path) -> the handler of that route, called directly (sigap.web.fast).
+FAST_ROUTES: dict[tuple[str, str], fast.Handler] = {
+    ("POST", "/api/v1/reports"): reports_router.submit_report,
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

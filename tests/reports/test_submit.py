@@ -204,3 +204,31 @@ def test_timeline_is_append_only(client: TestClient, database: Database) -> None
         with pytest.raises(Exception, match="append-only"), database.transaction() as session:
             session.execute(text(statement))
     assert count(database, models.ReportEvent) == 1
+
+
+def test_a_body_over_the_limit_is_refused_unread_and_changes_nothing(
+    client: TestClient, database: Database
+) -> None:
+    """A report body is read only up to 64 KiB: a bigger one is refused, never buffered."""
+    before = count(database, models.Report)
+    huge = report_body(description="x" * 70_000)
+    for language in ("id", "en"):
+        response = client.post("/api/v1/reports", json=huge, headers={"Accept-Language": language})
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "request_too_large"
+        assert "65536" in error["message"]
+    assert count(database, models.Report) == before
+
+
+def test_errors_of_the_fast_lane_are_the_apps_handlers_answers(client: TestClient) -> None:
+    """Submission is answered before the middleware and routing (sigap.web.fast); its errors
+    still come from the app's exception handlers, in the caller's language."""
+    english = client.post(
+        "/api/v1/reports", json=report_body(lat=1.0), headers={"Accept-Language": "en"}
+    )
+    indonesian = client.post("/api/v1/reports", json=report_body(lat=1.0))
+    assert english.status_code == indonesian.status_code == 422
+    assert english.json()["error"]["code"] == indonesian.json()["error"]["code"]
+    assert english.json()["error"]["message"] != indonesian.json()["error"]["message"]
+    assert english.headers["content-language"] == "en"

@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from sigap.errors import SigapError
 from sigap.open311.schemas import RequestForm
 from sigap.reports.schemas import ReportCreate
+from sigap.web.body import MAX_BODY_BYTES
 
 FORM_TYPE = "application/x-www-form-urlencoded"
-MAX_BODY_BYTES = 64 * 1024  # a 4,000-character description in any script fits many times
 MAX_FIELDS = 200
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 

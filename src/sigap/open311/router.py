@@ -19,8 +19,9 @@ from sigap.deps import Context, ReadSession, context_of
 from sigap.errors import NotFound, SigapError
 from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
-from sigap.open311.form import MAX_BODY_BYTES, Submission, parse
+from sigap.open311.form import Submission, parse
 from sigap.open311.schemas import Format
+from sigap.web.body import MAX_BODY_BYTES, read_body
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
 Fmt = Annotated[Format, Path(description="xml or json")]
@@ -51,12 +52,8 @@ async def _open311(
 
 async def _submission(request: Request) -> Submission:
     """The form, read only up to the size limit (a huge body is refused, not buffered)."""
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise SigapError("request_too_large", limit=MAX_BODY_BYTES)
-    return parse(bytes(body), request.headers.get("content-type"))
+    body = await read_body(request, MAX_BODY_BYTES)
+    return parse(body, request.headers.get("content-type"))
 
 
 async def _channel(

@@ -15,11 +15,26 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from sigap.errors import SigapError
+
 Model = TypeVar("Model", bound=BaseModel)
+# A report is a few hundred bytes; a 4,000-character description in any script with every
+# question answered fits many times over. Bigger bodies are refused, never buffered.
+MAX_BODY_BYTES = 64 * 1024
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body, read only up to ``limit`` bytes (beyond it: ``request_too_large``)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise SigapError("request_too_large", limit=limit)
+    return bytes(body)
 
 
 async def parse_json(request: Request, model: type[Model]) -> Model:
-    body = await request.body()
+    body = await read_body(request)
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
