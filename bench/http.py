@@ -6,9 +6,10 @@
 
 ``submit`` serves a bare FastAPI hello-world and Sigap side by side with the same uvicorn
 settings and loads them in turn with wrk (one thread, 32 connections), ``--rounds`` times, so
-each ratio is measured under the same machine conditions and the median is reported. ``list`` loads N synthetic reports (bench.generate; reused if the
-database already has them) and measures GET /api/v1/reports by bbox and by area at low
-concurrency, reporting p50/p95 from wrk's own latency histogram.
+each ratio is measured under the same machine conditions and the median is reported. ``list``
+loads N synthetic reports (bench.generate; reused if the database already has them) and
+measures GET /api/v1/reports by bbox and by area at low concurrency, reporting p50/p95 from
+wrk's own latency histogram.
 """
 
 from __future__ import annotations

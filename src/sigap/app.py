@@ -96,7 +96,7 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 
 class Sigap(FastAPI):
     """FastAPI, with the hottest requests answered before the middleware and routing
-    (:mod:`sigap.web.fast`): report submission, and Open311's most polled GETs
+    (:mod:`sigap.web.fast`): report submission on both APIs, and Open311's most polled GETs
     (:mod:`sigap.open311.fast`). Every other request takes the usual way."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,6 +116,8 @@ class Sigap(FastAPI):
 # (method, path) -> the handler of that route, called directly (sigap.web.fast).
 FAST_ROUTES: dict[tuple[str, str], fast.Handler] = {
     ("POST", "/api/v1/reports"): reports_router.submit_report,
+    ("POST", "/open311/v2/requests.json"): open311_router.post_request,
+    ("POST", "/open311/v2/requests.xml"): open311_router.post_request,
 }
 
 

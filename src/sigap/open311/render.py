@@ -196,22 +196,30 @@ def _client_name(loc: tuple[Any, ...]) -> tuple[str]:
     return (FIELD_NAMES.get(path, path),)
 
 
+async def guarded(
+    request: Request, handle: Callable[[Request], Coroutine[Any, Any, Response]]
+) -> Response:
+    """``handle``'s answer, or its error as the spec's errors document in the path's format;
+    GET answers are open to pages on any origin (CORS), since everything they show is
+    public."""
+    try:
+        response = await handle(request)
+    except SigapError as exc:
+        response = error_response(exc, request)
+    except RequestValidationError as exc:
+        response = error_response(from_validation(exc, language_of(request)), request)
+    if request.method == "GET":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 class Open311Route(APIRoute):
-    """Every Open311 answer, errors included, in the format its path names; GET answers are
-    open to pages on any origin (CORS), since everything they show is public."""
+    """Every Open311 answer, errors included, in the format its path names (:func:`guarded`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            try:
-                response = await handle(request)
-            except SigapError as exc:
-                response = error_response(exc, request)
-            except RequestValidationError as exc:
-                response = error_response(from_validation(exc, language_of(request)), request)
-            if request.method == "GET":
-                response.headers["Access-Control-Allow-Origin"] = "*"
-            return response
+            return await guarded(request, handle)
 
         return route
