@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 import anyio
@@ -54,9 +55,15 @@ class StoredPhoto:
 
 
 def storage_for(settings: Settings) -> Storage:
-    """The configured storage backend (local directory; an S3 backend would be chosen here)."""
+    """The configured storage backend (local directory; an S3 backend would be chosen here).
+    One per configuration: every service request rendered asks for it."""
     base = settings.media_url or f"{settings.public_url.rstrip('/')}/media"
-    return LocalStorage(settings.media_dir, base)
+    return _local_storage(str(settings.media_dir), base)
+
+
+@lru_cache(maxsize=16)
+def _local_storage(root: str, base_url: str) -> LocalStorage:
+    return LocalStorage(root, base_url)
 
 
 def required(category_requires: bool, channel: str, settings: Settings) -> bool:
