@@ -101,14 +101,11 @@ class Sigap(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            fast_route = FAST_ROUTES.get((scope["method"], scope["path"]))
-            if fast_route is not None:
+            route = (scope["method"], scope["path"])
+            handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
+            if handler is not None:
                 scope["app"] = self
-                await fast.answer(scope, receive, send, fast_route, self.exception_handlers)
-                return
-            if open311_fast.takes(scope):
-                scope["app"] = self
-                await open311_fast.serve(scope, receive, send)
+                await fast.answer(scope, receive, send, handler, self.exception_handlers)
                 return
         await super().__call__(scope, receive, send)
 
