@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from sigap.geo.spatial import BBox, Circle
+from sigap.models.report import OPEN_STATUSES
+from sigap.reports.repository import ReportFilters, page_shape
+from sigap.reports.schemas import ReportSort
 
 # (category, lat, lon, kelurahan) spread over three kota.
 PLACES = [
@@ -167,3 +173,26 @@ def test_bbox_plans_agree(
     assert newest == expected
     assert oldest == expected[::-1]
     assert paged == expected[:2]
+
+
+def test_a_page_shape_is_what_the_statement_text_depends_on() -> None:
+    """Pages of one shape share one statement (Open311's lists run it with their own values):
+    other categories or times keep the shape; which filters are given, the statuses, the page
+    and its size change it; a box or a circle has none (its statement depends on them)."""
+    newest = ReportSort.newest
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    opened = list(OPEN_STATUSES)
+
+    def shape(filters: ReportFilters, number: int = 1, size: int = 100) -> Any:
+        return page_shape(filters, newest, number, size)
+
+    sampah = ReportFilters(categories=["sampah"], statuses=opened, since=since)
+    assert shape(sampah) == shape(
+        ReportFilters(categories=["banjir", "sampah"], statuses=opened, since=datetime.now(UTC))
+    )
+    assert shape(sampah) != shape(ReportFilters(categories=["sampah"], statuses=opened))
+    assert shape(sampah) != shape(ReportFilters(categories=["sampah"], since=since))
+    assert shape(sampah) != shape(sampah, number=2)
+    assert shape(sampah) != shape(sampah, size=10)
+    assert shape(ReportFilters(bbox=BBox(106.8, -6.2, 106.9, -6.1))) is None
+    assert shape(ReportFilters(near=Circle(lon=106.8, lat=-6.2, radius_m=500))) is None

@@ -142,31 +142,31 @@ async def create_request(
     return await _create(ctx, fmt, submission, channel, idempotency_key)
 
 
-async def post_request(request: Request) -> Response:
-    """The route above for the fast lane (sigap.web.fast), its dependencies run by hand in
-    the order FastAPI runs them, its errors as the route gives them."""
-
-    async def create(request: Request) -> Response:
-        fmt = Format(request.url.path.rsplit(".", 1)[1])
-        ctx = await _open311(request, request.query_params.get("jurisdiction_id"))
-        submission = await _submission(request)
-        channel = await _channel(request, submission)
-        key = request.headers.get("idempotency-key")
-        if key is not None:
-            try:
-                IDEMPOTENCY_KEY.validate_python(key)
-            except ValidationError as exc:
-                raise RequestValidationError(
-                    [{**e, "loc": ("header", "idempotency-key")} for e in exc.errors()]
-                ) from None
-        return await _create(ctx, fmt, submission, channel, key)
-
-    return await render.guarded(request, create)
-
-
 IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(
     Annotated[str, StringConstraints(min_length=1, max_length=200)]
 )
+
+
+async def post_request(request: Request) -> Response:
+    """The route above for the fast lane (sigap.web.fast), with its errors as the route gives
+    them."""
+    return await render.guarded(request, _post)
+
+
+async def _post(request: Request) -> Response:
+    """The route's dependencies run by hand, in the order FastAPI runs them."""
+    fmt = Format(request.scope["path"].rsplit(".", 1)[1])
+    ctx = await _open311(request, request.query_params.get("jurisdiction_id"))
+    submission = await _submission(request)
+    channel = await _channel(request, submission)
+    key = request.headers.get("idempotency-key")
+    if key is not None:
+        try:
+            IDEMPOTENCY_KEY.validate_python(key)
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("header", "idempotency-key")} for e in exc.errors()]
+            raise RequestValidationError(errors) from None
+    return await _create(ctx, fmt, submission, channel, key)
 
 
 async def _create(

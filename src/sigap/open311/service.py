@@ -178,41 +178,34 @@ async def one_document(database: Database, ctx: Context, raw_id: str, fmt: schem
 async def search(
     database: Database, ctx: Context, query: schemas.RequestSearch, built: Built
 ) -> list[dict[str, Any]]:
-    """GET requests: newest first, numbered pages. A plain page is one statement, read from
-    the event loop (on PostgreSQL compiled once per filter shape, on asyncpg); extensions
-    (timelines, photos) and a radius (a density probe of its box first) read on a session."""
-    if query.extensions or _circle(query) is not None:
-        return await database.read_in_session(lambda s: _search(s, ctx, query, built))
+    """GET requests: newest first, numbered pages. A plain page is one statement, built once
+    per shape of filters and read from the event loop (on PostgreSQL on asyncpg, compiled once
+    per shape); extensions (timelines, photos) and a radius (its box's density is probed
+    first) are read on a session."""
     filters = filters_of(query, ctx.region, utcnow())
-    values = repository.bound_values(filters)
-    shape = (*values, *filters.statuses, query.page, query.page_size)
+    sort, number, size = ReportSort.newest, query.page, query.page_size
+    shape = repository.page_shape(filters, sort, number, size)
+    if query.extensions or shape is None:
+
+        def read(session: Session) -> list[dict[str, Any]]:
+            page = repository.Page(session, ctx.region, filters, sort, number, size)
+            connection = session.connection()
+            rows = list(connection.execute(page.select(columns_for(query.extensions))))
+            return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
+
+        return await database.read_in_session(read)
 
     def make() -> Select[Any]:
         with database.read_session() as session:  # builds the statement; reads nothing
-            page = repository.Page(
-                session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
-            )
-            return page.select(COLUMNS)
+            return repository.Page(session, ctx.region, filters, sort, number, size).select(COLUMNS)
 
     statement = PAGES.get(ctx.region, shape, make)
-    return _plain(ctx, await database.fetch_select(statement, values), built)
+    rows = await database.fetch_select(statement, repository.bound_values(filters))
+    return _plain(ctx, rows, built)
 
 
-def _search(
-    session: Session, ctx: Context, query: schemas.RequestSearch, built: Built
-) -> list[dict[str, Any]]:
-    filters = filters_of(query, ctx.region, utcnow())
-    page = repository.Page(
-        session, ctx.region, filters, ReportSort.newest, query.page, query.page_size
-    )
-    connection = session.connection()
-    rows = list(connection.execute(page.select(columns_for(query.extensions))))
-    return _requests(connection, ctx, rows, extensions=query.extensions, built=built)
-
-
-# The statement of a plain page, built once per shape of filters (which are given, the
-# statuses, page and size) and run with each request's values: building it and its cache key
-# cost more than reading its rows.
+# The statement of a plain page, built once per shape of filters (repository.page_shape) and
+# run with each request's values: building it and its cache key cost more than its rows.
 PAGES = render.Remembered[Select[Any]](500)
 Item = dict[str, Any]  # one service request, as rendered
 # Lists reuse the requests they built: polling clients ask for the same pages again and again,

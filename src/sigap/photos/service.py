@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, cast
 
 import anyio
@@ -61,7 +60,7 @@ def storage_for(settings: Settings) -> Storage:
     return _local_storage(str(settings.media_dir), base)
 
 
-@lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=16)
 def _local_storage(root: str, base_url: str) -> LocalStorage:
     return LocalStorage(root, base_url)
 

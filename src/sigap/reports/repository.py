@@ -153,9 +153,8 @@ def _order(sort: ReportSort) -> tuple[Any, ...]:
 
 
 def bound_values(filters: ReportFilters) -> dict[str, Any]:
-    """The values of ``filters`` that :func:`_conditions` sends as named parameters: a
-    statement built once for filters of the same shape (the same filters given, the same
-    statuses, area, page and size) runs for others with these values (Open311's lists)."""
+    """The values of ``filters`` that :func:`_conditions` sends as named parameters (see
+    :func:`page_shape`)."""
     values = {
         "f_categories": filters.categories,
         "f_since": filters.since,
@@ -165,6 +164,18 @@ def bound_values(filters: ReportFilters) -> dict[str, Any]:
         "f_updated_before": filters.updated_before,
     }
     return {name: value for name, value in values.items() if value is not None and value != []}
+
+
+def page_shape(
+    filters: ReportFilters, sort: ReportSort, number: int, size: int
+) -> tuple[Any, ...] | None:
+    """All that the text of a :class:`Page`'s statement depends on besides the values of
+    :func:`bound_values`: one statement serves every page of the same shape, run with its own
+    values. None where the text depends on the values themselves (a box or a circle, whose
+    density is probed before the statement is built)."""
+    if filters.bbox is not None or filters.near is not None:
+        return None
+    return (tuple(bound_values(filters)), tuple(filters.statuses), filters.area, sort, number, size)
 
 
 def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
