@@ -8,13 +8,16 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import ARRAY, Integer, bindparam, column, func, literal, select
 
 from sigap.db import Database
 from sigap.hotreads import HotQuery, HotReads, KeyedQuery
+from sigap.models.base import UTCDateTime
 from sigap.open311.service import ONE
 from sigap.regions.state import load_state
 from sigap.reports import service
@@ -140,3 +143,27 @@ def test_a_failed_statement_fails_every_read_of_its_batch_and_no_other() -> None
     first, second = asyncio.run(run())
     assert all("division by zero" in str(error) for error in first)
     assert second.quotient == 2
+
+
+def test_a_hot_query_refuses_an_in_list_and_converts_its_values_as_sqlalchemy_would() -> None:
+    """A HotQuery's text is compiled once, so an IN list (whose text depends on its values)
+    is refused; other values go through their types' bind processors, as SQLAlchemy sends
+    them: UTCDateTime refuses a naive datetime, which asyncpg alone would take."""
+    in_list = select(column("id")).where(column("id").in_(bindparam("ids", expanding=True)))
+    with pytest.raises(TypeError, match="fetch_select"):
+        HotQuery(in_list).for_asyncpg()
+    since = HotQuery(select(bindparam("since", type_=UTCDateTime()).label("at")))
+    jakarta = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+    async def run() -> Any:
+        reads = HotReads(URL, size=1, idle_ping_s=10.0)
+        try:
+            with pytest.raises(ValueError, match="naive"):
+                await reads.fetch(since, {"since": jakarta.replace(tzinfo=None)})
+            return (await reads.fetch(since, {"since": jakarta}))[0]
+        finally:
+            await reads.close()
+
+    row = asyncio.run(run())
+    assert row.at == jakarta
+    assert row.at.utcoffset() == timedelta(0)

@@ -32,12 +32,17 @@ class Compiled(NamedTuple):
     sql: str
     names: tuple[str, ...]  # the statement's parameters, in their $n order
     fixed: dict[str, Any]  # the values the statement fixes itself
+    convert: tuple[Any, ...]  # per parameter, its type's bind processor, or None
     row: type[Any]  # a named tuple of the statement's columns
 
 
 class HotQuery:
     """A SELECT that :meth:`sigap.db.Database.fetch` runs: written once with SQLAlchemy (so
-    both engines share it), compiled once for asyncpg, prepared once per connection."""
+    both engines share it), compiled once for asyncpg, prepared once per connection.
+
+    Its text is fixed, so it skips the per-call work of :class:`Statements` (15 us): its
+    values only pass through their types' bind processors, as SQLAlchemy would send them. An
+    ``IN`` list, whose text depends on its values, is refused when the query is compiled."""
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
@@ -45,10 +50,17 @@ class HotQuery:
 
     def for_asyncpg(self) -> Compiled:
         if self._compiled is None:
-            compiled = self.statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+            dialect = asyncpg_dialect()  # type: ignore[no-untyped-call]
+            compiled = self.statement.compile(dialect=dialect)
+            if compiled.post_compile_params:
+                raise TypeError("a HotQuery's text is fixed: for IN lists use fetch_select")
             names = tuple(compiled.positiontup or ())
+            convert = tuple(
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                for name in names
+            )
             row = _row_type(self.statement)
-            self._compiled = Compiled(str(compiled), names, dict(compiled.params), row)
+            self._compiled = Compiled(str(compiled), names, dict(compiled.params), convert, row)
         return self._compiled
 
 
@@ -125,9 +137,10 @@ class Gathered:
 
     async def get(self, key: Any) -> Any | None:
         """The row of ``key``, or None."""
-        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Any] = loop.create_future()
         if not self._pending:
-            asyncio.get_running_loop().call_soon(self._send)
+            loop.call_soon(self._send)
         self._pending.setdefault(key, []).append(waiter)
         return await waiter
 
@@ -187,8 +200,15 @@ class HotReads:
         return await gathered.get(key)
 
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
-        sql, names, fixed, row = query.for_asyncpg()
-        values = [params[name] if name in params else fixed[name] for name in names]
+        sql, names, fixed, convert, row = query.for_asyncpg()
+        values = [
+            value if to_sql is None else to_sql(value)
+            for value, to_sql in zip(
+                (params[name] if name in params else fixed[name] for name in names),
+                convert,
+                strict=True,
+            )
+        ]
         return await self._rows(sql, values, row)
 
     async def fetch_select(
