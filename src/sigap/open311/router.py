@@ -23,7 +23,7 @@ from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
 from sigap.open311.form import Submission, parse
 from sigap.open311.schemas import Format
-from sigap.web.body import MAX_BODY_BYTES, read_body
+from sigap.web.body import read_body
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
 Fmt = Annotated[Format, Path(description="xml or json")]
@@ -54,7 +54,7 @@ async def _open311(
 
 async def _submission(request: Request) -> Submission:
     """The form, read only up to the size limit (a huge body is refused, not buffered)."""
-    body = await read_body(request, MAX_BODY_BYTES)
+    body = await read_body(request)
     return parse(body, request.headers.get("content-type"))
 
 
