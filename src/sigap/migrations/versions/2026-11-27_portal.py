@@ -284,14 +284,7 @@ def _postgres_triggers() -> None:
     """Statement-level triggers with transition tables: a batch of inserted reports costs one
     grouped upsert per counted table, not one per report; an update counts only the rows whose
     counted columns changed."""
-    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in COUNTED.split(", "))
-    moved = "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + changed + ")"  # noqa: S608
-    bodies = {
-        "insert": _grouped("new_rows", 1, "postgresql", upsert=True),
-        "update": _grouped(moved.format(side="o"), -1, "postgresql", upsert=True)
-        + _grouped(moved.format(side="n"), 1, "postgresql", upsert=True),
-        "delete": _grouped("old_rows", -1, "postgresql", upsert=True),
-    }
+    bodies = _postgres_bodies()
     tables = {
         "insert": "NEW TABLE AS new_rows",
         "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -308,6 +301,19 @@ def _postgres_triggers() -> None:
             f"REFERENCING {tables[verb]} FOR EACH STATEMENT "
             f"EXECUTE FUNCTION report_stats_{verb}()"
         )
+
+
+def _postgres_bodies() -> dict[str, list[str]]:
+    """The statements of each trigger function (0013_ordered_stats replaced them; its
+    downgrade restores these)."""
+    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in COUNTED.split(", "))
+    moved = "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + changed + ")"  # noqa: S608
+    return {
+        "insert": _grouped("new_rows", 1, "postgresql", upsert=True),
+        "update": _grouped(moved.format(side="o"), -1, "postgresql", upsert=True)
+        + _grouped(moved.format(side="n"), 1, "postgresql", upsert=True),
+        "delete": _grouped("old_rows", -1, "postgresql", upsert=True),
+    }
 
 
 def downgrade() -> None:

@@ -1,0 +1,103 @@
+"""The group-commit writer's batch insert, row by row: each report, its private reporter row, its
+submit event, its photos and its outbox message are stored exactly as prepared and point at one
+another (on PostgreSQL the whole batch is one statement, on SQLite one per table)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from sigap import models
+from sigap.db import Database
+from sigap.photos.service import StoredPhoto
+from sigap.regions.state import load_state
+from sigap.reports import service
+from sigap.reports.schemas import ReportCreate
+
+POINTS = [(-6.1754, 106.8272), (-6.2297, 106.8295), (-6.1352, 106.8133), (-6.3000, 106.8950)]
+
+
+def sent(n: int, **extra: Any) -> ReportCreate:
+    lat, lon = POINTS[n % len(POINTS)]
+    body = {"category": "sampah", "lat": lat, "lon": lon, "description": f"Laporan ke-{n}"}
+    return ReportCreate.model_validate({**body, **extra})
+
+
+def photo(name: str) -> StoredPhoto:
+    return StoredPhoto(f"{name}.jpg", f"{name}-t.jpg", None, 1600, 1200, "image/jpeg", None)
+
+
+def test_a_mixed_batch_is_stored_row_by_row(database: Database) -> None:
+    with database.reading() as session:
+        state = load_state(session)
+    submissions = [
+        sent(0),
+        sent(1, reporter={"name": "Siti", "email": "siti@example.id", "contact_visible": True}),
+        sent(2, attributes={"jenis_sampah": ["plastik"]}),
+        sent(3, reporter={"phone": "+62 812 3456 7890", "device_id": "hp-1"}),
+    ]
+    prepared = [service.prepare(state, data=data, channel="api") for data in submissions]
+    prepared[2] = service.with_photos(prepared[2], [photo("a"), photo("b")])
+
+    with database.transaction() as session:
+        results = service.store_batch(session, [(p, None) for p in prepared])
+
+    ids = [r.report["id"] for r in results]
+    assert len(set(ids)) == 4
+    with database.reading() as session:
+        reports = {r.id: r for r in session.scalars(select(models.Report))}
+        reporters = {r.report_id: r for r in session.scalars(select(models.ReportReporter))}
+        events = {e.report_id: e for e in session.scalars(select(models.ReportEvent))}
+        outbox = {m.payload["report_id"]: m for m in session.scalars(select(models.OutboxMessage))}
+        photos = session.scalars(select(models.Photo).order_by(models.Photo.id)).all()
+
+    for result, item in zip(results, prepared, strict=True):
+        report = reports[result.report["id"]]
+        assert report.description == item.report["description"]
+        assert report.kelurahan_code == item.report["kelurahan_code"]
+        assert report.tracking_token_hash == item.report["tracking_token_hash"]
+        assert report.created_at == item.report["created_at"]
+        assert report.attributes == item.report["attributes"]
+        event = events[report.id]
+        assert result.events[0]["id"] == event.id
+        assert (event.action, event.to_status, event.data) == ("submit", "open", item.event["data"])
+        message = outbox[report.id]
+        assert message.topic == "report.created"
+        assert message.state == "pending"
+        assert message.payload["event_id"] == event.id
+        assert message.payload["unit"] == item.unit_code
+        # Only a reporter with an e-mail address gets the tracking link by mail.
+        has_email = bool(item.reporter and item.reporter.get("email"))
+        assert ("tracking_token" in message.payload) == has_email
+        if has_email:
+            assert message.payload["tracking_token"] == item.tracking_token
+
+    assert set(reporters) == {ids[1], ids[3]}
+    assert (reporters[ids[1]].name, reporters[ids[1]].email) == ("Siti", "siti@example.id")
+    assert reporters[ids[1]].contact_visible is True
+    assert (reporters[ids[3]].phone, reporters[ids[3]].device_id) == ("+62 812 3456 7890", "hp-1")
+    assert reporters[ids[3]].contact_visible is False
+    assert reporters[ids[3]].client_ip is None
+    assert [(p.report_id, p.event_id, p.display_key) for p in photos] == [
+        (ids[2], events[ids[2]].id, "a.jpg"),
+        (ids[2], events[ids[2]].id, "b.jpg"),
+    ]
+    assert results[2].photos[0]["display_key"] == "a.jpg"
+    assert events[ids[2]].data["photos"] == 2
+
+
+def test_a_batch_without_reporters_stores_none(database: Database) -> None:
+    with database.reading() as session:
+        state = load_state(session)
+    prepared = [service.prepare(state, data=sent(n), channel="open311") for n in range(3)]
+
+    with database.transaction() as session:
+        results = service.store_batch(session, [(p, None) for p in prepared])
+
+    with database.reading() as session:
+        reporters = session.scalars(select(models.ReportReporter)).all()
+        channels = session.scalars(select(models.Report.channel)).all()
+    assert reporters == []
+    assert channels == ["open311"] * 3
+    assert len({r.report["id"] for r in results}) == 3
