@@ -461,50 +461,35 @@ def insert_rows(
         return []
     names = tuple(rows[0])
     returned = f" RETURNING {', '.join(returning)}" if returning else ""
-    if connection.dialect.name != "sqlite":
-        arrays, columns = pg_arrays(connection, table, names, rows)
+    if connection.dialect.name == "sqlite":
+        convert = _converters(table, names, sqlite=True)
+        group = "(" + ", ".join(["?"] * len(names)) + ")"
+        values = ", ".join([group] * len(rows))
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {values}{returned}"  # noqa: S608
+        params: tuple[Any, ...] = tuple(
+            value if fn is None else fn(value)
+            for row in rows
+            for fn, value in zip(convert, (row[name] for name in names), strict=True)
+        )
+    else:
+        convert = _converters(table, names, sqlite=False)
+        kinds = _pg_types(table, names, connection.dialect)
+        arrays = ", ".join(f"%b::{kind}[]" for kind in kinds)
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own schema
-            f"SELECT * FROM unnest({', '.join(arrays)}){returned}"
+            f"SELECT * FROM unnest({arrays}){returned}"
         )
-        return pg_execute(connection, sql, columns, fetch=bool(returning))
-    convert = _converters(table, names, sqlite=True)
-    group = "(" + ", ".join(["?"] * len(names)) + ")"
-    values = ", ".join([group] * len(rows))
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {values}{returned}"  # noqa: S608
-    params = tuple(
-        value if fn is None else fn(value)
-        for row in rows
-        for fn, value in zip(convert, (row[name] for name in names), strict=True)
-    )
+        params = tuple(
+            [row[name] if fn is None else fn(row[name]) for row in rows]
+            for fn, name in zip(convert, names, strict=True)
+        )
+        # Binary parameters (%b): psycopg's text format escapes every array element with a regex.
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()] if returning else []
     result = connection.exec_driver_sql(sql, params)
     return [tuple(row) for row in result] if returning else []
-
-
-def pg_arrays(
-    connection: Connection, table: Table, names: tuple[str, ...], rows: Sequence[dict[str, Any]]
-) -> tuple[list[str], list[list[Any]]]:
-    """``rows`` of ``table`` as one array parameter per column, for ``unnest``: the cast
-    placeholders (``%b::varchar[]``) and the arrays, values converted as :func:`insert_rows`
-    says. A row without one of ``names`` gives NULL there."""
-    convert = _converters(table, names, sqlite=False)
-    kinds = _pg_types(table, names, connection.dialect)
-    columns = [
-        [row.get(name) if fn is None else fn(row.get(name)) for row in rows]
-        for fn, name in zip(convert, names, strict=True)
-    ]
-    return [f"%b::{kind}[]" for kind in kinds], columns
-
-
-def pg_execute(
-    connection: Connection, sql: str, params: Sequence[Any], *, fetch: bool = True
-) -> list[tuple[Any, ...]]:
-    """One statement on the driver's cursor, binary parameters (``%b``): psycopg's text format
-    escapes every array element with a regex."""
-    driver = connection.connection.driver_connection
-    with driver.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()] if fetch else []
 
 
 @cache

@@ -1,6 +1,6 @@
 """The group-commit writer's batch insert, row by row: each report, its private reporter row, its
 submit event, its photos and its outbox message are stored exactly as prepared and point at one
-another (on PostgreSQL the whole batch is one statement, on SQLite one per table)."""
+another (one multi-row statement per table, on both engines)."""
 
 from __future__ import annotations
 

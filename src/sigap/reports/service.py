@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, insert, select
@@ -14,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap import models
-from sigap.db import insert_rows, pg_arrays, pg_execute
+from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
 from sigap.notify import live
@@ -246,27 +245,6 @@ def _insert(session: Session, prepared: Prepared) -> Submitted:
 
 def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        ids, event_ids = _insert_many_postgresql(connection, batch)
-    else:
-        ids, event_ids = _insert_many_sqlite(connection, batch)
-    # Photos point at the submit event.
-    photo_rows = [
-        photos.attach(session, report_id=i, event_id=e, stored=prepared.photos, kind="before")
-        if prepared.photos
-        else []
-        for i, e, prepared in zip(ids, event_ids, batch, strict=True)
-    ]
-    # The responses are built from exactly the values that were stored.
-    return [
-        _submitted(*submitted) for submitted in zip(ids, event_ids, batch, photo_rows, strict=True)
-    ]
-
-
-def _insert_many_sqlite(
-    connection: Connection, batch: list[Prepared]
-) -> tuple[list[int], list[int]]:
-    """One statement per table; returns the reports' and their submit events' ids."""
     # RETURNING rows come in no promised order; each report's unique token hash pairs them up.
     returned = insert_rows(
         connection,
@@ -283,108 +261,37 @@ def _insert_many_sqlite(
     ]
     insert_rows(connection, REPORTER, reporters)
     event_rows = [{"report_id": i, **p.event} for i, p in zip(ids, batch, strict=True)]
-    # The outbox payload names the submit event.
-    event_of: dict[int, int] = dict(
-        insert_rows(connection, EVENT, event_rows, returning=("report_id", "id"))
-    )
-    event_ids = [event_of[i] for i in ids]
+    # Photos and the outbox payload (event_id) point at the submit event.
+    returned = insert_rows(connection, EVENT, event_rows, returning=("report_id", "id"))
+    event_of: dict[int, int] = dict(returned)
+    photo_rows = [
+        photos.attach(
+            session, report_id=i, event_id=event_of[i], stored=prepared.photos, kind="before"
+        )
+        if prepared.photos
+        else []
+        for i, prepared in zip(ids, batch, strict=True)
+    ]
     insert_rows(
         connection,
         OUTBOX,
         [
-            outbox_row(
-                "report.created",
-                {"report_id": i, "event_id": e, **_created_payload(prepared)},
-            )
-            for i, e, prepared in zip(ids, event_ids, batch, strict=True)
+            outbox_row("report.created", _created_payload(i, event_of[i], prepared))
+            for i, prepared in zip(ids, batch, strict=True)
         ],
     )
-    return ids, event_ids
-
-
-def _insert_many_postgresql(
-    connection: Connection, batch: list[Prepared]
-) -> tuple[list[int], list[int]]:
-    """All four tables in one statement, one round trip (:func:`_batch_statement`); returns
-    the reports' and their submit events' ids."""
-    reporters = [prepared.reporter for prepared in batch if prepared.reporter is not None]
-    names = {
-        "r": tuple(batch[0].report),
-        "e": tuple(batch[0].event),
-        "p": tuple({**REPORTER_DEFAULTS, **reporters[0]}) if reporters else (),
-        "o": tuple(outbox_row("report.created", {})),
-    }
-    rows: dict[str, list[dict[str, Any]]] = {
-        "r": [prepared.report for prepared in batch],
-        "e": [prepared.event for prepared in batch],
-        "p": [prepared.reporter or {} for prepared in batch],
-        # The payload without the ids, which the statement adds.
-        "o": [outbox_row("report.created", _created_payload(p)) for p in batch],
-    }
-    placeholders: list[str] = []
-    params: list[Any] = []
-    for prefix, table in (("r", REPORT), ("e", EVENT), ("p", REPORTER), ("o", OUTBOX)):
-        arrays, columns = pg_arrays(connection, table, names[prefix], rows[prefix])
-        placeholders += arrays
-        params += columns
-    if reporters:
-        placeholders.append("%b::boolean[]")
-        params.append([prepared.reporter is not None for prepared in batch])
-    sql = _batch_statement(names["r"], names["e"], names["p"], names["o"], tuple(placeholders))
-    returned = {token_hash: (i, e) for token_hash, i, e in pg_execute(connection, sql, params)}
-    pairs = [returned[prepared.report["tracking_token_hash"]] for prepared in batch]
-    return [i for i, _e in pairs], [e for _i, e in pairs]
-
-
-@lru_cache(maxsize=16)
-def _batch_statement(
-    report: tuple[str, ...],
-    event: tuple[str, ...],
-    reporter: tuple[str, ...],
-    outbox: tuple[str, ...],
-    placeholders: tuple[str, ...],
-) -> str:
-    """Reports, reporters, submit events and outbox messages in one statement: the batch comes
-    as one array per column (prefixed r_, e_, p_, o_) and each table's rows join the new
-    reports by their unique token hash. PostgreSQL checks the foreign keys at the statement's
-    end, when the reports are there. The outbox payload gets the two new ids added."""
-
-    def values(prefix: str, names: tuple[str, ...]) -> str:
-        return ", ".join(f"i.{prefix}_{name}" for name in names)
-
-    tables = {"r": report, "e": event, "p": reporter, "o": outbox}
-    columns = [f"{prefix}_{name}" for prefix, names in tables.items() for name in names]
-    if reporter:
-        columns.append("has_reporter")
-    joined = "FROM r JOIN i ON i.r_tracking_token_hash = r.tracking_token_hash"
-    with_ids = (
-        "(i.o_payload::jsonb || jsonb_build_object('report_id', e.report_id, 'event_id', e.id))"
-        "::json"
-    )
-    outbox_values = ", ".join(with_ids if name == "payload" else f"i.o_{name}" for name in outbox)
-    steps = [
-        # Names of our own schema's tables and columns, and placeholders: nothing from a user.
-        f"i AS (SELECT * FROM unnest({', '.join(placeholders)}) AS i({', '.join(columns)}))",  # noqa: S608
-        f"r AS (INSERT INTO {REPORT.name} ({', '.join(report)}) "  # noqa: S608
-        f"SELECT {values('r', report)} FROM i RETURNING id, tracking_token_hash)",
-        f"e AS (INSERT INTO {EVENT.name} (report_id, {', '.join(event)}) "
-        f"SELECT r.id, {values('e', event)} {joined} RETURNING report_id, id)",
-        f"o AS (INSERT INTO {OUTBOX.name} ({', '.join(outbox)}) "
-        f"SELECT {outbox_values} {joined} JOIN e ON e.report_id = r.id)",
+    # The responses are built from exactly the values that were stored.
+    return [
+        _submitted(i, event_of.get(i), prepared, stored_photos)
+        for i, prepared, stored_photos in zip(ids, batch, photo_rows, strict=True)
     ]
-    if reporter:
-        steps.append(
-            f"p AS (INSERT INTO {REPORTER.name} (report_id, {', '.join(reporter)}) "
-            f"SELECT r.id, {values('p', reporter)} {joined} WHERE i.has_reporter)"
-        )
-    final = "SELECT r.tracking_token_hash, r.id, e.id FROM r JOIN e ON e.report_id = r.id"
-    return f"WITH {', '.join(steps)} {final}"
 
 
-def _created_payload(prepared: Prepared) -> dict[str, Any]:
-    """The outbox contract shared by every report topic (see ``sigap.notify.fanout``), but for
-    the two ids (``report_id``, ``event_id``), which the insert adds."""
+def _created_payload(report_id: int, event_id: int, prepared: Prepared) -> dict[str, Any]:
+    """The outbox contract shared by every report topic (see ``sigap.notify.fanout``)."""
     return {
+        "report_id": report_id,
+        "event_id": event_id,
         "action": "submit",
         "from_status": None,
         "to_status": "open",
