@@ -7,8 +7,9 @@
 ``alone`` stores batches of prepared reports (random kelurahan, six categories, like
 ``bench/wrk.lua``) through ``reports.service.store_batch`` in one process, one transaction per
 batch, as the writer thread does, and reports wall and CPU time per report (SQLite with the
-background checkpointer of a server). ``load`` serves Sigap with the writer timed (batches,
-reports per batch, wall and CPU time per batch) while wrk posts reports at concurrency 32,
+background checkpointer of a server; on PostgreSQL also its backend's CPU per report).
+``load`` serves Sigap with the writer timed (batches, reports per batch, wall and CPU time per
+batch) while wrk posts reports at concurrency 32,
 as ``python -m bench http submit`` does (warm-up included), with the writer in a thread of
 the server (``SIGAP_WRITER_PROCESS=false``; ``load`` and ``ceiling`` patch that writer): a
 writer whose wall time is much longer than its CPU time is waiting (for the GIL, under load),
@@ -28,7 +29,10 @@ import random
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import text
 
 from bench.generate import prepare
 from bench.http import (
@@ -52,7 +56,8 @@ def alone(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     url = database_url(backend, "sigap_bench_submit", fresh=False)
     setup, state = prepare(url)
     setup.dispose()
-    database = Database(url, background_checkpoint=True)
+    # One connection, so that on PostgreSQL every batch runs in the backend timed below.
+    database = Database(url, pool_size=1, background_checkpoint=True)
     checkpointer = Checkpointer(database.write_engine) if backend == "sqlite" else None
     points = [
         (a.label_lon, a.label_lat)
@@ -75,10 +80,16 @@ def alone(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     for items in batches[:20]:  # warm up: statements prepared, pages cached
         with database.transaction() as session:
             service.store_batch(session, items)
+    backend_pid = None
+    if backend == "postgresql":  # the server runs here: its backend's CPU is in /proc
+        with database.transaction() as session:
+            backend_pid = session.scalar(text("SELECT pg_backend_pid()"))
     wall, cpu = time.perf_counter(), time.thread_time()
+    server_cpu = _process_cpu(backend_pid)
     for items in batches[20:]:
         with database.transaction() as session:
             service.store_batch(session, items)
+    server_cpu = _process_cpu(backend_pid) - server_cpu
     count = args.batches * args.batch
     result = {
         "backend": backend,
@@ -87,10 +98,20 @@ def alone(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "wall_us_per_report": round((time.perf_counter() - wall) / count * 1e6),
         "cpu_us_per_report": round((time.thread_time() - cpu) / count * 1e6),
     }
+    if backend_pid is not None:
+        result["postgres_cpu_us_per_report"] = round(server_cpu / count * 1e6)
     if checkpointer is not None:
         checkpointer.close()
     database.dispose()
     return result
+
+
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) of a process of this machine, 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load(backend: str, args: argparse.Namespace) -> dict[str, Any]:
