@@ -140,6 +140,42 @@ def test_one_bad_item_fails_alone_and_nothing_is_written_twice(database: Databas
     assert stored == ["a", "c", "hold"]
 
 
+def test_the_after_commit_step_follows_committed_batches_only(database: Database) -> None:
+    """The writer's step after a batch (the live hubs' notification) runs once the batch is
+    committed and answered, and not for a batch of which nothing was stored."""
+    seen: list[tuple[list[str], int]] = []
+
+    def handler(session: Session, items: list[str]) -> list[str]:
+        if "bad" in items:
+            raise ValueError("bad item")
+        insert_rows(session.connection(), OUTBOX, [_message(item) for item in items])
+        return items
+
+    def after(db: Database) -> None:
+        with db.reading() as session:
+            stored = sorted(session.scalars(select(OutboxMessage.message_id)))
+        seen.append((stored, len(answered)))
+
+    answered: list[str] = []
+    writer: BatchWriter[str, str] = BatchWriter(database, handler, after_commit=after)
+
+    async def run(item: str) -> None:
+        try:
+            answered.append(await writer.submit(item))
+        except ValueError:
+            answered.append("failed")
+
+    try:
+        asyncio.run(run("a"))
+        asyncio.run(run("bad"))
+        asyncio.run(run("c"))
+    finally:
+        writer.close()
+
+    assert answered == ["a", "failed", "c"]
+    assert [stored for stored, _ in seen] == [["a"], ["a", "c"]]
+
+
 def test_engine_settings(database: Database) -> None:
     """SQLite: WAL and enforced foreign keys on every connection. PostgreSQL: the report's
     location is a PostGIS geography with GiST indexes."""

@@ -77,6 +77,7 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
             unwire=reports_service.unwire,
             # SQLite has no NOTIFY: the writer's commits wake this process's live hub from here.
             on_batch=live.wake_local if database.dialect == "sqlite" else None,
+            after_commit="sigap.notify.live:announce_committed",
         )
         await writer.start()
         try:
@@ -84,7 +85,9 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
         finally:
             await writer.close()
         return
-    thread = BatchWriter(database, reports_service.store_batch)
+    thread = BatchWriter(
+        database, reports_service.store_batch, after_commit=live.announce_committed
+    )
     checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
     try:
         yield thread

@@ -360,10 +360,12 @@ class BatchWriter(Generic[Item, Result]):
         handler: Callable[[Session, list[Item]], list[Result]],
         *,
         max_batch: int = 128,
+        after_commit: Callable[[Database], None] | None = None,
     ) -> None:
         self._database = database
         self._handler = handler
         self._max_batch = max_batch
+        self._after_commit = after_commit
         self._queue: queue.SimpleQueue[_Job[Item] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="sigap-writer", daemon=True)
         self._thread.start()
@@ -396,7 +398,13 @@ class BatchWriter(Generic[Item, Result]):
             self._write(batch)
 
     def _write(self, batch: list[_Job[Item]]) -> None:
-        _answer(batch, commit_batch(self._database, self._handler, [job.item for job in batch]))
+        outcomes = commit_batch(self._database, self._handler, [job.item for job in batch])
+        _answer(batch, outcomes)
+        if self._after_commit is not None and any(ok for ok, _value in outcomes):
+            try:
+                self._after_commit(self._database)
+            except Exception:  # the batch is committed and answered: only log
+                log.exception("after a committed batch")
 
 
 def commit_batch(

@@ -75,9 +75,10 @@ def _portable(error: BaseException) -> BaseException:
 
 
 class ProcessWriter(Generic[Item, Result]):
-    """See the module's docstring. ``handler`` and ``wire`` are ``module:function`` names, the
-    child imports them: ``handler(session, items) -> results`` and ``wire(result) -> sent``;
-    ``unwire(item, sent) -> result`` runs here."""
+    """See the module's docstring. ``handler``, ``wire`` and ``after_commit`` are
+    ``module:function`` names, the child imports them: ``handler(session, items) -> results``,
+    ``wire(result) -> sent`` and ``after_commit(database)``, run once a batch with a stored
+    item is committed and answered; ``unwire(item, sent) -> result`` runs here."""
 
     def __init__(
         self,
@@ -87,10 +88,11 @@ class ProcessWriter(Generic[Item, Result]):
         wire: str,
         unwire: Callable[[Item, Any], Result],
         on_batch: Callable[[], None] | None = None,
+        after_commit: str | None = None,
         max_batch: int = 128,
     ) -> None:
         # Sent as the first frame, not on the command line, where `ps` would show a password.
-        self._config = (database_url, handler, wire, max_batch)
+        self._config = (database_url, handler, wire, after_commit, max_batch)
         self._unwire = unwire
         self._on_batch = on_batch
         self._child: subprocess.Popen[bytes] | None = None
@@ -206,8 +208,9 @@ def serve(connection: socket.socket) -> None:
         pending.extend(frames(buffer))
     if not pending:
         return
-    database_url, handler_name, wire_name, max_batch = pending.pop(0)  # the first frame
+    database_url, handler_name, wire_name, after_name, max_batch = pending.pop(0)  # first frame
     handler, wire = _named(handler_name), _named(wire_name)
+    after_commit = _named(after_name) if after_name else None
     database = Database(database_url, pool_size=1, background_checkpoint=True)
     checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
     try:
@@ -230,6 +233,11 @@ def serve(connection: socket.socket) -> None:
                     connection.sendall(frame(answers))
                 except OSError:  # the server is gone; what was committed stays committed
                     open_ = False
+                if after_commit is not None and any(ok for _seq, ok, _value in answers):
+                    try:
+                        after_commit(database)
+                    except Exception:  # the batch is committed and answered: only log
+                        log.exception("after a committed batch")
     finally:
         if checkpointer is not None:
             checkpointer.close()

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from sigap.db import Database
+from sigap.notify import live
 from sigap.notify.live import Client, LiveHub
 
 from .conftest import MONAS, child_env
@@ -326,3 +328,23 @@ def test_a_hub_reads_nothing_while_nobody_listens_and_catches_up_for_a_new_clien
     assert idle_reads == 0
     assert before == []
     assert after  # it reads again once somebody listens
+
+
+def test_a_committed_batch_is_announced(database: Database, database_url: str) -> None:
+    """After the writer's commit: a NOTIFY of its own on PostgreSQL (outside the batch's
+    transaction), this process's hubs woken on SQLite."""
+    if database.dialect == "sqlite":
+        woken: list[bool] = []
+        live._local_wakers.add(wake := lambda: woken.append(True))
+        try:
+            live.announce_committed(database)
+        finally:
+            live._local_wakers.discard(wake)
+        assert woken == [True]
+        return
+    plain = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as listener:
+        listener.execute(f"LISTEN {live.CHANNEL}")
+        live.announce_committed(database)
+        received = [n.channel for n in listener.notifies(timeout=5, stop_after=1)]
+    assert received == [live.CHANNEL]

@@ -55,6 +55,29 @@ def announce(session: Session) -> None:
         event.listen(session, "after_commit", _wake_local, once=True)
 
 
+def announce_committed(database: Database) -> None:
+    """Tell every live hub that a batch the group-commit writer has committed grew the
+    timeline. On PostgreSQL a ``NOTIFY`` in a transaction of its own, committed without
+    waiting for the disk (a lost notification costs a hub one poll, never data): inside the
+    batch's transaction it would hold PostgreSQL's notification lock through the commit's WAL
+    flush, and two writers' commits would queue one behind the other (BENCHMARKS.md, "Open311").
+    On SQLite, this process's hubs (the writer process's server wakes its own)."""
+    if database.dialect != "postgresql":
+        wake_local()
+        return
+    with database.write_engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        # One round trip: in autocommit mode psycopg adds no BEGIN of its own and sends a
+        # query without parameters as one simple query, the whole transaction.
+        driver.autocommit = True  # type: ignore[union-attr]
+        try:
+            driver.execute(  # type: ignore[union-attr]
+                f"BEGIN; SET LOCAL synchronous_commit = off; NOTIFY {CHANNEL}; COMMIT"
+            )
+        finally:
+            driver.autocommit = False  # type: ignore[union-attr]
+
+
 def _wake_local(session: Session) -> None:
     session.info.pop(_ANNOUNCED, None)
     wake_local()

@@ -16,7 +16,6 @@ from sigap import models
 from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import sha256_hex, utcnow
-from sigap.notify import live
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
@@ -196,16 +195,15 @@ def store_batch(session: Session, items: list[tuple[Prepared, str | None]]) -> l
     """Store many submissions in the caller's transaction (the group-commit writer's handler).
 
     Submissions without an idempotency key are inserted together, one statement per table;
-    those with a key go one by one through :func:`store`.
+    those with a key go one by one through :func:`store`. The writer announces the batch to the
+    live hubs once it has committed (``notify.live.announce_committed``).
     """
     plain = [prepared for prepared, key in items if key is None]
     stored = iter(_insert_many(session, plain) if plain else [])
-    results = [
+    return [
         next(stored) if key is None else store(session, prepared, idempotency_key=key)
         for prepared, key in items
     ]
-    live.announce(session)  # one notification per batch, delivered at commit
-    return results
 
 
 def wire(result: Submitted) -> Submitted | tuple[int, int | None, list[dict[str, Any]]]:
