@@ -400,11 +400,19 @@ class BatchWriter(Generic[Item, Result]):
     def _write(self, batch: list[_Job[Item]]) -> None:
         outcomes = commit_batch(self._database, self._handler, [job.item for job in batch])
         _answer(batch, outcomes)
-        if self._after_commit is not None and any(ok for ok, _value in outcomes):
-            try:
-                self._after_commit(self._database)
-            except Exception:  # the batch is committed and answered: only log
-                log.exception("after a committed batch")
+        if any(ok for ok, _value in outcomes):
+            after_batch(self._after_commit, self._database)
+
+
+def after_batch(step: Callable[[Database], None] | None, database: Database) -> None:
+    """The writers' step after a batch with a stored item is committed and answered (the live
+    hubs' notification). A failure of it is logged, not raised: the batch stands."""
+    if step is None:
+        return
+    try:
+        step(database)
+    except Exception:
+        log.exception("after a committed batch")
 
 
 def commit_batch(

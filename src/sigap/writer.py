@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sigap.db import Checkpointer, Database, commit_batch
+from sigap.db import Checkpointer, Database, after_batch, commit_batch
 from sigap.errors import SigapError
 
 log = logging.getLogger("sigap.writer")
@@ -233,11 +233,8 @@ def serve(connection: socket.socket) -> None:
                     connection.sendall(frame(answers))
                 except OSError:  # the server is gone; what was committed stays committed
                     open_ = False
-                if after_commit is not None and any(ok for _seq, ok, _value in answers):
-                    try:
-                        after_commit(database)
-                    except Exception:  # the batch is committed and answered: only log
-                        log.exception("after a committed batch")
+                if any(ok for _seq, ok, _value in answers):
+                    after_batch(after_commit, database)
     finally:
         if checkpointer is not None:
             checkpointer.close()
