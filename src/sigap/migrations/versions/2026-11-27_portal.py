@@ -239,9 +239,14 @@ def _upserts(r: str, sign: int, dialect: str) -> list[str]:
     return statements
 
 
-def _grouped(source: str, sign: int, dialect: str, *, upsert: bool) -> list[str]:
+def _grouped(
+    source: str, sign: int | str, dialect: str, *, upsert: bool, ordered: bool = False
+) -> list[str]:
     """One INSERT ... SELECT ... GROUP BY per counted table over the rows of ``source`` (a
-    table, or a subquery aliased ``r``): the backfill, and PostgreSQL's statement triggers."""
+    table, or a subquery aliased ``r``): the backfill, and PostgreSQL's statement triggers.
+    ``sign`` multiplies each row's contribution (1, -1, or a column of ``r``); ``ordered``
+    (0013_ordered_stats) leaves out the keys whose sums are all zero and sorts the rows by key,
+    so that concurrent upserts take their row locks in one order."""
     statements = []
     for table, key, values, condition in _contributions("r", dialect):
         columns = ", ".join([*key, *values])
@@ -252,6 +257,8 @@ def _grouped(source: str, sign: int, dialect: str, *, upsert: bool) -> list[str]
             f"INSERT INTO {table} ({columns}) SELECT {', '.join(keys + sums)} "  # noqa: S608
             f"FROM {source} AS r WHERE {condition} GROUP BY {positions}"
         )
+        if ordered:
+            statement += f" HAVING {' OR '.join(f'{s} <> 0' for s in sums)} ORDER BY {positions}"
         if upsert:
             updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in values)
             statement += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
@@ -280,6 +287,12 @@ def _sqlite_triggers() -> None:
     )
 
 
+# An update's rows whose counted columns changed (old_rows o, new_rows n).
+MOVED = "FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + " OR ".join(
+    f"o.{c} IS DISTINCT FROM n.{c}" for c in COUNTED.split(", ")
+)
+
+
 def _postgres_triggers() -> None:
     """Statement-level triggers with transition tables: a batch of inserted reports costs one
     grouped upsert per counted table, not one per report; an update counts only the rows whose
@@ -306,8 +319,7 @@ def _postgres_triggers() -> None:
 def _postgres_bodies() -> dict[str, list[str]]:
     """The statements of each trigger function (0013_ordered_stats replaced them; its
     downgrade restores these)."""
-    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in COUNTED.split(", "))
-    moved = "(SELECT {side}.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE " + changed + ")"  # noqa: S608
+    moved = "(SELECT {side}.* " + MOVED + ")"
     return {
         "insert": _grouped("new_rows", 1, "postgresql", upsert=True),
         "update": _grouped(moved.format(side="o"), -1, "postgresql", upsert=True)

@@ -41,51 +41,30 @@ def _portal() -> ModuleType:
     return module
 
 
-def _ordered(source: str, portal: ModuleType) -> list[str]:
-    """One upsert per counted table over ``source`` (rows of ``report`` with a ``_sign`` of 1
-    or -1), grouped, without the keys whose sums are all zero, sorted by key."""
-    statements = []
-    for table, key, values, condition in portal._contributions("r", "postgresql"):
-        columns = ", ".join([*key, *values])
-        sums = [f"sum(r._sign * ({v}))" for v in values.values()]
-        positions = ", ".join(str(i + 1) for i in range(len(key)))  # keys may be constants
-        updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in values)
-        statements.append(
-            f"INSERT INTO {table} ({columns}) "  # noqa: S608 - our own schema's expressions
-            f"SELECT {', '.join([*key.values(), *sums])} FROM {source} AS r WHERE {condition} "
-            f"GROUP BY {positions} HAVING {' OR '.join(f'{s} <> 0' for s in sums)} "
-            f"ORDER BY {positions} "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
-        )
-    return statements
+def _replace(verb: str, statements: list[str]) -> None:
+    body = " ".join(f"{statement};" for statement in statements)
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION report_stats_{verb}() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+    )
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     portal = _portal()
-    changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in portal.COUNTED.split(", "))
-    moved = f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed}"
+    moved = portal.MOVED
     sources = {
         "insert": "(SELECT n.*, 1 AS _sign FROM new_rows n)",
         "update": f"(SELECT o.*, -1 AS _sign {moved} UNION ALL SELECT n.*, 1 AS _sign {moved})",
         "delete": "(SELECT o.*, -1 AS _sign FROM old_rows o)",
     }
     for verb, source in sources.items():
-        body = " ".join(f"{statement};" for statement in _ordered(source, portal))
-        op.execute(
-            f"CREATE OR REPLACE FUNCTION report_stats_{verb}() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
-        )
+        _replace(verb, portal._grouped(source, "r._sign", "postgresql", upsert=True, ordered=True))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    portal = _portal()
-    for verb, statements in portal._postgres_bodies().items():
-        body = " ".join(f"{statement};" for statement in statements)
-        op.execute(
-            f"CREATE OR REPLACE FUNCTION report_stats_{verb}() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
-        )
+    for verb, statements in _portal()._postgres_bodies().items():
+        _replace(verb, statements)
