@@ -75,9 +75,13 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
             "sigap.reports.service:store_batch",
             wire="sigap.reports.service:wire",
             unwire=reports_service.unwire,
-            # SQLite has no NOTIFY: the writer's commits wake this process's live hub from here.
+            # The live hubs learn of a committed batch: on SQLite (no NOTIFY) this process's
+            # from here when the writer answers, on PostgreSQL every process's by the writer's
+            # NOTIFY after its commit.
             on_batch=live.wake_local if database.dialect == "sqlite" else None,
-            after_commit="sigap.notify.live:announce_committed",
+            after_commit=(
+                "sigap.notify.live:announce_committed" if database.dialect == "postgresql" else None
+            ),
         )
         await writer.start()
         try:

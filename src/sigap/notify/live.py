@@ -65,17 +65,13 @@ def announce_committed(database: Database) -> None:
     if database.dialect != "postgresql":
         wake_local()
         return
-    with database.write_engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        # One round trip: in autocommit mode psycopg adds no BEGIN of its own and sends a
-        # query without parameters as one simple query, the whole transaction.
-        driver.autocommit = True  # type: ignore[union-attr]
-        try:
-            driver.execute(  # type: ignore[union-attr]
-                f"BEGIN; SET LOCAL synchronous_commit = off; NOTIFY {CHANNEL}; COMMIT"
-            )
-        finally:
-            driver.autocommit = False  # type: ignore[union-attr]
+    # One round trip: in autocommit mode the driver adds no BEGIN of its own and sends a query
+    # without parameters as one simple query, the whole transaction.
+    autocommit = database.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit as connection:
+        connection.exec_driver_sql(
+            f"BEGIN; SET LOCAL synchronous_commit = off; NOTIFY {CHANNEL}; COMMIT"
+        )
 
 
 def _wake_local(session: Session) -> None:
