@@ -400,14 +400,16 @@ class BatchWriter(Generic[Item, Result]):
     def _write(self, batch: list[_Job[Item]]) -> None:
         outcomes = commit_batch(self._database, self._handler, [job.item for job in batch])
         _answer(batch, outcomes)
-        if any(ok for ok, _value in outcomes):
-            after_batch(self._after_commit, self._database)
+        after_batch(self._after_commit, self._database, [ok for ok, _value in outcomes])
 
 
-def after_batch(step: Callable[[Database], None] | None, database: Database) -> None:
-    """The writers' step after a batch with a stored item is committed and answered (the live
-    hubs' notification). A failure of it is logged, not raised: the batch stands."""
-    if step is None:
+def after_batch(
+    step: Callable[[Database], None] | None, database: Database, stored: list[bool]
+) -> None:
+    """The writers' step after a batch is committed and answered (the live hubs'
+    notification), given whether each item was stored: run only if one was. A failure of it is
+    logged, not raised: the batch stands."""
+    if step is None or not any(stored):
         return
     try:
         step(database)

@@ -233,8 +233,7 @@ def serve(connection: socket.socket) -> None:
                     connection.sendall(frame(answers))
                 except OSError:  # the server is gone; what was committed stays committed
                     open_ = False
-                if any(ok for _seq, ok, _value in answers):
-                    after_batch(after_commit, database)
+                after_batch(after_commit, database, [ok for _seq, ok, _value in answers])
     finally:
         if checkpointer is not None:
             checkpointer.close()
