@@ -23,6 +23,7 @@ from sigap.db import Database
 from sigap.geo.sample import points_inside
 from sigap.kit import sha256_hex, utcnow
 from sigap.migrations import upgrade
+from sigap.portal.fold import fold_now
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 from sigap.regions.state import RegionState, kelurahan_polygons, load_state
@@ -101,6 +102,7 @@ def generate(url: str, count: int, seed: int) -> dict[str, Any]:
         if len(batch) == CHUNK or i == len(lon) - 1:
             with database.write_engine.begin() as connection:  # one commit per chunk
                 connection.execute(insert(models.Report), batch)
+            fold_now(database)  # PostgreSQL's queued counts, as the worker would
             inserted += len(batch)
             batch = []
     elapsed = time.perf_counter() - started

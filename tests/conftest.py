@@ -52,6 +52,7 @@ REPORT_TABLES = (
     "stat_unit",
     "stat_unit_hist",
     "map_cell",
+    "stat_pending",  # PostgreSQL's queue of counts not yet folded in (0014_pending_stats)
 )
 
 

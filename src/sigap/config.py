@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(
         default=60.0, gt=0, description="How often the worker looks for overdue reports"
     )
+    stats_fold_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="PostgreSQL: how often the worker folds the queued counts into the portal's",
+    )
     # --- photos ---
     media_dir: str = Field(
         default="./media", description="Directory of stored photos (the local storage backend)"

@@ -28,7 +28,8 @@ class ReportWriterT(Protocol):
     async def submit(self, item: tuple[Prepared, str | None]) -> Submitted: ...
 
 
-async def _read_session(request: Request) -> AsyncIterator[Session]:
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    """A read session on the app's database, finished (never committed) after the response."""
     database: Database = request.app.state.db
     session = database.read_session()
     try:
@@ -70,7 +71,7 @@ def language_of(request: Request) -> str:
     return pick_language(request.headers.get("accept-language"), settings.default_language)
 
 
-ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 Ctx = Annotated[Context, Depends(_context)]
 
 

@@ -1,4 +1,5 @@
-"""Area dashboards and the unit ranking, read from counts kept by triggers on report."""
+"""Area dashboards and the unit ranking, read from counts kept by triggers on report (on
+PostgreSQL queued by them and folded in before each read)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import threading
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select, text
 from tests.portal.conftest import PLACES, Change, hours_ago
 
+from sigap.config import Settings
 from sigap.db import Database
 from sigap.models import MapCell, Report, StatArea, StatHist, StatUnit
+from sigap.notify.worker import build_worker
+from sigap.portal.fold import fold, fold_now
 
 REPORT: Table = Report.__table__  # type: ignore[assignment]
 MOVES = 150  # per mover: a deadlock of the unordered triggers shows within a few dozen
@@ -117,9 +121,9 @@ def test_opposite_moves_at_the_same_time_neither_fails_and_the_counts_stay_right
 ) -> None:
     """Two transactions that move reports between the same two kelurahan in opposite
     directions, over and over at the same time (two writers, or a writer and an official):
-    each waits for the other's counter rows, neither is rolled back as a deadlock (PostgreSQL's
-    triggers lock counter rows in key order, 0013_ordered_stats), and the counts equal a
-    recount."""
+    neither is rolled back as a deadlock (on PostgreSQL they only queue their contributions,
+    0014_pending_stats; 0007's triggers, which upserted the counter rows in any order, fail
+    here with DeadlockDetected), and the counts equal a recount."""
     here, there = PLACES[0][3], PLACES[1][3]
     errors: list[BaseException] = []
 
@@ -139,11 +143,88 @@ def test_opposite_moves_at_the_same_time_neither_fails_and_the_counts_stay_right
     for mover in movers:
         mover.join()
     assert errors == []
-    with database.reading() as session:
+    with database.transaction() as session:
         assert_counts_match(session, 5)
 
 
+def test_folds_at_the_same_time_as_changes_count_each_change_once(
+    reports: list[dict[str, Any]], change: Change, database: Database
+) -> None:
+    """Changes queue their contributions while other threads fold the queue, over and over:
+    each contribution is folded exactly once (the fold deletes what it adds up, in one
+    statement), so in the end the counts equal a recount."""
+    here, there = PLACES[0][3], PLACES[1][3]
+    moving = threading.Event()
+    moving.set()
+    errors: list[BaseException] = []
+
+    def move(report_id: int) -> None:
+        try:
+            for round_ in range(MOVES):
+                change(report_id, kelurahan_code=here if round_ % 2 else there,
+                       status="in_progress" if round_ % 3 else "open")  # fmt: skip
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    def keep_folding() -> None:
+        try:
+            while moving.is_set():
+                fold_now(database)
+        except BaseException as error:
+            errors.append(error)
+
+    movers = [threading.Thread(target=move, args=(r["id"],)) for r in reports[:3]]
+    folders = [threading.Thread(target=keep_folding) for _ in range(2)]
+    for thread in movers + folders:
+        thread.start()
+    for thread in movers:
+        thread.join()
+    moving.clear()
+    for thread in folders:
+        thread.join()
+    assert errors == []
+    with database.transaction() as session:
+        assert_counts_match(session, 5)
+        by_status = select(StatArea.status, func.sum(StatArea.n)).group_by(StatArea.status)
+        kept = {status: n for status, n in session.execute(by_status) if n}
+        recount = select(Report.status, func.count()).group_by(Report.status)
+        assert kept == dict(session.execute(recount).all())
+
+
+def test_a_read_counts_every_change_committed_before_it(
+    client: TestClient, reports: list[dict[str, Any]], database: Database
+) -> None:
+    """On PostgreSQL the submits only queued their counts; the dashboard's read folds them in
+    first. On SQLite they were counted when they were written."""
+    with database.reading() as session:
+        counted = session.scalar(select(func.coalesce(func.sum(StatArea.n), 0)))
+        queued = (
+            session.scalar(text("SELECT count(*) FROM stat_pending"))
+            if database.dialect == "postgresql"
+            else 0
+        )
+    assert (counted, queued) == ((0, 5) if database.dialect == "postgresql" else (5, 0))
+    assert dashboard(client)["totals"]["n"] == 5
+    if database.dialect == "postgresql":
+        with database.reading() as session:
+            assert session.scalar(text("SELECT count(*) FROM stat_pending")) == 0
+
+
+def test_the_worker_folds_the_queue(
+    reports: list[dict[str, Any]], database: Database, settings: Settings
+) -> None:
+    """Nobody reads: the worker's periodic job empties the queue all the same (PostgreSQL;
+    SQLite has no queue and no such job)."""
+    worker = build_worker(database, settings)
+    worker.run_periodic()
+    with database.reading() as session:
+        assert session.scalar(select(func.sum(StatArea.n))) == len(reports)
+        if database.dialect == "postgresql":
+            assert session.scalar(text("SELECT count(*) FROM stat_pending")) == 0
+
+
 def assert_counts_match(session: Any, total: int) -> None:
+    fold(session)
     query = select(Report.kelurahan_code, func.count()).group_by(Report.kelurahan_code)
     recount = dict(session.execute(query).all())
     query = select(StatArea.kelurahan_code, func.sum(StatArea.n)).group_by(StatArea.kelurahan_code)

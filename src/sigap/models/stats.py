@@ -1,9 +1,11 @@
 """Pre-aggregated report counts for the portal's map, dashboards and ranking.
 
 These tables are kept by database triggers on ``report`` (migration 0007_portal): every insert,
-update of a counted column, and delete adds or subtracts the report's contribution, in the same
-transaction as the change, so the numbers are always those of the report rows, whichever code
-path changed them. Rows whose counts drop to zero stay (readers filter ``n > 0``).
+update of a counted column, and delete adds or subtracts the report's contribution, so the
+numbers are always those of the report rows, whichever code path changed them. On SQLite the
+triggers count in the changing transaction; on PostgreSQL they queue the contribution in
+``stat_pending`` and readers fold the queue in first (0014_pending_stats,
+:mod:`sigap.portal.fold`). Rows whose counts drop to zero stay (readers filter ``n > 0``).
 
 Durations go into histograms of geometric buckets (``stat_bucket``: each 15% wider than the
 last), from which medians are read to within about 7%.

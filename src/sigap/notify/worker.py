@@ -244,6 +244,10 @@ def build_worker(database: Database, settings: Settings) -> Worker:
     worker.register_batch(fanout.WEBHOOK_TOPIC, send_webhooks)
     worker.register_periodic("outbox-purge", 3600, purge)
     worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
+    if database.dialect == "postgresql":
+        from sigap.portal.fold import fold_job
+
+        worker.register_periodic("stats-fold", settings.stats_fold_interval_s, fold_job)
     return worker
 
 

@@ -15,6 +15,7 @@ from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, stats
+from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1", tags=["portal"])
 @router.get("/map/clusters", summary="Reports on the map, clustered by a grid at low zoom")
 def map_clusters(
     request: Request,
-    session: ReadSession,
+    session: CountsSession,
     ctx: Ctx,
     bbox: Annotated[str, Query(description="min_lon,min_lat,max_lon,max_lat (WGS84)")],
     zoom: Annotated[int, Query(ge=0, le=22)],
@@ -56,12 +57,12 @@ def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
 
 
 @router.get("/dashboard", summary="Dashboard numbers of the whole region")
-def region_dashboard(session: ReadSession, ctx: Ctx) -> dict[str, Any]:
+def region_dashboard(session: CountsSession, ctx: Ctx) -> dict[str, Any]:
     return stats.dashboard(session, ctx.region, None, ctx.language, local_today(ctx.region))
 
 
 @router.get("/areas/{code}/dashboard", summary="Dashboard numbers of a kota, kecamatan, kelurahan")
-def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
+def area_dashboard(code: str, session: CountsSession, ctx: Ctx) -> dict[str, Any]:
     if code not in ctx.region.areas:
         raise NotFound("area_not_found", area=code)
     return stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
@@ -69,7 +70,7 @@ def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/ranking", summary="Units ranked by the fair score (formula in the response)")
 def unit_ranking(
-    session: ReadSession,
+    session: CountsSession,
     ctx: Ctx,
     months: Annotated[int, Query(description="Period: the last 1, 3, 6 or 12 months")] = 3,
 ) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sigap.models.report import STATUSES
 from sigap.photos import service as photos
 from sigap.portal import charts, filters, ranking, stats
 from sigap.portal.api import local_today, ranking_of
+from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 from sigap.reports import present, service
 from sigap.web.pages import render
@@ -114,12 +115,12 @@ def _status_name(language: str, status: str) -> str:
 
 
 @router.get("/areas", response_class=HTMLResponse)
-def region_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+def region_page(request: Request, session: CountsSession, ctx: Ctx) -> HTMLResponse:
     return _dashboard_page(request, session, ctx, None)
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse)
-def area_page(code: str, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+def area_page(code: str, request: Request, session: CountsSession, ctx: Ctx) -> HTMLResponse:
     if code not in ctx.region.areas:
         return not_found(request, NotFound("area_not_found", area=code), ctx.language)
     return _dashboard_page(request, session, ctx, code)
@@ -132,7 +133,7 @@ def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
 
 
 def _dashboard_page(
-    request: Request, session: ReadSession, ctx: Ctx, code: str | None
+    request: Request, session: CountsSession, ctx: Ctx, code: str | None
 ) -> HTMLResponse:
     data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
     json_url = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
@@ -148,7 +149,9 @@ def _dashboard_page(
 
 
 @router.get("/ranking", response_class=HTMLResponse)
-def ranking_page(request: Request, session: ReadSession, ctx: Ctx, months: int = 3) -> HTMLResponse:
+def ranking_page(
+    request: Request, session: CountsSession, ctx: Ctx, months: int = 3
+) -> HTMLResponse:
     data = ranking_of(session, ctx, months)
     return render(
         request,
