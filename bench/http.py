@@ -279,7 +279,10 @@ def open311(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                                "workers": args.workers}  # fmt: skip
     env = {"SIGAP_DATABASE_URL": url}
     port = args.port
-    with server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env):
+    with (
+        folding(url),
+        server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env),
+    ):
         for mode in ("o311_services", "o311_one", "o311_list", "o311_list_since", "o311_post"):
             results[mode] = wrk(port, mode, points, seconds=args.seconds,
                                 connections=args.connections, extra=extra)  # fmt: skip
