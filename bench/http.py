@@ -25,7 +25,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from sigap import models
 from sigap.channels import service as channels
 from sigap.db import Database, is_sqlite
 from sigap.kit import utcnow
-from sigap.portal.fold import fold_now
+from sigap.portal.fold import fold_job, fold_now
 
 HERE = Path(__file__).parent
 OUT = HERE / "out"
@@ -95,7 +95,8 @@ def write_points(url: str) -> Path:
 @contextmanager
 def folding(url: str, interval_s: float = 2.0) -> Iterator[None]:
     """What ``sigap worker`` does beside a PostgreSQL deployment's servers: fold the queued
-    portal counts every ``SIGAP_STATS_FOLD_INTERVAL_S`` (2 s), so its cost is in the run."""
+    portal counts (and vacuum the queue) every ``SIGAP_STATS_FOLD_INTERVAL_S`` (2 s), so its
+    cost is in the run."""
     if is_sqlite(url):
         yield
         return
@@ -104,7 +105,7 @@ def folding(url: str, interval_s: float = 2.0) -> Iterator[None]:
 
     def run() -> None:
         while not stop.wait(interval_s):
-            fold_now(database)
+            fold_job(database, datetime.now(UTC))
 
     thread = threading.Thread(target=run, name="fold")
     thread.start()

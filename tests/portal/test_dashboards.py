@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Table, delete, func, insert, select, text
 from tests.portal.conftest import PLACES, Change, hours_ago
@@ -221,6 +222,30 @@ def test_the_worker_folds_the_queue(
         assert session.scalar(select(func.sum(StatArea.n))) == len(reports)
         if database.dialect == "postgresql":
             assert session.scalar(text("SELECT count(*) FROM stat_pending")) == 0
+
+
+def test_the_worker_vacuums_what_folds_leave_behind(
+    reports: list[dict[str, Any]], database: Database, settings: Settings
+) -> None:
+    """A fold leaves every row it took dead, and each later fold scans the dead rows until a
+    vacuum: the worker's job vacuums the queue itself, so the reads that fold stay cheap
+    whatever autovacuum does. Its vacuum leaves the table no pages (they held only dead rows);
+    a fold alone leaves them."""
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite has no queue")
+    size = text("SELECT pg_relation_size('stat_pending')")
+    with database.transaction() as session:  # so that only the worker can vacuum it here
+        session.execute(text("ALTER TABLE stat_pending SET (autovacuum_enabled = false)"))
+    try:
+        fold_now(database)
+        with database.reading() as session:
+            assert session.scalar(size) > 0
+        build_worker(database, settings).run_periodic()
+        with database.reading() as session:
+            assert session.scalar(size) == 0
+    finally:
+        with database.transaction() as session:
+            session.execute(text("ALTER TABLE stat_pending RESET (autovacuum_enabled)"))
 
 
 def assert_counts_match(session: Any, total: int) -> None:

@@ -23,6 +23,7 @@ from sigap.db import Database
 from sigap.deps import read_session
 
 FOLD = text("SELECT stat_fold()")
+VACUUM = text("VACUUM (SKIP_LOCKED) stat_pending")
 
 
 def fold(session: Session) -> int:
@@ -43,8 +44,18 @@ def fold_now(database: Database) -> int:
 
 
 def fold_job(database: Database, now: datetime) -> None:
-    """The worker's periodic job (``now`` is the worker's, unused: a fold has no clock)."""
+    """The worker's periodic job (``now`` is the worker's, unused: a fold has no clock): fold,
+    then vacuum the queue. Every fold leaves the rows it took dead, and until a vacuum each
+    later fold, so each read of the counts, scans them (an empty fold took 74 ms over 110,000
+    dead rows, 0.7 ms after a vacuum). Autovacuum would come too (0014 sets the table's
+    threshold), but a server may run with it off or slowed, and the reads must not depend on
+    it. With nothing to do the vacuum takes about a millisecond; it waits for no lock."""
+    if database.dialect != "postgresql":
+        return
     fold_now(database)
+    options = {"isolation_level": "AUTOCOMMIT"}  # VACUUM runs outside a transaction
+    with database.write_engine.connect().execution_options(**options) as connection:
+        connection.execute(VACUUM)
 
 
 async def _counts_session(request: Request) -> AsyncIterator[Session]:
