@@ -25,7 +25,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def folding(url: str, interval_s: float = 2.0) -> Iterator[None]:
 
     def run() -> None:
         while not stop.wait(interval_s):
-            fold_job(database, datetime.now(UTC))
+            fold_job(database, utcnow())
 
     thread = threading.Thread(target=run, name="fold")
     thread.start()

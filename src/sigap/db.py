@@ -224,6 +224,15 @@ class Database:
             yield session
 
     @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """A write connection outside any transaction: each statement commits on its own. For
+        what can't run in a transaction (VACUUM) or sends its own BEGIN and COMMIT. The pool
+        resets the connection's isolation level when it goes back."""
+        options = {"isolation_level": "AUTOCOMMIT"}
+        with self.write_engine.connect().execution_options(**options) as connection:
+            yield connection
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session

@@ -67,8 +67,7 @@ def announce_committed(database: Database) -> None:
         return
     # One round trip: in autocommit mode the driver adds no BEGIN of its own and sends a query
     # without parameters as one simple query, the whole transaction.
-    autocommit = database.write_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit as connection:
+    with database.autocommit() as connection:
         connection.exec_driver_sql(
             f"BEGIN; SET LOCAL synchronous_commit = off; NOTIFY {CHANNEL}; COMMIT"
         )

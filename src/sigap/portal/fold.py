@@ -53,8 +53,7 @@ def fold_job(database: Database, now: datetime) -> None:
     if database.dialect != "postgresql":
         return
     fold_now(database)
-    options = {"isolation_level": "AUTOCOMMIT"}  # VACUUM runs outside a transaction
-    with database.write_engine.connect().execution_options(**options) as connection:
+    with database.autocommit() as connection:
         connection.execute(VACUUM)
 
 
