@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +23,9 @@ from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
 
 from sigap.geo.index import BoundaryIndex, Located
+from sigap.regions.pack import BUNDLED
 
-DATA = Path(
-    os.environ.get("SIGAP_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
-JAKARTA = DATA / "jakarta"
-GOWA = DATA / "gowa"
+TEST_DATA = Path(__file__).resolve().parents[1] / "data"
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180.0
 MAX_GAP_M = 100.0
 
@@ -63,13 +59,13 @@ class Region:
 
 @pytest.fixture(scope="module")
 def jakarta() -> Region:
-    polygons = load_polygons(JAKARTA / "dki_jakarta_kelurahan.geojson")
+    polygons = load_polygons(BUNDLED / "jakarta" / "kelurahan.geojson")
     return Region(polygons, BoundaryIndex.build(polygons))
 
 
 @pytest.fixture(scope="module")
 def gowa() -> Region:
-    polygons = load_polygons(GOWA / "gowa_kelurahan.geojson")
+    polygons = load_polygons(BUNDLED / "gowa" / "kelurahan.geojson")
     return Region(polygons, BoundaryIndex.build(polygons))
 
 
@@ -165,12 +161,12 @@ def as_codes(region: Region, found: np.ndarray) -> list[str | None]:
 # --- real data --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("region_name", "folder"), [("jakarta", JAKARTA), ("gowa", GOWA)])
+@pytest.mark.parametrize("region_name", ["jakarta", "gowa"])
 def test_interior_points_are_inside_their_kelurahan(
-    region_name: str, folder: Path, request: pytest.FixtureRequest
+    region_name: str, request: pytest.FixtureRequest
 ) -> None:
     region: Region = request.getfixturevalue(region_name)
-    rows = load_rows(folder / "kelurahan_interior_points.csv")
+    rows = load_rows(TEST_DATA / f"{region_name}_kelurahan_interior_points.csv")
     assert len(rows) == len(region.polygons)
     for row in rows:
         got = region.index.locate(float(row["lon"]), float(row["lat"]))
@@ -178,7 +174,7 @@ def test_interior_points_are_inside_their_kelurahan(
 
 
 def test_golden_points(jakarta: Region) -> None:
-    for row in load_rows(JAKARTA / "routing_golden_points.csv"):
+    for row in load_rows(TEST_DATA / "jakarta_routing_golden_points.csv"):
         got = jakarta.index.locate(float(row["lon"]), float(row["lat"]))
         if row["kind"] == "outside":
             assert got is None, row["name"]
