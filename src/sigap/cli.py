@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,6 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("path", help="the folder to write (created if missing)")
     export.add_argument("--database-url", default=None)
     export.set_defaults(run=_export_region)
+    streets = commands.add_parser(
+        "build-streets",
+        help="make a region pack's street layer from an OpenStreetMap extract",
+        description="Read the streets of an OpenStreetMap extract saved as GeoJSON or as an ESRI "
+        "shapefile (highway=* lines, or TYPE/NAME fields) and write PACK/streets.geojson; then "
+        "import-region PACK. The maps draw it as their street base map.",
+    )
+    streets.add_argument("source", help="the extract: a .geojson, .json or .shp file")
+    streets.add_argument("pack", help="the region pack folder to write streets.geojson into")
+    streets.set_defaults(run=_build_streets)
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -333,8 +344,26 @@ def _import_region(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_streets(args: argparse.Namespace) -> int:
+    from sigap.geo import streets
+    from sigap.regions.pack import STREETS_FILE
+
+    try:
+        found = streets.from_source(Path(args.source))
+    except (OSError, streets.StreetError) as exc:
+        print(f"cannot read the streets: {exc}")
+        return 1
+    if not found:
+        print(f"no streets in {args.source} (lines with highway=* or TYPE)")
+        return 1
+    target = Path(args.pack) / STREETS_FILE
+    target.write_text(streets.to_geojson(found), encoding="utf-8")
+    named = sum(1 for s in found if s.name)
+    print(f"wrote {target}: {len(found)} streets, {named} named; now import-region {args.pack}")
+    return 0
+
+
 def _export_region(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from sigap.config import Settings
     from sigap.db import Database

@@ -34,10 +34,8 @@ async def new_report(request: Request) -> Response:
     categories = sorted(
         (c for c in ctx.region.categories.values() if c.active), key=lambda c: c.sort_order
     )
-    top = [a for a in ctx.region.areas.values() if a.parent_code is None and a.label_lat]
-    centre = [top[0].label_lat, top[0].label_lon] if top else [0.0, 0.0]
     return page(
-        request, await visitor(request), "new.html", categories=categories, centre=centre,
+        request, await visitor(request), "new.html", categories=categories,
         region=ctx.region.name,
     )  # fmt: skip
 

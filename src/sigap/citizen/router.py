@@ -23,6 +23,7 @@ from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
+from sigap.regions.state import street_layer
 from sigap.reports.schemas import STATUS_COLOURS, Ref, Text
 from sigap.workflow import routing
 
@@ -36,6 +37,9 @@ class Located(BaseModel):
     kecamatan: Ref
     kabkota: Ref
     method: str = Field(description="inside, overlap or nearest (in a gap between boundaries)")
+    street: str | None = Field(
+        default=None, description="the named street within 60 m, from the region's street layer"
+    )
 
 
 class Nearby(BaseModel):
@@ -67,9 +71,11 @@ class Support(BaseModel):
 
 
 @router.get("/locate", response_model=Located, summary="The kelurahan of a point (or 422)")
-def locate(ctx: Ctx, lat: Lat, lon: Lon) -> Located:
-    """Lets the app refuse a point outside the service area before the citizen writes more."""
+def locate(session: ReadSession, ctx: Ctx, lat: Lat, lon: Lon) -> Located:
+    """Lets the app refuse a point outside the service area before the citizen writes more,
+    and name the street the pin is on."""
     placement = routing.place(ctx.region, lon, lat)
+    streets = street_layer(session, ctx.region)
     areas = ctx.region.areas
 
     def ref(code: str) -> Ref:
@@ -80,6 +86,7 @@ def locate(ctx: Ctx, lat: Lat, lon: Lon) -> Located:
         kecamatan=ref(placement.kecamatan_code),
         kabkota=ref(placement.kabkota_code),
         method=placement.method,
+        street=streets.nearest_name(lon, lat) if streets is not None else None,
     )
 
 

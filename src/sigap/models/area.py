@@ -58,3 +58,15 @@ class AreaBoundary(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("boundary_version.id"), primary_key=True)
     area_code: Mapped[str] = mapped_column(ForeignKey("area.code"), primary_key=True)
     geometry: Mapped[str] = mapped_column(Text)
+
+
+class StreetLayer(Base):
+    """The region pack's street layer (``streets.geojson``, one row): what the maps' street
+    tiles are drawn from and the form names a pin's street with (:mod:`sigap.geo.streets`)."""
+
+    __tablename__ = "street_layer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    sha256: Mapped[str] = mapped_column(String(64))
+    geojson: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())

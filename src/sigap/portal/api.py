@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
+from sigap.geo import tiles
 from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, stats
 from sigap.portal.fold import CountsSession
-from sigap.regions.state import RegionState
+from sigap.regions.state import RegionState, street_layer
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
 
@@ -53,6 +54,20 @@ def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
         body,
         media_type="application/geo+json",
         headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/map/streets/{z}/{x}/{y}.png", summary="A street map tile (the region's streets)")
+def map_street_tile(z: int, x: int, y: int, session: ReadSession, ctx: Ctx) -> Response:
+    """256-pixel PNG drawn from the region pack's street layer; 404 outside zoom 10-19, or
+    when the region has no street layer (the maps then show boundaries only)."""
+    layer = street_layer(session, ctx.region)
+    if layer is None or not tiles.valid(z, x, y):
+        raise NotFound("not_found")
+    return Response(
+        tiles.tile(layer, z, x, y),
+        media_type="image/png",
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 

@@ -32,9 +32,6 @@ def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
     """The live map; the filter form also works without JavaScript (it reloads the page)."""
     chosen = filters.parse(request, ctx.region)
     config = {
-        "bounds": initial_bounds(ctx.region),
-        "tileUrl": ctx.settings.map_tile_url,
-        "tileAttribution": ctx.settings.map_tile_attribution,
         "lang": ctx.language,
         "statusNames": {s: _status_name(ctx.language, s) for s in STATUSES},
         "categoryNames": {c.code: c.name(ctx.language) for c in ctx.region.categories.values()},
@@ -84,17 +81,6 @@ def deadlines(item: Any, now: datetime) -> list[dict[str, Any]]:
             met = False
         found.append({"kind": kind, "due": due, "done": done, "met": met})
     return found
-
-
-def initial_bounds(state: RegionState) -> list[list[float]]:
-    """The box of the middle 96% of kelurahan label points: the populated part of the region,
-    without far islands stretching the first view."""
-    lons = sorted(a.label_lon for a in state.areas.values() if a.label_lon is not None)
-    lats = sorted(a.label_lat for a in state.areas.values() if a.label_lat is not None)
-    if not lons or not lats:
-        return [[-11.0, 95.0], [6.0, 141.0]]  # Indonesia
-    low, high = len(lons) * 2 // 100, len(lons) - 1 - len(lons) * 2 // 100
-    return [[lats[low], lons[low]], [lats[high], lons[high]]]
 
 
 def area_options(state: RegionState) -> list[dict[str, str]]:

@@ -27,9 +27,11 @@ from sigap.models import (
     CategoryQuestion,
     Region,
     RoutingRule,
+    StreetLayer,
     Unit,
 )
 from sigap.regions import questions as questions_csv
+from sigap.regions.pack import STREETS_FILE
 from sigap.regions.questions import format_choices
 
 AREA_COLUMNS = (
@@ -92,6 +94,9 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
         )
     )
     _write_csv(path / "questions.csv", questions_csv.COLUMNS, [_question_row(q) for q in questions])
+    street_layer = session.get(StreetLayer, 1)
+    if street_layer is not None:
+        (path / STREETS_FILE).write_text(street_layer.geojson, encoding="utf-8")
     rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.id)))
     _write_csv(
         path / "routing.csv",

@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from sigap.geo import streets
 from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.questions import CODE, parse_choices
 
+STREETS_FILE = "streets.geojson"
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "regions"
 
 
@@ -53,6 +55,7 @@ class Pack:
     questions: list[dict[str, str]] = field(default_factory=list)  # optional questions.csv
     boundaries: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> geojson text
     boundary_bytes: bytes = b""
+    streets: str | None = None  # the optional streets.geojson (sigap.geo.streets), as read
 
 
 def resolve(path_or_slug: str) -> Path:
@@ -81,6 +84,7 @@ def read(path: Path) -> Pack:
         ),
     )
     _read_boundaries(pack, problems)
+    _read_streets(pack, problems)
     if not problems:
         validate(pack, problems)
     if problems:
@@ -132,6 +136,20 @@ def _read_boundaries(pack: Pack, problems: list[Problem]) -> None:
                 problems.append(Problem(filename, number, f"{code or 'feature'}: {problem}"))
             layer[code] = json.dumps(feature["geometry"], separators=(",", ":"))
     pack.boundary_bytes = bytes(digest)
+
+
+def _read_streets(pack: Pack, problems: list[Problem]) -> None:
+    """The optional street layer: every feature a named or unnamed street line of a known kind."""
+    path = pack.path / STREETS_FILE
+    if not path.exists():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+        streets.parse(text, STREETS_FILE)
+    except (OSError, streets.StreetError) as exc:
+        problems.append(Problem(STREETS_FILE, 0, str(exc)))
+        return
+    pack.streets = text
 
 
 def _geometry_problem(geometry: Any) -> str | None:

@@ -22,6 +22,7 @@ from sigap.models import (
     CategoryQuestion,
     Region,
     RoutingRule,
+    StreetLayer,
     Unit,
 )
 from sigap.regions.pack import Pack, PackError, Problem
@@ -73,6 +74,7 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
             )
         )
     version, is_new = _boundary_version(session, pack)
+    _replace_streets(session, pack)
     session.flush()
     return ImportResult(
         slug=meta["slug"],
@@ -84,6 +86,20 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
         boundary_version_id=version.id,
         new_boundary_version=is_new,
     )
+
+
+def _replace_streets(session: Session, pack: Pack) -> None:
+    """The pack's street layer replaces the stored one; a pack without one leaves none."""
+    stored = session.get(StreetLayer, 1)
+    if pack.streets is None:
+        if stored is not None:
+            session.delete(stored)
+        return
+    digest = sha256_hex(pack.streets)
+    if stored is None:
+        session.add(StreetLayer(id=1, sha256=digest, geojson=pack.streets, imported_at=utcnow()))
+    elif stored.sha256 != digest:
+        stored.sha256, stored.geojson, stored.imported_at = digest, pack.streets, utcnow()
 
 
 def _upsert_areas(session: Session, pack: Pack) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
 from sigap.geo.index import BoundaryIndex
+from sigap.geo.streets import StreetLayer
 from sigap.models import (
     Area,
     AreaBoundary,
@@ -33,6 +34,7 @@ from sigap.models import (
     RoutingRule,
     Unit,
 )
+from sigap.models import StreetLayer as StoredStreets
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class RegionState:
     boundary_version_id: int
     index: BoundaryIndex
     imported_at: datetime  # when the reference data last changed
+    streets_sha256: str | None = None  # the street layer's (sigap.geo.streets), if the pack has one
     children: dict[str, list[str]] = field(default_factory=dict)
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
@@ -239,6 +242,7 @@ def load_state(session: Session) -> RegionState:
         boundary_version_id=version.id,
         index=_index_for(session, version, areas),
         imported_at=region.imported_at,
+        streets_sha256=session.scalar(select(StoredStreets.sha256)),
     )
 
 
@@ -296,3 +300,24 @@ def kelurahan_polygons(
         for code, text in rows
         if code in areas and areas[code].level == "kelurahan"
     }
+
+
+_STREETS: dict[str, StreetLayer] = {}
+
+
+def street_layer(session: Session, state: RegionState) -> StreetLayer | None:
+    """The region's street layer in memory (sigap.geo.streets), read once per process and
+    import (by sha256); None when the region pack has none."""
+    digest = state.streets_sha256
+    if digest is None:
+        return None
+    layer = _STREETS.get(digest)
+    if layer is None:
+        query = select(StoredStreets.geojson).where(StoredStreets.sha256 == digest)
+        text = session.scalar(query)
+        if text is None:
+            return None  # replaced since this process loaded the region; the reload follows
+        layer = StreetLayer.from_geojson(text)
+        _STREETS.clear()  # one region per deployment: only the newest layer is kept
+        _STREETS[digest] = layer
+    return layer

@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sigap.deps import language_of
+from sigap.web import maps
 from sigap.web.texts import TEXTS
 
 HERE = Path(__file__).parent
@@ -84,6 +85,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["status_class"] = status_class
+    env.globals["basemap"] = maps.basemap  # every map's base layer (templates/_basemap.html)
     env.globals["texts"] = TEXTS  # for `"key" in texts` (optional texts, e.g. actions)
     return env
 

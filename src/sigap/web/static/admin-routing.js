@@ -4,12 +4,13 @@
   "use strict";
   var point = JSON.parse(document.getElementById("route-point").textContent);
   var map = L.map("route-map", { zoomControl: true });
+  var base = window.sigapBasemap(map);
   fetch("/api/v1/map/boundaries/kelurahan.geojson").then(function (response) {
     return response.ok ? response.json() : null;
   }).then(function (geojson) {
     if (!geojson) { return; }
     var layer = L.geoJSON(geojson, {
-      style: { color: "#0b3d6e", weight: 1, fillColor: "#dfe8f1", fillOpacity: 0.35 },
+      style: { color: "#0b3d6e", weight: 1, fillColor: "#dfe8f1", fillOpacity: base.tiles ? 0.05 : 0.35 },
       interactive: false
     }).addTo(map).bringToBack();
     if (!point) { map.fitBounds(layer.getBounds()); }
@@ -20,7 +21,7 @@
     }).addTo(map);
     map.setView([point.lat, point.lon], 14);
   } else {
-    map.setView([-6.2, 106.83], 11);
+    map.fitBounds(base.bounds);
   }
   map.on("click", function (event) {
     document.getElementById("tester-lat").value = event.latlng.lat.toFixed(6);

@@ -1,9 +1,10 @@
-// The unit's reports on a map: no tiles needed; markers coloured by status, overdue ringed.
+// The unit's reports on the street map (sigapBasemap): markers coloured by status, overdue ringed.
 (function () {
   "use strict";
   var points = JSON.parse(document.getElementById("unit-points").textContent);
   var lang = document.documentElement.lang;
   var map = L.map("unit-map", { zoomControl: true });
+  var base = window.sigapBasemap(map);
   var colours = { open: "#c62828", in_progress: "#f2b600", resolved: "#2e7d32" };
   var bounds = [];
   // The region's kelurahan as the base layer (no tile server needed).
@@ -12,7 +13,7 @@
   }).then(function (geojson) {
     if (!geojson) { return; }
     L.geoJSON(geojson, {
-      style: { color: "#0b3d6e", weight: 1, fillColor: "#dfe8f1", fillOpacity: 0.35 },
+      style: { color: "#0b3d6e", weight: 1, fillColor: "#dfe8f1", fillOpacity: base.tiles ? 0.05 : 0.35 },
       interactive: false
     }).addTo(map).bringToBack();
   });
@@ -28,5 +29,5 @@
     bounds.push([p.lat, p.lon]);
   });
   if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 }); }
-  else { map.setView([-6.2, 106.83], 11); }
+  else { map.fitBounds(base.bounds); }
 })();

@@ -8,11 +8,9 @@
   var COLOURS = { open: "#c62828", in_progress: "#f2b600", resolved: "#2e7d32" };
   var GREY = "#6b7280";
   var map = L.map("map", { zoomControl: true, preferCanvas: false });
-  map.fitBounds(config.bounds);
+  var base = window.sigapBasemap(map);
+  map.fitBounds(base.bounds);
   window.sigapMap = map;
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
-  }
 
   /* Boundaries: kota when zoomed out, kecamatan in between, kelurahan up close. */
   var LEVELS = [
@@ -22,7 +20,7 @@
   ];
   var boundaryLayers = {};
   function boundaryStyle() {
-    return { color: "#0b3d6e", weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.35 };
+    return { color: "#0b3d6e", weight: 1.5, fillColor: "#ffffff", fillOpacity: base.tiles ? 0.04 : 0.35 };
   }
   function loadBoundary(spec) {
     if (boundaryLayers[spec.level]) { return; }

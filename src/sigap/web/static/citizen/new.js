@@ -67,33 +67,53 @@
       if (i === 0 && !point) {
         file.slice(0, 131072).arrayBuffer().then(function (buf) {
           var gps = exifGps(new DataView(buf));
-          if (gps && !point) { setPoint(gps[0], gps[1]); note(data.photoGps); }
+          if (gps && !point) { setPoint(gps[0], gps[1], data.photoGps); }
         }).catch(function () {});
       }
     });
   });
 
-  // 3. Location: GPS, the photo's GPS, or the pin; checked against the region at once.
-  var centre = data.centre.split(",").map(Number);
-  var map = L.map("map", {attributionControl: false}).setView(centre, 15);
-  var pin = L.marker(centre, {draggable: true}).addTo(map);
-  pin.on("dragend", function () { var p = pin.getLatLng(); setPoint(p.lat, p.lng); });
-  map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng); });
+  // 3. Location: GPS, the photo's GPS, or the pin; checked against the region at once. The map
+  // opens on the region; the pin appears once a place is chosen, and where it came from stays
+  // written under the map.
+  var map = L.map("map");
+  var base = window.sigapBasemap(map);
+  map.fitBounds(base.bounds);
+  var pin = null;
+  map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, data.sourcePin); });
   var outline = L.layerGroup().addTo(map);
 
-  function gps() {
-    if (!navigator.geolocation) return;
+  function gps(asked) {
+    if (!navigator.geolocation) { if (asked) { gpsProblem(data.gpsNone); } return; }
+    if (asked) { $("place-source").textContent = data.gpsWaiting; }
     navigator.geolocation.getCurrentPosition(function (pos) {
-      setPoint(pos.coords.latitude, pos.coords.longitude);
-    }, function () {}, {enableHighAccuracy: true, timeout: 10000, maximumAge: 60000});
+      if (point && !asked) return;  // chosen by hand (or from the photo) meanwhile
+      setPoint(pos.coords.latitude, pos.coords.longitude,
+               data.sourceGps + " (±" + Math.round(pos.coords.accuracy) + " m)");
+    }, function (error) {
+      if (!asked && point) return;
+      gpsProblem(error.code === 1 ? data.gpsDenied : data.gpsFailed);
+    }, {enableHighAccuracy: true, timeout: 10000, maximumAge: 60000});
   }
-  $("use-gps").addEventListener("click", gps);
-  gps();
+  function gpsProblem(text) {
+    var el = $("place-source");
+    el.textContent = text;
+    el.className = "error";
+  }
+  $("use-gps").addEventListener("click", function () { gps(true); });
+  gps(false);
 
   function note(text) { var el = $("place"); el.textContent = text; }
 
-  function setPoint(lat, lon) {
+  function setPoint(lat, lon, source) {
     point = [lat, lon];
+    var shown = $("place-source");
+    shown.textContent = source;
+    shown.className = "muted";
+    if (!pin) {
+      pin = L.marker(point, {draggable: true}).addTo(map);
+      pin.on("dragend", function () { var p = pin.getLatLng(); setPoint(p.lat, p.lng, data.sourcePin); });
+    }
     pin.setLatLng(point);
     map.setView(point, Math.max(map.getZoom(), 15));
     $("lat").value = lat; $("lon").value = lon;
@@ -109,7 +129,8 @@
       }
       placeOk = true;
       el.className = "ok";
-      note("✓ " + res.body.kelurahan.name + ", " + res.body.kecamatan.name);
+      var street = res.body.street ? res.body.street + ", " : "";
+      note("✓ " + street + res.body.kelurahan.name + ", " + res.body.kecamatan.name);
       drawArea(res.body.kelurahan.code);
       nearby();
     });

@@ -1,0 +1,100 @@
+"""The street base map over HTTP: tiles of the region's streets, the street of a point, and
+every map page carrying the same base layer config."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from PIL import Image
+from tests.officials.test_pages import sign_in
+from tests.workflow.conftest import ADMIN
+
+from sigap.app import create_app
+from sigap.config import Settings
+from sigap.db import Database
+from sigap.regions import pack as packs
+from sigap.regions.export import export_pack
+from sigap.regions.pack import STREETS_FILE
+
+MONAS = (106.8272, -6.1754)
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    rad = math.radians(lat)
+    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+
+
+def basemap_of(html: str) -> dict[str, object]:
+    found = re.search(r'<script id="basemap" type="application/json">(.*?)</script>', html)
+    assert found is not None, "the page has no basemap config"
+    config: dict[str, object] = json.loads(found.group(1))
+    return config
+
+
+def test_a_street_tile_of_central_jakarta(client: TestClient) -> None:
+    x, y = tile_of(*MONAS, 15)
+    response = client.get(f"/api/v1/map/streets/15/{x}/{y}.png")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert "max-age" in response.headers["cache-control"]
+    image = Image.open(io.BytesIO(response.content)).convert("RGB")
+    assert image.size == (256, 256)
+    assert len(image.getcolors(256 * 256) or []) > 50  # streets and names, not a blank tile
+
+
+def test_tiles_outside_the_zooms_are_not_found(client: TestClient) -> None:
+    for path in ("/api/v1/map/streets/9/0/0.png", "/api/v1/map/streets/15/99999/1.png"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_locate_names_the_street_of_the_pin(client: TestClient) -> None:
+    # A point on Jalan Kebon Sirih (OpenStreetMap 2012), Gambir.
+    body = client.get("/api/v1/locate", params={"lat": -6.182841, "lon": 106.819781}).json()
+    assert body["street"] == "Kebon Sirih"
+    assert body["kelurahan"]["code"].startswith("31.7")  # routed as before
+
+
+def test_every_map_page_has_the_street_tiles_and_their_credit(client: TestClient) -> None:
+    assert sign_in(client, ADMIN).status_code == 303
+    for path in ("/", "/app/new", "/officials/map", "/admin/routing"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        config = basemap_of(response.text)
+        assert str(config["tiles"]).startswith("/api/v1/map/streets/{z}/{x}/{y}.png?v="), path
+        assert config["attribution"] == "© OpenStreetMap contributors", path
+        (south, west), (north, east) = config["bounds"]  # type: ignore[misc]
+        assert -6.4 < south < north < -5.5, path  # Jakarta, not 0,0 in the Atlantic
+        assert 106.6 < west < east < 107.0, path
+        assert "/static/basemap.js" in response.text, path
+
+
+def test_a_tile_server_setting_reaches_every_map(settings: Settings) -> None:
+    server = settings.model_copy(
+        update={"map_tile_url": "https://tiles.example/{z}/{x}/{y}.png",
+                "map_tile_attribution": "© Example"}
+    )  # fmt: skip
+    with TestClient(create_app(server)) as client:
+        for path in ("/", "/app/new"):
+            config = basemap_of(client.get(path).text)
+            assert config["tiles"] == "https://tiles.example/{z}/{x}/{y}.png"
+            assert config["attribution"] == "© Example"
+
+
+def test_the_street_layer_goes_out_with_the_exported_pack(
+    database: Database, tmp_path: Path
+) -> None:
+    with database.reading() as session:
+        export_pack(session, tmp_path / "pack")
+    exported = (tmp_path / "pack" / STREETS_FILE).read_text(encoding="utf-8")
+    bundled = (packs.BUNDLED / "jakarta" / STREETS_FILE).read_text(encoding="utf-8")
+    assert exported == bundled
+    assert packs.read(tmp_path / "pack").streets == bundled
