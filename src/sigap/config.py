@@ -99,8 +99,8 @@ class Settings(BaseSettings):
     # --- portal ---
     map_tile_url: str | None = Field(
         default=None,
-        description="Optional XYZ tile URL template for the public map ({z}/{x}/{y}); without "
-        "it the map draws the region's boundaries only (no tile server needed)",
+        description="Optional XYZ tile URL template for every map ({z}/{x}/{y}); without it "
+        "the maps draw Sigap's own street tiles from the region pack (no tile server needed)",
     )
     map_tile_attribution: str = Field(
         default="", description="Attribution shown with the tiles of map_tile_url"
