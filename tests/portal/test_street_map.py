@@ -7,12 +7,14 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from PIL import Image
 from tests.officials.test_pages import sign_in
-from tests.workflow.conftest import ADMIN
+from tests.workflow.conftest import ADMIN, submit
 
 from sigap.app import create_app
 from sigap.config import Settings
@@ -21,6 +23,8 @@ from sigap.regions import pack as packs
 from sigap.regions.export import export_pack
 from sigap.regions.pack import STREETS_FILE
 
+__all__ = ["submit"]  # the fixture
+Submit = Callable[..., dict[str, Any]]
 MONAS = (106.8272, -6.1754)
 
 
@@ -98,3 +102,19 @@ def test_the_street_layer_goes_out_with_the_exported_pack(
     bundled = (packs.BUNDLED / "jakarta" / STREETS_FILE).read_text(encoding="utf-8")
     assert exported == bundled
     assert packs.read(tmp_path / "pack").streets == bundled
+
+
+def test_an_officials_report_page_shows_the_street_map_and_the_way_there(
+    client: TestClient, submit: Submit
+) -> None:
+    report = submit(lat=-6.182841, lon=106.819781)  # on Jalan Kebon Sirih
+    assert sign_in(client, ADMIN).status_code == 303
+    page = client.get(f"/officials/reports/{report['id']}")
+    assert page.status_code == 200
+    assert basemap_of(page.text)["tiles"] is not None
+    assert 'id="report-map" class="map" data-lat="-6.182841" data-lon="106.819781"' in page.text
+    assert "<strong>Kebon Sirih</strong>" in page.text
+    assert f'href="geo:-6.182841,106.819781?q=-6.182841,106.819781(%23{report["id"]})"' in page.text
+    assert "openstreetmap.org/?mlat=-6.182841&amp;mlon=106.819781" in page.text
+    assert "Petunjuk arah" in page.text
+    assert "Directions" in client.get(f"/officials/reports/{report['id']}?lang=en").text

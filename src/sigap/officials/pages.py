@@ -27,6 +27,7 @@ from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.officials import forms, present, service, uploads
 from sigap.officials.schemas import InboxSort
+from sigap.regions.state import street_layer
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 from sigap.workflow.sla import is_overdue
@@ -230,7 +231,7 @@ async def _report_page(
 
     def read() -> Any:
         with database.reading() as session:
-            return social.comments(session, report_id), service.view(
+            report = service.view(
                 session,
                 ctx.region,
                 subject,
@@ -238,9 +239,12 @@ async def _report_page(
                 language=ctx.language,
                 storage=request.app.state.photo_storage,
             )
+            streets = street_layer(session, ctx.region)
+            street = streets.nearest_name(report.lon, report.lat) if streets else None
+            return social.comments(session, report_id), report, street
 
     try:
-        comments, report = await run_in_threadpool(read)
+        comments, report, street = await run_in_threadpool(read)
     except SigapError as missing:
         return render(
             request,
@@ -255,6 +259,7 @@ async def _report_page(
         status_code=status_code,
         subject=subject,
         report=report,
+        street=street,
         comments=comments,
         error=error,
         done=request.query_params.get("done"),

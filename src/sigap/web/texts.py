@@ -114,6 +114,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_hide_comment": ("Sembunyikan (kasar/menghina)", "Hide (abusive)"),
     "off_done_hide_comment": ("Komentar disembunyikan dari publik.", "The comment is hidden."),
     "off_internal": ("internal", "internal"),
+    "off_directions": ("Petunjuk arah", "Directions"),
+    "off_open_osm": ("Buka di OpenStreetMap", "Open in OpenStreetMap"),
     "off_location": ("Lokasi", "Location"),
     "off_map_title": ("Peta laporan unit", "The unit's reports on a map"),
     "reject_not_city_problem": ("Bukan masalah kota", "Not a city problem"),
