@@ -26,6 +26,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sigap: public reports without the reporter's identity.",
     ),
     "not_found_title": ("Halaman tidak ditemukan", "Page not found"),
+    # --- error pages (web/errors.py, error.html) ---
+    "error_title_404": ("Halaman tidak ditemukan", "Page not found"),
+    "error_title_403": ("Anda tidak diizinkan membuka halaman ini", "You may not open this page"),
+    "error_title_429": (
+        "Terlalu banyak permintaan; tunggu sebentar",
+        "Too many requests; please wait a moment",
+    ),
+    "error_title_500": ("Terjadi kesalahan di server", "Something went wrong on the server"),
+    "error_title_other": ("Permintaan tidak dapat diproses", "The request could not be handled"),
+    "error_500": (
+        "Maaf, halaman ini gagal dibuat. Coba lagi sebentar lagi.",
+        "Sorry, this page could not be made. Please try again in a moment.",
+    ),
+    "error_code": ("Kode galat", "Error code"),
+    "error_to_app": ("Buka aplikasi warga", "Open the citizen app"),
     # --- statuses ---
     "status_open": ("Baru", "Open"),
     "status_in_progress": ("Diproses", "In progress"),
