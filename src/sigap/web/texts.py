@@ -455,7 +455,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_signup": ("Daftar", "Sign up"),
     "app_signout": ("Keluar", "Sign out"),
     "app_track_title": ("Lacak laporan", "Track a report"),
-    "app_track_hint": ("Tempel kode pelacakan Anda.", "Paste your tracking code."),
+    "app_track_hint": (
+        "Tempel kode pelacakan atau tautan pelacakan Anda.",
+        "Paste your tracking code or tracking link.",
+    ),
+    "app_track_unknown": (
+        "Kode pelacakan ini tidak kami kenal. Periksa kembali kode atau tautan dari pesan "
+        "konfirmasi laporan Anda.",
+        "We do not know this tracking code. Check the code or the link in your report's "
+        "confirmation message.",
+    ),
     "app_track_go": ("Lacak", "Track"),
     "app_identifier": ("E-mail atau nomor telepon", "E-mail or phone number"),
     "app_email": ("E-mail", "E-mail"),
