@@ -48,7 +48,7 @@ from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.reports.service import Prepared, Submitted
-from sigap.web import errors, fast, pages
+from sigap.web import errors, fast, language, pages
 from sigap.web.body import document_bodies
 from sigap.writer import ProcessWriter
 
@@ -108,6 +108,7 @@ class Sigap(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            send = language.remembering(scope, send)
             route = (scope["method"], scope["path"])
             handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
             if handler is not None:

@@ -18,10 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.errors import SigapError
-from sigap.i18n import pick_language
+from sigap.i18n import LANGUAGES, pick_language
 from sigap.kit import utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.service import Prepared, Submitted
+from sigap.web.language import from_header
 
 
 class ReportWriterT(Protocol):
@@ -62,12 +63,19 @@ def context_of(request: Request) -> Context:
 
 
 def language_of(request: Request) -> str:
-    """``?lang=`` wins, then Accept-Language, then the deployment default (Indonesian)."""
+    """``?lang=`` wins, then the remembered choice (cookie ``sigap_lang``, see
+    :mod:`sigap.web.language`), then Accept-Language, then the deployment default (Indonesian).
+    On the hot paths: the cookie is looked at only when a Cookie header names it."""
     settings: Settings = request.app.state.settings
     if request.scope.get("query_string"):
         requested = request.query_params.get("lang")
-        if requested in ("id", "en"):
+        if requested in LANGUAGES:
             return requested
+    cookie = request.headers.get("cookie")
+    if cookie:
+        remembered = from_header(cookie)
+        if remembered is not None:
+            return remembered
     return pick_language(request.headers.get("accept-language"), settings.default_language)
 
 

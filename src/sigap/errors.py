@@ -406,9 +406,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 class SigapError(Exception):
-    """An error with a stable machine code and a bilingual message."""
+    """An error with a stable machine code and a bilingual message. ``headers`` (e.g. a 429's
+    Retry-After) go on the answer, JSON or page."""
 
     status = 400
+    headers: dict[str, str] | None = None
 
     def __init__(
         self,
@@ -416,6 +418,7 @@ class SigapError(Exception):
         *,
         status: int | None = None,
         details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
         **params: Any,
     ) -> None:
         if code not in MESSAGES:
@@ -426,6 +429,8 @@ class SigapError(Exception):
         self.details = details or []
         if status is not None:
             self.status = status
+        if headers is not None:
+            self.headers = headers
 
     def message(self, language: str) -> str:
         indonesian, english = MESSAGES[self.code]

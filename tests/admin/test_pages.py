@@ -46,6 +46,7 @@ def test_every_section_renders_in_both_languages(client: TestClient) -> None:
         assert page.status_code == 200, section
         assert "Konsol admin" in page.text
         assert "Admin console" in client.get(f"/admin/{section}?lang=en").text
+        client.cookies.delete("sigap_lang")  # the English chosen is remembered
     assert client.get("/admin/nothing").status_code == 404
 
 

@@ -166,6 +166,7 @@ def test_the_console_page_lists_adds_changes_and_removes(client: TestClient, log
     assert "Pertanyaan tambahan: Banjir" in page.text
     assert 'value="Ketinggian air (cm)"' in page.text
     assert "Extra questions: Flood" in client.get("/admin/categories/banjir?lang=en").text
+    client.cookies.delete("sigap_lang")  # the English chosen is remembered
     assert client.get("/admin/categories/ufo").status_code == 404
     csrf = hidden(page.text, "csrf")
     new = {

@@ -52,7 +52,7 @@ def test_support_by_device_once_then_shown(app: App, other: App) -> None:
     assert "1 supports" in page.text
     again = other.act(f"/app/reports/{report_id}/support")
     assert again.status_code == 409
-    assert "sudah mendukung" in again.text
+    assert "You already support this report" in again.text  # English was chosen above
 
 
 def test_follow_comment_and_my_reports(app: App, other: App) -> None:

@@ -23,6 +23,7 @@ def test_manifest_names_the_app_in_the_requested_language(client: TestClient) ->
     assert {"192x192", "512x512"} <= sizes
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
+    client.cookies.clear()  # forget the English chosen above (the sigap_lang cookie)
     assert client.get("/app/manifest.webmanifest").json()["name"] == "Sigap Warga"
 
 
@@ -52,11 +53,13 @@ def test_the_app_shell_weighs_less_than_200_kb(client: TestClient) -> None:
 
 def test_every_app_page_is_mobile_ready_and_bilingual(client: TestClient) -> None:
     for path in ("/app", "/app/new", "/app/signin", "/app/signup"):
+        client.cookies.clear()  # each path's default, not the English remembered before
         indonesian = client.get(path)
         english = client.get(f"{path}?lang=en")
         assert indonesian.status_code == english.status_code == 200
         assert 'name="viewport"' in indonesian.text
         assert indonesian.headers["content-language"] == "id"
         assert english.headers["content-language"] == "en"
+    client.cookies.clear()
     assert "Lapor masalah" in client.get("/app").text
     assert "Report a problem" in client.get("/app?lang=en").text

@@ -27,6 +27,7 @@ def test_the_official_reads_every_answer(client: TestClient, submit: Submit) -> 
     assert "<dt>Jenis sampah</dt>" in page
     assert "<dd>Plastik, Limbah berbahaya (B3)</dd>" in page
     english = client.get(f"/officials/reports/{garbage['id']}?lang=en").text
+    client.cookies.delete("sigap_lang")  # the English chosen is remembered
     assert "<dd>Plastic, Hazardous waste</dd>" in english
 
     sign_in(client, ADMIN)

@@ -315,6 +315,7 @@ def test_dashboard_and_ranking_pages(client: TestClient, reports: list[dict[str,
     kota = client.get("/areas/31.71?lang=en")
     assert "Dashboard: Kota Administrasi Jakarta Pusat" in kota.text or "Jakarta Pusat" in kota.text
     assert 'href="/areas/31.71.01?lang=en"' in kota.text
+    client.cookies.delete("sigap_lang")  # the English chosen is remembered
     assert client.get("/areas/nowhere").status_code == 404
     ranking = client.get("/ranking")
     assert ranking.status_code == 200

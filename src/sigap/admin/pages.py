@@ -24,7 +24,7 @@ from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
 from sigap.deps import context_of
-from sigap.errors import SigapError
+from sigap.errors import NotFound, SigapError
 from sigap.models import Category
 from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
@@ -57,8 +57,9 @@ async def _admin(request: Request) -> Subject | Response:
     if subject.role != "admin":
         message = SigapError("admin_only").message(context_of(request).language)
         return render(
-            request, "officials/missing.html", status_code=403, subject=subject, message=message
-        )
+            request, "officials/missing.html", status_code=403, subject=subject,
+            message=message, title_key="error_title_403",
+        )  # fmt: skip
     return subject
 
 
@@ -70,7 +71,7 @@ async def home() -> Response:
 @router.get("/{section}")
 async def section_page(request: Request, section: str) -> Response:
     if section not in SECTIONS:
-        return Response(status_code=404)
+        raise NotFound("not_found")
     subject = await _admin(request)
     if isinstance(subject, Response):
         return subject

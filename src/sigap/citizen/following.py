@@ -4,9 +4,11 @@ reporter the rating and the appeal, which call the CROP workflow's use cases."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,13 +17,18 @@ from sqlalchemy.orm import Session
 from sigap.citizen import social
 from sigap.citizen.pages import to_signin
 from sigap.citizen.web import Visitor, check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction
+from sigap.deps import clock, context_of, in_transaction, language_of
 from sigap.errors import InvalidInput, NotFound, SigapError
+from sigap.i18n import LANGUAGES
 from sigap.photos import service as photos
 from sigap.reports import present, service
+from sigap.web.pages import translate
 from sigap.workflow import actions
 
 router = APIRouter(prefix="/app", include_in_schema=False)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")  # tracking tokens are secrets.token_urlsafe(24)
+TRACK_LINK = re.compile(r"/track/([A-Za-z0-9_-]{8,100})/?$")
+REPORT_LINK = re.compile(r"/reports/(\d{1,18})/?$")
 
 
 def _view(request: Request, who: Visitor, report: dict[str, Any], token: str | None) -> Any:
@@ -64,6 +71,35 @@ async def _show(
     )  # fmt: skip
 
 
+@router.get("/track")
+async def track_box(request: Request) -> Response:
+    """The "track a report" box: a tracking code or a whole pasted link, to its page."""
+    pasted = request.query_params.get("token", "")
+    target = tracked_path(pasted)
+    if target is None:
+        if not pasted.strip():
+            return RedirectResponse("/app", status_code=303)
+        return await _unknown_token(request)
+    lang = request.query_params.get("lang")
+    suffix = f"?lang={lang}" if lang in LANGUAGES else ""
+    return RedirectResponse(target + suffix, status_code=303)
+
+
+def tracked_path(pasted: str) -> str | None:
+    """The app's page of a tracking code or link: ``CODE``, ``…/app/track/CODE``,
+    ``…?token=CODE`` or ``…/reports/ID``; None when the text is none of those."""
+    text = pasted.strip()
+    if TOKEN.fullmatch(text):
+        return f"/app/track/{text}"
+    link = urlsplit(text)
+    token = parse_qs(link.query).get("token", [""])[-1]
+    found = TRACK_LINK.search(link.path)
+    if found is not None or TOKEN.fullmatch(token):
+        return f"/app/track/{found.group(1) if found is not None else token}"
+    found = REPORT_LINK.search(link.path)
+    return f"/app/reports/{found.group(1)}" if found is not None else None
+
+
 @router.get("/track/{token}")
 async def track(request: Request, token: str) -> Response:
     return await _found(request, lambda s: service.by_tracking_token(s, token), token)
@@ -80,9 +116,18 @@ async def _found(request: Request, find: Callable[[Session], Any], token: str | 
     try:
         report = await read(request, find)
     except NotFound as missing:
-        return page(request, who, "missing.html", status_code=404,
+        if token is not None:
+            return await _unknown_token(request, who)
+        return page(request, who, "missing.html", status_code=404, tracking=False,
                     message=missing.message(context_of(request).language))  # fmt: skip
     return await _show(request, who, report, token)
+
+
+async def _unknown_token(request: Request, who: Visitor | None = None) -> Response:
+    """404, in words a reporter understands, with the box to try again."""
+    who = who or await visitor(request)
+    message = translate(language_of(request), "app_track_unknown")
+    return page(request, who, "missing.html", status_code=404, tracking=True, message=message)
 
 
 @router.post("/reports/{report_id}/{action}")

@@ -1,4 +1,8 @@
-"""One handler per error kind, all rendering the same JSON shape (see :mod:`sigap.errors`)."""
+"""One handler per error kind. API clients get the one JSON shape (see :mod:`sigap.errors`);
+a browser asking for a page (:func:`sigap.web.negotiate.wants_html`) gets the same status, code
+and headers as an HTML page in its language (``error.html``). An unexpected exception is a 500
+(plain text for API clients, as Starlette answers it) and is still raised to be logged.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse, Response
 
 from sigap.deps import language_of
 from sigap.errors import SigapError
+from sigap.web import pages
+from sigap.web.negotiate import wants_html
 
 # Indonesian wording of the validation failures clients meet; others fall back to English.
 FIELD_MESSAGES_ID = {
@@ -38,9 +45,45 @@ FIELD_MESSAGES_ID = {
 
 
 def render(error: SigapError, language: str) -> JSONResponse:
-    return JSONResponse(
-        error.body(language), status_code=error.status, headers={"Content-Language": language}
+    headers = {"Content-Language": language}
+    if error.headers:
+        headers.update(error.headers)
+    return JSONResponse(error.body(language), status_code=error.status, headers=headers)
+
+
+def title_key(status: int) -> str:
+    if status in (403, 404, 429):
+        return f"error_title_{status}"
+    return "error_title_500" if status >= 500 else "error_title_other"
+
+
+def page(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The error as a page: its title names what happened, its machine code is shown small."""
+    response = pages.render(
+        request,
+        "error.html",
+        status_code=status,
+        status=status,
+        code=code,
+        title=pages.translate(language_of(request), title_key(status)),
+        message=message,
     )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def answer(request: Request, error: SigapError) -> Response:
+    language = language_of(request)
+    if wants_html(request):
+        return page(request, error.status, error.code, error.message(language), error.headers)
+    return render(error, language)
 
 
 def field_details(errors: Sequence[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
@@ -58,22 +101,35 @@ def field_details(errors: Sequence[Mapping[str, Any]], language: str) -> list[di
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(SigapError)
-    async def sigap_error(request: Request, exc: SigapError) -> JSONResponse:
-        return render(exc, language_of(request))
+    async def sigap_error(request: Request, exc: SigapError) -> Response:
+        return answer(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         language = language_of(request)
         details = field_details(exc.errors(), language)
-        error = SigapError("invalid_input", status=422, details=details)
-        return render(error, language)
+        return answer(request, SigapError("invalid_input", status=422, details=details))
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code)
+        if wants_html(request):
+            if code is None:
+                return page(request, exc.status_code, "http_error", str(exc.detail), exc.headers)
+            message = SigapError(code).message(language_of(request))
+            return page(request, exc.status_code, code, message, exc.headers)
         if code is None:
             return JSONResponse(
                 {"error": {"code": "http_error", "message": str(exc.detail)}},
                 status_code=exc.status_code,
             )
         return render(SigapError(code, status=exc.status_code), language_of(request))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """Called by Starlette's outermost middleware, which raises ``exc`` again afterwards
+        (so the server logs it); the fast lane does the same (:mod:`sigap.web.fast`)."""
+        if wants_html(request):
+            code = "server_error"
+            return page(request, 500, code, pages.translate(language_of(request), "error_500"))
+        return PlainTextResponse("Internal Server Error", status_code=500)

@@ -5,7 +5,9 @@ every route before its handler runs; for the hottest ones that cost a quarter to
 whole request. A fast route is a plain handler of its own route (the route stays, for the
 OpenAPI document and for anything the fast lane does not take), called here directly; its
 errors go through the app's own exception handlers, looked up as Starlette looks them up, so
-the answer is the same byte for byte. An error no handler takes propagates as it would.
+the answer is the same byte for byte. The handler of ``Exception`` (the 500) answers as
+Starlette's outermost middleware calls it: the response is sent, then the error is raised again
+for the server to log. An error no handler takes propagates as it would.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ async def answer(
         if handle is None:
             raise
         response = await handle(request, exc)
+        if handle is exception_handlers.get(Exception):
+            await response(scope, receive, send)
+            raise
     await response(scope, receive, send)
 
 

@@ -26,6 +26,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sigap: public reports without the reporter's identity.",
     ),
     "not_found_title": ("Halaman tidak ditemukan", "Page not found"),
+    # --- error pages (web/errors.py, error.html) ---
+    "error_title_404": ("Halaman tidak ditemukan", "Page not found"),
+    "error_title_403": ("Anda tidak diizinkan membuka halaman ini", "You may not open this page"),
+    "error_title_429": (
+        "Terlalu banyak permintaan; tunggu sebentar",
+        "Too many requests; please wait a moment",
+    ),
+    "error_title_500": ("Terjadi kesalahan di server", "Something went wrong on the server"),
+    "error_title_other": ("Permintaan tidak dapat diproses", "The request could not be handled"),
+    "error_500": (
+        "Maaf, halaman ini gagal dibuat. Coba lagi sebentar lagi.",
+        "Sorry, this page could not be made. Please try again in a moment.",
+    ),
+    "error_code": ("Kode galat", "Error code"),
+    "error_to_app": ("Buka aplikasi warga", "Open the citizen app"),
     # --- statuses ---
     "status_open": ("Baru", "Open"),
     "status_in_progress": ("Diproses", "In progress"),
@@ -442,7 +457,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_signup": ("Daftar", "Sign up"),
     "app_signout": ("Keluar", "Sign out"),
     "app_track_title": ("Lacak laporan", "Track a report"),
-    "app_track_hint": ("Tempel kode pelacakan Anda.", "Paste your tracking code."),
+    "app_track_hint": (
+        "Tempel kode pelacakan atau tautan pelacakan Anda.",
+        "Paste your tracking code or tracking link.",
+    ),
+    "app_track_unknown": (
+        "Kode pelacakan ini tidak kami kenal. Periksa kembali kode atau tautan dari pesan "
+        "konfirmasi laporan Anda.",
+        "We do not know this tracking code. Check the code or the link in your report's "
+        "confirmation message.",
+    ),
     "app_track_go": ("Lacak", "Track"),
     "app_identifier": ("E-mail atau nomor telepon", "E-mail or phone number"),
     "app_email": ("E-mail", "E-mail"),
