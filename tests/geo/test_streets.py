@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -40,13 +39,6 @@ EXTRACT = {
         },
     ],
 }  # fmt: skip
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    rad = math.radians(lat)
-    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n
-    return int((lon + 180) / 360 * n), int(y)
 
 
 @pytest.fixture
@@ -108,7 +100,7 @@ def test_the_nearest_named_street_within_reach(layer: streets.StreetLayer) -> No
 
 
 def test_a_tile_draws_its_streets_and_nothing_elsewhere(layer: streets.StreetLayer) -> None:
-    x, y = tile_of(106.8225, -6.178, 16)
+    x, y = tiles.tile_at(106.8225, -6.178, 16)
     image = Image.open(io.BytesIO(tiles.tile(layer, 16, x, y))).convert("RGB")
     assert image.size == (256, 256)
     colours = {colour for _, colour in image.getcolors(256 * 256) or []}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from tests.workflow.conftest import ADMIN, submit
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.geo import tiles
 from sigap.regions import pack as packs
 from sigap.regions.export import export_pack
 from sigap.regions.pack import STREETS_FILE
@@ -26,13 +26,6 @@ from sigap.regions.pack import STREETS_FILE
 __all__ = ["submit"]  # the fixture
 Submit = Callable[..., dict[str, Any]]
 MONAS = (106.8272, -6.1754)
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    rad = math.radians(lat)
-    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n
-    return int((lon + 180) / 360 * n), int(y)
 
 
 def basemap_of(html: str) -> dict[str, object]:
@@ -43,7 +36,7 @@ def basemap_of(html: str) -> dict[str, object]:
 
 
 def test_a_street_tile_of_central_jakarta(client: TestClient) -> None:
-    x, y = tile_of(*MONAS, 15)
+    x, y = tiles.tile_at(*MONAS, 15)
     response = client.get(f"/api/v1/map/streets/15/{x}/{y}.png")
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/png"

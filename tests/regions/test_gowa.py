@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -124,3 +125,15 @@ def _kelurahan_polygons(state: RegionState) -> list[tuple[str, shapely.Geometry]
         for f in geojson["features"]
         if f["properties"]["kode"] in state.areas
     ]
+
+
+def test_without_a_street_layer_the_maps_open_on_gowa_with_boundaries(client: TestClient) -> None:
+    page = client.get("/app/new")
+    found = re.search(r'<script id="basemap" type="application/json">(.*?)</script>', page.text)
+    assert found is not None
+    config = json.loads(found.group(1))
+    assert config["tiles"] is None  # the Gowa pack has no streets.geojson yet
+    (south, west), (north, east) = config["bounds"]
+    assert -5.6 < south < north < -5.0  # Kabupaten Gowa, not 0,0 in the Atlantic
+    assert 119.3 < west < east < 120.1
+    assert client.get("/api/v1/map/streets/15/26107/16947.png").status_code == 404

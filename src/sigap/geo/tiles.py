@@ -47,6 +47,14 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
+def tile_at(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """(x, y) of the tile holding a point at zoom ``z``."""
+    n = 2**z
+    rad = math.radians(lat)
+    y = (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * n
+    return int((lon + 180) / 360 * n), int(y)
+
+
 def valid(z: int, x: int, y: int) -> bool:
     return MIN_ZOOM <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
 
