@@ -385,6 +385,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Anda sudah mendukung laporan ini.",
         "You already support this report.",
     ),
+    "own_report": (
+        "Ini laporan Anda sendiri: dukungan dihitung dari warga lain.",
+        "This is your own report: support counts other citizens.",
+    ),
     "comment_not_found": (
         "Komentar {comment_id} tidak ditemukan.",
         "Comment {comment_id} was not found.",

@@ -55,6 +55,15 @@ def test_support_by_device_once_then_shown(app: App, other: App) -> None:
     assert "You already support this report" in again.text  # English was chosen above
 
 
+def test_the_reporter_cannot_support_their_own_report(app: App, other: App) -> None:
+    report_id = app.file().json()["id"]
+    own = app.act(f"/app/reports/{report_id}/support")
+    assert own.status_code == 409
+    assert "laporan Anda sendiri" in own.text
+    assert other.act(f"/app/reports/{report_id}/support").status_code == 303
+    assert app.client.get(f"/api/v1/reports/{report_id}").json()["support_count"] == 1
+
+
 def test_follow_comment_and_my_reports(app: App, other: App) -> None:
     report_id = app.file().json()["id"]
     assert other.act(f"/app/reports/{report_id}/follow").status_code == 303  # to sign in

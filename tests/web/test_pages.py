@@ -75,3 +75,12 @@ def test_static_files_and_leaflet_are_served_locally() -> None:
     assert client.get("/static/leaflet/leaflet.js").status_code == 200
     assert client.get("/static/leaflet/leaflet.css").status_code == 200
     assert client.get("/static/markercluster/leaflet.markercluster.js").status_code == 200
+
+
+def test_every_page_names_the_region_and_the_portal_invites_a_report(client: TestClient) -> None:
+    for path in ("/", "/areas", "/ranking", "/app"):
+        page = client.get(path)
+        assert '<span class="region">DKI Jakarta</span>' in page.text, path
+    portal = client.get("/")
+    assert '<a class="cta" href="/app/new?lang=id">Laporkan</a>' in portal.text
+    assert '<a href="/?lang=en">Map</a>' in client.get("/app?lang=en").text

@@ -17,7 +17,7 @@ from sigap.deps import language_of
 from sigap.web.pages import translate
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-VERSION = "citizen-1"
+VERSION = "citizen-2"
 SHELL = (
     "/app",
     "/static/sigap.css",
@@ -28,6 +28,7 @@ SHELL = (
     "/static/citizen/icon-512.png",
     "/static/leaflet/leaflet.js",
     "/static/leaflet/leaflet.css",
+    "/static/basemap.js",
 )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,8 +30,11 @@ def _existing(session: Session, report_id: int) -> None:
 
 
 def support(session: Session, report_id: int, *, account_id: int | None, device: str | None) -> int:
-    """+1 from an account or, without one, a device; the report's new support count."""
+    """+1 from an account or, without one, a device; the report's new support count. The
+    reporter's own account or device cannot support their report (409 ``own_report``)."""
     _existing(session, report_id)
+    if _is_reporter(session, report_id, account_id, device):
+        raise SigapError("own_report", status=409)
     row = ReportSupport(
         report_id=report_id,
         account_id=account_id,
@@ -48,6 +51,21 @@ def support(session: Session, report_id: int, *, account_id: int | None, device:
         update(Report).where(Report.id == report_id).values(support_count=Report.support_count + 1)
     )
     return int(session.scalar(select(Report.support_count).where(Report.id == report_id)) or 0)
+
+
+def _is_reporter(
+    session: Session, report_id: int, account_id: int | None, device: str | None
+) -> bool:
+    """Whether the account, or the device, filed the report."""
+    matches = []
+    if account_id is not None:
+        matches.append(ReportReporter.reporter_account_id == account_id)
+    if device:
+        matches.append(ReportReporter.device_id == device)
+    if not matches:
+        return False
+    query = exists().where(ReportReporter.report_id == report_id, or_(*matches))
+    return bool(session.scalar(select(query)))
 
 
 def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:

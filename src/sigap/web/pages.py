@@ -20,6 +20,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
 
 from sigap.deps import language_of
 from sigap.web import maps
@@ -95,6 +97,12 @@ def zone_of(request: Request) -> ZoneInfo:
     return region.timezone if region is not None else UTC_ZONE
 
 
+def _region_name(request: Request) -> str:
+    """The deployment's region, named in every page's header ("DKI Jakarta")."""
+    region = getattr(request.app.state, "region", None)
+    return region.name if region is not None else ""
+
+
 def render(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -114,6 +122,7 @@ def render(
             t=translator(language),
             lang_url=other_language_url(request, language),
             local=local,
+            region_name=_region_name(request),
             **context,
         )
     )
@@ -122,14 +131,14 @@ def render(
 
 def mount_static(app: FastAPI) -> None:
     """Our stylesheet and scripts at /static, Leaflet and its cluster plugin from the xstatic
-    packages (no CDN: pages work on a closed network)."""
+    packages (no CDN: pages work on a closed network), gzipped for clients that accept it: a
+    cheap phone on a slow network downloads Leaflet in a third of the bytes."""
     import xstatic.pkg.leaflet as leaflet
     import xstatic.pkg.leaflet_markercluster as markercluster
 
-    app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
-    app.mount(
-        "/static/markercluster",
-        StaticFiles(directory=markercluster.BASE_DIR),
-        name="markercluster",
-    )
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    def files(directory: str | Path) -> ASGIApp:
+        return GZipMiddleware(StaticFiles(directory=directory), minimum_size=1024)
+
+    app.mount("/static/leaflet", files(leaflet.BASE_DIR), name="leaflet")
+    app.mount("/static/markercluster", files(markercluster.BASE_DIR), name="markercluster")
+    app.mount("/static", files(STATIC), name="static")

@@ -15,6 +15,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "skip_to_content": ("Langsung ke isi", "Skip to content"),
     "nav_main": ("Navigasi utama", "Main navigation"),
     "nav_map": ("Peta", "Map"),
+    "nav_report": ("Laporkan", "Report a problem"),
     "nav_areas": ("Wilayah", "Areas"),
     "nav_ranking": ("Peringkat", "Ranking"),
     "nav_open_data": ("Data terbuka", "Open data"),
