@@ -144,3 +144,43 @@ def test_anonymous_reporter_tracks_by_token(browser: Browser, live: Live) -> Non
     expect(later.locator("#status")).to_have_text("Baru")
     expect(later.locator("#kelurahan")).to_contain_text("Gambir")
     shot(later, "5-tracked")
+
+
+@pytest.mark.parametrize(
+    ("lang", "refused", "picked"),
+    [
+        ("id", "Izin lokasi ditolak", "Lokasi dipilih di peta"),
+        ("en", "Location permission was refused", "Location picked on the map"),
+    ],
+)
+def test_a_phone_without_gps_files_from_the_street_map(
+    browser: Browser, live: Live, lang: str, refused: str, picked: str
+) -> None:
+    """Location refused and a photo without GPS: the map opens on the region's streets, the
+    refusal is said in words, a tap on the map places the report, and nothing is fetched from
+    anywhere but this server."""
+    context = phone(browser, permissions=[], geolocation=None, locale=f"{lang}-ID")
+    page = context.new_page()
+    elsewhere: list[str] = []
+    local = (live.url, "blob:", "data:")  # blob: and data: are the photo's preview, on the phone
+    page.on("request", lambda r: None if r.url.startswith(local) else elsewhere.append(r.url))
+    page.goto(f"{live.url}/app/new?lang={lang}")
+    page.click("label.category:has(input[value=sampah])")
+    page.set_input_files("#photo", files=[photo()])  # no EXIF GPS
+    page.click("#use-gps")
+    expect(page.locator("#place-source")).to_contain_text(refused)
+    expect(page.locator("#map img.leaflet-tile-loaded").first).to_be_attached()
+    expect(page.locator("#map .leaflet-control-attribution")).to_contain_text("OpenStreetMap")
+    centre = page.evaluate("(() => { const c = document.querySelector('#map'); "
+                           "const r = c.getBoundingClientRect(); return [r.x + r.width / 2, "
+                           "r.y + r.height / 2]; })()")  # fmt: skip
+    page.mouse.click(centre[0], centre[1])
+    expect(page.locator("#place-source")).to_contain_text(picked)
+    expect(page.locator("#place")).to_contain_text("✓")
+    assert float(page.input_value("#lat")) < -5.9  # in Jakarta, not 0,0 in the Atlantic
+    shot(page, f"no-gps-{lang}")
+    page.fill("#description", "Sampah menumpuk, dilaporkan tanpa GPS.")
+    page.click("#submit")
+    expect(page.locator("#confirmation")).to_be_visible()
+    assert elsewhere == [], elsewhere
+    context.close()
