@@ -7,9 +7,11 @@ import io
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 from tests.officials.test_pages import sign_in
@@ -19,9 +21,12 @@ from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.geo import tiles
+from sigap.geo.streets import StreetLayer
 from sigap.regions import pack as packs
+from sigap.regions import state as state_module
 from sigap.regions.export import export_pack
 from sigap.regions.pack import STREETS_FILE
+from sigap.regions.state import load_state, street_layer
 
 __all__ = ["submit"]  # the fixture
 Submit = Callable[..., dict[str, Any]]
@@ -60,9 +65,17 @@ def test_locate_names_the_street_of_the_pin(client: TestClient) -> None:
     assert body["kelurahan"]["code"].startswith("31.7")  # routed as before
 
 
-def test_every_map_page_has_the_street_tiles_and_their_credit(client: TestClient) -> None:
+def map_pages(client: TestClient) -> list[str]:
+    """Every page with a map, for an admin signed in (the officials' pages need one)."""
+    body = {"category": "sampah", "lat": MONAS[1], "lon": MONAS[0], "description": "Sampah."}
+    report = client.post("/api/v1/reports", json=body).json()
     assert sign_in(client, ADMIN).status_code == 303
-    for path in ("/", "/app/new", "/officials/map", "/admin/routing"):
+    return ["/", "/app/new", "/officials/map", f"/officials/reports/{report['id']}",
+            "/admin/routing"]  # fmt: skip
+
+
+def test_every_map_page_has_the_street_tiles_and_their_credit(client: TestClient) -> None:
+    for path in map_pages(client):
         response = client.get(path)
         assert response.status_code == 200, path
         config = basemap_of(response.text)
@@ -80,10 +93,28 @@ def test_a_tile_server_setting_reaches_every_map(settings: Settings) -> None:
                 "map_tile_attribution": "© Example"}
     )  # fmt: skip
     with TestClient(create_app(server)) as client:
-        for path in ("/", "/app/new"):
+        for path in map_pages(client):
             config = basemap_of(client.get(path).text)
-            assert config["tiles"] == "https://tiles.example/{z}/{x}/{y}.png"
-            assert config["attribution"] == "© Example"
+            assert config["tiles"] == "https://tiles.example/{z}/{x}/{y}.png", path
+            assert config["attribution"] == "© Example", path
+
+
+def test_the_first_tiles_build_the_street_layer_once(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight threads asking at once (a page's first tiles) get one layer, built once."""
+    monkeypatch.setattr(state_module, "_STREETS", {})
+    with database.reading() as session:
+        region = load_state(session)
+
+    def one(_: int) -> StreetLayer | None:
+        with database.reading() as session:
+            return street_layer(session, region)
+
+    with ThreadPoolExecutor(8) as pool:
+        layers = list(pool.map(one, range(8)))
+    assert layers[0] is not None
+    assert all(layer is layers[0] for layer in layers)
 
 
 def test_the_street_layer_goes_out_with_the_exported_pack(

@@ -160,9 +160,6 @@ class StreetLayer:
     def from_geojson(cls, text: str) -> StreetLayer:
         return cls(parse(text), sha256_hex(text))
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def in_box(self, west: float, south: float, east: float, north: float) -> np.ndarray:
         """Indexes of the lines whose bounds meet the box, widest kind last (drawn on top)."""
         found: np.ndarray = self.tree.query(shapely.box(west, south, east, north))
@@ -171,11 +168,13 @@ class StreetLayer:
 
     def nearest_name(self, lon: float, lat: float, within_m: float = 60.0) -> str | None:
         """The name of the named street nearest the point, if one is within ``within_m``."""
+        scale = max(math.cos(math.radians(lat)), 0.1)  # metres of a degree east, against north
         reach = within_m / METRES_PER_DEGREE
+        near = self.tree.query(
+            shapely.box(lon - reach / scale, lat - reach, lon + reach / scale, lat + reach)
+        )
         point = shapely.Point(lon, lat)
-        near = self.tree.query(point.buffer(reach / max(math.cos(math.radians(lat)), 0.1)))
         best, best_m = None, within_m
-        scale = math.cos(math.radians(lat))
         for i in near.tolist():
             if not self.names[i]:
                 continue

@@ -12,14 +12,16 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import threading
 from collections import OrderedDict
 from functools import cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from sigap.geo.streets import StreetLayer
+from sigap.geo.streets import KINDS, StreetLayer
 
+PATH = KINDS.index("path")
 SIZE = 256
 SCALE = 2  # drawn at 512 px, then halved
 MIN_ZOOM, MAX_ZOOM = 10, 19
@@ -32,9 +34,13 @@ STYLE = (
     ((255, 255, 255), (200, 194, 184), 5.0, 13),  # minor
     ((226, 216, 200), (226, 216, 200), 1.5, 15),  # path
 )
+DRAWN_FROM = np.array([style[3] for style in STYLE])  # smallest zoom drawn, by kind
 LABEL_ZOOM = (15, 15, 16, 99)  # smallest zoom at which each kind is named
 LABEL_COLOUR, HALO = (60, 60, 60), (255, 255, 255)
+# Tiles are drawn on the server's threads; the lock guards only the cache's bookkeeping, not
+# the drawing (two threads may draw the same new tile once each, and the second one wins).
 _CACHE: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -62,14 +68,16 @@ def valid(z: int, x: int, y: int) -> bool:
 def tile(layer: StreetLayer, z: int, x: int, y: int) -> bytes:
     """The PNG of one tile (the caller checked :func:`valid`)."""
     key = (layer.sha256, z, x, y)
-    found = _CACHE.get(key)
-    if found is not None:
-        _CACHE.move_to_end(key)
-        return found
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
     found = _draw(layer, z, x, y)
-    _CACHE[key] = found
-    if len(_CACHE) > CACHE_TILES:
-        _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        _CACHE[key] = found
+        if len(_CACHE) > CACHE_TILES:
+            _CACHE.popitem(last=False)
     return found
 
 
@@ -86,9 +94,8 @@ def _draw(layer: StreetLayer, z: int, x: int, y: int) -> bytes:
     west, south, east, north = tile_bounds(z, x, y)
     margin = (east - west) / 8  # lines just outside still reach in with their width
     found = layer.in_box(west - margin, south - margin, east + margin, north + margin)
+    found = found[DRAWN_FROM[layer.kinds[found]] <= z]
     kinds = layer.kinds[found]
-    keep = np.array([z >= STYLE[k][3] for k in kinds.tolist()], dtype=bool)
-    found, kinds = found[keep], kinds[keep]
     if not len(found):
         return _blank()
     image = Image.new("RGB", (SIZE * SCALE, SIZE * SCALE), BACKGROUND)
@@ -97,10 +104,10 @@ def _draw(layer: StreetLayer, z: int, x: int, y: int) -> bytes:
     paths = [_pixels(np.asarray(layer.geoms[i].coords), z, x, y) for i in found.tolist()]
     for casing in (True, False):
         for kind, path in zip(kinds.tolist(), paths, strict=True):
+            if casing and kind == PATH:
+                continue  # footpaths are drawn without a casing
             fill, edge, width, _ = STYLE[kind]
-            w = max(1, round(width * factor + (2 * SCALE if casing and kind < 3 else 0)))
-            if casing and kind == 3:
-                continue
+            w = max(1, round(width * factor + (2 * SCALE if casing else 0)))
             draw.line(path, fill=edge if casing else fill, width=w, joint="curve")
     _labels(draw, layer, found, kinds, paths, z)
     image = image.reduce(SCALE)

@@ -12,6 +12,7 @@ reloads build it once.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -303,21 +304,28 @@ def kelurahan_polygons(
 
 
 _STREETS: dict[str, StreetLayer] = {}
+_STREETS_LOCK = threading.Lock()
 
 
 def street_layer(session: Session, state: RegionState) -> StreetLayer | None:
     """The region's street layer in memory (sigap.geo.streets), read once per process and
-    import (by sha256); None when the region pack has none."""
+    import (by sha256); None when the region pack has none. The first tiles of a page come in
+    together on the server's threads: one of them reads and builds the layer (about half a
+    second for Jakarta), the others wait for it instead of building it again."""
     digest = state.streets_sha256
     if digest is None:
         return None
     layer = _STREETS.get(digest)
-    if layer is None:
-        query = select(StoredStreets.geojson).where(StoredStreets.sha256 == digest)
-        text = session.scalar(query)
-        if text is None:
-            return None  # replaced since this process loaded the region; the reload follows
-        layer = StreetLayer.from_geojson(text)
-        _STREETS.clear()  # one region per deployment: only the newest layer is kept
-        _STREETS[digest] = layer
+    if layer is not None:
+        return layer
+    with _STREETS_LOCK:
+        layer = _STREETS.get(digest)
+        if layer is None:
+            query = select(StoredStreets.geojson).where(StoredStreets.sha256 == digest)
+            text = session.scalar(query)
+            if text is None:
+                return None  # replaced since this process loaded the region; the reload follows
+            layer = StreetLayer.from_geojson(text)
+            _STREETS.clear()  # one region per deployment: only the newest layer is kept
+            _STREETS[digest] = layer
     return layer
