@@ -210,3 +210,29 @@ def test_account_create_then_sign_in_and_sweep(tmp_path: Path) -> None:
         stored = connection.execute("SELECT password_hash FROM account").fetchall()
     assert len(stored) == 1
     assert stored[0][0].startswith("$argon2id$")
+
+
+def test_build_streets_makes_a_pack_s_street_layer_from_an_extract(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)  # Gowa has no street layer yet
+    extract = tmp_path / "gowa-roads.geojson"
+    road = {"type": "LineString", "coordinates": [[119.45, -5.20], [119.46, -5.21]]}
+    extract.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"highway": "primary", "name": "Jalan Poros Malino"},
+         "geometry": road},
+        {"type": "Feature", "properties": {"building": "yes"}, "geometry": road},
+    ]}))  # fmt: skip
+
+    result = sigap("build-streets", str(extract), str(pack))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 streets, 1 named" in result.stdout
+    written = json.loads((pack / "streets.geojson").read_text())
+    assert [f["properties"] for f in written["features"]] == [
+        {"name": "Jalan Poros Malino", "kind": "major"}
+    ]
+    assert packs.read(pack).streets is not None  # import-region takes it
+
+    refused = sigap("build-streets", str(tmp_path / "roads.osm"), str(pack))
+    assert refused.returncode == 1
+    assert "expected a .geojson, .json or .shp file" in refused.stdout

@@ -34,10 +34,7 @@ async def new_report(request: Request) -> Response:
     categories = sorted(
         (c for c in ctx.region.categories.values() if c.active), key=lambda c: c.sort_order
     )
-    return page(
-        request, await visitor(request), "new.html", categories=categories,
-        region=ctx.region.name,
-    )  # fmt: skip
+    return page(request, await visitor(request), "new.html", categories=categories)
 
 
 @router.post("/submit")
