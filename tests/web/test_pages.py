@@ -34,6 +34,12 @@ def test_every_text_has_both_languages() -> None:
         assert english.strip(), key
 
 
+def test_a_text_key_is_defined_in_one_app_module_only() -> None:
+    from sigap.web import texts
+
+    assert texts.DUPLICATES == 0
+
+
 def test_page_is_indonesian_by_default_and_english_on_request() -> None:
     client = TestClient(_app())
     page = client.get("/hello")
