@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sqlite3
@@ -13,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sigap.cli import demo_photos
 from sigap.config import Settings
 from sigap.db import Database
@@ -21,6 +24,8 @@ from sigap.migrations import upgrade
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 from sigap.regions.state import load_state
+
+DATA = Path(__file__).parent / "data"
 
 
 def sigap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -231,8 +236,43 @@ def test_build_streets_makes_a_pack_s_street_layer_from_an_extract(tmp_path: Pat
     assert [f["properties"] for f in written["features"]] == [
         {"name": "Jalan Poros Malino", "kind": "major"}
     ]
-    assert packs.read(pack).streets is not None  # import-region takes it
+    assert "streets" in packs.read(pack).layers  # import-region takes it
 
     refused = sigap("build-streets", str(tmp_path / "roads.osm"), str(pack))
     assert refused.returncode == 1
     assert "expected a .geojson, .json or .shp file" in refused.stdout
+
+
+def test_build_rw_gives_each_rw_to_the_kelurahan_it_lies_in(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)
+    with (DATA / "gowa_kelurahan_interior_points.csv").open() as fh:
+        first = next(csv.DictReader(fh))
+    lon, lat = float(first["lon"]), float(first["lat"])
+
+    def square(x: float, y: float) -> dict[str, object]:
+        ring = [[x - 1e-4, y - 1e-4], [x + 1e-4, y - 1e-4], [x + 1e-4, y + 1e-4], [x, y + 2e-4]]
+        return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+    extract = tmp_path / "rw.geojson"
+    extract.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"RW": "RW 3"}, "geometry": square(lon, lat)},
+        {"type": "Feature", "properties": {"RW": "RW 4"}, "geometry": square(0.0, 0.0)},
+        {"type": "Feature", "properties": {"RW": "-"}, "geometry": square(lon, lat)},
+    ]}))  # fmt: skip
+
+    result = sigap("build-rw", str(extract), str(pack))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 RW in 1 kelurahan" in result.stdout
+    written = json.loads((pack / "rw.geojson").read_text())
+    assert [f["properties"] for f in written["features"]] == [
+        {"code": f"{first['kode_kel']}.03", "rw": "03"}
+    ]
+    assert "rw" in packs.read(pack).layers
+
+    (pack / "rw.geojson").write_text(
+        (pack / "rw.geojson").read_text().replace(first["kode_kel"], "73.06.99.9999")
+    )
+    with pytest.raises(packs.PackError, match=r"73\.06\.99\.9999\.03: no such kelurahan"):
+        packs.read(pack)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -98,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     streets.add_argument("source", help="the extract: a .geojson, .json or .shp file")
     streets.add_argument("pack", help="the region pack folder to write streets.geojson into")
     streets.set_defaults(run=_build_streets)
+    rws = commands.add_parser(
+        "build-rw",
+        help="make a region pack's RW layer from an OpenStreetMap extract",
+        description="Read the RW (rukun warga) polygons of an extract saved as GeoJSON or as a "
+        "shapefile (an RW field: 'RW 05', '5') and write PACK/rw.geojson, each RW given to the "
+        "pack's kelurahan/desa its polygon's inner point lies in; then import-region PACK.",
+    )
+    rws.add_argument("source", help="the extract: a .geojson, .json or .shp file")
+    rws.add_argument("pack", help="the region pack folder (its kelurahan boundaries are used)")
+    rws.set_defaults(run=_build_rw)
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -350,7 +361,7 @@ def _build_streets(args: argparse.Namespace) -> int:
 
     try:
         found = streets.from_source(Path(args.source))
-    except (OSError, streets.StreetError) as exc:
+    except (OSError, streets.LayerError) as exc:
         print(f"cannot read the streets: {exc}")
         return 1
     if not found:
@@ -361,6 +372,35 @@ def _build_streets(args: argparse.Namespace) -> int:
     named = sum(1 for s in found if s.name)
     print(f"wrote {target}: {len(found)} streets, {named} named; now import-region {args.pack}")
     return 0
+
+
+def _build_rw(args: argparse.Namespace) -> int:
+    from shapely.geometry import shape
+
+    from sigap.geo import rw
+    from sigap.geo.index import BoundaryIndex
+    from sigap.regions import pack as packs
+
+    try:
+        pack = packs.read(Path(args.pack))
+        polygons = pack.boundaries.get("kelurahan", {})
+        index = BoundaryIndex.build([(c, shape(json.loads(t))) for c, t in polygons.items()])
+        found = rw.from_source(Path(args.source), lambda x, y: _code(index.locate(x, y)))
+    except (OSError, packs.PackError, rw.LayerError) as exc:
+        print(f"cannot build the RW layer: {exc}")
+        return 1
+    if not found:
+        print(f"no RW polygons inside the pack's kelurahan in {args.source}")
+        return 1
+    target = Path(args.pack) / packs.RW_FILE
+    target.write_text(rw.to_geojson(found), encoding="utf-8")
+    kelurahan = len({r.kelurahan_code for r in found})
+    print(f"wrote {target}: {len(found)} RW in {kelurahan} kelurahan; now import-region PACK")
+    return 0
+
+
+def _code(found: Any) -> str | None:
+    return None if found is None else str(found.code)
 
 
 def _export_region(args: argparse.Namespace) -> int:

@@ -89,7 +89,7 @@ def test_a_shapefile_extract_reads_like_geojson(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_layer_is_refused_saying_where(text: str, says: str) -> None:
-    with pytest.raises(streets.StreetError, match=says):
+    with pytest.raises(streets.LayerError, match=says):
         streets.parse(text)
 
 

@@ -25,7 +25,6 @@ from sigap.geo.streets import StreetLayer
 from sigap.regions import pack as packs
 from sigap.regions import state as state_module
 from sigap.regions.export import export_pack
-from sigap.regions.pack import STREETS_FILE
 from sigap.regions.state import load_state, street_layer
 
 __all__ = ["submit"]  # the fixture
@@ -103,7 +102,7 @@ def test_the_first_tiles_build_the_street_layer_once(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight threads asking at once (a page's first tiles) get one layer, built once."""
-    monkeypatch.setattr(state_module, "_STREETS", {})
+    monkeypatch.setattr(state_module, "_LAYERS", {})
     with database.reading() as session:
         region = load_state(session)
 
@@ -117,15 +116,15 @@ def test_the_first_tiles_build_the_street_layer_once(
     assert all(layer is layers[0] for layer in layers)
 
 
-def test_the_street_layer_goes_out_with_the_exported_pack(
-    database: Database, tmp_path: Path
-) -> None:
+def test_the_map_layers_go_out_with_the_exported_pack(database: Database, tmp_path: Path) -> None:
     with database.reading() as session:
         export_pack(session, tmp_path / "pack")
-    exported = (tmp_path / "pack" / STREETS_FILE).read_text(encoding="utf-8")
-    bundled = (packs.BUNDLED / "jakarta" / STREETS_FILE).read_text(encoding="utf-8")
-    assert exported == bundled
-    assert packs.read(tmp_path / "pack").streets == bundled
+    exported = packs.read(tmp_path / "pack").layers
+    assert set(exported) == {"streets", "rw"}
+    for name, filename in packs.LAYER_FILES.items():
+        bundled = (packs.BUNDLED / "jakarta" / filename).read_text(encoding="utf-8")
+        assert (tmp_path / "pack" / filename).read_text(encoding="utf-8") == bundled
+        assert exported[name] == bundled
 
 
 def test_an_officials_report_page_shows_the_street_map_and_the_way_there(

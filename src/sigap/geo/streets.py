@@ -49,8 +49,9 @@ class Street:
     lines: tuple[tuple[tuple[float, float], ...], ...]  # (lon, lat) points of each part
 
 
-class StreetError(ValueError):
-    """A street source or layer that cannot be read; the message says where and why."""
+class LayerError(ValueError):
+    """A map layer or its source (streets, RW) that cannot be read; the message says where
+    and why."""
 
 
 def from_source(path: Path) -> list[Street]:
@@ -60,7 +61,7 @@ def from_source(path: Path) -> list[Street]:
         return list(_from_shapefile(path))
     if suffix in (".geojson", ".json"):
         return list(_from_features(json.loads(path.read_text(encoding="utf-8")), str(path)))
-    raise StreetError(f"{path}: expected a .geojson, .json or .shp file")
+    raise LayerError(f"{path}: expected a .geojson, .json or .shp file")
 
 
 def _from_shapefile(path: Path) -> Iterator[Street]:
@@ -80,7 +81,7 @@ def _from_shapefile(path: Path) -> Iterator[Street]:
 
 def _from_features(document: Any, where: str) -> Iterator[Street]:
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise StreetError(f"{where}: expected a GeoJSON FeatureCollection")
+        raise LayerError(f"{where}: expected a GeoJSON FeatureCollection")
     for number, feature in enumerate(document.get("features") or [], start=1):
         geometry = feature.get("geometry") or {}
         coordinates = geometry.get("coordinates")
@@ -108,9 +109,9 @@ def _street(properties: dict[str, Any], lines: Iterable[Any], where: str) -> Str
         try:
             points = tuple((round(float(x), 5), round(float(y), 5)) for x, y, *_ in line)
         except (TypeError, ValueError):
-            raise StreetError(f"{where}: coordinates must be [longitude, latitude]") from None
+            raise LayerError(f"{where}: coordinates must be [longitude, latitude]") from None
         if not all(-180 <= x <= 180 and -90 <= y <= 90 for x, y in points):
-            raise StreetError(f"{where}: a coordinate is not a longitude/latitude (WGS84)")
+            raise LayerError(f"{where}: a coordinate is not a longitude/latitude (WGS84)")
         if len(points) >= 2:
             parts.append(points)
     name = " ".join(str(properties.get("name") or "").split())
@@ -118,11 +119,11 @@ def _street(properties: dict[str, Any], lines: Iterable[Any], where: str) -> Str
 
 
 def parse(text: str, where: str = "streets.geojson") -> list[Street]:
-    """A street layer's text (a pack's ``streets.geojson``) as streets; StreetError if bad."""
+    """A street layer's text (a pack's ``streets.geojson``) as streets; LayerError if bad."""
     try:
         document = json.loads(text)
     except ValueError as exc:
-        raise StreetError(f"{where}: not JSON ({exc})") from None
+        raise LayerError(f"{where}: not JSON ({exc})") from None
     return list(_from_features(document, where))
 
 

@@ -1,7 +1,7 @@
 """ORM models, one module per aggregate. Importing this package registers every table."""
 
 from sigap.models.account import Account
-from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region, StreetLayer
+from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region, RegionLayer
 from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
 from sigap.models.category import Category, CategoryQuestion, RoutingRule
@@ -40,6 +40,7 @@ __all__ = [
     "OutboxMessage",
     "Photo",
     "Region",
+    "RegionLayer",
     "Report",
     "ReportComment",
     "ReportEvent",
@@ -53,7 +54,6 @@ __all__ = [
     "StatMonth",
     "StatUnit",
     "StatUnitHist",
-    "StreetLayer",
     "Unit",
     "WebhookEndpoint",
 ]

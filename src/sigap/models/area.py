@@ -60,13 +60,15 @@ class AreaBoundary(Base):
     geometry: Mapped[str] = mapped_column(Text)
 
 
-class StreetLayer(Base):
-    """The region pack's street layer (``streets.geojson``, one row): what the maps' street
-    tiles are drawn from and the form names a pin's street with (:mod:`sigap.geo.streets`)."""
+class RegionLayer(Base):
+    """A map layer of the region pack, stored as imported, one row per layer: ``streets``
+    (``streets.geojson``: the maps' street tiles and a pin's street, :mod:`sigap.geo.streets`)
+    and ``rw`` (``rw.geojson``: the RW of a report, :mod:`sigap.geo.rw`). Every process reads
+    a layer once and keeps it in memory, so the table is never queried by location."""
 
-    __tablename__ = "street_layer"
+    __tablename__ = "region_layer"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
     geojson: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -38,6 +38,8 @@ class Report(Base):
     kelurahan_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     kecamatan_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
     kabkota_code: Mapped[str] = mapped_column(ForeignKey("area.code"))
+    # The RW (kelurahan code + "." + its number) where the pack has RW boundaries, else None.
+    rw_code: Mapped[str | None] = mapped_column(String(24))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     boundary_version_id: Mapped[int] = mapped_column(ForeignKey("boundary_version.id"))
     routing_method: Mapped[str] = mapped_column(String(20))

@@ -26,12 +26,12 @@ from sigap.models import (
     Category,
     CategoryQuestion,
     Region,
+    RegionLayer,
     RoutingRule,
-    StreetLayer,
     Unit,
 )
 from sigap.regions import questions as questions_csv
-from sigap.regions.pack import STREETS_FILE
+from sigap.regions.pack import LAYER_FILES
 from sigap.regions.questions import format_choices
 
 AREA_COLUMNS = (
@@ -94,9 +94,8 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
         )
     )
     _write_csv(path / "questions.csv", questions_csv.COLUMNS, [_question_row(q) for q in questions])
-    street_layer = session.get(StreetLayer, 1)
-    if street_layer is not None:
-        (path / STREETS_FILE).write_text(street_layer.geojson, encoding="utf-8")
+    for layer in session.scalars(select(RegionLayer)):
+        (path / LAYER_FILES[layer.name]).write_text(layer.geojson, encoding="utf-8")
     rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.id)))
     _write_csv(
         path / "routing.csv",

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from sigap.geo import streets
+from sigap.geo import rw, streets
 from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
@@ -24,6 +24,9 @@ from sigap.models.unit import UNIT_KINDS
 from sigap.regions.questions import CODE, parse_choices
 
 STREETS_FILE = "streets.geojson"
+RW_FILE = "rw.geojson"
+# The optional map layers: name (the region_layer row) -> file
+LAYER_FILES = {"streets": STREETS_FILE, "rw": RW_FILE}
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "regions"
 
 
@@ -55,7 +58,8 @@ class Pack:
     questions: list[dict[str, str]] = field(default_factory=list)  # optional questions.csv
     boundaries: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> geojson text
     boundary_bytes: bytes = b""
-    streets: str | None = None  # the optional streets.geojson (sigap.geo.streets), as read
+    # the optional layers as read, by name: streets (sigap.geo.streets), rw (sigap.geo.rw)
+    layers: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(path_or_slug: str) -> Path:
@@ -84,7 +88,7 @@ def read(path: Path) -> Pack:
         ),
     )
     _read_boundaries(pack, problems)
-    _read_streets(pack, problems)
+    _read_layers(pack, problems)
     if not problems:
         validate(pack, problems)
     if problems:
@@ -138,18 +142,21 @@ def _read_boundaries(pack: Pack, problems: list[Problem]) -> None:
     pack.boundary_bytes = bytes(digest)
 
 
-def _read_streets(pack: Pack, problems: list[Problem]) -> None:
-    """The optional street layer: every feature a named or unnamed street line of a known kind."""
-    path = pack.path / STREETS_FILE
-    if not path.exists():
-        return
-    try:
-        text = path.read_text(encoding="utf-8")
-        streets.parse(text, STREETS_FILE)
-    except (OSError, streets.StreetError) as exc:
-        problems.append(Problem(STREETS_FILE, 0, str(exc)))
-        return
-    pack.streets = text
+def _read_layers(pack: Pack, problems: list[Problem]) -> None:
+    """The optional map layers, as text; the street layer is checked here, the RW layer in
+    :func:`validate` (its codes name the pack's kelurahan)."""
+    for name, filename in LAYER_FILES.items():
+        path = pack.path / filename
+        if not path.exists():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            if name == "streets":
+                streets.parse(text, filename)
+        except (OSError, streets.LayerError) as exc:
+            problems.append(Problem(filename, 0, str(exc)))
+            continue
+        pack.layers[name] = text
 
 
 def _geometry_problem(geometry: Any) -> str | None:
@@ -177,6 +184,11 @@ def validate(pack: Pack, problems: list[Problem]) -> None:
         problems.append(Problem("areas.csv", 0, f"kelurahan/desa {code} has no boundary polygon"))
     for code in sorted(polygons.keys() - leaves):
         problems.append(Problem("kelurahan boundaries", 0, f"polygon {code} is not in areas.csv"))
+    if "rw" in pack.layers:
+        try:
+            rw.parse(pack.layers["rw"], leaves, RW_FILE)
+        except rw.LayerError as exc:
+            problems.append(Problem(RW_FILE, 0, str(exc)))
     _check_demo_accounts(pack, units, problems)
     governed = {unit["area_code"] for unit in pack.units if unit.get("kind") == "government"}
     for code in sorted(leaves - governed):

@@ -21,11 +21,11 @@ from sigap.models import (
     Category,
     CategoryQuestion,
     Region,
+    RegionLayer,
     RoutingRule,
-    StreetLayer,
     Unit,
 )
-from sigap.regions.pack import Pack, PackError, Problem
+from sigap.regions.pack import LAYER_FILES, Pack, PackError, Problem
 from sigap.regions.questions import parse_choices
 
 
@@ -74,7 +74,7 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
             )
         )
     version, is_new = _boundary_version(session, pack)
-    _replace_streets(session, pack)
+    _replace_layers(session, pack)
     session.flush()
     return ImportResult(
         slug=meta["slug"],
@@ -88,18 +88,20 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
     )
 
 
-def _replace_streets(session: Session, pack: Pack) -> None:
-    """The pack's street layer replaces the stored one; a pack without one leaves none."""
-    stored = session.get(StreetLayer, 1)
-    if pack.streets is None:
-        if stored is not None:
-            session.delete(stored)
-        return
-    digest = sha256_hex(pack.streets)
-    if stored is None:
-        session.add(StreetLayer(id=1, sha256=digest, geojson=pack.streets, imported_at=utcnow()))
-    elif stored.sha256 != digest:
-        stored.sha256, stored.geojson, stored.imported_at = digest, pack.streets, utcnow()
+def _replace_layers(session: Session, pack: Pack) -> None:
+    """The pack's map layers replace the stored ones; a layer the pack lacks is removed."""
+    for name in LAYER_FILES:
+        stored = session.get(RegionLayer, name)
+        text = pack.layers.get(name)
+        if text is None:
+            if stored is not None:
+                session.delete(stored)
+            continue
+        digest = sha256_hex(text)
+        if stored is None:
+            session.add(RegionLayer(name=name, sha256=digest, geojson=text, imported_at=utcnow()))
+        elif stored.sha256 != digest:
+            stored.sha256, stored.geojson, stored.imported_at = digest, text, utcnow()
 
 
 def _upsert_areas(session: Session, pack: Pack) -> None:

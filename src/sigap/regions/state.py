@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from shapely.geometry import shape
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
+from sigap.geo import rw
 from sigap.geo.index import BoundaryIndex
 from sigap.geo.streets import StreetLayer
 from sigap.models import (
@@ -32,10 +35,10 @@ from sigap.models import (
     Category,
     CategoryQuestion,
     Region,
+    RegionLayer,
     RoutingRule,
     Unit,
 )
-from sigap.models import StreetLayer as StoredStreets
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +146,8 @@ class RegionState:
     boundary_version_id: int
     index: BoundaryIndex
     imported_at: datetime  # when the reference data last changed
-    streets_sha256: str | None = None  # the street layer's (sigap.geo.streets), if the pack has one
+    layers: dict[str, str] = field(default_factory=dict)  # the pack's map layers: name -> sha256
+    rw_index: BoundaryIndex | None = None  # point -> RW code, where the pack has RW boundaries
     children: dict[str, list[str]] = field(default_factory=dict)
     units_by_code: dict[str, UnitInfo] = field(default_factory=dict)
     government_unit: dict[str, int] = field(default_factory=dict)
@@ -160,6 +164,10 @@ class RegionState:
                 self.government_unit.setdefault(unit.area_code, unit.id)
             if unit.parent_id is not None:
                 self.unit_children.setdefault(unit.parent_id, []).append(unit.id)
+
+    @property
+    def streets_sha256(self) -> str | None:
+        return self.layers.get("streets")
 
     def lineage(self, code: str) -> list[AreaInfo]:
         """The area and its ancestors, deepest first."""
@@ -231,6 +239,7 @@ def load_state(session: Session) -> RegionState:
     rules = {
         (r.category_code, r.area_code): r.unit_id for r in session.scalars(select(RoutingRule))
     }
+    layers = dict(session.execute(select(RegionLayer.name, RegionLayer.sha256)).all())
     return RegionState(
         code=region.code,
         slug=region.slug,
@@ -243,7 +252,8 @@ def load_state(session: Session) -> RegionState:
         boundary_version_id=version.id,
         index=_index_for(session, version, areas),
         imported_at=region.imported_at,
-        streets_sha256=session.scalar(select(StoredStreets.sha256)),
+        layers=layers,
+        rw_index=None if "rw" not in layers else _rw_index(session, layers["rw"], areas),
     )
 
 
@@ -303,29 +313,58 @@ def kelurahan_polygons(
     }
 
 
-_STREETS: dict[str, StreetLayer] = {}
-_STREETS_LOCK = threading.Lock()
+T = TypeVar("T")
+_LAYERS: dict[tuple[str, str], object] = {}
+_LAYERS_LOCK = threading.Lock()
+
+
+def _layer(session: Session, name: str, digest: str, build: Callable[[str], T]) -> T | None:
+    """A map layer of the pack built from its stored text once per process and import (by
+    sha256). Requests that come in together (the first tiles of a page, on the server's
+    threads) wait for the one that builds it instead of building it again. None when the
+    layer was replaced since this process loaded the region (the reload follows)."""
+    key = (name, digest)
+    if key in _LAYERS:
+        return _LAYERS[key]  # type: ignore[return-value]
+    with _LAYERS_LOCK:
+        if key not in _LAYERS:
+            query = select(RegionLayer.geojson).where(
+                RegionLayer.name == name, RegionLayer.sha256 == digest
+            )
+            text = session.scalar(query)
+            if text is None:
+                return None
+            for old in [k for k in _LAYERS if k[0] == name]:
+                del _LAYERS[old]  # one region per deployment: only the newest layer is kept
+            _LAYERS[key] = build(text)
+    return _LAYERS[key]  # type: ignore[return-value]
 
 
 def street_layer(session: Session, state: RegionState) -> StreetLayer | None:
-    """The region's street layer in memory (sigap.geo.streets), read once per process and
-    import (by sha256); None when the region pack has none. The first tiles of a page come in
-    together on the server's threads: one of them reads and builds the layer (about half a
-    second for Jakarta), the others wait for it instead of building it again."""
+    """The region's street layer in memory (sigap.geo.streets); None when the pack has none.
+    Building Jakarta's takes about half a second."""
     digest = state.streets_sha256
-    if digest is None:
+    return None if digest is None else _layer(session, "streets", digest, StreetLayer.from_geojson)
+
+
+def rw_layer(session: Session, state: RegionState) -> list[rw.Rw] | None:
+    """The region's RW boundaries (sigap.geo.rw); None when the pack has none."""
+    digest = state.layers.get("rw")
+    kelurahan = {code for code, area in state.areas.items() if area.level == "kelurahan"}
+    return None if digest is None else _layer(session, "rw", digest, _rw_parser(kelurahan))
+
+
+def _rw_parser(kelurahan: set[str]) -> Callable[[str], list[rw.Rw]]:
+    return lambda text: rw.parse(text, kelurahan)
+
+
+def _rw_index(session: Session, digest: str, areas: dict[str, AreaInfo]) -> BoundaryIndex | None:
+    cached = _INDEXES.get(f"rw:{digest}")
+    if cached is not None:
+        return cached
+    kelurahan = {code for code, area in areas.items() if area.level == "kelurahan"}
+    rws = _layer(session, "rw", digest, _rw_parser(kelurahan))
+    if rws is None:
         return None
-    layer = _STREETS.get(digest)
-    if layer is not None:
-        return layer
-    with _STREETS_LOCK:
-        layer = _STREETS.get(digest)
-        if layer is None:
-            query = select(StoredStreets.geojson).where(StoredStreets.sha256 == digest)
-            text = session.scalar(query)
-            if text is None:
-                return None  # replaced since this process loaded the region; the reload follows
-            layer = StreetLayer.from_geojson(text)
-            _STREETS.clear()  # one region per deployment: only the newest layer is kept
-            _STREETS[digest] = layer
-    return layer
+    built = _INDEXES[f"rw:{digest}"] = rw.index(rws)
+    return built

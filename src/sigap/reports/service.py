@@ -107,6 +107,7 @@ def prepare(
         "kelurahan_code": placement.kelurahan_code,
         "kecamatan_code": placement.kecamatan_code,
         "kabkota_code": placement.kabkota_code,
+        "rw_code": placement.rw_code,
         "unit_id": unit_id,
         "boundary_version_id": placement.boundary_version_id,
         "routing_method": placement.method,

@@ -21,6 +21,7 @@ class Placement:
     method: str
     distance_m: float
     boundary_version_id: int
+    rw_code: str | None = None
 
 
 def place(state: RegionState, lon: float, lat: float) -> Placement:
@@ -36,7 +37,20 @@ def place(state: RegionState, lon: float, lat: float) -> Placement:
         method=found.method,
         distance_m=round(found.distance_m, 1),
         boundary_version_id=state.boundary_version_id,
+        rw_code=rw_of(state, lon, lat, found.code),
     )
+
+
+def rw_of(state: RegionState, lon: float, lat: float, kelurahan_code: str) -> str | None:
+    """The RW of a point where the pack has RW boundaries; None when none holds it or the RW
+    found belongs to another kelurahan (RW outlines and official boundaries disagree along the
+    edges: no RW is better than a wrong one)."""
+    if state.rw_index is None:
+        return None
+    found = state.rw_index.locate(lon, lat)
+    if found is None or not found.code.startswith(kelurahan_code + "."):
+        return None
+    return found.code
 
 
 def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:

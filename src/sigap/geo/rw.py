@@ -1,0 +1,133 @@
+"""A region's RW (rukun warga) boundaries: which RW a report lies in, and RW names to search.
+
+A region pack may carry ``rw.geojson``: Polygon/MultiPolygon features with the properties
+``code`` (the kelurahan/desa code, a dot and the RW number: ``31.71.01.1001.05``) and ``rw``
+(the number as written, ``05``). :func:`from_source` makes that file from an OpenStreetMap
+extract (GeoJSON or shapefile) whose features carry an ``RW`` value ("RW 05", "5"): each RW is
+given to the pack's kelurahan its polygon's inner point lies in, so a mis-spelt kelurahan name
+in the extract does not matter. Jakarta's comes from OpenStreetMap (2012, ODbL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from sigap.geo.index import BoundaryIndex
+from sigap.geo.streets import ATTRIBUTION, LayerError
+
+# A point this close to an RW (metres) still belongs to it: OSM's RW outlines leave slivers.
+MAX_GAP_M = 15.0
+_NUMBER = re.compile(r"(\d{1,3})")
+
+
+@dataclass(frozen=True, slots=True)
+class Rw:
+    code: str  # kelurahan code + "." + number
+    number: str  # as shown: "05"
+    geometry: BaseGeometry
+
+    @property
+    def kelurahan_code(self) -> str:
+        return self.code.rsplit(".", 1)[0]
+
+
+def number_of(value: Any) -> str | None:
+    """The RW number of a source value ("RW 05", "rw 5", "005", 5) as two digits, or None."""
+    found = _NUMBER.search(str(value or ""))
+    return f"{int(found.group(1)):02d}" if found and int(found.group(1)) > 0 else None
+
+
+def from_source(path: Path, kelurahan_of: Callable[[float, float], str | None]) -> list[Rw]:
+    """RW polygons of an extract, each given to the kelurahan its inner point lies in (by
+    ``kelurahan_of(lon, lat)``); parts of one RW number in one kelurahan become one RW.
+    Features without an RW number or outside every kelurahan are left out."""
+    parts: dict[str, list[BaseGeometry]] = {}
+    for properties, geometry in _features(path):
+        number = number_of(properties.get("rw") or properties.get("name"))
+        if number is None or geometry.is_empty:
+            continue
+        inner = geometry.representative_point()
+        kelurahan = kelurahan_of(inner.x, inner.y)
+        if kelurahan is not None:
+            parts.setdefault(f"{kelurahan}.{number}", []).append(geometry)
+    return [
+        Rw(code, code.rsplit(".", 1)[1], shapely.union_all(geoms).buffer(0))
+        for code, geoms in sorted(parts.items())
+    ]
+
+
+def _features(path: Path) -> Iterator[tuple[dict[str, Any], BaseGeometry]]:
+    suffix = path.suffix.lower()
+    if suffix == ".shp":
+        import shapefile  # type: ignore[import-untyped]  # pyshp: read only by this command
+
+        with shapefile.Reader(str(path)) as reader:
+            fields = [f.name.lower() for f in reader.fields[1:]]
+            for item in reader.iterShapeRecords():
+                record = dict(zip(fields, item.record, strict=True))
+                yield record, shape(item.shape.__geo_interface__)
+        return
+    if suffix not in (".geojson", ".json"):
+        raise LayerError(f"{path}: expected a .geojson, .json or .shp file")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for feature in document.get("features") or []:
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") in ("Polygon", "MultiPolygon"):
+            properties = {k.lower(): v for k, v in (feature.get("properties") or {}).items()}
+            yield properties, shape(geometry)
+
+
+def to_geojson(rws: list[Rw]) -> str:
+    """The pack's ``rw.geojson``, outlines simplified within about two metres."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": rw.code, "rw": rw.number},
+            "geometry": mapping(outline),
+        }
+        for rw in rws
+        if not (outline := shapely.set_precision(rw.geometry.simplify(2e-5), 1e-5)).is_empty
+    ]
+    document = {"type": "FeatureCollection", "attribution": ATTRIBUTION, "features": features}
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def parse(text: str, kelurahan: set[str], where: str = "rw.geojson") -> list[Rw]:
+    """A pack's RW layer; LayerError naming the feature when one is not an RW of a known
+    kelurahan with a polygon."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise LayerError(f"{where}: not JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise LayerError(f"{where}: expected a GeoJSON FeatureCollection")
+    found = []
+    for number, feature in enumerate(document.get("features") or [], start=1):
+        properties = feature.get("properties") or {}
+        code, rw = str(properties.get("code") or ""), number_of(properties.get("rw"))
+        if rw is None or code.rsplit(".", 1) != [code.rsplit(".", 1)[0], rw]:
+            raise LayerError(f"{where} feature {number}: code must be <kelurahan>.<rw number>")
+        if code.rsplit(".", 1)[0] not in kelurahan:
+            raise LayerError(f"{where} feature {number}: {code}: no such kelurahan/desa")
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise LayerError(f"{where} feature {number}: geometry must be a (Multi)Polygon")
+        outline = shape(geometry)
+        if not outline.is_valid or outline.is_empty:
+            raise LayerError(f"{where} feature {number}: {code}: the outline is not valid")
+        found.append(Rw(code, rw, outline))
+    return found
+
+
+def index(rws: list[Rw]) -> BoundaryIndex:
+    """Point → RW code (the same exact grid as kelurahan routing, smaller gap)."""
+    return BoundaryIndex.build([(rw.code, rw.geometry) for rw in rws], max_gap_m=MAX_GAP_M)
