@@ -232,3 +232,22 @@ def test_errors_of_the_fast_lane_are_the_apps_handlers_answers(client: TestClien
     assert english.json()["error"]["code"] == indonesian.json()["error"]["code"]
     assert english.json()["error"]["message"] != indonesian.json()["error"]["message"]
     assert english.headers["content-language"] == "en"
+
+
+def test_a_report_knows_its_rw_where_the_region_has_rw_boundaries(
+    client: TestClient, database: Database
+) -> None:
+    inside_rw = report_body(lat=-6.19851, lon=106.81918)  # RW 03 of Kebon Melati (OSM 2012)
+    created = client.post("/api/v1/reports", json=inside_rw).json()
+    assert created["kelurahan"]["code"] == "31.71.07.1005"
+    assert created["rw"] == {"code": "31.71.07.1005.03", "name": "RW 03"}
+    shown = client.get(f"/api/v1/reports/{created['id']}").json()
+    assert shown["rw"] == created["rw"]
+    with database.reading() as session:
+        stored = session.get(models.Report, created["id"])
+        assert stored is not None and stored.rw_code == "31.71.07.1005.03"
+
+    island = client.post("/api/v1/reports", json=report_body(lat=-5.7006354, lon=106.5386599))
+    assert island.status_code == 201, island.text
+    assert island.json()["kelurahan"]["name"] == "Pulau Panggang"  # no RW outlines out there
+    assert island.json()["rw"] is None

@@ -20,6 +20,11 @@ def area_ref(state: RegionState, code: str) -> schemas.Ref:
     return schemas.Ref(code=code, name=area.name if area else code)
 
 
+def rw_ref(code: str | None) -> schemas.Ref | None:
+    """A report's RW ("31.71.01.1001.05" -> RW 05), None where the region has no RW layer."""
+    return None if not code else schemas.Ref(code=code, name=f"RW {code.rsplit('.', 1)[1]}")
+
+
 def unit_ref(state: RegionState, unit_id: int, language: str) -> schemas.Ref:
     unit = state.units[unit_id]
     return schemas.Ref(code=unit.code, name=unit.name(language))
@@ -131,6 +136,7 @@ def report_fields(
         "kelurahan": area_ref(state, item["kelurahan_code"]),
         "kecamatan": area_ref(state, item["kecamatan_code"]),
         "kabkota": area_ref(state, item["kabkota_code"]),
+        "rw": rw_ref(item.get("rw_code")),
         "unit": unit_ref(state, item["unit_id"], language),
         "channel": item["channel"],
         "routing": schemas.Routing(

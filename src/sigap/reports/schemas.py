@@ -114,6 +114,9 @@ class Report(BaseModel):
     kelurahan: Ref
     kecamatan: Ref
     kabkota: Ref
+    rw: Ref | None = Field(
+        default=None, description="The RW (rukun warga), where the region has RW boundaries"
+    )
     unit: Ref
     channel: str
     routing: Routing
