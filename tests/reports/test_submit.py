@@ -245,7 +245,8 @@ def test_a_report_knows_its_rw_where_the_region_has_rw_boundaries(
     assert shown["rw"] == created["rw"]
     with database.reading() as session:
         stored = session.get(models.Report, created["id"])
-        assert stored is not None and stored.rw_code == "31.71.07.1005.03"
+        assert stored is not None
+        assert stored.rw_code == "31.71.07.1005.03"
 
     island = client.post("/api/v1/reports", json=report_body(lat=-5.7006354, lon=106.5386599))
     assert island.status_code == 201, island.text
