@@ -137,3 +137,11 @@ def test_without_a_street_layer_the_maps_open_on_gowa_with_boundaries(client: Te
     assert -5.6 < south < north < -5.0  # Kabupaten Gowa, not 0,0 in the Atlantic
     assert 119.3 < west < east < 120.1
     assert client.get("/api/v1/map/streets/15/26107/16947.png").status_code == 404
+
+
+def test_gowa_s_desa_are_searchable_without_a_street_layer(client: TestClient) -> None:
+    found = client.get("/api/v1/places", params={"q": "sungguminasa"}).json()
+    assert found[0]["kind"] == "kelurahan"
+    assert found[0]["name"] == "Sungguminasa"
+    assert found[0]["code"].startswith("73.06.")
+    assert client.get("/api/v1/locate", params=SUNGGUMINASA).json()["rw"] is None

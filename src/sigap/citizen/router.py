@@ -24,6 +24,7 @@ from sigap.kit import utcnow
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.regions.state import street_layer
+from sigap.reports.present import rw_ref
 from sigap.reports.schemas import STATUS_COLOURS, Ref, Text
 from sigap.workflow import routing
 
@@ -40,6 +41,7 @@ class Located(BaseModel):
     street: str | None = Field(
         default=None, description="the named street within 60 m, from the region's street layer"
     )
+    rw: Ref | None = Field(default=None, description="the RW, where the region has RW boundaries")
 
 
 class Nearby(BaseModel):
@@ -87,6 +89,7 @@ def locate(session: ReadSession, ctx: Ctx, lat: Lat, lon: Lon) -> Located:
         kabkota=ref(placement.kabkota_code),
         method=placement.method,
         street=streets.nearest_name(lon, lat) if streets is not None else None,
+        rw=rw_ref(placement.rw_code),
     )
 
 

@@ -1,15 +1,17 @@
-"""HTTP for a deployment's reference data: categories and areas."""
+"""HTTP for a deployment's reference data: categories, areas and place search."""
 
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import NotFound
 from sigap.models import AreaBoundary
+from sigap.regions.places import place_index
 from sigap.regions.state import QuestionInfo
 from sigap.reports import answers, schemas
 
@@ -46,6 +48,40 @@ def _question(question: QuestionInfo, language: str) -> schemas.Question:
         choices=[schemas.Choice(key=c.key, name=c.name(language)) for c in question.choices],
         public=answers.is_public(question),
     )
+
+
+@router.get(
+    "/places",
+    response_model=list[schemas.PlaceFound],
+    summary="Search streets, RW and areas by name (typos forgiven), nearest first",
+)
+def search_places(
+    response: Response,
+    session: ReadSession,
+    ctx: Ctx,
+    q: Annotated[str, Query(min_length=1, max_length=100, description="What was typed")],
+    lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> list[schemas.PlaceFound]:
+    """The places of the region whose names match ``q`` (see sigap.geo.places); with ``lat``
+    and ``lon`` (the map's centre) equally good matches come nearest first."""
+    near = (lon, lat) if lat is not None and lon is not None else None
+    found = place_index(session, ctx.region).search(q, near, limit)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return [
+        schemas.PlaceFound(
+            kind=f.place.kind,
+            name=f.place.name,
+            context=f.place.context,
+            code=f.place.code,
+            lat=f.place.lat,
+            lon=f.place.lon,
+            bbox=list(f.place.bbox),
+            distance_m=f.distance_m,
+        )
+        for f in found
+    ]
 
 
 @router.get("/areas/{code}", response_model=schemas.Area, summary="An area with its parents")

@@ -227,3 +227,16 @@ class Area(BaseModel):
     children: list[Ref]
     units: list[Ref]
     geometry: dict[str, object] | None = Field(default=None, description="GeoJSON, on request")
+
+
+class PlaceFound(BaseModel):
+    kind: str = Field(
+        description="kabkota, kecamatan, kelurahan (a kelurahan or desa), rw or street"
+    )
+    name: str = Field(description="As shown: 'Kebon Sirih', 'RW 03', 'Menteng'")
+    context: str = Field(description="Where it is: its kelurahan and kecamatan, or its parents")
+    code: str | None = Field(description="The area's or RW's code (the map's area filter takes it)")
+    lat: float
+    lon: float
+    bbox: list[float] = Field(description="min_lon, min_lat, max_lon, max_lat: what to show")
+    distance_m: float | None = Field(description="From the point asked near, if one was given")
