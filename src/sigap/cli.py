@@ -379,6 +379,7 @@ def _build_rw(args: argparse.Namespace) -> int:
 
     from sigap.geo import rw
     from sigap.geo.index import BoundaryIndex
+    from sigap.geo.streets import LayerError
     from sigap.regions import pack as packs
 
     try:
@@ -386,7 +387,7 @@ def _build_rw(args: argparse.Namespace) -> int:
         polygons = pack.boundaries.get("kelurahan", {})
         index = BoundaryIndex.build([(c, shape(json.loads(t))) for c, t in polygons.items()])
         found = rw.from_source(Path(args.source), lambda x, y: _code(index.locate(x, y)))
-    except (OSError, packs.PackError, rw.LayerError) as exc:
+    except (OSError, packs.PackError, LayerError) as exc:
         print(f"cannot build the RW layer: {exc}")
         return 1
     if not found:

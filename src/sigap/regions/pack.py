@@ -187,7 +187,7 @@ def validate(pack: Pack, problems: list[Problem]) -> None:
     if "rw" in pack.layers:
         try:
             rw.parse(pack.layers["rw"], leaves, RW_FILE)
-        except rw.LayerError as exc:
+        except streets.LayerError as exc:
             problems.append(Problem(RW_FILE, 0, str(exc)))
     _check_demo_accounts(pack, units, problems)
     governed = {unit["area_code"] for unit in pack.units if unit.get("kind") == "government"}
