@@ -22,7 +22,7 @@ from sigap.errors import InvalidInput, NotFound, SigapError
 from sigap.i18n import LANGUAGES
 from sigap.photos import service as photos
 from sigap.reports import present, service
-from sigap.web.pages import translate
+from sigap.web.texts import translate
 from sigap.workflow import actions
 
 router = APIRouter(prefix="/app", include_in_schema=False)

@@ -24,8 +24,8 @@ from sigap.db import Database
 from sigap.deps import language_of
 from sigap.errors import SigapError
 from sigap.kit import sha256_hex
-from sigap.web.pages import render, translate
-from sigap.web.texts import TEXTS
+from sigap.web.pages import render
+from sigap.web.texts import TEXTS, translate
 
 DEVICE = "sigap_device"
 ICONS = {

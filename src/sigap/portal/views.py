@@ -95,7 +95,7 @@ def area_options(state: RegionState) -> list[dict[str, str]]:
 
 
 def _status_name(language: str, status: str) -> str:
-    from sigap.web.pages import translate
+    from sigap.web.texts import translate
 
     return translate(language, f"status_{status}")
 

@@ -19,6 +19,7 @@ from sigap.deps import language_of
 from sigap.errors import SigapError
 from sigap.web import pages
 from sigap.web.negotiate import wants_html
+from sigap.web.texts import translate
 
 # Indonesian wording of the validation failures clients meet; others fall back to English.
 FIELD_MESSAGES_ID = {
@@ -71,7 +72,7 @@ def page(
         status_code=status,
         status=status,
         code=code,
-        title=pages.translate(language_of(request), title_key(status)),
+        title=translate(language_of(request), title_key(status)),
         message=message,
     )
     if headers:
@@ -131,5 +132,5 @@ def install(app: FastAPI) -> None:
         (so the server logs it); the fast lane does the same (:mod:`sigap.web.fast`)."""
         if wants_html(request):
             code = "server_error"
-            return page(request, 500, code, pages.translate(language_of(request), "error_500"))
+            return page(request, 500, code, translate(language_of(request), "error_500"))
         return PlainTextResponse("Internal Server Error", status_code=500)

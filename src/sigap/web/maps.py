@@ -12,8 +12,11 @@ from typing import Any
 from fastapi import Request
 
 from sigap.config import Settings
+from sigap.deps import language_of
+from sigap.geo.places import KINDS
 from sigap.geo.streets import ATTRIBUTION
 from sigap.regions.state import RegionState
+from sigap.web.texts import translate
 
 INDONESIA = [[-11.0, 95.0], [6.0, 141.0]]
 
@@ -31,7 +34,8 @@ def initial_bounds(state: RegionState) -> list[list[float]]:
 
 def basemap(request: Request) -> dict[str, Any]:
     """The page's map config: ``tiles`` (an XYZ URL template, or None: boundaries only),
-    ``attribution`` and ``bounds`` (the region's first view)."""
+    ``attribution``, ``bounds`` (the region's first view) and the place search box's words."""
+    language = language_of(request)
     settings: Settings = request.app.state.settings
     region: RegionState | None = getattr(request.app.state, "region", None)
     tiles, attribution = settings.map_tile_url, settings.map_tile_attribution
@@ -42,4 +46,11 @@ def basemap(request: Request) -> dict[str, Any]:
         "tiles": tiles,
         "attribution": attribution,
         "bounds": initial_bounds(region) if region is not None else INDONESIA,
+        "search": {
+            "label": translate(language, "place_search_label"),
+            "placeholder": translate(language, "place_search_placeholder"),
+            "none": translate(language, "place_search_none"),
+            "failed": translate(language, "place_search_failed"),
+            "kinds": {kind: translate(language, f"place_kind_{kind}") for kind in KINDS},
+        },
     }

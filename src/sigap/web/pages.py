@@ -25,7 +25,7 @@ from starlette.types import ASGIApp
 
 from sigap.deps import language_of
 from sigap.web import maps
-from sigap.web.texts import TEXTS
+from sigap.web.texts import TEXTS, translate
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -39,13 +39,6 @@ STATUS_CLASSES = {
     "duplicate": "st-closed",
 }
 UTC_ZONE = ZoneInfo("UTC")
-
-
-def translate(language: str, key: str, **params: Any) -> str:
-    """The text of ``key`` in ``language``; an unknown key raises so tests catch it."""
-    indonesian, english = TEXTS[key]
-    text = english if language == "en" else indonesian
-    return text.format(**params) if params else text
 
 
 def translator(language: str) -> Callable[..., str]:

@@ -4,7 +4,7 @@
   var points = JSON.parse(document.getElementById("unit-points").textContent);
   var lang = document.documentElement.lang;
   var map = L.map("unit-map", { zoomControl: true });
-  var base = window.sigapBasemap(map);
+  var base = window.sigapBasemap(map, { search: true });
   var colours = { open: "#c62828", in_progress: "#f2b600", resolved: "#2e7d32" };
   var bounds = [];
   // The region's kelurahan as the base layer (no tile server needed).

@@ -8,7 +8,7 @@
   var COLOURS = { open: "#c62828", in_progress: "#f2b600", resolved: "#2e7d32" };
   var GREY = "#6b7280";
   var map = L.map("map", { zoomControl: true, preferCanvas: false });
-  var base = window.sigapBasemap(map);
+  var base = window.sigapBasemap(map, { search: true });
   map.fitBounds(base.bounds);
   window.sigapMap = map;
 

@@ -9,8 +9,17 @@ branches); a key is defined once (a test checks).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sigap.web.texts import admin, citizen, common, officials, portal
 
 _MODULES = (common, officials, portal, admin, citizen)
 TEXTS: dict[str, tuple[str, str]] = {k: v for m in _MODULES for k, v in m.TEXTS.items()}
 DUPLICATES = sum(len(m.TEXTS) for m in _MODULES) - len(TEXTS)
+
+
+def translate(language: str, key: str, **params: Any) -> str:
+    """The text of ``key`` in ``language``; an unknown key raises so tests catch it."""
+    indonesian, english = TEXTS[key]
+    text = english if language == "en" else indonesian
+    return text.format(**params) if params else text

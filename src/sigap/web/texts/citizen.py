@@ -54,6 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_photo_gps": ("Lokasi dari foto", "Location from the photo"),
     "app_source_gps": ("Lokasi dari GPS ponsel", "Location from the phone's GPS"),
     "app_source_pin": ("Lokasi dipilih di peta", "Location picked on the map"),
+    "app_source_search": ("Lokasi dari pencarian", "Location from the search"),
     "app_gps_waiting": ("Mencari lokasi Anda…", "Finding your location…"),
     "app_gps_denied": (
         "Izin lokasi ditolak. Ketuk peta di tempat masalahnya untuk memilih lokasi.",

@@ -61,4 +61,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "duplicate_of": ("Duplikat dari laporan", "Duplicate of report"),
     "rejection_reason": ("Alasan penolakan", "Reason for rejection"),
     "rating": ("Penilaian pelapor", "Reporter's rating"),
+    # --- every map: the place search box (web/maps.py, static/basemap.js) ---
+    "place_search_label": ("Cari tempat", "Search a place"),
+    "place_search_placeholder": ("Cari jalan, RW, kelurahan…", "Search a street, RW, kelurahan…"),
+    "place_search_none": ("Tidak ada tempat dengan nama itu.", "No place has that name."),
+    "place_search_failed": (
+        "Pencarian gagal; periksa koneksi lalu coba lagi.",
+        "The search failed; check the connection and try again.",
+    ),
+    "place_kind_street": ("Jalan", "Street"),
+    "place_kind_rw": ("Rukun warga", "Neighbourhood (RW)"),
+    "place_kind_kelurahan": ("Kelurahan/desa", "Kelurahan/village"),
+    "place_kind_kecamatan": ("Kecamatan", "District (kecamatan)"),
+    "place_kind_kabkota": ("Kota/kabupaten", "City/regency"),
 }

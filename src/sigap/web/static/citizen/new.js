@@ -77,7 +77,9 @@
   // opens on the region; the pin appears once a place is chosen, and where it came from stays
   // written under the map.
   var map = L.map("map");
-  var base = window.sigapBasemap(map);
+  var base = window.sigapBasemap(map, { search: function (place) {
+    setPoint(place.lat, place.lon, data.sourceSearch + ": " + place.name);
+  } });
   map.fitBounds(base.bounds);
   var pin = null;
   map.on("click", function (e) { setPoint(e.latlng.lat, e.latlng.lng, data.sourcePin); });
