@@ -16,6 +16,7 @@ def main() -> None:
         "citizen",
         "notify",
         "writer",
+        "maps",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

@@ -106,32 +106,30 @@ def trigrams(word: str) -> frozenset[str]:
 
 
 class PlaceIndex:
-    """The places of a region and the word index over their names and contexts."""
+    """The places of a region and the word index over their names and contexts, as arrays: a
+    query is a few numpy operations over every place at once (about a tenth of a millisecond
+    per query word for Jakarta's ~10,000 places), not a Python loop over candidates."""
 
     def __init__(self, places: Sequence[Place]) -> None:
         self.places = tuple(places)
         vocabulary: dict[str, int] = {}
-        name_words: list[tuple[int, ...]] = []
-        context_words: list[tuple[int, ...]] = []
-        for place in self.places:
-            name_words.append(_ids(words(place.name), vocabulary))
-            context_words.append(_ids(words(place.context), vocabulary))
+        named = [_ids(words(p.name), vocabulary) for p in self.places]
+        context = [_ids(words(p.context), vocabulary) for p in self.places]
         self._vocabulary = vocabulary
         self._sorted = sorted(vocabulary)
-        self._name_words = name_words
-        self._context_words = context_words
-        self._trigrams = [trigrams(w) for w in vocabulary]
-        by_trigram: dict[str, list[int]] = {}
-        for word_id, grams in enumerate(self._trigrams):
-            for gram in grams:
-                by_trigram.setdefault(gram, []).append(word_id)
-        self._by_trigram = by_trigram
-        postings: list[list[int]] = [[] for _ in vocabulary]
-        for number, (named, context) in enumerate(zip(name_words, context_words, strict=True)):
-            for word_id in {*named, *context}:
-                postings[word_id].append(number)
-        self._postings = postings
+        size = len(vocabulary)  # the id of "no word": scores 0, pads the rows
+        self._names = _padded(named, size)
+        self._contexts = _padded(context, size)
+        self._name_sizes = np.array([max(len(set(n)), 1) for n in named], dtype=np.float32)
+        grams = [trigrams(w) for w in vocabulary]
+        self._gram_counts = np.array([len(g) for g in grams], dtype=np.float32)
+        by_gram: dict[str, list[int]] = {}
+        for word_id, found in enumerate(grams):
+            for gram in found:
+                by_gram.setdefault(gram, []).append(word_id)
+        self._by_gram = {g: np.array(ids, dtype=np.int32) for g, ids in by_gram.items()}
         self._lonlat = np.array([(p.lon, p.lat) for p in self.places], dtype=float).reshape(-1, 2)
+        self._name_order = np.argsort(np.argsort([p.name for p in self.places], kind="stable"))
 
     def __len__(self) -> int:
         return len(self.places)
@@ -141,82 +139,85 @@ class PlaceIndex:
     ) -> list[Found]:
         """The best ``limit`` places for ``query``; ``near`` is the map's (lon, lat)."""
         asked = list(dict.fromkeys(words(query)))[:6]
-        if not asked:
+        if not asked or not self.places:
             return []
-        matches = [self._similar(word) for word in asked]
-        if not all(matches):
+        total = np.zeros(len(self.places), dtype=np.float32)
+        alive = np.ones(len(self.places), dtype=bool)
+        covered = np.zeros(self._names.shape, dtype=bool)
+        for word in asked:
+            similar = self._similar(word)
+            in_name = similar[self._names]
+            in_context = similar[self._contexts].max(axis=0)
+            best = np.maximum(in_name.max(axis=0), CONTEXT_WEIGHT * in_context)
+            alive &= best > 0
+            total += best
+            covered |= in_name > 0
+        numbers = np.flatnonzero(alive)
+        if not len(numbers):
             return []
-        # Candidates: the places holding a match of the query word with the fewest places.
-        driver = min(matches, key=lambda m: sum(len(self._postings[w]) for w in m))
-        candidates = {n for word_id in driver for n in self._postings[word_id]}
-        scored: list[tuple[int, float]] = []
-        for number in candidates:
-            named, context = self._name_words[number], self._context_words[number]
-            total = 0.0
-            covered: set[int] = set()
-            for match in matches:
-                in_name = max(named, key=lambda w: match.get(w, 0.0), default=-1)
-                best = match.get(in_name, 0.0)
-                if best > 0.0:
-                    covered.add(in_name)
-                in_context = max((match.get(w, 0.0) for w in context), default=0.0)
-                best = max(best, CONTEXT_WEIGHT * in_context)
-                if best == 0.0:
-                    break
-                total += best
-            else:
-                coverage = len(covered) / len(set(named)) if named else 0.0
-                scored.append((number, total / len(matches) * (0.9 + 0.1 * coverage)))
-        distances = self._distances(near, [n for n, _ in scored])
-        ranked = sorted(
-            zip(scored, distances, strict=True),
-            key=lambda item: (-round(item[0][1] * 20), item[1], self.places[item[0][0]].name),
-        )
-        floor = RELATIVE_FLOOR * max((score for _, score in scored), default=0.0)
+        coverage = covered[:, numbers].sum(axis=0) / self._name_sizes[numbers]
+        scores = total[numbers] / len(asked) * (0.9 + 0.1 * np.minimum(coverage, 1.0))
+        keep = scores >= RELATIVE_FLOOR * scores.max()
+        numbers, scores = numbers[keep], scores[keep]
+        distances = self._distances(near, numbers)
+        order = np.lexsort((self._name_order[numbers], distances, -np.round(scores * 20)))[:limit]
         return [
-            Found(self.places[n], round(score, 3), None if near is None else round(distance, 1))
-            for (n, score), distance in ranked
-            if score >= floor
-        ][:limit]
+            Found(
+                self.places[numbers[i]],
+                round(float(scores[i]), 3),
+                None if near is None else round(float(distances[i]), 1),
+            )
+            for i in order
+        ]
 
-    def _similar(self, word: str) -> dict[int, float]:
-        """Vocabulary words like ``word``, with their scores."""
-        found: dict[int, float] = {}
-        exact = self._vocabulary.get(word)
-        if exact is not None:
-            found[exact] = 1.0
-        if word.isdigit():
-            return found  # RW 3 is not RW 30
+    def _similar(self, word: str) -> np.ndarray:
+        """Every vocabulary word's score against ``word`` (0 for most), plus the pad's 0."""
+        scores = np.zeros(len(self._vocabulary) + 1, dtype=np.float32)
+        if word.isdigit():  # RW 3 is not RW 30
+            exact = self._vocabulary.get(word)
+            if exact is not None:
+                scores[exact] = 1.0
+            return scores
         if len(word) >= 3:
+            grams = trigrams(word)
+            postings = [self._by_gram[g] for g in grams if g in self._by_gram]
+            if postings:
+                shared = np.bincount(np.concatenate(postings), minlength=len(self._vocabulary))
+                similarity = shared / (len(grams) + self._gram_counts - shared)
+                scores[:-1] = np.where(similarity >= MIN_SIMILARITY, similarity, 0.0)
             start = bisect.bisect_left(self._sorted, word)
             for other in self._sorted[start : start + 200]:
                 if not other.startswith(word):
                     break
-                found.setdefault(self._vocabulary[other], PREFIX_SCORE)
-        if len(word) >= 3:
-            grams = trigrams(word)
-            shared: dict[int, int] = {}
-            for gram in grams:
-                for word_id in self._by_trigram.get(gram, ()):
-                    shared[word_id] = shared.get(word_id, 0) + 1
-            for word_id, count in shared.items():
-                similarity = count / (len(grams) + len(self._trigrams[word_id]) - count)
-                if similarity >= MIN_SIMILARITY and similarity > found.get(word_id, 0.0):
-                    found[word_id] = similarity
-        return found
+                word_id = self._vocabulary[other]
+                scores[word_id] = max(scores[word_id], PREFIX_SCORE)
+        exact = self._vocabulary.get(word)
+        if exact is not None:
+            scores[exact] = 1.0
+        return scores
 
-    def _distances(self, near: tuple[float, float] | None, numbers: list[int]) -> list[float]:
-        if near is None or not numbers:
-            return [0.0] * len(numbers)
+    def _distances(self, near: tuple[float, float] | None, numbers: np.ndarray) -> np.ndarray:
+        if near is None:
+            return np.zeros(len(numbers))
         points = self._lonlat[numbers]
-        scale = math.cos(math.radians(near[1]))
-        dx = (points[:, 0] - near[0]) * scale
+        dx = (points[:, 0] - near[0]) * math.cos(math.radians(near[1]))
         dy = points[:, 1] - near[1]
-        return list(np.hypot(dx, dy) * METRES_PER_DEGREE)
+        distances: np.ndarray = np.hypot(dx, dy) * METRES_PER_DEGREE
+        return distances
 
 
 def _ids(found: Iterable[str], vocabulary: dict[str, int]) -> tuple[int, ...]:
     return tuple(vocabulary.setdefault(word, len(vocabulary)) for word in found)
+
+
+def _padded(rows: list[tuple[int, ...]], pad: int) -> np.ndarray:
+    """Word ids as a (word position, place) table: a maximum over the first axis is a few
+    element-wise maxima of long rows, much faster than over short rows of the other layout."""
+    width = max((len(r) for r in rows), default=0) or 1
+    table = np.full((width, len(rows)), pad, dtype=np.int32)
+    for number, row in enumerate(rows):
+        table[: len(row), number] = row
+    return table
 
 
 def bbox_of(geometry: shapely.Geometry) -> tuple[float, float, float, float]:
