@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -42,7 +43,8 @@ from sigap.photos.service import storage_for
 from sigap.portal import api as portal_api
 from sigap.portal import views as portal_views
 from sigap.regions import router as regions_router
-from sigap.regions.state import RegionState, load_state
+from sigap.regions.places import place_index
+from sigap.regions.state import RegionState, load_state, street_layer
 from sigap.reports import feedback as feedback_router
 from sigap.reports import intake
 from sigap.reports import router as reports_router
@@ -62,6 +64,16 @@ def load_region(database: Database) -> RegionState | None:
     except SigapError:
         log.warning("no region loaded yet: run 'sigap import-region jakarta'")
         return None
+
+
+def warm_maps(database: Database, region: RegionState) -> None:
+    """Build what the maps read from the region's layers (sigap.regions.state keeps them)."""
+    try:
+        with database.reading() as session:
+            street_layer(session, region)
+            place_index(session, region)
+    except Exception:  # the first request builds them instead
+        log.warning("the maps' layers were not built at start", exc_info=True)
 
 
 @asynccontextmanager
@@ -145,6 +157,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_writer(settings, database)
             )
             app.state.region = load_region(database)
+            if settings.warm_maps and app.state.region is not None:
+                threading.Thread(
+                    target=warm_maps, args=(database, app.state.region), daemon=True
+                ).start()
             app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
             app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
             app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)

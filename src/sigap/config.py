@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     inprocess_worker: bool = Field(
         default=False, description="run the outbox worker inside the server (sigap demo)"
     )
+    warm_maps: bool = Field(
+        default=True,
+        description="build the street layer and the place search index on a thread at start, "
+        "so the first map and the first search do not wait a second or two for them",
+    )
     live_poll_s: float = Field(
         default=2.0, gt=0, description="live events: look for changes without a notification"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -54,3 +55,18 @@ def test_bad_search_input_is_refused_in_both_languages(client: TestClient) -> No
     assert far.status_code == 422
     assert "not valid" in far.json()["error"]["message"]
     assert search(client, q="qqqqzzzz") == []
+
+
+def test_the_server_builds_the_maps_layers_at_start(settings: Any) -> None:
+    from sigap.app import create_app
+    from sigap.regions import places, state
+
+    places._INDEX.clear()
+    state._LAYERS.clear()
+    with TestClient(create_app(settings)) as client:
+        for _ in range(200):
+            if places._INDEX and any(name == "streets" for name, _ in state._LAYERS):
+                break
+            time.sleep(0.05)
+        assert places._INDEX, "the place index was not built at start"
+        assert search(client, q="gambir")[0]["name"] == "Gambir"
