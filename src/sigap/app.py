@@ -158,9 +158,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             app.state.region = load_region(database)
             if settings.warm_maps and app.state.region is not None:
-                threading.Thread(
+                warming = threading.Thread(
                     target=warm_maps, args=(database, app.state.region), daemon=True
-                ).start()
+                )
+                warming.start()
+                running.callback(warming.join)  # done with the database before it closes
             app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
             app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
             app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)

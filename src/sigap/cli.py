@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sigap.geo import commands as map_commands
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -89,26 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("path", help="the folder to write (created if missing)")
     export.add_argument("--database-url", default=None)
     export.set_defaults(run=_export_region)
-    streets = commands.add_parser(
-        "build-streets",
-        help="make a region pack's street layer from an OpenStreetMap extract",
-        description="Read the streets of an OpenStreetMap extract saved as GeoJSON or as an ESRI "
-        "shapefile (highway=* lines, or TYPE/NAME fields) and write PACK/streets.geojson; then "
-        "import-region PACK. The maps draw it as their street base map.",
-    )
-    streets.add_argument("source", help="the extract: a .geojson, .json or .shp file")
-    streets.add_argument("pack", help="the region pack folder to write streets.geojson into")
-    streets.set_defaults(run=_build_streets)
-    rws = commands.add_parser(
-        "build-rw",
-        help="make a region pack's RW layer from an OpenStreetMap extract",
-        description="Read the RW (rukun warga) polygons of an extract saved as GeoJSON or as a "
-        "shapefile (an RW field: 'RW 05', '5') and write PACK/rw.geojson, each RW given to the "
-        "pack's kelurahan/desa its polygon's inner point lies in; then import-region PACK.",
-    )
-    rws.add_argument("source", help="the extract: a .geojson, .json or .shp file")
-    rws.add_argument("pack", help="the region pack folder (its kelurahan boundaries are used)")
-    rws.set_defaults(run=_build_rw)
+    map_commands.add(commands)
     _channel_commands(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -355,55 +337,6 @@ def _import_region(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_streets(args: argparse.Namespace) -> int:
-    from sigap.geo import streets
-    from sigap.regions.pack import STREETS_FILE
-
-    try:
-        found = streets.from_source(Path(args.source))
-    except (OSError, streets.LayerError) as exc:
-        print(f"cannot read the streets: {exc}")
-        return 1
-    if not found:
-        print(f"no streets in {args.source} (lines with highway=* or TYPE)")
-        return 1
-    target = Path(args.pack) / STREETS_FILE
-    target.write_text(streets.to_geojson(found), encoding="utf-8")
-    named = sum(1 for s in found if s.name)
-    print(f"wrote {target}: {len(found)} streets, {named} named; now import-region {args.pack}")
-    return 0
-
-
-def _build_rw(args: argparse.Namespace) -> int:
-    from shapely.geometry import shape
-
-    from sigap.geo import rw
-    from sigap.geo.index import BoundaryIndex
-    from sigap.geo.streets import LayerError
-    from sigap.regions import pack as packs
-
-    try:
-        pack = packs.read(Path(args.pack))
-        polygons = pack.boundaries.get("kelurahan", {})
-        index = BoundaryIndex.build([(c, shape(json.loads(t))) for c, t in polygons.items()])
-        found = rw.from_source(Path(args.source), lambda x, y: _code(index.locate(x, y)))
-    except (OSError, packs.PackError, LayerError) as exc:
-        print(f"cannot build the RW layer: {exc}")
-        return 1
-    if not found:
-        print(f"no RW polygons inside the pack's kelurahan in {args.source}")
-        return 1
-    target = Path(args.pack) / packs.RW_FILE
-    target.write_text(rw.to_geojson(found), encoding="utf-8")
-    kelurahan = len({r.kelurahan_code for r in found})
-    print(f"wrote {target}: {len(found)} RW in {kelurahan} kelurahan; now import-region PACK")
-    return 0
-
-
-def _code(found: Any) -> str | None:
-    return None if found is None else str(found.code)
-
-
 def _export_region(args: argparse.Namespace) -> int:
 
     from sigap.config import Settings
@@ -512,6 +445,7 @@ def _demo(args: argparse.Namespace) -> int:
         database_url=args.database_url or f"sqlite:///./{default_db}",
         public_url=url,
         inprocess_worker=True,
+        tile_dir=Settings().tile_dir or f"./{default_db.removesuffix('.db')}-tiles",
     )
     upgrade(settings.database_url)
     database = Database(settings.database_url)

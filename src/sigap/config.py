@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         description="Optional XYZ tile URL template for every map ({z}/{x}/{y}); without it "
         "the maps draw Sigap's own street tiles from the region pack (no tile server needed)",
     )
+    tile_dir: str | None = Field(
+        default=None,
+        description="Folder where Sigap's street tiles are kept once drawn, across restarts and "
+        "processes; `sigap draw-tiles` fills it ahead of the first visitors",
+    )
     map_tile_attribution: str = Field(
         default="", description="Attribution shown with the tiles of map_tile_url"
     )

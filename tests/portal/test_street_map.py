@@ -141,3 +141,44 @@ def test_an_officials_report_page_shows_the_street_map_and_the_way_there(
     assert "openstreetmap.org/?mlat=-6.182841&amp;mlon=106.819781" in page.text
     assert "Petunjuk arah" in page.text
     assert "Directions" in client.get(f"/officials/reports/{report['id']}?lang=en").text
+
+
+def test_a_tile_folder_keeps_drawn_tiles_across_restarts(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "tiles"
+    kept = settings.model_copy(update={"tile_dir": str(folder)})
+    x, y = tiles.tile_at(*MONAS, 15)
+    monkeypatch.setattr(tiles, "_CACHE", type(tiles._CACHE)())  # not drawn by an earlier test
+    with TestClient(create_app(kept)) as client:
+        first = client.get(f"/api/v1/map/streets/15/{x}/{y}.png").content
+    written = list(folder.rglob("*.png"))
+    assert [p.relative_to(folder).parts[1:] for p in written] == [("15", str(x), f"{y}.png")]
+    assert written[0].read_bytes() == first
+    assert not list(folder.rglob("*.part"))
+
+    monkeypatch.setattr(tiles, "_CACHE", type(tiles._CACHE)())  # a new process: memory empty
+    monkeypatch.setattr(tiles, "_draw", lambda *_: pytest.fail("drawn again"))
+    with TestClient(create_app(kept)) as client:
+        again = client.get(f"/api/v1/map/streets/15/{x}/{y}.png")
+    assert again.status_code == 200
+    assert again.content == first
+
+
+def test_draw_tiles_fills_the_folder_ahead_of_visitors(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_cli import sigap
+
+    folder = tmp_path / "tiles"
+    result = sigap("draw-tiles", "--max-zoom", "11", "--database-url", database_url,
+                   "--tile-dir", str(folder))  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    drawn = sorted(p.relative_to(folder).parts[1] for p in folder.rglob("*.png"))
+    assert set(drawn) == {"10", "11"}
+    assert f"{len(drawn)} tiles of zoom 10-11" in result.stdout
+    assert drawn.count("11") >= 2 * drawn.count("10")  # each zoom quarters the tiles
+    refused = sigap("draw-tiles", "--database-url", database_url, "--tile-dir", str(folder),
+                    "--max-zoom", "25")  # fmt: skip
+    assert refused.returncode == 2
+    assert "--max-zoom must be within 10-19" in refused.stdout

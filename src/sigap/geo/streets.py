@@ -156,6 +156,8 @@ class StreetLayer:
         self.kinds = np.array(kinds, dtype=np.int8)
         self.geoms = np.array(geoms, dtype=object)
         self.tree = shapely.STRtree(self.geoms)
+        bounds = shapely.total_bounds(self.geoms) if len(self.geoms) else (0.0, 0.0, 0.0, 0.0)
+        self.bounds = tuple(float(v) for v in bounds)  # west, south, east, north
 
     @classmethod
     def from_geojson(cls, text: str) -> StreetLayer:

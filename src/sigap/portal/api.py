@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -64,8 +65,9 @@ def map_street_tile(z: int, x: int, y: int, session: ReadSession, ctx: Ctx) -> R
     layer = street_layer(session, ctx.region)
     if layer is None or not tiles.valid(z, x, y):
         raise NotFound("not_found")
+    folder = ctx.settings.tile_dir
     return Response(
-        tiles.tile(layer, z, x, y),
+        tiles.tile(layer, z, x, y, Path(folder) if folder else None),
         media_type="image/png",
         headers={"Cache-Control": "public, max-age=86400"},
     )
