@@ -17,7 +17,7 @@ from sigap.deps import language_of
 from sigap.web.pages import translate
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-VERSION = "citizen-2"
+VERSION = "citizen-3"
 SHELL = (
     "/app",
     "/static/sigap.css",
@@ -29,6 +29,7 @@ SHELL = (
     "/static/leaflet/leaflet.js",
     "/static/leaflet/leaflet.css",
     "/static/basemap.js",
+    "/static/locate.js",
 )
 
 

@@ -16,7 +16,7 @@ from sigap.errors import NotFound
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
-from sigap.portal import charts, filters, ranking, stats
+from sigap.portal import boundaries, charts, filters, ranking, stats
 from sigap.portal.api import local_today, ranking_of
 from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
@@ -28,13 +28,19 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    """The live map; the filter form also works without JavaScript (it reloads the page)."""
+def map_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+    """The live map; the filter form also works without JavaScript (it reloads the page). With
+    ``?area=`` the map opens on that area's box, its outline drawn."""
     chosen = filters.parse(request, ctx.region)
+    area = boundaries.area_feature(session, ctx.region, chosen.area) if chosen.area else None
     config = {
         "lang": ctx.language,
         "statusNames": {s: _status_name(ctx.language, s) for s in STATUSES},
         "categoryNames": {c.code: c.name(ctx.language) for c in ctx.region.categories.values()},
+        "areaNames": {
+            code: a.name for code, a in ctx.region.areas.items() if a.level == "kelurahan"
+        },
+        "area": area,
     }
     return render(
         request,
@@ -42,7 +48,7 @@ def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
         chosen=chosen,
         statuses=STATUSES,
         categories=[c for c in ctx.region.categories.values() if c.active],
-        areas=area_options(ctx.region),
+        areas=area_options(ctx.region, ctx.language),
         config=config,
     )
 
@@ -83,15 +89,32 @@ def deadlines(item: Any, now: datetime) -> list[dict[str, Any]]:
     return found
 
 
-def area_options(state: RegionState) -> list[dict[str, str]]:
-    """Kota and kecamatan for the map's area filter, each kecamatan under its kota."""
+def area_options(state: RegionState, language: str) -> list[dict[str, str]]:
+    """Every kota, kecamatan and kelurahan/desa for the map's area filter, each under its
+    parent (codes sort that way); ``place`` names the parents, to tell apart areas of the same
+    name in the typeahead."""
     options = []
     for code in sorted(state.areas):
         area = state.areas[code]
-        if area.level in ("kabkota", "kecamatan"):
-            indent = "— " if area.level == "kecamatan" else ""
-            options.append({"code": code, "label": indent + area.name})
+        depth = LEVEL_DEPTH.get(area.level)
+        if depth is None:
+            continue
+        name = f"{_kind(language, area.kind)} {area.name}".strip()
+        parents = [a.name for a in state.lineage(code)[1:] if a.level in LEVEL_DEPTH]
+        place = f"{name} ({', '.join(parents)})" if parents else name
+        options.append({"code": code, "label": "\u00a0\u00a0" * depth + name, "place": place})
     return options
+
+
+LEVEL_DEPTH = {"kabkota": 0, "kecamatan": 1, "kelurahan": 2}
+
+
+def _kind(language: str, kind: str) -> str:
+    """The short word before an area's name (Kec., Kel., Desa); kota and kabupaten names
+    already say what they are."""
+    from sigap.web.pages import translate
+
+    return translate(language, f"kind_{kind}") if kind in ("kecamatan", "kelurahan", "desa") else ""
 
 
 def _status_name(language: str, status: str) -> str:

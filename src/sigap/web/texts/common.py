@@ -61,4 +61,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "duplicate_of": ("Duplikat dari laporan", "Duplicate of report"),
     "rejection_reason": ("Alasan penolakan", "Reason for rejection"),
     "rating": ("Penilaian pelapor", "Reporter's rating"),
+    # --- any map: "locate me" (static/locate.js, templates/_locate.html) ---
+    "locate_me": ("Lokasi saya", "Locate me"),
+    "locate_waiting": ("Mencari lokasi Anda…", "Finding your location…"),
+    "locate_found": ("Anda di sini (±{m} m).", "You are here (±{m} m)."),
+    "locate_denied": ("Izin lokasi ditolak.", "Location permission was refused."),
+    "locate_failed": (
+        "Lokasi perangkat tidak bisa didapat.",
+        "Your device's location could not be found.",
+    ),
+    "locate_none": ("Perangkat ini tidak memberi lokasi.", "This device gives no location."),
 }

@@ -23,6 +23,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export_these": ("Unduh laporan ini (CSV, GeoJSON)", "Download these reports (CSV, GeoJSON)"),
     "reports_count": ("{n} laporan", "{n} reports"),
     "open_report": ("Lihat laporan", "Open report"),
+    "filters_toggle": ("Filter", "Filters"),
+    "in_view_title": ("Laporan di peta ini", "Reports in view"),
+    "in_view_empty": (
+        "Tidak ada laporan di bagian peta ini.",
+        "No reports in this part of the map.",
+    ),
+    "in_view_noscript": (
+        "Daftar laporan di peta memerlukan JavaScript; unduh laporan ini di Data terbuka.",
+        "The list of reports in view needs JavaScript; download these reports from Open data.",
+    ),
+    "in_view_more": ("Tampilkan lebih banyak", "Show more"),
+    "kind_kecamatan": ("Kec.", "Kec."),
+    "kind_kelurahan": ("Kel.", "Kel."),
+    "kind_desa": ("Desa", "Desa"),
+    "area_search": ("Cari wilayah", "Find an area"),
+    "area_search_hint": (
+        "ketik nama kelurahan, desa, kecamatan…",
+        "type a kelurahan, desa, kecamatan…",
+    ),
     # --- portal: report ---
     "report_title": ("Laporan #{id}", "Report #{id}"),
     "reported_at": ("dilaporkan {at}", "reported {at}"),
