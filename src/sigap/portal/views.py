@@ -12,12 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
-from sigap.errors import NotFound
+from sigap.errors import InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
-from sigap.portal import boundaries, charts, filters, ranking, stats
+from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import local_today, ranking_of
+from sigap.portal.areas import descendants
 from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 from sigap.reports import present, service
@@ -144,8 +145,18 @@ def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
 def _dashboard_page(
     request: Request, session: CountsSession, ctx: Ctx, code: str | None
 ) -> HTMLResponse:
+    """The dashboard; its long lists (areas within, responsible units) are searched by name
+    with ``?q=`` and paged with ``?page=`` (one page number for both lists)."""
     data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
     json_url = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
+    q = search.query_text(request.query_params)
+    areas = data["children"]
+    if q:
+        found = search.search(descendants(ctx.region, code), q, lambda a: a.name)
+        areas = stats.area_rows(session, ctx.region, found)
+    units = search.search(data["units"], q, lambda u: u["name"])
+    longest = max(len(areas) if q else 0, len(units))
+    pager = search.pager(request.url.path, request.query_params, longest)
     return render(
         request,
         "portal/area.html",
@@ -154,6 +165,13 @@ def _dashboard_page(
         json_url=json_url,
         duration=duration_text(ctx.language),
         percent=percent,
+        q=q,
+        pager=pager,
+        areas=pager.slice(areas) if q else areas,
+        areas_total=len(areas),
+        units=pager.slice(units),
+        units_total=len(units),
+        kind=lambda kind: _kind(ctx.language, kind),
     )
 
 
@@ -161,7 +179,17 @@ def _dashboard_page(
 def ranking_page(
     request: Request, session: CountsSession, ctx: Ctx, months: int = 3
 ) -> HTMLResponse:
+    """One group of units at a time (``?group=``), ranked units first, those with too few
+    reports after them; searched with ``?q=``, paged with ``?page=``."""
     data = ranking_of(session, ctx, months)
+    q = search.query_text(request.query_params)
+    found = {
+        name: search.search(rows, q, lambda r: r["name"]) for name, rows in data["groups"].items()
+    }
+    group = _group(request, data["groups"])
+    pager = search.pager(request.url.path, request.query_params, len(found[group]))
+    shown = pager.slice(found[group])
+    base = {"months": months, "lang": ctx.language, **({"q": q} if q else {})}
     return render(
         request,
         "portal/ranking.html",
@@ -169,7 +197,28 @@ def ranking_page(
         periods=ranking.PERIODS,
         duration=duration_text(ctx.language),
         percent=percent,
+        q=q,
+        group=group,
+        tabs=[
+            {"group": name, "n": len(rows), "url": "/ranking?" + urlencode({**base, "group": name})}
+            for name, rows in found.items()
+        ],
+        pager=pager,
+        ranked=[row for row in shown if row["ranked"]],
+        unranked=[row for row in shown if not row["ranked"]],
+        area_of={u.code: u.area_code for u in ctx.region.units.values()},
     )
+
+
+def _group(request: Request, groups: dict[str, list[dict[str, Any]]]) -> str:
+    """``?group=``, or the first group with a ranked unit (kelurahan when none has one)."""
+    chosen = request.query_params.get("group")
+    if chosen is None:
+        ranked = [name for name, rows in groups.items() if any(r["ranked"] for r in rows)]
+        return ranked[0] if ranked else ranking.GROUPS[0]
+    if chosen not in ranking.GROUPS:
+        raise InvalidInput("invalid_input", details=[{"field": "group", "value": chosen}])
+    return chosen
 
 
 @router.get("/open-data", response_class=HTMLResponse)
