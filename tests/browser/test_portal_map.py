@@ -165,3 +165,24 @@ def test_the_filters_fold_on_a_phone_and_stay_open_on_a_desktop(open_page: Any, 
     assert desktop.is_visible("#f-category")
     assert not desktop.is_visible("#filters-fold > summary")
     shot(desktop, f"desktop-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_long_lists_are_searched_and_fit_a_phone(
+    browser: Any, browser_url: str, lang: str
+) -> None:
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = browser.new_page(viewport=viewport)
+        page.goto(f"{browser_url}/areas?lang={lang}")
+        page.fill("#q", "kel. gambir")
+        page.press("#q", "Enter")
+        page.wait_for_url("**q=kel.+gambir**")
+        assert page.locator('a[href^="/areas/31.71.01.1001"]').count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        page.locator("#lists").scroll_into_view_if_needed()
+        shot(page, f"areas-{name}-{lang}")
+        page.goto(f"{browser_url}/ranking?lang={lang}")
+        assert page.locator("nav.tabs a[aria-current=page]").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+        page.screenshot(path=str(SHOTS / f"hB-ranking-{name}-{lang}.png"), full_page=True)
+        page.close()

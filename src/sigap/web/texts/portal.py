@@ -60,6 +60,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Belum diperingkat: kurang dari {min} laporan",
         "Not ranked: fewer than {min} reports",
     ),
+    "none_ranked": (
+        "Belum ada unit di kelompok ini yang punya cukup laporan untuk diperingkat.",
+        "No unit of this group has enough reports to be ranked yet.",
+    ),
     "ranking_groups": ("Kelompok unit", "Groups of units"),
     # --- portal: report ---
     "report_title": ("Laporan #{id}", "Report #{id}"),
