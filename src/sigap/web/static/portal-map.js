@@ -147,6 +147,8 @@
     if (event.target !== finder) { filtersChanged(); }
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); filtersChanged(); });
+  /* Every change applies at once here, so "Apply" is for pages without JavaScript. */
+  form.querySelector("button[type=submit]").hidden = true;
 
   /* Reports: clusters and single points from the server. */
   var reportLayer = L.layerGroup().addTo(map);
