@@ -60,6 +60,7 @@ def test_a_filter_changes_the_markers_and_the_url(
     before = markers(page)
     loaded = page.get_attribute("#map", "data-loaded")
 
+    page.click("#filters-fold > summary")  # folded on a phone
     page.select_option("#f-category", "banjir")
     page.wait_for_function(
         f"document.getElementById('map').dataset.loaded !== '{loaded}' && "

@@ -30,6 +30,7 @@ SHELL = (
     "/static/leaflet/leaflet.css",
     "/static/basemap.js",
     "/static/maps.css",
+    "/static/locate.js",
 )
 
 

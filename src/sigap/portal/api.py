@@ -3,6 +3,7 @@ open-data exports. Handlers parse, call one service, return."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,20 @@ def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
     body = boundaries.geojson(session, ctx.region, level)
     return Response(
         body,
+        media_type="application/geo+json",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/map/areas/{code}.geojson", summary="One area's outline and box, to zoom the map to")
+def map_area(code: str, session: ReadSession, ctx: Ctx) -> Response:
+    """A Feature with ``bbox`` [min_lon, min_lat, max_lon, max_lat] and the simplified outline
+    (null for an area without a boundary of its own, e.g. the province)."""
+    if code not in ctx.region.areas:
+        raise NotFound("area_not_found", area=code)
+    feature = boundaries.area_feature(session, ctx.region, code)
+    return Response(
+        json.dumps(feature, separators=(",", ":")),
         media_type="application/geo+json",
         headers={"Cache-Control": "public, max-age=3600"},
     )

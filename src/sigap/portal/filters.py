@@ -12,11 +12,9 @@ from fastapi import Request
 
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, parse_bbox
-from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import repository
-from sigap.workflow.sla import overdue_condition
 
 OPEN_STATUSES = ("open", "in_progress")
 
@@ -57,11 +55,9 @@ class MapFilters:
             area=self.area,
             since=since,
             until=datetime.combine(end, time(), zone) if end else None,
+            overdue=self.overdue,
         )
-        conditions = repository._conditions(state, base)
-        if self.overdue:
-            conditions.append(overdue_condition(utcnow()))
-        return conditions
+        return repository._conditions(state, base)
 
 
 def parse(request: Request, state: RegionState) -> MapFilters:

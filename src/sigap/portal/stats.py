@@ -21,7 +21,7 @@ from sigap.models import StatArea, StatHist, StatMonth
 from sigap.models.report import STATUSES
 from sigap.models.stats import BUCKET_COUNT, BUCKET_FIRST_S, BUCKET_RATIO
 from sigap.portal.areas import children, kelurahan_codes
-from sigap.regions.state import RegionState
+from sigap.regions.state import AreaInfo, RegionState
 
 SLA_COLUMNS = (
     "n",
@@ -171,21 +171,27 @@ def _children(
     parent = code or _top(state)
     if parent is None:
         return []
-    rows = []
-    for child in children(state, parent):
-        inside = set(kelurahan_codes(state, child.code))
-        mine = [v for (k, _), v in by_kelurahan.items() if k in inside]
-        pending = sum(
-            v["n"]
-            for (k, s), v in by_kelurahan.items()
-            if k in inside and s in ("open", "in_progress")
-        )
-        totals = _sum_rows(mine)
-        rows.append(
-            {"code": child.code, "name": child.name, "level": child.level, "n": totals["n"],
-             "pending": pending, "rates": rates(totals)}
-        )  # fmt: skip
-    return rows
+    return [_area_row(state, child, by_kelurahan) for child in children(state, parent)]
+
+
+def area_rows(session: Session, state: RegionState, areas: list[AreaInfo]) -> list[dict[str, Any]]:
+    """Rows like the drill-down's for any areas (the areas page's search results)."""
+    codes = sorted({k for area in areas for k in kelurahan_codes(state, area.code)})
+    by_kelurahan = _by_kelurahan_status(session, codes) if codes else {}
+    return [_area_row(state, area, by_kelurahan) for area in areas]
+
+
+def _area_row(
+    state: RegionState, area: AreaInfo, by_kelurahan: dict[tuple[str, str], dict[str, int]]
+) -> dict[str, Any]:
+    inside = set(kelurahan_codes(state, area.code))
+    mine = [v for (k, _), v in by_kelurahan.items() if k in inside]
+    pending = sum(
+        v["n"] for (k, s), v in by_kelurahan.items() if k in inside and s in ("open", "in_progress")
+    )
+    totals = _sum_rows(mine)
+    return {"code": area.code, "name": area.name, "level": area.level, "kind": area.kind,
+            "n": totals["n"], "pending": pending, "rates": rates(totals)}  # fmt: skip
 
 
 def _top(state: RegionState) -> str | None:

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
-from sigap.errors import NotFound
+from sigap.errors import InvalidInput, NotFound
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
-from sigap.portal import charts, filters, ranking, stats
+from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import local_today, ranking_of
+from sigap.portal.areas import descendants
 from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 from sigap.reports import present, service
@@ -28,13 +29,19 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 @router.get("/map", response_class=HTMLResponse)
-def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    """The live map; the filter form also works without JavaScript (it reloads the page)."""
+def map_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
+    """The live map; the filter form also works without JavaScript (it reloads the page). With
+    ``?area=`` the map opens on that area's box, its outline drawn."""
     chosen = filters.parse(request, ctx.region)
+    area = boundaries.area_feature(session, ctx.region, chosen.area) if chosen.area else None
     config = {
         "lang": ctx.language,
         "statusNames": {s: _status_name(ctx.language, s) for s in STATUSES},
         "categoryNames": {c.code: c.name(ctx.language) for c in ctx.region.categories.values()},
+        "areaNames": {
+            code: a.name for code, a in ctx.region.areas.items() if a.level == "kelurahan"
+        },
+        "area": area,
     }
     return render(
         request,
@@ -42,7 +49,7 @@ def map_page(request: Request, ctx: Ctx) -> HTMLResponse:
         chosen=chosen,
         statuses=STATUSES,
         categories=[c for c in ctx.region.categories.values() if c.active],
-        areas=area_options(ctx.region),
+        areas=area_options(ctx.region, ctx.language),
         config=config,
     )
 
@@ -83,15 +90,32 @@ def deadlines(item: Any, now: datetime) -> list[dict[str, Any]]:
     return found
 
 
-def area_options(state: RegionState) -> list[dict[str, str]]:
-    """Kota and kecamatan for the map's area filter, each kecamatan under its kota."""
+def area_options(state: RegionState, language: str) -> list[dict[str, str]]:
+    """Every kota, kecamatan and kelurahan/desa for the map's area filter, each under its
+    parent (codes sort that way); ``place`` names the parents, to tell apart areas of the same
+    name in the typeahead."""
     options = []
     for code in sorted(state.areas):
         area = state.areas[code]
-        if area.level in ("kabkota", "kecamatan"):
-            indent = "— " if area.level == "kecamatan" else ""
-            options.append({"code": code, "label": indent + area.name})
+        depth = LEVEL_DEPTH.get(area.level)
+        if depth is None:
+            continue
+        name = f"{_kind(language, area.kind)} {area.name}".strip()
+        parents = [a.name for a in state.lineage(code)[1:] if a.level in LEVEL_DEPTH]
+        place = f"{name} ({', '.join(parents)})" if parents else name
+        options.append({"code": code, "label": "\u00a0\u00a0" * depth + name, "place": place})
     return options
+
+
+LEVEL_DEPTH = {"kabkota": 0, "kecamatan": 1, "kelurahan": 2}
+
+
+def _kind(language: str, kind: str) -> str:
+    """The short word before an area's name (Kec., Kel., Desa); kota and kabupaten names
+    already say what they are."""
+    from sigap.web.pages import translate
+
+    return translate(language, f"kind_{kind}") if kind in ("kecamatan", "kelurahan", "desa") else ""
 
 
 def _status_name(language: str, status: str) -> str:
@@ -121,8 +145,18 @@ def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
 def _dashboard_page(
     request: Request, session: CountsSession, ctx: Ctx, code: str | None
 ) -> HTMLResponse:
+    """The dashboard; its long lists (areas within, responsible units) are searched by name
+    with ``?q=`` and paged with ``?page=`` (one page number for both lists)."""
     data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
     json_url = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
+    q = search.query_text(request.query_params)
+    areas = data["children"]
+    if q:
+        found = search.search(descendants(ctx.region, code), q, lambda a: a.name)
+        areas = stats.area_rows(session, ctx.region, found)
+    units = search.search(data["units"], q, lambda u: u["name"])
+    longest = max(len(areas) if q else 0, len(units))
+    pager = search.pager(request.url.path, request.query_params, longest)
     return render(
         request,
         "portal/area.html",
@@ -131,6 +165,13 @@ def _dashboard_page(
         json_url=json_url,
         duration=duration_text(ctx.language),
         percent=percent,
+        q=q,
+        pager=pager,
+        areas=pager.slice(areas) if q else areas,
+        areas_total=len(areas),
+        units=pager.slice(units),
+        units_total=len(units),
+        kind=lambda kind: _kind(ctx.language, kind),
     )
 
 
@@ -138,7 +179,17 @@ def _dashboard_page(
 def ranking_page(
     request: Request, session: CountsSession, ctx: Ctx, months: int = 3
 ) -> HTMLResponse:
+    """One group of units at a time (``?group=``), ranked units first, those with too few
+    reports after them; searched with ``?q=``, paged with ``?page=``."""
     data = ranking_of(session, ctx, months)
+    q = search.query_text(request.query_params)
+    found = {
+        name: search.search(rows, q, lambda r: r["name"]) for name, rows in data["groups"].items()
+    }
+    group = _group(request, data["groups"])
+    pager = search.pager(request.url.path, request.query_params, len(found[group]))
+    shown = pager.slice(found[group])
+    base = {"months": months, "lang": ctx.language, **({"q": q} if q else {})}
     return render(
         request,
         "portal/ranking.html",
@@ -146,7 +197,28 @@ def ranking_page(
         periods=ranking.PERIODS,
         duration=duration_text(ctx.language),
         percent=percent,
+        q=q,
+        group=group,
+        tabs=[
+            {"group": name, "n": len(rows), "url": "/ranking?" + urlencode({**base, "group": name})}
+            for name, rows in found.items()
+        ],
+        pager=pager,
+        ranked=[row for row in shown if row["ranked"]],
+        unranked=[row for row in shown if not row["ranked"]],
+        area_of={u.code: u.area_code for u in ctx.region.units.values()},
     )
+
+
+def _group(request: Request, groups: dict[str, list[dict[str, Any]]]) -> str:
+    """``?group=``, or the first group with a ranked unit (kelurahan when none has one)."""
+    chosen = request.query_params.get("group")
+    if chosen is None:
+        ranked = [name for name, rows in groups.items() if any(r["ranked"] for r in rows)]
+        return ranked[0] if ranked else ranking.GROUPS[0]
+    if chosen not in ranking.GROUPS:
+        raise InvalidInput("invalid_input", details=[{"field": "group", "value": chosen}])
+    return chosen
 
 
 @router.get("/open-data", response_class=HTMLResponse)

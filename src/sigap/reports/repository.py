@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, Circle, filter_bbox, filter_circle
-from sigap.kit import as_utc, decode_cursor, encode_cursor
+from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
 from sigap.models import Report
 from sigap.models.base import UTCDateTime
 from sigap.models.report import OPEN_STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportSort
+from sigap.workflow.sla import overdue_condition
 
 REPORT = cast(Table, Report.__table__)
 LIST_COLUMNS = (
@@ -67,6 +68,7 @@ class ReportFilters:
     updated_after: datetime | None = None
     updated_before: datetime | None = None
     near: Circle | None = None
+    overdue: bool = False  # past the deadline that matters now (sigap.workflow.sla)
 
 
 def search(
@@ -172,8 +174,8 @@ def page_shape(
     """All that the text of a :class:`Page`'s statement depends on besides the values of
     :func:`bound_values`: one statement serves every page of the same shape, run with its own
     values. None where the text depends on the values themselves (a box or a circle, whose
-    density is probed before the statement is built)."""
-    if filters.bbox is not None or filters.near is not None:
+    density is probed before the statement is built) or on the clock (overdue)."""
+    if filters.bbox is not None or filters.near is not None or filters.overdue:
         return None
     return (tuple(bound_values(filters)), tuple(filters.statuses), filters.area, sort, number, size)
 
@@ -206,6 +208,8 @@ def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
         conditions.append(Report.updated_at > _at("f_updated_after", filters.updated_after))
     if filters.updated_before is not None:
         conditions.append(Report.updated_at < _at("f_updated_before", filters.updated_before))
+    if filters.overdue:
+        conditions.append(overdue_condition(utcnow()))
     return conditions
 
 

@@ -117,6 +117,7 @@ def list_reports(
     area: Annotated[str | None, Query(description="Kemendagri code at any level")] = None,
     since: Annotated[datetime | None, Query(description="Created at or after")] = None,
     until: Annotated[datetime | None, Query(description="Created before")] = None,
+    overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
     sort: schemas.ReportSort = schemas.ReportSort.newest,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: str | None = None,
@@ -135,6 +136,7 @@ def list_reports(
         area=area,
         since=_aware(since, ctx.region),
         until=_aware(until, ctx.region),
+        overdue=overdue,
     )
     limit = min(limit, ctx.settings.page_size_max)
     rows, next_cursor = repository.search(

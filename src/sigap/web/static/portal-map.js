@@ -1,5 +1,6 @@
 /* The public map: boundaries as the base layer, reports clustered by the server
-   (/api/v1/map/clusters), filters kept in the URL, and the live feed (/api/v1/live) when the
+   (/api/v1/map/clusters), filters kept in the URL, the chosen area zoomed to and outlined,
+   "locate me", the reports in view (portal-list.js) and the live feed (/api/v1/live) when the
    server has it. Text from reports is only ever set with textContent. */
 (function () {
   "use strict";
@@ -9,8 +10,80 @@
   var GREY = "#6b7280";
   var map = L.map("map", { zoomControl: true, preferCanvas: false });
   var base = window.sigapBasemap(map, { search: true });
-  map.fitBounds(base.bounds);
+  var areaSelect = document.getElementById("f-area");
+  var outline = L.layerGroup().addTo(map);
+  var shownArea = "";
+  if (config.area && config.area.bbox) { showArea(config.area); } else { map.fitBounds(base.bounds); }
   window.sigapMap = map;
+
+  /* The chosen area: the map zooms to its box and outlines it. */
+  function boxOf(bbox) { return [[bbox[1], bbox[0]], [bbox[3], bbox[2]]]; }
+  function showArea(feature) {
+    shownArea = feature.properties.code;
+    outline.clearLayers();
+    if (feature.geometry) {
+      outline.addLayer(L.geoJSON(feature, {
+        interactive: false,
+        style: { color: "#d35400", weight: 3, dashArray: "6 4", fill: false, className: "area-outline" }
+      }));
+    }
+    if (feature.bbox) { map.fitBounds(boxOf(feature.bbox)); }
+  }
+  function areaChosen() {
+    var code = areaSelect.value;
+    if (code === shownArea) { return; }
+    if (!code) { shownArea = ""; outline.clearLayers(); map.fitBounds(base.bounds); return; }
+    shownArea = code;
+    fetch("/api/v1/map/areas/" + encodeURIComponent(code) + ".geojson")
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (feature) { if (feature && areaSelect.value === code) { showArea(feature); } });
+  }
+  /* The typeahead beside the area list: picking a name from it picks that area. */
+  var finder = document.getElementById("f-area-find");
+  finder.parentNode.hidden = false;
+  finder.addEventListener("input", function () {
+    var options = document.getElementById("area-list").options;
+    for (var i = 0; i < options.length; i++) {
+      if (options[i].value === finder.value) {
+        areaSelect.value = options[i].getAttribute("data-code");
+        areaSelect.dispatchEvent(new Event("change", { bubbles: true }));
+        return;
+      }
+    }
+  });
+
+  /* "Locate me": the map goes to the person's position; a problem is said in words. */
+  var note = document.getElementById("map-note");
+  function say(text, problem) {
+    note.textContent = text;
+    note.className = problem ? "map-note error" : "map-note";
+    note.hidden = false;
+  }
+  var here = L.layerGroup().addTo(map);
+  var Locate = L.Control.extend({
+    options: { position: "topleft" },
+    onAdd: function () {
+      var button = L.DomUtil.create("button", "locate-me");
+      button.type = "button";
+      button.id = "locate-me";
+      button.textContent = "\u25CE " + window.sigapLocate.texts.button;
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", locate);
+      return button;
+    }
+  });
+  map.addControl(new Locate());
+  function locate() {
+    say(window.sigapLocate.texts.waiting, false);
+    window.sigapLocate(function (pos) {
+      var at = [pos.coords.latitude, pos.coords.longitude], metres = Math.round(pos.coords.accuracy);
+      here.clearLayers();
+      here.addLayer(L.circle(at, { radius: metres, weight: 1, color: "#1565c0", fillOpacity: 0.1, interactive: false }));
+      here.addLayer(L.circleMarker(at, { radius: 7, color: "#fff", weight: 2, fillColor: "#1565c0", fillOpacity: 1 }));
+      map.setView(at, Math.max(map.getZoom(), 16));
+      say(window.sigapLocate.texts.found.replace("{m}", String(metres)), false);
+    }, function (text) { say(text, true); });
+  }
 
   /* Boundaries: kota when zoomed out, kecamatan in between, kelurahan up close. */
   var LEVELS = [
@@ -69,10 +142,13 @@
     params.set("lang", config.lang);
     history.replaceState(null, "", location.pathname + "?" + params.toString());
   }
-  form.addEventListener("change", function () { syncUrl(); loadReports(); });
-  form.addEventListener("submit", function (event) {
-    event.preventDefault(); syncUrl(); loadReports();
+  function filtersChanged() { syncUrl(); loadReports(); inView.refresh(); areaChosen(); }
+  form.addEventListener("change", function (event) {
+    if (event.target !== finder) { filtersChanged(); }
   });
+  form.addEventListener("submit", function (event) { event.preventDefault(); filtersChanged(); });
+  /* Every change applies at once here, so "Apply" is for pages without JavaScript. */
+  form.querySelector("button[type=submit]").hidden = true;
 
   /* Reports: clusters and single points from the server. */
   var reportLayer = L.layerGroup().addTo(map);
@@ -160,6 +236,7 @@
         document.getElementById("map").setAttribute("data-loaded", String(mine));
       });
   }
+  var inView = window.sigapInView(map, config, filterParams);
   map.on("moveend", function () { showBoundaries(); loadReports(); });
   showBoundaries();
   loadReports();

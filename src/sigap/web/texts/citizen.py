@@ -55,18 +55,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_source_gps": ("Lokasi dari GPS ponsel", "Location from the phone's GPS"),
     "app_source_pin": ("Lokasi dipilih di peta", "Location picked on the map"),
     "app_source_search": ("Lokasi dari pencarian", "Location from the search"),
-    "app_gps_waiting": ("Mencari lokasi Anda…", "Finding your location…"),
-    "app_gps_denied": (
-        "Izin lokasi ditolak. Ketuk peta di tempat masalahnya untuk memilih lokasi.",
-        "Location permission was refused. Tap the map where the problem is to pick the location.",
-    ),
-    "app_gps_failed": (
-        "Lokasi ponsel tidak bisa didapat. Ketuk peta di tempat masalahnya untuk memilih lokasi.",
-        "Your phone's location could not be found. Tap the map where the problem is to pick it.",
-    ),
-    "app_gps_none": (
-        "Ponsel ini tidak memberi lokasi. Ketuk peta di tempat masalahnya untuk memilih lokasi.",
-        "This phone gives no location. Tap the map where the problem is to pick the location.",
+    "app_pick_on_map": (
+        "Ketuk peta di tempat masalahnya untuk memilih lokasi.",
+        "Tap the map where the problem is to pick the location.",
     ),
     "app_step_description": ("4. Keterangan", "4. Description"),
     "app_description_hint": ("Apa masalahnya?", "What is the problem?"),

@@ -74,4 +74,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "place_kind_kelurahan": ("Kelurahan/desa", "Kelurahan/village"),
     "place_kind_kecamatan": ("Kecamatan", "District (kecamatan)"),
     "place_kind_kabkota": ("Kota/kabupaten", "City/regency"),
+    # --- any map: "locate me" (static/locate.js, templates/_locate.html) ---
+    "locate_me": ("Lokasi saya", "Locate me"),
+    "locate_waiting": ("Mencari lokasi Anda…", "Finding your location…"),
+    "locate_found": ("Anda di sini (±{m} m).", "You are here (±{m} m)."),
+    "locate_denied": ("Izin lokasi ditolak.", "Location permission was refused."),
+    "locate_failed": (
+        "Lokasi perangkat tidak bisa didapat.",
+        "Your device's location could not be found.",
+    ),
+    "locate_none": ("Perangkat ini tidak memberi lokasi.", "This device gives no location."),
 }

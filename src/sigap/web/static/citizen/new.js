@@ -86,16 +86,15 @@
   var outline = L.layerGroup().addTo(map);
 
   function gps(asked) {
-    if (!navigator.geolocation) { if (asked) { gpsProblem(data.gpsNone); } return; }
-    if (asked) { $("place-source").textContent = data.gpsWaiting; }
-    navigator.geolocation.getCurrentPosition(function (pos) {
+    if (asked) { $("place-source").textContent = window.sigapLocate.texts.waiting; }
+    window.sigapLocate(function (pos) {
       if (point && !asked) return;  // chosen by hand (or from the photo) meanwhile
       setPoint(pos.coords.latitude, pos.coords.longitude,
                data.sourceGps + " (±" + Math.round(pos.coords.accuracy) + " m)");
-    }, function (error) {
-      if (!asked && point) return;
-      gpsProblem(error.code === 1 ? data.gpsDenied : data.gpsFailed);
-    }, {enableHighAccuracy: true, timeout: 10000, maximumAge: 60000});
+    }, function (text, reason) {
+      if (!asked && (point || reason === "none")) return;
+      gpsProblem(text + " " + data.pickOnMap);
+    });
   }
   function gpsProblem(text) {
     var el = $("place-source");
