@@ -113,7 +113,7 @@ LEVEL_DEPTH = {"kabkota": 0, "kecamatan": 1, "kelurahan": 2}
 def _kind(language: str, kind: str) -> str:
     """The short word before an area's name (Kec., Kel., Desa); kota and kabupaten names
     already say what they are."""
-    from sigap.web.pages import translate
+    from sigap.web.texts import translate
 
     return translate(language, f"kind_{kind}") if kind in ("kecamatan", "kelurahan", "desa") else ""
 
