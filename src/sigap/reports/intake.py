@@ -81,8 +81,9 @@ async def add_photos(
     """Check the photo rule of the category and channel, then decode and store the photos."""
     category = ctx.region.categories[prepared.report["category_code"]]
     photos.check_required(
-        category.code, category.photo_required, prepared.channel, len(files), ctx.settings
-    )
+        category.code, (category.name_id, category.name_en), category.photo_required,
+        prepared.channel, len(files), ctx.settings,
+    )  # fmt: skip
     if not files:
         return prepared
     stored = await photos.take_in(

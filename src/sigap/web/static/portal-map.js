@@ -10,6 +10,11 @@
   var map = L.map("map", { zoomControl: true, preferCanvas: false });
   var base = window.sigapBasemap(map);
   map.fitBounds(base.bounds);
+  /* ?at=lat,lon (a report page's "see it on the map"): open close up on that place. */
+  var at = (new URLSearchParams(location.search).get("at") || "").split(",").map(Number);
+  if (at.length === 2 && isFinite(at[0]) && isFinite(at[1]) && at[0] && at[1]) {
+    map.setView(at, 17);
+  }
   window.sigapMap = map;
 
   /* Boundaries: kota when zoomed out, kecamatan in between, kelurahan up close. */

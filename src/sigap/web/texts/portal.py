@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "place": ("Lokasi", "Place"),
     "address": ("Alamat", "Address"),
     "responsible_unit": ("Unit penanggung jawab", "Responsible unit"),
-    "supporters": ("Dukungan warga", "Citizens supporting"),
+    "report_on_map": ("Lihat di peta", "See it on the map"),
     "description": ("Uraian", "Description"),
     "photos": ("Foto", "Photos"),
     "photo_before": ("Sebelum", "Before"),
