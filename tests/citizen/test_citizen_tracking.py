@@ -52,9 +52,7 @@ def test_a_pasted_report_link_leads_to_the_report(app: App) -> None:
     assert tracked(app, f"http://sigap.test/reports/{report_id}?lang=en&x=1") == (
         f"/reports/{report_id}"
     )
-    assert tracked(app, f"/app/reports/{report_id}", lang="en") == (
-        f"/reports/{report_id}?lang=en"
-    )
+    assert tracked(app, f"/app/reports/{report_id}", lang="en") == (f"/reports/{report_id}?lang=en")
 
 
 def test_an_empty_box_goes_home(app: App) -> None:
