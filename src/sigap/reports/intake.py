@@ -67,12 +67,14 @@ def _plain(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _invalid(errors: Any) -> RequestValidationError:
+    """As FastAPI says it: locations under "body"; ``ctx`` (the limits) kept for forms."""
     return RequestValidationError(
         [
-            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": e["input"]}
+            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": e["input"],
+             "ctx": e.get("ctx", {})}
             for e in errors
         ]
-    )
+    )  # fmt: skip
 
 
 async def add_photos(

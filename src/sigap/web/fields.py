@@ -109,8 +109,11 @@ class Shown:
 
 
 def invalid(name: str, kind: str, **limits: int) -> InvalidInput:
-    """A page form's own refusal of one field, in pydantic's terms (worded by :data:`KINDS`)."""
-    return InvalidInput("invalid_input", details=[{"field": name, "code": kind, **limits}])
+    """A form's own refusal of one field, in pydantic's terms, its detail shaped as the JSON
+    API's (``field``, ``code``, ``message``; the limits too, for the form's wording)."""
+    message = translate("en", KINDS.get(kind, "field_invalid"), **limits)
+    detail = {"field": name, "code": kind, "message": message, **limits}
+    return InvalidInput("invalid_input", details=[detail])
 
 
 def form_errors(error: SigapError, form: Form, language: str) -> Shown:
@@ -135,6 +138,8 @@ def validation_errors(errors: Sequence[Mapping[str, Any]], form: Form, language:
         name = _field(form, location[1:] if location[:1] == ("body",) else location)
         if name is not None:
             kind = str(item.get("type", ""))
+            if kind == "string_too_short" and not str(item.get("input", "")).strip():
+                kind = "missing"  # left empty: say so, not "too short"
             found.setdefault(name, _words(form, name, kind, item.get("ctx") or {}, language))
     return Shown(_summary(SigapError("invalid_input"), found, language), found)
 
@@ -156,10 +161,9 @@ def _words(form: Form, name: str, kind: str, limits: Mapping[str, Any], language
     if key == "field_too_short" and limits.get("min_length") == 1:
         key = "field_missing"
     params = {k: limits[k] for k in ("min_length", "max_length") if k in limits}
-    try:
-        return translate(language, key, **params)
-    except KeyError:  # a limit the wording needs but the error did not carry
-        return translate(language, "field_invalid")
+    if key in ("field_too_short", "field_too_long") and not params:
+        key = "field_invalid"  # the limit it would name is not known here
+    return translate(language, key, **params)
 
 
 def _code_words(form: Form, name: str, error: SigapError, language: str) -> str:
