@@ -59,7 +59,7 @@ def test_one_report_page_on_a_phone(browser: Browser, live: Live, lang: str) -> 
     expect(page.locator("header .cta")).to_have_text(words["cta"])
     expect(page.locator("header .cta")).to_be_visible()
     expect(page.locator("#on-map")).to_be_visible()
-    expect(page.locator("#deadlines tbody tr")).to_have_count(2)
+    expect(page.locator("#deadlines li")).to_have_count(2)
     page.click("#support")
     expect(page.locator("body")).to_contain_text(words["supported"])
     expect(page.locator("#supports")).to_have_text(words["supports"])
@@ -72,6 +72,7 @@ def test_one_report_page_on_a_phone(browser: Browser, live: Live, lang: str) -> 
     page.fill("#comment-body", "Sudah seminggu di sini.")
     page.click("#comment-form button")
     expect(page.locator("#comments .comments")).to_contain_text("Sudah seminggu di sini.")
+    expect(page.locator("#support")).to_have_count(0)  # supported from this phone before
     wide = page.viewport_size["width"] if page.viewport_size else 0
     assert page.evaluate("document.documentElement.scrollWidth") <= wide  # no sideways scroll
     shot(page, f"report-phone-{lang}")

@@ -70,13 +70,16 @@ def is_reporter(
 
 
 def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:
+    """Whether the account, or this device (before its owner signed in), supports the report."""
+    matches = []
     if account_id is not None:
-        match = ReportSupport.account_id == account_id
-    elif device:
-        match = ReportSupport.device == device
-    else:
+        matches.append(ReportSupport.account_id == account_id)
+    if device:
+        matches.append(ReportSupport.device == device)
+    if not matches:
         return False
-    return bool(session.scalar(select(exists().where(ReportSupport.report_id == report_id, match))))
+    query = exists().where(ReportSupport.report_id == report_id, or_(*matches))
+    return bool(session.scalar(select(query)))
 
 
 def follow(session: Session, account_id: int, report_id: int) -> None:
