@@ -295,8 +295,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Too many photos: at most {limit} photos per report.",
     ),
     "photo_required": (
-        "Kategori '{category}' memerlukan setidaknya satu foto.",
-        "The category '{category}' needs at least one photo.",
+        "Kategori {name_id} perlu minimal satu foto.",
+        "The category {name_en} needs at least one photo.",
     ),
     "photo_not_found": (
         "Foto {photo_id} tidak ditemukan.",

@@ -93,7 +93,7 @@ def test_citizen_files_supports_follows_and_reopens(browser: Browser, live: Live
     expect(siti.locator("#unit")).to_contain_text("Kelurahan Gambir")
     expect(siti.locator("#deadline")).not_to_be_empty()
     shot(siti, "1-confirmation")
-    report_id = int(siti.locator("h2").first.inner_text().split("#")[1].split(" ")[0])
+    report_id = int(siti.locator("article.report h1").inner_text().split("#")[1].split(":")[0])
 
     # A neighbour about to report the same pile sees it and supports it instead.
     budi = phone(browser, geolocation={"latitude": -6.17543, "longitude": 106.82723}).new_page()
@@ -115,13 +115,13 @@ def test_citizen_files_supports_follows_and_reopens(browser: Browser, live: Live
     budi.click("#follow")
     expect(budi.locator("#follow")).to_have_text("Berhenti mengikuti")
     budi.goto(f"{live.url}/app/my")
-    expect(budi.locator(f"a[href^='/app/reports/{report_id}']")).to_have_count(1)
+    expect(budi.locator(f"a[href^='/reports/{report_id}?']")).to_have_count(1)
 
     # The kelurahan resolves it; Siti is not satisfied: 2 stars with a reason reopen it.
     resolve(live, report_id)
     siti.goto(f"{live.url}/app/my")
     expect(siti.locator(".badge.st-resolved")).to_have_count(1)
-    siti.click(f"a[href^='/app/reports/{report_id}']")
+    siti.click(f"a[href^='/reports/{report_id}?']")
     siti.check("input[name=stars][value='2']")
     siti.fill("#rate-comment", "Masih ada sampah di selokan.")
     shot(siti, "3-rating")

@@ -28,7 +28,11 @@ def test_citizen_answers_the_questions_of_the_category(browser: Browser, live: L
     expect(page.locator("#place")).to_contain_text("Gambir")
     page.fill("#description", "Antrean IGD lebih dari empat jam.")
     page.click("#submit")
-    expect(page.locator("#error")).to_contain_text("'Nama rumah sakit' wajib dijawab")
+    # Checked by the browser before sending: said under the question, which gets the focus.
+    note = page.locator("[data-field='attributes.nama_rumah_sakit'] .field-error")
+    expect(note).to_have_text("Wajib diisi.")
+    expect(hospital).to_be_focused()
+    expect(page.locator("#error")).to_contain_text("Ada isian yang perlu diperbaiki")
     shot(page, "6-required-question")
 
     page.click("label.category:has(input[value=banjir])")

@@ -91,7 +91,7 @@ def test_comments_are_public_and_officials_hide_abusive_ones(
     assert app.client.post(hide, headers=login(LURAH_OTHER)).status_code == 404
     assert app.client.post(hide, headers=login(LURAH)).status_code == 204
     assert [c["body"] for c in app.client.get(url).json()] == ["Saya juga melihatnya."]
-    page = app.client.get(f"/app/reports/{report_id}")
+    page = app.client.get(f"/reports/{report_id}")
     assert "Dasar lurah" not in page.text
     missing = f"/api/v1/officials/reports/{report_id}/comments/999999/hide"
     assert app.client.post(missing, headers=login(LURAH)).status_code == 404

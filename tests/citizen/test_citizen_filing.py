@@ -33,7 +33,8 @@ def test_anonymous_report_with_a_photo_shows_the_confirmation(app: App, db: Data
     assert page.status_code == 200
     assert "Report sent" in page.text
     assert f"/app/track/{token}" in page.text
-    assert 'id="kelurahan">Gambir' in page.text
+    assert '<dd id="kelurahan">' in page.text
+    assert '<a href="/areas/31.71.01.1001?lang=en">Gambir</a>' in page.text
     assert 'id="unit">Gambir kelurahan office' in page.text
     due = app.client.get(f"/api/v1/reports/{body['id']}").json()["response_due_at"]
     local = datetime.fromisoformat(due).astimezone(ZoneInfo("Asia/Jakarta"))
@@ -65,7 +66,7 @@ def test_signed_in_report_belongs_to_the_account_and_is_in_my_reports(
     assert reporter.email == "f@test.sigap.id"
     assert reporter.contact_visible is True
     mine = app.client.get("/app/my")
-    assert f"/app/reports/{created.json()['id']}" in mine.text
+    assert f"/reports/{created.json()['id']}?" in mine.text
     assert "st-open" in mine.text
     public = app.client.get(f"/api/v1/reports/{created.json()['id']}").text
     assert "f@test.sigap.id" not in public

@@ -46,8 +46,8 @@ def test_support_by_device_once_then_shown(app: App, other: App) -> None:
     report_id = app.file().json()["id"]
     first = other.act(f"/app/reports/{report_id}/support")
     assert first.status_code == 303
-    assert first.headers["location"] == f"/app/reports/{report_id}?done=support"
-    page = other.client.get(f"/app/reports/{report_id}?lang=en")
+    assert first.headers["location"] == f"/reports/{report_id}?done=support"
+    page = other.client.get(f"/reports/{report_id}?lang=en")
     assert "You support this report" in page.text
     assert "1 supports" in page.text
     again = other.act(f"/app/reports/{report_id}/support")
@@ -69,13 +69,13 @@ def test_follow_comment_and_my_reports(app: App, other: App) -> None:
     assert other.act(f"/app/reports/{report_id}/follow").status_code == 303  # to sign in
     other.sign_up(email="h@test.sigap.id")
     assert other.act(f"/app/reports/{report_id}/follow").status_code == 303
-    assert f"/app/reports/{report_id}" in other.client.get("/app/my").text
+    assert f"/reports/{report_id}?" in other.client.get("/app/my").text
     assert other.act(f"/app/reports/{report_id}/comment", body="Masih ada.").status_code == 303
-    page = other.client.get(f"/app/reports/{report_id}")
+    page = other.client.get(f"/reports/{report_id}")
     assert "Masih ada." in page.text
     assert "Berhenti mengikuti" in page.text
     assert other.act(f"/app/reports/{report_id}/unfollow").status_code == 303
-    assert f"/app/reports/{report_id}" not in other.client.get("/app/my").text
+    assert f"/reports/{report_id}?" not in other.client.get("/app/my").text
 
 
 def test_two_stars_with_a_reason_reopen_the_reporters_report(
@@ -84,7 +84,7 @@ def test_two_stars_with_a_reason_reopen_the_reporters_report(
     app.sign_up(email="i@test.sigap.id")
     report_id = app.file().json()["id"]
     resolve(app.client, db, report_id)
-    page = app.client.get(f"/app/reports/{report_id}")
+    page = app.client.get(f"/reports/{report_id}")
     assert 'id="rate-form"' in page.text
     other.sign_up(email="j@test.sigap.id")
     stranger = other.act(f"/app/reports/{report_id}/rate", stars="5")
@@ -95,7 +95,7 @@ def test_two_stars_with_a_reason_reopen_the_reporters_report(
     reopened = app.act(f"/app/reports/{report_id}/rate", stars="2", comment="Masih kotor.")
     assert reopened.status_code == 303
     assert status(app, report_id) == "in_progress"
-    assert "Masih kotor." in app.client.get(f"/app/reports/{report_id}").text
+    assert "Masih kotor." in app.client.get(f"/reports/{report_id}").text
 
 
 def test_anonymous_reporter_rates_by_token(app: App, db: Database) -> None:
@@ -122,6 +122,6 @@ def test_appeal_of_a_rejection_by_token(app: App, db: Database) -> None:
 
 def test_unknown_token_report_or_action(app: App) -> None:
     assert app.client.get("/app/track/nope").status_code == 404
-    assert app.client.get("/app/reports/999999").status_code == 404
+    assert app.client.get("/reports/999999").status_code == 404
     report_id = app.file().json()["id"]
     assert app.act(f"/app/reports/{report_id}/explode").status_code == 404

@@ -50,11 +50,9 @@ def test_a_code_or_a_pasted_link_leads_to_the_report(app: App, pasted: str) -> N
 def test_a_pasted_report_link_leads_to_the_report(app: App) -> None:
     report_id = app.file().json()["id"]
     assert tracked(app, f"http://sigap.test/reports/{report_id}?lang=en&x=1") == (
-        f"/app/reports/{report_id}"
+        f"/reports/{report_id}"
     )
-    assert tracked(app, f"/app/reports/{report_id}", lang="en") == (
-        f"/app/reports/{report_id}?lang=en"
-    )
+    assert tracked(app, f"/app/reports/{report_id}", lang="en") == (f"/reports/{report_id}?lang=en")
 
 
 def test_an_empty_box_goes_home(app: App) -> None:

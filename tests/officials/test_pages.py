@@ -110,6 +110,23 @@ def test_a_refused_action_is_explained_on_the_page(client: TestClient, submit: S
     )
     assert response.status_code == 422
     assert "Unit &#39;tidak-ada&#39; tidak dikenal." in response.text
+    assert 'maxlength="40"' in response.text  # the browser checks the server's rules first
+    unit_note = '<span class="field-error" role="alert">Unit &#39;tidak-ada&#39; tidak dikenal.'
+    assert unit_note in response.text  # under the unit field, in the forward form
+
+
+def test_a_bad_parent_id_is_said_under_its_field(client: TestClient, submit: Submit) -> None:
+    report = submit()
+    sign_in(client)
+    page = client.get(f"/officials/reports/{report['id']}?lang=en")
+    response = client.post(
+        f"/officials/reports/{report['id']}/duplicate",
+        data={"csrf": hidden(page.text, "csrf"), "parent_id": "kemarin"},
+    )
+    assert response.status_code == 422
+    assert "Some fields need fixing" in response.text
+    note = '<span class="field-error" role="alert">Write a number, such as 30 or 12.5.</span>'
+    assert note in response.text
 
 
 def test_another_kelurahan_cannot_open_the_report(

@@ -14,6 +14,7 @@ import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -21,9 +22,12 @@ from sigap import models
 from sigap.citizen import limits
 from sigap.citizen.web import Visitor, check, client_ip, page, read, visitor
 from sigap.deps import Context, clock, context_of
-from sigap.errors import InvalidInput
+from sigap.errors import InvalidInput, SigapError
+from sigap.photos import service as photos
 from sigap.reports import intake, service
 from sigap.reports.schemas import ReportCreate
+from sigap.web import fields
+from sigap.web.errors import field_details
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -34,15 +38,65 @@ async def new_report(request: Request) -> Response:
     categories = sorted(
         (c for c in ctx.region.categories.values() if c.active), key=lambda c: c.sort_order
     )
-    return page(request, await visitor(request), "new.html", categories=categories)
+    photo_needed = {
+        c.code: photos.photo_required(c.code, (c.name_id, c.name_en)).message(ctx.language)
+        for c in categories
+        if photos.required(c.photo_required, "web", ctx.settings)
+    }  # the browser says it before sending, in the server's words
+    return page(
+        request, await visitor(request), "new.html", categories=categories,
+        photo_needed=photo_needed, limits=LIMITS,
+    )  # fmt: skip
+
+
+def _limits() -> dict[str, dict[str, int]]:
+    """The form's length rules, read from the API's schema so the browser checks the same."""
+    schema = ReportCreate.model_json_schema()
+    properties = {
+        **schema["properties"],
+        "email": schema["$defs"]["ReporterIn"]["properties"]["email"],
+    }
+    found: dict[str, dict[str, int]] = {}
+    for name in ("description", "address", "email"):
+        spec = properties[name]
+        options = [spec, *spec.get("anyOf", [])]
+        found[name] = {
+            html: option[json]
+            for option in options
+            for json, html in (("minLength", "minlength"), ("maxLength", "maxlength"))
+            if json in option
+        }
+    return found
+
+
+LIMITS = _limits()
 
 
 @router.post("/submit")
 async def submit(request: Request) -> Response:
-    """Multipart: ``report`` (the JSON API's body) and ``photo`` files; JSON answer."""
+    """Multipart: ``report`` (the JSON API's body) and ``photo`` files; JSON answer. A refusal
+    is the API's error (code, message, details as ever) plus ``fields``: what the form writes
+    next to each field it concerns (sigap.web.fields), and a ``summary`` for above the send
+    button."""
     ctx = context_of(request)
     who = await visitor(request)
     check(who, request.headers.get("x-csrf-token"))
+    try:
+        return await _submit(request, ctx, who)
+    except RequestValidationError as invalid:
+        errors = invalid.errors()
+        shown = fields.validation_errors(errors, fields.REPORT_FORM, ctx.language)
+        details = field_details(errors, ctx.language)
+        error = SigapError("invalid_input", status=422, details=details)
+    except SigapError as refused:
+        error, shown = refused, fields.form_errors(refused, fields.REPORT_FORM, ctx.language)
+    body = error.body(ctx.language)
+    body["error"].update(summary=shown.message, fields=shown.fields)
+    headers = {"Content-Language": ctx.language, **(error.headers or {})}
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+async def _submit(request: Request, ctx: Context, who: Visitor) -> Response:
     data, files = await intake.read_report_form(request, ctx.settings)
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= 200:

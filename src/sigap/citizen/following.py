@@ -1,6 +1,14 @@
-"""A report in the app: by tracking token (the anonymous reporter's key, and the confirmation
-after submit) or by id (any public report), with support, follow, comments, and for the
-reporter the rating and the appeal, which call the CROP workflow's use cases."""
+"""A report's one page, for everyone: ``/reports/{id}``, the address Open311, e-mails, exports
+and the map link to. It shows the report (place, photos, answers, both deadlines and whether
+each was met, the rating, the public timeline), support (+1), follow and comments; and for its
+reporter (the tracking code, or the account or device that filed it) the rating and the appeal,
+which call the CROP workflow's use cases. ``/app/track/{token}`` renders the same page for the
+holder of a tracking code (after a submit, with the confirmation); the app's former address
+``/app/reports/{id}`` answers a 301 to ``/reports/{id}``, query string kept.
+
+The page reads a fixed number of statements whatever the report holds (the report, its events,
+its photos, its comments, and one each for support, follow and reporter), never one per item.
+"""
 
 from __future__ import annotations
 
@@ -22,37 +30,45 @@ from sigap.errors import InvalidInput, NotFound, SigapError
 from sigap.i18n import LANGUAGES
 from sigap.photos import service as photos
 from sigap.reports import present, service
+from sigap.web import fields
 from sigap.web.texts import translate
 from sigap.workflow import actions
 
-router = APIRouter(prefix="/app", include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")  # tracking tokens are secrets.token_urlsafe(24)
 TRACK_LINK = re.compile(r"/track/([A-Za-z0-9_-]{8,100})/?$")
 REPORT_LINK = re.compile(r"/reports/(\d{1,18})/?$")
+COMMENT_MAX = 2000  # the comment, rating and appeal boxes (maxlength in report.html)
 
 
-def _view(request: Request, who: Visitor, report: dict[str, Any], token: str | None) -> Any:
+def _device(who: Visitor) -> str | None:
+    """The device's hash, or None for a device seen for the first time (it filed nothing)."""
+    return None if who.new_device else who.device_hash
+
+
+def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any:
     ctx = context_of(request)
     storage = request.app.state.photo_storage
+    now = clock(request)
 
     def work(session: Session) -> dict[str, Any]:
         report_id = report["id"]
-        owner = who.account_id is not None and social.is_reporter(
-            session, who.account_id, report_id
+        owner = token is not None or social.is_reporter(
+            session, report_id, account_id=who.account_id, device=_device(who)
         )
         return {
-            "report": report,
             "view": present.report(
                 ctx.region, report, service.timeline(session, report_id), ctx.language,
                 photos.public(session, [report_id])[report_id], storage,
             ),
+            "deadlines": present.deadlines(report, now),
             "comments": social.comments(session, report_id),
             "supported": social.supported(
                 session, report_id, who.account_id, who.device_hash
             ),
             "following": who.account_id is not None
             and social.follows(session, who.account_id, report_id),
-            "owner": owner or token is not None,
+            "owner": owner,
             "token": token,
         }  # fmt: skip
 
@@ -60,18 +76,19 @@ def _view(request: Request, who: Visitor, report: dict[str, Any], token: str | N
 
 
 async def _show(
-    request: Request, who: Visitor, report: dict[str, Any], token: str | None, **extra: Any
+    request: Request, who: Visitor, report: Any, token: str | None, **extra: Any
 ) -> Response:
     data = await read(request, _view(request, who, report, token))
     public_url = context_of(request).settings.public_url
     status = extra.pop("status_code", 200)
+    context = {"error": None, "form_errors": {}, "form": {}, "failed": None, **data, **extra}
     return page(
         request, who, "report.html", status_code=status, public_url=public_url,
-        new=request.query_params.get("new") == "1", **{"error": None, **data, **extra},
+        new=request.query_params.get("new") == "1", comment_max=COMMENT_MAX, **context,
     )  # fmt: skip
 
 
-@router.get("/track")
+@router.get("/app/track")
 async def track_box(request: Request) -> Response:
     """The "track a report" box: a tracking code or a whole pasted link, to its page."""
     pasted = request.query_params.get("token", "")
@@ -97,10 +114,10 @@ def tracked_path(pasted: str) -> str | None:
     if found is not None or TOKEN.fullmatch(token):
         return f"/app/track/{found.group(1) if found is not None else token}"
     found = REPORT_LINK.search(link.path)
-    return f"/app/reports/{found.group(1)}" if found is not None else None
+    return f"/reports/{found.group(1)}" if found is not None else None
 
 
-@router.get("/track/{token}")
+@router.get("/app/track/{token}")
 async def track(request: Request, token: str) -> Response:
     return await _found(request, lambda s: service.by_tracking_token(s, token), token)
 
@@ -108,6 +125,14 @@ async def track(request: Request, token: str) -> Response:
 @router.get("/reports/{report_id}")
 async def report_page(request: Request, report_id: int) -> Response:
     return await _found(request, lambda s: service.get(s, report_id), None)
+
+
+@router.get("/app/reports/{report_id}")
+async def former_report_page(request: Request, report_id: int) -> Response:
+    """The app's former address of a report (old links, bookmarks, installed apps)."""
+    query = request.url.query
+    target = f"/reports/{report_id}" + (f"?{query}" if query else "")
+    return RedirectResponse(target, status_code=301)
 
 
 async def _found(request: Request, find: Callable[[Session], Any], token: str | None) -> Response:
@@ -130,53 +155,62 @@ async def _unknown_token(request: Request, who: Visitor | None = None) -> Respon
     return page(request, who, "missing.html", status_code=404, tracking=True, message=message)
 
 
-@router.post("/reports/{report_id}/{action}")
+@router.post("/app/reports/{report_id}/{action}")
 async def act(request: Request, report_id: int, action: str) -> Response:
     """support, follow, unfollow, comment, rate, appeal: a form post, then back to the page."""
-    return await _act(request, action, lambda s: report_id, None)
+    return await _act(request, action, lambda s: report_id, None, f"/reports/{report_id}")
 
 
-@router.post("/track/{token}/{action}")
+@router.post("/app/track/{token}/{action}")
 async def act_by_token(request: Request, token: str, action: str) -> Response:
-    return await _act(request, action, lambda s: service.by_tracking_token(s, token)["id"], token)
+    def find(session: Session) -> int:
+        return int(service.by_tracking_token(session, token)["id"])
+
+    return await _act(request, action, find, token, f"/app/track/{token}")
+
+
+SIGNED_IN = ("follow", "unfollow", "comment")
+REPORTER_ONLY = ("rate", "appeal")
 
 
 async def _act(
-    request: Request, action: str, find: Callable[[Session], int], token: str | None
+    request: Request, action: str, find: Callable[[Session], int], token: str | None, back: str
 ) -> Response:
+    """Run the action in one transaction and go back to the page (303); on a refusal, the page
+    again with the error next to the field it concerns and what was typed kept."""
     who = await visitor(request)
     form = {k: str(v) for k, v in (await request.form()).items()}
     check(who, form.get("csrf"))
-    needs_account = action in ("follow", "unfollow", "comment") or (
-        action in ("rate", "appeal") and token is None
-    )
-    if needs_account and who.subject is None:
-        return to_signin(request)
     handler = HANDLERS.get(action)
     if handler is None:
         raise NotFound("not_found")
+    if action in SIGNED_IN and who.subject is None:
+        return to_signin(request, back)
     ctx = context_of(request)
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
-    def run(session: Session) -> int:
+    def run(session: Session) -> None:
         report_id = find(session)
-        owner_only = action in ("rate", "appeal") and token is None
-        if owner_only and not social.is_reporter(session, who.account_id or 0, report_id):
-            raise SigapError("not_your_report", status=403)
+        if action in REPORTER_ONLY and token is None:
+            device = _device(who)
+            if not social.is_reporter(session, report_id, account_id=who.account_id, device=device):
+                raise SigapError("not_your_report", status=403)
         handler(session, ctx.region, who, report_id, form, options)
-        return report_id
 
     try:
-        report_id = await in_transaction(request, run)
+        await in_transaction(request, run)
     except SigapError as error:
+        if error.code == "not_your_report" and who.subject is None:
+            return to_signin(request, back)  # perhaps the reporter, on another device
         report = await read(request, lambda s: service.get(s, find(s)))
+        shown = fields.form_errors(error, fields.REPORT_PAGE, ctx.language)
+        form.pop("csrf", None)
         return await _show(
-            request, who, report, token, error=error.message(ctx.language),
-            status_code=error.status,
+            request, who, report, token, error=shown.message, form_errors=shown.fields,
+            form=form, failed=action, status_code=error.status,
         )  # fmt: skip
-    back = f"/app/track/{token}" if token else f"/app/reports/{report_id}"
     return RedirectResponse(f"{back}?done={action}", status_code=303)
 
 
@@ -195,33 +229,37 @@ def _unfollow(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any
     social.unfollow(s, who.account_id or 0, rid)
 
 
+def _text(form: dict[str, str], name: str) -> str:
+    """A box's text, stripped; too long is refused rather than cut (the page says so)."""
+    text = form.get(name, "").strip()
+    if len(text) > COMMENT_MAX:
+        raise fields.invalid(name, "string_too_long", max_length=COMMENT_MAX)
+    return text
+
+
 def _comment(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    body = form.get("body", "").strip()
-    if not body or len(body) > 2000:
-        raise InvalidInput("invalid_input")
+    body = _text(form, "body")
+    if not body:
+        raise fields.invalid("body", "missing")
     social.comment(s, who.account_id or 0, rid, body)
 
 
 def _rate(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
     """3-5 stars close the report; 1-2 stars with a reason reopen it (the CROP rule)."""
-    try:
-        stars = int(form.get("stars", ""))
-    except ValueError:
-        raise InvalidInput("invalid_input") from None
-    if not 1 <= stars <= 5:
-        raise InvalidInput("invalid_input")
-    note = form.get("comment", "").strip()[:2000] or None
-    if stars <= 2:
+    stars = form.get("stars", "")
+    if stars not in ("1", "2", "3", "4", "5"):
+        raise fields.invalid("stars", "missing")
+    note = _text(form, "comment") or None
+    if int(stars) <= 2:
         if note is None:
             raise InvalidInput("rating_reason_required")
-        actions.reopen(s, region, actions.REPORTER, rid, reason=note, rating=stars, options=o)
+        actions.reopen(s, region, actions.REPORTER, rid, reason=note, rating=int(stars), options=o)
     else:
-        actions.accept(s, region, actions.REPORTER, rid, rating=stars, comment=note, options=o)
+        actions.accept(s, region, actions.REPORTER, rid, rating=int(stars), comment=note, options=o)
 
 
 def _appeal(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    reason = form.get("reason", "").strip()[:2000]
-    actions.appeal(s, region, actions.REPORTER, rid, reason=reason, options=o)
+    actions.appeal(s, region, actions.REPORTER, rid, reason=_text(form, "reason"), options=o)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -89,7 +89,7 @@ async def _sign(request: Request, mode: str) -> Response:
 
 
 def _safe_next(target: str) -> str:
-    return safe_next(target, "/app", "/app/my")
+    return safe_next(target, ("/app", "/reports/"), "/app/my")
 
 
 @router.post("/signout")
@@ -105,8 +105,9 @@ async def signout(request: Request) -> Response:
     return response
 
 
-def to_signin(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/app/signin?next={request.url.path}", status_code=303)
+def to_signin(request: Request, back: str | None = None) -> RedirectResponse:
+    """To the sign-in page, then back to ``back`` (a form's page), or else to this page."""
+    return RedirectResponse(f"/app/signin?next={back or request.url.path}", status_code=303)
 
 
 @router.get("/my")

@@ -33,7 +33,7 @@ def support(session: Session, report_id: int, *, account_id: int | None, device:
     """+1 from an account or, without one, a device; the report's new support count. The
     reporter's own account or device cannot support their report (409 ``own_report``)."""
     _existing(session, report_id)
-    if _is_reporter(session, report_id, account_id, device):
+    if is_reporter(session, report_id, account_id=account_id, device=device):
         raise SigapError("own_report", status=409)
     row = ReportSupport(
         report_id=report_id,
@@ -53,10 +53,11 @@ def support(session: Session, report_id: int, *, account_id: int | None, device:
     return int(session.scalar(select(Report.support_count).where(Report.id == report_id)) or 0)
 
 
-def _is_reporter(
-    session: Session, report_id: int, account_id: int | None, device: str | None
+def is_reporter(
+    session: Session, report_id: int, *, account_id: int | None, device: str | None
 ) -> bool:
-    """Whether the account, or the device, filed the report."""
+    """Whether the account, or the device (its cookie's hash), filed the report: the reporter
+    may rate and appeal it, and may not support it."""
     matches = []
     if account_id is not None:
         matches.append(ReportReporter.reporter_account_id == account_id)
@@ -69,13 +70,16 @@ def _is_reporter(
 
 
 def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:
+    """Whether the account, or this device (before its owner signed in), supports the report."""
+    matches = []
     if account_id is not None:
-        match = ReportSupport.account_id == account_id
-    elif device:
-        match = ReportSupport.device == device
-    else:
+        matches.append(ReportSupport.account_id == account_id)
+    if device:
+        matches.append(ReportSupport.device == device)
+    if not matches:
         return False
-    return bool(session.scalar(select(exists().where(ReportSupport.report_id == report_id, match))))
+    query = exists().where(ReportSupport.report_id == report_id, or_(*matches))
+    return bool(session.scalar(select(query)))
 
 
 def follow(session: Session, account_id: int, report_id: int) -> None:
@@ -127,16 +131,6 @@ def hide_comment(session: Session, official: Subject, report_id: int, comment_id
         raise NotFound("comment_not_found", comment_id=comment_id)
     row.hidden, row.hidden_by = True, official.account_id
     session.flush()
-
-
-def is_reporter(session: Session, account_id: int, report_id: int) -> bool:
-    found = session.scalar(
-        select(ReportReporter.report_id).where(
-            ReportReporter.report_id == report_id,
-            ReportReporter.reporter_account_id == account_id,
-        )
-    )
-    return found is not None
 
 
 def mine(session: Session, account_id: int, limit: int = 100) -> list[Mapping[str, Any]]:

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sigap.errors import InvalidInput
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
+from sigap.web.fields import invalid
 from sigap.workflow import actions
 
 Perform = Callable[[Session, actions.Actor, actions.Options], object]
@@ -33,9 +33,7 @@ def _int(fields: Mapping[str, Any], name: str) -> int:
     try:
         return int(str(fields.get(name, "")).strip().lstrip("#"))
     except ValueError:
-        raise InvalidInput(
-            "invalid_input", details=[{"field": name, "message": "must be a number"}]
-        ) from None
+        raise invalid(name, "int_parsing") from None
 
 
 def perform(

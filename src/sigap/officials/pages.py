@@ -28,6 +28,7 @@ from sigap.errors import SigapError
 from sigap.officials import forms, present, service, uploads
 from sigap.officials.schemas import InboxSort
 from sigap.regions.state import street_layer
+from sigap.web import fields
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 from sigap.workflow.sla import is_overdue
@@ -224,8 +225,16 @@ async def report_page(request: Request, report_id: int) -> Response:
 
 
 async def _report_page(
-    request: Request, subject: Subject, report_id: int, *, error: str | None, status_code: int = 200
+    request: Request,
+    subject: Subject,
+    report_id: int,
+    *,
+    error: str | None,
+    status_code: int = 200,
+    failed: str | None = None,
+    form_errors: dict[str, str] | None = None,
 ) -> Response:
+    """The report's page; after a refused action (``failed``), its errors under their fields."""
     ctx = context_of(request)
     database: Database = request.app.state.db
 
@@ -262,6 +271,8 @@ async def _report_page(
         street=street,
         comments=comments,
         error=error,
+        failed=failed,
+        form_errors=form_errors or {},
         done=request.query_params.get("done"),
         countdown=countdown,
         now=clock(request),
@@ -305,9 +316,7 @@ async def act(request: Request, report_id: int, action: str) -> Response:
     except KeyError:
         return await _report_page(request, subject, report_id, error=None, status_code=404)
     except SigapError as error:
-        return await _report_page(
-            request, subject, report_id, error=error.message(ctx.language), status_code=error.status
-        )
+        return await _refused(request, subject, report_id, action, error)
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
@@ -316,10 +325,18 @@ async def act(request: Request, report_id: int, action: str) -> Response:
             request, lambda s: perform(s, actions.Actor.official(subject), options)
         )
     except SigapError as error:
-        return await _report_page(
-            request, subject, report_id, error=error.message(ctx.language), status_code=error.status
-        )
+        return await _refused(request, subject, report_id, action, error)
     return RedirectResponse(f"/officials/reports/{report_id}?done={action}", status_code=303)
+
+
+async def _refused(
+    request: Request, subject: Subject, report_id: int, action: str, error: SigapError
+) -> Response:
+    shown = fields.form_errors(error, fields.OFFICIAL_ACTIONS, context_of(request).language)
+    return await _report_page(
+        request, subject, report_id, error=shown.message, status_code=error.status,
+        failed=action, form_errors=shown.fields,
+    )  # fmt: skip
 
 
 def countdown(due_at: datetime | None, now: datetime, language: str) -> str:

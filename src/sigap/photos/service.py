@@ -72,9 +72,17 @@ def required(category_requires: bool, channel: str, settings: Settings) -> bool:
     return category_requires and channel in settings.photo_required_channels
 
 
-def check_required(category: str, requires: bool, channel: str, count: int, s: Settings) -> None:
+def photo_required(code: str, names: tuple[str, str]) -> SigapError:
+    """The refusal of a report without a photo, naming the category as people know it."""
+    return SigapError("photo_required", status=422, category=code, name_id=names[0],
+                      name_en=names[1])  # fmt: skip
+
+
+def check_required(
+    category: str, names: tuple[str, str], requires: bool, channel: str, count: int, s: Settings
+) -> None:
     if count == 0 and required(requires, channel, s):
-        raise SigapError("photo_required", status=422, category=category)
+        raise photo_required(category, names)
 
 
 async def take_in(

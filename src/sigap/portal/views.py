@@ -1,10 +1,10 @@
-"""The portal's pages (HTML): map, report, areas, ranking, open data. They read through the
-same services as the JSON endpoints and never select the reporter's identity."""
+"""The portal's pages (HTML): map, areas, ranking, open data. They read through the same
+services as the JSON endpoints and never select the reporter's identity. A report's one page
+(portal and citizen app alike, at /reports/{id}) is :mod:`sigap.citizen.following`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,15 +13,12 @@ from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
-from sigap.kit import utcnow
 from sigap.models.report import STATUSES
-from sigap.photos import service as photos
 from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import local_today, ranking_of
 from sigap.portal.areas import descendants
 from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
-from sigap.reports import present, service
 from sigap.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,42 +49,6 @@ def map_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
         areas=area_options(ctx.region, ctx.language),
         config=config,
     )
-
-
-@router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(report_id: int, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
-    try:
-        item = service.get(session, report_id)
-    except NotFound as error:
-        return not_found(request, error, ctx.language)
-    events = service.timeline(session, report_id)
-    rows = photos.public(session, [report_id])[report_id]
-    storage = request.app.state.photo_storage
-    report = present.report(ctx.region, item, events, ctx.language, rows, storage)
-    return render(
-        request,
-        "portal/report.html",
-        report=report,
-        deadlines=deadlines(item, utcnow()),
-        photos=report.photos,
-    )
-
-
-def deadlines(item: Any, now: datetime) -> list[dict[str, Any]]:
-    """Response and resolution deadlines with whether each was met (None: still running)."""
-    pairs = (
-        ("response", item["response_due_at"], item["first_response_at"]),
-        ("resolution", item["resolution_due_at"], item["resolved_at"]),
-    )
-    found = []
-    for kind, due, done in pairs:
-        met: bool | None = None  # still running, or the report ended another way
-        if done is not None:
-            met = done <= due
-        elif item["status"] in filters.OPEN_STATUSES and now > due:
-            met = False
-        found.append({"kind": kind, "due": due, "done": done, "met": met})
-    return found
 
 
 def area_options(state: RegionState, language: str) -> list[dict[str, str]]:

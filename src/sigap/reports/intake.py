@@ -67,12 +67,14 @@ def _plain(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _invalid(errors: Any) -> RequestValidationError:
+    """As FastAPI says it: locations under "body"; ``ctx`` (the limits) kept for forms."""
     return RequestValidationError(
         [
-            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": e["input"]}
+            {"type": e["type"], "loc": ("body", *e["loc"]), "msg": e["msg"], "input": e["input"],
+             "ctx": e.get("ctx", {})}
             for e in errors
         ]
-    )
+    )  # fmt: skip
 
 
 async def add_photos(
@@ -81,8 +83,9 @@ async def add_photos(
     """Check the photo rule of the category and channel, then decode and store the photos."""
     category = ctx.region.categories[prepared.report["category_code"]]
     photos.check_required(
-        category.code, category.photo_required, prepared.channel, len(files), ctx.settings
-    )
+        category.code, (category.name_id, category.name_en), category.photo_required,
+        prepared.channel, len(files), ctx.settings,
+    )  # fmt: skip
     if not files:
         return prepared
     stored = await photos.take_in(

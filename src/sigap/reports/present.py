@@ -4,11 +4,13 @@ snapshot, so no joins are needed."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
 
 from sigap.kit import utcnow
+from sigap.models.report import OPEN_STATUSES
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import answers, schemas
@@ -105,6 +107,24 @@ def report(
     storage: Storage | None = None,
 ) -> schemas.Report:
     return schemas.Report(**report_fields(state, item, events, language, photo_rows, storage))
+
+
+def deadlines(item: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Response and resolution deadlines with whether each was met (None: still running, or
+    the report ended another way)."""
+    pairs = (
+        ("response", item["response_due_at"], item["first_response_at"]),
+        ("resolution", item["resolution_due_at"], item["resolved_at"]),
+    )
+    found = []
+    for kind, due, done in pairs:
+        met: bool | None = None
+        if done is not None:
+            met = done <= due
+        elif item["status"] in OPEN_STATUSES and now > due:
+            met = False
+        found.append({"kind": kind, "due": due, "done": done, "met": met})
+    return found
 
 
 def report_fields(

@@ -14,6 +14,11 @@
   var outline = L.layerGroup().addTo(map);
   var shownArea = "";
   if (config.area && config.area.bbox) { showArea(config.area); } else { map.fitBounds(base.bounds); }
+  /* ?at=lat,lon (a report page's "see it on the map"): open close up on that place. */
+  var at = (new URLSearchParams(location.search).get("at") || "").split(",").map(Number);
+  if (at.length === 2 && isFinite(at[0]) && isFinite(at[1]) && at[0] && at[1]) {
+    map.setView(at, 17);
+  }
   window.sigapMap = map;
 
   /* The chosen area: the map zooms to its box and outlines it. */

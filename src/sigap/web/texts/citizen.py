@@ -96,7 +96,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Simpan tautan ini untuk melacak laporan Anda:",
         "Keep this link to track your report:",
     ),
-    "app_went_to": ("Diteruskan ke", "Sent to"),
     "app_kelurahan": ("Kelurahan", "Kelurahan"),
     "app_deadline": ("Batas waktu tanggapan", "Response deadline"),
     "app_resolution_deadline": ("Batas waktu penyelesaian", "Resolution deadline"),
@@ -105,6 +104,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_following": ("Anda mengikuti laporan ini", "You follow this report"),
     "app_comments": ("Komentar", "Comments"),
     "app_comment_send": ("Kirim komentar", "Send comment"),
+    "app_comment_label": (
+        "Komentar Anda (publik; nama Anda tidak ditampilkan)",
+        "Your comment (public; your name is not shown)",
+    ),
     "app_no_comments": ("Belum ada komentar.", "No comments yet."),
     "app_rate_title": ("Nilai penyelesaiannya", "Rate the fix"),
     "app_rate_hint": (

@@ -84,4 +84,56 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your device's location could not be found.",
     ),
     "locate_none": ("Perangkat ini tidak memberi lokasi.", "This device gives no location."),
+    # --- form field errors (web/fields.py; the browser's own checks say the same) ---
+    "form_check_fields": (
+        "Ada isian yang perlu diperbaiki: lihat keterangan merah di bawahnya.",
+        "Some fields need fixing: see the notes in red below them.",
+    ),
+    "field_missing": ("Wajib diisi.", "This is required."),
+    "field_too_short": (
+        "Terlalu pendek: tulis paling sedikit {min_length} karakter.",
+        "Too short: write at least {min_length} characters.",
+    ),
+    "field_too_long": (
+        "Terlalu panjang: paling banyak {max_length} karakter.",
+        "Too long: at most {max_length} characters.",
+    ),
+    "field_format": ("Bentuk isian ini tidak sesuai.", "This is not in the expected form."),
+    "field_number": ("Tulis angka, misalnya 30 atau 12.5.", "Write a number, such as 30 or 12.5."),
+    "field_invalid": ("Isian ini tidak bisa diterima.", "This value cannot be accepted."),
+    "field_email": (
+        "Tulis alamat e-mail lengkap, misalnya nama@contoh.id.",
+        "Write a whole e-mail address, such as name@example.org.",
+    ),
+    "field_location": (
+        "Pilih lokasinya: pakai lokasi saya, atau ketuk peta.",
+        "Choose the location: use my location, or tap the map.",
+    ),
+    "field_outside_service_area": (
+        "Titik ini di luar wilayah layanan {region}. Pilih titik di dalam wilayah ini.",
+        "This point is outside the {region} service area. Choose a point inside it.",
+    ),
+    "field_category": ("Pilih salah satu kategori.", "Choose one of the categories."),
+    "field_stars": ("Pilih jumlah bintang.", "Choose a number of stars."),
+    "field_attribute_required": ("Wajib dijawab.", "Please answer this."),
+    "field_invalid_attribute_value": ("Pilih salah satu pilihan.", "Choose one of the options."),
+    "field_attribute_one_value": ("Pilih satu saja.", "Choose only one."),
+    "field_attribute_not_a_number": (
+        "Tulis angka, misalnya 30 atau 12.5 (titik untuk desimal).",
+        "Write a number, such as 30 or 12.5.",
+    ),
+    "field_attribute_not_a_datetime": ("Pilih tanggal dan jam.", "Choose a date and a time."),
+    "field_invalid_attribute_type": ("Tulis dalam satu baris.", "Write it on one line."),
+    "field_attribute_too_long": (
+        "Terlalu panjang: paling banyak {limit} karakter.",
+        "Too long: at most {limit} characters.",
+    ),
+    "field_rating_reason_required": (
+        "1 atau 2 bintang membuka kembali laporan: tulis alasannya di sini.",
+        "1 or 2 stars reopen the report: write why here.",
+    ),
+    "field_note_required": (
+        "Tulis catatan atau alasannya di sini.",
+        "Write the note or reason here.",
+    ),
 }

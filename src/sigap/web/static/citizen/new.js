@@ -188,10 +188,103 @@
     return li;
   }
 
+  // Errors next to their fields: the browser's own checks (required, minlength, maxlength,
+  // type=email as in new.html, the server's rules) before sending, and the server's answer
+  // (error.fields, placed by sigap.web.fields) after; both in the page's words.
+  function fieldBox(name) {
+    return Array.prototype.find.call(form.querySelectorAll("[data-field]"), function (el) {
+      return el.dataset.field === name && !el.closest("[hidden]");
+    });
+  }
+  function showField(name, message) {
+    var box = fieldBox(name);
+    if (!box) return null;
+    var note = document.createElement("p");
+    note.className = "field-error";
+    note.id = "error-" + name.replace(/[^\w-]/g, "-");
+    note.textContent = message;
+    box.appendChild(note);
+    var input = box.querySelector("textarea, input:not([type=radio]):not([type=checkbox])" +
+      ":not([type=search]):not([type=hidden])") || box;
+    input.setAttribute("aria-invalid", "true");
+    var described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+    return input;
+  }
+  function clearField(box) {
+    box.querySelectorAll(".field-error").forEach(function (note) {
+      var input = box.querySelector("[aria-describedby~='" + note.id + "']");
+      if (input) {
+        var rest = input.getAttribute("aria-describedby").split(" ").filter(function (id) {
+          return id !== note.id;
+        }).join(" ");
+        if (rest) { input.setAttribute("aria-describedby", rest); } else { input.removeAttribute("aria-describedby"); }
+      }
+      note.remove();
+    });
+    box.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    if (box.hasAttribute("aria-invalid")) box.removeAttribute("aria-invalid");
+  }
+  ["input", "change"].forEach(function (type) {
+    form.addEventListener(type, function (e) {
+      var box = e.target.closest && e.target.closest("[data-field]");
+      if (box) clearField(box);
+      if (e.target.name === "category" && $("photo").files.length === 0) clearField(fieldBox("photo"));
+    });
+  });
+  function wording(el) {
+    var v = el.validity, text = el.value.trim();
+    if (v.valueMissing || (el.required && !text)) return data.msgMissing;
+    if (v.tooShort || (el.minLength > 0 && text && text.length < el.minLength)) {
+      return data.msgShort.replace("{min_length}", el.minLength);
+    }
+    if (v.tooLong) return data.msgLong.replace("{max_length}", el.maxLength);
+    if (el.type === "email" && (v.typeMismatch || v.patternMismatch)) return data.msgEmail;
+    if (el.type === "number" && (v.badInput || v.typeMismatch)) return data.msgNumber;
+    return v.valid ? null : data.msgInvalid;
+  }
+  function problems(chosen) {
+    var found = [];
+    if (!chosen) { found.push(["category", data.msgCategory]); }
+    var box = chosen && $("questions-" + chosen.value);
+    if (box) {
+      box.querySelectorAll(".question").forEach(function (q) {
+        var input = q.querySelector("textarea, input:not([type=radio]):not([type=checkbox])");
+        var text = input ? wording(input) : null;
+        if (!input && q.getAttribute("aria-required") === "true" && !q.querySelector("input:checked")) {
+          text = data.msgAnswer;
+        }
+        if (text) found.push(["attributes." + q.dataset.code, text]);
+      });
+    }
+    if (chosen && chosen.dataset.photo && $("photo").files.length === 0) {
+      found.push(["photo", chosen.dataset.photo]);
+    }
+    if (!point) found.push(["location", data.msgLocation]);
+    ["description", "address", "email"].forEach(function (id) {
+      var text = wording($(id));
+      if (text) found.push([id, text]);
+    });
+    return found;
+  }
+  function showProblems(found, summary) {
+    form.querySelectorAll("[data-field]").forEach(clearField);
+    var first = null, elsewhere = [];
+    found.forEach(function (item) {
+      var input = showField(item[0], item[1]);
+      if (!input) { elsewhere.push(item[1]); }
+      first = first || input;
+    });
+    fail([summary].concat(elsewhere).join(" "), first);
+  }
+
   // Submit: multipart with the report as JSON, the photos, and the draft's Idempotency-Key.
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     var chosen = form.querySelector("input[name=category]:checked");
+    var found = problems(chosen);
+    if (found.length) { showProblems(found, data.msgCheck); return; }
+    form.querySelectorAll("[data-field]").forEach(clearField);
     var report = {
       category: chosen ? chosen.value : "",
       lat: point ? point[0] : 0, lon: point ? point[1] : 0,
@@ -246,22 +339,26 @@
     }).then(function (r) {
       return r.json().then(function (res) {
         if (r.ok) { location.href = res.next + "&lang=" + lang; return; }
-        fail(res.error ? res.error.message + details(res.error) : r.status);
+        var err = res.error || {};
+        var found = Object.keys(err.fields || {}).map(function (name) {
+          return [name, err.fields[name]];
+        });
+        showProblems(found, err.summary || err.message || String(r.status));
       });
     }).catch(function () { fail(data.retry); });
   }
 
-  function details(err) {
-    return (err.details || []).map(function (d) {
-      return " " + (d.field || (d.loc || []).slice(-1)[0] || "") ;
-    }).join("");
-  }
-
-  function fail(message) {
+  // The message above the send button; the first field in trouble gets the focus.
+  function fail(message, field) {
     var button = $("submit"), error = $("error");
-    button.disabled = false; button.textContent = button.dataset.label;
+    button.disabled = false; button.textContent = button.dataset.label || button.textContent;
     error.textContent = message; error.hidden = false;
-    error.scrollIntoView({block: "center"});
+    if (field && field.focus) {
+      field.scrollIntoView({block: "center"});
+      field.focus({preventScroll: true});
+    } else {
+      error.scrollIntoView({block: "center"});
+    }
   }
 
   // The GPS position in a JPEG's EXIF (APP1), as [lat, lon], or null.
