@@ -204,7 +204,7 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
     }
     settings = worker_settings(database_url)
     names = ("reporter_status", "reporter_received", "unit_new_report", "head_sla_warning")
-    for name in (*names, "head_escalated"):
+    for name in (*names, "head_escalated", "officer_assigned"):
         subjects = set()
         for language in ("id", "en"):
             message = mail.compose(
