@@ -19,7 +19,7 @@ import pytest
 from sigap.cli import demo_photos
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.demo import seed_reports
+from sigap.demo import busy_kelurahan, seed_accounts, seed_assignments, seed_reports
 from sigap.migrations import upgrade
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
@@ -163,11 +163,21 @@ def test_demo_data_has_no_event_in_the_future(tmp_path: Path) -> None:
         import_pack(session, packs.read(packs.resolve("jakarta")))
     settings = Settings(database_url=url, media_dir=str(tmp_path / "media"))
     with database.transaction() as session:
+        pack = packs.read(packs.resolve("jakarta"))
+        accounts = seed_accounts(session, pack.meta["demo_accounts"])
+        state = load_state(session)
         added = seed_reports(
-            session, load_state(session), count=120, after_photos=demo_photos(settings)
+            session,
+            state,
+            count=120,
+            after_photos=demo_photos(settings),
+            before_photos=demo_photos(settings, before=True),
+            busy=busy_kelurahan(state, accounts),
         )
+        assigned = seed_assignments(session, state, accounts)
     database.dispose()
     assert added == 120
+    assert assigned >= 2  # at least the Gambir officer has work to see under "Tugas saya"
 
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     with sqlite3.connect(tmp_path / "demo.db") as connection:
@@ -180,10 +190,20 @@ def test_demo_data_has_no_event_in_the_future(tmp_path: Path) -> None:
         after_photos = connection.execute(
             "SELECT count(*) FROM photo WHERE kind = 'after'"
         ).fetchone()[0]
+        before_photos = connection.execute(
+            "SELECT count(*) FROM photo WHERE kind = 'before'"
+        ).fetchone()[0]
+        gambir = connection.execute(
+            "SELECT count(*) FROM report JOIN account ON account.id = report.assignee_id"
+            " WHERE account.email = 'petugas.gambir@demo.sigap.id'"
+            " AND report.status IN ('open', 'in_progress')"
+        ).fetchone()[0]
     assert latest <= now
     assert {"open", "in_progress", "resolved", "closed"} <= set(states)
     assert replayed == 0  # every state came from a timeline event (the real workflow)
     assert after_photos == states["resolved"] + states["closed"]
+    assert before_photos == 60  # every other report
+    assert gambir == 2
 
 
 def test_account_create_then_sign_in_and_sweep(tmp_path: Path) -> None:

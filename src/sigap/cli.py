@@ -430,7 +430,13 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.app import create_app
     from sigap.config import Settings
     from sigap.db import Database
-    from sigap.demo import DEMO_PASSWORD, seed_accounts, seed_reports
+    from sigap.demo import (
+        DEMO_PASSWORD,
+        busy_kelurahan,
+        seed_accounts,
+        seed_assignments,
+        seed_reports,
+    )
     from sigap.migrations import upgrade
     from sigap.models import Region
     from sigap.regions import pack as packs
@@ -458,9 +464,17 @@ def _demo(args: argparse.Namespace) -> int:
         return 1
     with database.transaction() as session:
         accounts = seed_accounts(session, pack.meta.get("demo_accounts", []))
+        state = load_state(session)
         added = seed_reports(
-            session, load_state(session), count=args.reports, after_photos=demo_photos(settings)
+            session,
+            state,
+            count=args.reports,
+            after_photos=demo_photos(settings),
+            before_photos=demo_photos(settings, before=True),
+            busy=busy_kelurahan(state, accounts),
         )
+        if added:
+            seed_assignments(session, state, accounts)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")
@@ -488,14 +502,16 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_photos(settings: Settings) -> list[StoredPhoto]:
-    """The demo's after-photo, taken in like any photo (stored once: names are content hashes)."""
+def demo_photos(settings: Settings, *, before: bool = False) -> list[StoredPhoto]:
+    """The demo's after-photo (or report photo), taken in like any photo (stored once: names
+    are content hashes)."""
     import anyio
 
-    from sigap.demo import after_photo_jpeg
+    from sigap.demo import after_photo_jpeg, before_photo_jpeg
     from sigap.photos.service import storage_for, take_in
 
-    return anyio.run(take_in, [after_photo_jpeg()], settings, storage_for(settings))
+    picture = before_photo_jpeg() if before else after_photo_jpeg()
+    return anyio.run(take_in, [picture], settings, storage_for(settings))
 
 
 def _safe(url: str) -> str:

@@ -26,7 +26,7 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import actions
+from sigap.workflow import actions, machine
 
 DESCRIPTIONS = {
     "kemacetan": "Macet total sejak pagi, lampu lalu lintas mati.",
@@ -97,11 +97,15 @@ def seed_reports(
     count: int = 300,
     seed: int = 7,
     after_photos: Sequence[StoredPhoto] = (),
+    before_photos: Sequence[StoredPhoto] = (),
+    busy: Sequence[str] = (),
 ) -> int:
     """Add ``count`` demo reports unless the database already has reports; returns how many.
 
     Later states go through the real workflow (sigap.workflow.actions), dated when an official
-    would have acted; ``after_photos`` (already stored) are the proof on resolved reports.
+    would have acted; ``after_photos`` (already stored) are the proof on resolved reports,
+    ``before_photos`` go with every other report. The kelurahan in ``busy`` (where the demo's
+    field officers work) get a few reports each first, so their inbox has something to assign.
     """
     if session.scalar(select(func.count()).select_from(models.Report)):
         return 0
@@ -111,8 +115,9 @@ def seed_reports(
     codes = sorted(polygons)
     categories = [c for c in state.categories.values() if c.active]
     now = utcnow()
+    first = [code for code in busy if code in polygons] * 6 + codes
     for number in range(count):
-        code = codes[number % len(codes)] if number < len(codes) else rng.choice(codes)
+        code = first[number] if number < len(first) else rng.choice(codes)
         lon, lat = points_inside(polygons[code], 1, nprng)[0]
         category = categories[number % len(categories)]
         received = now - timedelta(minutes=rng.randint(10, 30 * 24 * 60))
@@ -124,9 +129,60 @@ def seed_reports(
             attributes=_answers(category, received, rng),
         )
         result = service.submit(session, state, data=data, channel="web", received_at=received)
+        if before_photos and number % 2 == 0:
+            photos.attach(
+                session, report_id=result.report["id"], event_id=result.events[0]["id"],
+                stored=before_photos, kind="before",
+            )  # fmt: skip
         outcome = rng.choices([o for o, _ in OUTCOMES], weights=[w for _, w in OUTCOMES])[0]
         _advance(session, state, result.report, outcome, rng, after_photos)
     return count
+
+
+def busy_kelurahan(state: RegionState, accounts: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The kelurahan whose offices have a demo field officer (see :func:`seed_reports`)."""
+    found = []
+    for spec in accounts:
+        unit = state.units_by_code.get(spec.get("unit") or "")
+        area = state.areas.get(unit.area_code or "") if unit is not None else None
+        if spec["role"] in machine.ASSIGNABLE and area is not None and area.level == "kelurahan":
+            found.append(area.code)
+    return found
+
+
+def seed_assignments(
+    session: Session, state: RegionState, accounts: Sequence[Mapping[str, Any]]
+) -> int:
+    """Give each demo field officer the two most urgent active reports of their unit (by the
+    unit's head, through the workflow), leaving the rest for a visitor to assign."""
+    assigned = 0
+    for spec in accounts:
+        if spec["role"] not in machine.ASSIGNABLE:
+            continue
+        officer = session.scalars(
+            select(models.Account).where(models.Account.email == spec["email"])
+        ).one()
+        if officer.unit_id is None:
+            continue
+        reports = session.execute(
+            select(models.Report.id, models.Report.updated_at)
+            .where(
+                models.Report.unit_id == officer.unit_id,
+                models.Report.status.in_(machine.ACTIVE),
+                models.Report.assignee_id.is_(None),
+            )
+            .order_by(models.Report.due_at, models.Report.id)
+            .limit(2)
+        ).all()
+        for report_id, updated_at in reports:
+            # Dated soon after the report's last change, never in the future.
+            at = min(updated_at + timedelta(minutes=10), utcnow() - timedelta(minutes=1))
+            actions.assign(
+                session, state, _official_of(state, officer.unit_id), report_id,
+                officer_id=officer.id, note="Mohon dicek (demo).", options=actions.Options(now=at),
+            )  # fmt: skip
+            assigned += 1
+    return assigned
 
 
 def _answers(
@@ -202,6 +258,20 @@ def _official_of(state: RegionState, unit_id: int) -> actions.Actor:
         unit_id=unit_id, language="id", scope=frozenset({unit_id}), session_hash="",
     )  # fmt: skip
     return actions.Actor.official(subject)
+
+
+def before_photo_jpeg() -> bytes:
+    """A plain picture standing for rubbish by a street, for the demo's report photos."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), (150, 175, 200))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 380, 800, 600), fill=(90, 90, 95))
+    for box, colour in (((220, 300, 420, 430), (70, 60, 50)), ((380, 330, 560, 440), (40, 40, 40))):
+        draw.ellipse(box, fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
 
 
 def after_photo_jpeg() -> bytes:

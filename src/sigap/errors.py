@@ -180,6 +180,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Laporan sudah berada di unit ini; pilih unit lain.",
         "The report is already with this unit; choose another one.",
     ),
+    "assignee_not_in_unit": (
+        "Petugas {officer} bukan petugas lapangan aktif di unit laporan ini.",
+        "Officer {officer} is not an active field officer of this report's unit.",
+    ),
+    "assignment_unchanged": (
+        "Penugasan tidak berubah: laporan sudah ditugaskan ke petugas itu, atau memang belum "
+        "ditugaskan ke siapa pun.",
+        "The assignment is unchanged: the report is already with that officer, or was not "
+        "assigned to anyone.",
+    ),
     "note_required": (
         "Tindakan ini memerlukan catatan.",
         "This action needs a note.",

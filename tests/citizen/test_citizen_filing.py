@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from sigap.db import Database
+from sigap.demo import DEMO_PASSWORD
 from sigap.models import Account, Report, ReportReporter
 
 from .conftest import MONAS, App, jpeg
@@ -166,3 +167,26 @@ def test_answers_from_the_app_are_stored_and_errors_explained(app: App, db: Data
         "The question 'Name of the hospital' must be answered: send an answer with the code "
         "'nama_rumah_sakit'."
     )
+
+
+def test_my_reports_leave_out_what_only_officials_see(app: App, db: Database) -> None:
+    app.sign_up(email="g@test.sigap.id")
+    created = app.file()
+    report_id = created.json()["id"]
+    with db.reading() as session:
+        officer = session.scalar(
+            select(Account.id).where(Account.email == "petugas.gambir@demo.sigap.id")
+        )
+    token = app.client.post(
+        "/api/v1/auth/tokens",
+        json={"email": "lurah.gambir@demo.sigap.id", "password": DEMO_PASSWORD},
+    ).json()["token"]
+    lurah = {"Authorization": f"Bearer {token}"}
+    base = f"/api/v1/officials/reports/{report_id}"
+    assert app.client.post(f"{base}/assign", json={"officer": officer}, headers=lurah).is_success
+    assert app.client.post(f"{base}/notes", json={"note": "Rahasia."}, headers=lurah).is_success
+
+    mine = app.client.get("/app/my?lang=id").text
+    assert "Dilaporkan" in mine  # the submit event is shown
+    assert "Penugasan" not in mine
+    assert "Catatan" not in mine

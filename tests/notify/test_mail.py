@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from sigap import models
 from sigap.db import Database
+from sigap.demo import DEMO_PASSWORD
 from sigap.kit import utcnow
 from sigap.notify import mail
 from sigap.notify.worker import Worker
@@ -204,7 +205,7 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
     }
     settings = worker_settings(database_url)
     names = ("reporter_status", "reporter_received", "unit_new_report", "head_sla_warning")
-    for name in (*names, "head_escalated"):
+    for name in (*names, "head_escalated", "officer_assigned"):
         subjects = set()
         for language in ("id", "en"):
             message = mail.compose(
@@ -286,3 +287,43 @@ def test_the_reporter_gets_the_secret_tracking_link_and_webhooks_do_not(
     (event,) = receiver.events()
     assert event["data"]["report_id"] == response.json()["id"]
     assert token not in json.dumps(event)
+
+
+def test_the_assigned_officer_is_told_in_their_language(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    report_id = submit(client)
+    with database.transaction() as session:
+        officer = session.scalars(
+            select(models.Account).where(models.Account.email == "petugas.gambir@demo.sigap.id")
+        ).one()
+        officer.language = "en"
+        officer_id = officer.id
+    try:  # a demo account of the shared PostgreSQL template: put back as it was
+        token = client.post(
+            "/api/v1/auth/tokens",
+            json={"email": "lurah.gambir@demo.sigap.id", "password": DEMO_PASSWORD},
+        ).json()["token"]
+        assigned = client.post(
+            f"/api/v1/officials/reports/{report_id}/assign",
+            json={"officer": officer_id, "note": "Internal: bring the truck."},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert assigned.status_code == 200, assigned.text
+        drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+    finally:
+        with database.transaction() as session:
+            session.get_one(models.Account, officer_id).language = "id"
+
+    (message,) = inbox.to("petugas.gambir@demo.sigap.id")
+    assert message["Subject"] == f"New task: report #{report_id} (Garbage)"
+    text, html = parts(message)
+    assert text.startswith("Dear Petugas Kelurahan Gambir,")
+    assert f"http://sigap.test/officials/reports/{report_id}" in text
+    assert f'href="http://sigap.test/officials/reports/{report_id}"' in html
+    assert "truck" not in text  # the internal note stays in Sigap
+    assert [m["To"] for m in inbox.messages] == ["petugas.gambir@demo.sigap.id"]

@@ -44,7 +44,7 @@ def test_lurah_sees_the_report_with_its_allowed_actions(
     seen = response.json()
     assert seen["unit"]["code"] == "kel-31.71.01.1001"
     assert seen["allowed_actions"] == sorted(
-        ["acknowledge", "forward", "mark_duplicate", "note", "reject", "resolve"]
+        ["acknowledge", "assign", "forward", "mark_duplicate", "note", "reject", "resolve"]
     )
     assert seen["reporter_contact"] is None
 

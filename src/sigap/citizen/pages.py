@@ -21,6 +21,7 @@ from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.reports import service as reports
+from sigap.reports.present import is_public
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -121,7 +122,11 @@ async def my_reports(request: Request) -> Response:
         own = social.mine(session, account_id)
         followed = social.followed(session, account_id)
         ids = [r["id"] for r in own + followed]
-        return {"own": own, "followed": followed, "timelines": reports.timelines(session, ids)}
+        timelines = {
+            report_id: [event for event in events if is_public(event)]
+            for report_id, events in reports.timelines(session, ids).items()
+        }  # internal notes and assignments are for officials only
+        return {"own": own, "followed": followed, "timelines": timelines}
 
     return page(request, who, "my.html", **(await read(request, work)))
 

@@ -63,6 +63,9 @@ class Report(Base):
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalation_unit_id: Mapped[int | None] = mapped_column(Integer)
     forward_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The field officer of the unit the report is given to (0016_assignment); the timeline's
+    # ``assign`` events say who gave it when. Cleared when the report changes unit.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str | None] = mapped_column(String(40))
     appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

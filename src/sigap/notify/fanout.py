@@ -9,7 +9,8 @@ in the recipient's language, so a retry sends the same text.
 
 Payload contract of the domain messages: ``{"report_id", "event_id", "action", "from_status",
 "to_status", "unit" (code of the responsible unit after the change), "at" (ISO UTC)}``, plus
-an optional ``note`` (shown to the reporter).
+an optional ``note`` (shown to the reporter). ``report.assigned`` adds ``assignee`` and
+``previous`` (account ids, ``None`` when nobody): the assigned field officer is e-mailed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ STATUS_LABELS = {
 REPORTER_TOPICS = ("report.status_changed", "report.forwarded", "report.escalated")
 UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> forwarded
 HEAD_TOPICS = {"report.sla_warning": "head_sla_warning", "report.escalated": "head_escalated"}
+ASSIGNED_TOPIC = "report.assigned"  # to the field officer it names
 
 
 class Batch:
@@ -118,6 +120,12 @@ def _mails(
         context = _context(settings, report, payload, unit, language)
         context["forwarded"] = UNIT_TOPICS[topic]
         mails.append(_mail(unit["email"], "unit_new_report", language, context))
+    if topic == ASSIGNED_TOPIC and isinstance(payload.get("assignee"), int):
+        for officer in _officials(session, payload["assignee"]):
+            context = _context(settings, report, payload, unit, officer["language"])
+            context["name"] = officer["name"]
+            context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
+            mails.append(_mail(officer["email"], "officer_assigned", officer["language"], context))
     if topic in HEAD_TOPICS and unit is not None:
         for head in _heads(session, unit["id"]):
             context = _context(settings, report, payload, unit, head["language"])
@@ -218,5 +226,12 @@ def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any
 def _heads(session: Session, unit_id: int) -> list[dict[str, Any]]:
     query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
         ACCOUNT.c.role == "unit_head", ACCOUNT.c.unit_id == unit_id, ACCOUNT.c.active.is_(True)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
+def _officials(session: Session, account_id: int) -> list[dict[str, Any]]:
+    query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
+        ACCOUNT.c.id == account_id, ACCOUNT.c.active.is_(True)
     )
     return [dict(row) for row in session.execute(query).mappings()]

@@ -36,6 +36,14 @@ def _int(fields: Mapping[str, Any], name: str) -> int:
         raise invalid(name, "int_parsing") from None
 
 
+def _officer(fields: Mapping[str, Any]) -> int | None:
+    """The officer to assign to: an account id, or nothing (empty, null) to clear."""
+    value = fields.get("officer")
+    if value is None or not str(value).strip():
+        return None
+    return _int(fields, "officer")
+
+
 def perform(
     state: RegionState,
     report_id: int,
@@ -75,6 +83,9 @@ def perform(
             reason=_text(fields, "reason") or note or "",
             rating=None,
             options=o,
+        ),
+        "assign": lambda s, a, o: actions.assign(
+            s, state, a, report_id, officer_id=_officer(fields), note=note, options=o
         ),
         "notes": lambda s, a, o: actions.add_note(
             s,

@@ -25,8 +25,8 @@ from sigap.citizen import social
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
-from sigap.officials import forms, present, service, uploads
-from sigap.officials.schemas import InboxSort
+from sigap.officials import forms, service, uploads
+from sigap.officials.schemas import InboxItem, InboxSort
 from sigap.regions.state import street_layer
 from sigap.web import fields
 from sigap.web.pages import render
@@ -131,32 +131,37 @@ async def inbox(request: Request) -> Response:
     query = request.query_params
     statuses = [s for s in query.getlist("status") if s in machine.STATES] or list(machine.ACTIVE)
     sort = InboxSort.urgency if set(statuses) <= set(machine.ACTIVE) else InboxSort.recent
+    assignable = subject.role in machine.ASSIGNABLE
+    mine = assignable and query.get("mine") == "1"
     filters = service.InboxFilters(
         statuses,
         [c for c in query.getlist("category") if c],
         query.get("kelurahan") or None,
         query.get("overdue") == "1",
+        subject.account_id if mine else None,
     )
     now = clock(request)
     database: Database = request.app.state.db
 
-    def read() -> tuple[list[Any], str | None]:
+    def read() -> tuple[list[InboxItem], str | None]:
         with database.reading() as session:
-            return service.inbox(
+            return service.inbox_items(
                 session,
+                ctx.region,
                 subject,
                 filters,
                 now=now,
                 sort=sort,
                 limit=50,
                 cursor=query.get("cursor") or None,
+                language=ctx.language,
+                storage=request.app.state.photo_storage,
             )
 
     try:
-        rows, next_cursor = await run_in_threadpool(read)
+        items, next_cursor = await run_in_threadpool(read)
     except SigapError:
-        rows, next_cursor = [], None
-    items = [present.inbox_item(ctx.region, row, now, ctx.language) for row in rows]
+        items, next_cursor = [], None
     next_params = [(k, v) for k, v in query.multi_items() if k != "cursor"]
     return render(
         request,
@@ -170,6 +175,8 @@ async def inbox(request: Request) -> Response:
         categories=list(ctx.region.categories.values()),
         kelurahan=_kelurahan_in_scope(ctx, subject),
         statuses=machine.STATES,
+        assignable=assignable,
+        mine=mine,
         next_url=f"?{urlencode([*next_params, ('cursor', next_cursor)])}" if next_cursor else None,
     )
 

@@ -14,7 +14,17 @@ from sigap.reports.schemas import STATUS_COLOURS
 from sigap.workflow.sla import is_overdue
 
 
-def inbox_item(state: RegionState, row: Any, now: datetime, language: str) -> schemas.InboxItem:
+def inbox_item(
+    state: RegionState,
+    row: Any,
+    now: datetime,
+    language: str,
+    *,
+    me: int | None = None,
+    thumbnail: Mapping[str, Any] | None = None,
+) -> schemas.InboxItem:
+    """One row of the inbox; ``me`` is the reading official's account, ``thumbnail`` the
+    report's from :func:`sigap.photos.service.first_thumbnails`."""
     description: str = row.description
     seconds_left = int((row.due_at - now).total_seconds()) if row.due_at is not None else None
     return schemas.InboxItem(
@@ -30,6 +40,13 @@ def inbox_item(state: RegionState, row: Any, now: datetime, language: str) -> sc
         seconds_left=seconds_left,
         overdue=is_overdue(row.due_at, now),
         escalation_level=row.escalation_level,
+        assignee=(
+            schemas.Officer(id=row.assignee_id, name=row.assignee_name)
+            if row.assignee_id is not None
+            else None
+        ),
+        assigned_to_me=me is not None and row.assignee_id == me,
+        thumbnail=schemas.Thumbnail(**thumbnail) if thumbnail else None,
     )
 
 
@@ -63,6 +80,8 @@ def official_report(
     language: str,
     photo_rows: Sequence[Mapping[str, Any]] = (),
     storage: Storage | None = None,
+    assignee: Mapping[str, Any] | None = None,
+    officers: Sequence[Mapping[str, Any]] = (),
 ) -> schemas.OfficialReport:
     return schemas.OfficialReport(
         **public.report_fields(
@@ -71,4 +90,6 @@ def official_report(
         allowed_actions=allowed_actions,
         reporter_contact=schemas.Contact(**contact) if contact else None,
         events=[internal_event(state, e, language) for e in events],
+        assignee=schemas.Officer(**assignee) if assignee else None,
+        officers=[schemas.Officer(**officer) for officer in officers],
     )

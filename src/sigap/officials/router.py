@@ -16,7 +16,7 @@ from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
 from sigap.kit import split_values
-from sigap.officials import forms, present, schemas, service, uploads
+from sigap.officials import forms, schemas, service, uploads
 from sigap.photos.service import StoredPhoto
 from sigap.photos.storage import Storage
 from sigap.workflow import actions, machine
@@ -33,6 +33,9 @@ async def inbox(
     category: Annotated[list[str] | None, Query()] = None,
     kelurahan: str | None = None,
     overdue: bool = False,
+    mine: Annotated[
+        bool, Query(description="Only the reports assigned to me (a field officer's own)")
+    ] = False,
     sort: schemas.InboxSort = schemas.InboxSort.urgency,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
@@ -48,16 +51,30 @@ async def inbox(
         )
     if sort is schemas.InboxSort.urgency and not set(statuses) <= set(machine.ACTIVE):
         sort = schemas.InboxSort.recent  # settled reports have no deadline to sort on
-    filters = service.InboxFilters(statuses, split_values(category), kelurahan, overdue)
+    filters = service.InboxFilters(
+        statuses,
+        split_values(category),
+        kelurahan,
+        overdue,
+        subject.account_id if mine else None,
+    )
     now = clock(request)
     database: Database = request.app.state.db
 
     def read() -> schemas.Inbox:
         with database.reading() as session:
-            rows, next_cursor = service.inbox(
-                session, subject, filters, now=now, sort=sort, limit=limit, cursor=cursor
+            items, next_cursor = service.inbox_items(
+                session,
+                ctx.region,
+                subject,
+                filters,
+                now=now,
+                sort=sort,
+                limit=limit,
+                cursor=cursor,
+                language=ctx.language,
+                storage=request.app.state.photo_storage,
             )
-        items = [present.inbox_item(ctx.region, row, now, ctx.language) for row in rows]
         return schemas.Inbox(items=items, next_cursor=next_cursor, limit=limit)
 
     return await run_in_threadpool(read)
@@ -215,6 +232,16 @@ async def reopen(
     report_id: int, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "reopen", body.model_dump())
+
+
+@router.post(
+    "/reports/{report_id}/assign",
+    summary="Assign to one field officer of the report's unit (officer null clears)",
+)
+async def assign(
+    report_id: int, body: schemas.Assign, subject: CurrentOfficial, ctx: Ctx, request: Request
+) -> schemas.OfficialReport:
+    return await _act(request, ctx, subject, report_id, "assign", body.model_dump())
 
 
 @router.post("/reports/{report_id}/notes", summary="Add a note (internal by default)")

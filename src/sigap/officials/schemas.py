@@ -13,6 +13,19 @@ from sigap.reports.schemas import Ref, Report, Text
 Note = Annotated[Text, Field(min_length=1, max_length=4000)]
 
 
+class Officer(BaseModel):
+    """An official of the unit, as its colleagues see them (never shown publicly)."""
+
+    id: int
+    name: str
+
+
+class Thumbnail(BaseModel):
+    url: str
+    width: int
+    height: int
+
+
 class InboxItem(BaseModel):
     id: int
     category: Ref
@@ -26,6 +39,9 @@ class InboxItem(BaseModel):
     seconds_left: int | None = Field(description="Negative when overdue")
     overdue: bool
     escalation_level: int
+    assignee: Officer | None = Field(description="The field officer the report is assigned to")
+    assigned_to_me: bool
+    thumbnail: Thumbnail | None = Field(description="The first visible photo, small")
 
 
 class Inbox(BaseModel):
@@ -63,6 +79,10 @@ class OfficialReport(Report):
         description="Only when the reporter allowed officials to see it"
     )
     events: list[InternalEvent] = Field(description="The whole timeline, internal notes included")
+    assignee: Officer | None = Field(description="The field officer the report is assigned to")
+    officers: list[Officer] = Field(
+        description="Who it may be assigned to (its unit's field officers) when `assign` is allowed"
+    )
 
 
 class Acknowledge(BaseModel):
@@ -95,6 +115,14 @@ class MarkDuplicate(BaseModel):
 class Reopen(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Note
+
+
+class Assign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    officer: Annotated[int, Field(ge=1)] | None = Field(
+        description="Account id of a field officer of the report's unit; null clears"
+    )
+    note: Note | None = Field(default=None, description="Internal, for the officer")
 
 
 class AddNote(BaseModel):

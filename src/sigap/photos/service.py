@@ -14,7 +14,8 @@ Reusable entry points:
   files); that is accepted, and content addressing makes a retry reuse them.
 - ``hide(session, photo_id)`` takes a photo out of every public view and out of ``GET /media``
   (moderation); the row and files stay for the record.
-- ``public(session, report_ids)`` and ``present(rows, storage)`` give what the APIs show.
+- ``public(session, report_ids)`` and ``present(rows, storage)`` give what the APIs show;
+  ``first_thumbnails(session, report_ids, storage)`` a list's small pictures, in one query.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, cast
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Connection, Table, exists, insert, or_, select, update
+from sqlalchemy import Connection, Table, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from sigap import models
@@ -217,6 +218,35 @@ def public(
         for row in session.execute(query).mappings():
             found[row["report_id"]].append(dict(row))
     return found
+
+
+def first_thumbnails(
+    session: Session | Connection, report_ids: Sequence[int], storage: Storage
+) -> dict[int, dict[str, Any]]:
+    """The thumbnail of each report's first visible photo (reports without one are left out),
+    for a page of a list: one query whatever the page's length (at most a few hundred ids)."""
+    if not report_ids:
+        return {}
+    first = (
+        select(func.min(PHOTO.c.id))
+        .where(PHOTO.c.report_id.in_(list(report_ids)), PHOTO.c.hidden.is_(False))
+        .group_by(PHOTO.c.report_id)
+    )
+    query = select(PHOTO.c.report_id, PHOTO.c.thumb_key, PHOTO.c.width, PHOTO.c.height).where(
+        PHOTO.c.id.in_(first)
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for row in session.execute(query):
+        width, height = thumbnail_size(row.width, row.height)
+        found[row.report_id] = {"url": storage.url(row.thumb_key), "width": width, "height": height}
+    return found
+
+
+def thumbnail_size(width: int, height: int) -> tuple[int, int]:
+    """The thumbnail's size from the display size stored on the row (``decode.process`` shrinks
+    the display rendition to fit ``THUMB_SIZE``, keeping its proportions)."""
+    scale = min(1.0, decode.THUMB_SIZE / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def servable(session: Session, key: str) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.kit import utcnow
-from sigap.models import Report, ReportEvent
+from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import RegionState
@@ -348,6 +348,51 @@ def add_note(
     return event
 
 
+def assign(
+    session: Session,
+    state: RegionState,
+    actor: Actor,
+    report_id: int,
+    *,
+    officer_id: int | None,
+    note: str | None,
+    options: Options,
+) -> ReportEvent:
+    """Give the report to one field officer of its unit (``None`` clears the assignment).
+
+    An internal event: the public never learns who works on a report. The officer is told by
+    ``report.assigned`` (e-mail, see :mod:`sigap.notify.fanout`).
+    """
+    report = load(session, report_id, actor)
+    now = _now(options)
+    to = machine.target(report.status, "assign", actor.role)
+    if officer_id == report.assignee_id:
+        raise InvalidInput("assignment_unchanged")
+    officer = None if officer_id is None else session.get(Account, officer_id)
+    if officer_id is not None and not _assignable(officer, report.unit_id):
+        raise InvalidInput("assignee_not_in_unit", officer=officer_id)
+    data = {
+        "internal": True,
+        "assignee": officer_id,
+        "assignee_name": officer.name if officer is not None else None,
+        "previous": report.assignee_id,
+    }
+    report.assignee_id = officer_id
+    event = _event(session, report, actor, "assign", to, now, note, data)
+    extra = {"assignee": officer_id, "previous": data["previous"]}
+    _outbox(session, state, report, event, "report.assigned", to, now, None, extra)
+    return event
+
+
+def _assignable(officer: Account | None, unit_id: int) -> bool:
+    return (
+        officer is not None
+        and officer.active
+        and officer.role in machine.ASSIGNABLE
+        and officer.unit_id == unit_id
+    )
+
+
 def close(
     session: Session, state: RegionState, report: Report, now: datetime, options: Options
 ) -> ReportEvent:
@@ -385,6 +430,7 @@ def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) ->
     """A unit receives the report (forward, appeal): new deadlines, back to open, no escalation."""
     response_due, resolution_due = routing.deadlines(state.categories[report.category_code], now)
     report.unit_id = unit_id
+    report.assignee_id = None  # the officer belongs to the unit the report left
     report.received_at = now
     report.response_due_at, report.resolution_due_at = response_due, resolution_due
     report.due_at = response_due
@@ -440,23 +486,35 @@ def _record(
     if options.photos and action in ("resolve",):
         payload["photos"] = list(options.photos)
     event = _event(session, report, actor, action, from_status, now, note, payload, to=to)
-    session.execute(
-        OUTBOX.insert(),
-        outbox_row(
-            topic,
-            {
-                "report_id": report.id,
-                "event_id": event.id,
-                "action": action,
-                "from_status": from_status,
-                "to_status": to,
-                "unit": state.units[report.unit_id].code,
-                "at": now.isoformat(),
-                "note": note,  # transitions' notes are public (internal ones are plain notes)
-            },
-        ),
-    )
+    # Transitions' notes are public (internal ones are plain notes).
+    _outbox(session, state, report, event, topic, from_status, now, note)
     return event
+
+
+def _outbox(
+    session: Session,
+    state: RegionState,
+    report: Report,
+    event: ReportEvent,
+    topic: str,
+    from_status: str,
+    now: datetime,
+    note: str | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The domain message of ``event`` (payload contract: :mod:`sigap.notify.fanout`)."""
+    payload = {
+        "report_id": report.id,
+        "event_id": event.id,
+        "action": event.action,
+        "from_status": from_status,
+        "to_status": report.status,
+        "unit": state.units[report.unit_id].code,
+        "at": now.isoformat(),
+        "note": note,
+        **(extra or {}),
+    }
+    session.execute(OUTBOX.insert(), outbox_row(topic, payload))
 
 
 def _event(

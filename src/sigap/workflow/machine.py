@@ -9,7 +9,8 @@ States::
      └──mark_duplicate──▶ duplicate
 
 ``forward`` sends a report to another unit and back to ``open`` there, from ``open`` or
-``in_progress``; ``note`` and ``escalate`` record something without changing the state. Every
+``in_progress``; ``note``, ``assign`` (to one field officer of the unit) and ``escalate`` record
+something without changing the state. Every
 transition appends an event; the timeline replayed from the first event gives the current state
 (:func:`replay`). The use cases that carry these out are in :mod:`sigap.workflow.actions`.
 """
@@ -30,6 +31,8 @@ HEADS = frozenset({"unit_head", "supervisor", "admin"})
 SUPERVISORS = frozenset({"supervisor", "admin"})
 REPORTER = frozenset({"reporter"})
 SYSTEM = frozenset({"system"})
+# Who a report can be assigned to: a field officer of the report's unit (workflow.actions.assign).
+ASSIGNABLE = frozenset({"field_officer"})
 
 # Reasons a report can be rejected with (a fixed list, shown to the reporter in their language).
 REJECTION_REASONS = (
@@ -63,6 +66,8 @@ TRANSITIONS: dict[tuple[str, str], Rule] = {
     ("resolved", "reopen"): Rule("in_progress", REPORTER | SUPERVISORS),
     ("closed", "reopen"): Rule("in_progress", SUPERVISORS),
     ("rejected", "appeal"): Rule("open", REPORTER),
+    ("open", "assign"): Rule(None, HEADS),
+    ("in_progress", "assign"): Rule(None, HEADS),
     ("open", "escalate"): Rule(None, SYSTEM),
     ("in_progress", "escalate"): Rule(None, SYSTEM),
     **{(state, "note"): Rule(None, FIELD) for state in STATES},

@@ -81,4 +81,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action_accept": ("Diterima pelapor", "Accepted by the reporter"),
     "action_appeal": ("Banding", "Appealed"),
     "action_note": ("Catatan", "Note"),
+    # --- officials: assignment to a field officer, inbox tabs ---
+    "off_tabs": ("Tampilan kotak masuk", "Inbox views"),
+    "off_tab_all": ("Semua laporan", "All reports"),
+    "off_tab_mine": ("Tugas saya", "Assigned to me"),
+    "off_assignee": ("Petugas", "Assigned officer"),
+    "off_unassigned": ("Belum ditugaskan", "Not assigned"),
+    "off_assigned_to": ("Ditugaskan ke {name}", "Assigned to {name}"),
+    "off_assigned_to_me": ("Tugas saya", "Assigned to me"),
+    "off_assignment_cleared": ("Penugasan dicabut", "Assignment cleared"),
+    "off_act_assign": ("Tugaskan ke petugas", "Assign to an officer"),
+    "off_assign_officer": ("Petugas lapangan unit ini", "Field officer of this unit"),
+    "off_assign_nobody": ("— tidak ada (cabut penugasan) —", "— nobody (clear the assignment) —"),
+    "off_assign_none_in_unit": (
+        "Unit ini belum punya akun petugas lapangan.",
+        "This unit has no field officer accounts yet.",
+    ),
+    "off_assign_note": ("Catatan untuk petugas (internal)", "Note for the officer (internal)"),
+    "off_done_assign": ("Penugasan disimpan.", "The assignment was saved."),
+    "action_assign": ("Penugasan", "Assignment"),
 }
