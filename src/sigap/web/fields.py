@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sigap.errors import InvalidInput, SigapError
-from sigap.web.texts import translate
-from sigap.web.texts import TEXTS
+from sigap.web.texts import TEXTS, translate
 
 # pydantic's error types (and a form's own refusals) -> the page text that words them
 KINDS = {

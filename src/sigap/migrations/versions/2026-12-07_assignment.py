@@ -1,7 +1,7 @@
 """A report's assignment to one field officer of its unit.
 
-Revision ID: 0016c_assignment
-Revises: 0015_street_layer
+Revision ID: 0017_assignment
+Revises: 0016_region_layers
 Create Date: 2026-12-07
 
 ``report.assignee_id`` names the field officer a unit head gave the report to (the timeline's
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016c_assignment"
-down_revision = "0015_street_layer"
+revision = "0017_assignment"
+down_revision = "0016_region_layers"
 branch_labels = None
 depends_on = None
 
