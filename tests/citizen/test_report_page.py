@@ -125,3 +125,11 @@ def test_the_page_reads_the_same_statements_however_much_it_holds(app: App, othe
         page = other.client.get(f"/reports/{busy}").text
     assert "Komentar 3" in page
     assert len(on_busy) == len(on_quiet) <= 10, on_busy
+
+
+def test_the_page_names_the_reports_rw(app: App) -> None:
+    in_rw = app.file(lat="-6.17744", lon="106.833019").json()["id"]
+    page = app.client.get(f"/reports/{in_rw}").text
+    assert '<span id="rw">RW 01</span>,' in page
+    island = app.file(lat="-5.7006354", lon="106.5386599").json()["id"]
+    assert 'id="rw"' not in app.client.get(f"/reports/{island}").text  # no RW outlines there

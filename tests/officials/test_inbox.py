@@ -195,3 +195,27 @@ def test_a_lurah_assigns_with_the_form_and_a_stranger_is_refused(
             select(models.ReportEvent.action).where(models.ReportEvent.report_id == report["id"])
         ).all()
     assert actions == ["submit", "assign", "assign"]
+
+
+def test_a_lurah_sees_and_filters_the_inbox_by_rw(
+    client: TestClient, login: Login, submit: Submit
+) -> None:
+    rw01 = submit(lat=-6.17744, lon=106.833019)["id"]
+    rw02 = submit(lat=-6.17738, lon=106.82717)["id"]
+    headers = login(LURAH)
+
+    only = client.get("/api/v1/officials/inbox?rw=31.71.01.1001.01", headers=headers).json()
+    assert [item["id"] for item in only["items"]] == [rw01]
+    assert only["items"][0]["rw"] == {"code": "31.71.01.1001.01", "name": "RW 01"}
+    assert rw02 in inbox_ids(client, headers)
+
+    assert sign_in(client, LURAH).status_code == 303
+    page = client.get("/officials?rw=31.71.01.1001.02")
+    assert page.status_code == 200
+    assert '<select name="rw">' in page.text  # a lurah's one kelurahan: its RW offered at once
+    assert '<option value="31.71.01.1001.02" selected>RW 02</option>' in page.text
+    assert f'data-report="{rw02}"' in page.text
+    assert f'data-report="{rw01}"' not in page.text
+    assert "· RW 02" in page.text
+    report = client.get(f"/officials/reports/{rw02}")
+    assert "RW 02, Gambir" in report.text

@@ -27,7 +27,7 @@ from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.officials import forms, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
-from sigap.regions.state import street_layer
+from sigap.regions.state import RegionState, rw_layer, street_layer
 from sigap.web import fields
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
@@ -139,6 +139,7 @@ async def inbox(request: Request) -> Response:
         query.get("kelurahan") or None,
         query.get("overdue") == "1",
         subject.account_id if mine else None,
+        query.get("rw") or None,
     )
     now = clock(request)
     database: Database = request.app.state.db
@@ -163,6 +164,7 @@ async def inbox(request: Request) -> Response:
     except SigapError:
         items, next_cursor = [], None
     next_params = [(k, v) for k, v in query.multi_items() if k != "cursor"]
+    in_scope = _kelurahan_in_scope(ctx, subject)
     return render(
         request,
         "officials/inbox.html",
@@ -173,7 +175,8 @@ async def inbox(request: Request) -> Response:
         now=now,
         filters=filters,
         categories=list(ctx.region.categories.values()),
-        kelurahan=_kelurahan_in_scope(ctx, subject),
+        kelurahan=in_scope,
+        rws=rw_choices(database, ctx.region, filters.kelurahan or _only(in_scope)),
         statuses=machine.STATES,
         assignable=assignable,
         mine=mine,
@@ -363,6 +366,20 @@ def countdown(due_at: datetime | None, now: datetime, language: str) -> str:
 
 def _unit_name(ctx: Context, subject: Subject) -> str:
     return ctx.region.units[subject.unit_id].name(ctx.language) if subject.unit_id else ""
+
+
+def _only(kelurahan: list[tuple[str, str]]) -> str | None:
+    """The one kelurahan of a lurah's scope (its RW are offered at once), else None."""
+    return kelurahan[0][0] if len(kelurahan) == 1 else None
+
+
+def rw_choices(database: Database, region: RegionState, kelurahan: str | None) -> list[str]:
+    """The RW codes of a kelurahan for the inbox's RW filter (none without an RW layer)."""
+    if kelurahan is None or "rw" not in region.layers:
+        return []
+    with database.reading() as session:
+        rws = rw_layer(session, region) or []
+    return sorted(rw.code for rw in rws if rw.kelurahan_code == kelurahan)
 
 
 def _kelurahan_in_scope(ctx: Context, subject: Subject) -> list[tuple[str, str]]:

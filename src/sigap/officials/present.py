@@ -33,6 +33,7 @@ def inbox_item(
         status=row.status,
         status_colour=STATUS_COLOURS[row.status],
         kelurahan=public.area_ref(state, row.kelurahan_code),
+        rw=public.rw_ref(row.rw_code),
         unit=public.unit_ref(state, row.unit_id, language),
         summary=description if len(description) <= 140 else description[:139] + "…",
         created_at=row.created_at,

@@ -32,6 +32,9 @@ async def inbox(
     status: Annotated[list[str] | None, Query()] = None,
     category: Annotated[list[str] | None, Query()] = None,
     kelurahan: str | None = None,
+    rw: Annotated[
+        str | None, Query(description="One RW: its code (kelurahan code, a dot, the number)")
+    ] = None,
     overdue: bool = False,
     mine: Annotated[
         bool, Query(description="Only the reports assigned to me (a field officer's own)")
@@ -57,6 +60,7 @@ async def inbox(
         kelurahan,
         overdue,
         subject.account_id if mine else None,
+        rw,
     )
     now = clock(request)
     database: Database = request.app.state.db

@@ -32,6 +32,7 @@ class InboxItem(BaseModel):
     status: str
     status_colour: str
     kelurahan: Ref
+    rw: Ref | None = Field(default=None, description="Where the region has RW boundaries")
     unit: Ref
     summary: str
     created_at: datetime

@@ -43,6 +43,7 @@ INBOX_COLUMNS: tuple[Any, ...] = (
     Report.category_code,
     Report.status,
     Report.kelurahan_code,
+    Report.rw_code,
     Report.unit_id,
     Report.description,
     Report.created_at,
@@ -63,6 +64,7 @@ class InboxFilters:
     kelurahan: str | None = None
     overdue: bool = False
     mine: int | None = None  # only the reports assigned to this account ("Tugas saya")
+    rw: str | None = None  # one RW (its code: kelurahan code + "." + number)
 
 
 def inbox(
@@ -219,6 +221,8 @@ def _filtered(query: Select[Any], filters: InboxFilters, now: datetime) -> Selec
         query = query.where(overdue_condition(now))
     if filters.mine is not None:
         query = query.where(Report.assignee_id == filters.mine)
+    if filters.rw:
+        query = query.where(Report.rw_code == filters.rw)
     return query
 
 

@@ -17,6 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_filter_active": ("Perlu tindakan", "Needs action"),
     "off_filter_category": ("Kategori", "Category"),
     "off_filter_all": ("Semua", "All"),
+    "off_filter_rw": ("RW", "RW (neighbourhood)"),
     "off_filter_kelurahan": ("Kelurahan", "Kelurahan"),
     "off_filter_overdue": ("Hanya yang terlambat", "Overdue only"),
     "off_filter_apply": ("Terapkan", "Apply"),
