@@ -296,3 +296,36 @@ def test_build_rw_gives_each_rw_to_the_kelurahan_it_lies_in(tmp_path: Path) -> N
     )
     with pytest.raises(packs.PackError, match=r"73\.06\.99\.9999\.03: no such kelurahan"):
         packs.read(pack)
+
+
+def test_build_landmarks_keeps_the_stations_inside_the_region(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)
+    with (DATA / "gowa_kelurahan_interior_points.csv").open() as fh:
+        first = next(csv.DictReader(fh))
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "stops.txt").write_text(
+        "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n"
+        f"S1,Halte Bontonompo,{first['lat']},{first['lon']},1,\n"
+        f"P1,Halte Bontonompo,{first['lat']},{first['lon']},0,S1\n"  # its platform
+        "S2,Terminal Makassar,-5.13,119.41,0,\n"  # in Makassar, not Gowa
+    )
+    points = tmp_path / "places.geojson"
+    points.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Pasar Bontonompo", "amenity": "marketplace"},
+         "geometry": {"type": "Point", "coordinates": [float(first["lon"]), float(first["lat"])]}},
+    ]}))  # fmt: skip
+
+    result = sigap("build-landmarks", str(feed), str(points), str(pack))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = json.loads((pack / "landmarks.geojson").read_text())
+    assert [f["properties"] for f in written["features"]] == [
+        {"name": "Halte Bontonompo", "kind": "station"},
+        {"name": "Pasar Bontonompo", "kind": "place"},
+    ]
+    assert "landmarks" in packs.read(pack).layers
+    refused = sigap("build-landmarks", str(tmp_path / "stops.csv"), str(pack))
+    assert refused.returncode == 1
+    assert "expected a GTFS feed" in refused.stdout

@@ -120,7 +120,7 @@ def test_the_map_layers_go_out_with_the_exported_pack(database: Database, tmp_pa
     with database.reading() as session:
         export_pack(session, tmp_path / "pack")
     exported = packs.read(tmp_path / "pack").layers
-    assert set(exported) == {"streets", "rw"}
+    assert set(exported) == {"streets", "rw", "landmarks"}
     for name, filename in packs.LAYER_FILES.items():
         bundled = (packs.BUNDLED / "jakarta" / filename).read_text(encoding="utf-8")
         assert (tmp_path / "pack" / filename).read_text(encoding="utf-8") == bundled

@@ -70,3 +70,11 @@ def test_the_server_builds_the_maps_layers_at_start(settings: Any) -> None:
             time.sleep(0.05)
         assert places._INDEX, "the place index was not built at start"
         assert search(client, q="gambir")[0]["name"] == "Gambir"
+
+
+def test_stations_are_landmarks_people_can_search(client: TestClient) -> None:
+    dukuh = search(client, q="stasiun dukuh atas", **MONAS)
+    assert (dukuh[0]["kind"], dukuh[0]["name"]) == ("station", "Stasiun MRT Dukuh Atas BNI")
+    assert dukuh[0]["context"] == "Kebon Melati, Tanah Abang"
+    manggarai = search(client, q="manggarai")
+    assert ("station", "Manggarai") in {(p["kind"], p["name"]) for p in manggarai}

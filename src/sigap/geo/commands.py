@@ -31,6 +31,16 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     rws.add_argument("source", help="the extract: a .geojson, .json or .shp file")
     rws.add_argument("pack", help="the region pack folder (its kelurahan boundaries are used)")
     rws.set_defaults(run=_build_rw)
+    marks = commands.add_parser(
+        "build-landmarks",
+        help="make a region pack's landmarks (stations, named places) for the place search",
+        description="Read the stations of GTFS feeds (a folder, a .zip or stops.txt) and named "
+        "points of GeoJSON files, keep those inside the pack's kelurahan/desa and write "
+        "PACK/landmarks.geojson (replacing it); then import-region PACK.",
+    )
+    marks.add_argument("sources", nargs="+", help="GTFS feeds or .geojson files")
+    marks.add_argument("pack", help="the region pack folder")
+    marks.set_defaults(run=_build_landmarks)
     draw = commands.add_parser(
         "draw-tiles",
         help="draw the street tiles of the whole region into SIGAP_TILE_DIR ahead of visitors",
@@ -65,17 +75,12 @@ def _build_streets(args: argparse.Namespace) -> int:
 
 
 def _build_rw(args: argparse.Namespace) -> int:
-    from shapely.geometry import shape
-
     from sigap.geo import rw
-    from sigap.geo.index import BoundaryIndex
     from sigap.geo.streets import LayerError
     from sigap.regions import pack as packs
 
     try:
-        pack = packs.read(Path(args.pack))
-        polygons = pack.boundaries.get("kelurahan", {})
-        index = BoundaryIndex.build([(c, shape(json.loads(t))) for c, t in polygons.items()])
+        index = _kelurahan_index(packs.read(Path(args.pack)))
         found = rw.from_source(Path(args.source), lambda x, y: _code(index.locate(x, y)))
     except (OSError, packs.PackError, LayerError) as exc:
         print(f"cannot build the RW layer: {exc}")
@@ -88,6 +93,34 @@ def _build_rw(args: argparse.Namespace) -> int:
     kelurahan = len({r.kelurahan_code for r in found})
     print(f"wrote {target}: {len(found)} RW in {kelurahan} kelurahan; now import-region PACK")
     return 0
+
+
+def _build_landmarks(args: argparse.Namespace) -> int:
+    from sigap.geo import landmarks
+    from sigap.geo.streets import LayerError
+    from sigap.regions import pack as packs
+
+    try:
+        index = _kelurahan_index(packs.read(Path(args.pack)))
+        found: list[landmarks.Landmark] = []
+        for source in args.sources:
+            found += landmarks.from_source(Path(source), lambda x, y: _code(index.locate(x, y)))
+    except (OSError, KeyError, packs.PackError, LayerError) as exc:
+        print(f"cannot build the landmarks: {exc}")
+        return 1
+    target = Path(args.pack) / packs.LANDMARKS_FILE
+    target.write_text(landmarks.to_geojson(found), encoding="utf-8")
+    print(f"wrote {target}: {len(found)} landmarks; now import-region PACK")
+    return 0
+
+
+def _kelurahan_index(pack: Any) -> Any:
+    from shapely.geometry import shape
+
+    from sigap.geo.index import BoundaryIndex
+
+    polygons = pack.boundaries.get("kelurahan", {})
+    return BoundaryIndex.build([(c, shape(json.loads(t))) for c, t in polygons.items()])
 
 
 def _code(found: Any) -> str | None:

@@ -42,7 +42,7 @@ MIN_SIMILARITY = 0.3
 CONTEXT_WEIGHT = 0.85
 PREFIX_SCORE = 0.9
 LIMIT = 8
-RELATIVE_FLOOR = 0.6  # a result scoring less than this share of the best one is noise
+RELATIVE_FLOOR = 0.65  # a result scoring less than this share of the best one is noise
 # Words people put before names that the names themselves lack.
 PREFIXES = frozenset(
     [
@@ -62,10 +62,12 @@ PREFIXES = frozenset(
         "kota",
         "adm",
         "administrasi",
+        "stasiun",
+        "halte",
     ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
-KINDS = ("kabkota", "kecamatan", "kelurahan", "rw", "street")
+KINDS = ("kabkota", "kecamatan", "kelurahan", "rw", "street", "station", "place")
 
 
 @dataclass(frozen=True, slots=True)

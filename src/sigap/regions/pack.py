@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from sigap.geo import rw, streets
+from sigap.geo import landmarks, rw, streets
 from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
@@ -25,8 +25,9 @@ from sigap.regions.questions import CODE, parse_choices
 
 STREETS_FILE = "streets.geojson"
 RW_FILE = "rw.geojson"
+LANDMARKS_FILE = "landmarks.geojson"
 # The optional map layers: name (the region_layer row) -> file
-LAYER_FILES = {"streets": STREETS_FILE, "rw": RW_FILE}
+LAYER_FILES = {"streets": STREETS_FILE, "rw": RW_FILE, "landmarks": LANDMARKS_FILE}
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "regions"
 
 
@@ -58,7 +59,8 @@ class Pack:
     questions: list[dict[str, str]] = field(default_factory=list)  # optional questions.csv
     boundaries: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> geojson text
     boundary_bytes: bytes = b""
-    # the optional layers as read, by name: streets (sigap.geo.streets), rw (sigap.geo.rw)
+    # the optional layers as read, by name: streets (sigap.geo.streets), rw (sigap.geo.rw),
+    # landmarks (sigap.geo.landmarks)
     layers: dict[str, str] = field(default_factory=dict)
 
 
@@ -153,6 +155,8 @@ def _read_layers(pack: Pack, problems: list[Problem]) -> None:
             text = path.read_text(encoding="utf-8")
             if name == "streets":
                 streets.parse(text, filename)
+            elif name == "landmarks":
+                landmarks.parse(text, filename)
         except (OSError, streets.LayerError) as exc:
             problems.append(Problem(filename, 0, str(exc)))
             continue

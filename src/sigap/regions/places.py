@@ -1,7 +1,8 @@
 """The region's places for search (sigap.geo.places), gathered from its reference data once per
 process and import: every kota/kabupaten, kecamatan and kelurahan/desa, every RW of the RW
-layer and every named street of the street layer, one entry per kelurahan the street runs
-through (Jalan Sudirman is several places; the one nearest the map comes first)."""
+layer, every landmark (stations, named places) and every named street of the street layer,
+one entry per kelurahan the street runs through (Jalan Sudirman is several places; the one
+nearest the map comes first)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from sqlalchemy.orm import Session
 
 from sigap.geo.places import Place, PlaceIndex, bbox_of
 from sigap.geo.streets import StreetLayer
-from sigap.regions.state import RegionState, kelurahan_polygons, rw_layer, street_layer
+from sigap.regions.state import (
+    RegionState,
+    kelurahan_polygons,
+    landmark_layer,
+    rw_layer,
+    street_layer,
+)
 
 _INDEX: dict[tuple[object, ...], PlaceIndex] = {}
 _LOCK = threading.Lock()
@@ -45,6 +52,11 @@ def gather(session: Session, state: RegionState) -> list[Place]:
             Place("rw", f"RW {rw.number}", _context(state, rw.kelurahan_code), rw.code,
                   round(inner.x, 6), round(inner.y, 6), bbox_of(rw.geometry))
         )  # fmt: skip
+    for landmark in landmark_layer(session, state) or []:
+        found = state.index.locate(landmark.lon, landmark.lat)
+        context = _context(state, found.code) if found is not None else ""
+        x, y = landmark.lon, landmark.lat
+        places.append(Place(landmark.kind, landmark.name, context, None, x, y, (x, y, x, y)))
     streets = street_layer(session, state)
     if streets is not None:
         places.extend(_streets(state, streets))

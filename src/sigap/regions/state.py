@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
-from sigap.geo import rw
+from sigap.geo import landmarks, rw
 from sigap.geo.index import BoundaryIndex
 from sigap.geo.streets import StreetLayer
 from sigap.models import (
@@ -352,6 +352,12 @@ def rw_layer(session: Session, state: RegionState) -> list[rw.Rw] | None:
     digest = state.layers.get("rw")
     kelurahan = {code for code, area in state.areas.items() if area.level == "kelurahan"}
     return None if digest is None else _layer(session, "rw", digest, _rw_parser(kelurahan))
+
+
+def landmark_layer(session: Session, state: RegionState) -> list[landmarks.Landmark] | None:
+    """The region's landmarks (sigap.geo.landmarks); None when the pack has none."""
+    digest = state.layers.get("landmarks")
+    return None if digest is None else _layer(session, "landmarks", digest, landmarks.parse)
 
 
 def _rw_parser(kelurahan: set[str]) -> Callable[[str], list[rw.Rw]]:

@@ -74,6 +74,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "place_kind_kelurahan": ("Kelurahan/desa", "Kelurahan/village"),
     "place_kind_kecamatan": ("Kecamatan", "District (kecamatan)"),
     "place_kind_kabkota": ("Kota/kabupaten", "City/regency"),
+    "place_kind_station": ("Stasiun/halte", "Station/stop"),
+    "place_kind_place": ("Tempat", "Place"),
     # --- any map: "locate me" (static/locate.js, templates/_locate.html) ---
     "locate_me": ("Lokasi saya", "Locate me"),
     "locate_waiting": ("Mencari lokasi Anda…", "Finding your location…"),
