@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import shutil
@@ -258,9 +259,9 @@ def test_build_streets_makes_a_pack_s_street_layer_from_an_extract(tmp_path: Pat
     ]
     assert "streets" in packs.read(pack).layers  # import-region takes it
 
-    refused = sigap("build-streets", str(tmp_path / "roads.osm"), str(pack))
+    refused = sigap("build-streets", str(tmp_path / "roads.kml"), str(pack))
     assert refused.returncode == 1
-    assert "expected a .geojson, .json or .shp file" in refused.stdout
+    assert "expected a .osm.pbf, .osm, .geojson, .json or .shp file" in refused.stdout
 
 
 def test_build_rw_gives_each_rw_to_the_kelurahan_it_lies_in(tmp_path: Path) -> None:
@@ -329,3 +330,93 @@ def test_build_landmarks_keeps_the_stations_inside_the_region(tmp_path: Path) ->
     refused = sigap("build-landmarks", str(tmp_path / "stops.csv"), str(pack))
     assert refused.returncode == 1
     assert "expected a GTFS feed" in refused.stdout
+
+
+def write_osm(path: Path, ways: list[tuple[list[tuple[float, float]], dict[str, str]]]) -> None:
+    """An OpenStreetMap file (.osm.pbf or .osm by its name) of these ways, each with its own
+    nodes; a way whose first and last points are equal is closed."""
+    import osmium  # the osm extra, installed with the test extra
+    from osmium.osm.mutable import Node, Way
+
+    with osmium.SimpleWriter(str(path)) as writer:
+        node = 0
+        for way, (points, tags) in enumerate(ways, start=1):
+            ids = []
+            for point in points[:-1] if points[0] == points[-1] else points:
+                node += 1
+                writer.add_node(Node(id=node, location=point))
+                ids.append(node)
+            closing = [ids[0]] if points[0] == points[-1] else []
+            writer.add_way(Way(id=way, nodes=ids + closing, tags=tags))
+
+
+def test_build_streets_reads_an_osm_pbf_extract(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)
+    extract = tmp_path / "gowa.osm.pbf"
+    write_osm(extract, [
+        ([(119.45, -5.20), (119.46, -5.21)], {"highway": "primary", "name": "Jalan Poros Malino"}),
+        ([(119.46, -5.21), (119.47, -5.215)], {"highway": "footway"}),
+        ([(119.45, -5.20), (119.44, -5.19)], {"waterway": "river", "name": "Sungai Jeneberang"}),
+    ])  # fmt: skip
+
+    result = sigap("build-streets", str(extract), str(pack))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 streets, 1 named" in result.stdout
+    written = json.loads((pack / "streets.geojson").read_text())
+    assert [(f["properties"], f["geometry"]["coordinates"]) for f in written["features"]] == [
+        ({"name": "Jalan Poros Malino", "kind": "major"}, [[[119.45, -5.2], [119.46, -5.21]]]),
+        ({"name": "", "kind": "path"}, [[[119.46, -5.21], [119.47, -5.215]]]),
+    ]
+
+
+def test_build_rw_reads_osm_boundaries_and_the_number_of_name_or_ref(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)
+    with (DATA / "gowa_kelurahan_interior_points.csv").open() as fh:
+        first, second = list(csv.DictReader(fh))[:2]
+
+    def ring(row: dict[str, str]) -> list[tuple[float, float]]:
+        x, y = float(row["lon"]), float(row["lat"])
+        return [(x - 1e-4, y - 1e-4), (x + 1e-4, y - 1e-4), (x, y + 1e-4), (x - 1e-4, y - 1e-4)]
+
+    admin = {"boundary": "administrative"}
+    extract = tmp_path / "gowa.osm"  # OSM XML: the same reader
+    write_osm(extract, [
+        (ring(first), {**admin, "admin_level": "10", "name": "RW 5"}),
+        (ring(second), {**admin, "admin_level": "10", "name": "Bontoa", "ref": "007"}),
+        (ring(second), {"name": "Rukun Warga 02"}),  # no admin_level: named as an RW
+        (ring(first), {**admin, "admin_level": "11", "name": "RT 01 RW 03"}),  # an RT
+        (ring({"lon": "110.0", "lat": "-7.0"}), {**admin, "admin_level": "10", "name": "RW 4"}),
+        ([(119.45, -5.20), (119.46, -5.21)], {"highway": "primary", "name": "RW 9"}),  # open
+    ])  # fmt: skip
+
+    result = sigap("build-rw", str(extract), str(pack))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 RW in 2 kelurahan" in result.stdout
+    written = json.loads((pack / "rw.geojson").read_text())
+    assert sorted(f["properties"]["code"] for f in written["features"]) == sorted(
+        [f"{first['kode_kel']}.05", f"{second['kode_kel']}.07", f"{second['kode_kel']}.02"]
+    )
+    assert "rw" in packs.read(pack).layers
+
+
+def test_an_osm_extract_without_the_osm_extra_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sigap.geo import commands
+
+    pack = tmp_path / "pack"
+    shutil.copytree(packs.resolve("gowa"), pack)
+    extract = tmp_path / "gowa.osm.pbf"
+    write_osm(extract, [([(119.45, -5.20), (119.46, -5.21)], {"highway": "primary"})])
+    monkeypatch.setitem(sys.modules, "osmium", None)  # `import osmium` raises ImportError
+    args = argparse.Namespace(source=str(extract), pack=str(pack))
+
+    assert (commands._build_streets(args), commands._build_rw(args)) == (1, 1)
+    printed = capsys.readouterr().out
+    assert printed.count("reading .osm.pbf needs the osm extra: pip install 'sigap[osm]'") == 2
+    assert not (pack / "streets.geojson").exists()
+    assert not (pack / "rw.geojson").exists()

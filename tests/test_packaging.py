@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
 import sys
 import tomllib
 from importlib import metadata
@@ -23,6 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 RUNTIME = [Requirement(r) for r in PYPROJECT["dependencies"]]
 TEST = [Requirement(r) for r in PYPROJECT["optional-dependencies"]["test"]]
+# The extras a deployment may add (osm: pyosmium), imported only by the code that needs them.
+OPTIONAL = [
+    Requirement(r)
+    for extra, requirements in PYPROJECT["optional-dependencies"].items()
+    if extra != "test"
+    for r in requirements
+]
 
 
 def locked() -> dict[str, str]:
@@ -53,7 +61,7 @@ def imported_top_levels(folder: Path) -> dict[str, Path]:
 
 
 def test_every_module_sigap_imports_is_a_declared_runtime_dependency() -> None:
-    declared = {canonicalize_name(r.name) for r in RUNTIME}
+    declared = {canonicalize_name(r.name) for r in RUNTIME + OPTIONAL}
     providers = metadata.packages_distributions()
     missing = []
     for top, path in imported_top_levels(ROOT / "src" / "sigap").items():
@@ -65,10 +73,28 @@ def test_every_module_sigap_imports_is_a_declared_runtime_dependency() -> None:
     assert not missing, f"imported but not in [project].dependencies: {missing}"
 
 
+def test_importing_sigap_needs_no_optional_extra() -> None:
+    """The README's install has no extra: an extra's package is imported inside the function
+    that reads with it, never when a module (or the `sigap` command) loads."""
+    optional = {canonicalize_name(r.name) for r in OPTIONAL}
+    modules = [
+        ".".join(path.relative_to(ROOT / "src").with_suffix("").parts).removesuffix(".__init__")
+        for path in sorted((ROOT / "src" / "sigap").rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+    code = f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
+    code += "print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert optional, "pyproject.toml declares the osm extra"
+    assert not optional & {canonicalize_name(m) for m in loaded}
+
+
 def test_the_lock_pins_every_declared_package_within_its_range() -> None:
     pins = locked()
     wrong = []
-    for requirement in RUNTIME + TEST:
+    for requirement in RUNTIME + TEST + OPTIONAL:
         version = pins.get(canonicalize_name(requirement.name))
         if version is None or not requirement.specifier.contains(version, prereleases=True):
             wrong.append(f"{requirement} locked at {version}")

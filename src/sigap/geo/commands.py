@@ -9,26 +9,31 @@ import time
 from pathlib import Path
 from typing import Any
 
+SOURCE_HELP = "the extract: a .osm.pbf, .osm, .geojson, .json or .shp file"
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     streets = commands.add_parser(
         "build-streets",
         help="make a region pack's street layer from an OpenStreetMap extract",
-        description="Read the streets of an OpenStreetMap extract saved as GeoJSON or as an ESRI "
-        "shapefile (highway=* lines, or TYPE/NAME fields) and write PACK/streets.geojson; then "
+        description="Read the streets of an OpenStreetMap extract, OSM's own .osm.pbf or .osm "
+        "(needs the osm extra: pip install 'sigap[osm]') or one saved as GeoJSON or as an ESRI "
+        "shapefile (highway=* lines, or TYPE/NAME fields), and write PACK/streets.geojson; then "
         "import-region PACK. The maps draw it as their street base map.",
     )
-    streets.add_argument("source", help="the extract: a .geojson, .json or .shp file")
+    streets.add_argument("source", help=SOURCE_HELP)
     streets.add_argument("pack", help="the region pack folder to write streets.geojson into")
     streets.set_defaults(run=_build_streets)
     rws = commands.add_parser(
         "build-rw",
         help="make a region pack's RW layer from an OpenStreetMap extract",
-        description="Read the RW (rukun warga) polygons of an extract saved as GeoJSON or as a "
-        "shapefile (an RW field: 'RW 05', '5') and write PACK/rw.geojson, each RW given to the "
-        "pack's kelurahan/desa its polygon's inner point lies in; then import-region PACK.",
+        description="Read the RW (rukun warga) polygons of an extract: OSM's own .osm.pbf or "
+        ".osm (areas with admin_level=10 or a name starting with RW; the number from ref or "
+        "name; needs the osm extra: pip install 'sigap[osm]'), or GeoJSON or a shapefile (an "
+        "RW field: 'RW 05', '5'). Writes PACK/rw.geojson, each RW given to the pack's "
+        "kelurahan/desa its polygon's inner point lies in; then import-region PACK.",
     )
-    rws.add_argument("source", help="the extract: a .geojson, .json or .shp file")
+    rws.add_argument("source", help=SOURCE_HELP)
     rws.add_argument("pack", help="the region pack folder (its kelurahan boundaries are used)")
     rws.set_defaults(run=_build_rw)
     marks = commands.add_parser(

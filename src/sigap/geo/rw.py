@@ -3,16 +3,20 @@
 A region pack may carry ``rw.geojson``: Polygon/MultiPolygon features with the properties
 ``code`` (the kelurahan/desa code, a dot and the RW number: ``31.71.01.1001.05``) and ``rw``
 (the number as written, ``05``). :func:`from_source` makes that file from an OpenStreetMap
-extract (GeoJSON or shapefile) whose features carry an ``RW`` value ("RW 05", "5"): each RW is
-given to the pack's kelurahan its polygon's inner point lies in, so a mis-spelt kelurahan name
-in the extract does not matter. Jakarta's comes from OpenStreetMap (2012, ODbL).
+extract (GeoJSON or shapefile) whose features carry an ``RW`` value ("RW 05", "5"), or from OSM's
+own ``.osm.pbf``/``.osm`` (the ``osm`` extra): there an RW is an area (closed way, multipolygon or
+boundary relation) tagged ``admin_level=10`` (OSM Indonesia's level for RW; RT is 11), or one
+whose ``name`` starts with "RW" or "Rukun Warga"; its number is read from ``ref``, else from
+``name`` ("RW 05", "RW 5", "Rukun Warga 05"). Each RW is given to the pack's kelurahan its
+polygon's inner point lies in, so a mis-spelt kelurahan name in the extract does not matter.
+Jakarta's comes from OpenStreetMap (2012, ODbL).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,12 +25,14 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from sigap.geo import osm
 from sigap.geo.index import BoundaryIndex
-from sigap.geo.streets import ATTRIBUTION, LayerError
+from sigap.geo.streets import ATTRIBUTION, SOURCES, LayerError
 
 # A point this close to an RW (metres) still belongs to it: OSM's RW outlines leave slivers.
 MAX_GAP_M = 15.0
 _NUMBER = re.compile(r"(\d{1,3})")
+_RW_NAME = re.compile(r"\s*(rw|rukun\s+warga)(?![a-z])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,19 @@ def from_source(path: Path, kelurahan_of: Callable[[float, float], str | None]) 
     ]
 
 
+def osm_number(tags: Mapping[str, str]) -> str | None:
+    """The RW number of an OSM area by the rule above, or None when it is no RW."""
+    name = tags.get("name", "")
+    if tags.get("admin_level") != "10" and not _RW_NAME.match(name):
+        return None
+    return number_of(tags.get("ref")) or number_of(name)
+
+
 def _features(path: Path) -> Iterator[tuple[dict[str, Any], BaseGeometry]]:
+    if osm.is_osm(path):
+        for tags, outline in osm.areas(path, lambda tags: osm_number(tags) is not None):
+            yield {"rw": osm_number(tags)}, outline
+        return
     suffix = path.suffix.lower()
     if suffix == ".shp":
         import shapefile  # type: ignore[import-untyped]  # pyshp: read only by this command
@@ -77,7 +95,7 @@ def _features(path: Path) -> Iterator[tuple[dict[str, Any], BaseGeometry]]:
                 yield record, shape(item.shape.__geo_interface__)
         return
     if suffix not in (".geojson", ".json"):
-        raise LayerError(f"{path}: expected a .geojson, .json or .shp file")
+        raise LayerError(f"{path}: expected a {SOURCES} file")
     document = json.loads(path.read_text(encoding="utf-8"))
     for feature in document.get("features") or []:
         geometry = feature.get("geometry") or {}

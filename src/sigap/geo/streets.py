@@ -2,9 +2,11 @@
 
 A region pack may carry ``streets.geojson``: LineString/MultiLineString features with the
 properties ``name`` (may be empty) and ``kind`` (one of :data:`KINDS`). :func:`from_source`
-makes that file from an OpenStreetMap extract saved as GeoJSON or as an ESRI shapefile (OSM's
-``highway`` values, or the ``TYPE``/``NAME`` fields of the usual shapefile exports), so a region
-can add its own; Jakarta's comes from OpenStreetMap (© OpenStreetMap contributors, ODbL).
+makes that file from an OpenStreetMap extract: OSM's own ``.osm.pbf``/``.osm`` (its ``highway``
+ways; needs the ``osm`` extra, :mod:`sigap.geo.osm`), or one saved as GeoJSON or as an ESRI
+shapefile (``highway`` values, or the ``TYPE``/``NAME`` fields of the usual shapefile exports),
+so a region can add its own; Jakarta's comes from OpenStreetMap (© OpenStreetMap contributors,
+ODbL).
 
 Sigap draws the layer itself (:mod:`sigap.geo.tiles`), so the maps show streets on a closed
 network; a deployment may point the maps at a tile server instead (``SIGAP_MAP_TILE_URL``).
@@ -40,6 +42,7 @@ OSM_KINDS = {
     **dict.fromkeys(("footway", "path", "pedestrian", "track", "cycleway", "steps"), "path"),
 }
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180.0
+SOURCES = ".osm.pbf, .osm, .geojson, .json or .shp"  # the extracts the layer commands read
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +58,27 @@ class LayerError(ValueError):
 
 
 def from_source(path: Path) -> list[Street]:
-    """Streets from an OSM extract saved as GeoJSON (``.geojson``/``.json``) or a shapefile."""
+    """Streets from an OSM extract: ``.osm.pbf``/``.osm``, GeoJSON (``.geojson``/``.json``) or
+    a shapefile."""
+    from sigap.geo import osm  # here: osm imports this module
+
     suffix = path.suffix.lower()
+    if osm.is_osm(path):
+        return list(_from_osm(path))
     if suffix == ".shp":
         return list(_from_shapefile(path))
     if suffix in (".geojson", ".json"):
         return list(_from_features(json.loads(path.read_text(encoding="utf-8")), str(path)))
-    raise LayerError(f"{path}: expected a .geojson, .json or .shp file")
+    raise LayerError(f"{path}: expected a {SOURCES} file")
+
+
+def _from_osm(path: Path) -> Iterator[Street]:
+    from sigap.geo import osm
+
+    for way, tags, points in osm.highways(path):
+        street = _street(tags, [points], f"{path.name} way {way}")
+        if street is not None:
+            yield street
 
 
 def _from_shapefile(path: Path) -> Iterator[Street]:
