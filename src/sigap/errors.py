@@ -26,6 +26,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Wilayah dengan kode {area} tidak ditemukan.",
         "No area has the code {area}.",
     ),
+    "unit_not_found": (
+        "Unit dengan kode {unit} tidak ditemukan.",
+        "No unit has the code {unit}.",
+    ),
     "unknown_category": (
         "Kategori '{category}' tidak dikenal. Lihat daftar di /api/v1/categories.",
         "Unknown category '{category}'. See the list at /api/v1/categories.",

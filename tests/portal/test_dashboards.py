@@ -81,7 +81,8 @@ def test_kelurahan_dashboard_times_and_rates(
     assert body["rates"] == {
         "response_within_sla": 0.0,
         "resolution_within_sla": 1.0,
-        "reopen_rate": 1.0,
+        "fixes_held": 0.0,  # reopened
+        "mean_rating": None,
     }
     assert abs(body["median_response_s"] - 7200) / 7200 < 0.08
     assert abs(body["median_resolution_s"] - 21600) / 21600 < 0.08
@@ -274,11 +275,7 @@ def test_ranking_ranks_only_units_with_enough_reports(
     rows = [row for group in body["groups"].values() for row in group]
     assert sum(row["received"] for row in rows) == 5
     assert all(row["rank"] is None and row["ranked"] is False for row in rows)
-    assert body["weights"] == {
-        "response_within_sla": 50,
-        "resolution_within_sla": 30,
-        "reopen_rate": 20,
-    }
+    assert body["weights"] == {"response": 40, "resolution": 30, "fixes_held": 15, "rating": 15}
     assert client.get("/api/v1/ranking?months=5").status_code == 422
 
 
@@ -290,7 +287,8 @@ def test_ranking_scores_by_the_formula(
 
     for report in reports:
         change(report["id"], first_response_at=hours_ago(0), response_due_at=hours_ago(-1))
-    change(reports[0]["id"], status="resolved", resolved_at=hours_ago(0))
+    change(reports[0]["id"], status="resolved", resolved_at=hours_ago(0), rating=5,
+           rated_at=hours_ago(0))  # fmt: skip
     settings = Settings(database_url=database_url, ranking_min_reports=1)
     with TestClient(create_app(settings)) as client:
         body = client.get("/api/v1/ranking?months=1&lang=en").json()
@@ -299,11 +297,14 @@ def test_ranking_scores_by_the_formula(
     rows = [row for group in body["groups"].values() for row in group]
     assert all(row["ranked"] for row in rows)
     resolved_unit = next(row for row in rows if row["rates"]["resolution_within_sla"] == 1.0)
-    assert resolved_unit["score"] == 100.0  # 50 + 30 + 20 x (1 - 0)
+    assert resolved_unit["score"] == 100.0  # 40 + 30 + 15 x (1 - 0) + 15 x (5 - 1) / 4
+    assert resolved_unit["mean_rating"] == 5.0
     others = [row for row in rows if row is not resolved_unit]
-    assert all(row["score"] == 70.0 for row in others)  # nothing resolved yet: 50 + 0 + 20
+    # Nothing resolved yet, nothing rated: those components give no points.
+    assert all(row["score"] == 40.0 for row in others)
+    assert all(row["components"]["resolution"]["share"] is None for row in others)
     assert page.status_code == 200
-    assert "Score = 50" in page.text
+    assert "Score = 40" in page.text
     assert resolved_unit["name"] in page.text
 
 

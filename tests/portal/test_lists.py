@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.portal.conftest import Change, hours_ago
 
 from sigap.app import create_app
 from sigap.config import Settings
@@ -87,16 +88,20 @@ def ranking_client(settings: Settings) -> Iterator[TestClient]:
 
 
 def test_the_ranking_lists_ranked_units_before_those_with_too_few(
-    ranking_client: TestClient, reports: list[dict[str, Any]]
+    ranking_client: TestClient, reports: list[dict[str, Any]], change: Change
 ) -> None:
     again = {"category": "sampah", "lat": -6.1756, "lon": 106.8270, "description": "Lagi."}
-    assert ranking_client.post("/api/v1/reports", json=again).status_code == 201
+    made = ranking_client.post("/api/v1/reports", json=again)
+    assert made.status_code == 201
+    # Gambir's two reports can be judged (their response deadline has passed); the others not.
+    for report_id in (reports[0]["id"], made.json()["id"]):
+        change(report_id, response_due_at=hours_ago(1))
 
     page = ranking_client.get("/ranking?lang=en").text  # kelurahan: the group with a ranked unit
 
     assert 'aria-current="page">Kelurahan offices' in page
     gambir = page.index("Gambir kelurahan office")
-    heading = page.index("Not ranked: fewer than 2 reports")
+    heading = page.index("Not ranked: fewer than 2 reports that can be judged yet")
     assert gambir < heading < page.index("Ragunan kelurahan office")
     assert 'href="/?area=31.71.01.1001&amp;lang=en"' in page  # the unit's area on the map
     kecamatan = ranking_client.get("/ranking?lang=en&group=kecamatan").text

@@ -1,17 +1,18 @@
 """The fair ranking of units (the leaderboard done right).
 
-Per unit, over the reports it received in the period (by month of creation, UTC):
-``score = 50 * response within SLA + 30 * resolution within SLA + 20 * (1 - reopen rate)``,
-each share between 0 and 1 (a share with nothing to measure counts as 0), so 100 is best.
-Only units with at least ``ranking_min_reports`` reports in the period are ranked; the others
-are listed unranked.
+Per unit, over the reports it holds that were created in the period (calendar months, UTC),
+the score of :func:`sigap.portal.fair.measure`, the one rule the dashboards use too (read its
+docstring for the components, the misses the clock makes, and why a component with nothing to
+measure gives no points). Only units with at least ``ranking_min_reports`` reports whose
+response can be judged (answered, or past the deadline) are ranked; the others are listed as
+"too few".
 
 A report counts for the unit that holds it: a forward moves it, with its clock restarted, to the
 receiving unit, so a report forwarded out of authority never counts against the unit that sent
-it. Because a forward also takes a report off the sender's books when it was the sender's job,
-each row shows how many reports the unit forwarded and how many of those it declared out of its
-authority: passing reports on is visible, not hidden. The mean rating is over the reporters'
-1-5 ratings given in the period.
+it (the stored counts follow ``report.unit_id``). Because a forward also takes a report off the
+sender's books when it was the sender's job, each row shows how many reports the unit forwarded
+and how many of those it declared out of its authority: passing reports on is visible, not
+hidden.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from sigap.kit import utcnow
 from sigap.models import Report, ReportEvent, StatUnit, StatUnitHist
-from sigap.portal.stats import SLA_COLUMNS, last_months, median_seconds, rates
+from sigap.portal import fair
+from sigap.portal.stats import SLA_COLUMNS, last_months, median_seconds
 from sigap.regions.state import RegionState, UnitInfo
 
 GROUPS = ("kelurahan", "kecamatan", "agency")
 PERIODS = (1, 3, 6, 12)
-WEIGHTS = {"response_within_sla": 50, "resolution_within_sla": 30, "reopen_rate": 20}
+WEIGHTS = fair.WEIGHTS
 
 
 def ranking(
@@ -39,22 +42,23 @@ def ranking(
     minimum: int,
     language: str,
     today: date,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
+    """Every unit with reports in the last ``months``, grouped and ranked; ``now`` is the
+    clock that decides which deadlines have passed (default: the present)."""
     since = last_months(today, months)[0]
-    totals = _totals(session, since)
-    medians = _medians(session, since)
     start = datetime.fromisoformat(f"{since}-01").replace(tzinfo=UTC)
+    counts = unit_counts(session, start, now or utcnow())
+    medians = _medians(session, since)
     forwards = _forwards(session, start)
-    ratings = _ratings(session, start)
     groups: dict[str, list[dict[str, Any]]] = {group: [] for group in GROUPS}
-    for unit_id, counts in totals.items():
+    for unit_id, measured in counts.items():
         unit = state.units.get(unit_id)
         if unit is None:
             continue
-        row = _row(unit, counts, medians.get(unit_id, {}), language)
+        row = _row(unit, measured, medians.get(unit_id, {}), language)
         row["forwarded"], row["forwarded_out_of_authority"] = forwards.get(unit_id, (0, 0))
-        row["mean_rating"], row["ratings"] = ratings.get(unit_id, (None, 0))
-        row["ranked"] = counts["n"] >= minimum
+        row["ranked"] = row["judged"] >= minimum
         groups[group_of(state, unit)].append(row)
     return {
         "since_month": since,
@@ -63,6 +67,22 @@ def ranking(
         "weights": WEIGHTS,
         "groups": {name: _ranked(rows) for name, rows in groups.items()},
     }
+
+
+def unit_counts(session: Session, start: datetime, now: datetime) -> dict[int, dict[str, int]]:
+    """Per unit, everything :func:`fair.measure` needs about its reports created since
+    ``start``: the stored counts, the clock's misses at ``now``, the ratings."""
+    totals = _totals(session, start.strftime("%Y-%m"))
+    created = Report.created_at >= start
+    for unit_id, extra in fair.open_counts(session, Report.unit_id, now, created).items():
+        if unit_id in totals:
+            fair.add(totals[unit_id], extra)
+    # rated_at >= start bounds the index range; a report is rated after it was created.
+    rated = fair.rating_counts(session, Report.unit_id, Report.rated_at >= start, created)
+    for unit_id, extra in rated.items():
+        if unit_id in totals:
+            fair.add(totals[unit_id], extra)
+    return totals
 
 
 def group_of(state: RegionState, unit: UnitInfo) -> str:
@@ -74,31 +94,26 @@ def group_of(state: RegionState, unit: UnitInfo) -> str:
     return "agency"
 
 
-def score(unit_rates: dict[str, float | None]) -> float:
-    response = unit_rates["response_within_sla"] or 0.0
-    resolution = unit_rates["resolution_within_sla"] or 0.0
-    reopen = unit_rates["reopen_rate"] or 0.0
-    value = (
-        WEIGHTS["response_within_sla"] * response
-        + WEIGHTS["resolution_within_sla"] * resolution
-        + WEIGHTS["reopen_rate"] * (1 - reopen)
-    )
-    return round(value, 1)
-
-
 def _row(
     unit: UnitInfo, counts: dict[str, int], hist: dict[str, dict[int, int]], language: str
 ) -> dict[str, Any]:
-    unit_rates = rates(counts)
+    measured = fair.measure(counts)
+    mean = measured["components"]["rating"]["mean"]
     return {
         "code": unit.code,
         "name": unit.name(language),
         "received": counts["n"],
+        "judged": measured["judged"],
         "responded_in_sla": counts["responded_in_sla"],
-        "rates": unit_rates,
+        "response_missed": counts.get("response_missed", 0),
+        "resolution_missed": counts.get("resolution_missed", 0),
+        "rates": fair.rates(measured),
+        "components": measured["components"],
         "median_response_s": median_seconds(hist.get("r", {})),
         "median_resolution_s": median_seconds(hist.get("x", {})),
-        "score": score(unit_rates),
+        "mean_rating": mean,
+        "ratings": counts.get("ratings", 0),
+        "score": measured["score"],
     }
 
 
@@ -153,19 +168,3 @@ def _forwards(session: Session, start: datetime) -> dict[int, tuple[int, int]]:
         for unit_id, total, outside in session.execute(query)
         if unit_id is not None
     }
-
-
-def _ratings(session: Session, start: datetime) -> dict[int, tuple[float, int]]:
-    """Per unit: the mean of the reporters' ratings given since ``start``, and how many.
-
-    Summed here from an index range scan on ``rated_at``: asked to GROUP BY unit in SQL,
-    SQLite walked the whole report table by the unit index instead (2.2 s at 1M reports)."""
-    query = select(Report.unit_id, Report.rating).where(
-        Report.rated_at >= start, Report.rating.is_not(None)
-    )
-    sums: dict[int, list[int]] = {}
-    for unit_id, rating in session.execute(query):
-        total = sums.setdefault(unit_id, [0, 0])
-        total[0] += rating or 0
-        total[1] += 1
-    return {unit_id: (round(s / n, 2), n) for unit_id, (s, n) in sums.items()}

@@ -1,9 +1,8 @@
 """Area dashboards from the pre-aggregated counts (see :mod:`sigap.models.stats`).
 
-Definitions (also on the page):
-* within SLA (response): first responses given by the response deadline, of all first
-  responses; within SLA (resolution) likewise for resolutions;
-* reopen rate: reports reopened at least once, of reports resolved at least once;
+Definitions (also on the page): the shares and the score are :func:`sigap.portal.fair.measure`,
+the ranking's one rule (reports left unanswered, or unresolved, past their deadline are misses;
+a share with nothing to measure is shown as such and gives no points);
 * median times: from histograms of 15%-wide buckets, so within about 7%;
 * trend: reports created per month (UTC), coloured by their status today.
 """
@@ -11,15 +10,17 @@ Definitions (also on the page):
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sigap.models import StatArea, StatHist, StatMonth
+from sigap.kit import utcnow
+from sigap.models import Report, StatArea, StatHist, StatMonth
 from sigap.models.report import STATUSES
 from sigap.models.stats import BUCKET_COUNT, BUCKET_FIRST_S, BUCKET_RATIO
+from sigap.portal import fair
 from sigap.portal.areas import children, kelurahan_codes
 from sigap.regions.state import AreaInfo, RegionState
 
@@ -37,34 +38,50 @@ LOWER_S = [0] + [round(BUCKET_FIRST_S * BUCKET_RATIO**i) for i in range(BUCKET_C
 
 
 def dashboard(
-    session: Session, state: RegionState, code: str | None, language: str, today: date
+    session: Session,
+    state: RegionState,
+    code: str | None,
+    language: str,
+    today: date,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything an area's dashboard shows; ``code`` None is the whole region."""
+    """Everything an area's dashboard shows; ``code`` None is the whole region; ``now`` is the
+    clock that decides which deadlines have passed (default: the present)."""
     codes = kelurahan_codes(state, code) if code else None
     by_kelurahan = _by_kelurahan_status(session, codes)
+    extras = kelurahan_extras(session, codes, now or utcnow())
     totals = _sum_rows(list(by_kelurahan.values()))
+    for extra in extras.values():
+        fair.add(totals, extra)
+    measured = fair.measure(totals)
     return {
         "area": _area(state, code),
         "totals": totals,
-        "rates": rates(totals),
+        "rates": fair.rates(measured),
+        "fair": measured,
         "by_status": _by_status(by_kelurahan),
         **_categories_and_units(session, state, codes, language),
-        "children": _children(state, code, by_kelurahan),
+        "children": _children(state, code, by_kelurahan, extras),
         "trend": _trend(session, codes, today),
         "median_response_s": median_seconds(_histogram(session, codes, "r")),
         "median_resolution_s": median_seconds(_histogram(session, codes, "x")),
     }
 
 
-def rates(totals: dict[str, int]) -> dict[str, float | None]:
-    def share(part: str, whole: str) -> float | None:
-        return round(totals[part] / totals[whole], 4) if totals[whole] else None
-
-    return {
-        "response_within_sla": share("responded_in_sla", "responded"),
-        "resolution_within_sla": share("resolved_in_sla", "resolved"),
-        "reopen_rate": share("reopened", "ever_resolved"),
-    }
+def kelurahan_extras(
+    session: Session, codes: list[str] | None, now: datetime
+) -> dict[str, dict[str, int]]:
+    """Per kelurahan, what :func:`fair.measure` needs beside the stored counts: the clock's
+    misses at ``now`` and the ratings (all time, like the rest of the dashboard)."""
+    where = [] if codes is None else [Report.kelurahan_code.in_(codes)]
+    found: dict[str, dict[str, int]] = {}
+    for source in (
+        fair.open_counts(session, Report.kelurahan_code, now, *where),
+        fair.rating_counts(session, Report.kelurahan_code, *where),
+    ):
+        for kelurahan, extra in source.items():
+            fair.add(found.setdefault(kelurahan, {}), extra)
+    return found
 
 
 def median_seconds(histogram: dict[int, int]) -> float | None:
@@ -164,25 +181,37 @@ def _unit_rows(
     return sorted(found, key=lambda item: (-item["n"], item["name"]))
 
 
+Extras = dict[str, dict[str, int]]
+
+
 def _children(
-    state: RegionState, code: str | None, by_kelurahan: dict[tuple[str, str], dict[str, int]]
+    state: RegionState,
+    code: str | None,
+    by_kelurahan: dict[tuple[str, str], dict[str, int]],
+    extras: Extras,
 ) -> list[dict[str, Any]]:
     """The areas one level down with their counts, for drilling down."""
     parent = code or _top(state)
     if parent is None:
         return []
-    return [_area_row(state, child, by_kelurahan) for child in children(state, parent)]
+    return [_area_row(state, child, by_kelurahan, extras) for child in children(state, parent)]
 
 
-def area_rows(session: Session, state: RegionState, areas: list[AreaInfo]) -> list[dict[str, Any]]:
+def area_rows(
+    session: Session, state: RegionState, areas: list[AreaInfo], now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Rows like the drill-down's for any areas (the areas page's search results)."""
     codes = sorted({k for area in areas for k in kelurahan_codes(state, area.code)})
     by_kelurahan = _by_kelurahan_status(session, codes) if codes else {}
-    return [_area_row(state, area, by_kelurahan) for area in areas]
+    extras = kelurahan_extras(session, codes, now or utcnow()) if codes else {}
+    return [_area_row(state, area, by_kelurahan, extras) for area in areas]
 
 
 def _area_row(
-    state: RegionState, area: AreaInfo, by_kelurahan: dict[tuple[str, str], dict[str, int]]
+    state: RegionState,
+    area: AreaInfo,
+    by_kelurahan: dict[tuple[str, str], dict[str, int]],
+    extras: Extras,
 ) -> dict[str, Any]:
     inside = set(kelurahan_codes(state, area.code))
     mine = [v for (k, _), v in by_kelurahan.items() if k in inside]
@@ -190,8 +219,13 @@ def _area_row(
         v["n"] for (k, s), v in by_kelurahan.items() if k in inside and s in ("open", "in_progress")
     )
     totals = _sum_rows(mine)
+    for kelurahan, extra in extras.items():
+        if kelurahan in inside:
+            fair.add(totals, extra)
+    measured = fair.measure(totals)
     return {"code": area.code, "name": area.name, "level": area.level, "kind": area.kind,
-            "n": totals["n"], "pending": pending, "rates": rates(totals)}  # fmt: skip
+            "n": totals["n"], "pending": pending, "rates": fair.rates(measured),
+            "score": measured["score"]}  # fmt: skip
 
 
 def _top(state: RegionState) -> str | None:

@@ -171,6 +171,35 @@ def ranking_page(
     )
 
 
+@router.get("/ranking/{code}", response_class=HTMLResponse)
+def unit_page(
+    code: str, request: Request, session: CountsSession, ctx: Ctx, months: int = 3
+) -> HTMLResponse:
+    """One unit's row of the ranking, in full: its numbers, each component, the sum. Read from
+    the same ranking as the table, so the two can never disagree."""
+    unit = ctx.region.units_by_code.get(code)
+    if unit is None:
+        return not_found(request, NotFound("unit_not_found", unit=code), ctx.language)
+    data = ranking_of(session, ctx, months)
+    group = ranking.group_of(ctx.region, unit)
+    rows = data["groups"][group]
+    row = next((r for r in rows if r["code"] == code), None)
+    return render(
+        request,
+        "portal/unit.html",
+        r=data,
+        u=row,
+        code=code,
+        name=unit.name(ctx.language),
+        group=group,
+        ranked_count=sum(1 for r in rows if r["ranked"]),
+        periods=ranking.PERIODS,
+        duration=duration_text(ctx.language),
+        percent=percent,
+        area_code=unit.area_code,
+    )
+
+
 def _group(request: Request, groups: dict[str, list[dict[str, Any]]]) -> str:
     """``?group=``, or the first group with a ranked unit (kelurahan when none has one)."""
     chosen = request.query_params.get("group")

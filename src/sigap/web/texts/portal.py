@@ -57,8 +57,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "level": ("Tingkat", "Level"),
     "on_map": ("peta", "map"),
     "unranked_title": (
-        "Belum diperingkat: kurang dari {min} laporan",
-        "Not ranked: fewer than {min} reports",
+        "Belum diperingkat: kurang dari {min} laporan yang dapat dinilai",
+        "Not ranked: fewer than {min} reports that can be judged yet",
     ),
     "none_ranked": (
         "Belum ada unit di kelompok ini yang punya cukup laporan untuk diperingkat.",
@@ -128,12 +128,68 @@ TEXTS: dict[str, tuple[str, str]] = {
     "responsible_units": ("Unit penanggung jawab", "Responsible units"),
     "dashboard_definitions": (
         "Tepat waktu: tanggapan pertama (atau penyelesaian) sebelum tenggat, dari semua yang "
-        "ditanggapi (diselesaikan). Dibuka kembali: laporan yang dibuka lagi, dari yang pernah "
+        "ditanggapi (diselesaikan) ditambah yang belum ditanggapi (belum selesai) padahal "
+        "tenggatnya lewat. Dibuka kembali: laporan yang dibuka lagi, dari yang pernah "
         "diselesaikan. Median dihitung dari kelompok waktu selebar 15% (selisih hingga 7%).",
-        "Within SLA: first responses (or resolutions) by their deadline, of all responded "
-        "(resolved) reports. Reopen rate: reports reopened, of those ever resolved. Medians "
-        "come from time buckets 15% wide (within 7%).",
+        "Within SLA: first responses (or fixes) by their deadline, of all responded (resolved) "
+        "reports plus those still unanswered (unresolved) after their deadline. Reopen rate: "
+        "reports reopened, of those ever resolved. Medians come from time buckets 15% wide "
+        "(within 7%).",
     ),
+    # --- portal: the fair score's components (area dashboards, a unit's page) ---
+    "fair_title": ("Skor adil dan rinciannya", "The fair score and its parts"),
+    "fair_intro_area": (
+        "Laporan di wilayah ini, dihitung dengan aturan yang sama seperti peringkat unit.",
+        "The reports in this area, counted by the same rule as the unit ranking.",
+    ),
+    "fair_component": ("Komponen", "Component"),
+    "fair_measured": ("Yang diukur", "Measured"),
+    "fair_share": ("Porsi", "Share"),
+    "fair_weight": ("Bobot", "Weight"),
+    "fair_points": ("Poin", "Points"),
+    "fair_fixes_held": ("Perbaikan bertahan", "Fixes that held"),
+    "fair_rating": ("Penilaian pelapor", "Reporters' rating"),
+    "fair_of": ("{hits} dari {of}", "{hits} of {of}"),
+    "fair_missed_response": (
+        "termasuk {n} belum ditanggapi padahal tenggat lewat",
+        "including {n} unanswered past the deadline",
+    ),
+    "fair_missed_resolution": (
+        "termasuk {n} belum selesai padahal tenggat lewat",
+        "including {n} unresolved past the deadline",
+    ),
+    "fair_missed_fixes_held": (
+        "termasuk {n} belum pernah diperbaiki padahal tenggat lewat",
+        "including {n} never fixed past the deadline",
+    ),
+    "fair_missed_rating": (
+        "{n} yang belum diperbaiki padahal tenggat lewat dihitung bernilai 1",
+        "{n} never fixed past the deadline counted as 1",
+    ),
+    "fair_rating_mean": (
+        "rata-rata {mean} dari 5 ({n} penilaian)",
+        "mean {mean} of 5 ({n} ratings)",
+    ),
+    "fair_nothing": ("belum ada data", "nothing to measure yet"),
+    "fair_nothing_points": (
+        "Komponen yang belum ada datanya bernilai 0 poin.",
+        "A component with nothing to measure yet gives 0 points.",
+    ),
+    "fair_sum": ("Skor = {terms} = {score}", "Score = {terms} = {score}"),
+    "unit_title": ("{name}: skor dan rinciannya", "{name}: score and its parts"),
+    "unit_rank": (
+        "Peringkat {rank} dari {of} ({group}), {months} bulan terakhir.",
+        "Rank {rank} of {of} ({group}), last {months} months.",
+    ),
+    "unit_unranked": (
+        "Belum diperingkat: baru {judged} laporan yang dapat dinilai, perlu {min}.",
+        "Not ranked: only {judged} reports can be judged yet, {min} are needed.",
+    ),
+    "unit_no_reports": (
+        "Unit ini tidak menerima laporan dalam periode ini.",
+        "This unit received no reports in this period.",
+    ),
+    "back_to_ranking": ("Kembali ke peringkat", "Back to the ranking"),
     # --- portal: ranking ---
     "ranking_title": ("Peringkat unit", "Unit ranking"),
     "period": ("Periode", "Period"),
@@ -141,13 +197,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "formula_title": ("Cara menghitung", "How the score is computed"),
     "formula_text": (
         "Skor = {w1} \u00d7 porsi ditanggapi tepat waktu + {w2} \u00d7 porsi diselesaikan "
-        "tepat waktu + {w3} \u00d7 (1 \u2212 porsi dibuka kembali); 100 adalah terbaik. "
-        "Hanya unit dengan sedikitnya {min} laporan dalam periode ini yang diberi peringkat. "
-        "Laporan yang diteruskan karena di luar kewenangan unit tidak dihitung untuk unit itu.",
+        "tepat waktu + {w3} \u00d7 porsi perbaikan yang bertahan (tidak dibuka kembali) + "
+        "{w4} \u00d7 penilaian pelapor (rata-rata 1\u20135 menjadi 0\u20131); 100 adalah "
+        "terbaik. Laporan yang belum ditanggapi (atau belum selesai) padahal tenggatnya lewat "
+        "dihitung meleset, sama seperti yang terlambat; laporan yang belum pernah diperbaiki "
+        "padahal tenggatnya lewat juga dihitung sebagai perbaikan yang gagal dan penilaian 1. "
+        "Jadi mengabaikan laporan tidak pernah lebih menguntungkan daripada menanganinya. "
+        "Komponen yang belum ada datanya bernilai 0 poin; skor tidak dihitung ulang atas "
+        "komponen lain. Hanya unit dengan sedikitnya {min} laporan yang dapat dinilai (sudah "
+        "ditanggapi, atau tenggatnya lewat) dalam periode ini yang diberi peringkat. Laporan "
+        "yang diteruskan karena di luar kewenangan unit dihitung untuk unit penerima, tidak "
+        "untuk pengirimnya.",
         "Score = {w1} \u00d7 share responded within SLA + {w2} \u00d7 share resolved within "
-        "SLA + {w3} \u00d7 (1 \u2212 reopen rate); 100 is best. Only units with at least {min} "
-        "reports in the period are ranked. Reports forwarded as outside the unit's authority "
-        "do not count against it.",
+        "SLA + {w3} \u00d7 share of fixes that held (not reopened) + {w4} \u00d7 reporters' "
+        "rating (the 1\u20135 mean as 0\u20131); 100 is best. A report still unanswered (or "
+        "unresolved) after its deadline is a miss, like a late one; a report never fixed "
+        "though its deadline has passed also counts as a fix that failed and as a rating of "
+        "1. So ignoring a report never pays more than handling it. A component with nothing "
+        "to measure yet gives 0 points, and the score is not re-scaled to the others. Only "
+        "units with at least {min} reports that can be judged (answered, or past their "
+        "deadline) in the period are ranked. Reports forwarded as outside the unit's "
+        "authority count for the unit that receives them, not against the sender.",
     ),
     "formula_period": (
         "Laporan yang dibuat sejak bulan {since} (UTC).",
