@@ -111,7 +111,7 @@ class Settings(BaseSettings):
         default="", description="Attribution shown with the tiles of map_tile_url"
     )
     ranking_min_reports: int = Field(
-        default=10, ge=1, description="Reports a unit needs in a period to be ranked"
+        default=10, ge=1, description="Judged reports a unit needs in a period to be ranked"
     )
     # --- admin ---
     region_check_seconds: float = Field(

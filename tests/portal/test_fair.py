@@ -157,7 +157,7 @@ def test_a_unit_ignoring_reports_no_longer_ranks_first(
     assert rows["bina-marga"]["rank"] == 1
     assert police["rank"] == 2
     assert page.status_code == 200
-    assert "including 8 unanswered past the deadline" in page.text
+    assert "incl. 8 unanswered past the deadline" in page.text
     assert "Rank 2 of 2 (Agencies and other bodies)" in page.text
 
 
@@ -178,7 +178,7 @@ def test_the_dashboard_counts_an_overdue_unanswered_report(
     assert body["rates"]["response_within_sla"] == 0.5
     assert body["fair"]["components"]["response"]["missed"] == 1
     assert "50%" in page
-    assert "termasuk 1 belum ditanggapi padahal tenggat lewat" in page
+    assert "termasuk 1 tak ditanggapi, tenggat lewat" in page
     assert "100%" not in page
 
 

@@ -111,7 +111,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "median_resolution": ("Median waktu penyelesaian", "Median time to resolve"),
     "response_within_sla": ("Ditanggapi tepat waktu", "Responded within SLA"),
     "resolution_within_sla": ("Diselesaikan tepat waktu", "Resolved within SLA"),
-    "reopen_rate": ("Dibuka kembali", "Reopen rate"),
     "by_status": ("Menurut status", "By status"),
     "by_category": ("Menurut kategori", "By category"),
     "trend": ("Laporan per bulan", "Reports per month"),
@@ -129,12 +128,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dashboard_definitions": (
         "Tepat waktu: tanggapan pertama (atau penyelesaian) sebelum tenggat, dari semua yang "
         "ditanggapi (diselesaikan) ditambah yang belum ditanggapi (belum selesai) padahal "
-        "tenggatnya lewat. Dibuka kembali: laporan yang dibuka lagi, dari yang pernah "
-        "diselesaikan. Median dihitung dari kelompok waktu selebar 15% (selisih hingga 7%).",
+        "tenggatnya lewat. Perbaikan bertahan: laporan yang diperbaiki dan tidak dibuka lagi, "
+        "dari yang pernah diperbaiki ditambah yang belum pernah diperbaiki padahal tenggatnya "
+        "lewat. Median dihitung dari kelompok waktu selebar 15% (selisih hingga 7%).",
         "Within SLA: first responses (or fixes) by their deadline, of all responded (resolved) "
-        "reports plus those still unanswered (unresolved) after their deadline. Reopen rate: "
-        "reports reopened, of those ever resolved. Medians come from time buckets 15% wide "
-        "(within 7%).",
+        "reports plus those still unanswered (unresolved) after their deadline. Fixes that "
+        "held: reports fixed and never reopened, of those ever fixed plus those never fixed "
+        "though their deadline passed. Medians come from time buckets 15% wide (within 7%).",
     ),
     # --- portal: the fair score's components (area dashboards, a unit's page) ---
     "fair_title": ("Skor adil dan rinciannya", "The fair score and its parts"),
@@ -145,26 +145,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fair_component": ("Komponen", "Component"),
     "fair_measured": ("Yang diukur", "Measured"),
     "fair_share": ("Porsi", "Share"),
-    "fair_weight": ("Bobot", "Weight"),
-    "fair_points": ("Poin", "Points"),
+    "fair_points_of": ("Poin / bobot", "Points / weight"),
     "fair_fixes_held": ("Perbaikan bertahan", "Fixes that held"),
     "fair_rating": ("Penilaian pelapor", "Reporters' rating"),
     "fair_of": ("{hits} dari {of}", "{hits} of {of}"),
     "fair_missed_response": (
-        "termasuk {n} belum ditanggapi padahal tenggat lewat",
-        "including {n} unanswered past the deadline",
+        "termasuk {n} tak ditanggapi, tenggat lewat",
+        "incl. {n} unanswered past the deadline",
     ),
     "fair_missed_resolution": (
-        "termasuk {n} belum selesai padahal tenggat lewat",
-        "including {n} unresolved past the deadline",
+        "termasuk {n} belum selesai, tenggat lewat",
+        "incl. {n} unresolved past the deadline",
     ),
     "fair_missed_fixes_held": (
-        "termasuk {n} belum pernah diperbaiki padahal tenggat lewat",
-        "including {n} never fixed past the deadline",
+        "termasuk {n} tak diperbaiki, tenggat lewat",
+        "incl. {n} never fixed past the deadline",
     ),
     "fair_missed_rating": (
-        "{n} yang belum diperbaiki padahal tenggat lewat dihitung bernilai 1",
-        "{n} never fixed past the deadline counted as 1",
+        "termasuk {n} tak diperbaiki, dihitung 1",
+        "incl. {n} never fixed, counted as 1",
     ),
     "fair_rating_mean": (
         "rata-rata {mean} dari 5 ({n} penilaian)",
