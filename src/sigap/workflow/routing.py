@@ -48,9 +48,7 @@ def rw_of(state: RegionState, lon: float, lat: float, kelurahan_code: str) -> st
     if state.rw_index is None:
         return None
     found = state.rw_index.locate(lon, lat)
-    if found is None or not found.code.startswith(kelurahan_code + "."):
-        return None
-    return found.code
+    return found if found is not None and found.startswith(kelurahan_code + ".") else None
 
 
 def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:
