@@ -27,7 +27,8 @@ BODY = json.dumps(
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(200):
+    """Up to about 30 s: a loaded CI machine has taken over 10 s to start a server."""
+    for _ in range(600):
         assert process.poll() is None, "server exited early"
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310
