@@ -16,13 +16,14 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import ExifTags, Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.workflow.conftest import WALIKOTA, login
 
 from sigap import models
 from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
 from sigap.photos import decode, phash, proof
+from sigap.photos import service as photo_service
 
 from .conftest import metadata_left
 
@@ -359,3 +360,26 @@ def test_the_band_search_finds_every_hash_within_the_threshold() -> None:
 
 def test_distance_is_metres_on_the_earth() -> None:
     assert proof.distance_m(MONAS, (MONAS[0] + 0.018, MONAS[1])) == pytest.approx(2001, abs=5)
+
+
+def test_rehash_gives_old_photos_their_hash_so_copies_of_them_are_refused(
+    client: TestClient,
+    official: dict[str, str],
+    filed: Filed,
+    database: Database,
+    settings: Any,
+) -> None:
+    report = filed(encode(scene(18)))
+    table = models.Photo.__table__
+    bands = {f"phash{i}": None for i in range(phash.BANDS)}
+    with database.transaction() as session:  # as stored before this version
+        session.execute(update(table).values(**bands))
+    copy = encode(scene(18).resize((700, 525)))
+    with database.transaction() as session:
+        assert proof.find_copy(session, [phash.of(scene(18))]) is None
+
+    with database.transaction() as session:
+        assert proof.rehash(session, photo_service.storage_for(settings)) == (1, 0)
+        assert proof.rehash(session, photo_service.storage_for(settings)) == (0, 0)
+
+    refused(resolve(client, official, report["id"], copy), "after_photo_copy")

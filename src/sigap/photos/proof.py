@@ -20,21 +20,24 @@ only the verdict, its notes and the hash are stored, never the time or the posit
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, or_, select
+from PIL import Image
+from sqlalchemy import Connection, Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.errors import InvalidInput
 from sigap.photos import phash
+from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
+from sigap.photos.storage import Storage
 
 PHOTO = cast(Table, models.Photo.__table__)
-BAND_COLUMNS = tuple(PHOTO.c[f"phash{index}"] for index in range(phash.BANDS))
 CLOCK_SLACK = timedelta(minutes=10)  # a camera clock a little behind is not a forgery
 FUTURE_SLACK = timedelta(days=1)  # further ahead than this, the camera's clock is wrong
 EARTH_RADIUS_M = 6_371_008.8
@@ -89,7 +92,9 @@ def check(
     return verdicts
 
 
-def find_copy(session: Session | Connection, hashes: Iterable[int]) -> dict[str, Any] | None:
+def find_copy(
+    session: Session | Connection, hashes: Iterable[int], table: Table = PHOTO
+) -> dict[str, Any] | None:
     """The stored photo nearest to any of ``hashes`` within the threshold, or None.
 
     One indexed query: rows whose band is within :data:`phash.BAND_RADIUS` bits of a query's
@@ -102,8 +107,9 @@ def find_copy(session: Session | Connection, hashes: Iterable[int]) -> dict[str,
     for value in wanted:
         for index, band in enumerate(phash.bands(value)):
             values[index].update(phash.neighbours(band))
-    near = [column.in_(sorted(found)) for column, found in zip(BAND_COLUMNS, values, strict=True)]
-    query = select(PHOTO.c.id, PHOTO.c.report_id, *BAND_COLUMNS).where(or_(*near))
+    columns = [table.c[f"phash{index}"] for index in range(phash.BANDS)]
+    near = [column.in_(sorted(found)) for column, found in zip(columns, values, strict=True)]
+    query = select(table.c.id, table.c.report_id, *columns).where(or_(*near))
     best: dict[str, Any] | None = None
     for row in session.execute(query):
         stored = phash.join(list(row[2:]))
@@ -111,6 +117,35 @@ def find_copy(session: Session | Connection, hashes: Iterable[int]) -> dict[str,
         if nearest <= phash.THRESHOLD and (best is None or nearest < best["distance"]):
             best = {"photo_id": row.id, "report_id": row.report_id, "distance": nearest}
     return best
+
+
+def rehash(session: Session, storage: Storage, *, batch: int = 500) -> tuple[int, int]:
+    """Give photos stored before hashes existed their hash, from their stored display file
+    (the hash of the cleaned picture: what take-in computes too). Returns (hashed, missing):
+    photos whose file is gone keep no hash. Safe to run again; ``sigap photo rehash``."""
+    hashed = missing = 0
+    last = 0
+    while True:
+        rows = session.execute(
+            select(PHOTO.c.id, PHOTO.c.display_key)
+            .where(PHOTO.c.phash0.is_(None), PHOTO.c.id > last)
+            .order_by(PHOTO.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return hashed, missing
+        for row in rows:
+            last = row.id
+            data = storage.get(row.display_key)
+            if data is None:
+                missing += 1
+                continue
+            with Image.open(io.BytesIO(data)) as image:
+                value = phash.of(image)
+            columns = photo_service.phash_columns(value)
+            session.execute(update(PHOTO).where(PHOTO.c.id == row.id).values(**columns))
+            hashed += 1
+        session.flush()
 
 
 def distance_m(first: tuple[float, float], second: tuple[float, float]) -> float:
