@@ -17,6 +17,7 @@ def main() -> None:
         "notify",
         "writer",
         "maps",
+        "photo_hashes",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

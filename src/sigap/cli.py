@@ -193,6 +193,13 @@ def _photo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     hide.add_argument("photo_id", type=int, metavar="ID")
     hide.add_argument("--database-url", default=None)
     hide.set_defaults(run=_photo_hide)
+    rehash = actions.add_parser(
+        "rehash",
+        help="compute the perceptual hash of photos stored before proof-of-fix checks existed "
+        "(read from their stored display files), so after-photos are compared with them too",
+    )
+    rehash.add_argument("--database-url", default=None)
+    rehash.set_defaults(run=_photo_rehash)
 
 
 def _photo_hide(args: argparse.Namespace) -> int:
@@ -201,6 +208,16 @@ def _photo_hide(args: argparse.Namespace) -> int:
     with _channel_session(args) as session:
         service.hide(session, args.photo_id)
     print(f"photo {args.photo_id} hidden")
+    return 0
+
+
+def _photo_rehash(args: argparse.Namespace) -> int:
+    from sigap.config import Settings
+    from sigap.photos import proof, service
+
+    with _channel_session(args) as session:
+        hashed, missing = proof.rehash(session, service.storage_for(Settings()))
+    print(f"{hashed} photos hashed, {missing} without a stored file")
     return 0
 
 

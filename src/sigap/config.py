@@ -96,6 +96,13 @@ class Settings(BaseSettings):
     photo_workers: int = Field(
         default=2, ge=1, le=64, description="Photos decoded at the same time (bounds memory)"
     )
+    proof_max_distance_m: float = Field(
+        default=150,
+        ge=10,
+        le=100_000,
+        description="An after-photo whose GPS position is farther than this from the report "
+        "(metres) is refused as proof of the fix",
+    )
     # --- portal ---
     map_tile_url: str | None = Field(
         default=None,

@@ -214,6 +214,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Penyelesaian memerlukan setidaknya satu foto sesudah perbaikan.",
         "Resolving needs at least one photo taken after the fix.",
     ),
+    "after_photo_copy": (
+        "Foto sesudah ke-{number} sama dengan foto laporan #{report_id} (salinan, diperkecil, "
+        "dipotong atau dikompresi ulang). Ambil foto baru di lokasi setelah perbaikan.",
+        "After-photo {number} is the same as a photo of report #{report_id} (a copy, resized, "
+        "cropped or recompressed). Take a new photo at the place after the fix.",
+    ),
+    "after_photo_too_early": (
+        "Foto sesudah ke-{number} diambil pada {taken}, sebelum laporan dibuat ({filed}).",
+        "After-photo {number} was taken at {taken}, before the report was filed ({filed}).",
+    ),
+    "after_photo_too_far": (
+        "Foto sesudah ke-{number} diambil {km_id} km dari lokasi laporan (paling jauh {limit} m).",
+        "After-photo {number} was taken {km_en} km from the report's location (at most {limit} m).",
+    ),
     "appeal_used": (
         "Banding atas penolakan hanya dapat diajukan satu kali.",
         "A rejection can be appealed only once.",

@@ -39,6 +39,7 @@ LISTS = {
     "errors",
     "notes",
     "photos",
+    "proof_notes",
 }
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 MONAS = {"lat": "-6.1754", "long": "106.8272"}

@@ -234,6 +234,8 @@ def test_extensions_add_sigap_attributes_and_the_timeline(
         "duplicate": True,
         "parent_service_request_id": None,
         "photos": [],
+        "proof": None,
+        "proof_notes": [],
         "attributes": [],
     }
     assert [(n["type"], n["summary"], n["description"]) for n in extended["notes"]] == [

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.web.fields import invalid
@@ -112,9 +111,8 @@ def _resolve(
     options: actions.Options,
     stored: Sequence[StoredPhoto],
 ) -> object:
-    """Resolve with the after-photos: the photo rows hang on the resolve event, in the same
-    transaction, so the proof and the change commit together."""
-    options.photos = [{"display_key": photo.display_key} for photo in stored]
-    event = actions.resolve(session, state, actor, report_id, note=note, options=options)
-    photos.attach(session, report_id=report_id, event_id=event.id, stored=stored, kind="after")
-    return event
+    """Resolve with the after-photos: they are checked as proof, and their rows hang on the
+    resolve event, in the same transaction, so the proof and the change commit together."""
+    return actions.resolve(
+        session, state, actor, report_id, note=note, options=options, after=stored
+    )

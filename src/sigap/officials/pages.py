@@ -328,7 +328,9 @@ async def act(request: Request, report_id: int, action: str) -> Response:
     except SigapError as error:
         return await _refused(request, subject, report_id, action, error)
     options = actions.Options(
-        rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
+        rating_window=timedelta(days=ctx.settings.rating_window_days),
+        now=clock(request),
+        proof_distance_m=ctx.settings.proof_max_distance_m,
     )
     try:
         await in_transaction(

@@ -127,7 +127,9 @@ async def _act(
     """Carry out one action and answer with the report as it now stands, in one transaction."""
     perform = forms.perform(ctx.region, report_id, action, fields, stored or [])
     options = actions.Options(
-        rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
+        rating_window=timedelta(days=ctx.settings.rating_window_days),
+        now=clock(request),
+        proof_distance_m=ctx.settings.proof_max_distance_m,
     )
 
     storage = request.app.state.photo_storage

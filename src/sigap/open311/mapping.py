@@ -19,6 +19,8 @@ from sigap.reports import answers
 from sigap.reports.present import is_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# A request's extras: its public timeline, its visible photos, its proof of fix (or None).
+Extended = tuple[Sequence[Mapping[str, Any]], list[dict[str, Any]], Mapping[str, Any] | None]
 CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 # (Bahasa Indonesia, English), filled with str.format.
 SLA = (
@@ -147,7 +149,7 @@ def service_request(
     language: str,
     *,
     media_url: str | None,
-    extended: tuple[Sequence[Mapping[str, Any]], list[dict[str, Any]]] | None = None,
+    extended: Extended | None = None,
 ) -> dict[str, Any]:
     """A stored report (a row of :data:`sigap.open311.service.COLUMNS`) as a service request:
     the fields of :class:`schemas.ServiceRequest` in its order, built as plain values, since a
@@ -155,7 +157,7 @@ def service_request(
     has no identity on it, and address_id is not stored.
 
     ``media_url`` is the display URL of its first visible photo; ``extended`` (its public
-    timeline and visible photos) adds ``extended_attributes`` and ``notes``."""
+    timeline, visible photos and proof of fix) adds ``extended_attributes`` and ``notes``."""
     zone = state.timezone
     category = state.categories.get(report.category_code)
     kelurahan = state.areas.get(report.kelurahan_code)
@@ -179,8 +181,8 @@ def service_request(
         "media_url": media_url,
     }
     if extended is not None:
-        events, photos = extended
-        found["extended_attributes"] = extended_attributes(state, report, photos, language)
+        events, photos, proof = extended
+        found["extended_attributes"] = extended_attributes(state, report, photos, language, proof)
         found["notes"] = notes(events, zone, language)
     return found
 
@@ -190,9 +192,11 @@ def extended_attributes(
     report: Any,
     photos: list[dict[str, Any]],
     language: str,
+    proof: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The fields of :class:`schemas.ExtendedAttributes`; ``photos`` are the report's visible
-    photos as :class:`schemas.Photo` values."""
+    photos as :class:`schemas.Photo` values, ``proof`` the verdict of its latest resolution's
+    after-photos (:func:`sigap.photos.proof.summary`)."""
     unit = state.units[report.unit_id]
     parent = report.duplicate_of_id
     return {
@@ -209,6 +213,8 @@ def extended_attributes(
         "duplicate": report.status == "duplicate",
         "parent_service_request_id": None if parent is None else str(parent),
         "photos": photos,
+        "proof": proof["verdict"] if proof else None,
+        "proof_notes": list(proof["notes"]) if proof else [],
         "attributes": attribute_answers(state, report, language),
     }
 

@@ -29,6 +29,7 @@ ITEM_TAGS = {
     "services": "service",
     "service_requests": "request",
     "attributes": "attribute",
+    "proof_notes": "proof_note",
     "values": "value",
     "endpoints": "endpoint",
     "formats": "format",

@@ -78,6 +78,12 @@ class Photo(BaseModel):
     media_url: str
     title: str | None
     created_at: W3CDateTime
+    proof: str | None = Field(
+        default=None,
+        description="An after-photo's proof-of-fix verdict: verified (taken after the report, "
+        "near it, not a copy) or unverified (no capture time or GPS to check); null for "
+        "before-photos and after-photos from before the checks",
+    )
 
 
 class ExtendedAttributes(BaseModel):
@@ -96,6 +102,16 @@ class ExtendedAttributes(BaseModel):
     duplicate: bool
     parent_service_request_id: str | None
     photos: list[Photo]
+    proof: str | None = Field(
+        default=None,
+        description="The latest resolution's proof of fix: verified when all its after-photos "
+        "are, else unverified; null when not resolved with checked photos",
+    )
+    proof_notes: list[str] = Field(
+        default_factory=list,
+        description="Checks of that proof that could not be made: no_time (no capture time), "
+        "no_gps (no position), time_in_future (the camera's clock is wrong)",
+    )
     attributes: list[AttributeAnswer] = Field(
         default_factory=list,
         description="The answers to the service's attributes; free text (datatype text) is "

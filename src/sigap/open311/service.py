@@ -21,6 +21,7 @@ from sigap.hotreads import KeyedQuery
 from sigap.kit import utcnow
 from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
+from sigap.photos import proof
 from sigap.photos import service as photos
 from sigap.photos.service import PHOTO
 from sigap.photos.storage import Storage
@@ -237,7 +238,16 @@ def _requests(
     timelines = reports.timelines(connection, ids)
     shown = photos.public(connection, ids)
     return [
-        _build(ctx, storage, row, (timelines[row.id], _photos(shown[row.id], storage, ctx.region)))
+        _build(
+            ctx,
+            storage,
+            row,
+            (
+                timelines[row.id],
+                _photos(shown[row.id], storage, ctx.region),
+                proof.summary(shown[row.id]),
+            ),
+        )
         for row in rows
     ]
 
@@ -257,7 +267,7 @@ def _build(
     ctx: Context,
     storage: Storage,
     row: Any,
-    extended: tuple[list[Any], list[dict[str, Any]]] | None = None,
+    extended: mapping.Extended | None = None,
 ) -> Item:
     media_url = None if row.media_key is None else storage.url(row.media_key)
     return mapping.service_request(
@@ -275,6 +285,7 @@ def _photos(
             "media_url": storage.url(photo["display_key"]),
             "title": photo["kind"],
             "created_at": mapping.w3c(photo["created_at"], region.timezone),
+            "proof": photo["proof"],
         }
         for photo in found
     ]

@@ -5,8 +5,10 @@ Pillow is told to try only that one format. Refused: other types, truncated or c
 more pixels than the limit (checked from the header, before any pixel is decoded), animated
 files. The output is re-encoded from pixels alone, so nothing of the original's metadata
 (EXIF with GPS and device, XMP, IPTC, comments, ICC) can survive: colours are converted to
-sRGB first and the orientation is applied first. The GPS position is read before it is dropped
-and returned as a suggested location.
+sRGB first and the orientation is applied first. The GPS position and the capture time are read
+before they are dropped (the location suggested to a reporter; the checks of an after-photo,
+:mod:`sigap.photos.proof`), and a perceptual hash of the cleaned pixels is computed
+(:mod:`sigap.photos.phash`).
 
 JPEG is decoded at a reduced scale (``Image.draft``: the decoder skips detail the display size
 does not need), which keeps a 12-megapixel photo well inside the time and memory targets.
@@ -17,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from PIL import ExifTags, Image, ImageCms
 
 from sigap.errors import SigapError
-from sigap.photos import heic
+from sigap.photos import heic, phash
 
 DISPLAY_SIZE = 1600
 THUMB_SIZE = 320
@@ -60,6 +63,26 @@ class Processed:
     extension: str
     source_type: str  # jpeg, png, webp, heif
     gps: tuple[float, float] | None  # (lat, lon) read from EXIF before it was dropped
+    taken: Taken | None  # the capture time read from EXIF before it was dropped
+    phash: int  # perceptual hash of the cleaned picture (sigap.photos.phash)
+    phash_mirror: int  # ... and of its mirror image (checked, never stored)
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """A capture time as the camera wrote it: local wall-clock time, and its UTC offset when the
+    camera wrote one (``OffsetTimeOriginal``); without it the region's time zone is assumed."""
+
+    local: datetime  # naive
+    offset: timedelta | None
+
+    def utc(self, zone: Any) -> datetime:
+        """The moment in UTC; ``zone`` (a tzinfo) interprets a time written without offset."""
+        if self.offset is not None:
+            aware = self.local.replace(tzinfo=timezone(self.offset))
+        else:
+            aware = self.local.replace(tzinfo=zone)
+        return aware.astimezone(UTC)
 
 
 def sniff(head: bytes | bytearray) -> str | None:
@@ -90,7 +113,9 @@ def process(
     try:
         with _open(data, kind) as image:
             _check(image, max_pixels)
-            gps = read_gps(image.getexif())
+            metadata = image.getexif()
+            gps = read_gps(metadata)
+            taken = read_taken(metadata)
             display = _display(image, kind, data, max_pixels)
     except SigapError:
         raise
@@ -101,6 +126,7 @@ def process(
     thumb = display.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     pil_format, content_type = FORMATS[output]
+    hashed, mirrored = phash.variants(display)
     return Processed(
         display=_encode(display, pil_format, quality),
         thumb=_encode(thumb, pil_format, quality),
@@ -108,6 +134,9 @@ def process(
         extension=EXTENSIONS[output],
         source_type=kind,
         gps=gps,
+        taken=taken,
+        phash=hashed,
+        phash_mirror=mirrored,
     )
 
 
@@ -229,6 +258,53 @@ def read_gps(exif: Image.Exif) -> tuple[float, float] | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         return None
     return round(lat, 7), round(lon, 7)
+
+
+def read_taken(exif: Image.Exif) -> Taken | None:
+    """When the photo was taken: ``DateTimeOriginal`` (else ``DateTimeDigitized``) with its
+    ``OffsetTime...`` when present; None when absent or not a date."""
+    try:
+        ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    except (KeyError, TypeError, ValueError, OSError):
+        return None
+    pairs = (
+        (ExifTags.Base.DateTimeOriginal, ExifTags.Base.OffsetTimeOriginal),
+        (ExifTags.Base.DateTimeDigitized, ExifTags.Base.OffsetTimeDigitized),
+    )
+    for time_tag, offset_tag in pairs:
+        local = _exif_time(ifd.get(time_tag))
+        if local is not None:
+            return Taken(local, _exif_offset(ifd.get(offset_tag)))
+    return None
+
+
+def _exif_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    return str(value).strip("\x00 ") if value is not None else ""
+
+
+def _exif_time(value: Any) -> datetime | None:
+    text = _exif_text(value)[:19]
+    try:
+        found = datetime.strptime(text, "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 - local, naive
+    except ValueError:
+        return None
+    return found if found.year >= 1990 else None  # "0000:00:00 00:00:00" and clock resets
+
+
+def _exif_offset(value: Any) -> timedelta | None:
+    text = _exif_text(value)
+    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    try:
+        hours, minutes = int(text[1:3]), int(text[4:6])
+    except ValueError:
+        return None
+    if hours > 14 or minutes > 59:
+        return None
+    sign = -1 if text[0] == "-" else 1
+    return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _degrees(value: Any, ref: Any) -> float:

@@ -34,7 +34,7 @@ from sigap import models
 from sigap.config import Settings
 from sigap.errors import NotFound, SigapError
 from sigap.kit import sha256_hex, utcnow
-from sigap.photos import decode
+from sigap.photos import decode, phash
 from sigap.photos.storage import LocalStorage, Storage, content_key
 
 PHOTO = cast(Table, models.Photo.__table__)
@@ -52,6 +52,9 @@ class StoredPhoto:
     height: int
     content_type: str
     gps: tuple[float, float] | None  # (lat, lon) from the file, a suggested location
+    taken: decode.Taken | None = None  # capture time from the file (checked, never stored)
+    phash: int | None = None  # perceptual hash of the stored picture (stored, in bands)
+    phash_mirror: int | None = None  # ... of its mirror image (checked, never stored)
 
 
 def storage_for(settings: Settings) -> Storage:
@@ -144,13 +147,23 @@ def _store(
         item.display.height,
         item.content_type,
         item.gps,
+        item.taken,
+        item.phash,
+        item.phash_mirror,
     )
 
 
 def rows(
-    report_id: int, event_id: int | None, stored: Sequence[StoredPhoto], kind: str
+    report_id: int,
+    event_id: int | None,
+    stored: Sequence[StoredPhoto],
+    kind: str,
+    proofs: Sequence[Mapping[str, Any] | None] = (),
 ) -> list[dict[str, Any]]:
+    """The photo rows: what is shown, the hash in bands (sigap.photos.phash), and for an
+    after-photo its proof verdict (sigap.photos.proof). Never the capture time or GPS."""
     now = utcnow()
+    verdicts = list(proofs) or [None] * len(stored)
     return [
         {
             "report_id": report_id,
@@ -164,9 +177,18 @@ def rows(
             "content_type": photo.content_type,
             "hidden": False,
             "created_at": now,
+            **phash_columns(photo.phash),
+            "proof": verdict["verdict"] if verdict else None,
+            "proof_notes": list(verdict["notes"]) if verdict else None,
         }
-        for photo in stored
+        for photo, verdict in zip(stored, verdicts, strict=True)
     ]
+
+
+def phash_columns(value: int | None) -> dict[str, int | None]:
+    """A hash as the four indexed band columns (phash0..phash3), None when unknown."""
+    parts = phash.bands(value) if value is not None else (None,) * phash.BANDS
+    return {f"phash{index}": part for index, part in enumerate(parts)}
 
 
 def attach(
@@ -176,11 +198,13 @@ def attach(
     event_id: int | None,
     stored: Sequence[StoredPhoto],
     kind: str,
+    proofs: Sequence[Mapping[str, Any] | None] = (),
 ) -> list[dict[str, Any]]:
-    """Insert photo rows in the caller's transaction; returns them with their ids."""
+    """Insert photo rows in the caller's transaction; returns them with their ids. ``proofs``:
+    one verdict per after-photo (:func:`sigap.photos.proof.check`)."""
     if kind not in models.photo.PHOTO_KINDS:
         raise ValueError(f"unknown photo kind {kind!r}")
-    values = rows(report_id, event_id, stored, kind)
+    values = rows(report_id, event_id, stored, kind, proofs)
     if not values:
         return []
     statement = insert(PHOTO).returning(PHOTO.c.id, sort_by_parameter_order=True)

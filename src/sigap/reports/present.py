@@ -11,6 +11,7 @@ from sqlalchemy import Row
 
 from sigap.kit import utcnow
 from sigap.models.report import OPEN_STATUSES
+from sigap.photos import proof
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import answers, schemas
@@ -67,6 +68,8 @@ def photos(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[schemas
             thumb_url=storage.url(item["thumb_key"]),
             width=item["width"],
             height=item["height"],
+            proof=item.get("proof"),
+            proof_notes=item.get("proof_notes") or [],
         )
         for item in items
     ]
@@ -185,6 +188,7 @@ def report_fields(
         "rejection_reason": item["rejection_reason"],
         "duplicate_of": item["duplicate_of_id"],
         "photos": shown,
+        "proof": proof.summary(photo_rows),
         "answers": answer_list(state, item, language, private=private_answers),
         "timeline": [
             event(state, e, language, by_event.get(e.get("id") or 0, ()))

@@ -80,6 +80,24 @@ class Photo(BaseModel):
     thumb_url: str = Field(description="Thumbnail (longest side at most 320 px)")
     width: int
     height: int
+    proof: str | None = Field(
+        default=None,
+        description="An after-photo's proof-of-fix verdict: verified (taken after the report "
+        "and near it, not a copy of any photo) or unverified (see proof_notes); null for "
+        "before-photos",
+    )
+    proof_notes: list[str] = Field(
+        default=[],
+        description="Checks that could not be made: no_time (no capture time in the photo), "
+        "no_gps (no position), time_in_future (the camera's clock is wrong)",
+    )
+
+
+class Proof(BaseModel):
+    """The proof of a resolution: its after-photos' verdicts taken together."""
+
+    verdict: str = Field(description="verified when every after-photo is, else unverified")
+    notes: list[str] = Field(default=[], description="Checks that could not be made")
 
 
 class Event(BaseModel):
@@ -137,6 +155,11 @@ class Report(BaseModel):
     rejection_reason: str | None
     duplicate_of: int | None = Field(description="The parent report this one was merged into")
     photos: list[Photo] = Field(default=[], description="Visible photos, before and after")
+    proof: Proof | None = Field(
+        default=None,
+        description="The latest resolution's proof of fix (null: not resolved with checked "
+        "after-photos)",
+    )
     answers: list[Answer] = Field(
         default=[],
         description="Answers to the category's questions; free-text answers (datatype text) "

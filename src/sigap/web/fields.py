@@ -93,6 +93,9 @@ OFFICIAL_ACTIONS = Form(
     codes={
         "note_required": "note",
         "after_photo_required": "photo",
+        "after_photo_copy": "photo",
+        "after_photo_too_early": "photo",
+        "after_photo_too_far": "photo",
         "unknown_unit": "unit",
         "forward_same_unit": "unit",
         "unknown_rejection_reason": "reason",

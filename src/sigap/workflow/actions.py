@@ -23,6 +23,9 @@ from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
 from sigap.notify.outbox import new_row as outbox_row
+from sigap.photos import proof
+from sigap.photos import service as photo_service
+from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.reports.service import OUTBOX
 from sigap.workflow import machine, routing, sla
@@ -60,6 +63,7 @@ class Options:
     rating_window: timedelta = timedelta(days=7)
     now: datetime | None = None
     photos: Sequence[dict[str, Any]] = field(default_factory=tuple)
+    proof_distance_m: float = 150.0  # settings.proof_max_distance_m (sigap.photos.proof)
 
 
 def load(session: Session, report_id: int, actor: Actor) -> Report:
@@ -142,19 +146,37 @@ def resolve(
     *,
     note: str,
     options: Options,
+    after: Sequence[StoredPhoto] = (),
 ) -> ReportEvent:
-    """Resolving needs proof: a public note and at least one after-photo (``options.photos``,
-    already taken in by :mod:`sigap.photos`)."""
+    """Resolving needs proof: a public note and after-photos (``after``), each checked by
+    :func:`sigap.photos.proof.check` before anything changes and attached with its verdict.
+    (The demo's seeding passes ``options.photos`` and attaches them itself, unchecked.)"""
     report = load(session, report_id, actor)
     now = _now(options)
     to = machine.target(report.status, "resolve", actor.role)
     _require_note(note)
-    if not options.photos:
+    if not options.photos and not after:
         raise InvalidInput("after_photo_required")
+    verdicts: list[dict[str, Any]] = []
+    if after:
+        verdicts = proof.check(
+            session, report, after, state.timezone, options.proof_distance_m, now
+        )
+        options.photos = [
+            {"display_key": photo.display_key, "proof": verdict["verdict"]}
+            for photo, verdict in zip(after, verdicts, strict=True)
+        ]
     report.first_response_at = report.first_response_at or now
     report.resolved_at = now
     report.due_at = None
-    return _record(session, state, report, actor, "resolve", to, now, note, options)
+    data = {"proof": proof.overall(verdicts)} if verdicts else None
+    event = _record(session, state, report, actor, "resolve", to, now, note, options, data=data)
+    if after:
+        photo_service.attach(
+            session, report_id=report.id, event_id=event.id, stored=after, kind="after",
+            proofs=verdicts,
+        )  # fmt: skip
+    return event
 
 
 def reject(

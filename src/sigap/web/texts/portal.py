@@ -77,6 +77,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "photo_before": ("Sebelum", "Before"),
     "photo_after": ("Sesudah", "After"),
     "photo_other": ("Foto", "Photo"),
+    "proof_title": ("Bukti perbaikan", "Proof of fix"),
+    "proof_verified": ("Terverifikasi", "Verified"),
+    "proof_unverified": ("Belum terverifikasi", "Unverified"),
+    "proof_verified_help": (
+        "Foto sesudah diambil setelah laporan dibuat, di dekat lokasinya, dan bukan salinan "
+        "foto lain.",
+        "The after-photos were taken after the report was filed, near its place, and are not "
+        "copies of other photos.",
+    ),
+    "proof_unverified_help": (
+        "Foto sesudah bukan salinan foto lain, tetapi tidak dapat diperiksa sepenuhnya:",
+        "The after-photos are not copies of other photos, but could not be fully checked:",
+    ),
+    "proof_note_no_time": ("tanpa waktu pengambilan", "no capture time"),
+    "proof_note_no_gps": ("tanpa lokasi GPS", "no GPS position"),
+    "proof_note_time_in_future": ("jam kamera tidak tepat", "the camera's clock is wrong"),
     "deadlines": ("Tenggat", "Deadlines"),
     "deadline_response": ("Tanggapan pertama", "First response"),
     "deadline_resolution": ("Penyelesaian", "Resolution"),
