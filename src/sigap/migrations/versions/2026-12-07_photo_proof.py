@@ -1,6 +1,6 @@
 """Proof of fix: a perceptual hash on every photo and a verdict on after-photos.
 
-Revision ID: 0018c_proof
+Revision ID: 0018_proof
 Revises: 0017_assignment
 Create Date: 2026-12-07
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018c_proof"
+revision = "0018_proof"
 down_revision = "0017_assignment"
 branch_labels = None
 depends_on = None
