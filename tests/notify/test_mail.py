@@ -202,10 +202,13 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
         "resolution_due_at": "Q",
         "forwarded": True,
         "name": "Nama",
+        "escalated_to": "E",
+        "level": 1,
+        "level_due_at": "L",
     }
     settings = worker_settings(database_url)
     names = ("reporter_status", "reporter_received", "unit_new_report", "head_sla_warning")
-    for name in (*names, "head_escalated", "officer_assigned"):
+    for name in (*names, "head_escalated", "officer_assigned", "unit_escalated"):
         subjects = set()
         for language in ("id", "en"):
             message = mail.compose(
