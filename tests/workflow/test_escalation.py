@@ -123,6 +123,9 @@ def test_a_late_sweep_climbs_one_level_and_starts_that_levels_clock(
     assert (swept.escalated, swept.warned) == (1, 0)  # no warning for a deadline long past
     assert [data["escalated_to"] for _, data in escalations(db, report["id"])] == [KECAMATAN]
     assert report["id"] in inbox(client, login(CAMAT))
+    clock.now = late
+    view = client.get(f"/api/v1/officials/reports/{report['id']}", headers=login(CAMAT)).json()
+    assert datetime.fromisoformat(view["escalation_due_at"]) == late + timedelta(hours=24)
     assert sweep(db, state, late).escalated == 0  # a second pass at once does nothing more
     assert sweep(db, state, late + timedelta(hours=23, minutes=59)).escalated == 0
 

@@ -411,7 +411,8 @@ def escalate(
     report.escalation_unit_id = above[min(report.escalation_level, len(above)) - 1]
     report.escalated_at = now
     unit = state.units[report.escalation_unit_id].code
-    due = sla.level_due_at(report, state.categories[report.category_code])
+    category = state.categories[report.category_code]
+    due = sla.level_due_at(report.escalation_level, now, report.due_at, category)
     data = {"level": report.escalation_level, "escalated_to": unit, "due_at": _iso(due)}
     return _record(
         session,

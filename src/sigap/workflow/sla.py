@@ -35,22 +35,20 @@ def first_check(response_due_at: datetime) -> datetime:
 def escalation_at(report: Report, category: CategoryInfo) -> datetime | None:
     """When the report climbs next: at the active deadline, then one full response window after
     each level received it."""
-    if report.due_at is None:
-        return None
     if report.escalation_level == 0:
         return report.due_at
-    return level_due_at(report, category)
+    return level_due_at(report.escalation_level, report.escalated_at, report.due_at, category)
 
 
-def level_due_at(report: Report, category: CategoryInfo) -> datetime | None:
+def level_due_at(
+    level: int, escalated_at: datetime | None, due_at: datetime | None, category: CategoryInfo
+) -> datetime | None:
     """The deadline of the level a report is escalated to: its receipt plus a response window
     (reports escalated before ``escalated_at`` existed count from the old deadline)."""
-    if report.escalation_level == 0 or report.due_at is None:
+    if level == 0 or due_at is None:
         return None
     window = timedelta(hours=category.response_hours)
-    if report.escalated_at is None:
-        return report.due_at + window * report.escalation_level
-    return report.escalated_at + window
+    return due_at + window * level if escalated_at is None else escalated_at + window
 
 
 def plan(
