@@ -5,8 +5,9 @@ The pack is data only (see docs/region-pack.md); this script just makes it repro
     python scripts/make_region_pack.py --source ../shared/data/jakarta --prefix dki_jakarta \
         --agencies scripts/packs/jakarta/agencies.csv --out src/sigap/data/regions/jakarta
 
-It writes areas.csv, units.csv (one government unit per area plus the agencies file) and copies
-the boundary layers. pack.json, categories.csv and routing.csv are written by hand.
+It writes areas.csv, units.csv (one government unit per area plus the agencies file, whose
+units without a parent name in ``escalates_to`` where they escalate) and copies the boundary
+layers. pack.json, categories.csv and routing.csv are written by hand.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def main() -> None:
         code_of_unit[row["kode"]] = code
         name_id, name_en = unit_names(level, kind, row["nama"])
         parent = code_of_unit.get(row["kode_parent"], "")
-        units.append([code, parent, "government", name_id, name_en, row["kode"]])
+        units.append([code, parent, "government", name_id, name_en, row["kode"], ""])
     with args.agencies.open() as fh:
         agencies = list(csv.reader(fh))[1:]
 
@@ -79,7 +80,7 @@ def main() -> None:
     write_csv(out / "areas.csv", header, areas)
     write_csv(
         out / "units.csv",
-        ["code", "parent_code", "kind", "name_id", "name_en", "area_code"],
+        ["code", "parent_code", "kind", "name_id", "name_en", "area_code", "escalates_to"],
         units + agencies,
     )
     for level in ("kelurahan", "kecamatan", "kabkota"):

@@ -36,6 +36,7 @@ def configuration(url: str) -> dict[str, Any]:
                         u.area_code,
                         u.active,
                         units[u.parent_id].code if u.parent_id else None,
+                        units[u.escalates_to_id].code if u.escalates_to_id else None,
                     )
                     for u in units.values()
                 },
@@ -116,6 +117,8 @@ def test_export_then_import_into_a_fresh_database_round_trips(
         database.dispose()
     exported, imported = configuration(database_url), configuration(fresh)
     assert ("banjir", "31.71", "upt-air") in imported["rules"]
+    polda = next(u for u in imported["units"] if u[0] == "polda-metro-jaya")
+    assert polda[-2:] == (None, "prov-31")  # no parent; escalates to the province
     pengemis = next(c for c in imported["categories"] if c[0] == "pengemis")
     assert pengemis[2:5] == (7, 70, False)
     assert len(imported["questions"]) == 7

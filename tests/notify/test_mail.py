@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sigap import models
 from sigap.db import Database
@@ -18,6 +20,7 @@ from sigap.demo import DEMO_PASSWORD
 from sigap.kit import utcnow
 from sigap.notify import mail
 from sigap.notify.worker import Worker
+from sigap.workflow.sweep import sweep
 
 from .conftest import MONAS, Inbox, drain, worker_settings, write_event
 
@@ -184,6 +187,45 @@ def test_a_mail_server_that_is_down_means_a_retry_not_a_loss(
     assert [m["To"] for m in inbox.messages] == [unit_email]
 
 
+def test_the_unit_an_escalation_reaches_is_told_with_its_own_deadline(
+    client: TestClient,
+    database: Database,
+    smtp: tuple[Inbox, int],
+    unit_heads: dict[str, str],
+    make_worker: Callable[..., Worker],
+) -> None:
+    inbox, port = smtp
+    report_id = submit(client)
+    table = models.Unit.__table__
+    kecamatan = table.c.code == "kec-31.71.01"
+    with database.transaction() as session:
+        session.execute(update(table).where(kecamatan).values(email="kec.gambir@jakarta.example"))
+    try:
+        late = utcnow() + timedelta(days=10)
+        assert sweep(database, client.app.state.region, late).escalated == 1  # type: ignore[attr-defined]
+        drain(make_worker(smtp_host="127.0.0.1", smtp_port=port))
+    finally:
+        with database.transaction() as session:
+            session.execute(update(table).where(kecamatan).values(email=None))
+
+    subject = f"Eskalasi ke Kecamatan Gambir: laporan #{report_id} (Sampah)"
+    (camat,) = inbox.to("camat.gambir@demo.sigap.id")  # the receiving unit's head
+    assert camat["Subject"] == subject
+    text, html = parts(camat)
+    assert text.startswith("Yth. Camat Gambir,")
+    due = late + timedelta(hours=24)  # in UTC or the region's time: both name the moment
+    shown = {f"{d:%Y-%m-%d %H:%M}" for d in (due, due.astimezone(ZoneInfo("Asia/Jakarta")))}
+    assert any(f"Tanggapi sebelum {moment}" in text for moment in shown)
+    assert f"http://sigap.test/officials/reports/{report_id}" in html
+    assert [m["Subject"] for m in inbox.to("kec.gambir@jakarta.example")] == [subject]
+    # The heads of the kelurahan that missed its deadline hear where the report went.
+    (english,) = inbox.to(unit_heads["en"])
+    assert english["Subject"] == (
+        f"Escalation: report #{report_id} to Gambir district office (kecamatan)"
+    )
+    assert inbox.to("walikota.pusat@demo.sigap.id") == []  # the level above is not told yet
+
+
 def test_every_template_renders_in_both_languages(database_url: str) -> None:
     context = {
         "report_id": 7,
@@ -202,10 +244,13 @@ def test_every_template_renders_in_both_languages(database_url: str) -> None:
         "resolution_due_at": "Q",
         "forwarded": True,
         "name": "Nama",
+        "escalated_to": "E",
+        "level": 1,
+        "level_due_at": "L",
     }
     settings = worker_settings(database_url)
     names = ("reporter_status", "reporter_received", "unit_new_report", "head_sla_warning")
-    for name in (*names, "head_escalated", "officer_assigned"):
+    for name in (*names, "head_escalated", "officer_assigned", "unit_escalated"):
         subjects = set()
         for language in ("id", "en"):
             message = mail.compose(

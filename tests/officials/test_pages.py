@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from tests.workflow.conftest import LURAH, WARGA
+from tests.workflow.conftest import CAMAT, LURAH, WARGA, Clock
 
 from sigap.accounts.service import create as create_account
 from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
+from sigap.workflow.sweep import sweep
 
 Submit = Callable[..., dict[str, Any]]
 
@@ -186,3 +189,22 @@ def test_an_official_hides_an_abusive_comment_from_the_page(
     assert done.status_code == 303
     assert client.get(f"/api/v1/reports/{report['id']}/comments").json() == []
     assert "Lurahnya bodoh!" not in client.get(done.headers["location"]).text
+
+
+def test_an_escalated_report_shows_the_receiving_levels_deadline(
+    client: TestClient, submit: Submit, db: Database, clock: Clock
+) -> None:
+    report = submit()
+    late = clock.advance(days=10)
+    sweep(db, client.app.state.region, late)  # type: ignore[attr-defined]
+    assert sign_in(client, CAMAT).status_code == 303
+
+    page = client.get(f"/officials/reports/{report['id']}?lang=en")
+    assert page.status_code == 200
+    escalation = re.search(r'<dd id="escalation">([^<]+)</dd>', page.text)
+    assert escalation is not None
+    due = (late + timedelta(hours=24)).astimezone(ZoneInfo("Asia/Jakarta"))
+    assert escalation.group(1) == (
+        "Gambir district office (kecamatan) (Escalated, level 1): "
+        f"respond by {due:%d-%m-%Y %H:%M} (1d 0h 0m left)"
+    )

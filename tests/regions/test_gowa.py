@@ -145,3 +145,16 @@ def test_gowa_s_desa_are_searchable_without_a_street_layer(client: TestClient) -
     assert found[0]["name"] == "Sungguminasa"
     assert found[0]["code"].startswith("73.06.")
     assert client.get("/api/v1/locate", params=SUNGGUMINASA).json()["rw"] is None
+
+
+def test_police_and_utilities_escalate_to_the_kabupaten_then_the_province(
+    state: RegionState,
+) -> None:
+    def chain(code: str) -> list[str]:
+        return [state.units[u].code for u in state.unit_ancestors(state.units_by_code[code].id)]
+
+    assert state.units[state.supervisor or 0].code == "kab-73.06"
+    for unit in ("polres-gowa", "pdam-gowa", "pln-gowa"):
+        assert chain(unit) == ["kab-73.06", "prov-73"]
+    assert chain("bpbd") == ["kab-73.06", "prov-73"]
+    assert chain("prov-73") == []  # above the supervisor: never back down to the kabupaten

@@ -177,8 +177,12 @@ class Workflow(RuleBasedStateMachine):
         self.now += timedelta(hours=hours)
         with self.db.transaction() as session:
             report = session.get_one(models.Report, self.id)
-            before = report.status
+            before, level = report.status, report.escalation_level
             settle(session, self.state, report, self.now, actions.Options(now=self.now), Swept())
+            # However late the sweep, a missed deadline climbs one level, at this moment.
+            assert report.escalation_level - level in ((0, 1) if before in machine.ACTIVE else (0,))
+            if report.escalation_level > level:
+                assert report.escalated_at == self.now
             if before == "resolved" and report.status == "closed":
                 self.status = "closed"
         self.just_swept = True
@@ -203,6 +207,7 @@ class Workflow(RuleBasedStateMachine):
         assert (report.closed_at is not None) == (report.status == "closed")
         if report.status not in machine.ACTIVE:
             assert report.escalation_unit_id is None
+        assert (report.escalated_at is None) == (report.escalation_unit_id is None)
         climbable = len(self.state.unit_ancestors(report.unit_id))
         assert 0 <= report.escalation_level <= climbable
         if report.status in ("rejected", "duplicate", "closed"):

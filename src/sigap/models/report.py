@@ -62,6 +62,9 @@ class Report(Base):
     sla_warned: Mapped[bool] = mapped_column(Boolean, default=False)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalation_unit_id: Mapped[int | None] = mapped_column(Integer)
+    # When the unit of ``escalation_unit_id`` received the report (0018b_escalation): that
+    # level's window counts from it.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     forward_count: Mapped[int] = mapped_column(Integer, default=0)
     # The field officer of the unit the report is given to (0016_assignment); the timeline's
     # ``assign`` events say who gave it when. Cleared when the report changes unit.

@@ -19,6 +19,8 @@ class Unit(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Where a unit without a parent escalates (police, utilities: the pack's ``escalates_to``).
+    escalates_to_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     area_code: Mapped[str | None] = mapped_column(ForeignKey("area.code"), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
     # Deactivated units keep their row (old reports point at them) but receive nothing new.

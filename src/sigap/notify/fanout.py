@@ -11,6 +11,10 @@ Payload contract of the domain messages: ``{"report_id", "event_id", "action", "
 "to_status", "unit" (code of the responsible unit after the change), "at" (ISO UTC)}``, plus
 an optional ``note`` (shown to the reporter). ``report.assigned`` adds ``assignee`` and
 ``previous`` (account ids, ``None`` when nobody): the assigned field officer is e-mailed.
+``report.escalated`` adds ``escalated_to`` (code of the unit that received the report),
+``level`` and ``level_due_at`` (that unit's deadline): the heads and supervisors of the unit
+that received it are e-mailed (and its address, if it has one), as are the heads of the unit
+that missed the deadline.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ REPORTER_TOPICS = ("report.status_changed", "report.forwarded", "report.escalate
 UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> forwarded
 HEAD_TOPICS = {"report.sla_warning": "head_sla_warning", "report.escalated": "head_escalated"}
 ASSIGNED_TOPIC = "report.assigned"  # to the field officer it names
+ESCALATED_TOPIC = "report.escalated"  # also to the unit it names in escalated_to
+RECEIVING_ROLES = ("unit_head", "supervisor")  # who hears that their unit received a report
 
 
 class Batch:
@@ -126,12 +132,48 @@ def _mails(
             context["name"] = officer["name"]
             context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
             mails.append(_mail(officer["email"], "officer_assigned", officer["language"], context))
+    to_code = payload.get("escalated_to") if topic == ESCALATED_TOPIC else None
+    above = batch.unit(to_code, -1) if isinstance(to_code, str) else None
     if topic in HEAD_TOPICS and unit is not None:
         for head in _heads(session, unit["id"]):
             context = _context(settings, report, payload, unit, head["language"])
             context["name"] = head["name"]
+            context["escalated_to"] = _name(above, head["language"]) or context["unit"]
             mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
+    if above is not None:
+        mails += _receiving(session, settings, report, payload, unit, above)
     return mails
+
+
+def _receiving(
+    session: Session,
+    settings: Settings,
+    report: dict[str, Any],
+    payload: dict[str, Any],
+    unit: dict[str, Any] | None,
+    above: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The e-mails of the unit an escalation reached: its heads and supervisors, in their
+    language, and the unit's own address."""
+    people = _heads(session, above["id"], RECEIVING_ROLES)
+    if above["email"]:
+        language = settings.default_language
+        people.append({"email": above["email"], "name": "", "language": language})
+    mails = []
+    for person in people:
+        language = person["language"]
+        context = _context(settings, report, payload, unit, language)
+        context["name"] = person["name"] or _name(above, language)
+        context["escalated_to"] = _name(above, language)
+        context["level"] = payload.get("level") or ""
+        context["level_due_at"] = _when(payload.get("level_due_at"))
+        context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
+        mails.append(_mail(person["email"], "unit_escalated", language, context))
+    return mails
+
+
+def _name(unit: dict[str, Any] | None, language: str) -> str:
+    return "" if unit is None else str(unit["name_en" if language == "en" else "name_id"])
 
 
 def public_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +229,9 @@ def _context(
         "resolution_due_at": _time(report["resolution_due_at"]),
         "forwarded": False,
         "name": "",
+        "escalated_to": "",
+        "level": "",
+        "level_due_at": "",
     }
 
 
@@ -223,9 +268,11 @@ def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any
     return {row["id"]: dict(row) for row in session.execute(query).mappings()}
 
 
-def _heads(session: Session, unit_id: int) -> list[dict[str, Any]]:
+def _heads(
+    session: Session, unit_id: int, roles: tuple[str, ...] = ("unit_head",)
+) -> list[dict[str, Any]]:
     query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
-        ACCOUNT.c.role == "unit_head", ACCOUNT.c.unit_id == unit_id, ACCOUNT.c.active.is_(True)
+        ACCOUNT.c.role.in_(roles), ACCOUNT.c.unit_id == unit_id, ACCOUNT.c.active.is_(True)
     )
     return [dict(row) for row in session.execute(query).mappings()]
 

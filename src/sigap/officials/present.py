@@ -11,7 +11,7 @@ from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import present as public
 from sigap.reports.schemas import STATUS_COLOURS
-from sigap.workflow.sla import is_overdue
+from sigap.workflow.sla import is_overdue, level_due_at
 
 
 def inbox_item(
@@ -93,4 +93,10 @@ def official_report(
         events=[internal_event(state, e, language) for e in events],
         assignee=schemas.Officer(**assignee) if assignee else None,
         officers=[schemas.Officer(**officer) for officer in officers],
+        escalation_due_at=level_due_at(
+            report["escalation_level"],
+            report["escalated_at"],
+            report["due_at"],
+            state.categories[report["category_code"]],
+        ),
     )

@@ -84,6 +84,11 @@ class OfficialReport(Report):
     officers: list[Officer] = Field(
         description="Who it may be assigned to (its unit's field officers) when `assign` is allowed"
     )
+    escalation_due_at: datetime | None = Field(
+        default=None,
+        description="While escalated: when the unit it is escalated to must respond by, or it "
+        "climbs one more level",
+    )
 
 
 class Acknowledge(BaseModel):

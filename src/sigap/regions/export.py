@@ -44,7 +44,17 @@ AREA_COLUMNS = (
     "label_lon",
     "label_lat",
 )
-UNIT_COLUMNS = ("code", "parent_code", "kind", "name_id", "name_en", "area_code", "email", "active")
+UNIT_COLUMNS = (
+    "code",
+    "parent_code",
+    "kind",
+    "name_id",
+    "name_en",
+    "area_code",
+    "email",
+    "active",
+    "escalates_to",
+)
 CATEGORY_COLUMNS = (
     "code",
     "name_id",
@@ -161,6 +171,7 @@ def _unit_row(unit: Unit, codes: dict[int, str]) -> list[object]:
         unit.area_code or "",
         unit.email or "",
         _flag(unit.active),
+        codes[unit.escalates_to_id] if unit.escalates_to_id else "",
     ]
 
 

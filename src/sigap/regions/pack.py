@@ -234,7 +234,37 @@ def _check_units(pack: Pack, areas: dict[str, dict[str, str]], problems: list[Pr
     for number, row in enumerate(pack.units, start=1):
         if row.get("parent_code") and row["parent_code"] not in codes:
             problems.append(Problem("units.csv", number, f"unknown parent {row['parent_code']!r}"))
+    _check_escalation(pack, codes, problems)
     return codes
+
+
+def _check_escalation(pack: Pack, codes: set[str], problems: list[Problem]) -> None:
+    """``escalates_to`` (optional) names an existing unit, only for units without a parent (a
+    unit with one escalates to it); following parents and ``escalates_to`` never comes back."""
+    above: dict[str, str] = {}
+    for number, row in enumerate(pack.units, start=1):
+        target = row.get("escalates_to", "")
+        if target and target not in codes:
+            problems.append(Problem("units.csv", number, f"escalates_to: unknown unit {target!r}"))
+        elif target and row.get("parent_code"):
+            reason = "escalates_to is for units without a parent (this one escalates to its parent)"
+            problems.append(Problem("units.csv", number, reason))
+        next_up = row.get("parent_code") or target
+        if next_up in codes and row.get("code"):
+            above[row["code"]] = next_up
+    reported: set[str] = set()
+    for number, row in enumerate(pack.units, start=1):
+        code, seen = row.get("code", ""), []
+        while code in above and code not in seen:
+            seen.append(code)
+            code = above[code]
+        if code in seen and code not in reported:
+            loop = seen[seen.index(code) :]
+            reported.update(loop)
+            chain = " → ".join([*loop, code])
+            problems.append(
+                Problem("units.csv", number, f"escalation goes round in a circle: {chain}")
+            )
 
 
 def _check_categories(pack: Pack, problems: list[Problem]) -> set[str]:

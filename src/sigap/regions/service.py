@@ -139,8 +139,9 @@ def _upsert_units(session: Session, pack: Pack) -> dict[str, int]:
             units[unit.code] = unit
     session.flush()
     for row in pack.units:
-        parent = row.get("parent_code")
+        parent, above = row.get("parent_code"), row.get("escalates_to")
         units[row["code"]].parent_id = units[parent].id if parent else None
+        units[row["code"]].escalates_to_id = units[above].id if above else None
     session.flush()
     return {code: unit.id for code, unit in units.items()}
 

@@ -63,6 +63,7 @@ class UnitInfo:
     parent_id: int | None
     area_code: str | None
     active: bool = True
+    escalates_to: int | None = None  # where a unit without a parent escalates (the pack says)
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_id
@@ -153,6 +154,7 @@ class RegionState:
     government_unit: dict[str, int] = field(default_factory=dict)
     route_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     unit_children: dict[int, list[int]] = field(default_factory=dict)
+    top_units: frozenset[int] | None = None  # see _top
 
     def __post_init__(self) -> None:
         for area in self.areas.values():
@@ -189,13 +191,42 @@ class RegionState:
                     pending.append(child)
         return frozenset(found)
 
+    @property
+    def supervisor(self) -> int | None:
+        """The region's supervisor: the government unit of the pack's root area (the governor's
+        or the bupati's office), where every escalation chain ends."""
+        return self.government_unit.get(self.code)
+
+    def escalates_to(self, unit_id: int) -> int | None:
+        """The unit one level above: the parent, else the unit the pack names in
+        ``escalates_to``, else the region's supervisor. None at the top: the supervisor and
+        the units above it (Gowa's province above the kabupaten)."""
+        unit = self.units[unit_id]
+        above = unit.parent_id if unit.parent_id is not None else unit.escalates_to
+        if above is None and unit_id not in self._top():
+            above = self.supervisor
+        return above
+
+    def _top(self) -> frozenset[int]:
+        """The supervisor and the units its own chain climbs to: they have no fallback."""
+        if self.top_units is None:
+            found: set[int] = set()
+            current = self.supervisor
+            while current is not None and current not in found:
+                found.add(current)
+                unit = self.units[current]
+                current = unit.parent_id if unit.parent_id is not None else unit.escalates_to
+            self.top_units = frozenset(found)
+        return self.top_units
+
     def unit_ancestors(self, unit_id: int) -> list[int]:
-        """The units above a unit, nearest first (kelurahan → kecamatan → kota → province)."""
+        """The units a report of ``unit_id`` escalates through, nearest first (kelurahan →
+        kecamatan → kota → province; police → the unit its ``escalates_to`` names → …)."""
         chain: list[int] = []
-        parent = self.units[unit_id].parent_id
-        while parent is not None and parent not in chain:
-            chain.append(parent)
-            parent = self.units[parent].parent_id
+        above = self.escalates_to(unit_id)
+        while above is not None and above not in chain and above != unit_id:
+            chain.append(above)
+            above = self.escalates_to(above)
         return chain
 
 
@@ -215,7 +246,15 @@ def load_state(session: Session) -> RegionState:
     }
     units = {
         u.id: UnitInfo(
-            u.id, u.code, u.name_id, u.name_en, u.kind, u.parent_id, u.area_code, u.active
+            u.id,
+            u.code,
+            u.name_id,
+            u.name_en,
+            u.kind,
+            u.parent_id,
+            u.area_code,
+            u.active,
+            u.escalates_to_id,
         )
         for u in session.scalars(select(Unit))
     }

@@ -93,8 +93,7 @@ def acknowledge(
     report.due_at = report.resolution_due_at
     # The unit has answered: the escalation ends (its events stay on the timeline) and the
     # resolution deadline starts its own climb from the bottom.
-    report.escalation_level = 0
-    report.escalation_unit_id = None
+    _calm(report)
     return _record(session, state, report, actor, "acknowledge", to, now, note, options)
 
 
@@ -266,8 +265,7 @@ def reopen(
     report.resolution_due_at = now + timedelta(hours=category.resolution_hours)
     report.due_at = report.resolution_due_at
     report.closed_at = None
-    report.escalation_level = 0
-    report.escalation_unit_id = None
+    _calm(report)
     data: dict[str, Any] = {}
     if rating is not None:
         report.rating, report.rated_at = rating, now
@@ -427,12 +425,17 @@ def close(
 def escalate(
     session: Session, state: RegionState, report: Report, now: datetime, options: Options
 ) -> ReportEvent:
-    """A deadline window missed again: the report climbs one unit (the sweep)."""
+    """A deadline window missed again: the report climbs one unit (the sweep). The unit above
+    receives it now, and its own window starts now; it is told (``report.escalated``)."""
     to = machine.target(report.status, "escalate", SYSTEM.role)
     above = state.unit_ancestors(report.unit_id)
     report.escalation_level += 1
     report.escalation_unit_id = above[min(report.escalation_level, len(above)) - 1]
+    report.escalated_at = now
     unit = state.units[report.escalation_unit_id].code
+    category = state.categories[report.category_code]
+    due = sla.level_due_at(report.escalation_level, now, report.due_at, category)
+    data = {"level": report.escalation_level, "escalated_to": unit, "due_at": _iso(due)}
     return _record(
         session,
         state,
@@ -443,9 +446,14 @@ def escalate(
         now,
         None,
         options,
-        data={"level": report.escalation_level, "escalated_to": unit},
+        data=data,
         topic="report.escalated",
+        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": _iso(due)},
     )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) -> None:
@@ -456,9 +464,15 @@ def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) ->
     report.received_at = now
     report.response_due_at, report.resolution_due_at = response_due, resolution_due
     report.due_at = response_due
+    _calm(report)
+    report.sla_warned = False
+
+
+def _calm(report: Report) -> None:
+    """No escalation (any more): the report is back with its own unit's deadline."""
     report.escalation_level = 0
     report.escalation_unit_id = None
-    report.sla_warned = False
+    report.escalated_at = None
 
 
 def _unfit_parent(report: Report, parent: Report | None) -> str | None:
@@ -495,13 +509,15 @@ def _record(
     *,
     data: dict[str, Any] | None = None,
     topic: str = "report.status_changed",
+    extra: dict[str, Any] | None = None,
 ) -> ReportEvent:
-    """Apply ``to`` with its timestamps, append the event, plan the sweep, write the outbox."""
+    """Apply ``to`` with its timestamps, append the event, plan the sweep, write the outbox
+    (``extra``: more of the outbox payload)."""
     from_status = report.status
     report.status = to
     report.updated_at = now
     if to not in machine.ACTIVE:
-        report.escalation_unit_id = None
+        report.escalation_unit_id = report.escalated_at = None
     category = state.categories[report.category_code]
     report.next_check_at = sla.plan(report, state, category, options.rating_window)
     payload = dict(data or {})
@@ -509,7 +525,7 @@ def _record(
         payload["photos"] = list(options.photos)
     event = _event(session, report, actor, action, from_status, now, note, payload, to=to)
     # Transitions' notes are public (internal ones are plain notes).
-    _outbox(session, state, report, event, topic, from_status, now, note)
+    _outbox(session, state, report, event, topic, from_status, now, note, extra)
     return event
 
 

@@ -5,9 +5,13 @@ one range scan over one index however many reports there are:
 
 - open, not yet warned: :data:`WARNING_LEAD` before the response deadline (the unit head is
   warned);
-- open or in progress: the active deadline (``due_at``: response while open, resolution while in
-  progress) plus one response window per escalation already made: each missed window climbs one
-  unit up (kelurahan → kecamatan → kota → province) until there is no unit above;
+- open or in progress, not escalated: the active deadline (``due_at``: response while open,
+  resolution while in progress, counted from when the unit received the report);
+- escalated: one response window after the level it climbed to received it
+  (``escalated_at``). Each missed window climbs one unit (kelurahan → kecamatan → kota →
+  province; a unit without a parent along the pack's ``escalates_to``, else to the region's
+  supervisor) until there is no unit above. The window counts from the receipt, not from the
+  first deadline: a sweep that comes days late climbs one level and starts that level's clock;
 - resolved: the end of the rating window, when an unrated report closes by itself.
 """
 
@@ -29,9 +33,22 @@ def first_check(response_due_at: datetime) -> datetime:
 
 
 def escalation_at(report: Report, category: CategoryInfo) -> datetime | None:
-    if report.due_at is None:
+    """When the report climbs next: at the active deadline, then one full response window after
+    each level received it."""
+    if report.escalation_level == 0:
+        return report.due_at
+    return level_due_at(report.escalation_level, report.escalated_at, report.due_at, category)
+
+
+def level_due_at(
+    level: int, escalated_at: datetime | None, due_at: datetime | None, category: CategoryInfo
+) -> datetime | None:
+    """The deadline of the level a report is escalated to: its receipt plus a response window
+    (reports escalated before ``escalated_at`` existed count from the old deadline)."""
+    if level == 0 or due_at is None:
         return None
-    return report.due_at + timedelta(hours=category.response_hours) * report.escalation_level
+    window = timedelta(hours=category.response_hours)
+    return due_at + window * level if escalated_at is None else escalated_at + window
 
 
 def plan(

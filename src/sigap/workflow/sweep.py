@@ -1,5 +1,9 @@
 """The SLA sweep: warn before response deadlines, escalate missed ones, close unrated fixes.
 
+A missed deadline climbs one level per pass, and the level it reaches gets its own window from
+that moment (:mod:`sigap.workflow.sla`): a sweep that runs days late escalates once, not up to
+the top at one instant.
+
 Run every minute or so by ``sigap worker`` (and by the in-process loop of ``sigap demo``). It
 reads only reports whose ``next_check_at`` has come (one index range scan), in batches, each
 batch one transaction; on PostgreSQL several workers can sweep at once (SKIP LOCKED).

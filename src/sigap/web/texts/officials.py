@@ -35,6 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "off_response_due": ("Batas tanggapan", "Response due"),
     "off_resolution_due": ("Batas penyelesaian", "Resolution due"),
     "off_escalated_to": ("Dieskalasi ke", "Escalated to"),
+    "off_escalation_due": ("tanggapi sebelum", "respond by"),
     "off_address": ("Alamat", "Address"),
     "off_contact": ("Kontak pelapor", "Reporter's contact"),
     "off_answers": ("Jawaban pelapor", "The reporter's answers"),
