@@ -1,8 +1,8 @@
 """Escalation through every level: when the current level received the report, and the chain
 of units without a parent.
 
-Revision ID: 0018b_escalation
-Revises: 0017_assignment
+Revision ID: 0019_escalation
+Revises: 0018_proof
 Create Date: 2026-12-07
 
 ``report.escalated_at`` is when the unit a report is escalated to received it: that level's
@@ -23,8 +23,8 @@ from alembic import op
 
 from sigap.models.base import UTCDateTime
 
-revision = "0018b_escalation"
-down_revision = "0017_assignment"
+revision = "0019_escalation"
+down_revision = "0018_proof"
 branch_labels = None
 depends_on = None
 
