@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
@@ -529,6 +530,8 @@ def _event(
     *,
     to: str | None = None,
 ) -> ReportEvent:
+    """Append one event to the report's timeline, chained to its last one: the report's row is
+    locked (:func:`load`, or the sweep's ``FOR UPDATE``), so nobody else appends meanwhile."""
     event = ReportEvent(
         report_id=report.id,
         action=action,
@@ -536,10 +539,13 @@ def _event(
         to_status=to or from_status,
         actor_kind=actor.kind,
         actor_unit_id=actor.unit_id if actor.subject is not None else None,
+        actor_account_id=actor.subject.account_id if actor.subject is not None else None,
         note=note,
         data=data,
         created_at=now,
     )
+    fields = chain.fields_of(event, chain.REPORT_FIELDS)
+    event.hash = chain.report_link(fields, chain.report_head(session, report.id))
     session.add(event)
     session.flush()
     live.announce(session)  # live clients of every process hear of it after commit
