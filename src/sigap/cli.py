@@ -284,7 +284,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
     database = Database(args.database_url or Settings().database_url)
     try:
-        with database.reading() as session:
+        with verify.snapshot(database) as session:
             verdict = verify.verify(session)
             saved = [(path, json.loads(path.read_text())) for path in args.heads]
             problems = [(p, heads.compare(session, document)) for p, document in saved]

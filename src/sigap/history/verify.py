@@ -10,12 +10,15 @@ changes the chain's head, which the daily digest on /open-data has published
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
+from sigap.db import Database
 from sigap.history import chain
 from sigap.models import AdminEvent, ReportEvent
 
@@ -52,6 +55,20 @@ class Verdict:
     breaks: list[Break]
 
 
+@contextmanager
+def snapshot(database: Database) -> Iterator[Session]:
+    """A session that sees one state of the database throughout the walk: on PostgreSQL a
+    read-only repeatable-read transaction (whose cursor streams the rows), on SQLite a read
+    transaction (WAL readers see one snapshot and never block writers)."""
+    if database.write_engine.dialect.name != "postgresql":
+        with database.reading() as session:
+            yield session
+        return
+    with database.transaction() as session:
+        session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        yield session
+
+
 def verify(session: Session) -> Verdict:
     """Walk the report chains (report by report, events in id order), then the admin chain."""
     events, in_reports = _walk_reports(session)
@@ -60,30 +77,37 @@ def verify(session: Session) -> Verdict:
     return Verdict(events, admin_events, breaks)
 
 
-def _rows(session: Session, table: Table, order: tuple[Any, ...]) -> Any:
+@contextmanager
+def _rows(session: Session, table: Table, order: tuple[Any, ...]) -> Iterator[Any]:
+    """The table's rows in chain order, streamed, the cursor closed even when the walk stops."""
     result = session.execute(select(table).order_by(*order), execution_options={"yield_per": BATCH})
-    return result.mappings()
+    try:
+        yield result.mappings()
+    finally:
+        result.close()
 
 
 def _walk_reports(session: Session) -> tuple[int, Break | None]:
     count, report_id, prev = 0, None, chain.GENESIS
-    for row in _rows(session, EVENT, (EVENT.c.report_id, EVENT.c.id)):
-        count += 1
-        if row["report_id"] != report_id:
-            report_id, prev = row["report_id"], chain.GENESIS
-        expected = chain.report_link(row, prev)
-        if row["hash"] != expected:
-            return count, Break("report", row["id"], report_id, expected, row["hash"])
-        prev = expected
+    with _rows(session, EVENT, (EVENT.c.report_id, EVENT.c.id)) as rows:
+        for row in rows:
+            count += 1
+            if row["report_id"] != report_id:
+                report_id, prev = row["report_id"], chain.GENESIS
+            expected = chain.report_link(row, prev)
+            if row["hash"] != expected:
+                return count, Break("report", row["id"], report_id, expected, row["hash"])
+            prev = expected
     return count, None
 
 
 def _walk_admin(session: Session) -> tuple[int, Break | None]:
     count, prev = 0, chain.GENESIS
-    for row in _rows(session, ADMIN, (ADMIN.c.id,)):
-        count += 1
-        expected = chain.admin_link(row, prev)
-        if row["hash"] != expected:
-            return count, Break("admin", row["id"], None, expected, row["hash"])
-        prev = expected
+    with _rows(session, ADMIN, (ADMIN.c.id,)) as rows:
+        for row in rows:
+            count += 1
+            expected = chain.admin_link(row, prev)
+            if row["hash"] != expected:
+                return count, Break("admin", row["id"], None, expected, row["hash"])
+            prev = expected
     return count, None

@@ -103,7 +103,14 @@ def _update(table: sa.TableClause, updates: list[dict[str, Any]]) -> None:
 
 
 def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table, column in (("report_event", "actor_account_id"), ("admin_event", "actor_unit_id")):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("hash")
             batch.drop_column(column)
+        if sqlite:  # SQLite's batch rebuilt the table without its append-only triggers
+            for verb in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                )
