@@ -26,7 +26,7 @@ from sigap.notify import live
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import RegionState
 from sigap.reports.service import OUTBOX
-from sigap.workflow import machine, routing, sla
+from sigap.workflow import machine, merging, routing, sla
 from sigap.workflow.visibility import can_see
 
 
@@ -196,19 +196,23 @@ def mark_duplicate(
     note: str | None,
     options: Options,
 ) -> ReportEvent:
-    """Merge into ``parent_id``: the parent gains this report's supporters (and the reporter,
-    who follows the parent from now on: see ``sigap.notify.fanout``)."""
+    """Merge into ``parent_id``, which the official must be able to see (404 otherwise, as for
+    any report outside their view). The parent gains this report's supporters, its reporter
+    as one more supporter, and its followers, each person once (:func:`merging.merge_people`);
+    the reporter follows the parent from now on (see ``sigap.notify.fanout``)."""
     report = load(session, report_id, actor)
     now = _now(options)
     to = machine.target(report.status, "mark_duplicate", actor.role)
-    parent = session.scalar(select(Report).where(Report.id == parent_id).with_for_update())
-    why = _unfit_parent(report, parent)
-    if why or parent is None:
-        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why=why or "missing")
+    if parent_id == report.id:
+        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why="same report")
+    parent = load(session, parent_id, actor)  # missing or out of view: 404, like any report
+    why = _unfit_parent(parent)
+    if why:
+        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why=why)
     report.first_response_at = report.first_response_at or now
     report.duplicate_of_id = parent.id
     report.due_at = None
-    parent.support_count += 1 + report.support_count
+    merging.merge_people(session, report, parent)
     parent.updated_at = now
     _event(session, parent, actor, "merge", parent.status, now, None, {"duplicate": report.id})
     return _record(
@@ -440,11 +444,7 @@ def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) ->
     report.sla_warned = False
 
 
-def _unfit_parent(report: Report, parent: Report | None) -> str | None:
-    if parent is None:
-        return "missing"
-    if parent.id == report.id:
-        return "same report"
+def _unfit_parent(parent: Report) -> str | None:
     if parent.status == "duplicate":
         return "itself a duplicate"
     if parent.status == "rejected":
