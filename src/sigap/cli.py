@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
+    _audit_commands(commands)
     return parser
 
 
@@ -274,6 +275,45 @@ def _check(args: argparse.Namespace) -> int:
     for finding in findings:
         print(f"{'ok  ' if finding.ok else 'FAIL'}  {finding.name:<11} {finding.detail}")
     return 0 if all(finding.ok for finding in findings) else 1
+
+
+def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    audit = commands.add_parser("audit", help="the tamper-evident history")
+    actions = audit.add_subparsers(title="audit commands", metavar="AUDIT_COMMAND")
+    verify = actions.add_parser(
+        "verify",
+        help="walk the history's hash chains; exit 1 and name the first broken link",
+        description="Recompute the hash chain of every report's timeline and of the admin "
+        "audit (docs/officials.md, 'Tamper-evident history'). With --heads, also compare a "
+        "saved daily digest from /api/v1/open-data/chain-heads/DATE.json with the database.",
+    )
+    verify.add_argument("--database-url", default=None)
+    verify.add_argument("--heads", type=Path, action="append", default=[], metavar="FILE")
+    verify.set_defaults(run=_audit_verify)
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    import json
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.history import heads, verify
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with verify.snapshot(database) as session:
+            verdict = verify.verify(session)
+            saved = [(path, json.loads(path.read_text())) for path in args.heads]
+            problems = [(p, heads.compare(session, document)) for p, document in saved]
+    finally:
+        database.dispose()
+    print(f"checked {verdict.events} report events, {verdict.admin_events} admin events")
+    for broken in verdict.breaks:
+        print(f"BROKEN {broken.chain} chain at {broken.describe()}")
+    for path, found in problems:
+        for problem in found:
+            print(f"DIFFERS from {path}: {problem}")
+    return 1 if verdict.breaks or any(found for _, found in problems) else 0
 
 
 def _channel_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

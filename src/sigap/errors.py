@@ -434,6 +434,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Webhook {endpoint_id} tidak ditemukan.",
         "Webhook {endpoint_id} was not found.",
     ),
+    # --- tamper-evident history (sigap.history) ---
+    "chain_day_not_over": (
+        "Ringkasan rantai riwayat tanggal {day} belum terbit: hari itu belum berakhir.",
+        "The history chain digest of {day} is not published yet: that day is not over.",
+    ),
 }
 
 

@@ -1,9 +1,10 @@
 """Writing and reading the admin audit trail (table ``admin_event``, append-only).
 
 Every console change calls :func:`record` inside the change's own transaction, so a change and
-its audit row commit or roll back together. Reference-data changes also call :func:`touch`,
-which bumps ``region.imported_at``: every process compares it every few seconds and reloads its
-snapshot (see :mod:`sigap.admin.reload`).
+its audit row commit or roll back together. Each row records the acting account and its unit
+and is hash-chained to the row before it (:mod:`sigap.history.chain`). Reference-data changes
+also call :func:`touch`, which bumps ``region.imported_at``: every process compares it every
+few seconds and reloads its snapshot (see :mod:`sigap.admin.reload`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
+from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import AdminEvent, Region
 
@@ -28,17 +30,20 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AdminEvent(
-            account_id=actor.account_id,
-            action=action,
-            target_kind=target_kind,
-            target_id=str(target_id),
-            before=before,
-            after=after,
-            created_at=utcnow(),
-        )
+    event = AdminEvent(
+        account_id=actor.account_id,
+        actor_unit_id=actor.unit_id,
+        action=action,
+        target_kind=target_kind,
+        target_id=str(target_id),
+        before=before,
+        after=after,
+        created_at=utcnow(),
     )
+    fields = chain.fields_of(event, chain.ADMIN_FIELDS)
+    event.hash = chain.admin_link(fields, chain.admin_head(session))
+    session.add(event)
+    session.flush()
 
 
 def touch(session: Session) -> None:
@@ -57,10 +62,12 @@ def as_dict(event: AdminEvent) -> dict[str, Any]:
     return {
         "id": event.id,
         "account_id": event.account_id,
+        "actor_unit_id": event.actor_unit_id,
         "action": event.action,
         "target_kind": event.target_kind,
         "target_id": event.target_id,
         "before": event.before,
         "after": event.after,
         "created_at": event.created_at.isoformat(),
+        "hash": event.hash,
     }

@@ -23,16 +23,38 @@ from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, Re
 from sigap.models.report import OPEN_STATUSES
 from sigap.workflow.visibility import can_see
 
+MERGE_DEPTH = 8  # duplicates of duplicates: a merge never targets a duplicate, but its parent
+# may be merged later in turn
+
 
 def _existing(session: Session, report_id: int) -> None:
     if session.get(Report, report_id) is None:
         raise NotFound("report_not_found", report_id=report_id)
 
 
+def target(session: Session, report_id: int, *, lock: bool = False) -> int:
+    """The report that support and follows of ``report_id`` go to: itself, or for a duplicate
+    the report it was merged into (whose supporters and followers it joined, see
+    :mod:`sigap.workflow.merging`). ``lock`` takes each row's write lock, so a merge running
+    at the same moment is either seen whole or not begun; 404 for a missing report."""
+    for _ in range(MERGE_DEPTH):
+        query = select(Report.id, Report.status, Report.duplicate_of_id).where(
+            Report.id == report_id
+        )
+        row = session.execute(query.with_for_update() if lock else query).first()
+        if row is None:
+            raise NotFound("report_not_found", report_id=report_id)
+        if row.status != "duplicate" or row.duplicate_of_id is None:
+            return int(row.id)
+        report_id = row.duplicate_of_id
+    return report_id
+
+
 def support(session: Session, report_id: int, *, account_id: int | None, device: str | None) -> int:
-    """+1 from an account or, without one, a device; the report's new support count. The
-    reporter's own account or device cannot support their report (409 ``own_report``)."""
-    _existing(session, report_id)
+    """+1 from an account or, without one, a device; the new support count of the report it
+    counts on (a merged duplicate's parent, :func:`target`). The reporter's own account or
+    device cannot support their report (409 ``own_report``)."""
+    report_id = target(session, report_id, lock=True)
     if is_reporter(session, report_id, account_id=account_id, device=device):
         raise SigapError("own_report", status=409)
     row = ReportSupport(
@@ -78,18 +100,21 @@ def supported(session: Session, report_id: int, account_id: int | None, device: 
         matches.append(ReportSupport.device == device)
     if not matches:
         return False
+    report_id = target(session, report_id)
     query = exists().where(ReportSupport.report_id == report_id, or_(*matches))
     return bool(session.scalar(select(query)))
 
 
 def follow(session: Session, account_id: int, report_id: int) -> None:
-    _existing(session, report_id)
+    """Follow the report, or the report a merged duplicate joined (:func:`target`)."""
+    report_id = target(session, report_id, lock=True)
     if session.get(ReportFollow, (account_id, report_id)) is None:
         session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=utcnow()))
         session.flush()
 
 
 def unfollow(session: Session, account_id: int, report_id: int) -> None:
+    report_id = target(session, report_id, lock=True)
     session.execute(
         delete(ReportFollow).where(
             ReportFollow.account_id == account_id, ReportFollow.report_id == report_id
@@ -98,7 +123,7 @@ def unfollow(session: Session, account_id: int, report_id: int) -> None:
 
 
 def follows(session: Session, account_id: int, report_id: int) -> bool:
-    return session.get(ReportFollow, (account_id, report_id)) is not None
+    return session.get(ReportFollow, (account_id, target(session, report_id))) is not None
 
 
 def comment(session: Session, account_id: int, report_id: int, body: str) -> ReportComment:

@@ -1,4 +1,5 @@
-"""The append-only timeline of a report. The migrations add triggers that refuse UPDATE/DELETE."""
+"""The append-only timeline of a report. The migrations add triggers that refuse UPDATE/DELETE;
+``hash`` chains each event to the report's previous one (:mod:`sigap.history.chain`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class ReportEvent(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     actor_kind: Mapped[str] = mapped_column(String(20))  # citizen / official / system
     actor_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # The official's account; None for citizens and the system.
+    actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    hash: Mapped[str | None] = mapped_column(String(64))

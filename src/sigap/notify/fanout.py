@@ -5,7 +5,9 @@ worker into one ``mail.send`` message per e-mail recipient and one ``webhook.sen
 subscribed endpoint, in the same transaction that marks the domain message delivered. Each
 recipient then has its own retries and dead letter: a webhook that is down never makes the
 reporter's e-mail go out twice. E-mails are rendered from the context stored in their message,
-in the recipient's language, so a retry sends the same text.
+in the recipient's language, so a retry sends the same text. Times in e-mails are the region's
+local time with its zone's abbreviation (:func:`local_time`: "2026-12-08 08:18 WIB"); webhooks
+keep ISO 8601 UTC, a machine format.
 
 Payload contract of the domain messages: ``{"report_id", "event_id", "action", "from_status",
 "to_status", "unit" (code of the responsible unit after the change), "at" (ISO UTC)}``, plus
@@ -19,8 +21,9 @@ that missed the deadline.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +39,7 @@ UNIT = cast(Table, models.Unit.__table__)
 CATEGORY = cast(Table, models.Category.__table__)
 ACCOUNT = cast(Table, models.Account.__table__)
 FOLLOW = cast(Table, models.ReportFollow.__table__)
+REGION = cast(Table, models.Region.__table__)
 
 MAIL_TOPIC = "mail.send"
 WEBHOOK_TOPIC = "webhook.send"
@@ -66,6 +70,8 @@ class Batch:
         ids = {m.payload.get("report_id") for m in messages}
         self.reports = _reports(session, [i for i in ids if isinstance(i, int)])
         self._units: dict[Any, dict[str, Any] | None] = {}
+        named = session.execute(select(REGION.c.timezone).limit(1)).scalar()
+        self.zone = ZoneInfo(named) if named else ZoneInfo("UTC")
 
     def unit(self, code: Any, fallback_id: int) -> dict[str, Any] | None:
         key = code if isinstance(code, str) else fallback_id
@@ -109,7 +115,7 @@ def _mails(
     if topic == "report.status_changed" or (topic in REPORTER_TOPICS and status_changed):
         language = settings.default_language  # reporters choose no language yet
         for email in _followers(session, report["id"]):
-            context = _context(settings, report, payload, unit, language)
+            context = _context(batch.zone, settings, report, payload, unit, language)
             mails.append(_mail(email, "reporter_status", language, context))
     token = payload.get("tracking_token")
     if topic == "report.created" and token:
@@ -118,17 +124,17 @@ def _mails(
         ).scalar()
         if address:
             language = settings.default_language
-            context = _context(settings, report, payload, unit, language)
+            context = _context(batch.zone, settings, report, payload, unit, language)
             context["link"] = f"{settings.public_url.rstrip('/')}/app/track/{token}"
             mails.append(_mail(address, "reporter_received", language, context))
     if topic in UNIT_TOPICS and unit is not None and unit["email"]:
         language = settings.default_language
-        context = _context(settings, report, payload, unit, language)
+        context = _context(batch.zone, settings, report, payload, unit, language)
         context["forwarded"] = UNIT_TOPICS[topic]
         mails.append(_mail(unit["email"], "unit_new_report", language, context))
     if topic == ASSIGNED_TOPIC and isinstance(payload.get("assignee"), int):
         for officer in _officials(session, payload["assignee"]):
-            context = _context(settings, report, payload, unit, officer["language"])
+            context = _context(batch.zone, settings, report, payload, unit, officer["language"])
             context["name"] = officer["name"]
             context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
             mails.append(_mail(officer["email"], "officer_assigned", officer["language"], context))
@@ -136,7 +142,7 @@ def _mails(
     above = batch.unit(to_code, -1) if isinstance(to_code, str) else None
     if topic in HEAD_TOPICS and unit is not None:
         for head in _heads(session, unit["id"]):
-            context = _context(settings, report, payload, unit, head["language"])
+            context = _context(batch.zone, settings, report, payload, unit, head["language"])
             context["name"] = head["name"]
             context["escalated_to"] = _name(above, head["language"]) or context["unit"]
             mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
@@ -204,6 +210,7 @@ def _mail(to: str, template: str, language: str, context: dict[str, Any]) -> dic
 
 
 def _context(
+    zone: ZoneInfo,
     settings: Settings,
     report: dict[str, Any],
     payload: dict[str, Any],
@@ -219,14 +226,14 @@ def _context(
         "status": _label(to_status, english),
         "from_status": _label(payload.get("from_status") or "", english),
         "unit": (unit["name_en" if english else "name_id"] if unit else ""),
-        "at": _when(payload.get("at")) or _time(report["updated_at"]),
+        "at": _when(payload.get("at"), zone) or local_time(report["updated_at"], zone),
         "note": payload.get("note") or "",
         "address": report["address"] or "",
         "lat": report["lat"],
         "lon": report["lon"],
         "description": report["description"],
-        "response_due_at": _time(report["response_due_at"]),
-        "resolution_due_at": _time(report["resolution_due_at"]),
+        "response_due_at": local_time(report["response_due_at"], zone),
+        "resolution_due_at": local_time(report["resolution_due_at"], zone),
         "forwarded": False,
         "name": "",
         "escalated_to": "",
@@ -240,17 +247,33 @@ def _label(status: str, english: bool) -> str:
     return labels[1 if english else 0] if labels else status
 
 
-def _when(value: Any) -> str:
+def _when(value: Any, zone: ZoneInfo) -> str:
     if not isinstance(value, str) or not value:
         return ""
     try:
-        return _time(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return local_time(datetime.fromisoformat(value.replace("Z", "+00:00")), zone)
     except ValueError:
         return value
 
 
-def _time(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+def local_time(value: datetime | None, zone: ZoneInfo) -> str:
+    """A stored UTC time as people of the region read it: "2026-12-08 08:18 WIB"."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)  # SQLite's naive UTC
+    local = value.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {zone_name(local)}"
+
+
+def zone_name(local: datetime) -> str:
+    """The zone's abbreviation (WIB, WITA, WIT), or its offset where the zone has none."""
+    name = local.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    offset = local.utcoffset() or timedelta(0)
+    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    return f"UTC{'+' if offset >= timedelta(0) else '-'}{hours:02d}:{minutes:02d}"
 
 
 def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
+from sigap.history import heads
+from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import local_today, ranking_of
@@ -212,10 +214,13 @@ def _group(request: Request, groups: dict[str, list[dict[str, Any]]]) -> str:
 
 
 @router.get("/open-data", response_class=HTMLResponse)
-def open_data_page(request: Request, ctx: Ctx) -> HTMLResponse:
+def open_data_page(request: Request, ctx: Ctx, session: ReadSession) -> HTMLResponse:
     chosen = filters.parse(request, ctx.region)
     query = urlencode(chosen.query_items())
-    return render(request, "portal/open_data.html", query=query, chosen=chosen)
+    zone = ctx.region.timezone
+    day = heads.last_closed_day(utcnow(), zone)
+    chain = heads.published(session, day, zone, cache_key=ctx.settings.database_url)
+    return render(request, "portal/open_data.html", query=query, chosen=chosen, chain=chain)
 
 
 def percent(value: float | None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sigap import models
 from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
@@ -143,6 +144,7 @@ def prepare(
         "to_status": "open",
         "actor_kind": "citizen",
         "actor_unit_id": None,
+        "actor_account_id": None,
         "note": None,
         "data": {"unit": unit_code, "routing": placement.method, "channel": channel},
         "created_at": now,
@@ -260,6 +262,8 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     ]
     insert_rows(connection, REPORTER, reporters)
     event_rows = [{"report_id": i, **p.event} for i, p in zip(ids, batch, strict=True)]
+    for row in event_rows:  # each new report's chain starts here (sigap.history.chain)
+        row["hash"] = chain.report_link(row, chain.GENESIS)
     # Photos and the outbox payload (event_id) point at the submit event.
     returned = insert_rows(connection, EVENT, event_rows, returning=("report_id", "id"))
     event_of: dict[int, int] = dict(returned)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
@@ -28,7 +29,7 @@ from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.reports.service import OUTBOX
-from sigap.workflow import machine, routing, sla
+from sigap.workflow import machine, merging, routing, sla
 from sigap.workflow.visibility import can_see
 
 
@@ -216,19 +217,23 @@ def mark_duplicate(
     note: str | None,
     options: Options,
 ) -> ReportEvent:
-    """Merge into ``parent_id``: the parent gains this report's supporters (and the reporter,
-    who follows the parent from now on: see ``sigap.notify.fanout``)."""
+    """Merge into ``parent_id``, which the official must be able to see (404 otherwise, as for
+    any report outside their view). The parent gains this report's supporters, its reporter
+    as one more supporter, and its followers, each person once (:func:`merging.merge_people`);
+    the reporter follows the parent from now on (see ``sigap.notify.fanout``)."""
     report = load(session, report_id, actor)
     now = _now(options)
     to = machine.target(report.status, "mark_duplicate", actor.role)
-    parent = session.scalar(select(Report).where(Report.id == parent_id).with_for_update())
-    why = _unfit_parent(report, parent)
-    if why or parent is None:
-        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why=why or "missing")
+    if parent_id == report.id:
+        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why="same report")
+    parent = load(session, parent_id, actor)  # missing or out of view: 404, like any report
+    why = _unfit_parent(parent)
+    if why:
+        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why=why)
     report.first_response_at = report.first_response_at or now
     report.duplicate_of_id = parent.id
     report.due_at = None
-    parent.support_count += 1 + report.support_count
+    merging.merge_people(session, report, parent)
     parent.updated_at = now
     _event(session, parent, actor, "merge", parent.status, now, None, {"duplicate": report.id})
     return _record(
@@ -475,11 +480,7 @@ def _calm(report: Report) -> None:
     report.escalated_at = None
 
 
-def _unfit_parent(report: Report, parent: Report | None) -> str | None:
-    if parent is None:
-        return "missing"
-    if parent.id == report.id:
-        return "same report"
+def _unfit_parent(parent: Report) -> str | None:
     if parent.status == "duplicate":
         return "itself a duplicate"
     if parent.status == "rejected":
@@ -567,6 +568,8 @@ def _event(
     *,
     to: str | None = None,
 ) -> ReportEvent:
+    """Append one event to the report's timeline, chained to its last one: the report's row is
+    locked (:func:`load`, or the sweep's ``FOR UPDATE``), so nobody else appends meanwhile."""
     event = ReportEvent(
         report_id=report.id,
         action=action,
@@ -574,10 +577,13 @@ def _event(
         to_status=to or from_status,
         actor_kind=actor.kind,
         actor_unit_id=actor.unit_id if actor.subject is not None else None,
+        actor_account_id=actor.subject.account_id if actor.subject is not None else None,
         note=note,
         data=data,
         created_at=now,
     )
+    fields = chain.fields_of(event, chain.REPORT_FIELDS)
+    event.hash = chain.report_link(fields, chain.report_head(session, report.id))
     session.add(event)
     session.flush()
     live.announce(session)  # live clients of every process hear of it after commit

@@ -261,6 +261,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No personal data: no reporter name, contact, device or account, and no free text "
         "written by citizens.",
     ),
+    "chain_title": (
+        "Riwayat yang tidak bisa diubah diam-diam",
+        "History that cannot be quietly rewritten",
+    ),
+    "chain_text": (
+        "Setiap peristiwa pada riwayat laporan dan setiap perubahan konsol admin membawa hash "
+        "yang terikat pada peristiwa sebelumnya. Setiap hari ujung-ujung rantai itu terbit di "
+        "sini; simpan berkasnya: jika riwayat kemudian diubah, `sigap audit verify --heads "
+        "BERKAS` menunjukkannya. Tanggal lain: ganti tanggal di alamat berkas.",
+        "Every event of a report's history and every admin console change carries a hash "
+        "chained to the one before it. The chains' heads are published here every day; save "
+        "the file: if the history is changed later, `sigap audit verify --heads FILE` shows it. "
+        "Other days: change the date in the file's address.",
+    ),
+    "chain_digest_of": ("Ringkasan rantai {day} ({zone}):", "Chain digest of {day} ({zone}):"),
+    "chain_heads_file": ("Ujung rantai (JSON)", "Chain heads (JSON)"),
     "licence_title": ("Lisensi", "Licence"),
     "licence_text": (
         "Data laporan dapat digunakan ulang di bawah Creative Commons Atribusi 4.0 (CC BY 4.0); "

@@ -1,0 +1,1 @@
+"""Tamper-evident history: hash chains over the report timeline and the admin audit."""
