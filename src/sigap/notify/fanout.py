@@ -147,13 +147,14 @@ def _mails(
             context["escalated_to"] = _name(above, head["language"]) or context["unit"]
             mails.append(_mail(head["email"], HEAD_TOPICS[topic], head["language"], context))
     if above is not None:
-        mails += _receiving(session, settings, report, payload, unit, above)
+        mails += _receiving(session, settings, batch.zone, report, payload, unit, above)
     return mails
 
 
 def _receiving(
     session: Session,
     settings: Settings,
+    zone: ZoneInfo,
     report: dict[str, Any],
     payload: dict[str, Any],
     unit: dict[str, Any] | None,
@@ -168,11 +169,11 @@ def _receiving(
     mails = []
     for person in people:
         language = person["language"]
-        context = _context(settings, report, payload, unit, language)
+        context = _context(zone, settings, report, payload, unit, language)
         context["name"] = person["name"] or _name(above, language)
         context["escalated_to"] = _name(above, language)
         context["level"] = payload.get("level") or ""
-        context["level_due_at"] = _when(payload.get("level_due_at"))
+        context["level_due_at"] = _when(payload.get("level_due_at"), zone)
         context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
         mails.append(_mail(person["email"], "unit_escalated", language, context))
     return mails
