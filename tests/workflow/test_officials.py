@@ -142,6 +142,7 @@ def test_forward_moves_the_report_and_restarts_the_clock(
     assert moved["unit"]["code"] == "bina-marga"
     assert moved["status"] == "open"
     assert moved["response_due_at"] > report["response_due_at"]
+    assert moved["first_response_at"] is None  # Bina Marga's numbers wait for its own answer
     forward = moved["events"][-1]
     assert forward["data"] == {
         "from_unit": "kel-31.71.01.1001", "to_unit": "bina-marga", "out_of_authority": True,

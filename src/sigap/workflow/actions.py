@@ -119,7 +119,6 @@ def forward(
         raise InvalidInput("forward_same_unit")
     _require_note(reason)
     from_unit = state.units[report.unit_id].code
-    report.first_response_at = report.first_response_at or now
     report.forward_count += 1
     _receive(report, state, unit.id, now)
     data = {"from_unit": from_unit, "to_unit": unit.code, "out_of_authority": out_of_authority}
@@ -462,9 +461,12 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _receive(report: Report, state: RegionState, unit_id: int, now: datetime) -> None:
-    """A unit receives the report (forward, appeal): new deadlines, back to open, no escalation."""
+    """A unit receives the report (forward, appeal): new deadlines, back to open, no escalation,
+    and no response yet: the receiving unit's numbers count its own answer, not the sender's
+    forward (which left it an "on time" response it never gave)."""
     response_due, resolution_due = routing.deadlines(state.categories[report.category_code], now)
     report.unit_id = unit_id
+    report.first_response_at = None
     report.assignee_id = None  # the officer belongs to the unit the report left
     report.received_at = now
     report.response_due_at, report.resolution_due_at = response_due, resolution_due
