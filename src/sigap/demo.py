@@ -252,7 +252,8 @@ def _advance(
 
 
 def _official_of(state: RegionState, unit_id: int) -> actions.Actor:
-    """The unit's head as the acting official (only the unit is ever shown, never a person)."""
+    """The unit acting with no person behind it (account 0: the events record no account), as
+    the demo's history is made up, not done by anyone."""
     subject = Subject(
         account_id=0, name="demo", email="demo@sigap.invalid", role="unit_head",
         unit_id=unit_id, language="id", scope=frozenset({unit_id}), session_hash="",

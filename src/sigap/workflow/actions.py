@@ -579,7 +579,7 @@ def _event(
         to_status=to or from_status,
         actor_kind=actor.kind,
         actor_unit_id=actor.unit_id if actor.subject is not None else None,
-        actor_account_id=actor.subject.account_id if actor.subject is not None else None,
+        actor_account_id=(actor.subject.account_id or None) if actor.subject else None,
         note=note,
         data=data,
         created_at=now,
