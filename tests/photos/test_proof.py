@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import ExifTags, Image, ImageDraw
 from sqlalchemy import select, update
+from tests.officials.test_pages import sign_in
 from tests.workflow.conftest import WALIKOTA, login
 
 from sigap import models
@@ -248,6 +249,10 @@ def test_taken_after_the_report_and_near_it_is_verified(
     assert [p["proof"] for p in request["photos"]] == [None, "verified", "verified"]
     xml = client.get(f"/open311/v2/requests/{report['id']}.xml", params={"extensions": "true"})
     assert "<proof>verified</proof>" in xml.text
+    assert sign_in(client, WALIKOTA).status_code == 303
+    officials_page = client.get(f"/officials/reports/{report['id']}?lang=en").text
+    assert 'id="proof"' in officials_page  # the officials see the verdict too
+    assert '<span class="proof-verified">Verified</span>' in officials_page
 
 
 def test_without_metadata_the_fix_is_accepted_unverified(
