@@ -9,7 +9,10 @@ uvicorn (one worker), then 16 client threads ask in a loop:
 * ``places``: what people type (typos, prefixes, RW, kelurahan; 3 to 17 letters), each near
   one of a few map centres, for ``--seconds``; the index is built by one warm-up search first;
 * ``tiles cold``: every z15 tile of central Jakarta once (each drawn for the first time);
-* ``tiles warm``: the same tiles again for ``--seconds`` (drawn before, kept per process).
+* ``tiles warm``: the same tiles again for ``--seconds`` (drawn before, kept per process);
+* with ``--tile-dir``: ``sigap draw-tiles`` fills that folder, the server restarts with it as
+  ``SIGAP_TILE_DIR``, and ``tiles from folder`` asks every tile once (read from disk, as a
+  deployment's first visitors after a restart would).
 
 Prints one JSON line per case: requests/s, p50 and p95 in ms. The client runs on the same
 machine, so the figures include its share of the CPU.
@@ -18,6 +21,7 @@ machine, so the figures include its share of the CPU.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import itertools
 import json
@@ -28,6 +32,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from typing import Any
 
 PORT = 8933
@@ -123,18 +128,33 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench maps")
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--tile-dir", default=None, help="also measure tiles read from it")
     args = parser.parse_args(argv)
     prepare(args.database_url)
     env = {**os.environ, "SIGAP_DATABASE_URL": args.database_url}
+    with serving(env):
+        run(places()[:1], None)  # the place index is built at start; wait for it
+        print(json.dumps({"case": "places", **run(places(), args.seconds)}), flush=True)
+        print(json.dumps({"case": "tiles cold", **run(tiles(), None)}), flush=True)
+        print(json.dumps({"case": "tiles warm", **run(tiles(), args.seconds)}), flush=True)
+    if args.tile_dir:
+        started = time.perf_counter()
+        draw = [sys.executable, "-m", "sigap.cli", "draw-tiles", "--tile-dir", args.tile_dir]
+        subprocess.run(draw, env=env, check=True, capture_output=True)
+        drawn = {"case": "draw-tiles z10-15", "seconds": round(time.perf_counter() - started)}
+        print(json.dumps(drawn), flush=True)
+        with serving({**env, "SIGAP_TILE_DIR": args.tile_dir}):
+            print(json.dumps({"case": "tiles from folder", **run(tiles(), None)}), flush=True)
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[None]:
     command = [sys.executable, "-m", "uvicorn", "--factory", "sigap.app:create_app",
                "--port", str(PORT), "--log-level", "warning", "--no-access-log"]  # fmt: skip
     server = subprocess.Popen(command, env=env)
     try:
         _wait()
-        run(places()[:1], None)  # builds the place index
-        print(json.dumps({"case": "places", **run(places(), args.seconds)}), flush=True)
-        print(json.dumps({"case": "tiles cold", **run(tiles(), None)}), flush=True)
-        print(json.dumps({"case": "tiles warm", **run(tiles(), args.seconds)}), flush=True)
+        yield
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -101,7 +101,8 @@ def test_report_page_and_dashboard_render(browser: Any, browser_url: str, artifa
         assert page.locator("h1").inner_text().startswith("Laporan #1")
         assert page.locator(".badge.st-resolved").count() >= 1
         captions = page.locator(".photos figcaption").all_inner_texts()
-        assert captions == ["Sebelum", "Sesudah"]
+        assert captions[0] == "Sebelum"
+        assert captions[1].startswith("Sesudah · ")  # with the proof's verdict
         page.wait_for_function(
             "[...document.querySelectorAll('.photos img')].every(i => i.naturalWidth > 0)"
         )

@@ -129,8 +129,8 @@ def test_report_page_shows_before_and_after_photos_when_the_report_has_them(
             report,
             "photos",
             [
-                {"url": "/p/1.jpg", "thumb_url": "/p/1t.jpg", "kind": "before"},
-                {"url": "/p/2.jpg", "thumb_url": None, "kind": "after"},
+                {"url": "/p/1.jpg", "thumb_url": "/p/1t.jpg", "kind": "before", "proof": None},
+                {"url": "/p/2.jpg", "thumb_url": None, "kind": "after", "proof": "verified"},
             ],
         )
         return report
@@ -140,3 +140,4 @@ def test_report_page_shows_before_and_after_photos_when_the_report_has_them(
 
     assert '<a href="/p/1.jpg"><img src="/p/1t.jpg" alt="Before"' in page.text
     assert '<a href="/p/2.jpg"><img src="/p/2.jpg" alt="After"' in page.text
+    assert 'After · <span class="proof-verified">Verified</span>' in page.text
