@@ -4,7 +4,7 @@
     python -m bench maps --database-url postgresql+psycopg://127.0.0.1/sigap_bench_maps
 
 Makes the database if it is empty (migrations + the bundled Jakarta pack), serves Sigap with
-uvicorn (one worker), then 16 client threads ask in a loop:
+uvicorn (``--workers``, default one), then 16 client threads ask in a loop:
 
 * ``places``: what people type (typos, prefixes, RW, kelurahan; 3 to 17 letters), each near
   one of a few map centres, for ``--seconds``; the index is built by one warm-up search first;
@@ -14,8 +14,9 @@ uvicorn (one worker), then 16 client threads ask in a loop:
   ``SIGAP_TILE_DIR``, and ``tiles from folder`` asks every tile once (read from disk, as a
   deployment's first visitors after a restart would).
 
-Prints one JSON line per case: requests/s, p50 and p95 in ms. The client runs on the same
-machine, so the figures include its share of the CPU.
+Prints one JSON line per case: requests/s, p50 and p95 in ms. The Python client runs on the
+same machine and takes a good share of its CPU; where ``wrk`` is installed, places and warm
+tiles are asked again by wrk (16 connections), which leaves the CPU to the server.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ import itertools
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 PORT = 8933
@@ -109,6 +113,21 @@ def run(paths: list[str], seconds: float | None) -> dict[str, Any]:
     }
 
 
+def wrk(paths: list[str], seconds: float) -> dict[str, Any]:
+    """wrk (C, one thread, 16 connections) asking random ones of ``paths`` for ``seconds``:
+    a load generator that leaves the CPU to the server, unlike :func:`run`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as out:
+        out.write("return {" + ",".join(json.dumps(p) for p in paths) + "}\n")
+    env = {**os.environ, "SIGAP_BENCH_MODE": "paths", "SIGAP_BENCH_PATHS": out.name}
+    command = ["wrk", "-t1", f"-c{CONCURRENCY}", f"-d{seconds:.0f}s", "--timeout", "10s",
+               "-s", str(Path(__file__).parent / "wrk.lua"),
+               f"http://127.0.0.1:{PORT}"]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    os.unlink(out.name)
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def prepare(url: str) -> None:
     from sigap.db import Database
     from sigap.migrations import upgrade
@@ -129,28 +148,34 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--tile-dir", default=None, help="also measure tiles read from it")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     prepare(args.database_url)
     env = {**os.environ, "SIGAP_DATABASE_URL": args.database_url}
-    with serving(env):
+    with serving(env, args.workers):
         run(places()[:1], None)  # the place index is built at start; wait for it
         print(json.dumps({"case": "places", **run(places(), args.seconds)}), flush=True)
         print(json.dumps({"case": "tiles cold", **run(tiles(), None)}), flush=True)
         print(json.dumps({"case": "tiles warm", **run(tiles(), args.seconds)}), flush=True)
+        if shutil.which("wrk"):
+            print(json.dumps({"case": "places, wrk", **wrk(places(), args.seconds)}), flush=True)
+            print(json.dumps({"case": "tiles warm, wrk", **wrk(tiles(), args.seconds)}), flush=True)
     if args.tile_dir:
         started = time.perf_counter()
         draw = [sys.executable, "-m", "sigap.cli", "draw-tiles", "--tile-dir", args.tile_dir]
         subprocess.run(draw, env=env, check=True, capture_output=True)
         drawn = {"case": "draw-tiles z10-15", "seconds": round(time.perf_counter() - started)}
         print(json.dumps(drawn), flush=True)
-        with serving({**env, "SIGAP_TILE_DIR": args.tile_dir}):
+        with serving({**env, "SIGAP_TILE_DIR": args.tile_dir}, args.workers):
+            run(places()[:1], None)  # waits for the warm-up (street layer, place index) to end
             print(json.dumps({"case": "tiles from folder", **run(tiles(), None)}), flush=True)
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str]) -> Iterator[None]:
+def serving(env: dict[str, str], workers: int) -> Iterator[None]:
     command = [sys.executable, "-m", "uvicorn", "--factory", "sigap.app:create_app",
-               "--port", str(PORT), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+               "--port", str(PORT), "--log-level", "warning", "--no-access-log",
+               "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, env=env)
     try:
         _wait()

@@ -4,9 +4,11 @@
 --   area:   GET /api/v1/reports?area=... for a random kelurahan or kecamatan
 --   o311_post, o311_list, o311_list_since, o311_one, o311_services: Open311 (SIGAP_BENCH_KEY,
 --           SIGAP_BENCH_MAX_ID, SIGAP_BENCH_SINCE set by bench/http.py)
+--   paths:  GET a random one of the paths in the Lua file SIGAP_BENCH_PATHS (bench/maps.py)
 --   hello:  GET /
 -- done() prints one JSON line with the request rate and latency percentiles in ms.
-local points = dofile(os.getenv("SIGAP_BENCH_POINTS"))
+local points = os.getenv("SIGAP_BENCH_POINTS") and dofile(os.getenv("SIGAP_BENCH_POINTS")) or {}
+local paths = os.getenv("SIGAP_BENCH_PATHS") and dofile(os.getenv("SIGAP_BENCH_PATHS")) or {}
 local mode = os.getenv("SIGAP_BENCH_MODE") or "hello"
 local categories = {"sampah", "banjir", "jalan_rusak", "kemacetan", "parkir_liar", "lampu_jalan"}
 local counter = 0
@@ -54,6 +56,8 @@ function request()
     return wrk.format("GET", "/open311/v2/requests/" .. id .. ".json")
   elseif mode == "o311_services" then
     return wrk.format("GET", "/open311/v2/services.json")
+  elseif mode == "paths" then
+    return wrk.format("GET", paths[math.random(#paths)])
   elseif mode == "area" then
     local _, _, code = pick()
     if math.random() < 0.5 then code = string.sub(code, 1, 8) end

@@ -27,6 +27,7 @@ How a query matches a place:
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import unicodedata
@@ -109,8 +110,9 @@ def trigrams(word: str) -> frozenset[str]:
 
 class PlaceIndex:
     """The places of a region and the word index over their names and contexts, as arrays: a
-    query is a few numpy operations over every place at once (about a tenth of a millisecond
-    per query word for Jakarta's ~10,000 places), not a Python loop over candidates."""
+    query finds the places that hold a match of every word (word → places postings) and scores
+    them with a few numpy operations, not a Python loop (about 0.1 ms for Jakarta's ~10,000
+    places)."""
 
     def __init__(self, places: Sequence[Place]) -> None:
         self.places = tuple(places)
@@ -130,6 +132,11 @@ class PlaceIndex:
             for gram in found:
                 by_gram.setdefault(gram, []).append(word_id)
         self._by_gram = {g: np.array(ids, dtype=np.int32) for g, ids in by_gram.items()}
+        postings: list[list[int]] = [[] for _ in vocabulary]
+        for number, (in_name, in_context) in enumerate(zip(named, context, strict=True)):
+            for word_id in {*in_name, *in_context}:
+                postings[word_id].append(number)
+        self._postings = [np.array(p, dtype=np.int64) for p in postings]
         self._lonlat = np.array([(p.lon, p.lat) for p in self.places], dtype=float).reshape(-1, 2)
         self._name_order = np.argsort(np.argsort([p.name for p in self.places], kind="stable"))
 
@@ -143,22 +150,27 @@ class PlaceIndex:
         asked = list(dict.fromkeys(words(query)))[:6]
         if not asked or not self.places:
             return []
-        total = np.zeros(len(self.places), dtype=np.float32)
-        alive = np.ones(len(self.places), dtype=bool)
-        covered = np.zeros(self._names.shape, dtype=bool)
-        for word in asked:
-            similar = self._similar(word)
-            in_name = similar[self._names]
-            in_context = similar[self._contexts].max(axis=0)
-            best = np.maximum(in_name.max(axis=0), CONTEXT_WEIGHT * in_context)
-            alive &= best > 0
-            total += best
-            covered |= in_name > 0
-        numbers = np.flatnonzero(alive)
+        similar = [self._similar(word) for word in asked]
+        # Candidates: the places holding a match of every query word (in name or context).
+        holding = []
+        for scores in similar:
+            matched = np.flatnonzero(scores[:-1])
+            if not len(matched):
+                return []
+            holding.append(np.unique(np.concatenate([self._postings[i] for i in matched])))
+        numbers = functools.reduce(np.intersect1d, sorted(holding, key=len))
         if not len(numbers):
             return []
-        coverage = covered[:, numbers].sum(axis=0) / self._name_sizes[numbers]
-        scores = total[numbers] / len(asked) * (0.9 + 0.1 * np.minimum(coverage, 1.0))
+        names, contexts = self._names[:, numbers], self._contexts[:, numbers]
+        total = np.zeros(len(numbers), dtype=np.float32)
+        covered = np.zeros(names.shape, dtype=bool)
+        for scores in similar:
+            in_name = scores[names]
+            in_context = scores[contexts].max(axis=0)
+            total += np.maximum(in_name.max(axis=0), CONTEXT_WEIGHT * in_context)
+            covered |= in_name > 0
+        coverage = covered.sum(axis=0) / self._name_sizes[numbers]
+        scores = total / len(asked) * (0.9 + 0.1 * np.minimum(coverage, 1.0))
         keep = scores >= RELATIVE_FLOOR * scores.max()
         numbers, scores = numbers[keep], scores[keep]
         distances = self._distances(near, numbers)

@@ -72,15 +72,23 @@ def valid(z: int, x: int, y: int) -> bool:
     return MIN_ZOOM <= z <= MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
 
 
-def tile(layer: StreetLayer, z: int, x: int, y: int, folder: Path | None = None) -> bytes:
-    """The PNG of one tile (the caller checked :func:`valid`): kept in memory, else read from
-    ``folder``, else drawn (and written to ``folder``)."""
+def kept(layer: StreetLayer, z: int, x: int, y: int) -> bytes | None:
+    """The tile if this process has it in memory (no drawing, no disk: for the event loop)."""
     key = (layer.sha256, z, x, y)
     with _CACHE_LOCK:
         found = _CACHE.get(key)
         if found is not None:
             _CACHE.move_to_end(key)
-            return found
+        return found
+
+
+def tile(layer: StreetLayer, z: int, x: int, y: int, folder: Path | None = None) -> bytes:
+    """The PNG of one tile (the caller checked :func:`valid`): kept in memory, else read from
+    ``folder``, else drawn (and written to ``folder``)."""
+    key = (layer.sha256, z, x, y)
+    found = kept(layer, z, x, y)
+    if found is not None:
+        return found
     path = None if folder is None else folder / layer.sha256[:16] / str(z) / str(x) / f"{y}.png"
     try:
         found = path.read_bytes() if path is not None else None

@@ -10,16 +10,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
 from sigap.geo import tiles
+from sigap.geo.streets import StreetLayer
 from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, stats
 from sigap.portal.fold import CountsSession
-from sigap.regions.state import RegionState, street_layer
+from sigap.regions.state import RegionState, ready_street_layer, street_layer
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
 
@@ -74,18 +77,26 @@ def map_area(code: str, session: ReadSession, ctx: Ctx) -> Response:
 
 
 @router.get("/map/streets/{z}/{x}/{y}.png", summary="A street map tile (the region's streets)")
-def map_street_tile(z: int, x: int, y: int, session: ReadSession, ctx: Ctx) -> Response:
+async def map_street_tile(z: int, x: int, y: int, request: Request, ctx: Ctx) -> Response:
     """256-pixel PNG drawn from the region pack's street layer; 404 outside zoom 10-19, or
-    when the region has no street layer (the maps then show boundaries only)."""
-    layer = street_layer(session, ctx.region)
+    when the region has no street layer (the maps then show boundaries only). A tile drawn
+    before is answered on the event loop; reading the layer, the tile folder or drawing goes
+    to a worker thread."""
+    layer = ready_street_layer(ctx.region)
+    if layer is None and ctx.region.streets_sha256 is not None:
+        layer = await run_in_threadpool(_street_layer, request.app.state.db, ctx.region)
     if layer is None or not tiles.valid(z, x, y):
         raise NotFound("not_found")
-    folder = ctx.settings.tile_dir
-    return Response(
-        tiles.tile(layer, z, x, y, Path(folder) if folder else None),
-        media_type="image/png",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+    png = tiles.kept(layer, z, x, y)
+    if png is None:
+        folder = Path(ctx.settings.tile_dir) if ctx.settings.tile_dir else None
+        png = await run_in_threadpool(tiles.tile, layer, z, x, y, folder)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _street_layer(database: Database, region: RegionState) -> StreetLayer | None:
+    with database.reading() as session:
+        return street_layer(session, region)
 
 
 @router.get("/dashboard", summary="Dashboard numbers of the whole region")

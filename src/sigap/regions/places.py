@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from sqlalchemy.orm import Session
 
+from sigap.db import Database
 from sigap.geo.places import Place, PlaceIndex, bbox_of
 from sigap.geo.streets import StreetLayer
 from sigap.regions.state import (
@@ -26,10 +27,24 @@ _INDEX: dict[tuple[object, ...], PlaceIndex] = {}
 _LOCK = threading.Lock()
 
 
+def _key(state: RegionState) -> tuple[object, ...]:
+    return (state.code, state.imported_at, state.boundary_version_id, tuple(state.layers.items()))
+
+
+def ready(state: RegionState) -> PlaceIndex | None:
+    """The region's index if this process has built it (at start: sigap.app.warm_maps)."""
+    return _INDEX.get(_key(state))
+
+
+def build(database: Database, state: RegionState) -> PlaceIndex:
+    with database.reading() as session:
+        return place_index(session, state)
+
+
 def place_index(session: Session, state: RegionState) -> PlaceIndex:
-    """Built on the first search (about a second for Jakarta), then kept; a new import or
-    console change of the areas builds it again."""
-    key = (state.code, state.imported_at, state.boundary_version_id, tuple(state.layers.items()))
+    """Built once (about a second for Jakarta), then kept; a new import or console change of
+    the areas builds it again."""
+    key = _key(state)
     found = _INDEX.get(key)
     if found is not None:
         return found
@@ -125,7 +140,8 @@ def _streets(state: RegionState, layer: StreetLayer) -> list[Place]:
     for (name, found), positions in groups.items():
         longest = max(positions, key=lambda p: lengths[p])
         bounds = shapely.bounds(layer.geoms[numbers[positions]])
-        box = (*bounds[:, :2].min(axis=0).round(5), *bounds[:, 2:].max(axis=0).round(5))
+        low, high = bounds[:, :2].min(axis=0).round(5), bounds[:, 2:].max(axis=0).round(5)
+        box = (float(low[0]), float(low[1]), float(high[0]), float(high[1]))
         code = state.index.codes[found]
         places.append(
             Place("street", name, _context(state, code), None,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+import orjson
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import NotFound
 from sigap.models import AreaBoundary
-from sigap.regions.places import place_index
+from sigap.regions import places
 from sigap.regions.state import QuestionInfo
 from sigap.reports import answers, schemas
 
@@ -55,33 +57,41 @@ def _question(question: QuestionInfo, language: str) -> schemas.Question:
     response_model=list[schemas.PlaceFound],
     summary="Search streets, RW and areas by name (typos forgiven), nearest first",
 )
-def search_places(
-    response: Response,
-    session: ReadSession,
+async def search_places(
+    request: Request,
     ctx: Ctx,
     q: Annotated[str, Query(min_length=1, max_length=100, description="What was typed")],
     lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
-) -> list[schemas.PlaceFound]:
+) -> Response:
     """The places of the region whose names match ``q`` (see sigap.geo.places); with ``lat``
-    and ``lon`` (the map's centre) equally good matches come nearest first."""
+    and ``lon`` (the map's centre) equally good matches come nearest first. The search runs
+    on the event loop (a fraction of a millisecond, no database) and the answer is written
+    here, not re-validated: the route was a third of its own cost in the framework's thread
+    hop, session and response model (BENCHMARKS.md, place search)."""
+    index = places.ready(ctx.region)
+    if index is None:  # the first search of a process that did not warm its maps
+        index = await run_in_threadpool(places.build, request.app.state.db, ctx.region)
     near = (lon, lat) if lat is not None and lon is not None else None
-    found = place_index(session, ctx.region).search(q, near, limit)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return [
-        schemas.PlaceFound(
-            kind=f.place.kind,
-            name=f.place.name,
-            context=f.place.context,
-            code=f.place.code,
-            lat=f.place.lat,
-            lon=f.place.lon,
-            bbox=list(f.place.bbox),
-            distance_m=f.distance_m,
-        )
-        for f in found
+    found = [
+        {
+            "kind": f.place.kind,
+            "name": f.place.name,
+            "context": f.place.context,
+            "code": f.place.code,
+            "lat": f.place.lat,
+            "lon": f.place.lon,
+            "bbox": f.place.bbox,
+            "distance_m": f.distance_m,
+        }
+        for f in index.search(q, near, limit)
     ]
+    return Response(
+        orjson.dumps(found),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 @router.get("/areas/{code}", response_model=schemas.Area, summary="An area with its parents")

@@ -379,6 +379,13 @@ def _layer(session: Session, name: str, digest: str, build: Callable[[str], T]) 
     return _LAYERS[key]  # type: ignore[return-value]
 
 
+def ready_street_layer(state: RegionState) -> StreetLayer | None:
+    """The street layer if this process has built it (no database: for the event loop)."""
+    digest = state.streets_sha256
+    found = None if digest is None else _LAYERS.get(("streets", digest))
+    return found if isinstance(found, StreetLayer) else None
+
+
 def street_layer(session: Session, state: RegionState) -> StreetLayer | None:
     """The region's street layer in memory (sigap.geo.streets); None when the pack has none.
     Building Jakarta's takes about half a second."""
