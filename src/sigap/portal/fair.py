@@ -54,12 +54,22 @@ OPEN_COLUMNS = (
 )
 RATING_COLUMNS = ("rating_sum", "ratings")
 EXTRA_COLUMNS = OPEN_COLUMNS + RATING_COLUMNS
+# The counts the report triggers keep per unit and area (stat_unit, stat_area), read as sums.
+SLA_COLUMNS = (
+    "n",
+    "responded",
+    "responded_in_sla",
+    "resolved",
+    "resolved_in_sla",
+    "ever_resolved",
+    "reopened",
+)
 
 
 def measure(counts: dict[str, int]) -> dict[str, Any]:
     """Components and score of one set of reports.
 
-    ``counts`` holds the stored SLA counts (``portal.stats.SLA_COLUMNS``) and
+    ``counts`` holds the stored SLA counts (:data:`SLA_COLUMNS`) and
     :data:`EXTRA_COLUMNS` (missing ones count 0). Each component is ``{"weight", "hits", "of",
     "share", "points"}``; ``share`` is None (and ``points`` 0) when ``of`` is 0."""
     c = {key: int(counts.get(key, 0)) for key in _ALL}
@@ -172,13 +182,4 @@ def rating_counts(session: Session, group: Any, *conditions: Any) -> dict[Any, d
     return found
 
 
-_ALL = (
-    "n",
-    "responded",
-    "responded_in_sla",
-    "resolved",
-    "resolved_in_sla",
-    "ever_resolved",
-    "reopened",
-    *EXTRA_COLUMNS,
-)
+_ALL = (*SLA_COLUMNS, *EXTRA_COLUMNS)

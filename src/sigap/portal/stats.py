@@ -24,15 +24,7 @@ from sigap.portal import fair
 from sigap.portal.areas import children, kelurahan_codes
 from sigap.regions.state import AreaInfo, RegionState
 
-SLA_COLUMNS = (
-    "n",
-    "responded",
-    "responded_in_sla",
-    "resolved",
-    "resolved_in_sla",
-    "ever_resolved",
-    "reopened",
-)
+SLA_COLUMNS = fair.SLA_COLUMNS
 TREND_MONTHS = 12
 LOWER_S = [0] + [round(BUCKET_FIRST_S * BUCKET_RATIO**i) for i in range(BUCKET_COUNT - 1)]
 
