@@ -268,11 +268,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chain_text": (
         "Setiap peristiwa pada riwayat laporan dan setiap perubahan konsol admin membawa hash "
         "yang terikat pada peristiwa sebelumnya. Setiap hari ujung-ujung rantai itu terbit di "
-        "sini; simpan berkasnya: jika riwayat kemudian diubah, `sigap audit verify --heads "
-        "BERKAS` menunjukkannya. Tanggal lain: ganti tanggal di alamat berkas.",
+        "sini; simpan berkasnya: jika riwayat kemudian diubah, perintah "
+        "“sigap audit verify --heads BERKAS” menunjukkannya. Tanggal lain: ganti tanggal "
+        "di alamat berkas.",
         "Every event of a report's history and every admin console change carries a hash "
         "chained to the one before it. The chains' heads are published here every day; save "
-        "the file: if the history is changed later, `sigap audit verify --heads FILE` shows it. "
+        "the file: if the history is changed later, the command “sigap audit verify --heads FILE” "
+        "shows it. "
         "Other days: change the date in the file's address.",
     ),
     "chain_digest_of": ("Ringkasan rantai {day} ({zone}):", "Chain digest of {day} ({zone}):"),
