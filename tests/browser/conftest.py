@@ -95,9 +95,8 @@ def serving(app: Any, port: int = 0) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("browser")
+def jakarta_app(folder: Path) -> Any:
+    """Sigap on a fresh Jakarta database in ``folder``, its photos served from /media."""
     url = f"sqlite:///{folder / 'sigap.db'}"
     load_jakarta(url)
     settings = Settings(
@@ -106,7 +105,12 @@ def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         media_dir=str(folder / "media"),
         media_url="/media",  # the port is known only once the server runs
     )
-    app = create_app(settings)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def browser_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = jakarta_app(tmp_path_factory.mktemp("browser"))
     with TestClient(app) as client:
         for number, (category, lat, lon) in enumerate(POINTS):
             body = {"category": category, "lat": lat, "lon": lon, "description": "Mohon dicek"}

@@ -13,12 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.browser.conftest import jpeg, serving
+from tests.browser.conftest import jakarta_app, jpeg, serving
 from tests.browser.test_officials import PHONE, sign_in
-from tests.conftest import load_jakarta
-
-from sigap.app import create_app
-from sigap.config import Settings
 
 pytestmark = pytest.mark.browser
 GAMBIR = [(-6.1754, 106.8272), (-6.1760, 106.8280), (-6.1740, 106.8260), (-6.1748, 106.8275)]
@@ -36,16 +32,7 @@ TEXTS = {
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Sigap on uvicorn in a thread with the demo accounts and four reports in Kelurahan
     Gambir, the first three with a photo."""
-    folder = tmp_path_factory.mktemp("assign")
-    url = f"sqlite:///{folder / 'sigap.db'}"
-    load_jakarta(url)
-    settings = Settings(
-        database_url=url,
-        public_url="http://127.0.0.1",
-        media_dir=str(folder / "media"),
-        media_url="/media",  # the port is known only once the server runs
-    )
-    app = create_app(settings)
+    app = jakarta_app(tmp_path_factory.mktemp("assign"))
     reports = []
     with TestClient(app) as client:
         for number, (lat, lon) in enumerate(GAMBIR):
