@@ -59,8 +59,8 @@ def serve(directory: Path, port: int) -> uvicorn.Server:
         database_url=url,
         public_url=f"http://127.0.0.1:{port}",
         media_dir=str(directory / "media"),
-        citizen_reports_per_hour=10_000,
-        citizen_identical_per_day=10_000,
+        reports_per_hour=10_000,
+        identical_per_day=10_000,
     )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

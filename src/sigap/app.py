@@ -19,6 +19,7 @@ from sigap import __version__
 from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
+from sigap.auth import devices
 from sigap.auth import router as auth_router
 from sigap.channels import service as channels
 from sigap.citizen import filing as citizen_filing
@@ -158,6 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_writer(settings, database)
             )
             app.state.region = load_region(database)
+            with database.reading() as session:
+                app.state.device_secret = devices.load_secret(session, settings)
             if settings.warm_maps and app.state.region is not None:
                 warming = threading.Thread(
                     target=warm_maps, args=(database, app.state.region), daemon=True

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sigap.channels import commands as channel_commands
 from sigap.geo import commands as map_commands
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from sigap.config import Settings
     from sigap.photos.service import StoredPhoto
 
@@ -91,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--database-url", default=None)
     export.set_defaults(run=_export_region)
     map_commands.add(commands)
-    _channel_commands(commands)
+    channel_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
@@ -206,7 +204,7 @@ def _photo_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _photo_hide(args: argparse.Namespace) -> int:
     from sigap.photos import service
 
-    with _channel_session(args) as session:
+    with channel_commands.transaction(args) as session:
         service.hide(session, args.photo_id)
     print(f"photo {args.photo_id} hidden")
     return 0
@@ -216,7 +214,7 @@ def _photo_rehash(args: argparse.Namespace) -> int:
     from sigap.config import Settings
     from sigap.photos import proof, service
 
-    with _channel_session(args) as session:
+    with channel_commands.transaction(args) as session:
         hashed, missing = proof.rehash(session, service.storage_for(Settings()))
     print(f"{hashed} photos hashed, {missing} without a stored file")
     return 0
@@ -316,34 +314,6 @@ def _audit_verify(args: argparse.Namespace) -> int:
     return 1 if verdict.breaks or any(found for _, found in problems) else 0
 
 
-def _channel_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    channel = commands.add_parser(
-        "channel",
-        help="API keys of channels (LAPOR!, a WhatsApp bot) that submit through Open311",
-        description="Each key belongs to a channel; reports submitted with it record the "
-        "channel's slug. Keys are stored hashed and shown once, when created.",
-    )
-    actions = channel.add_subparsers(title="channel commands", metavar="CHANNEL_COMMAND")
-    create = actions.add_parser(
-        "create",
-        help="create a key for channel NAME and print it once",
-        description="Create an API key for the channel NAME. A second key under the same name "
-        "joins the same channel: rotate keys by creating a new one, then revoking the old.",
-    )
-    create.add_argument("name", help='channel name, e.g. "LAPOR!" or "WhatsApp bot"')
-    create.set_defaults(run=_channel_create)
-    listing = actions.add_parser("list", help="list channel keys (prefix, created, revoked)")
-    listing.set_defaults(run=_channel_list)
-    revoke = actions.add_parser(
-        "revoke",
-        help="revoke a key by its id or key prefix (from 'sigap channel list')",
-    )
-    revoke.add_argument("key", metavar="KEY_PREFIX_OR_ID")
-    revoke.set_defaults(run=_channel_revoke)
-    for parser in (create, listing, revoke):
-        parser.add_argument("--database-url", default=None)
-
-
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -412,56 +382,6 @@ def _export_region(args: argparse.Namespace) -> int:
         database.dispose()
     print(f"exported to {args.path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
-
-
-def _channel_create(args: argparse.Namespace) -> int:
-    from sigap.channels import service
-
-    with _channel_session(args) as session:
-        channel, key = service.create(session, name=args.name)
-        print(f"created key {channel.id} of channel {channel.slug} ({channel.name})")
-    print(f"API key (shown only now; keep it secret): {key}")
-    return 0
-
-
-def _channel_list(args: argparse.Namespace) -> int:
-    from sigap.channels import service
-
-    row = "{:>4}  {:<20}  {:<12}  {:<17}  {:<17}  {}"
-    print(row.format("id", "slug", "key prefix", "created (UTC)", "revoked (UTC)", "name"))
-    with _channel_session(args) as session:
-        for c in service.list_all(session):
-            created = f"{c.created_at:%Y-%m-%d %H:%M}"
-            revoked = f"{c.revoked_at:%Y-%m-%d %H:%M}" if c.revoked_at else "-"
-            print(row.format(c.id, c.slug, c.key_prefix, created, revoked, c.name))
-    return 0
-
-
-def _channel_revoke(args: argparse.Namespace) -> int:
-    from sigap.channels import service
-
-    with _channel_session(args) as session:
-        channel = service.revoke(session, key_prefix_or_id=args.key)
-        print(f"revoked key {channel.id} ({channel.key_prefix}) of channel {channel.slug}")
-    return 0
-
-
-@contextmanager
-def _channel_session(args: argparse.Namespace) -> Iterator[Session]:
-    """One transaction on the configured database; a refused change prints why and exits 1."""
-    from sigap.config import Settings
-    from sigap.db import Database
-    from sigap.errors import SigapError
-
-    database = Database(args.database_url or Settings().database_url)
-    try:
-        with database.transaction() as session:
-            yield session
-    except SigapError as exc:
-        print(exc.message("en"), file=sys.stderr)
-        raise SystemExit(1) from None
-    finally:
-        database.dispose()
 
 
 def _serve(args: argparse.Namespace) -> int:

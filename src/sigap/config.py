@@ -138,16 +138,37 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per-category radius of the nearby suggestion (e.g. banjir: 300)",
     )
-    citizen_reports_per_hour: int = Field(
-        default=10, ge=1, description="Reports one account, or one device/IP, may file an hour"
+    # --- abuse limits, the same on every channel (sigap.reports.limits) ---
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs the citizen app's device ids; unset: a secret the database made "
+        "for itself at migration 0021",
     )
-    citizen_identical_per_day: int = Field(
+    reports_per_hour: int = Field(
+        default=10, ge=1, description="Reports one account, or one device, may file an hour"
+    )
+    address_reports_per_hour: int = Field(
+        default=30,
+        ge=1,
+        description="Reports one address may file an hour without a channel key (several "
+        "phones share an address behind a carrier's NAT)",
+    )
+    channel_reports_per_hour: int = Field(
+        default=600, ge=1, description="Reports an hour per Open311 channel, unless set on it"
+    )
+    identical_per_day: int = Field(
         default=2,
         ge=1,
-        description="Reports of the same category within citizen_identical_m one account or "
-        "device/IP may file a day",
+        description="Reports of the same category within identical_m one account, device or "
+        "address may file a day",
     )
-    citizen_identical_m: float = Field(default=50.0, gt=0, le=5000)
+    identical_m: float = Field(default=50.0, gt=0, le=5000)
+    supports_per_hour: int = Field(
+        default=30, ge=1, description="+1s one account, device or address may give an hour"
+    )
+    follows_per_hour: int = Field(
+        default=60, ge=1, description="Reports one account may start following an hour"
+    )
     citizen_password_min: int = Field(default=8, ge=6, le=128)
     # --- notify ---
     smtp_host: str | None = Field(default=None, description="SMTP server; no e-mail when unset")

@@ -19,7 +19,7 @@ from sigap.config import Settings
 from sigap.db import Database
 from sigap.errors import SigapError
 from sigap.i18n import LANGUAGES, pick_language
-from sigap.kit import utcnow
+from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.service import Prepared, Submitted
 from sigap.web.language import from_header
@@ -96,6 +96,13 @@ async def in_transaction(request: Request, use_case: Callable[[Session], T]) -> 
             return use_case(session)
 
     return await run_in_threadpool(run)
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address, hashed: enough to count, nothing to reveal. Behind a proxy the
+    server takes it from X-Forwarded-For only when the proxy is trusted (settings)."""
+    host = request.client.host if request.client else None
+    return sha256_hex(f"ip:{host}") if host else None
 
 
 def clock(request: Request) -> datetime:

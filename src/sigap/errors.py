@@ -409,6 +409,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You have reported this problem (same category within {metres} m) {limit} times "
         "today. Support the existing report or try again tomorrow.",
     ),
+    "invalid_channel_quota": (
+        "Kuota kanal harus antara 1 dan 1.000.000 laporan per jam, atau kosong (bawaan).",
+        "A channel's quota is 1 to 1,000,000 reports an hour, or empty (the default).",
+    ),
+    "too_many_supports": (
+        "Terlalu banyak dukungan: paling banyak {limit} dukungan per jam. Coba lagi nanti.",
+        "Too many supports: at most {limit} an hour. Please try again later.",
+    ),
+    "too_many_follows": (
+        "Terlalu banyak laporan baru diikuti: paling banyak {limit} per jam. Coba lagi nanti.",
+        "Too many reports followed: at most {limit} new ones an hour. Please try again later.",
+    ),
     "already_supported": (
         "Anda sudah mendukung laporan ini.",
         "You already support this report.",

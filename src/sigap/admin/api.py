@@ -289,8 +289,21 @@ async def create_channel(
     admin: CurrentAdmin, request: Request, body: schemas.NewChannel
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
-        channel, key = people.create_channel(session, admin, name=body.name)
+        channel, key = people.create_channel(
+            session, admin, name=body.name, reports_per_hour=body.reports_per_hour
+        )
         return {**people.channel_dict(channel), "api_key": key}
+
+    return await change(request, run, region=False)
+
+
+@router.put("/channels/{channel_id}/quota", summary="Set a channel's reports an hour")
+async def channel_quota(
+    admin: CurrentAdmin, request: Request, channel_id: int, body: schemas.ChannelQuota
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        found = people.set_channel_quota(session, admin, channel_id, body.reports_per_hour)
+        return people.channel_dict(found)
 
     return await change(request, run, region=False)
 

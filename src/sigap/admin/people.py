@@ -156,13 +156,27 @@ def channel_dict(channel: Channel) -> dict[str, Any]:
         "key_prefix": channel.key_prefix,
         "created_at": channel.created_at.isoformat(),
         "revoked_at": channel.revoked_at.isoformat() if channel.revoked_at else None,
+        "reports_per_hour": channel.reports_per_hour,
     }
 
 
-def create_channel(session: Session, actor: Subject, *, name: str) -> tuple[Channel, str]:
-    channel, key = channels.create(session, name=name)
+def create_channel(
+    session: Session, actor: Subject, *, name: str, reports_per_hour: int | None = None
+) -> tuple[Channel, str]:
+    channel, key = channels.create(session, name=name, reports_per_hour=reports_per_hour)
     record(session, actor, "channel.create", "channel", channel.id, after=channel_dict(channel))
     return channel, key
+
+
+def set_channel_quota(
+    session: Session, actor: Subject, channel_id: int, reports_per_hour: int | None
+) -> Channel:
+    before = session.get(Channel, channel_id)
+    was = channel_dict(before) if before is not None else None
+    channel = channels.set_quota(session, channel_id, reports_per_hour)
+    record(session, actor, "channel.quota", "channel", channel.id, before=was,
+           after=channel_dict(channel))  # fmt: skip
+    return channel
 
 
 def revoke_channel(session: Session, actor: Subject, channel_id: int) -> Channel:

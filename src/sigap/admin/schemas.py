@@ -112,6 +112,15 @@ class NewRule(BaseModel):
 
 class NewChannel(BaseModel):
     name: str = Field(min_length=1, max_length=100)
+    reports_per_hour: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Quota; empty: the deployment's default"
+    )
+
+
+class ChannelQuota(BaseModel):
+    reports_per_hour: int | None = Field(
+        ge=1, le=1_000_000, description="Reports an hour; null: the deployment's default"
+    )
 
 
 class Redaction(BaseModel):

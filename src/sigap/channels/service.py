@@ -35,6 +35,7 @@ class ChannelRef:
     id: int
     slug: str
     name: str
+    reports_per_hour: int | None = None  # None: the deployment's channel_reports_per_hour
 
 
 def slugify(name: str) -> str:
@@ -45,7 +46,9 @@ def slugify(name: str) -> str:
     return slug[:SLUG_LENGTH].rstrip("-")
 
 
-def create(session: Session, *, name: str) -> tuple[Channel, str]:
+def create(
+    session: Session, *, name: str, reports_per_hour: int | None = None
+) -> tuple[Channel, str]:
     """A new key for the channel called ``name``; returns the row and the key (shown once).
 
     A second key under the same name joins the same channel (same slug): that is how keys
@@ -65,10 +68,35 @@ def create(session: Session, *, name: str) -> tuple[Channel, str]:
         key_prefix=key[:PREFIX_LENGTH],
         created_at=utcnow(),
         revoked_at=None,
+        reports_per_hour=reports_per_hour
+        if reports_per_hour is not None
+        else _quota_of(session, slug),
     )
     session.add(channel)
     session.flush()
     return channel, key
+
+
+def _quota_of(session: Session, slug: str) -> int | None:
+    """The quota of the channel ``slug`` already has (a new key joins it, quota and all)."""
+    return session.scalar(
+        select(Channel.reports_per_hour).where(Channel.slug == slug).order_by(Channel.id.desc())
+    )
+
+
+def set_quota(session: Session, channel_id: int, reports_per_hour: int | None) -> Channel:
+    """The reports an hour of the channel of key ``channel_id``, for every key of the channel
+    (None: the deployment's ``channel_reports_per_hour``). Within ``api_key_cache_seconds``
+    in every process, at once in this one once its key cache is cleared."""
+    if reports_per_hour is not None and not 1 <= reports_per_hour <= 1_000_000:
+        raise SigapError("invalid_channel_quota", status=422)
+    key = session.get(Channel, channel_id)
+    if key is None:
+        raise NotFound("channel_key_not_found", key=str(channel_id))
+    for row in session.scalars(select(Channel).where(Channel.slug == key.slug)):
+        row.reports_per_hour = reports_per_hour
+    session.flush()
+    return key
 
 
 def list_all(session: Session) -> list[Channel]:
@@ -107,11 +135,11 @@ def authenticate(session: Session, api_key: str | None) -> ChannelRef:
 
 def by_key_hash(session: Session | Connection, key_hash: str) -> ChannelRef | None:
     row = session.execute(
-        select(Channel.id, Channel.slug, Channel.name).where(
+        select(Channel.id, Channel.slug, Channel.name, Channel.reports_per_hour).where(
             Channel.key_hash == key_hash, Channel.revoked_at.is_(None)
         )
     ).first()
-    return None if row is None else ChannelRef(row.id, row.slug, row.name)
+    return None if row is None else ChannelRef(row.id, row.slug, row.name, row.reports_per_hour)
 
 
 class KeyCache:

@@ -2,29 +2,24 @@
 
 The page is one form driven by ``/static/citizen/new.js``: category → photos → location (GPS,
 the photo's GPS, or a pin; checked with /api/v1/locate) → description → nearby reports of the
-same category → submit. The submit goes through the same path as the JSON API's multipart
-submit (photo intake, routing, the group-commit writer) with channel ``web``, so the photo
-rule of the citizen app applies. The script makes one Idempotency-Key per draft, so a retry
-after a lost answer returns the first report instead of filing a second.
+same category → submit. The submit is the one filing use case of every channel
+(:mod:`sigap.reports.filing`: checks, limits, photos, the group-commit writer) with channel
+``web``, so the photo rule of the citizen app applies. The script makes one Idempotency-Key
+per draft, so a retry after a lost answer returns the first report instead of filing a second.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.orm import Session
 
-from sigap import models
-from sigap.citizen import limits
-from sigap.citizen.web import Visitor, check, client_ip, page, read, visitor
-from sigap.deps import Context, clock, context_of
-from sigap.errors import InvalidInput, SigapError
+from sigap.citizen.web import Visitor, check, page, visitor
+from sigap.deps import Context, client_address, context_of
+from sigap.errors import SigapError
 from sigap.photos import service as photos
-from sigap.reports import intake, service
+from sigap.reports import filing, intake
+from sigap.reports.limits import Source
 from sigap.reports.schemas import ReportCreate
 from sigap.web import fields
 from sigap.web.errors import field_details
@@ -98,14 +93,13 @@ async def submit(request: Request) -> Response:
 
 async def _submit(request: Request, ctx: Context, who: Visitor) -> Response:
     data, files = await intake.read_report_form(request, ctx.settings)
+    source = Source(
+        "web", account_id=who.account_id, device=who.device_hash, address=client_address(request)
+    )
     key = request.headers.get("idempotency-key")
-    if key is not None and not 1 <= len(key) <= 200:
-        raise InvalidInput("invalid_idempotency_key")
-    prepared = service.prepare(ctx.region, data=data, channel="web")
-    prepared = dataclasses.replace(prepared, reporter=_reporter(data, who, client_ip(request)))
-    await _within_limits(request, ctx, who, prepared, key)
-    prepared = await intake.add_photos(request, ctx, prepared, files)
-    result = await ctx.report_writer.submit((prepared, key))
+    prepared, result = await filing.file(
+        request, ctx, data, files, source, key, contact=_contact(data, who)
+    )
     token = result.tracking_token
     return JSONResponse(
         {
@@ -119,39 +113,14 @@ async def _submit(request: Request, ctx: Context, who: Visitor) -> Response:
     )
 
 
-def _reporter(data: ReportCreate, who: Visitor, ip: str | None) -> dict[str, Any]:
-    """The private reporter row: contact as given (the account's when signed in and left
-    empty), the account, the device and the hashed address for the abuse limits."""
-    given = data.reporter.model_dump() if data.reporter else {}
+def _contact(data: ReportCreate, who: Visitor) -> dict[str, str]:
+    """A signed-in citizen's name and e-mail where the form left them empty (a phone-only
+    account has no e-mail to give)."""
     subject = who.subject
-    email = given.get("email")
-    if email is None and subject is not None and not subject.email.endswith("phone.invalid"):
-        email = subject.email
-    return {
-        "name": given.get("name") or (subject.name if subject else None),
-        "email": email,
-        "phone": given.get("phone"),
-        "device_id": who.device_hash,
-        "account_id": None,
-        "contact_visible": bool(given.get("contact_visible")),
-        "reporter_account_id": who.account_id,
-        "client_ip": ip,
-    }
-
-
-async def _within_limits(
-    request: Request, ctx: Context, who: Visitor, prepared: service.Prepared, key: str | None
-) -> None:
-    report = prepared.report
-    now = clock(request)
-    who_limits = limits.Who(who.account_id, None if who.account_id else client_ip(request))
-
-    def work(session: Session) -> None:
-        if key is not None and session.get(models.IdempotencyKey, key) is not None:
-            return  # a retry of a submission already counted
-        limits.check(
-            session, ctx.settings, who_limits, category=report["category_code"],
-            lon=report["lon"], lat=report["lat"], now=now,
-        )  # fmt: skip
-
-    await read(request, work)
+    if subject is None:
+        return {}
+    given = data.reporter
+    found = {"name": subject.name}
+    if not subject.email.endswith("phone.invalid"):
+        found["email"] = subject.email
+    return {k: v for k, v in found.items() if not (given and getattr(given, k))}

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sigap.citizen import social
 from sigap.citizen.pages import to_signin
 from sigap.citizen.web import Visitor, check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction, language_of
+from sigap.deps import Context, clock, context_of, in_transaction, language_of
 from sigap.errors import InvalidInput, NotFound, SigapError
 from sigap.i18n import LANGUAGES
 from sigap.photos import service as photos
@@ -197,7 +197,7 @@ async def _act(
             device = _device(who)
             if not social.is_reporter(session, report_id, account_id=who.account_id, device=device):
                 raise SigapError("not_your_report", status=403)
-        handler(session, ctx.region, who, report_id, form, options)
+        handler(session, ctx, who, report_id, form, options)
 
     try:
         await in_transaction(request, run)
@@ -214,18 +214,21 @@ async def _act(
     return RedirectResponse(f"{back}?done={action}", status_code=303)
 
 
-Handler = Callable[[Session, Any, Visitor, int, dict[str, str], actions.Options], None]
+Handler = Callable[[Session, Context, Visitor, int, dict[str, str], actions.Options], None]
 
 
-def _support(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    social.support(s, rid, account_id=who.account_id, device=who.device_hash)
+def _support(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+    social.support(
+        s, rid, account_id=who.account_id, device=who.device_hash, address=who.address,
+        per_hour=ctx.settings.supports_per_hour, now=o.now,
+    )  # fmt: skip
 
 
-def _follow(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    social.follow(s, who.account_id or 0, rid)
+def _follow(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+    social.follow(s, who.account_id or 0, rid, per_hour=ctx.settings.follows_per_hour, now=o.now)
 
 
-def _unfollow(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _unfollow(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
     social.unfollow(s, who.account_id or 0, rid)
 
 
@@ -237,14 +240,14 @@ def _text(form: dict[str, str], name: str) -> str:
     return text
 
 
-def _comment(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _comment(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
     body = _text(form, "body")
     if not body:
         raise fields.invalid("body", "missing")
     social.comment(s, who.account_id or 0, rid, body)
 
 
-def _rate(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _rate(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
     """3-5 stars close the report; 1-2 stars with a reason reopen it (the CROP rule)."""
     stars = form.get("stars", "")
     if stars not in ("1", "2", "3", "4", "5"):
@@ -253,13 +256,17 @@ def _rate(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) ->
     if int(stars) <= 2:
         if note is None:
             raise InvalidInput("rating_reason_required")
-        actions.reopen(s, region, actions.REPORTER, rid, reason=note, rating=int(stars), options=o)
+        actions.reopen(
+            s, ctx.region, actions.REPORTER, rid, reason=note, rating=int(stars), options=o
+        )
     else:
-        actions.accept(s, region, actions.REPORTER, rid, rating=int(stars), comment=note, options=o)
+        actions.accept(
+            s, ctx.region, actions.REPORTER, rid, rating=int(stars), comment=note, options=o
+        )
 
 
-def _appeal(s: Session, region: Any, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    actions.appeal(s, region, actions.REPORTER, rid, reason=_text(form, "reason"), options=o)
+def _appeal(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+    actions.appeal(s, ctx.region, actions.REPORTER, rid, reason=_text(form, "reason"), options=o)
 
 
 HANDLERS: dict[str, Handler] = {

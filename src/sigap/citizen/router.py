@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from sigap.auth.deps import CurrentOfficial, CurrentSubject
 from sigap.citizen import social
-from sigap.deps import Context, Ctx, ReadSession, in_transaction
+from sigap.config import Settings
+from sigap.deps import Context, Ctx, ReadSession, client_address, clock, in_transaction
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
@@ -187,10 +188,15 @@ async def add_comment(
     summary="+1: support a report (once per account; 409 the second time)",
 )
 async def support_report(report_id: int, subject: CurrentSubject, request: Request) -> Support:
+    settings: Settings = request.app.state.settings
     count = await in_transaction(
         request,
-        lambda s: social.support(s, report_id, account_id=subject.account_id, device=None),
-    )
+        lambda s: social.support(
+            s, report_id, account_id=subject.account_id, device=None,
+            address=client_address(request), per_hour=settings.supports_per_hour,
+            now=clock(request),
+        ),
+    )  # fmt: skip
     return Support(support_count=count)
 
 
@@ -200,7 +206,13 @@ async def support_report(report_id: int, subject: CurrentSubject, request: Reque
     summary="Follow a report",
 )
 async def follow_report(report_id: int, subject: CurrentSubject, request: Request) -> None:
-    await in_transaction(request, lambda s: social.follow(s, subject.account_id, report_id))
+    per_hour: int = request.app.state.settings.follows_per_hour
+    await in_transaction(
+        request,
+        lambda s: social.follow(
+            s, subject.account_id, report_id, per_hour=per_hour, now=clock(request)
+        ),
+    )
 
 
 @router.delete(

@@ -21,6 +21,7 @@ from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
 from sigap.models.report import OPEN_STATUSES
+from sigap.reports.limits import too_many
 from sigap.workflow.visibility import can_see
 
 MERGE_DEPTH = 8  # duplicates of duplicates: a merge never targets a duplicate, but its parent
@@ -50,10 +51,29 @@ def target(session: Session, report_id: int, *, lock: bool = False) -> int:
     return report_id
 
 
-def support(session: Session, report_id: int, *, account_id: int | None, device: str | None) -> int:
+def support(
+    session: Session,
+    report_id: int,
+    *,
+    account_id: int | None,
+    device: str | None,
+    address: str | None = None,
+    per_hour: int,
+    now: datetime,
+) -> int:
     """+1 from an account or, without one, a device; the new support count of the report it
     counts on (a merged duplicate's parent, :func:`target`). The reporter's own account or
-    device cannot support their report (409 ``own_report``)."""
+    device cannot support their report (409 ``own_report``). At most ``per_hour`` supports an
+    hour from one account, device or address (429 ``too_many_supports``)."""
+    for column, value in (
+        (ReportSupport.account_id, account_id),
+        (ReportSupport.device, None if account_id is not None else device),
+        (ReportSupport.client_ip, address),
+    ):
+        if value is not None:
+            newest = select(ReportSupport.created_at).where(column == value)
+            recent = session.scalars(newest.order_by(ReportSupport.id.desc()).limit(per_hour))
+            too_many("too_many_supports", per_hour, list(recent), now)
     report_id = target(session, report_id, lock=True)
     if is_reporter(session, report_id, account_id=account_id, device=device):
         raise SigapError("own_report", status=409)
@@ -61,7 +81,8 @@ def support(session: Session, report_id: int, *, account_id: int | None, device:
         report_id=report_id,
         account_id=account_id,
         device=None if account_id is not None else device,
-        created_at=utcnow(),
+        created_at=now,
+        client_ip=address,
     )
     try:
         with session.begin_nested():
@@ -105,12 +126,23 @@ def supported(session: Session, report_id: int, account_id: int | None, device: 
     return bool(session.scalar(select(query)))
 
 
-def follow(session: Session, account_id: int, report_id: int) -> None:
-    """Follow the report, or the report a merged duplicate joined (:func:`target`)."""
+def follow(
+    session: Session, account_id: int, report_id: int, *, per_hour: int, now: datetime
+) -> None:
+    """Follow the report, or the report a merged duplicate joined (:func:`target`); at most
+    ``per_hour`` new follows an hour (429 ``too_many_follows``)."""
     report_id = target(session, report_id, lock=True)
-    if session.get(ReportFollow, (account_id, report_id)) is None:
-        session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=utcnow()))
-        session.flush()
+    if session.get(ReportFollow, (account_id, report_id)) is not None:
+        return
+    recent = session.scalars(
+        select(ReportFollow.created_at)
+        .where(ReportFollow.account_id == account_id)
+        .order_by(ReportFollow.created_at.desc())
+        .limit(per_hour)
+    )
+    too_many("too_many_follows", per_hour, list(recent), now)
+    session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=now))
+    session.flush()
 
 
 def unfollow(session: Session, account_id: int, report_id: int) -> None:

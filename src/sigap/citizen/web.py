@@ -9,7 +9,6 @@ carry the session's CSRF token, as in the officials' app.
 from __future__ import annotations
 
 import hmac
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +16,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from sigap.auth import devices
 from sigap.auth.deps import cookie_subject
 from sigap.auth.service import Subject
 from sigap.auth.web import cookie_options
 from sigap.db import Database
-from sigap.deps import language_of
+from sigap.deps import client_address, language_of
 from sigap.errors import SigapError
 from sigap.kit import sha256_hex
 from sigap.web.pages import render
@@ -42,6 +42,7 @@ class Visitor:
     subject: Subject | None
     device: str
     new_device: bool
+    address: str | None = None  # hashed, for the limits per address
 
     @property
     def csrf(self) -> str:
@@ -59,21 +60,20 @@ class Visitor:
 
 
 async def visitor(request: Request) -> Visitor:
+    """Who is there: the signed-in account, and the device (issued now when the cookie is
+    missing or not one this server signed, see :mod:`sigap.auth.devices`)."""
     subject = await cookie_subject(request)
+    secret: bytes = request.app.state.device_secret
     device = request.cookies.get(DEVICE, "")
-    new = len(device) < 20
-    return Visitor(subject, secrets.token_urlsafe(24) if new else device, new)
+    address = client_address(request)
+    if devices.is_valid(secret, device):
+        return Visitor(subject, device, False, address)
+    return Visitor(subject, devices.issue(secret), True, address)
 
 
 def check(visitor: Visitor, submitted: str | None) -> None:
     if not submitted or not hmac.compare_digest(submitted, visitor.csrf):
         raise SigapError("csrf_failed", status=403)
-
-
-def client_ip(request: Request) -> str | None:
-    """The caller's address, hashed: enough to count, nothing to reveal."""
-    host = request.client.host if request.client else None
-    return sha256_hex(f"ip:{host}") if host else None
 
 
 def page(

@@ -11,7 +11,7 @@ from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
-from sigap.models.session import AuthSession
+from sigap.models.session import AuthSession, ServerSecret
 from sigap.models.stats import (
     MapCell,
     StatArea,
@@ -48,6 +48,7 @@ __all__ = [
     "ReportReporter",
     "ReportSupport",
     "RoutingRule",
+    "ServerSecret",
     "StatArea",
     "StatBucket",
     "StatHist",

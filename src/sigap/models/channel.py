@@ -27,3 +27,6 @@ class Channel(Base):
     key_prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reports an hour through this channel (every key of its slug); NULL: the deployment's
+    # SIGAP_CHANNEL_REPORTS_PER_HOUR (0021_limits).
+    reports_per_hour: Mapped[int | None] = mapped_column(Integer)

@@ -35,6 +35,8 @@ class ReportSupport(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     device: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The supporter's hashed address, for the limit per address (0021_limits); never shown.
+    client_ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReportComment(Base):

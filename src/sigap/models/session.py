@@ -23,3 +23,13 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ServerSecret(Base):
+    """Secrets the server makes for itself (0021_limits): ``device`` signs the citizen app's
+    device ids. Made by the migration, so every worker and restart agree on them."""
+
+    __tablename__ = "server_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

@@ -154,11 +154,12 @@ def format_of(request: Request) -> Format:
 
 
 def status_of(error: SigapError) -> int:
-    """Open311's statuses: 404 for what does not exist, 403 for API keys, server errors as
-    they are, and 400 for everything else the client can fix."""
+    """Open311's statuses: 404 for what does not exist, 403 for API keys, 429 for a limit and
+    server errors as they are, and 400 for everything else the client can fix (the spec's
+    status; the machine code is the JSON API's)."""
     if error.code in NOT_FOUND_CODES or error.status == 404:
         return 404
-    if error.status == 403 or error.status >= 500:
+    if error.status in (403, 429) or error.status >= 500:
         return error.status
     return 400
 
@@ -166,7 +167,7 @@ def status_of(error: SigapError) -> int:
 def error_response(error: SigapError, request: Request) -> Response:
     language = language_of(request)
     errors = [Error(code=error.code, description=text) for text in _descriptions(error, language)]
-    headers = {"Content-Language": language}
+    headers = {"Content-Language": language, **(error.headers or {})}
     return respond("errors", errors, format_of(request), status=status_of(error), headers=headers)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import StringConstraints, TypeAdapter, ValidationError
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -137,14 +135,12 @@ async def create_request(
     ctx: Open311Ctx,
     submission: Annotated[Submission, Depends(_submission)],
     channel: Annotated[ChannelRef, Depends(_channel)],
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+    request: Request,
+    idempotency_key: Annotated[
+        str | None, Header(description="1 to 200 characters: a retry with it is safe")
+    ] = None,
 ) -> Response:
-    return await _create(ctx, fmt, submission, channel, idempotency_key)
-
-
-IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(
-    Annotated[str, StringConstraints(min_length=1, max_length=200)]
-)
+    return await _create(request, ctx, fmt, submission, channel, idempotency_key)
 
 
 async def post_request(request: Request) -> Response:
@@ -159,24 +155,20 @@ async def _post(request: Request) -> Response:
     ctx = await _open311(request, request.query_params.get("jurisdiction_id"))
     submission = await _submission(request)
     channel = await _channel(request, submission)
-    key = request.headers.get("idempotency-key")
-    if key is not None:
-        try:
-            IDEMPOTENCY_KEY.validate_python(key)
-        except ValidationError as exc:
-            errors = [{**e, "loc": ("header", "idempotency-key")} for e in exc.errors()]
-            raise RequestValidationError(errors) from None
-    return await _create(ctx, fmt, submission, channel, key)
+    return await _create(
+        request, ctx, fmt, submission, channel, request.headers.get("idempotency-key")
+    )
 
 
 async def _create(
+    request: Request,
     ctx: Context,
     fmt: Format,
     submission: Submission,
     channel: ChannelRef,
     idempotency_key: str | None,
 ) -> Response:
-    result = await service.submit(ctx, channel, submission, idempotency_key)
+    result = await service.submit(request, ctx, channel, submission, idempotency_key)
     headers = {"Location": f"/open311/v2/requests/{result.report['id']}.{fmt.value}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy import Connection, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -26,8 +27,9 @@ from sigap.photos import service as photos
 from sigap.photos.service import PHOTO
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
-from sigap.reports import repository
+from sigap.reports import filing, repository
 from sigap.reports import service as reports
+from sigap.reports.limits import Source
 from sigap.reports.schemas import ReportSort
 from sigap.reports.service import EVENT, REPORT, Submitted
 
@@ -72,17 +74,24 @@ def services_document(ctx: Context, fmt: schemas.Format) -> bytes:
 
 
 async def submit(
-    ctx: Context, channel: ChannelRef, submission: Submission, idempotency_key: str | None
+    request: Request,
+    ctx: Context,
+    channel: ChannelRef,
+    submission: Submission,
+    idempotency_key: str | None,
 ) -> Submitted:
-    """The JSON API's submit use case: prepare (check the report and its answers, route,
-    SLA), then the group-commit writer; answered after the commit."""
+    """The GeoReport form as the JSON API's submission, filed by the one use case
+    (:func:`sigap.reports.filing.file`) under the channel's key and quota."""
     form = submission.form
     check_jurisdiction(form.jurisdiction_id, ctx.region, ctx.settings)
     if not form.service_code:
         raise SigapError("service_code_required")
     data = report_of(form, submission.attributes)
-    prepared = reports.prepare(ctx.region, data=data, channel=channel.slug)
-    return await ctx.report_writer.submit((prepared, idempotency_key))
+    quota = channel.reports_per_hour or ctx.settings.channel_reports_per_hour
+    device = data.reporter.device_id if data.reporter else None
+    source = Source(channel.slug, device=device, quota=quota)
+    filed = await filing.file(request, ctx, data, [], source, idempotency_key)
+    return filed.result
 
 
 def created(ctx: Context, result: Submitted) -> schemas.RequestCreated:

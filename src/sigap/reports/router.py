@@ -10,14 +10,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from sigap.db import Database
-from sigap.deps import Context, Ctx, ReadSession, context_of
+from sigap.deps import Context, Ctx, ReadSession, client_address, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import parse_bbox
 from sigap.kit import split_values
 from sigap.models.report import STATUSES
 from sigap.photos import service as photos
 from sigap.regions.state import RegionState
-from sigap.reports import intake, present, repository, schemas, service
+from sigap.reports import filing, intake, present, repository, schemas, service
+from sigap.reports.limits import Source
 from sigap.web.body import parse_json
 from sigap.web.responses import json_response
 
@@ -54,12 +55,10 @@ async def submit_report(request: Request) -> Response:
         data, files = await intake.read_report_form(request, ctx.settings)
     else:
         data, files = await parse_json(request, schemas.ReportCreate), []
-    idempotency_key = request.headers.get("idempotency-key")
-    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
-        raise InvalidInput("invalid_idempotency_key")
-    prepared = service.prepare(ctx.region, data=data, channel="api")
-    prepared = await intake.add_photos(request, ctx, prepared, files)
-    result = await ctx.report_writer.submit((prepared, idempotency_key))
+    device = data.reporter.device_id if data.reporter else None
+    source = Source("api", device=device, address=client_address(request))
+    key = request.headers.get("idempotency-key")
+    prepared, result = await filing.file(request, ctx, data, files, source, key)
     headers = {"Location": f"/api/v1/reports/{result.report['id']}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"

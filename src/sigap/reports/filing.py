@@ -1,0 +1,96 @@
+"""Filing a report: the one use case every channel calls (the JSON API, Open311, the citizen
+app, any later one). An adapter only translates its request into a :class:`ReportCreate`,
+its photos and a :class:`~sigap.reports.limits.Source`; everything else happens here, in one
+order, with one set of error codes:
+
+1. the Idempotency-Key is checked (422 ``invalid_idempotency_key``);
+2. the report is checked and routed (:func:`sigap.reports.service.prepare`), so a bad report
+   costs no database work and no photo work;
+3. the private reporter row is completed with what the server knows (account, device,
+   hashed address), so that the limits can count this report later;
+4. the limits (:mod:`sigap.reports.limits`), skipped for a retry whose key is stored already;
+5. the category's photo rule, then the photos decoded off the event loop and stored;
+6. the group-commit writer inserts the report, its reporter row, first event, photo rows and
+   outbox message in one transaction, and answers after the commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, NamedTuple
+
+from fastapi import Request
+from sqlalchemy import Connection, select
+
+from sigap import models
+from sigap.db import Database
+from sigap.deps import Context, clock
+from sigap.errors import InvalidInput
+from sigap.photos.upload import Upload
+from sigap.reports import intake, limits, service
+from sigap.reports.limits import Source
+from sigap.reports.schemas import ReportCreate
+from sigap.reports.service import Prepared, Submitted
+
+KEY_MAX = 200
+
+
+class Filed(NamedTuple):
+    prepared: Prepared
+    result: Submitted
+
+
+def check_key(key: str | None) -> None:
+    if key is not None and not 1 <= len(key) <= KEY_MAX:
+        raise InvalidInput("invalid_idempotency_key")
+
+
+def reporter_row(data: ReportCreate, source: Source, **given: Any) -> dict[str, Any]:
+    """The private reporter row: the contact the report carries (or ``given`` by the
+    adapter), the device and account it came from and the hashed address. Every key is
+    always present: rows of one batch are inserted by one statement."""
+    contact = data.reporter.model_dump() if data.reporter else {}
+    contact.update({k: v for k, v in given.items() if v is not None})
+    return {
+        "name": contact.get("name"),
+        "email": contact.get("email"),
+        "phone": contact.get("phone"),
+        "device_id": source.device,
+        "account_id": contact.get("account_id"),
+        "contact_visible": bool(contact.get("contact_visible")),
+        "reporter_account_id": source.account_id,
+        "client_ip": source.address,
+    }
+
+
+async def file(
+    request: Request,
+    ctx: Context,
+    data: ReportCreate,
+    files: list[Upload],
+    source: Source,
+    key: str | None,
+    *,
+    contact: dict[str, Any] | None = None,
+) -> Filed:
+    """File ``data`` from ``source``; see the module's docstring for the order of work."""
+    check_key(key)
+    prepared = service.prepare(ctx.region, data=data, channel=source.channel)
+    prepared = dataclasses.replace(prepared, reporter=reporter_row(data, source, **(contact or {})))
+    report = prepared.report
+    now = clock(request)
+
+    def within_limits(connection: Connection) -> None:
+        if key is not None and connection.scalar(
+            select(models.IdempotencyKey.key).where(models.IdempotencyKey.key == key)
+        ):
+            return  # a retry of a submission already counted
+        limits.check(
+            connection, ctx.settings, source, category=report["category_code"],
+            lon=report["lon"], lat=report["lat"], now=now,
+        )  # fmt: skip
+
+    database: Database = request.app.state.db
+    await database.read_async(within_limits)
+    prepared = await intake.add_photos(request, ctx, prepared, files)
+    return Filed(prepared, await ctx.report_writer.submit((prepared, key)))
