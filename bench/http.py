@@ -169,7 +169,8 @@ def wrk(
 
 def uvicorn_command(app: str, port: int, workers: int) -> list[str]:
     return [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port),
-            "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+            "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+            "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]  # fmt: skip
 
 
 def submit(backend: str, args: argparse.Namespace) -> dict[str, Any]:

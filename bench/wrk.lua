@@ -33,7 +33,12 @@ function request()
     local body = string.format(
       '{"category":"%s","lat":%.6f,"lon":%.6f,"description":"Laporan uji beban."}',
       categories[math.random(#categories)], lat, lon)
-    return wrk.format("POST", "/api/v1/reports", {["Content-Type"] = "application/json"}, body)
+    -- Citizens on many addresses, as a reverse proxy on 127.0.0.1 passes them on (the server
+    -- trusts it: --forwarded-allow-ips), so the limits per address count as in production.
+    local from = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255),
+      math.random(1, 254))
+    return wrk.format("POST", "/api/v1/reports",
+      {["Content-Type"] = "application/json", ["X-Forwarded-For"] = from}, body)
   elseif mode == "bbox" then
     local lon, lat = pick()
     local half = (0.25 + math.random() * 2.25) / 111.0
