@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sigap import models
 from sigap.db import Database
 
+# One address posting the same report over and over: a load test, not the flood the limits stop.
+UNLIMITED = {"SIGAP_ADDRESS_REPORTS_PER_HOUR": "1000000", "SIGAP_IDENTICAL_PER_DAY": "1000000"}
 BODY = json.dumps(
     {"category": "banjir", "lat": -6.2186, "lon": 106.8019, "description": "Banjir."}
 ).encode()
@@ -92,6 +94,7 @@ def test_acknowledged_reports_survive_sigkill(
         **os.environ,
         "SIGAP_DATABASE_URL": database_url,
         "SIGAP_WRITER_PROCESS": str(writer_process).lower(),
+        **UNLIMITED,
     }
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(  # noqa: S603

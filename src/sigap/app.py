@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from sigap import __version__
@@ -118,18 +120,36 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 class Sigap(FastAPI):
     """FastAPI, with the hottest requests answered before the middleware and routing
     (:mod:`sigap.web.fast`): report submission on both APIs, and Open311's most polled GETs
-    (:mod:`sigap.open311.fast`). Every other request takes the usual way."""
+    (:mod:`sigap.open311.fast`). Every other request takes the usual way. Once the server
+    is stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered 503."""
+
+    draining = False
+
+    def drain(self) -> None:
+        """Answer every request from now on with 503 ``shutting_down``; end live streams."""
+        self.draining = True
+        hub: live.LiveHub | None = getattr(self.state, "live", None)
+        if hub is not None:
+            hub.end_streams()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             send = language.remembering(scope, send)
             route = (scope["method"], scope["path"])
             handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
+            if self.draining:
+                handler = _shutting_down
             if handler is not None:
                 scope["app"] = self
                 await fast.answer(scope, receive, send, handler, self.exception_handlers)
                 return
         await super().__call__(scope, receive, send)
+
+
+async def _shutting_down(request: Request) -> Response:
+    raise SigapError(
+        "shutting_down", status=503, headers={"Retry-After": "5", "Connection": "close"}
+    )
 
 
 # (method, path) -> the handler of that route, called directly (sigap.web.fast).

@@ -385,9 +385,10 @@ def _export_region(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from sigap import serving
+    from sigap.config import Settings
 
-    uvicorn.run(
+    serving.serve(
         "sigap.app:create_app",
         factory=True,
         host=args.host,
@@ -395,15 +396,13 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level="warning",
         access_log=False,
-        # Live event streams never end by themselves; give them a moment, then close them.
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=Settings().shutdown_timeout_s,
     )
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from sigap import serving
     from sigap.app import create_app
     from sigap.config import Settings
     from sigap.db import Database
@@ -469,12 +468,13 @@ def _demo(args: argparse.Namespace) -> int:
     for account in accounts:
         print(f"  {account['email']:<32} {account['role']:<14} {account.get('unit') or ''}")
     sys.stdout.flush()
-    uvicorn.run(
+    serving.serve(
         create_app(settings),
         host=args.host,
         port=args.port,
+        workers=1,
         log_level="warning",
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.shutdown_timeout_s,
     )
     return 0
 

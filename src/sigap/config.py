@@ -138,6 +138,12 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Per-category radius of the nearby suggestion (e.g. banjir: 300)",
     )
+    shutdown_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        le=600,
+        description="On SIGTERM: how long requests in progress may take to finish",
+    )
     # --- abuse limits, the same on every channel (sigap.reports.limits) ---
     secret_key: str | None = Field(
         default=None,

@@ -413,6 +413,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kuota kanal harus antara 1 dan 1.000.000 laporan per jam, atau kosong (bawaan).",
         "A channel's quota is 1 to 1,000,000 reports an hour, or empty (the default).",
     ),
+    "shutting_down": (
+        "Server ini sedang berhenti. Coba lagi sebentar lagi: permintaan Anda belum diproses.",
+        "This server is stopping. Please try again in a moment: your request was not processed.",
+    ),
     "too_many_supports": (
         "Terlalu banyak dukungan: paling banyak {limit} dukungan per jam. Coba lagi nanti.",
         "Too many supports: at most {limit} an hour. Please try again later.",

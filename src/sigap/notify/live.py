@@ -191,7 +191,11 @@ class LiveHub:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        for client in list(self.clients):  # end every stream
+        self.end_streams()
+
+    def end_streams(self) -> None:
+        """End every stream (the server is stopping: clients reconnect elsewhere)."""
+        for client in list(self.clients):
             client.dropped = True
             client.wake.set()
 
