@@ -79,7 +79,11 @@ class TargetForbidden(Undeliverable):
 
 
 class ResolveFailed(OSError):
-    """The name did not resolve (or not within the time left)."""
+    """The name did not resolve."""
+
+
+class ResolveTimeout(ResolveFailed):
+    """The resolver gave no answer within the time left."""
 
 
 @cache
@@ -146,7 +150,7 @@ def resolve(host: str, port: int, *, timeout_s: float) -> list[str]:
     try:
         infos = future.result(timeout=max(timeout_s, 0.0))
     except FutureTimeout as exc:
-        raise ResolveFailed(f"{host} did not resolve within {timeout_s:g} s") from exc
+        raise ResolveTimeout(f"{host} did not resolve within {timeout_s:.3g} s") from exc
     except (OSError, UnicodeError) as exc:
         raise ResolveFailed(f"{host} does not resolve: {exc}") from exc
     found = [str(info[4][0]) for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)]

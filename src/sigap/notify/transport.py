@@ -96,7 +96,10 @@ class GuardedBackend(httpcore2.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore2.NetworkStream:
         left = time_left(timeout, ConnectTimeout)
-        addresses = targets.resolve(host, port, timeout_s=30.0 if left is None else left)
+        try:
+            addresses = targets.resolve(host, port, timeout_s=30.0 if left is None else left)
+        except targets.ResolveTimeout as exc:
+            raise ConnectTimeout(str(exc)) from exc
         refused = targets.refusal(host, addresses, self._allow)
         if refused is not None:
             raise targets.TargetForbidden(refused)
