@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import ssl
 import time
 from typing import Any, cast
 
@@ -88,17 +87,10 @@ class Deliverer:
     each delivery ends within ``timeout_s`` of wall time however slowly the receiver answers.
     Redirects are never followed: a 3xx is a failed delivery like any other non-2xx."""
 
-    def __init__(
-        self,
-        *,
-        timeout_s: float,
-        allow: str = "",
-        concurrency: int = 8,
-        ssl_context: ssl.SSLContext | None = None,
-    ) -> None:
+    def __init__(self, *, timeout_s: float, allow: str = "", concurrency: int = 8) -> None:
         self.timeout_s = timeout_s
         self._pool = httpcore2.ConnectionPool(
-            ssl_context=ssl_context or httpcore2.default_ssl_context(),
+            ssl_context=httpcore2.default_ssl_context(),  # honours SSL_CERT_FILE, like httpx
             max_connections=None,  # no waiting for a slot: the worker bounds the concurrency
             max_keepalive_connections=concurrency,
             keepalive_expiry=5.0,
