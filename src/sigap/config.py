@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -198,7 +199,14 @@ class Settings(BaseSettings):
     outbox_batch: int = Field(default=50, ge=1, le=1000)
     outbox_keep_days: float = Field(default=7.0, ge=0, description="keep delivered messages")
     worker_poll_s: float = Field(default=1.0, gt=0, description="idle worker polls this often")
-    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="wall time of a whole delivery, however slow the receiver"
+    )
+    webhook_allow: str = Field(
+        default="",
+        description="comma-separated networks (CIDR) that webhooks may reach although they are "
+        "loopback, private, link-local or otherwise not public: on-premise receivers",
+    )
     worker_concurrency: int = Field(
         default=8, ge=1, le=100, description="deliveries a worker runs side by side"
     )
@@ -215,3 +223,12 @@ class Settings(BaseSettings):
     )
     live_keepalive_s: float = Field(default=15.0, gt=0)
     live_queue_size: int = Field(default=500, ge=1, description="events a slow client may lag")
+
+    @field_validator("webhook_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        """A mistyped network fails at start-up, not at the first delivery it should allow."""
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+        return value

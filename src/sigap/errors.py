@@ -450,6 +450,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Webhook {endpoint_id} tidak ditemukan.",
         "Webhook {endpoint_id} was not found.",
     ),
+    "webhook_target_forbidden": (
+        "Webhook tidak boleh dikirim ke {host}: {address} adalah alamat internal atau khusus "
+        "(loopback, jaringan privat, link-local, metadata, multicast atau cadangan). Penerima "
+        "di jaringan sendiri harus dicantumkan oleh pengelola di SIGAP_WEBHOOK_ALLOW.",
+        "Webhooks may not be sent to {host}: {address} is an internal or special-purpose "
+        "address (loopback, private network, link-local, metadata, multicast or reserved). "
+        "Receivers on your own network must be listed by the operators in SIGAP_WEBHOOK_ALLOW.",
+    ),
     # --- tamper-evident history (sigap.history) ---
     "chain_day_not_over": (
         "Ringkasan rantai riwayat tanggal {day} belum terbit: hari itu belum berakhir.",

@@ -4,6 +4,7 @@ receiver (http.server in a thread), plus helpers that write outbox rows as the w
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
@@ -13,18 +14,23 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
 from sigap import models
+from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.kit import utcnow
+from sigap.notify import targets
 from sigap.notify.outbox import new_row
 from sigap.notify.worker import Worker, build_worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
 GAMBIR = "kel-31.71.01.1001"
 ADMIN_TOKEN = "admin-token-for-tests"
+# The test receivers listen on loopback, which webhooks may reach only when it is allowed.
+RECEIVERS_ALLOWED = "127.0.0.1/32"
 
 
 class Inbox:
@@ -59,6 +65,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.status = 200
+        self.location: str | None = None  # sent with the answer (a redirect's target)
         self.delay_s = 0.0
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.lock = threading.Lock()
@@ -80,6 +87,8 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append((dict(self.headers), body))
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -111,9 +120,50 @@ def worker_settings(database_url: str, **overrides: Any) -> Settings:
         "outbox_backoff_s": 0.01,
         "outbox_backoff_max_s": 0.05,
         "webhook_timeout_s": 2,
+        "webhook_allow": RECEIVERS_ALLOWED,
         **overrides,
     }
     return Settings(**values)
+
+
+@pytest.fixture
+def receivers_client(settings: Settings) -> Iterator[TestClient]:
+    """A client of an app whose operators allow webhooks to the loopback test receivers."""
+    allowed = settings.model_copy(update={"webhook_allow": RECEIVERS_ALLOWED})
+    with TestClient(create_app(allowed)) as test_client:
+        yield test_client
+
+
+class FakeDNS:
+    """Names the tests make up, answered without a DNS server (the network is what tests
+    fake): ``names[name]`` is the list of addresses, or a function giving it at each lookup.
+    Every other name goes to the system's resolver."""
+
+    def __init__(self, real: Callable[..., Any]) -> None:
+        self.real = real
+        self.names: dict[str, list[str] | Callable[[], list[str]]] = {}
+        self.lookups: list[str] = []
+
+    def __call__(self, host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        answer = self.names.get(host)
+        if answer is None:
+            return list(self.real(host, port, *args, **kwargs))
+        self.lookups.append(host)
+        addresses = answer() if callable(answer) else answer
+        return [_addrinfo(address, int(port)) for address in addresses]
+
+
+def _addrinfo(address: str, port: int) -> tuple[Any, ...]:
+    if ":" in address:
+        return (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (address, port, 0, 0))
+    return (socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+
+
+@pytest.fixture
+def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
+    fake = FakeDNS(targets.getaddrinfo)
+    monkeypatch.setattr(targets, "getaddrinfo", fake)
+    return fake
 
 
 def drain(worker: Worker, *, passes: int = 20) -> int:

@@ -312,11 +312,12 @@ def test_reporters_of_merged_duplicates_and_followers_hear_of_the_parent(
 
 
 def test_the_reporter_gets_the_secret_tracking_link_and_webhooks_do_not(
-    client: TestClient,
+    receivers_client: TestClient,
     smtp: tuple[Inbox, int],
     make_worker: Callable[..., Worker],
     receiver: Any,
 ) -> None:
+    client = receivers_client
     inbox, port = smtp
     admin = {"Authorization": "Bearer admin-token-for-tests"}
     hook = {"url": receiver.url, "secret": "s" * 32, "events": ["report.created"]}

@@ -18,7 +18,7 @@ from sigap.kit import utcnow
 from sigap.notify import outbox, webhooks
 from sigap.notify.worker import Worker
 
-from .conftest import ADMIN_TOKEN, MONAS, Receiver, drain, write_event
+from .conftest import ADMIN_TOKEN, MONAS, RECEIVERS_ALLOWED, Receiver, drain, write_event
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -290,7 +290,8 @@ def test_admins_register_list_and_delete_webhooks(client: TestClient) -> None:
 def test_the_in_process_worker_of_the_demo_delivers(settings: Any, receiver: Receiver) -> None:
     from sigap.app import create_app
 
-    app = create_app(settings.model_copy(update={"inprocess_worker": True, "worker_poll_s": 0.05}))
+    allowed = {"inprocess_worker": True, "worker_poll_s": 0.05, "webhook_allow": RECEIVERS_ALLOWED}
+    app = create_app(settings.model_copy(update=allowed))
     with TestClient(app) as client:
         client.post(
             "/api/v1/admin/webhooks", json={"url": receiver.url, "events": ["*"]}, headers=ADMIN

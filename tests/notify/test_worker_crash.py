@@ -16,7 +16,7 @@ from sigap import models
 from sigap.db import Database
 from sigap.notify import webhooks
 
-from .conftest import Receiver, child_env, write_event
+from .conftest import RECEIVERS_ALLOWED, Receiver, child_env, write_event
 
 
 def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
@@ -25,6 +25,7 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen[bytes]:
         SIGAP_OUTBOX_LEASE_S="2",
         SIGAP_WORKER_POLL_S="0.1",
         SIGAP_WORKER_CONCURRENCY="2",  # 16 deliveries of 0.25 s take 2 s: time to kill it
+        SIGAP_WEBHOOK_ALLOW=RECEIVERS_ALLOWED,
     )
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(

@@ -28,7 +28,7 @@ from sigap.errors import NotFound, SigapError
 from sigap.models import Category
 from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
-from sigap.notify import outbox, webhooks
+from sigap.notify import outbox, targets, webhooks
 from sigap.regions.questions import format_choices, parse_choices
 from sigap.web.pages import render
 
@@ -146,6 +146,8 @@ async def act(request: Request, section: str, action: str) -> Response:
     if (section, action) == ("units", "deactivate"):
         perform = _deactivate(request)
     try:
+        if (section, action) == ("webhooks", "create"):
+            await run_in_threadpool(_check_webhook_target, request, fields.get("url", ""))
         secret = await change(request, lambda s: perform(s, subject, fields), region=region)
     except (SigapError, ValueError) as error:
         language = context_of(request).language
@@ -398,6 +400,14 @@ def _revoke_channel(session: Session, admin: Subject, f: Fields) -> None:
 def _create_webhook(session: Session, admin: Subject, f: Fields) -> str:
     events = [e for e in f.get("events", "").replace(",", " ").split() if e]
     return people.create_webhook(session, admin, url=f.get("url", ""), events=events)
+
+
+def _check_webhook_target(request: Request, url: str) -> None:
+    """Before the transaction (a DNS lookup holds no lock); the same check as the API's."""
+    settings = request.app.state.settings
+    targets.check_registration(
+        url, allow=settings.webhook_allow, timeout_s=settings.webhook_timeout_s
+    )
 
 
 def _delete_webhook(session: Session, admin: Subject, f: Fields) -> None:

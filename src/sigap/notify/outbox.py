@@ -132,6 +132,12 @@ def finish_claimed(session: Session, row_ids: list[int]) -> set[int]:
     return set(result.scalars())
 
 
+class Undeliverable(Exception):
+    """Raised by a handler when trying again cannot help (a webhook aimed at a forbidden
+    address): the message goes to ``dead`` at once, where an admin can retry it after the
+    cause is fixed."""
+
+
 def mark_failed(
     session: Session,
     message: Message,
@@ -141,10 +147,12 @@ def mark_failed(
     max_attempts: int,
     base_s: float,
     cap_s: float,
+    final: bool = False,
 ) -> str:
-    """Count a failed attempt: back to ``pending`` after a delay, or ``dead``. Returns the state."""
+    """Count a failed attempt: back to ``pending`` after a delay, or ``dead`` (after
+    ``max_attempts``, or at once when ``final``). Returns the state."""
     attempts = message.attempts + 1
-    state = "dead" if attempts >= max_attempts else "pending"
+    state = "dead" if final or attempts >= max_attempts else "pending"
     session.execute(
         update(OUTBOX)
         .where(OUTBOX.c.id == message.id)

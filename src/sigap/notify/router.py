@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
 from sigap.errors import NotFound
-from sigap.notify import live, outbox, schemas, webhooks
+from sigap.notify import live, outbox, schemas, targets, webhooks
 from sigap.notify.deps import AdminRequired
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
@@ -127,11 +127,17 @@ def outbox_retry(request: Request, _admin: AdminRequired, message_id: int) -> di
 def webhook_create(
     request: Request, _admin: AdminRequired, body: schemas.WebhookCreate
 ) -> dict[str, Any]:
-    """The answer holds the signing secret; it is not shown again (see docs/webhooks.md)."""
+    """The answer holds the signing secret; it is not shown again (see docs/webhooks.md).
+    A URL whose host is or resolves to an internal address (loopback, private, link-local,
+    metadata, multicast, reserved) is refused with 422 ``webhook_target_forbidden`` unless
+    the operators allow its network (``SIGAP_WEBHOOK_ALLOW``); every delivery checks again."""
+    settings = request.app.state.settings
+    url = str(body.url)
+    targets.check_registration(  # before the transaction: a DNS lookup holds no lock
+        url, allow=settings.webhook_allow, timeout_s=settings.webhook_timeout_s, field="body.url"
+    )
     with _db(request).transaction() as session:
-        return webhooks.create(
-            session, url=str(body.url), events=list(body.events), secret=body.secret
-        )
+        return webhooks.create(session, url=url, events=list(body.events), secret=body.secret)
 
 
 @admin.get("/webhooks", response_model=list[schemas.Webhook], summary="Webhook endpoints")

@@ -8,6 +8,7 @@ is signed with the body, so a receiver that refuses old timestamps refuses repla
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -15,6 +16,7 @@ import secrets
 import time
 from typing import Any, cast
 
+import httpcore2
 import httpx2 as httpx
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -22,8 +24,10 @@ from sqlalchemy.orm import Session
 from sigap import models
 from sigap.errors import NotFound
 from sigap.kit import utcnow
+from sigap.notify import targets, transport
 
 ENDPOINT = cast(Table, models.WebhookEndpoint.__table__)
+ANSWER_READ_MAX = 64 * 1024  # a receiver's answer is read this far at most (its body is unused)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -78,29 +82,75 @@ def event_body(message_id: str, topic: str, created_at: str, data: dict[str, Any
 
 
 class Deliverer:
-    """Posts signed events; one keep-alive HTTP client per worker thread."""
+    """Posts signed events over one pool of keep-alive connections, shared by the worker's
+    delivery threads. Connections go only to checked addresses (``notify.transport``), and
+    each delivery ends within ``timeout_s`` of wall time however slowly the receiver answers.
+    Redirects are never followed: a 3xx is a failed delivery like any other non-2xx."""
 
-    def __init__(self, *, timeout_s: float) -> None:
-        self._client = httpx.Client(timeout=timeout_s, follow_redirects=False)
+    def __init__(self, *, timeout_s: float, allow: str = "", concurrency: int = 8) -> None:
+        self.timeout_s = timeout_s
+        self._pool = httpcore2.ConnectionPool(
+            ssl_context=httpcore2.default_ssl_context(),  # honours SSL_CERT_FILE, like httpx
+            max_connections=None,  # no waiting for a slot: the worker bounds the concurrency
+            max_keepalive_connections=concurrency,
+            keepalive_expiry=5.0,
+            network_backend=transport.GuardedBackend(targets.parse_allow(allow)),
+        )
 
     def post(self, *, url: str, secret: str, event_id: str, body: bytes) -> None:
-        """Raise unless the receiver answers 2xx (the outbox then retries with backoff)."""
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": "Sigap-Webhooks/1",
-            "Sigap-Event-Id": event_id,
-            "Sigap-Signature": sign(secret, body, int(time.time())),
-        }
-        response = self._client.post(url, content=body, headers=headers)
-        if not 200 <= response.status_code < 300:
-            raise WebhookRefused(f"{url} answered {response.status_code}")
+        """Raise unless the receiver answers 2xx in time (the outbox then retries with
+        backoff); :class:`targets.TargetForbidden` when the URL leads somewhere it may not."""
+        target = httpx.URL(url)
+        headers = [
+            (b"Host", target.netloc),
+            (b"Content-Type", b"application/json"),
+            (b"User-Agent", b"Sigap-Webhooks/1"),
+            (b"Sigap-Event-Id", event_id.encode()),
+            (b"Sigap-Signature", sign(secret, body, int(time.time())).encode()),
+        ]
+        if target.username:
+            basic = base64.b64encode(f"{target.username}:{target.password}".encode())
+            headers.append((b"Authorization", b"Basic " + basic))
+        address = httpcore2.URL(
+            scheme=target.raw_scheme, host=target.raw_host, port=target.port, target=target.raw_path
+        )
+        limits = dict.fromkeys(("connect", "read", "write", "pool"), self.timeout_s)
+        try:
+            with transport.deadline(self.timeout_s):
+                status = self._send(address, headers, body, limits)
+        except httpcore2.TimeoutException as exc:
+            raise DeliveryTimeout(f"{url} gave no full answer within {self.timeout_s:g} s") from exc
+        if not 200 <= status < 300:
+            raise WebhookRefused(f"{url} answered {status}")
+
+    def _send(
+        self,
+        address: httpcore2.URL,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        limits: dict[str, float],
+    ) -> int:
+        extensions = {"timeout": limits}
+        with self._pool.stream(
+            "POST", address, headers=headers, content=body, extensions=extensions
+        ) as response:
+            read = 0
+            for chunk in response.iter_stream():  # read (a little of) the answer, in time
+                read += len(chunk)
+                if read > ANSWER_READ_MAX:
+                    break  # the rest is not wanted: the connection is closed, not reused
+            return response.status
 
     def close(self) -> None:
-        self._client.close()
+        self._pool.close()
 
 
 class WebhookRefused(Exception):
     """The receiver answered, but not with 2xx."""
+
+
+class DeliveryTimeout(Exception):
+    """No complete answer within ``SIGAP_WEBHOOK_TIMEOUT_S`` (resolve, connect, send, answer)."""
 
 
 def endpoints(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:

@@ -4,8 +4,10 @@ outcome; and runs the periodic jobs (purge of old messages; the SLA sweep regist
 It runs as its own process (``sigap worker``; several at once on PostgreSQL) or as a thread
 inside the server (``SIGAP_INPROCESS_WORKER=true``, which ``sigap demo`` sets). A handler
 returns normally when the message is delivered and raises when it is not; the worker then
-retries it later with backoff. Handlers must tolerate a second delivery of the same message
-(a worker killed between sending and recording sends again after its lease runs out).
+retries it later with backoff, or, when it raised ``outbox.Undeliverable``, lists it as dead at
+once. Deliveries run side by side and each is recorded when it ends. Handlers must tolerate a
+second delivery of the same message (a worker killed between sending and recording sends
+again after its lease runs out).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,9 +29,18 @@ from sigap.notify import fanout, mail, outbox, webhooks
 from sigap.notify.outbox import Message
 
 log = logging.getLogger("sigap.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    error: str
+    final: bool = False  # straight to dead: trying again cannot help (outbox.Undeliverable)
+
+
+Outcome = Failure | None  # None: delivered
 Handler = Callable[[Message], None]
-# Delivers many messages at once; returns each message's error (None: delivered).
-BatchHandler = Callable[[list[Message]], dict[int, str | None]]
+# Handles many messages at once (one transaction for all); returns each message's outcome.
+BatchHandler = Callable[[list[Message]], dict[int, Outcome]]
 PeriodicJob = Callable[[Database, datetime], None]
 
 
@@ -46,9 +57,11 @@ class Worker:
         self.settings = settings
         self._handlers: dict[str, Handler] = {}
         self._batch_handlers: dict[str, BatchHandler] = {}
-        # Deliveries to different receivers run side by side: one slow receiver (up to its
-        # timeout) must not hold up every other message of the batch.
+        # One-message handlers (e-mail, webhooks) run on these threads, each message on its
+        # own; the loop claims more as soon as one ends, so a receiver that is slow (up to its
+        # timeout) holds one thread and never the rest of the queue.
         self._pool = ThreadPoolExecutor(settings.worker_concurrency, "sigap-deliver")
+        self._sending: dict[Future[Outcome], Message] = {}
         self._periodic: dict[str, _Periodic] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -58,13 +71,9 @@ class Worker:
         self._handlers[topic] = handler
 
     def register_batch(self, topic: str, handler: BatchHandler) -> None:
-        """For topics whose messages are cheaper together (one transaction for all)."""
+        """For topics whose messages are cheaper together (one transaction for all); run on
+        the worker's loop, so keep them to quick database work."""
         self._batch_handlers[topic] = handler
-
-    def deliver_each(self, handler: Handler, messages: list[Message]) -> dict[int, str | None]:
-        """Run a one-message handler over ``messages`` on the delivery threads."""
-        errors = self._pool.map(lambda m: _attempt(handler, m), messages)
-        return {m.id: error for m, error in zip(messages, errors, strict=True)}
 
     def register_periodic(self, name: str, interval_s: float, fn: PeriodicJob) -> None:
         """Run ``fn(database, now)`` every ``interval_s`` seconds, first at the worker's start.
@@ -81,55 +90,72 @@ class Worker:
         return None
 
     def run_once(self) -> int:
-        """Claim one batch and deliver it; the number of messages handled."""
-        now = utcnow()
+        """Claim one batch, deliver all of it and record the outcomes; the number of messages
+        handled (``sigap worker --once`` and the tests; the running worker pipelines)."""
+        handled = self._dispatch(self.settings.outbox_batch)
+        self._collect(None)
+        return handled
+
+    def _dispatch(self, limit: int) -> int:
+        """Claim up to ``limit`` due messages: start the one-message handlers on the delivery
+        threads, and run and record the rest (batch handlers, unknown topics) at once."""
         with self.database.transaction() as session:
             batch = outbox.claim(
-                session,
-                now=now,
-                lease_s=self.settings.outbox_lease_s,
-                limit=self.settings.outbox_batch,
+                session, now=utcnow(), lease_s=self.settings.outbox_lease_s, limit=limit
             )
-        if not batch:
-            return 0
         groups: dict[str | None, list[Message]] = {}
         for message in batch:
             groups.setdefault(self._key(message.topic), []).append(message)
-        errors: dict[int, str | None] = {}
+        outcomes: dict[int, Outcome] = {}
         for key, messages in groups.items():
-            errors.update(self._deliver_group(key, messages))
-        delivered = [m.id for m in batch if errors.get(m.id) is None]
-        failed = [(m, errors[m.id] or "") for m in batch if errors.get(m.id) is not None]
-        self._record(delivered, failed)
+            if key is not None and key in self._handlers:
+                for message in messages:
+                    sending = self._pool.submit(_attempt, self._handlers[key], message)
+                    self._sending[sending] = message
+            else:
+                outcomes.update(self._deliver_group(key, messages))
+        self._record([(m, outcomes[m.id]) for m in batch if m.id in outcomes])
         return len(batch)
 
-    def _deliver_group(self, key: str | None, messages: list[Message]) -> dict[int, str | None]:
-        if key is None:
-            return {m.id: f"no handler for topic {m.topic!r}" for m in messages}
-        if key in self._batch_handlers:
-            try:
-                return self._batch_handlers[key](messages)
-            except Exception as exc:  # the batch handler broke: every message is retried
-                log.warning("batch delivery of %s failed: %s", key, exc)
-                return {m.id: _error(exc) for m in messages}
-        return self.deliver_each(self._handlers[key], messages)
+    def _collect(self, timeout_s: float | None) -> None:
+        """Record the deliveries that end within ``timeout_s`` (at least one of them, if any
+        does); None: wait for every delivery under way."""
+        if not self._sending:
+            return
+        when = ALL_COMPLETED if timeout_s is None else FIRST_COMPLETED
+        ended, _ = wait(list(self._sending), timeout_s, when)
+        self._record([(self._sending.pop(f), f.result()) for f in ended])
 
-    def _record(self, delivered: list[int], failed: list[tuple[Message, str]]) -> None:
+    def _deliver_group(self, key: str | None, messages: list[Message]) -> dict[int, Outcome]:
+        if key is None:
+            return {m.id: Failure(f"no handler for topic {m.topic!r}") for m in messages}
+        try:
+            return self._batch_handlers[key](messages)
+        except Exception as exc:  # the batch handler broke: every message is retried
+            log.warning("batch delivery of %s failed: %s", key, exc)
+            return {m.id: Failure(_error(exc)) for m in messages}
+
+    def _record(self, outcomes: list[tuple[Message, Outcome]]) -> None:
+        if not outcomes:
+            return
         settings, now = self.settings, utcnow()
         with self.database.transaction() as session:
-            outbox.mark_delivered(session, delivered)
-            for message, error in failed:
+            outbox.mark_delivered(session, [m.id for m, failure in outcomes if failure is None])
+            for message, failure in outcomes:
+                if failure is None:
+                    continue
                 state = outbox.mark_failed(
                     session,
                     message,
-                    error,
+                    failure.error,
                     now=now,
                     max_attempts=settings.outbox_max_attempts,
                     base_s=settings.outbox_backoff_s,
                     cap_s=settings.outbox_backoff_max_s,
+                    final=failure.final,
                 )
                 if state == "dead":
-                    log.error("message %s is dead: %s", message.message_id, error)
+                    log.error("message %s is dead: %s", message.message_id, failure.error)
 
     def run_periodic(self) -> None:
         for name, job in self._periodic.items():
@@ -144,16 +170,29 @@ class Worker:
                 log.exception("periodic job %s failed", name)
 
     def run_forever(self) -> None:
-        """Deliver until :meth:`stop`; sleep ``worker_poll_s`` only when nothing was due."""
+        """Deliver until :meth:`stop`, with up to ``worker_concurrency`` deliveries under way:
+        claim as many as there are free threads, record each delivery when it ends, and sleep
+        ``worker_poll_s`` only when nothing is due or under way. At the stop, the deliveries
+        under way finish (each within its timeout) and are recorded."""
         while not self._stop.is_set():
             self.run_periodic()
             try:
-                handled = self.run_once()
+                free = self.settings.worker_concurrency - len(self._sending)
+                limit = min(free, self.settings.outbox_batch)
+                claimed = self._dispatch(limit) if limit > 0 else 0
+                if claimed:
+                    self._collect(0)  # record what ended meanwhile, then claim again
+                elif self._sending:
+                    self._collect(self.settings.worker_poll_s)  # until one ends, or a poll
+                else:
+                    self._stop.wait(self.settings.worker_poll_s)
             except Exception:  # the database went away: wait and try again
                 log.exception("outbox worker pass failed")
-                handled = 0
-            if handled == 0:
                 self._stop.wait(self.settings.worker_poll_s)
+        try:
+            self._collect(None)
+        except Exception:  # unrecorded: their leases run out and they are sent again
+            log.exception("recording the last deliveries failed")
 
     def start(self) -> None:
         """Run in a background thread (the in-process worker of ``sigap demo``)."""
@@ -167,12 +206,15 @@ class Worker:
         self._pool.shutdown(wait=False)
 
 
-def _attempt(handler: Handler, message: Message) -> str | None:
+def _attempt(handler: Handler, message: Message) -> Outcome:
     try:
         handler(message)
-    except Exception as exc:  # any failure of a delivery is retried, never fatal
+    except outbox.Undeliverable as exc:  # retrying cannot help: dead at once, with the reason
+        log.warning("message %s (%s) is undeliverable: %s", message.message_id, message.topic, exc)
+        return Failure(_error(exc), final=True)
+    except Exception as exc:  # any other failure of a delivery is retried, never fatal
         log.warning("delivery of %s (%s) failed: %s", message.message_id, message.topic, exc)
-        return _error(exc)
+        return Failure(_error(exc))
     return None
 
 
@@ -183,7 +225,11 @@ def _error(exc: BaseException) -> str:
 def build_worker(database: Database, settings: Settings) -> Worker:
     """The worker with Sigap's handlers and periodic jobs."""
     worker = Worker(database, settings)
-    deliverer = webhooks.Deliverer(timeout_s=settings.webhook_timeout_s)
+    deliverer = webhooks.Deliverer(
+        timeout_s=settings.webhook_timeout_s,
+        allow=settings.webhook_allow,
+        concurrency=settings.worker_concurrency,
+    )
 
     def expand_all(session: Session, messages: list[Message]) -> None:
         # A second worker that took a row after its lease ran out finds it delivered: skipped.
@@ -194,7 +240,7 @@ def build_worker(database: Database, settings: Settings) -> Worker:
         if rows:
             session.execute(outbox.OUTBOX.insert(), rows)
 
-    def expand(messages: list[Message]) -> dict[int, str | None]:
+    def expand(messages: list[Message]) -> dict[int, Outcome]:
         """Recipients' messages and the parents' delivery commit together: exactly one
         fan-out per message, one transaction per batch (one by one if the batch fails)."""
         try:
@@ -217,22 +263,16 @@ def build_worker(database: Database, settings: Settings) -> Worker:
         )
         mail.send(settings, email)
 
-    def send_webhooks(messages: list[Message]) -> dict[int, str | None]:
-        ids = {m.payload["endpoint_id"] for m in messages}
+    def send_webhook(message: Message) -> None:
+        p = message.payload
         with database.reading() as session:
-            endpoints = webhooks.endpoints(session, ids)
-
-        def send(message: Message) -> None:
-            p = message.payload
-            endpoint = endpoints.get(p["endpoint_id"])
-            if endpoint is None or not endpoint["active"]:
-                return  # deleted or disabled since: nothing is owed to it any more
-            body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
-            deliverer.post(
-                url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
-            )
-
-        return worker.deliver_each(send, messages)
+            endpoint = webhooks.endpoints(session, {p["endpoint_id"]}).get(p["endpoint_id"])
+        if endpoint is None or not endpoint["active"]:
+            return  # deleted or disabled since: nothing is owed to it any more
+        body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
+        deliverer.post(
+            url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
+        )
 
     def purge(database: Database, now: datetime) -> None:
         keep = timedelta(days=settings.outbox_keep_days)
@@ -241,7 +281,7 @@ def build_worker(database: Database, settings: Settings) -> Worker:
 
     worker.register_batch("report.*", expand)
     worker.register(fanout.MAIL_TOPIC, send_mail)
-    worker.register_batch(fanout.WEBHOOK_TOPIC, send_webhooks)
+    worker.register(fanout.WEBHOOK_TOPIC, send_webhook)
     worker.register_periodic("outbox-purge", 3600, purge)
     worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
     if database.dialect == "postgresql":
