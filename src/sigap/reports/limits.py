@@ -85,15 +85,15 @@ def check(
 ) -> None:
     """Raise 429 ``too_many_reports`` or ``identical_report_limit`` when over a limit."""
     per_hour = settings.reports_per_hour
-    counted: list[tuple[ColumnElement[bool], int]] = []
+    person: list[ColumnElement[bool]] = []  # most precise first
     if source.account_id is not None:
-        counted.append((ReportReporter.reporter_account_id == source.account_id, per_hour))
+        person.append(ReportReporter.reporter_account_id == source.account_id)
     if source.device is not None:
-        counted.append((ReportReporter.device_id == source.device, per_hour))
+        person.append(ReportReporter.device_id == source.device)
+    counted = [(matches, per_hour) for matches in person]
     if source.address is not None:
-        counted.append(
-            (ReportReporter.client_ip == source.address, settings.address_reports_per_hour)
-        )
+        by_address = ReportReporter.client_ip == source.address
+        counted.append((by_address, settings.address_reports_per_hour))
     for matches, limit in counted:
         too_many("too_many_reports", limit, _newest(connection, matches, limit), now)
     if source.quota is not None:
@@ -104,15 +104,9 @@ def check(
             .limit(source.quota)
         )
         too_many("too_many_reports", source.quota, list(connection.scalars(query)), now)
-    if counted:
-        _identical(
-            connection,
-            settings,
-            counted[0][0],
-            category,
-            Circle(lon, lat, settings.identical_m),
-            now,
-        )
+    if person:
+        circle = Circle(lon, lat, settings.identical_m)
+        _identical(connection, settings, person[0], category, circle, now)
 
 
 def _identical(
@@ -124,7 +118,8 @@ def _identical(
     now: datetime,
 ) -> None:
     """The same problem again: the same category within ``identical_m`` in a day, by the
-    most precise thing known of the submitter (account, else device, else address)."""
+    same person (account, else device). Not by address: behind a carrier's NAT many people
+    share one, and several of them reporting one flood is what the map should show."""
     recent = (
         select(Report.id)
         .join(ReportReporter, Report.id == ReportReporter.report_id)
