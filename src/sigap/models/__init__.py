@@ -21,6 +21,7 @@ from sigap.models.stats import (
     StatUnit,
     StatUnitHist,
 )
+from sigap.models.throttle import SignInThrottle
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -48,6 +49,7 @@ __all__ = [
     "ReportReporter",
     "ReportSupport",
     "RoutingRule",
+    "SignInThrottle",
     "StatArea",
     "StatBucket",
     "StatHist",
