@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import event
-from tests.workflow.conftest import ADMIN, CAMAT, LURAH
+from tests.workflow.conftest import CAMAT, LURAH
 
 from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
@@ -17,7 +17,6 @@ from sigap.demo import DEMO_PASSWORD
 from .conftest import Clock, token
 
 WRONG = "bukan-kata-sandinya"
-GAMBIR = "kel-31.71.01.1001"
 
 
 def code(response: object) -> str:
@@ -153,26 +152,6 @@ def test_an_office_failing_now_and_then_is_never_slowed(
     for n in range(3):  # a burst up to the free failures is still free
         assert token(office, f"lagi{n}@demo.sigap.id", WRONG).status_code == 401
     assert token(office, "satu.lagi@demo.sigap.id", WRONG).status_code == 429
-
-
-def test_a_new_password_from_an_admin_ends_the_lock(
-    make_client: Callable[..., TestClient],
-) -> None:
-    clock = Clock()
-    client = make_client("192.0.2.60", clock, sign_in_free_failures=1, sign_in_lock_failures=2)
-    admin = {"Authorization": f"Bearer {token(client, ADMIN, DEMO_PASSWORD).json()['token']}"}
-    body = {"email": "petugas.lupa@test.sigap.id", "name": "Petugas", "role": "field_officer"}
-    created = client.post(
-        "/api/v1/admin/officials", json={**body, "unit_code": GAMBIR}, headers=admin
-    ).json()
-    token(client, body["email"], WRONG)
-    clock.advance(seconds=5)
-    assert code(token(client, body["email"], WRONG)) == "sign_in_locked"
-
-    reset = client.post(f"/api/v1/admin/officials/{created['id']}/password", headers=admin)
-    assert reset.status_code == 200, reset.text
-    fresh = token(client, body["email"], reset.json()["one_time_password"])
-    assert fresh.status_code == 201, fresh.text
 
 
 def test_a_successful_sign_in_costs_one_read_of_the_counts(client: TestClient) -> None:
