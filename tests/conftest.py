@@ -38,6 +38,7 @@ os.environ.setdefault("SIGAP_WRITER_PROCESS", "false")
 TEST_ACCOUNTS = "@test.sigap.id"  # the e-mail domain of accounts that tests create
 REPORT_TABLES = (
     "auth_session",
+    "sign_in_throttle",
     "idempotency_key",
     "report_reporter",
     "report_event",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,44 @@ class Settings(BaseSettings):
     api_token_days: int = Field(default=90, ge=1, le=365)
     cookie_secure: bool | None = Field(
         default=None, description="Secure flag of the session cookie; default: public_url is https"
+    )
+    # --- sign-in throttling (sigap.auth.throttle) ---
+    sign_in_free_failures: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins of one account before delays"
+    )
+    sign_in_lock_failures: int = Field(
+        default=10,
+        ge=2,
+        le=1000,
+        description="Failed sign-ins of one account that lock it for sign_in_lock_minutes",
+    )
+    sign_in_lock_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
+    sign_in_fade_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        le=60,
+        description="An account's failed sign-ins are forgotten one every this many minutes",
+    )
+    sign_in_delay_s: float = Field(
+        default=5.0, gt=0, le=3600, description="The first delay; each further failure doubles it"
+    )
+    sign_in_delay_max_s: float = Field(default=300.0, gt=0, le=3600, description="Longest delay")
+    sign_in_address_free_failures: int = Field(
+        default=30,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins from one address (any accounts) before delays: generous, "
+        "for an office behind one NAT",
+    )
+    sign_in_address_fade_minutes: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="An address's failed sign-ins are forgotten one every this many minutes",
+    )
+    sign_in_notify_citizens: bool = Field(
+        default=False,
+        description="Also e-mail citizens when their account is locked (officials always are)",
     )
     sweep_interval_s: float = Field(
         default=60.0, gt=0, description="How often the worker looks for overdue reports"
@@ -232,3 +270,9 @@ class Settings(BaseSettings):
             if part.strip():
                 ipaddress.ip_network(part.strip(), strict=False)
         return value
+
+    @model_validator(mode="after")
+    def _lock_after_the_delays(self) -> Settings:
+        if self.sign_in_lock_failures <= self.sign_in_free_failures:
+            raise ValueError("sign_in_lock_failures must be above sign_in_free_failures")
+        return self

@@ -154,6 +154,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "E-mail atau kata sandi salah.",
         "Wrong e-mail or password.",
     ),
+    "sign_in_throttled": (
+        "Terlalu banyak percobaan masuk yang gagal. Tunggu {wait}, lalu coba lagi.",
+        "Too many failed sign-in attempts. Wait {wait}, then try again.",
+    ),
+    "sign_in_locked": (
+        "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
+        "Coba lagi dalam {wait} (pukul {until}).",
+        "This account is locked for now after too many failed sign-in attempts. "
+        "Try again in {wait} (at {until}).",
+    ),
     "not_signed_in": (
         "Silakan masuk terlebih dahulu (sesi tidak ada, kedaluwarsa, atau dicabut).",
         "Please sign in first (no session, or it expired or was revoked).",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 LANGUAGES = ("id", "en")
 
 
@@ -22,3 +24,26 @@ def pick_language(accept_language: str | None, default: str = "id") -> str:
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else default
+
+
+_UNITS = {"id": ("detik", "menit", "jam"), "en": ("second", "minute", "hour")}
+
+
+def say_duration(seconds: float, language: str) -> str:
+    """A wait as people say it, rounded up: "45 detik", "15 menit", "1 hour 5 minutes".
+    Under a minute in seconds, under an hour in minutes, else hours and minutes."""
+    whole = max(1, math.ceil(seconds))
+    if whole < 60:
+        return _say(whole, 0, language)
+    minutes = math.ceil(whole / 60)
+    if minutes < 60:
+        return _say(minutes, 1, language)
+    hours, minutes = divmod(minutes, 60)
+    said = _say(hours, 2, language)
+    return f"{said} {_say(minutes, 1, language)}" if minutes else said
+
+
+def _say(amount: int, unit: int, language: str) -> str:
+    word = _UNITS["en" if language == "en" else "id"][unit]
+    plural = "s" if language == "en" and amount != 1 else ""
+    return f"{amount} {word}{plural}"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from sigap.accounts.service import hash_password
 from sigap.admin.audit import record
+from sigap.auth import throttle
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels import service as channels
 from sigap.errors import Conflict, InvalidInput, NotFound, SigapError
@@ -128,6 +129,7 @@ def reset_password(session: Session, actor: Subject, account_id: int) -> tuple[A
     password = one_time_password()
     account.password_hash = hash_password(password)
     revoked = _revoke_sessions(session, account.id)
+    throttle.forget(session, account.email)  # its owner may sign in with it at once
     record(
         session,
         actor,

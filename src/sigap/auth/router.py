@@ -11,10 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from sigap.auth import schemas, service
 from sigap.auth.deps import CurrentSubject
 from sigap.auth.service import Subject
+from sigap.auth.signin import sign_in
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.deps import Ctx, in_transaction
 from sigap.errors import NotFound
+from sigap.models import Account
 from sigap.regions.state import RegionState
 
 router = APIRouter(prefix="/api/v1/auth", tags=["sign-in"])
@@ -32,19 +34,26 @@ def me(state: RegionState, subject: Subject) -> schemas.Me:
     )
 
 
-@router.post("/tokens", status_code=status.HTTP_201_CREATED, summary="Sign in: get a token")
+@router.post(
+    "/tokens",
+    status_code=status.HTTP_201_CREATED,
+    summary="Sign in: get a token",
+    description="Wrong credentials answer 401 `invalid_credentials`. Repeated failures for an "
+    "e-mail address, or from one client address, answer 429 `sign_in_throttled` (growing "
+    "delays) and then `sign_in_locked` (the account is locked for a while), with Retry-After; "
+    "the right password is not checked until then.",
+)
 async def login(body: schemas.Login, request: Request, ctx: Ctx) -> schemas.TokenIssued:
     settings: Settings = ctx.settings
     lifetime = timedelta(days=settings.api_token_days)
 
-    def sign_in(session: Session) -> tuple[service.Issued, Subject]:
-        account = service.authenticate(session, body.email, body.password)
+    def issue(session: Session, account: Account) -> tuple[service.Issued, Subject]:
         issued = service.issue(session, account, kind="api", lifetime=lifetime, label=body.label)
         subject = service.subject_of(session, ctx.region, issued.token, kind="api")
         assert subject is not None  # noqa: S101 - issued just above
         return issued, subject
 
-    issued, subject = await in_transaction(request, sign_in)
+    issued, subject = await sign_in(request, body.email, body.password, issue)
     return schemas.TokenIssued(
         token=issued.token,
         token_id=issued.token_id,

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sigap.accounts.service import hash_password, password_matches
-from sigap.errors import SigapError
 from sigap.kit import sha256_hex, utcnow
 from sigap.models import Account, AuthSession
 from sigap.regions.state import RegionState
@@ -56,13 +55,15 @@ class Issued:
     csrf_token: str | None
 
 
-def authenticate(session: Session, email: str, password: str) -> Account:
-    account = session.scalar(select(Account).where(Account.email == email.strip().lower()))
+def verify(session: Session, email: str, password: str) -> Account | None:
+    """The active account of ``email`` if ``password`` is its password, else None. Callers go
+    through :func:`sigap.auth.signin.sign_in`, which counts the failures."""
+    account = session.scalar(select(Account).where(Account.email == email))
     if account is None:
         password_matches(Account(password_hash=_DUMMY_HASH), password)
-        raise SigapError("invalid_credentials", status=401)
+        return None
     if not password_matches(account, password) or not account.active:
-        raise SigapError("invalid_credentials", status=401)
+        return None
     return account
 
 

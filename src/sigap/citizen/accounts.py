@@ -12,7 +12,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sigap.accounts import service as accounts
-from sigap.auth import service as auth
 from sigap.errors import InvalidInput, SigapError
 from sigap.models import Account
 
@@ -75,10 +74,12 @@ def sign_up(
     return account
 
 
-def sign_in(session: Session, identifier: str, password: str) -> Account:
-    """The account of an e-mail or phone number and its password (one answer for any failure)."""
+def login_email(session: Session, identifier: str) -> str:
+    """The e-mail that names the account of an e-mail or phone number (a phone-only account's
+    is ``<digits>@phone.invalid``), whether or not such an account exists: it is what sign-in
+    counts failures under, so a phone and its e-mail share one count."""
     email, phone = split_identifier(identifier)
-    if phone is not None:
-        found = session.scalar(select(Account.email).where(Account.phone == phone))
-        email = found or f"{phone.lstrip('+')}{PHONE_DOMAIN}"
-    return auth.authenticate(session, email or "", password)
+    if phone is None:
+        return email or ""
+    found = session.scalar(select(Account.email).where(Account.phone == phone))
+    return found or f"{phone.lstrip('+')}{PHONE_DOMAIN}"

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE
+from sigap.auth.signin import sign_in
 from sigap.auth.web import cookie_options, safe_next
 from sigap.citizen import accounts, social
 from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import context_of, in_transaction
 from sigap.errors import SigapError
+from sigap.models import Account
 from sigap.reports import service as reports
 from sigap.reports.present import is_public
 
@@ -57,31 +59,37 @@ async def _sign(request: Request, mode: str) -> Response:
     ctx = context_of(request)
     lifetime = timedelta(hours=ctx.settings.web_session_hours)
 
-    def run(session: Session) -> auth.Issued:
-        if mode == "signup":
-            account = accounts.sign_up(
-                session,
-                email=form.get("email", ""),
-                phone=form.get("phone", ""),
-                name=form.get("name", ""),
-                password=form.get("password", ""),
-                minimum=ctx.settings.citizen_password_min,
-            )
-        else:
-            account = accounts.sign_in(
-                session, form.get("identifier", ""), form.get("password", "")
-            )
+    def issue(session: Session, account: Account) -> auth.Issued:
         return auth.issue(session, account, kind="web", lifetime=lifetime)
+
+    def sign_up(session: Session) -> auth.Issued:
+        account = accounts.sign_up(
+            session,
+            email=form.get("email", ""),
+            phone=form.get("phone", ""),
+            name=form.get("name", ""),
+            password=form.get("password", ""),
+            minimum=ctx.settings.citizen_password_min,
+        )
+        return issue(session, account)
+
+    def login(session: Session) -> str:
+        return accounts.login_email(session, form.get("identifier", ""))
 
     try:
         check(who, form.get("csrf"))
-        issued = await in_transaction(request, run)
+        if mode == "signup":
+            issued = await in_transaction(request, sign_up)
+        else:
+            issued = await sign_in(request, login, form.get("password", ""), issue)
     except SigapError as error:
         form.pop("password", None)
-        return page(
+        answer = page(
             request, who, "sign.html", status_code=error.status, mode=mode,
             error=error.message(ctx.language), form=form,
         )  # fmt: skip
+        answer.headers.update(error.headers or {})  # a throttled sign-in's Retry-After
+        return answer
     response = RedirectResponse(_safe_next(form.get("next", "")), status_code=303)
     response.set_cookie(
         COOKIE, issued.token, max_age=int(lifetime.total_seconds()), **cookie_options(request)

@@ -21,6 +21,7 @@ from sigap.models.stats import (
     StatUnit,
     StatUnitHist,
 )
+from sigap.models.throttle import SignInThrottle
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -49,6 +50,7 @@ __all__ = [
     "ReportSupport",
     "RoutingRule",
     "ServerSecret",
+    "SignInThrottle",
     "StatArea",
     "StatBucket",
     "StatHist",

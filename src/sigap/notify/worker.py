@@ -1,5 +1,6 @@
 """The outbox worker: claims due messages, hands each to the handler of its topic, records the
-outcome; and runs the periodic jobs (purge of old messages; the SLA sweep registers here).
+outcome; and runs the periodic jobs (purge of old messages and of old failed sign-ins; the SLA
+sweep registers here).
 
 It runs as its own process (``sigap worker``; several at once on PostgreSQL) or as a thread
 inside the server (``SIGAP_INPROCESS_WORKER=true``, which ``sigap demo`` sets). A handler
@@ -283,12 +284,21 @@ def build_worker(database: Database, settings: Settings) -> Worker:
     worker.register(fanout.MAIL_TOPIC, send_mail)
     worker.register(fanout.WEBHOOK_TOPIC, send_webhook)
     worker.register_periodic("outbox-purge", 3600, purge)
+    worker.register_periodic("sign-in-purge", 3600, _forget_sign_ins)
     worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
     if database.dialect == "postgresql":
         from sigap.portal.fold import fold_job
 
         worker.register_periodic("stats-fold", settings.stats_fold_interval_s, fold_job)
     return worker
+
+
+def _forget_sign_ins(database: Database, now: datetime) -> None:
+    """Failed sign-ins nobody has repeated for a day (sigap.auth.throttle) are forgotten."""
+    from sigap.auth.throttle import purge
+
+    with database.transaction() as session:
+        purge(session, now)
 
 
 def _sla_sweep(settings: Settings) -> PeriodicJob:

@@ -20,11 +20,13 @@ from starlette.concurrency import run_in_threadpool
 from sigap.auth import service as auth
 from sigap.auth.deps import COOKIE, check_csrf, cookie_subject
 from sigap.auth.service import Subject
+from sigap.auth.signin import sign_in
 from sigap.auth.web import cookie_options, safe_next
 from sigap.citizen import social
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
+from sigap.models import Account
 from sigap.officials import forms, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
 from sigap.regions.state import RegionState, rw_layer, street_layer
@@ -68,16 +70,14 @@ async def login(request: Request) -> Response:
         return _login_error(request, SigapError("csrf_failed", status=403), next_url)
     lifetime = timedelta(hours=ctx.settings.web_session_hours)
 
-    def sign_in(session: Session) -> auth.Issued:
-        account = auth.authenticate(
-            session, str(form.get("email", "")), str(form.get("password", ""))
-        )
+    def issue(session: Session, account: Account) -> auth.Issued:
         if account.role not in auth.OFFICIAL_ROLES:
             raise SigapError("official_only", status=403)
         return auth.issue(session, account, kind="web", lifetime=lifetime)
 
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
     try:
-        issued = await in_transaction(request, sign_in)
+        issued = await sign_in(request, email, password, issue)
     except SigapError as error:
         return _login_error(request, error, next_url)
     response = RedirectResponse(next_url, status_code=303)
@@ -101,6 +101,7 @@ def _login_error(request: Request, error: SigapError, next_url: str) -> Response
         next=next_url,
         error=error.message(context_of(request).language),
     )
+    page.headers.update(error.headers or {})  # a throttled sign-in's Retry-After
     page.set_cookie(LOGIN_CSRF, token, max_age=3600, **cookie_options(request))
     return page
 
