@@ -4,6 +4,7 @@ and what to do, so an operator reads the fix, not a traceback."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ def run(settings: Settings) -> list[Finding]:
         findings.append(_step("smtp", lambda: _smtp(settings)))
     else:
         findings.append(Finding("smtp", True, "not configured (SIGAP_SMTP_HOST): no e-mail sent"))
-    findings.append(_step("media", lambda: _media(Path(settings.media_dir))))
+    findings.append(
+        _step("media", lambda: _media(Path(settings.media_dir), settings.media_min_free_mb))
+    )
     return findings
 
 
@@ -91,10 +94,18 @@ def _smtp(settings: Settings) -> str:
     return f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security}) answers"
 
 
-def _media(path: Path) -> str:
+def _media(path: Path, min_free_mb: int) -> str:
+    """Writable (a file is written, as a photo would be: root passes any permission check,
+    not a read-only disk) and with more free space than photos may leave."""
     path.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path, prefix=".sigap-check-"):
-        pass
-    if not os.access(path, os.W_OK):
-        raise RuntimeError(f"{path} is not writable")
-    return f"{path} writable"
+    with tempfile.NamedTemporaryFile(dir=path, prefix=".sigap-check-") as probe:
+        probe.write(b"sigap")
+        probe.flush()
+        os.fsync(probe.fileno())
+    free_mb = shutil.disk_usage(path).free // 2**20
+    if free_mb < min_free_mb:
+        raise RuntimeError(
+            f"{path}: {free_mb} MB free, under SIGAP_MEDIA_MIN_FREE_MB ({min_free_mb}): "
+            "photos are refused; free space or move the folder"
+        )
+    return f"{path} writable, {free_mb} MB free"

@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     media_dir: str = Field(
         default="./media", description="Directory of stored photos (the local storage backend)"
     )
+    media_min_free_mb: int = Field(
+        default=200,
+        ge=0,
+        description="Photos are refused (507 storage_full) rather than leave less free space "
+        "than this on the media folder's disk; sigap check fails under it",
+    )
     media_url: str | None = Field(
         default=None, description="Base URL of stored photos; defaults to public_url + /media"
     )

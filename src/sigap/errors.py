@@ -423,6 +423,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kuota kanal harus antara 1 dan 1.000.000 laporan per jam, atau kosong (bawaan).",
         "A channel's quota is 1 to 1,000,000 reports an hour, or empty (the default).",
     ),
+    "storage_full": (
+        "Penyimpanan foto penuh: laporan belum disimpan. Kirim tanpa foto atau coba lagi nanti.",
+        "Photo storage is full: the report was not stored. Send it without photos or try later.",
+    ),
+    "storage_unavailable": (
+        "Penyimpanan foto sedang tidak bisa ditulisi: laporan belum disimpan. Coba lagi nanti.",
+        "Photo storage cannot be written now: the report was not stored. Please try again later.",
+    ),
     "shutting_down": (
         "Server ini sedang berhenti. Coba lagi sebentar lagi: permintaan Anda belum diproses.",
         "This server is stopping. Please try again in a moment: your request was not processed.",

@@ -61,12 +61,12 @@ def storage_for(settings: Settings) -> Storage:
     """The configured storage backend (local directory; an S3 backend would be chosen here).
     One per configuration: every service request rendered asks for it."""
     base = settings.media_url or f"{settings.public_url.rstrip('/')}/media"
-    return _local_storage(str(settings.media_dir), base)
+    return _local_storage(str(settings.media_dir), base, settings.media_min_free_mb * 2**20)
 
 
 @functools.lru_cache(maxsize=16)
-def _local_storage(root: str, base_url: str) -> LocalStorage:
-    return LocalStorage(root, base_url)
+def _local_storage(root: str, base_url: str, min_free_bytes: int) -> LocalStorage:
+    return LocalStorage(root, base_url, min_free_bytes=min_free_bytes)
 
 
 def required(category_requires: bool, channel: str, settings: Settings) -> bool:

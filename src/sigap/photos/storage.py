@@ -8,11 +8,15 @@ the bucket or its CDN instead of this app).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Protocol
+
+from sigap.errors import SigapError
 
 KEY = re.compile(r"^(?:originals/)?[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|webp|png|heic)$")
 CONTENT_TYPES = {
@@ -43,14 +47,38 @@ def content_type(key: str) -> str:
     return CONTENT_TYPES[key.rsplit(".", 1)[1]]
 
 
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+UNWRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOTDIR)
+
+
+def refusal(exc: OSError) -> SigapError | None:
+    """A storage failure as the client's answer: 507 ``storage_full`` for a full disk, 503
+    ``storage_unavailable`` (retry later) for a folder that cannot be written; None otherwise."""
+    if exc.errno in FULL:
+        return SigapError("storage_full", status=507)
+    if exc.errno in UNWRITABLE:
+        return SigapError("storage_unavailable", status=503, headers={"Retry-After": "60"})
+    return None
+
+
 class LocalStorage:
     """Files under one directory (``media_dir``). Writes go to a temporary file first and are
     renamed into place, so a reader never sees half a file; rewriting an existing key is a
-    no-op because the key is the content's hash."""
+    no-op because the key is the content's hash. A write that would leave less than
+    ``min_free_bytes`` free on the disk is refused (the database may share it), as is one the
+    disk refuses: see :func:`refusal`."""
 
-    def __init__(self, root: str | Path, base_url: str) -> None:
+    def __init__(self, root: str | Path, base_url: str, *, min_free_bytes: int = 0) -> None:
         self.root = Path(root)
         self.base_url = base_url.rstrip("/")
+        self.min_free_bytes = min_free_bytes
+
+    def free_bytes(self) -> int:
+        """Free space on the folder's disk (of its nearest existing parent)."""
+        path = self.root
+        while not path.exists() and path != path.parent:
+            path = path.parent
+        return shutil.disk_usage(path).free
 
     def _path(self, key: str) -> Path:
         if not KEY.match(key):
@@ -61,6 +89,18 @@ class LocalStorage:
         path = self._path(key)
         if path.exists():
             return
+        try:
+            if self.free_bytes() - len(data) < self.min_free_bytes:
+                raise SigapError("storage_full", status=507)
+            self._write(path, data)
+        except OSError as exc:
+            refused = refusal(exc)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
