@@ -467,6 +467,9 @@ def _channel_session(args: argparse.Namespace) -> Iterator[Session]:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from sigap.config import Settings
+    from sigap.web.security import proxy_options
+
     uvicorn.run(
         "sigap.app:create_app",
         factory=True,
@@ -477,6 +480,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         # Live event streams never end by themselves; give them a moment, then close them.
         timeout_graceful_shutdown=5,
+        **proxy_options(Settings()),
     )
     return 0
 
@@ -499,6 +503,7 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.regions import pack as packs
     from sigap.regions.service import import_pack
     from sigap.regions.state import load_state
+    from sigap.web.security import proxy_options
 
     url = f"http://{args.host}:{args.port}"
     pack = packs.read(packs.resolve(args.region))
@@ -555,6 +560,7 @@ def _demo(args: argparse.Namespace) -> int:
         port=args.port,
         log_level="warning",
         timeout_graceful_shutdown=5,
+        **proxy_options(settings),
     )
     return 0
 
