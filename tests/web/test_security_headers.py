@@ -249,7 +249,12 @@ def test_plain_http_deployments_send_no_hsts(client: TestClient) -> None:
     page = client.get("/", headers=BROWSER)
     assert page.status_code == 200
     assert "strict-transport-security" not in page.headers
-    assert "'self' data: blob: http://sigap.test;" in page.headers["content-security-policy"]
+    # The whole policy of a page, photos at the public URL (http://sigap.test/media).
+    assert page.headers["content-security-policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data: blob: http://sigap.test; connect-src 'self' http://sigap.test; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 @pytest.mark.parametrize(
