@@ -6,11 +6,11 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import anyio
 import swagger_ui_bundle
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
@@ -56,6 +56,7 @@ from sigap.reports import service as reports_service
 from sigap.reports.service import Prepared, Submitted
 from sigap.web import errors, fast, language, pages
 from sigap.web.body import document_bodies
+from sigap.web.security import SecurityHeaders
 from sigap.writer import ProcessWriter
 
 log = logging.getLogger("sigap")
@@ -120,10 +121,15 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 class Sigap(FastAPI):
     """FastAPI, with the hottest requests answered before the middleware and routing
     (:mod:`sigap.web.fast`): report submission on both APIs, and Open311's most polled GETs
-    (:mod:`sigap.open311.fast`). Every other request takes the usual way. Once the server
-    is stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered 503."""
+    (:mod:`sigap.open311.fast`). Every other request takes the usual way. Every answer, by
+    either way, gets the security headers (:mod:`sigap.web.security`). Once the server is
+    stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered 503."""
 
     draining = False
+
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        super().__init__(**options)
+        self.security_headers = SecurityHeaders(settings)
 
     def drain(self) -> None:
         """Answer every request from now on with 503 ``shutting_down``; end live streams."""
@@ -134,7 +140,7 @@ class Sigap(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            send = language.remembering(scope, send)
+            send = self.security_headers.adding(scope, language.remembering(scope, send))
             route = (scope["method"], scope["path"])
             handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
             if self.draining:
@@ -151,6 +157,24 @@ async def _shutting_down(request: Request) -> Response:
         "shutting_down", status=503, headers={"Retry-After": "5", "Connection": "close"}
     )
 
+
+# Swagger UI, started by a static script (no inline script: sigap.web.security).
+API_DOCS = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sigap API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="icon" href="/static/swagger/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</body>
+</html>
+"""
 
 # (method, path) -> the handler of that route, called directly (sigap.web.fast).
 FAST_ROUTES: dict[tuple[str, str], fast.Handler] = {
@@ -205,6 +229,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
 
     app = Sigap(
+        settings,
         title="Sigap",
         version=__version__,
         description="City problem reporting and government response: the JSON API, and Open311 "
@@ -249,13 +274,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Sigap API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
+        return HTMLResponse(API_DOCS)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

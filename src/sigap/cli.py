@@ -387,6 +387,7 @@ def _export_region(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from sigap import serving
     from sigap.config import Settings
+    from sigap.web.security import proxy_options
 
     serving.serve(
         "sigap.app:create_app",
@@ -397,6 +398,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=Settings().shutdown_timeout_s,
+        **proxy_options(Settings()),
     )
     return 0
 
@@ -418,6 +420,7 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.regions import pack as packs
     from sigap.regions.service import import_pack
     from sigap.regions.state import load_state
+    from sigap.web.security import proxy_options
 
     url = f"http://{args.host}:{args.port}"
     pack = packs.read(packs.resolve(args.region))
@@ -475,6 +478,7 @@ def _demo(args: argparse.Namespace) -> int:
         workers=1,
         log_level="warning",
         timeout_graceful_shutdown=settings.shutdown_timeout_s,
+        **proxy_options(settings),
     )
     return 0
 

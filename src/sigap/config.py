@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         description="How long a process trusts a channel API key it saw valid before it reads "
         "it again (0: read on every POST); a revoked key stops working within this time in "
         "other processes, at once in the one that revoked it",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the reverse proxies in front of Sigap, "
+        "comma-separated; only their X-Forwarded-For and X-Forwarded-Proto are believed. Empty "
+        "(the default): no proxy header is believed and a client's address is the peer's; "
+        "'*' believes every peer (only where nothing but the proxy can reach the server)",
     )
     # --- workflow ---
     rating_window_days: int = Field(
@@ -282,3 +289,17 @@ class Settings(BaseSettings):
         if self.sign_in_lock_failures <= self.sign_in_free_failures:
             raise ValueError("sign_in_lock_failures must be above sign_in_free_failures")
         return self
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: object) -> object:
+        """``10.0.0.5, 10.1.0.0/16`` from the environment; each entry must be an address or a
+        network, so a typing error fails at start rather than trusting nobody in silence."""
+        entries = value.split(",") if isinstance(value, str) else value
+        if not isinstance(entries, list):
+            return value
+        entries = [str(entry).strip() for entry in entries if str(entry).strip()]
+        for entry in entries:
+            if entry != "*":
+                ipaddress.ip_network(entry, strict=False)
+        return entries

@@ -70,8 +70,9 @@ def _resolve_first(client: TestClient) -> None:
 
 
 @contextmanager
-def serving(app: Any, port: int = 0) -> Iterator[str]:
-    """The app on uvicorn in a thread, on loopback; yields its base URL."""
+def serving(app: Any, port: int = 0, **options: Any) -> Iterator[str]:
+    """The app on uvicorn in a thread, on loopback; yields its base URL. ``options`` go to
+    uvicorn's config (``sigap serve``'s proxy options, say)."""
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -79,6 +80,7 @@ def serving(app: Any, port: int = 0) -> Iterator[str]:
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=1,  # live streams stay open until closed
+        **options,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

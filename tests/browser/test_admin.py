@@ -81,11 +81,11 @@ def test_an_admin_sets_up_a_unit_and_routes_to_it(
     assert "(upt-taman-gambir)" in page.locator("#tester-result").inner_text()
 
     # A click on the map (its centre is the tested point) tests that point again.
-    page.wait_for_function("document.querySelectorAll('#route-map svg path').length > 100")
+    page.wait_for_function("() => document.querySelectorAll('#route-map svg path').length > 100")
     page.locator("#route-map").click()
     page.wait_for_load_state("load")
     page.wait_for_selector("#tester-result")
-    page.wait_for_function("document.querySelectorAll('#route-map svg path').length > 100")
+    page.wait_for_function("() => document.querySelectorAll('#route-map svg path').length > 100")
     assert "UPT Pertamanan Gambir" in page.locator("#tester-result").inner_text()
     assert page.locator("#route-map svg path").count() > 100  # kelurahan drawn, no tiles
     page.locator("#tester-result").scroll_into_view_if_needed()

@@ -117,7 +117,7 @@ def test_a_lurahs_day_on_a_phone(browser: Any, site: dict[str, Any], artifacts: 
     page.click("form[action*='/resolve'] button[type=submit]")
     assert page.locator(".notice").inner_text() == "Laporan ditandai selesai."
     assert page.locator(".photos img").count() == 1
-    page.wait_for_function("document.querySelector('.photos img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.photos img').naturalWidth > 0")
     page.screenshot(path=str(artifacts / "officials-resolved-phone.png"), full_page=True)
     resolved = status_of(base, third["id"])
     assert resolved["status"] == "resolved"

@@ -69,7 +69,7 @@ def test_a_lurah_assigns_and_the_officer_sees_it_first(
     assert head.locator("ul.inbox li").count() == 4
     assert head.locator("ul.inbox img.thumb").count() == 3  # the report without a photo has none
     head.wait_for_function(
-        "[...document.querySelectorAll('ul.inbox img.thumb')].every(i => i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('ul.inbox img.thumb')].every(i => i.naturalWidth > 0)"
     )
     box = head.locator("ul.inbox img.thumb").first.bounding_box()
     assert box is not None

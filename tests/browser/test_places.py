@@ -63,7 +63,7 @@ def test_the_portal_map_goes_to_a_searched_rw(browser: Any, browser_url: str) ->
     search.fill("rw 3 kebon melati")
     expect(page.locator("#place-results li").first).to_contain_text("RW 03")
     search.press("Enter")
-    page.wait_for_function("window.sigapMap.getZoom() >= 15")
+    page.wait_for_function("() => window.sigapMap.getZoom() >= 15")
     centre = page.evaluate(
         "(() => { const c = window.sigapMap.getCenter(); return [c.lat, c.lng]; })()"
     )

@@ -36,13 +36,13 @@ def test_map_shows_clusters_zoomed_out_and_markers_zoomed_in(
     browser: Any, browser_url: str, artifacts: Path
 ) -> None:
     page = open_map(browser, f"{browser_url}/", DESKTOP)
-    page.wait_for_function("document.querySelectorAll('.cluster').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('.cluster').length > 0")
     assert markers(page) == len(POINTS)
     page.wait_for_selector("path.leaflet-interactive")  # the kota boundaries
     page.screenshot(path=str(artifacts / "map-desktop.png"))
 
     page.locator(".cluster").first.click()  # zooms in on the cluster
-    page.wait_for_function("window.sigapMap.getZoom() >= 13")
+    page.wait_for_function("() => window.sigapMap.getZoom() >= 13")
     page.wait_for_selector("path.report-marker")
     page.locator("path.report-marker").first.click()
     popup = page.locator(".leaflet-popup-content")
@@ -55,7 +55,7 @@ def test_a_filter_changes_the_markers_and_the_url(
     browser: Any, browser_url: str, artifacts: Path
 ) -> None:
     page = open_map(browser, f"{browser_url}/", PHONE)
-    page.wait_for_function("document.querySelectorAll('.cluster, path.report-marker').length")
+    page.wait_for_function("() => document.querySelectorAll('.cluster, path.report-marker').length")
     page.wait_for_timeout(500)  # let the first view settle
     before = markers(page)
     loaded = page.get_attribute("#map", "data-loaded")
@@ -63,7 +63,7 @@ def test_a_filter_changes_the_markers_and_the_url(
     page.click("#filters-fold > summary")  # folded on a phone
     page.select_option("#f-category", "banjir")
     page.wait_for_function(
-        f"document.getElementById('map').dataset.loaded !== '{loaded}' && "
+        f"() => document.getElementById('map').dataset.loaded !== '{loaded}' && "
         "location.search.includes('category=banjir')"
     )
     after = markers(page)
@@ -104,7 +104,7 @@ def test_report_page_and_dashboard_render(browser: Any, browser_url: str, artifa
         assert captions[0] == "Sebelum"
         assert captions[1].startswith("Sesudah · ")  # with the proof's verdict
         page.wait_for_function(
-            "[...document.querySelectorAll('.photos img')].every(i => i.naturalWidth > 0)"
+            "() => [...document.querySelectorAll('.photos img')].every(i => i.naturalWidth > 0)"
         )
         page.screenshot(path=str(artifacts / f"report-{name}.png"), full_page=True)
         page.goto(f"{browser_url}/areas/31.71")

@@ -92,23 +92,25 @@ def test_choosing_an_area_zooms_there(open_page: Any) -> None:
 
     page.fill("#f-area-find", "Kel. Gambir (Gambir, Kota Administrasi Jakarta Pusat)")
 
-    page.wait_for_function(f"location.search.includes('area={GAMBIR}')")
+    page.wait_for_function(f"() => location.search.includes('area={GAMBIR}')")
     page.wait_for_selector("path.area-outline")
-    page.wait_for_function(f"window.sigapMap.getBounds().getEast() < {before[2]}")
+    page.wait_for_function(f"() => window.sigapMap.getBounds().getEast() < {before[2]}")
     assert page.input_value("#f-area") == GAMBIR
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_list_in_view_follows_the_map(open_page: Any, lang: str) -> None:
     page = open_page(f"/?lang={lang}", DESKTOP)
-    page.wait_for_function(f"document.querySelectorAll('#inview li').length === {len(POINTS)}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#inview li').length === {len(POINTS)}"
+    )
     first = page.locator("#inview li a").first
     assert first.get_attribute("href") == f"/reports/{len(POINTS)}?lang={lang}"  # newest first
     loaded = page.get_attribute("#inview", "data-loaded")
 
     page.evaluate(f"window.sigapMap.setView([{RAGUNAN[0]}, {RAGUNAN[1]}], 16)")
 
-    page.wait_for_function(f"document.getElementById('inview').dataset.loaded !== '{loaded}'")
+    page.wait_for_function(f"() => document.getElementById('inview').dataset.loaded !== '{loaded}'")
     items = page.locator("#inview li")
     assert items.count() == 1
     assert ("Banjir" if lang == "id" else "Flood") in items.first.inner_text()
@@ -126,7 +128,7 @@ def test_locate_me_without_permission_says_so(open_page: Any, lang: str) -> None
 
     note = page.locator("#map-note")
     note.wait_for()
-    page.wait_for_function("!document.getElementById('map-note').textContent.endsWith('…')")
+    page.wait_for_function("() => !document.getElementById('map-note').textContent.endsWith('…')")
     assert DENIED[lang] in note.inner_text()
     shot(page, f"locate-denied-phone-{lang}")
 
@@ -139,7 +141,7 @@ def test_locate_me_goes_to_the_position(open_page: Any) -> None:
         geolocation={"latitude": -6.1754, "longitude": 106.8272},
     )
     page.click("#locate-me")
-    page.wait_for_function("window.sigapMap.getZoom() >= 16")
+    page.wait_for_function("() => window.sigapMap.getZoom() >= 16")
     center = page.evaluate("window.sigapMap.getCenter()")
     assert abs(center["lat"] + 6.1754) < 0.001
     assert "You are here" in page.inner_text("#map-note")

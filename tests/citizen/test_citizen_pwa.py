@@ -36,7 +36,9 @@ def test_service_worker_caches_the_shell_within_its_scope(client: TestClient) ->
     assert cached == list(SHELL)
     page = client.get("/app")
     assert '<link rel="manifest" href="/app/manifest.webmanifest' in page.text
-    assert 'register("/app/sw.js"' in page.text
+    assert '<script src="/static/citizen/register.js"></script>' in page.text
+    registration = client.get("/static/citizen/register.js")
+    assert 'register("/app/sw.js", { scope: "/app" })' in registration.text
 
 
 def test_the_app_shell_weighs_less_than_200_kb(client: TestClient) -> None:

@@ -17,12 +17,13 @@ from sigap.deps import language_of
 from sigap.web.texts import translate
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-VERSION = "citizen-3"
+VERSION = "citizen-4"
 SHELL = (
     "/app",
     "/static/sigap.css",
     "/static/citizen/citizen.css",
     "/static/citizen/new.js",
+    "/static/citizen/register.js",
     "/static/citizen/icon.svg",
     "/static/citizen/icon-192.png",
     "/static/citizen/icon-512.png",

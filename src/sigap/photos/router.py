@@ -26,12 +26,9 @@ async def media(key: str, request: Request, session: ReadSession) -> Response:
         raise NotFound("not_found")
     if not await run_in_threadpool(service.servable, session, key):
         raise NotFound("not_found")
-    # The name is the content's sha256, so it is also the perfect ETag.
-    headers = {
-        "Cache-Control": CACHE,
-        "ETag": f'"{key.rsplit("/", 1)[1].split(".")[0]}"',
-        "X-Content-Type-Options": "nosniff",
-    }
+    # The name is the content's sha256, so it is also the perfect ETag. (nosniff, like every
+    # security header, is added to every answer by sigap.web.security.)
+    headers = {"Cache-Control": CACHE, "ETag": f'"{key.rsplit("/", 1)[1].split(".")[0]}"'}
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=304, headers=headers)
     storage: Storage = request.app.state.photo_storage

@@ -180,13 +180,15 @@
   }
   function clusterMarker(c) {
     var size = Math.round(24 + 5 * Math.log10(c.count));
-    var icon = L.divIcon({
-      className: "",
-      html: "<div class=\"cluster\" data-count=\"" + c.count + "\" style=\"width:" + size +
-        "px;height:" + size + "px;background:" + clusterRing(c) + "\"><span>" +
-        shortCount(c.count) + "</span></div>",
-      iconSize: [size, size]
-    });
+    // Built as elements, its size and ring set through the CSSOM: the page's policy allows
+    // no inline style attribute (sigap.web.security).
+    var ring = document.createElement("div");
+    ring.className = "cluster";
+    ring.dataset.count = String(c.count);
+    ring.style.width = ring.style.height = size + "px";
+    ring.style.background = clusterRing(c);
+    ring.appendChild(document.createElement("span")).textContent = shortCount(c.count);
+    var icon = L.divIcon({ className: "", html: ring, iconSize: [size, size] });
     var marker = L.marker([c.lat, c.lon], {
       icon: icon, keyboard: true, title: c.count + (config.lang === "en" ? " reports" : " laporan")
     });
