@@ -63,10 +63,10 @@ def test_the_setting_reads_a_comma_separated_list_and_refuses_typos(
 
 
 def test_sigap_serve_passes_the_setting_to_uvicorn(monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
+    from sigap import serving
 
     runs: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
+    monkeypatch.setattr(serving, "serve", lambda app, **options: runs.append(options))
     monkeypatch.delenv("SIGAP_TRUSTED_PROXIES", raising=False)
     cli.main(["serve"])
     monkeypatch.setenv("SIGAP_TRUSTED_PROXIES", "10.0.0.2")
