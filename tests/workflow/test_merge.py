@@ -114,9 +114,11 @@ def test_the_reporter_of_both_reports_adds_nothing(
     reporter, supporter = _citizens(db, "reporter", "supporter")
     assert _support(client, login(supporter), child).status_code == 200
     account_id, supporter_id = _account_ids(db, [reporter, supporter])
-    with db.transaction() as session:
-        session.add(ReportReporter(report_id=child, reporter_account_id=account_id))
-        session.add(ReportReporter(report_id=parent, reporter_account_id=account_id))
+    with db.transaction() as session:  # every report has its reporter row: the account's now
+        for report_id in (child, parent):
+            row = session.get(ReportReporter, report_id)
+            assert row is not None
+            row.reporter_account_id = account_id
     assert _merge(client, login, child, parent).status_code == 200
     count, rows, _ = _people(db, parent)
     assert (count, rows) == (1, 1)  # the supporter of the child, not the reporter
