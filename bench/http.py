@@ -3,18 +3,21 @@
     python -m bench http submit --backend sqlite --backend postgresql
     python -m bench http list --backend sqlite --reports 1000000
     python -m bench http open311 --backend postgresql --reports 100000 --workers 2 --connections 16
+    python -m bench http against --against 8f7ab4d --backend sqlite --rounds 5
 
 ``submit`` serves a bare FastAPI hello-world and Sigap side by side with the same uvicorn
 settings and loads them in turn with wrk (one thread, 32 connections), ``--rounds`` times, so
 each ratio is measured under the same machine conditions and the median is reported. ``list``
 loads N synthetic reports (bench.generate; reused if the database already has them) and
 measures GET /api/v1/reports by bbox and by area at low concurrency, reporting p50/p95 from
-wrk's own latency histogram.
+wrk's own latency histogram. ``against`` loads this checkout's submit and another git ref's
+in turn, for what a change costs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -213,6 +216,48 @@ def submit(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def against(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    """This checkout's Sigap and the one at git ``--against REF`` (a worktree under bench/out,
+    its own database made by its own migrations), served side by side and loaded in turn
+    like ``submit``: the median of the rounds' ratios is what the change costs or gains."""
+    ref = args.against
+    tree = OUT / f"against-{ref.replace('/', '-')}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], check=True)
+    sides = {"this": (HERE.parent, args.port), "ref": (tree, args.port + 2)}
+    urls = {name: database_url(backend, f"sigap_bench_{name}", fresh=True) for name in sides}
+    for name, (root, _) in sides.items():  # each side's own migrations and region import
+        subprocess.run([sys.executable, "-c", "import sys; from bench.generate import prepare; "
+                        "prepare(sys.argv[1])[0].dispose()", urls[name]],
+                       cwd=root, env={**os.environ, "PYTHONPATH": str(root / "src")},
+                       check=True)  # fmt: skip
+    points = write_points(urls["this"])
+    rounds: list[dict[str, Any]] = []
+    with contextlib.ExitStack() as running:
+        for name, (root, port) in sides.items():
+            env = {"SIGAP_DATABASE_URL": urls[name], "SIGAP_DB_POOL_SIZE": str(args.connections),
+                   "PYTHONPATH": str(root / "src")}  # fmt: skip
+            running.enter_context(folding(urls[name]))
+            running.enter_context(
+                server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env)
+            )
+        for number in range(args.rounds):
+            order = list(sides) if number % 2 == 0 else list(reversed(sides))  # no side first
+            measured = {}
+            for name in order:
+                port = sides[name][1]
+                measured[name] = wrk(port, "submit", points, seconds=args.seconds,
+                                     connections=args.connections, warmup=number == 0)  # fmt: skip
+            ratio = round(measured["this"]["rps"] / measured["ref"]["rps"], 3)
+            rounds.append({**measured, "ratio": ratio})
+    return {
+        "backend": backend,
+        "against": ref,
+        "rounds": rounds,
+        "this_over_ref": statistics.median(r["ratio"] for r in rounds),
+    }
+
+
 def warm(backend: str, url: str) -> None:
     """Measure a server whose database is in memory (24 GiB here), not the first disk reads:
     read the SQLite file once; on PostgreSQL analyse and pre-warm the table and its indexes."""
@@ -293,7 +338,8 @@ def open311(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench http", description=__doc__)
-    parser.add_argument("what", choices=["submit", "list", "open311"])
+    parser.add_argument("what", choices=["submit", "list", "open311", "against"])
+    parser.add_argument("--against", default="HEAD~1", help="against: the git ref to compare")
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="submit: hello/Sigap rounds")
@@ -303,7 +349,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
-    each_backend({"submit": submit, "list": listing, "open311": open311}[args.what], args)
+    runs = {"submit": submit, "list": listing, "open311": open311, "against": against}
+    each_backend(runs[args.what], args)
 
 
 def each_backend(
