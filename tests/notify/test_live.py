@@ -218,6 +218,7 @@ class Row:
     kelurahan_code: str = "31.71.01.1001"
     created_at: Any = None
     data: Any = None
+    visibility: str = "public"
 
     def __post_init__(self) -> None:
         from sigap.kit import utcnow
