@@ -1,6 +1,8 @@
 """Helpers of the moderation tests: sign-ins and submits (the workflow tests'), a client with
-no cookies for what the public sees, every public output of one report, live frames, and the
-region's triage switched back off after a test (reference data outlives a PostgreSQL test)."""
+no cookies for what the public sees, every public output of one report, live frames. Every test
+gets a database of its own: moderation writes the admin audit and the region's triage switch,
+which a PostgreSQL test would otherwise leave behind for the next (the template of the console's
+tests among them)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import update
 from tests.notify.conftest import make_worker, receiver
 from tests.workflow.conftest import ADMIN, MONAS, WARGA, login, submit
 
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.models import Region
 
 __all__ = ["ADMIN", "MONAS", "WARGA", "login", "make_worker", "receiver", "submit"]
 Login = Callable[[str], dict[str, str]]
@@ -26,6 +26,11 @@ API = "/api/v1/admin"
 # Around Monas, and the whole region: a box that finds the point, and one that does not.
 NEAR = "106.82,-6.18,106.83,-6.17"
 JAKARTA = "106.6,-6.4,107.0,-6.05"
+
+
+@pytest.fixture
+def database_url(isolated_database_url: str) -> str:
+    return isolated_database_url
 
 
 @pytest.fixture
@@ -53,13 +58,6 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
-
-
-@pytest.fixture
-def triage_off(database: Database) -> Iterator[None]:
-    yield
-    with database.transaction() as session:
-        session.execute(update(Region).values(triage=False))
 
 
 def jpeg() -> bytes:

@@ -100,6 +100,11 @@ def test_hidden_text_is_in_no_public_output_and_officials_still_read_it(
     assert (hide_event["action"], hide_event["internal"]) == ("hide", True)
     assert hide_event["note"] == "Menyebut nama dan nomor telepon seseorang"
 
+    state = client.get(f"{API}/reports/{report_id}/moderation", headers=login(ADMIN)).json()
+    assert (state["visibility"], state["description"]) == ("public", DESCRIPTION)
+    listed_hidden = client.get(f"{API}/moderation?queue=hidden", headers=login(ADMIN)).json()
+    assert [r["id"] for r in listed_hidden["items"]] == [report_id]
+
     # Audited in the console's trail, chained in the report's history.
     events = client.get(f"{API}/events", headers=login(ADMIN)).json()
     assert events[0]["action"] == "report.hide"
