@@ -245,3 +245,35 @@ def test_the_console_hides_and_redacts_with_a_form(
     no_reason = console.post("/admin/moderation/unhide", data={**form, "reason": ""})
     assert no_reason.status_code == 422
     assert "Write a reason" in no_reason.text or "Tuliskan alasan" in no_reason.text
+
+
+def test_a_follower_lists_what_the_public_sees_and_the_reporter_their_own(
+    client: TestClient, login: Login
+) -> None:
+    from tests.citizen.conftest import App
+
+    def browser() -> App:
+        made = TestClient(client.app)
+        made.portal = client.portal
+        return App(made)
+
+    reporter, follower = browser(), browser()
+    assert reporter.sign_up(email="pelapor@test.sigap.id").status_code == 303
+    report_id = reporter.file(description=DESCRIPTION).json()["id"]
+    assert follower.sign_up(email="tetangga@test.sigap.id").status_code == 303
+    assert follower.act(f"/app/reports/{report_id}/follow").status_code == 303
+    assert PHONE in follower.client.get("/app/my").text
+
+    hidden = client.post(
+        f"{API}/reports/{report_id}/hide",
+        json={"reason": "Nomor telepon", "parts": ["description"]},
+        headers=login(ADMIN),
+    )
+    assert hidden.status_code == 200
+    listed = follower.client.get("/app/my?lang=en").text
+    assert PHONE not in listed
+    assert "[hidden by a moderator]" in listed
+    assert PHONE in reporter.client.get("/app/my").text  # their own report, as they wrote it
+    own_page = reporter.client.get(f"/reports/{report_id}?lang=en").text
+    assert PHONE in own_page
+    assert "A moderator hid from the public: description." in own_page
