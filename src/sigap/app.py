@@ -34,6 +34,7 @@ from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.deps import ReportWriterT
 from sigap.errors import SigapError
 from sigap.history import router as history_router
+from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
 from sigap.notify.worker import build_worker
@@ -257,6 +258,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_views.router)
     app.include_router(history_router.router)
     app.include_router(admin_api.router)
+    app.include_router(moderation_router.router)
     app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)

@@ -459,6 +459,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hanya pelapor yang dapat menilai atau mengajukan banding atas laporan ini.",
         "Only the reporter can rate or appeal this report.",
     ),
+    # --- moderation and confidentiality (sigap.moderation) ---
+    "report_confidential": (
+        "Laporan ini rahasia: tidak dapat didukung, diikuti, atau dikomentari oleh publik.",
+        "This report is confidential: it cannot be supported, followed or commented on publicly.",
+    ),
+    "comments_closed": (
+        "Moderator menutup komentar laporan ini.",
+        "A moderator has closed this report's comments.",
+    ),
+    "moderation_reason_required": (
+        "Tuliskan alasan (3 sampai 500 karakter). Jangan salin data pribadi ke dalam alasan.",
+        "Write a reason (3 to 500 characters). Do not copy personal data into it.",
+    ),
+    "moderation_nothing_hidden": (
+        "Pilih paling sedikit satu bagian yang disembunyikan: {parts}.",
+        "Choose at least one part to hide: {parts}.",
+    ),
+    "report_not_hidden": (
+        "Tidak ada bagian laporan {report_id} yang disembunyikan.",
+        "Nothing of report {report_id} is hidden.",
+    ),
+    "report_already_public": (
+        "Laporan {report_id} sudah terbit untuk publik.",
+        "Report {report_id} is already public.",
+    ),
+    "report_not_public": (
+        "Laporan {report_id} belum terbit atau sudah diturunkan.",
+        "Report {report_id} is not public (waiting for a moderator, or taken down).",
+    ),
     # --- notify ---
     "outbox_message_not_found": (
         "Pesan outbox {message} tidak ditemukan atau tidak bisa diulang.",

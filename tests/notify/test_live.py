@@ -218,6 +218,7 @@ class Row:
     kelurahan_code: str = "31.71.01.1001"
     created_at: Any = None
     data: Any = None
+    visibility: str = "public"
 
     def __post_init__(self) -> None:
         from sigap.kit import utcnow
@@ -348,3 +349,17 @@ def test_a_committed_batch_is_announced(database: Database, database_url: str) -
         live.announce_committed(database)
         received = [n.channel for n in listener.notifies(timeout=5, stop_after=1)]
     assert received == [live.CHANNEL]
+
+
+def test_events_of_reports_the_public_may_not_see_never_reach_live_clients(
+    database: Database,
+) -> None:
+    """Held for a moderator (triage) or taken down: sigap.moderation.rules."""
+    hub = LiveHub(database, poll_s=60, queue_size=10)
+    client = hub.subscribe()
+    held, down = Row(2), Row(3)
+    held.visibility, down.visibility = "pending", "withheld"
+
+    hub.dispatch([Row(1), held, down, Row(4)])
+
+    assert [event_id for event_id, _ in client.frames] == [1, 4]

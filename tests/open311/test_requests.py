@@ -237,6 +237,8 @@ def test_extensions_add_sigap_attributes_and_the_timeline(
         "proof": None,
         "proof_notes": [],
         "attributes": [],
+        "moderated": False,
+        "confidential": False,
     }
     assert [(n["type"], n["summary"], n["description"]) for n in extended["notes"]] == [
         ("submit", "Laporan diterima", None),

@@ -28,6 +28,7 @@ from sigap.errors import NotFound, SigapError
 from sigap.models import Category
 from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
+from sigap.moderation import console as moderation
 from sigap.notify import outbox, targets, webhooks
 from sigap.regions.questions import format_choices, parse_choices
 from sigap.web.pages import render
@@ -42,6 +43,7 @@ SECTIONS = (
     "webhooks",
     "photos",
     "comments",
+    "moderation",
     "events",
 )
 Fields = dict[str, str]
@@ -137,12 +139,14 @@ async def act(request: Request, section: str, action: str) -> Response:
     if isinstance(subject, Response):
         return subject
     perform = ACTIONS.get((section, action))
+    if section == "moderation":
+        perform = moderation.actions(request).get(action)
     if perform is None:
         return Response(status_code=404)
     form = await request.form()
     fields = {key: str(value).strip() for key, value in form.items()}
     check_csrf(subject, fields.get("csrf"))
-    region = section in ("units", "categories", "routing")
+    region = section in ("units", "categories", "routing") or action == "triage"
     if (section, action) == ("units", "deactivate"):
         perform = _deactivate(request)
     try:
@@ -530,5 +534,6 @@ LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "webhooks": _load_webhooks,
     "photos": _load_photos,
     "comments": _load_comments,
+    "moderation": moderation.load,
     "events": _load_events,
 }

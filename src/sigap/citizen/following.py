@@ -28,6 +28,7 @@ from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import Context, clock, context_of, in_transaction, language_of
 from sigap.errors import InvalidInput, NotFound, SigapError
 from sigap.i18n import LANGUAGES
+from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
 from sigap.photos import service as photos
 from sigap.reports import present, service
 from sigap.web import fields
@@ -56,13 +57,24 @@ def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any
         owner = token is not None or social.is_reporter(
             session, report_id, account_id=who.account_id, device=_device(who)
         )
+        # The reporter sees their own report whole; anyone else what the public sees, and
+        # nothing of a report that is not public (sigap.moderation.rules).
+        audience = Audience.OWNER if owner else Audience.PUBLIC
+        if not is_visible(report["visibility"], audience):
+            raise NotFound("report_not_found", report_id=report_id)
+        hidden = public_hidden(report)
         return {
             "view": present.report(
                 ctx.region, report, service.timeline(session, report_id), ctx.language,
-                photos.public(session, [report_id])[report_id], storage,
+                photos.public(session, [report_id])[report_id], storage, audience=audience,
+            ),
+            "visibility": report["visibility"],
+            "public_hidden": hidden,
+            "hidden_names": ", ".join(
+                translate(ctx.language, f"mod_part_{part}") for part in PARTS if part in hidden
             ),
             "deadlines": present.deadlines(report, now),
-            "comments": social.comments(session, report_id),
+            "comments": social.comments(session, report_id, audience=audience, report=report),
             "supported": social.supported(
                 session, report_id, who.account_id, who.device_hash
             ),
@@ -136,16 +148,17 @@ async def former_report_page(request: Request, report_id: int) -> Response:
 
 
 async def _found(request: Request, find: Callable[[Session], Any], token: str | None) -> Response:
-    """The report page of what ``find`` finds, or the missing page (404)."""
+    """The report page of what ``find`` finds, or the missing page (404): also for a report
+    the visitor may not see (not public, and not theirs)."""
     who = await visitor(request)
     try:
         report = await read(request, find)
+        return await _show(request, who, report, token)
     except NotFound as missing:
         if token is not None:
             return await _unknown_token(request, who)
         return page(request, who, "missing.html", status_code=404, tracking=False,
                     message=missing.message(context_of(request).language))  # fmt: skip
-    return await _show(request, who, report, token)
 
 
 async def _unknown_token(request: Request, who: Visitor | None = None) -> Response:

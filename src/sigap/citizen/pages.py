@@ -22,6 +22,7 @@ from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.models import Account
+from sigap.moderation import rules
 from sigap.reports import service as reports
 from sigap.reports.present import is_public
 
@@ -125,10 +126,16 @@ async def my_reports(request: Request) -> Response:
     if who.subject is None:
         return to_signin(request)
     account_id = who.subject.account_id
+    ctx = context_of(request)
 
     def work(session: Session) -> dict[str, Any]:
         own = social.mine(session, account_id)
-        followed = social.followed(session, account_id)
+        # Followed reports as the public sees them now (a moderator may have acted since).
+        followed = [
+            {**r, "description": rules.public_summary(ctx.region, r, ctx.language)}
+            for r in social.followed(session, account_id)
+            if r["visibility"] == rules.PUBLIC
+        ]
         ids = [r["id"] for r in own + followed]
         timelines = {
             report_id: [event for event in events if is_public(event)]

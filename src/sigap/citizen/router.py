@@ -22,6 +22,7 @@ from sigap.deps import Context, Ctx, ReadSession, client_address, clock, in_tran
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import Circle
 from sigap.kit import utcnow
+from sigap.moderation.rules import Audience, shown
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.regions.state import street_layer
@@ -50,7 +51,8 @@ class Nearby(BaseModel):
     category: Ref
     status: str
     status_colour: str
-    description: str
+    description: str | None = Field(description="null when a moderator hid it")
+    moderated: bool = False
     created_at: datetime
     support_count: int
     distance_m: float
@@ -149,7 +151,8 @@ def present_nearby(
             ),
             status=row["status"],
             status_colour=STATUS_COLOURS.get(row["status"], "grey"),
-            description=row["description"][:280],
+            description=_said(ctx, row),
+            moderated=bool(row["hidden_parts"]),
             created_at=row["created_at"],
             support_count=row["support_count"],
             distance_m=distance(row),
@@ -157,6 +160,12 @@ def present_nearby(
         )
         for row in rows
     ]
+
+
+def _said(ctx: Context, row: Mapping[str, Any]) -> str | None:
+    """The description as the public sees it (null: hidden by a moderator), 280 characters."""
+    description = shown(ctx.region, row, Audience.PUBLIC).description
+    return None if description is None else description[:280]
 
 
 @router.get(

@@ -21,6 +21,8 @@ from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
 from sigap.models.report import OPEN_STATUSES
+from sigap.moderation import rules
+from sigap.moderation.rules import Audience
 from sigap.reports.limits import too_many
 from sigap.workflow.visibility import can_see
 
@@ -28,9 +30,19 @@ MERGE_DEPTH = 8  # duplicates of duplicates: a merge never targets a duplicate, 
 # may be merged later in turn
 
 
-def _existing(session: Session, report_id: int) -> None:
-    if session.get(Report, report_id) is None:
+def open_to_public(session: Session, report_id: int, *, part: str | None = None) -> None:
+    """Refuse what the public may not do to a report (sigap.moderation.rules): anything, to
+    one that is not public (404, as if missing); support, follow or comment on a confidential
+    one (409 ``report_confidential``); comment where a moderator hid the comments (409
+    ``comments_closed``, ``part="comments"``)."""
+    query = select(Report.visibility, Report.confidential, Report.hidden_parts)
+    row = session.execute(query.where(Report.id == report_id)).first()
+    if row is None or row.visibility != rules.PUBLIC:
         raise NotFound("report_not_found", report_id=report_id)
+    if row.confidential:
+        raise SigapError("report_confidential", status=409)
+    if part is not None and part in rules.parts_of(row.hidden_parts):
+        raise SigapError("comments_closed", status=409)
 
 
 def target(session: Session, report_id: int, *, lock: bool = False) -> int:
@@ -75,6 +87,7 @@ def support(
             recent = session.scalars(newest.order_by(ReportSupport.id.desc()).limit(per_hour))
             too_many("too_many_supports", per_hour, list(recent), now)
     report_id = target(session, report_id, lock=True)
+    open_to_public(session, report_id)
     if is_reporter(session, report_id, account_id=account_id, device=device):
         raise SigapError("own_report", status=409)
     row = ReportSupport(
@@ -132,17 +145,6 @@ def follow(
     """Follow the report, or the report a merged duplicate joined (:func:`target`); at most
     ``per_hour`` new follows an hour (429 ``too_many_follows``)."""
     report_id = target(session, report_id, lock=True)
-    if session.get(ReportFollow, (account_id, report_id)) is not None:
-        return
-    recent = session.scalars(
-        select(ReportFollow.created_at)
-        .where(ReportFollow.account_id == account_id)
-        .order_by(ReportFollow.created_at.desc())
-        .limit(per_hour)
-    )
-    too_many("too_many_follows", per_hour, list(recent), now)
-    session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=now))
-    session.flush()
 
 
 def unfollow(session: Session, account_id: int, report_id: int) -> None:
@@ -159,7 +161,7 @@ def follows(session: Session, account_id: int, report_id: int) -> bool:
 
 
 def comment(session: Session, account_id: int, report_id: int, body: str) -> ReportComment:
-    _existing(session, report_id)
+    open_to_public(session, report_id, part="comments")
     row = ReportComment(
         report_id=report_id, account_id=account_id, body=body, hidden=False, created_at=utcnow()
     )
@@ -168,8 +170,24 @@ def comment(session: Session, account_id: int, report_id: int, body: str) -> Rep
     return row
 
 
-def comments(session: Session, report_id: int) -> list[dict[str, Any]]:
-    """Public comments, oldest first; hidden ones are left out and authors never named."""
+def comments(
+    session: Session,
+    report_id: int,
+    *,
+    audience: Audience = Audience.PUBLIC,
+    report: Mapping[Any, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Public comments, oldest first; hidden ones are left out and authors never named. Not
+    one where the public may not read the report's comments, except for officials (``report``:
+    the report's row, when the caller has read it already)."""
+    if audience is not Audience.OFFICIAL:
+        if report is None:
+            query = select(*rules.COLUMNS).where(Report.id == report_id)
+            report = session.execute(query).mappings().first()
+        if report is None or "comments" in rules.public_hidden(report):
+            return []
+        if not rules.is_visible(report["visibility"], audience):
+            return []
     rows = session.scalars(
         select(ReportComment)
         .where(ReportComment.report_id == report_id, ReportComment.hidden.is_(False))
@@ -231,6 +249,8 @@ def nearby(
         Report.category_code == category,
         Report.status.in_(OPEN_STATUSES),
         Report.created_at >= since,
+        rules.published(),
+        rules.placed(),  # a circle would find a confidential report's point
     )
     query = filter_circle(query, session, Circle(lon, lat, radius_m), sort_index=None)
     query = query.order_by(Report.support_count.desc(), Report.id.desc()).limit(limit)

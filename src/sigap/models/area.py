@@ -22,6 +22,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(60))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # New reports wait for a moderator before they are public (0023_moderation).
+    triage: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Area(Base):

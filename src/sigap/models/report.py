@@ -19,6 +19,9 @@ from sigap.models.base import Base, BigId, UTCDateTime
 STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
 # Still waiting for the city: Open311's "open", the map's default, the partial indexes' rows.
 OPEN_STATUSES = ("open", "in_progress")
+# Whether the public sees a report at all (0023_moderation): ``pending`` waits for a moderator
+# (triage), ``withheld`` was taken down by one; see sigap.moderation.rules.
+VISIBILITIES = ("public", "pending", "withheld")
 # Built-in channels; reports from Open311 clients carry their channel's slug (model Channel).
 CHANNELS = ("api", "web", "open311")
 
@@ -78,6 +81,13 @@ class Report(Base):
     # Answers to the category's extra questions (0010_questions), question code -> value as
     # checked by sigap.reports.answers; NULL when none were asked or given.
     attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Moderation and confidentiality (0023_moderation, sigap.moderation): the originals above
+    # are never changed; these say what the public sees instead.
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_parts: Mapped[str | None] = mapped_column(String(60))  # comma-separated
+    public_description: Mapped[str | None] = mapped_column(Text)  # a moderator's redaction
+    public_address: Mapped[str | None] = mapped_column(String(300))
 
 
 class ReportReporter(Base):

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.config import Settings
+from sigap.moderation import rules
 from sigap.notify import webhooks
 from sigap.notify.outbox import Message, new_row
 
@@ -57,6 +58,7 @@ UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> fo
 HEAD_TOPICS = {"report.sla_warning": "head_sla_warning", "report.escalated": "head_escalated"}
 ASSIGNED_TOPIC = "report.assigned"  # to the field officer it names
 ESCALATED_TOPIC = "report.escalated"  # also to the unit it names in escalated_to
+MODERATED = "report.moderated"  # a moderator changed what the public sees (sigap.moderation)
 RECEIVING_ROLES = ("unit_head", "supervisor")  # who hears that their unit received a report
 
 
@@ -83,7 +85,16 @@ class Batch:
 
 
 def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str, Any]]:
-    """The recipient messages of one domain message (none for a report that is gone)."""
+    """The recipient messages of one domain message (none for a report that is gone).
+
+    Webhooks go to systems outside Sigap, so they get what the public may see
+    (sigap.moderation.rules): nothing of a report that is not public now (its
+    ``report.published`` comes when a moderator publishes it; ``report.moderated`` says a
+    copy must go), no note where the report's notes are hidden."""
+    report = batch.reports.get(message.payload.get("report_id"))  # type: ignore[arg-type]
+    # report.moderated says only that a copy must be fetched again (or dropped: taken down).
+    public = report is None or report["visibility"] == rules.PUBLIC or message.topic == MODERATED
+    data = public_payload(message.payload, report)
     rows = [
         new_row(
             WEBHOOK_TOPIC,
@@ -92,13 +103,12 @@ def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str,
                 "event_id": message.message_id,
                 "type": message.topic,
                 "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
-                "data": public_payload(message.payload),
+                "data": data,
             },
         )
         for endpoint_id, events in batch.subscriptions
-        if message.topic in events or "*" in events
+        if public and (message.topic in events or "*" in events)
     ]
-    report = batch.reports.get(message.payload.get("report_id"))  # type: ignore[arg-type]
     if report is not None and settings.smtp_host:  # no mail server: no e-mail owed
         mails = _mails(batch, settings, message, report)
         rows += [new_row(MAIL_TOPIC, mail) for mail in mails]
@@ -114,8 +124,11 @@ def _mails(
     status_changed = payload.get("from_status") != payload.get("to_status")
     if topic == "report.status_changed" or (topic in REPORTER_TOPICS and status_changed):
         language = settings.default_language  # reporters choose no language yet
-        for email in _followers(session, report["id"]):
+        reporters, followers = _followers(session, report["id"])
+        for email in reporters + followers:
             context = _context(batch.zone, settings, report, payload, unit, language)
+            if email in followers and "notes" in rules.public_hidden(report):
+                context["note"] = ""  # a follower reads what the public reads
             mails.append(_mail(email, "reporter_status", language, context))
     token = payload.get("tracking_token")
     if topic == "report.created" and token:
@@ -183,14 +196,19 @@ def _name(unit: dict[str, Any] | None, language: str) -> str:
     return "" if unit is None else str(unit["name_en" if language == "en" else "name_id"])
 
 
-def public_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    """A domain message's payload as receivers outside Sigap may see it (no secrets)."""
-    return {key: value for key, value in payload.items() if key != "tracking_token"}
+def public_payload(payload: dict[str, Any], report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A domain message's payload as receivers outside Sigap may see it: no secrets, and no
+    note where the public may not read the report's notes."""
+    hidden = {"tracking_token"}
+    if report is not None and "notes" in rules.public_hidden(report):
+        hidden.add("note")
+    return {key: value for key, value in payload.items() if key not in hidden}
 
 
-def _followers(session: Session, report_id: int) -> list[str]:
-    """Who is told of a report's changes: its reporter, the reporters of the duplicates merged
-    into it (they follow the parent), and the accounts that follow it; each address once."""
+def _followers(session: Session, report_id: int) -> tuple[list[str], list[str]]:
+    """Who is told of a report's changes: its reporter and the reporters of the duplicates
+    merged into it (they follow the parent), then the other accounts that follow it; each
+    address once."""
     merged = select(REPORT.c.id).where(
         or_(REPORT.c.id == report_id, REPORT.c.duplicate_of_id == report_id)
     )
@@ -202,8 +220,9 @@ def _followers(session: Session, report_id: int) -> list[str]:
         .join(FOLLOW, FOLLOW.c.account_id == ACCOUNT.c.id)
         .where(FOLLOW.c.report_id == report_id, ~ACCOUNT.c.email.endswith("@phone.invalid"))
     )
-    found = [*session.execute(reporters).scalars(), *session.execute(following).scalars()]
-    return list(dict.fromkeys(email.lower() for email in found if email))
+    filed = list(dict.fromkeys(e.lower() for e in session.execute(reporters).scalars() if e))
+    others = (e.lower() for e in session.execute(following).scalars() if e)
+    return filed, [e for e in dict.fromkeys(others) if e not in filed]
 
 
 def _mail(to: str, template: str, language: str, context: dict[str, Any]) -> dict[str, Any]:

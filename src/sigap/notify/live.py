@@ -26,12 +26,13 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Table, event, func, select, text
+from sqlalchemy import Table, case, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.db import Database
+from sigap.moderation.rules import PUBLIC
 
 log = logging.getLogger("sigap.live")
 CHANNEL = "sigap_live"
@@ -40,6 +41,7 @@ READ_LIMIT = 1000
 RETRY_MS = 3000
 EVENT = cast(Table, models.ReportEvent.__table__)
 REPORT = cast(Table, models.Report.__table__)
+AREA = cast(Table, models.Area.__table__)
 
 _ANNOUNCED = "sigap.live.announced"
 # The hubs of this process, woken after a local commit (SQLite has no NOTIFY).
@@ -104,8 +106,9 @@ class Client:
 
 
 def is_public(row: Any) -> bool:
-    """Internal notes are for officials only (the rule of ``reports.present.is_public``)."""
-    return not (row.data or {}).get("internal")
+    """Internal notes are for officials only (the rule of ``reports.present.is_public``), and
+    the events of a report the public may not see are not sent (sigap.moderation.rules)."""
+    return not (row.data or {}).get("internal") and row.visibility == PUBLIC
 
 
 def frame(row: Any) -> str:
@@ -124,6 +127,8 @@ def frame(row: Any) -> str:
 
 def read_after(database: Database, after_id: int) -> list[Any]:
     """The next page (``READ_LIMIT``) of timeline events after ``after_id``, oldest first."""
+    # A confidential report's point is its kelurahan's label point, as everywhere public.
+    confidential = REPORT.c.confidential.is_(True)
     query = (
         select(
             EVENT.c.id,
@@ -133,11 +138,13 @@ def read_after(database: Database, after_id: int) -> list[Any]:
             EVENT.c.created_at,
             EVENT.c.data,
             REPORT.c.category_code,
-            REPORT.c.lat,
-            REPORT.c.lon,
+            case((confidential, AREA.c.label_lat), else_=REPORT.c.lat).label("lat"),
+            case((confidential, AREA.c.label_lon), else_=REPORT.c.lon).label("lon"),
             REPORT.c.kelurahan_code,
+            REPORT.c.visibility,
         )
         .join(REPORT, REPORT.c.id == EVENT.c.report_id)
+        .join(AREA, AREA.c.code == REPORT.c.kelurahan_code)
         .where(EVENT.c.id > after_id)
         .order_by(EVENT.c.id)
         .limit(READ_LIMIT)

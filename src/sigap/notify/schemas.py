@@ -15,6 +15,8 @@ Topic = Literal[
     "report.escalated",
     "report.rated",
     "report.sla_warning",
+    "report.moderated",
+    "report.published",
 ]
 
 

@@ -27,6 +27,7 @@ from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.models import Account
+from sigap.moderation.rules import Audience
 from sigap.officials import forms, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
 from sigap.regions.state import RegionState, rw_layer, street_layer
@@ -261,7 +262,8 @@ async def _report_page(
             )
             streets = street_layer(session, ctx.region)
             street = streets.nearest_name(report.lon, report.lat) if streets else None
-            return social.comments(session, report_id), report, street
+            found = social.comments(session, report_id, audience=Audience.OFFICIAL)
+            return found, report, street
 
     try:
         comments, report, street = await run_in_threadpool(read)

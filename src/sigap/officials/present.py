@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sigap.moderation.rules import Audience, shown
 from sigap.officials import schemas
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
@@ -86,8 +87,10 @@ def official_report(
 ) -> schemas.OfficialReport:
     return schemas.OfficialReport(
         **public.report_fields(
-            state, report, events, language, photo_rows, storage, private_answers=True
+            state, report, events, language, photo_rows, storage, audience=Audience.OFFICIAL
         ),
+        visibility=report["visibility"],
+        public_hidden=sorted(public_hidden(state, report)),
         allowed_actions=allowed_actions,
         reporter_contact=schemas.Contact(**contact) if contact else None,
         events=[internal_event(state, e, language) for e in events],
@@ -100,3 +103,8 @@ def official_report(
             state.categories[report["category_code"]],
         ),
     )
+
+
+def public_hidden(state: RegionState, report: Mapping[str, Any]) -> frozenset[str]:
+    """What the public does not see of the report (the officials' page says so)."""
+    return shown(state, report, Audience.PUBLIC).hidden

@@ -89,6 +89,16 @@ class OfficialReport(Report):
         description="While escalated: when the unit it is escalated to must respond by, or it "
         "climbs one more level",
     )
+    visibility: str = Field(
+        default="public",
+        description="public; pending (waits for a moderator: the region has triage on); "
+        "withheld (a moderator took it down). Only public reports are shown to the public",
+    )
+    public_hidden: list[str] = Field(
+        default=[],
+        description="What the public does not see of it (a moderator hid it, or the report is "
+        "confidential); officials see everything",
+    )
 
 
 class Acknowledge(BaseModel):

@@ -85,6 +85,7 @@ def report_of(form: RequestForm, attributes: dict[str, list[str]] | None = None)
         "address": form.address_string,
         "reporter": {k: v for k, v in reporter.items() if v is not None} or None,
         "attributes": attributes or None,
+        "confidential": form.confidential,
     }
     try:
         return ReportCreate.model_validate({k: v for k, v in data.items() if v is not None})

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
 from sigap.models.report import OPEN_STATUSES, STATUSES
+from sigap.moderation.rules import Audience, Shown, shown
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, QuestionInfo, RegionState
 from sigap.reports import answers
@@ -61,6 +62,7 @@ NOTE_SUMMARIES = {
     "appeal": ("Banding atas penolakan", "Rejection appealed"),
     "escalate": ("Melewati batas waktu: dieskalasi", "Deadline missed: escalated"),
     "note": ("Catatan", "Note"),
+    "publish": ("Diterbitkan setelah ditinjau moderator", "Published after a moderator's review"),
 }
 
 
@@ -161,30 +163,43 @@ def service_request(
     zone = state.timezone
     category = state.categories.get(report.category_code)
     kelurahan = state.areas.get(report.kelurahan_code)
+    view = shown(state, report._asdict(), Audience.PUBLIC)
     found = {
         "service_request_id": str(report.id),
         "status": status(report.status),
-        "status_notes": report.status_note,
+        "status_notes": view.note(report.status_note, language),
         "service_name": category.name(language) if category else None,
         "service_code": report.category_code,
-        "description": report.description,
+        "description": view.text(view.description, language),
         "agency_responsible": state.units[report.unit_id].name(language),
         "service_notice": notice(state, report.category_code, report.unit_id, language),
         "requested_datetime": w3c(report.created_at, zone),
         "updated_datetime": w3c_or_none(report.updated_at, zone),
         "expected_datetime": w3c_or_none(report.resolution_due_at, zone),
-        "address": report.address,
+        "address": _address(view, language),
         "address_id": None,
         "zipcode": kelurahan.postcode if kelurahan else None,
-        "lat": report.lat,
-        "long": report.lon,
-        "media_url": media_url,
+        "lat": view.lat,
+        "long": view.lon,
+        "media_url": media_url if view.shows("photos") else None,
     }
     if extended is not None:
         events, photos, proof = extended
-        found["extended_attributes"] = extended_attributes(state, report, photos, language, proof)
-        found["notes"] = notes(events, zone, language)
+        if not view.shows("photos"):
+            photos, proof = [], None
+        found["extended_attributes"] = extended_attributes(
+            state, report, photos, language, proof, view
+        )
+        found["notes"] = notes(events, zone, language, view)
     return found
+
+
+def _address(view: Shown, language: str) -> str | None:
+    """The address, or the placeholder where a moderator hid it (a confidential report has
+    none to show)."""
+    if view.address is None and "address" in view.hidden and not view.confidential:
+        return view.placeholder(language)
+    return view.address
 
 
 def extended_attributes(
@@ -193,11 +208,13 @@ def extended_attributes(
     photos: list[dict[str, Any]],
     language: str,
     proof: Mapping[str, Any] | None = None,
+    view: Shown | None = None,
 ) -> dict[str, Any]:
     """The fields of :class:`schemas.ExtendedAttributes`; ``photos`` are the report's visible
     photos as :class:`schemas.Photo` values, ``proof`` the verdict of its latest resolution's
-    after-photos (:func:`sigap.photos.proof.summary`)."""
+    after-photos (:func:`sigap.photos.proof.summary`); ``view`` what the public sees of it."""
     unit = state.units[report.unit_id]
+    answers_shown = view is None or view.shows("answers")
     parent = report.duplicate_of_id
     return {
         "channel": report.channel,
@@ -215,7 +232,9 @@ def extended_attributes(
         "photos": photos,
         "proof": proof["verdict"] if proof else None,
         "proof_notes": list(proof["notes"]) if proof else [],
-        "attributes": attribute_answers(state, report, language),
+        "attributes": attribute_answers(state, report, language) if answers_shown else [],
+        "moderated": view.moderated if view else False,
+        "confidential": view.confidential if view else False,
     }
 
 
@@ -250,16 +269,19 @@ def _area_name(state: RegionState, code: str) -> str:
 
 
 def notes(
-    events: Sequence[Mapping[str, Any]], zone: ZoneInfo, language: str
+    events: Sequence[Mapping[str, Any]],
+    zone: ZoneInfo,
+    language: str,
+    view: Shown | None = None,
 ) -> list[dict[str, Any]]:
     """The public timeline (internal notes left out), as :class:`schemas.Note` values. Events
-    never name a person, so neither do notes."""
+    never name a person, so neither do notes; a moderator may still hide their text."""
     return [
         {
             "datetime": w3c(event["created_at"], zone),
             "type": event["action"],
             "summary": _summary(event["action"], language),
-            "description": event["note"],
+            "description": event["note"] if view is None else view.note(event["note"], language),
         }
         for event in events
         if is_public(event)

@@ -117,6 +117,14 @@ class ExtendedAttributes(BaseModel):
         description="The answers to the service's attributes; free text (datatype text) is "
         "never shown here",
     )
+    moderated: bool = Field(
+        default=False, description="A moderator hid or redacted parts of the request's text"
+    )
+    confidential: bool = Field(
+        default=False,
+        description="Filed as confidential: description, address, notes, answers and photos "
+        "are not public, and lat/long are its kelurahan's centre",
+    )
 
 
 class Note(BaseModel):
@@ -208,6 +216,11 @@ class RequestForm(BaseModel):
     last_name: str | None = None
     phone: str | None = None
     description: str | None = Field(default=None, description="3 to 4,000 characters")
+    confidential: bool | None = Field(
+        default=None,
+        description="Sigap's extension: true files the request as confidential (the public "
+        "sees only its service, area and status)",
+    )
     media_url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = Field(
         default=None,
         description="Checked, never fetched (Sigap downloads nothing a client names); upload "

@@ -20,6 +20,7 @@ from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
 from sigap.hotreads import KeyedQuery
 from sigap.kit import utcnow
+from sigap.moderation import rules
 from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
 from sigap.photos import proof
@@ -146,7 +147,7 @@ SHOWN = (
     "address kelurahan_code lat lon"
 )
 EXTENDED = "kecamatan_code kabkota_code channel escalation_level duplicate_of_id attributes"
-COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), STATUS_NOTE, MEDIA_KEY)
+COLUMNS = (*(REPORT.c[name] for name in SHOWN.split()), *rules.COLUMNS, STATUS_NOTE, MEDIA_KEY)
 EXTENDED_COLUMNS = (*COLUMNS, *(REPORT.c[name] for name in EXTENDED.split()))
 # The most frequent read of all, built once: a prepared statement on PostgreSQL, sent for all
 # the requests that arrive together.
@@ -165,15 +166,18 @@ async def one(
     params = {"report_id": report_id}
 
     def extended(connection: Connection) -> list[dict[str, Any]]:
-        return _requests(
-            connection, ctx, list(connection.execute(ONE_EXTENDED, params)), extensions=True
-        )
+        rows = [
+            row
+            for row in connection.execute(ONE_EXTENDED, params)
+            if row.visibility == rules.PUBLIC
+        ]
+        return _requests(connection, ctx, rows, extensions=True)
 
     if extensions:
         found = await database.read_async(extended)
     else:
         row = await database.fetch_by_key(ONE, report_id)
-        found = [] if row is None else _plain(ctx, [row])
+        found = [] if row is None or row.visibility != rules.PUBLIC else _plain(ctx, [row])
     if not found:
         raise NotFound("report_not_found", report_id=raw_id)
     return found

@@ -8,6 +8,11 @@ fine and a coarse grid, kept by triggers): a coarser cell is an integer division
 grid index, so any zoom is a GROUP BY over a few thousand rows instead of a scan of every
 report. Date and overdue filters depend on each report's times, so they group the reports
 themselves (correct, but slow over a whole city of millions of reports).
+
+The map places only public reports that are not confidential (sigap.moderation.rules):
+queries of reports say so, and the stored counts, which count every report, have the few
+others' counts taken away per cell (:func:`_unplaced`), so that no cell's centroid can point
+at a confidential report.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sqlalchemy.orm import Session
 from sigap.geo.spatial import BBox, exact, filter_bbox
 from sigap.kit import utcnow
 from sigap.models import MapCell, Report
+from sigap.moderation import rules
 from sigap.portal.areas import kelurahan_codes
 from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
@@ -33,6 +39,7 @@ INDEXED_BOX_ZOOM = 12  # from this zoom on the box is narrow enough for the spat
 SPARSE_ZOOM = 13  # from this zoom on, a view with few reports shows them one by one
 SPARSE_LIMIT = 300
 FINE_LEVEL, COARSE_LEVEL = 16, 12  # the grid zooms stored in map_cell (migration 0007_portal)
+STATUS_COUNTED = ("open", "in_progress", "resolved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +103,12 @@ def _stored_grid(
     gy = (MapCell.gy // divisor).label("gy")
     query = (
         select(
+            gx,
+            gy,
             func.sum(MapCell.n).label("n"),
             func.sum(MapCell.sum_lon).label("sum_lon"),
             func.sum(MapCell.sum_lat).label("sum_lat"),
-            *(_sum_status(s) for s in ("open", "in_progress", "resolved")),
+            *(_sum_status(s) for s in STATUS_COUNTED),
         )
         .where(
             MapCell.level == level,
@@ -115,23 +124,66 @@ def _stored_grid(
         query = query.where(MapCell.status.in_(filters.statuses))
     if filters.area:
         query = query.where(MapCell.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
-    found = [_stored_cluster(row) for row in session.connection().execute(query) if row.n]
+    cells = {(row.gx, row.gy): _sums(row) for row in session.connection().execute(query)}
+    for key, sums in _unplaced(session, state, view, filters, level, divisor).items():
+        if key in cells:
+            cells[key] = [a - b for a, b in zip(cells[key], sums, strict=True)]
+    found = [_stored_cluster(*sums) for sums in cells.values() if sums[0] > 0]
     return {"zoom": view.zoom, "cell": view.cell(), "clusters": found, "points": []}
+
+
+def _sums(row: Any) -> list[float]:
+    return [float(row.n), float(row.sum_lon), float(row.sum_lat)] + [
+        float(getattr(row, s)) for s in STATUS_COUNTED
+    ]
+
+
+def _unplaced(
+    session: Session, state: RegionState, view: MapView, filters: MapFilters, level: int,
+    divisor: int,
+) -> dict[tuple[int, int], list[float]]:  # fmt: skip
+    """The stored counts of the reports the map must not place (confidential, or not public:
+    ``map_cell`` counts every report), per cell of this view, to take away from them. Few, and
+    found through their partial index (migration 0023)."""
+    dialect = session.get_bind().dialect.name
+    cell = 360.0 / 2**level / CELLS_PER_TILE
+    gx = (grid_index(Report.lon, 180.0, cell, dialect) // divisor).label("gx")
+    gy = (grid_index(Report.lat, 90.0, cell, dialect) // divisor).label("gy")
+    query = (
+        select(
+            gx,
+            gy,
+            func.count().label("n"),
+            func.sum(Report.lon).label("sum_lon"),
+            func.sum(Report.lat).label("sum_lat"),
+            *(_count_status(s) for s in STATUS_COUNTED),
+        )
+        .where(rules.UNPLACED, exact(view.bbox))
+        .group_by(gx, gy)
+    )
+    if filters.categories:
+        query = query.where(Report.category_code.in_(filters.categories))
+    if filters.statuses:
+        query = query.where(Report.status.in_(filters.statuses))
+    if filters.area:
+        query = query.where(Report.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
+    return {(row.gx, row.gy): _sums(row) for row in session.connection().execute(query)}
 
 
 def _sum_status(status: str) -> Any:
     return func.sum(case((MapCell.status == status, MapCell.n), else_=0)).label(status)
 
 
-def _stored_cluster(row: Any) -> dict[str, Any]:
-    n = int(row.n)
+def _stored_cluster(
+    n: float, sum_lon: float, sum_lat: float, opened: float, in_progress: float, resolved: float
+) -> dict[str, Any]:
     return {
-        "lon": round(float(row.sum_lon) / n, 6),
-        "lat": round(float(row.sum_lat) / n, 6),
-        "count": n,
-        "open": int(row.open),
-        "in_progress": int(row.in_progress),
-        "resolved": int(row.resolved),
+        "lon": round(sum_lon / n, 6),
+        "lat": round(sum_lat / n, 6),
+        "count": int(n),
+        "open": int(opened),
+        "in_progress": int(in_progress),
+        "resolved": int(resolved),
         "overdue": None,  # not counted per cell: it changes with the clock, not with the rows
     }
 
@@ -139,6 +191,9 @@ def _stored_cluster(row: Any) -> dict[str, Any]:
 def _where(
     session: Session, state: RegionState, view: MapView, filters: MapFilters, query: Any
 ) -> Any:
+    """The filters (public reports only), the view's box, and never a confidential report:
+    the map does not place those at all (sigap.moderation.rules)."""
+    query = query.where(rules.placed())
     for condition in filters.conditions(state):
         query = query.where(condition)
     if view.zoom >= INDEXED_BOX_ZOOM:
@@ -184,7 +239,7 @@ def _grid(
         func.count().label("n"),
         func.avg(cast(Report.lon, Float)).label("lon"),
         func.avg(cast(Report.lat, Float)).label("lat"),
-        *(_count_status(s) for s in ("open", "in_progress", "resolved")),
+        *(_count_status(s) for s in STATUS_COUNTED),
         func.sum(late).label("overdue"),
         func.max(Report.id).label("id"),
         func.max(Report.status).label("status"),

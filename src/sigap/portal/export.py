@@ -2,8 +2,9 @@
 a million rows need the memory of one chunk.
 
 Only public, non-personal columns: no reporter, no free text (descriptions and addresses may
-name people), no tracking token. Each chunk is its own short read (keyset on id), so a slow
-download holds no transaction or cursor open on the database.
+name people), no tracking token; only public reports, a confidential one at its kelurahan's
+centre and never in a box (sigap.moderation.rules). Each chunk is its own short read (keyset on
+id), so a slow download holds no transaction or cursor open on the database.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sigap.db import Database
 from sigap.geo.spatial import filter_bbox
 from sigap.kit import utcnow
 from sigap.models import Report
+from sigap.moderation import rules
 from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
 from sigap.workflow.sla import is_overdue
@@ -46,6 +48,7 @@ COLUMNS = (
 SELECTED = [getattr(Report, c) for c in COLUMNS if c != "unit_code"] + [
     Report.unit_id,
     Report.due_at,
+    Report.confidential,
 ]
 TIMES = ("created_at", "updated_at", "response_due_at", "resolution_due_at", "first_response_at",
          "resolved_at", "closed_at")  # fmt: skip
@@ -71,13 +74,15 @@ def _chunk(database: Database, state: RegionState, filters: MapFilters, after: i
     for condition in filters.conditions(state):
         query = query.where(condition)
     with database.reading() as session:
-        if filters.bbox is not None:
-            query = filter_bbox(query, session, filters.bbox, sort_index=None)
+        if filters.bbox is not None:  # a box would find a confidential report's point
+            query = filter_bbox(query.where(rules.placed()), session, filters.bbox, sort_index=None)
         return list(session.connection().execute(query.order_by(Report.id).limit(CHUNK)))
 
 
 def _record(state: RegionState, row: Any, now: Any, public_url: str) -> dict[str, Any]:
     record: dict[str, Any] = {c: getattr(row, c) for c in COLUMNS if c != "unit_code"}
+    if row.confidential:  # its kelurahan's centre (sigap.moderation.rules)
+        record["lon"], record["lat"] = rules.centre(state, row.kelurahan_code, row.lon, row.lat)
     unit = state.units.get(row.unit_id)
     record["unit_code"] = unit.code if unit else None
     for name in TIMES:

@@ -22,6 +22,7 @@ from sigap.portal.areas import descendants
 from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 from sigap.web.pages import render
+from sigap.web.texts import translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +42,7 @@ def map_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
             code: a.name for code, a in ctx.region.areas.items() if a.level == "kelurahan"
         },
         "area": area,
+        "hiddenText": translate(ctx.language, "mod_placeholder_moderated"),
     }
     return render(
         request,

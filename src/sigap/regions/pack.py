@@ -111,6 +111,8 @@ def _read_meta(path: Path, problems: list[Problem]) -> dict[str, Any]:
         ZoneInfo(str(meta.get("timezone", "")))
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(Problem("pack.json", 0, f"unknown time zone {meta.get('timezone')!r}"))
+    if not isinstance(meta.get("triage", False), bool):
+        problems.append(Problem("pack.json", 0, "triage must be true or false"))
     return dict(meta)
 
 

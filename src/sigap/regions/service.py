@@ -58,6 +58,8 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
             name=meta["name"],
             timezone=meta["timezone"],
             imported_at=utcnow(),
+            # Only when the pack says: a re-import keeps what the console chose.
+            **({"triage": bool(meta["triage"])} if "triage" in meta else {}),
         )
     )
     _upsert_areas(session, pack)

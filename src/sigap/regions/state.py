@@ -155,6 +155,7 @@ class RegionState:
     route_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     unit_children: dict[int, list[int]] = field(default_factory=dict)
     top_units: frozenset[int] | None = None  # see _top
+    triage: bool = False  # new reports wait for a moderator before they are public
 
     def __post_init__(self) -> None:
         for area in self.areas.values():
@@ -293,6 +294,7 @@ def load_state(session: Session) -> RegionState:
         imported_at=region.imported_at,
         layers=layers,
         rw_index=None if "rw" not in layers else _rw_index(session, layers["rw"], areas),
+        triage=bool(region.triage),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
 from sigap.errors import InvalidInput
+from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.reports import present, schemas, service
@@ -83,4 +84,6 @@ def _public(session: Session, ctx: Ctx, report_id: int, storage: Storage) -> sch
     report = service.get(session, report_id)
     rows = photos.public(session, [report_id])[report_id]
     timeline = service.timeline(session, report_id)
-    return present.report(ctx.region, report, timeline, ctx.language, rows, storage)
+    return present.report(
+        ctx.region, report, timeline, ctx.language, rows, storage, audience=Audience.OWNER
+    )

@@ -11,6 +11,7 @@ from sqlalchemy import Row
 
 from sigap.kit import utcnow
 from sigap.models.report import OPEN_STATUSES
+from sigap.moderation.rules import Audience, Shown, shown
 from sigap.photos import proof
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
@@ -43,16 +44,21 @@ def event(
     item: Mapping[str, Any],
     language: str,
     photos: Sequence[schemas.Photo] = (),
+    view: Shown | None = None,
 ) -> schemas.Event:
+    """One timeline event; ``view`` (:func:`sigap.moderation.rules.shown`) hides its note
+    where the audience may not read the report's notes."""
     actor = item["actor_kind"]
     if item["actor_unit_id"] is not None:
         actor = state.units[item["actor_unit_id"]].name(language)
+    hidden = view is not None and item["note"] is not None and not view.shows("notes")
     return schemas.Event(
         action=item["action"],
         from_status=item["from_status"],
         to_status=item["to_status"],
         actor=actor,
-        note=item["note"],
+        note=None if hidden else item["note"],
+        note_hidden=hidden,
         created_at=item["created_at"],
         photos=list(photos),
     )
@@ -108,8 +114,11 @@ def report(
     language: str,
     photo_rows: Sequence[Mapping[str, Any]] = (),
     storage: Storage | None = None,
+    *,
+    audience: Audience = Audience.PUBLIC,
 ) -> schemas.Report:
-    return schemas.Report(**report_fields(state, item, events, language, photo_rows, storage))
+    fields = report_fields(state, item, events, language, photo_rows, storage, audience=audience)
+    return schemas.Report(**fields)
 
 
 def deadlines(item: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
@@ -138,13 +147,16 @@ def report_fields(
     photo_rows: Sequence[Mapping[str, Any]] = (),
     storage: Storage | None = None,
     *,
-    private_answers: bool = False,
+    audience: Audience = Audience.PUBLIC,
 ) -> dict[str, Any]:
-    """The public fields of a report, for :class:`schemas.Report` and its subclasses
-    (``private_answers``: free-text answers too, for officials)."""
-    shown = photos(photo_rows, storage) if storage is not None else []
+    """The fields of a report as ``audience`` sees it (:mod:`sigap.moderation.rules`), for
+    :class:`schemas.Report` and its subclasses; officials also read free-text answers."""
+    view = shown(state, item, audience)
+    if not view.shows("photos"):
+        photo_rows = ()
+    listed = photos(photo_rows, storage) if storage is not None else []
     by_event: dict[int, list[schemas.Photo]] = {}
-    for row, photo in zip(photo_rows, shown, strict=False):
+    for row, photo in zip(photo_rows, listed, strict=False):
         if row["event_id"] is not None:
             by_event.setdefault(row["event_id"], []).append(photo)
     return {
@@ -152,14 +164,17 @@ def report_fields(
         "category": category_ref(state, item["category_code"], language),
         "status": item["status"],
         "status_colour": schemas.STATUS_COLOURS[item["status"]],
-        "description": item["description"],
-        "address": item["address"],
-        "lat": item["lat"],
-        "lon": item["lon"],
+        "description": view.description,
+        "address": view.address,
+        "lat": view.lat,
+        "lon": view.lon,
+        "moderated": view.moderated,
+        "confidential": view.confidential,
+        "hidden": sorted(view.hidden),
         "kelurahan": area_ref(state, item["kelurahan_code"]),
         "kecamatan": area_ref(state, item["kecamatan_code"]),
         "kabkota": area_ref(state, item["kabkota_code"]),
-        "rw": rw_ref(item.get("rw_code")),
+        "rw": rw_ref(item.get("rw_code")) if view.shows("point") else None,
         "unit": unit_ref(state, item["unit_id"], language),
         "channel": item["channel"],
         "routing": schemas.Routing(
@@ -187,11 +202,15 @@ def report_fields(
         "rating": item["rating"],
         "rejection_reason": item["rejection_reason"],
         "duplicate_of": item["duplicate_of_id"],
-        "photos": shown,
+        "photos": listed,
         "proof": proof.summary(photo_rows),
-        "answers": answer_list(state, item, language, private=private_answers),
+        "answers": (
+            answer_list(state, item, language, private=audience is Audience.OFFICIAL)
+            if view.shows("answers")
+            else []
+        ),
         "timeline": [
-            event(state, e, language, by_event.get(e.get("id") or 0, ()))
+            event(state, e, language, by_event.get(e.get("id") or 0, ()), view)
             for e in events
             if is_public(e)
         ],
@@ -205,18 +224,28 @@ def is_public(item: Mapping[str, Any]) -> bool:
 
 
 def list_item(state: RegionState, row: Row[Any]) -> schemas.ReportListItem:
-    description: str = row.description
+    """A row of ``repository.LIST_COLUMNS`` as the public sees it."""
+    view = shown(state, row._mapping, Audience.PUBLIC)
     return schemas.ReportListItem(
         id=row.id,
         category=row.category_code,
         status=row.status,
         status_colour=schemas.STATUS_COLOURS[row.status],
-        lat=row.lat,
-        lon=row.lon,
+        lat=view.lat,
+        lon=view.lon,
         kelurahan=row.kelurahan_code,
         unit=state.units[row.unit_id].code,
-        summary=description if len(description) <= 140 else description[:139] + "…",
+        summary=summary(view.description),
+        moderated=view.moderated,
+        confidential=view.confidential,
         created_at=row.created_at,
         updated_at=row.updated_at,
         response_due_at=row.response_due_at,
     )
+
+
+def summary(description: str | None) -> str | None:
+    """A list's line of a description: at most 140 characters."""
+    if description is None or len(description) <= 140:
+        return description
+    return description[:139] + "…"

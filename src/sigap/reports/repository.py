@@ -16,6 +16,7 @@ from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
 from sigap.models import Report
 from sigap.models.base import UTCDateTime
 from sigap.models.report import OPEN_STATUSES
+from sigap.moderation import rules
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportSort
 from sigap.workflow.sla import overdue_condition
@@ -33,6 +34,7 @@ LIST_COLUMNS = (
     Report.created_at,
     Report.updated_at,
     Report.response_due_at,
+    *rules.COLUMNS,
 )
 AREA_COLUMN = {
     "kelurahan": Report.kelurahan_code,
@@ -181,7 +183,11 @@ def page_shape(
 
 
 def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
-    conditions: list[Any] = []
+    # Public lists only ever hold public reports; a spatial filter never finds a confidential
+    # one (its point is not public: sigap.moderation.rules).
+    conditions: list[Any] = [rules.published()]
+    if filters.bbox is not None or filters.near is not None:
+        conditions.append(rules.placed())
     if filters.categories:
         categories: Any = bindparam("f_categories", filters.categories, expanding=True)
         conditions.append(Report.category_code.in_(categories))

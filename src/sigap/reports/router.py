@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -15,6 +16,7 @@ from sigap.errors import InvalidInput
 from sigap.geo.spatial import parse_bbox
 from sigap.kit import split_values
 from sigap.models.report import STATUSES
+from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.regions.state import RegionState
 from sigap.reports import filing, intake, present, repository, schemas, service
@@ -67,7 +69,13 @@ async def submit_report(request: Request) -> Response:
     storage = request.app.state.photo_storage
     created = schemas.ReportCreated.model_construct(
         **present.report_fields(
-            ctx.region, result.report, result.events, ctx.language, result.photos, storage
+            ctx.region,
+            result.report,
+            result.events,
+            ctx.language,
+            result.photos,
+            storage,
+            audience=Audience.OWNER,
         ),
         tracking_token=token,
         tracking_url=f"{ctx.settings.public_url}/api/v1/track/{token}" if token else None,
@@ -78,16 +86,30 @@ async def submit_report(request: Request) -> Response:
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
 async def get_report(report_id: int, request: Request, ctx: Ctx) -> Response:
-    return await _full(request, ctx, lambda session: service.get(session, report_id))
+    """As the public sees it (sigap.moderation.rules): 404 for a report waiting for a
+    moderator or taken down by one."""
+
+    def find(session: Session) -> Mapping[str, Any]:
+        return service.get(session, report_id, audience=Audience.PUBLIC)
+
+    return await _full(request, ctx, find, Audience.PUBLIC)
 
 
-@router.get("/track/{token}", response_model=schemas.Report, summary="A report by tracking token")
+@router.get(
+    "/track/{token}",
+    response_model=schemas.Report,
+    summary="A report by tracking token (its reporter's view: their own text)",
+)
 async def track_report(token: str, request: Request, ctx: Ctx) -> Response:
-    return await _full(request, ctx, lambda session: service.by_tracking_token(session, token))
+    find = partial(service.by_tracking_token, token=token)
+    return await _full(request, ctx, find, Audience.OWNER)
 
 
 async def _full(
-    request: Request, ctx: Context, find: Callable[[Session], Mapping[str, Any]]
+    request: Request,
+    ctx: Context,
+    find: Callable[[Session], Mapping[str, Any]],
+    audience: Audience,
 ) -> Response:
     """A whole report (timeline and photos too), read in one go from the loop."""
     storage = request.app.state.photo_storage
@@ -96,7 +118,9 @@ async def _full(
         report = find(session)
         events = service.timeline(session, report["id"])
         photo_rows = photos.public(session, [report["id"]])[report["id"]]
-        return present.report(ctx.region, report, events, ctx.language, photo_rows, storage)
+        return present.report(
+            ctx.region, report, events, ctx.language, photo_rows, storage, audience=audience
+        )
 
     database: Database = request.app.state.db
     return json_response(await database.read_in_session(read))

@@ -60,6 +60,13 @@ class ReportCreate(BaseModel):
         "multivaluelist",
         examples=[{"ketinggian_air": 40, "sejak": "2026-11-27T06:00"}],
     )
+    confidential: bool = Field(
+        default=False,
+        description="Confidential (rahasia: extortion, complaints about officials): the "
+        "officials see everything, the public only the category, area and status; it cannot "
+        "be supported, followed or commented on publicly. The reporter's tracking page shows "
+        "it whole.",
+    )
 
 
 class Ref(BaseModel):
@@ -106,6 +113,11 @@ class Event(BaseModel):
     to_status: str
     actor: str = Field(description="citizen, system, or the acting unit's name; never a person")
     note: str | None
+    note_hidden: bool = Field(
+        default=False,
+        description="The note is not public (a moderator hid the report's notes, or the report "
+        "is confidential)",
+    )
     created_at: datetime
     photos: list[Photo] = Field(default=[], description="Photos taken with this step")
 
@@ -120,15 +132,31 @@ class Answer(BaseModel):
     text: str = Field(description="For people: option names in the language asked for")
 
 
+HIDDEN_HELP = (
+    "What the public does not see of this report: description, address, notes (of the "
+    "timeline), answers, comments, photos, point (a confidential report's lat/lon are its "
+    "kelurahan's centre)"
+)
+
+
 class Report(BaseModel):
     id: int
     category: Ref
     status: str
     status_colour: str
-    description: str
+    description: str | None = Field(
+        description="null when a moderator hid it or the report is confidential"
+    )
     address: str | None
     lat: float
     lon: float
+    moderated: bool = Field(
+        default=False, description="A moderator hid or redacted parts of it (see hidden)"
+    )
+    confidential: bool = Field(
+        default=False, description="Filed as confidential: the public sees category, area, status"
+    )
+    hidden: list[str] = Field(default=[], description=HIDDEN_HELP)
     kelurahan: Ref
     kecamatan: Ref
     kabkota: Ref
@@ -189,7 +217,9 @@ class ReportListItem(BaseModel):
     lon: float
     kelurahan: str
     unit: str
-    summary: str
+    summary: str | None = Field(description="null when hidden (see moderated, confidential)")
+    moderated: bool = False
+    confidential: bool = False
     created_at: datetime
     updated_at: datetime
     response_due_at: datetime

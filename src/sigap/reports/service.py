@@ -17,6 +17,7 @@ from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
+from sigap.moderation.rules import Audience, is_visible
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
@@ -137,6 +138,12 @@ def prepare(
         "rating": None,
         "rated_at": None,
         "attributes": attributes,
+        # sigap.moderation: a region with triage holds new reports for a moderator.
+        "visibility": "pending" if state.triage else "public",
+        "confidential": data.confidential,
+        "hidden_parts": None,
+        "public_description": None,
+        "public_address": None,
     }
     event = {
         "action": "submit",
@@ -146,7 +153,12 @@ def prepare(
         "actor_unit_id": None,
         "actor_account_id": None,
         "note": None,
-        "data": {"unit": unit_code, "routing": placement.method, "channel": channel},
+        "data": {
+            "unit": unit_code,
+            "routing": placement.method,
+            "channel": channel,
+            **({"confidential": True} if data.confidential else {}),
+        },
         "created_at": now,
     }
     return Prepared(
@@ -326,9 +338,12 @@ def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
     )
 
 
-def get(session: Session, report_id: int) -> Mapping[str, Any]:
+def get(
+    session: Session, report_id: int, *, audience: Audience = Audience.OFFICIAL
+) -> Mapping[str, Any]:
+    """The stored report; for the public, a report that is not public is missing (404)."""
     row = session.execute(select(REPORT).where(REPORT.c.id == report_id)).mappings().first()
-    if row is None:
+    if row is None or not is_visible(row["visibility"], audience):
         raise NotFound("report_not_found", report_id=report_id)
     return dict(row)
 

@@ -220,7 +220,9 @@
     fetch("/api/v1/reports/" + p.id + "?lang=" + config.lang)
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (r) {
-        if (r) { summary.textContent = r.description.slice(0, 160) + " — " + r.kelurahan.name; }
+        if (!r) { return; }
+        var said = r.description === null ? config.hiddenText : r.description.slice(0, 160);
+        summary.textContent = said + " — " + r.kelurahan.name;
       });
     return box;
   }

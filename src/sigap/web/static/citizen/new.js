@@ -172,7 +172,8 @@
       li.appendChild(img);
     });
     var text = document.createElement("p");
-    text.textContent = "#" + r.id + " · " + r.description + " (" + Math.round(r.distance_m) +
+    var said = r.description === null ? data.hiddenText : r.description;
+    text.textContent = "#" + r.id + " · " + said + " (" + Math.round(r.distance_m) +
       " m · " + data.supports.replace("{n}", r.support_count) + ")";
     li.appendChild(text);
     var support = document.createElement("form");
@@ -291,6 +292,7 @@
       description: $("description").value,
       reporter: {contact_visible: $("contact_visible").checked}
     };
+    if ($("confidential").checked) report.confidential = true;
     if ($("address").value.trim()) report.address = $("address").value.trim();
     var given = chosen ? answers(chosen.value) : null;
     if (given) report.attributes = given;

@@ -1,0 +1,81 @@
+"""The admin console's moderation section (/admin/moderation): the triage switch, the triage
+queue, the reports hidden or taken down, and one report's form (``?report=<id>``). The forms
+call the same use cases as the admin API (:mod:`sigap.moderation.service`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from sigap.auth.service import Subject
+from sigap.deps import context_of
+from sigap.errors import NotFound, SigapError
+from sigap.moderation import rules, service
+
+Fields = dict[str, str]
+Action = Callable[[Session, Subject, Fields], str | None]
+
+
+def _report_id(f: Fields) -> int:
+    raw = f.get("report_id", "")
+    if not raw.isdigit() or len(raw) > 18:
+        raise SigapError("invalid_input", status=422, details=[{"field": "report_id"}])
+    return int(raw)
+
+
+def actions(request: Request) -> dict[str, Action]:
+    """The section's form actions, with this request's region snapshot."""
+    state = context_of(request).region
+
+    def hide(session: Session, admin: Subject, f: Fields) -> None:
+        parts = [p for p in rules.PARTS if f.get(f"part_{p}") == "on"]
+        service.hide(
+            session, state, admin, _report_id(f), parts=parts, reason=f.get("reason", ""),
+            description=f.get("public_description"), address=f.get("public_address"),
+        )  # fmt: skip
+
+    def unhide(session: Session, admin: Subject, f: Fields) -> None:
+        service.unhide(session, state, admin, _report_id(f), reason=f.get("reason", ""))
+
+    def withhold(session: Session, admin: Subject, f: Fields) -> None:
+        service.withhold(session, state, admin, _report_id(f), reason=f.get("reason", ""))
+
+    def publish(session: Session, admin: Subject, f: Fields) -> None:
+        service.publish(session, state, admin, _report_id(f), reason=f.get("reason", ""))
+
+    def triage(session: Session, admin: Subject, f: Fields) -> None:
+        service.set_triage(session, admin, enabled=f.get("enabled") == "on")
+
+    return {
+        "hide": hide,
+        "unhide": unhide,
+        "withhold": withhold,
+        "publish": publish,
+        "triage": triage,
+    }
+
+
+def load(session: Session, request: Request) -> dict[str, Any]:
+    """The section's page: the lists, and the report asked for with ``?report=``."""
+    state = context_of(request).region
+    lists = {
+        kind: [service.report_dict(state, r) for r in service.queue(session, kind, limit=50)]
+        for kind in ("pending", "hidden", "withheld")
+    }
+    chosen, missing = None, False
+    raw = request.query_params.get("report", "")
+    if raw.isdigit() and len(raw) <= 18:
+        try:
+            chosen = service.report_dict(state, service.get(session, int(raw)))
+        except NotFound:
+            missing = True
+    return {
+        "triage": state.triage,
+        "lists": lists,
+        "chosen": chosen,
+        "missing": missing,
+        "parts": rules.PARTS,
+    }
