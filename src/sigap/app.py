@@ -54,6 +54,7 @@ from sigap.reports import feedback as feedback_router
 from sigap.reports import intake
 from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
+from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
 from sigap.web import errors, fast, language, pages
 from sigap.web.body import document_bodies
@@ -88,7 +89,7 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
     sigap.writer), or a thread of this process with the SQLite WAL checkpointer beside it (the
     writer process checkpoints itself)."""
     if settings.writer_process:
-        writer: ProcessWriter[tuple[Prepared, str | None], Submitted] = ProcessWriter(
+        writer: ProcessWriter[tuple[Prepared, str | None], Submitted | Refused] = ProcessWriter(
             settings.database_url,
             "sigap.reports.service:store_batch",
             wire="sigap.reports.service:wire",

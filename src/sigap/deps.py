@@ -21,12 +21,13 @@ from sigap.errors import SigapError
 from sigap.i18n import LANGUAGES, pick_language
 from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
+from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
 from sigap.web.language import from_header
 
 
 class ReportWriterT(Protocol):
-    async def submit(self, item: tuple[Prepared, str | None]) -> Submitted: ...
+    async def submit(self, item: tuple[Prepared, str | None]) -> Submitted | Refused: ...
 
 
 async def read_session(request: Request) -> AsyncIterator[Session]:

@@ -101,3 +101,35 @@ def test_a_batch_without_reporters_stores_none(database: Database) -> None:
     assert reporters == []
     assert channels == ["open311"] * 3
     assert len({r.report["id"] for r in results}) == 3
+
+
+def test_a_refused_submission_fails_alone_and_batch_mates_count(database: Database) -> None:
+    """The writer checks the limits in its transaction: the third report of a device whose
+    limit is two is refused even when the first two are in the same batch, and the others
+    of the batch are stored."""
+    import dataclasses
+
+    from sigap.reports.limits import Limits, Refused, Source
+
+    with database.reading() as session:
+        state = load_state(session)
+    limits = Limits(per_hour=2, per_address=100, same_per_day=100, same_m=50.0)
+    phone = Source("api", device="hp-limit", limits=limits)
+    other = Source("api", device="hp-other", limits=limits)
+    items = [
+        dataclasses.replace(service.prepare(state, data=sent(n), channel="api"), source=source)
+        for n, source in enumerate([phone, phone, phone, other])
+    ]
+    with database.transaction() as session:
+        results = service.store_batch(session, [(p, None) for p in items])
+    refused = results[2]
+    assert isinstance(refused, Refused)
+    assert (refused.code, refused.status, refused.params) == ("too_many_reports", 429, {"limit": 2})
+    error = refused.error()
+    assert error.headers is not None
+    assert int(error.headers["Retry-After"]) == 3600
+    stored = [r for r in results if not isinstance(r, Refused)]
+    assert len(stored) == 3
+    with database.reading() as session:
+        ids = set(session.scalars(select(models.Report.id)))
+    assert {r.report["id"] for r in stored} <= ids

@@ -145,6 +145,18 @@ def follow(
     """Follow the report, or the report a merged duplicate joined (:func:`target`); at most
     ``per_hour`` new follows an hour (429 ``too_many_follows``)."""
     report_id = target(session, report_id, lock=True)
+    open_to_public(session, report_id)
+    if session.get(ReportFollow, (account_id, report_id)) is not None:
+        return
+    recent = session.scalars(
+        select(ReportFollow.created_at)
+        .where(ReportFollow.account_id == account_id)
+        .order_by(ReportFollow.created_at.desc())
+        .limit(per_hour)
+    )
+    too_many("too_many_follows", per_hour, list(recent), now)
+    session.add(ReportFollow(account_id=account_id, report_id=report_id, created_at=now))
+    session.flush()
 
 
 def unfollow(session: Session, account_id: int, report_id: int) -> None:

@@ -8,10 +8,12 @@ order, with one set of error codes:
    costs no database work and no photo work;
 3. the private reporter row is completed with what the server knows (account, device,
    hashed address), so that the limits can count this report later;
-4. the limits (:mod:`sigap.reports.limits`), skipped for a retry whose key is stored already;
+4. with photos, the limits (:mod:`sigap.reports.limits`) in a short read first: a flood is
+   refused before it costs a decode per photo;
 5. the category's photo rule, then the photos decoded off the event loop and stored;
-6. the group-commit writer inserts the report, its reporter row, first event, photo rows and
-   outbox message in one transaction, and answers after the commit.
+6. the group-commit writer checks the limits exactly, in its transaction (a retry whose key
+   is stored already passes), and inserts the report, its reporter row, first event, photo
+   rows and outbox message, and answers after the commit.
 """
 
 from __future__ import annotations
@@ -20,11 +22,9 @@ import dataclasses
 from typing import Any, NamedTuple
 
 from fastapi import Request
-from sqlalchemy import Connection, select
 
-from sigap import models
 from sigap.db import Database
-from sigap.deps import Context, clock
+from sigap.deps import Context
 from sigap.errors import InvalidInput
 from sigap.photos.upload import Upload
 from sigap.reports import intake, limits, service
@@ -76,21 +76,17 @@ async def file(
     """File ``data`` from ``source``; see the module's docstring for the order of work."""
     check_key(key)
     prepared = service.prepare(ctx.region, data=data, channel=source.channel)
-    prepared = dataclasses.replace(prepared, reporter=reporter_row(data, source, **(contact or {})))
-    report = prepared.report
-    now = clock(request)
-
-    def within_limits(connection: Connection) -> None:
-        if key is not None and connection.scalar(
-            select(models.IdempotencyKey.key).where(models.IdempotencyKey.key == key)
-        ):
-            return  # a retry of a submission already counted
-        limits.check(
-            connection, ctx.settings, source, category=report["category_code"],
-            lon=report["lon"], lat=report["lat"], now=now,
-        )  # fmt: skip
-
-    database: Database = request.app.state.db
-    await database.read_async(within_limits)
+    counted = dataclasses.replace(source, limits=limits.Limits.of(ctx.settings))
+    prepared = dataclasses.replace(
+        prepared, reporter=reporter_row(data, source, **(contact or {})), source=counted
+    )
+    if files:  # photos cost a decode each: a flood is refused before, not after them
+        database: Database = request.app.state.db
+        refused = await database.read_async(lambda c: limits.refusal(c, prepared, key))
+        if refused is not None:
+            raise refused
     prepared = await intake.add_photos(request, ctx, prepared, files)
-    return Filed(prepared, await ctx.report_writer.submit((prepared, key)))
+    result = await ctx.report_writer.submit((prepared, key))
+    if isinstance(result, limits.Refused):
+        raise result.error()
+    return Filed(prepared, result)

@@ -5,26 +5,50 @@ the device (the citizen app's signed device id, or the device id an app sends), 
 address (hashed; only for callers without a channel key) and the channel key's quota. Each
 count reads the newest rows of its own index (``ix_report_reporter_*`` and
 ``ix_report_channel_id``) up to the limit, so a check costs the same however many reports an
-address filed before. Over a limit: 429 with ``Retry-After``, the seconds until the oldest
-counted report leaves the hour.
+address filed before; all of them are one statement (:func:`recent`).
 
-The check runs in a short read before the submission is queued: two submissions racing each
-other can both pass, which is acceptable for a limit meant to stop a flood, not a single extra.
+The check runs in the group-commit writer's transaction, just before the report is inserted
+(:func:`refusal`, from :func:`sigap.reports.service.store_batch`): the counts are exact, with
+the batch's earlier submissions counted too (:class:`Tally`), and the writer's connection has
+the index pages in its cache, where a read of its own on the server would start cold after
+every commit (SQLite) and cost a connection and a round trip (PostgreSQL). A refused
+submission fails alone, as a :class:`Refused` answer; its photos, stored before, stay as
+unreferenced files. Over a limit: 429 with ``Retry-After``, the seconds until the oldest
+counted report leaves the hour.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Float,
+    Integer,
+    Select,
+    Table,
+    bindparam,
+    literal_column,
+    select,
+    union_all,
+)
 
+from sigap import models
 from sigap.config import Settings
 from sigap.errors import SigapError
-from sigap.geo.spatial import Circle, within
-from sigap.models import Report, ReportReporter
+from sigap.geo.spatial import Circle
+from sigap.models.base import UTCDateTime
+
+REPORT = cast(Table, models.Report.__table__)
+REPORTER = cast(Table, models.ReportReporter.__table__)
+IDEMPOTENCY = cast(Table, models.IdempotencyKey.__table__)
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -43,6 +67,27 @@ class Source:
     device: str | None = None
     address: str | None = None
     quota: int | None = None
+    limits: Limits | None = None  # None: not counted (imports, demo data)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The deployment's numbers, carried with each submission to the writer (which has no
+    settings of its own)."""
+
+    per_hour: int
+    per_address: int
+    same_per_day: int
+    same_m: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(
+            settings.reports_per_hour,
+            settings.address_reports_per_hour,
+            settings.identical_per_day,
+            settings.identical_m,
+        )
 
 
 def too_many(
@@ -61,77 +106,186 @@ def too_many(
     )
 
 
-def _newest(connection: Connection, column: ColumnElement[bool], limit: int) -> list[datetime]:
-    """The creation times of the newest ``limit`` reports whose reporter row matches."""
-    query = (
-        select(Report.created_at)
-        .join(ReportReporter, Report.id == ReportReporter.report_id)
-        .where(column)
-        .order_by(ReportReporter.report_id.desc())
-        .limit(limit)
+def _part(kind: str, query: Select[Any], limit: str) -> Select[Any]:
+    """One part of :data:`PARTS`: the newest rows of ``query`` up to ``:limit``, tagged."""
+    newest = query.limit(bindparam(limit, type_=Integer)).subquery()
+    return select(literal_column(f"'{kind}'").label("kind"), newest.c.at)
+
+
+def _by_reporter(column: ColumnElement[Any], name: str) -> Select[Any]:
+    return (
+        select(REPORT.c.created_at.label("at"))
+        .select_from(REPORT.join(REPORTER, REPORT.c.id == REPORTER.c.report_id))
+        .where(column == bindparam(name))
+        .order_by(REPORTER.c.report_id.desc())
     )
-    return list(connection.scalars(query))
 
 
-def check(
-    connection: Connection,
-    settings: Settings,
-    source: Source,
-    *,
-    category: str,
-    lon: float,
-    lat: float,
-    now: datetime,
-) -> None:
-    """Raise 429 ``too_many_reports`` or ``identical_report_limit`` when over a limit."""
-    per_hour = settings.reports_per_hour
-    person: list[ColumnElement[bool]] = []  # most precise first
-    if source.account_id is not None:
-        person.append(ReportReporter.reporter_account_id == source.account_id)
-    if source.device is not None:
-        person.append(ReportReporter.device_id == source.device)
-    counted = [(matches, per_hour) for matches in person]
-    if source.address is not None:
-        by_address = ReportReporter.client_ip == source.address
-        counted.append((by_address, settings.address_reports_per_hour))
-    for matches, limit in counted:
-        too_many("too_many_reports", limit, _newest(connection, matches, limit), now)
-    if source.quota is not None:
-        query = (
-            select(Report.created_at)
-            .where(Report.channel == source.channel)
-            .order_by(Report.id.desc())
-            .limit(source.quota)
-        )
-        too_many("too_many_reports", source.quota, list(connection.scalars(query)), now)
-    if person:
-        circle = Circle(lon, lat, settings.identical_m)
-        _identical(connection, settings, person[0], category, circle, now)
-
-
-def _identical(
-    connection: Connection,
-    settings: Settings,
-    matches: ColumnElement[bool],
-    category: str,
-    circle: Circle,
-    now: datetime,
-) -> None:
-    """The same problem again: the same category within ``identical_m`` in a day, by the
-    same person (account, else device). Not by address: behind a carrier's NAT many people
-    share one, and several of them reporting one flood is what the map should show."""
+def _same_problem(column: ColumnElement[Any], name: str) -> Select[Any]:
+    """The person's newest reports (by the index of ``column``, at most ``:n_recent``: as many
+    as the hourly limit lets one file in a day) that are of the same category, near the point
+    (metres from degrees by the factors of :meth:`Circle.metres_per_degree`, passed in) and of
+    the last day. Driven by the person's index, never by the category's reports of the day."""
     recent = (
-        select(Report.id)
-        .join(ReportReporter, Report.id == ReportReporter.report_id)
-        .where(matches, Report.created_at >= now - DAY, Report.category_code == category)
-        .where(within(circle))
-        .limit(settings.identical_per_day)
+        select(REPORT.c.created_at.label("at"), REPORT.c.category_code, REPORT.c.lon, REPORT.c.lat)
+        .select_from(REPORT.join(REPORTER, REPORT.c.id == REPORTER.c.report_id))
+        .where(column == bindparam(name))
+        .order_by(REPORTER.c.report_id.desc())
+        .limit(bindparam("n_recent", type_=Integer))
+        .subquery()
     )
-    if len(connection.execute(recent).all()) >= settings.identical_per_day:
-        raise SigapError(
+    dx = (recent.c.lon - bindparam("lon", type_=Float)) * bindparam("per_lon", type_=Float)
+    dy = (recent.c.lat - bindparam("lat", type_=Float)) * bindparam("per_lat", type_=Float)
+    return select(recent.c.at).where(
+        recent.c.at >= bindparam("day_ago", type_=UTCDateTime()),
+        recent.c.category_code == bindparam("category"),
+        dx * dx + dy * dy <= bindparam("radius2", type_=Float),
+    )
+
+
+# What the limits count, by the name of its value in :func:`_params`: the newest rows of each.
+PARTS: dict[str, Select[Any]] = {
+    "account": _part(
+        "account", _by_reporter(REPORTER.c.reporter_account_id, "account"), "n_account"
+    ),
+    "device": _part("device", _by_reporter(REPORTER.c.device_id, "device"), "n_device"),
+    "address": _part("address", _by_reporter(REPORTER.c.client_ip, "address"), "n_address"),
+    "channel": _part(
+        "channel",
+        select(REPORT.c.created_at.label("at"))
+        .where(REPORT.c.channel == bindparam("channel"))
+        .order_by(REPORT.c.id.desc()),
+        "n_channel",
+    ),
+    "same_account": _part(
+        "same", _same_problem(REPORTER.c.reporter_account_id, "same_account"), "n_same"
+    ),
+    "same_device": _part("same", _same_problem(REPORTER.c.device_id, "same_device"), "n_same"),
+    "key": _part(
+        "key",
+        select(IDEMPOTENCY.c.created_at.label("at")).where(IDEMPOTENCY.c.key == bindparam("key")),
+        "n_key",
+    ),
+}
+
+
+@functools.cache
+def recent(parts: tuple[str, ...]) -> Select[Any]:
+    """One statement of the ``parts`` a submission has values for (one round trip; a handful
+    of shapes, each compiled once and cached by SQLAlchemy)."""
+    if len(parts) == 1:
+        return PARTS[parts[0]]
+    return select(union_all(*(PARTS[name] for name in parts)).subquery())
+
+
+class Submission(Protocol):
+    """What the limits read of a prepared submission (:class:`sigap.reports.service.Prepared`)."""
+
+    @property
+    def report(self) -> dict[str, Any]: ...
+
+    @property
+    def source(self) -> Source | None: ...
+
+
+def _params(
+    source: Source, limits: Limits, key: str | None, report: dict[str, Any]
+) -> dict[str, Any]:
+    circle = Circle(report["lon"], report["lat"], limits.same_m)
+    per_lon, per_lat = circle.metres_per_degree()
+    return {
+        "account": source.account_id, "n_account": limits.per_hour,
+        "device": source.device, "n_device": limits.per_hour,
+        "address": source.address, "n_address": limits.per_address,
+        "channel": source.channel if source.quota else None, "n_channel": source.quota or 1,
+        # The same problem, by the same person: the account, else the device. Not by address:
+        # behind a carrier's NAT many people share one, and several of them reporting one
+        # flood is what the map should show.
+        "same_account": source.account_id,
+        "same_device": source.device if source.account_id is None else None,
+        "n_same": limits.same_per_day, "n_recent": limits.per_hour * 24,
+        "day_ago": report["created_at"] - DAY, "category": report["category_code"],
+        "lon": report["lon"], "lat": report["lat"], "per_lon": per_lon, "per_lat": per_lat,
+        "radius2": circle.radius_m * circle.radius_m,
+        "key": key, "n_key": 1,
+    }  # fmt: skip
+
+
+class Tally:
+    """The submissions of one write batch accepted so far, by what the limits count: they
+    are not in the database yet when the next one is checked."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, Any]] = Counter()
+
+    @staticmethod
+    def _keys(source: Source) -> list[tuple[str, Any]]:
+        keys = [("account", source.account_id), ("device", source.device)]
+        keys += [("address", source.address), ("channel", source.channel if source.quota else None)]
+        return [(kind, value) for kind, value in keys if value is not None]
+
+    def add(self, source: Source) -> None:
+        self.counts.update(self._keys(source))
+
+    def of(self, kind: str, source: Source) -> int:
+        return next((self.counts[k] for k in self._keys(source) if k[0] == kind), 0)
+
+
+def refusal(
+    connection: Connection, item: Submission, key: str | None, tally: Tally | None = None
+) -> SigapError | None:
+    """The 429 this submission gets (``too_many_reports`` or ``identical_report_limit``), or
+    None; read in the writer's transaction, where the counts are exact. A retry whose
+    Idempotency-Key is stored already was counted the first time and passes."""
+    source = item.source
+    if source is None or source.limits is None:
+        return None
+    limits, report = source.limits, item.report
+    params = _params(source, limits, key, report)
+    parts = tuple(name for name in PARTS if params[name] is not None)
+    found: dict[str, list[datetime]] = {}
+    for row in connection.execute(recent(parts), params) if parts else ():
+        found.setdefault(row.kind, []).append(row.at)
+    if found.get("key"):
+        return None
+    now = report["created_at"]
+    try:
+        for kind, limit in (
+            ("account", limits.per_hour),
+            ("device", limits.per_hour),
+            ("address", limits.per_address),
+            ("channel", source.quota or 1),
+        ):
+            pending = [now] * (tally.of(kind, source) if tally else 0)
+            newest = pending + sorted(found.get(kind, []), reverse=True)
+            too_many("too_many_reports", limit, newest, now)
+    except SigapError as refused:
+        return refused
+    if len(found.get("same", [])) >= limits.same_per_day:
+        return SigapError(
             "identical_report_limit",
             status=429,
             headers={"Retry-After": str(int(DAY.total_seconds()))},
-            limit=settings.identical_per_day,
-            metres=round(settings.identical_m),
+            limit=limits.same_per_day,
+            metres=round(limits.same_m),
         )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A submission the writer refused, as it crosses from the writer process: the error's
+    code, status, headers and message parameters (an exception's own pickling keeps only its
+    code)."""
+
+    code: str
+    status: int
+    headers: dict[str, str] | None
+    params: dict[str, Any]
+
+    @classmethod
+    def of(cls, error: SigapError) -> Refused:
+        return cls(error.code, error.status, error.headers, error.params)
+
+    def error(self) -> SigapError:
+        return SigapError(self.code, status=self.status, headers=self.headers, **self.params)

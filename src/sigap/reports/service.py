@@ -22,7 +22,8 @@ from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
-from sigap.reports import answers
+from sigap.reports import answers, limits
+from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import routing, sla
 
@@ -56,6 +57,7 @@ class Prepared:
     request: ReportCreate  # as submitted; hashed only when an idempotency key needs it
     channel: str
     photos: tuple[StoredPhoto, ...] = ()  # before-photos, already in storage
+    source: Source | None = None  # where it came from, for the limits (None: not counted)
 
 
 def with_photos(prepared: Prepared, stored: list[StoredPhoto]) -> Prepared:
@@ -206,35 +208,53 @@ def store(session: Session, prepared: Prepared, *, idempotency_key: str | None =
     return created
 
 
-def store_batch(session: Session, items: list[tuple[Prepared, str | None]]) -> list[Submitted]:
+def store_batch(
+    session: Session, items: list[tuple[Prepared, str | None]]
+) -> list[Submitted | Refused]:
     """Store many submissions in the caller's transaction (the group-commit writer's handler).
 
-    Submissions without an idempotency key are inserted together, one statement per table;
-    those with a key go one by one through :func:`store`. The writer announces the batch to the
-    live hubs once it has committed (``notify.live.announce_committed``).
+    Each is first checked against the abuse limits (:func:`limits.refusal`; a refused one is
+    answered :class:`Refused` and the others go on). Submissions without an idempotency key
+    are inserted together, one statement per table; those with a key go one by one through
+    :func:`store`. The writer announces the batch to the live hubs once it has committed
+    (``notify.live.announce_committed``).
     """
-    plain = [prepared for prepared, key in items if key is None]
+    connection, tally = session.connection(), limits.Tally()
+    verdicts: list[Refused | None] = []
+    for prepared, key in items:
+        refused = limits.refusal(connection, prepared, key, tally)
+        if refused is None and prepared.source is not None:
+            tally.add(prepared.source)
+        verdicts.append(None if refused is None else Refused.of(refused))
+    accepted = [(item, verdict) for item, verdict in zip(items, verdicts, strict=True)]
+    plain = [prepared for (prepared, key), verdict in accepted if key is None and verdict is None]
     stored = iter(_insert_many(session, plain) if plain else [])
     return [
-        next(stored) if key is None else store(session, prepared, idempotency_key=key)
-        for prepared, key in items
+        verdict
+        if verdict is not None
+        else next(stored)
+        if key is None
+        else store(session, prepared, idempotency_key=key)
+        for (prepared, key), verdict in accepted
     ]
 
 
-def wire(result: Submitted) -> Submitted | tuple[int, int | None, list[dict[str, Any]]]:
+def wire(
+    result: Submitted | Refused,
+) -> Submitted | Refused | tuple[int, int | None, list[dict[str, Any]]]:
     """What the writer process sends back: a new report's ids and photo rows (the server still
-    holds everything else), a replayed one whole."""
-    if result.replayed:
+    holds everything else), a replayed one whole, a refusal as it is."""
+    if isinstance(result, Refused) or result.replayed:
         return result
     return result.report["id"], result.events[0]["id"], result.photos
 
 
 def unwire(
     item: tuple[Prepared, str | None],
-    sent: Submitted | tuple[int, int | None, list[dict[str, Any]]],
-) -> Submitted:
+    sent: Submitted | Refused | tuple[int, int | None, list[dict[str, Any]]],
+) -> Submitted | Refused:
     """The server's side of :func:`wire`."""
-    if isinstance(sent, Submitted):
+    if isinstance(sent, Submitted | Refused):
         return sent
     report_id, event_id, photo_rows = sent
     return _submitted(report_id, event_id, item[0], photo_rows)
