@@ -217,8 +217,8 @@ class Settings(BaseSettings):
     identical_per_day: int = Field(
         default=2,
         ge=1,
-        description="Reports of the same category within identical_m one account, device or "
-        "address may file a day",
+        description="Reports of the same category within identical_m one account or device "
+        "may file a day",
     )
     identical_m: float = Field(default=50.0, gt=0, le=5000)
     supports_per_hour: int = Field(
