@@ -118,18 +118,25 @@ def _stored_grid(
         )
         .group_by(gx, gy)
     )
-    if filters.categories:
-        query = query.where(MapCell.category_code.in_(filters.categories))
-    if filters.statuses:
-        query = query.where(MapCell.status.in_(filters.statuses))
-    if filters.area:
-        query = query.where(MapCell.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
+    query = _filtered(query, MapCell, state, filters)
     cells = {(row.gx, row.gy): _sums(row) for row in session.connection().execute(query)}
     for key, sums in _unplaced(session, state, view, filters, level, divisor).items():
         if key in cells:
             cells[key] = [a - b for a, b in zip(cells[key], sums, strict=True)]
     found = [_stored_cluster(*sums) for sums in cells.values() if sums[0] > 0]
     return {"zoom": view.zoom, "cell": view.cell(), "clusters": found, "points": []}
+
+
+def _filtered(query: Any, table: Any, state: RegionState, filters: MapFilters) -> Any:
+    """``query`` with the map's filters, on the category, status and kelurahan columns of
+    ``table`` (the stored counts' ``MapCell`` or ``Report``)."""
+    if filters.categories:
+        query = query.where(table.category_code.in_(filters.categories))
+    if filters.statuses:
+        query = query.where(table.status.in_(filters.statuses))
+    if filters.area:
+        query = query.where(table.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
+    return query
 
 
 def _sums(row: Any) -> list[float]:
@@ -161,12 +168,7 @@ def _unplaced(
         .where(rules.UNPLACED, exact(view.bbox))
         .group_by(gx, gy)
     )
-    if filters.categories:
-        query = query.where(Report.category_code.in_(filters.categories))
-    if filters.statuses:
-        query = query.where(Report.status.in_(filters.statuses))
-    if filters.area:
-        query = query.where(Report.kelurahan_code.in_(kelurahan_codes(state, filters.area)))
+    query = _filtered(query, Report, state, filters)
     return {(row.gx, row.gy): _sums(row) for row in session.connection().execute(query)}
 
 
