@@ -3,6 +3,7 @@ redact parts of a report, take it down, publish it, the triage queue and the tri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -69,31 +70,28 @@ async def hide(
     return await _changed(request, state, run)
 
 
-@router.post("/reports/{report_id}/unhide", summary="Undo a hide: the public sees it all again")
-async def unhide(
-    admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Undo
-) -> dict[str, Any]:
-    state = context_of(request).region
+def _with_reason(action: str, summary: str, use_case: Callable[..., Report]) -> None:
+    """``POST /reports/{id}/<action>`` with a reason: ``use_case(session, state, admin, id,
+    reason=...)``, answered with what the public sees now."""
 
-    def run(session: Session) -> Report:
-        return service.unhide(session, state, admin, report_id, reason=body.reason)
+    @router.post(f"/reports/{{report_id}}/{action}", summary=summary, name=action)
+    async def act(
+        admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Undo
+    ) -> dict[str, Any]:
+        state = context_of(request).region
 
-    return await _changed(request, state, run)
+        def run(session: Session) -> Report:
+            return use_case(session, state, admin, report_id, reason=body.reason)
+
+        return await _changed(request, state, run)
 
 
-@router.post(
-    "/reports/{report_id}/withhold",
-    summary="Take a report down from every public output (its unit still handles it)",
+_with_reason("unhide", "Undo a hide: the public sees it all again", service.unhide)
+_with_reason(
+    "withhold",
+    "Take a report down from every public output (its unit still handles it)",
+    service.withhold,
 )
-async def withhold(
-    admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Undo
-) -> dict[str, Any]:
-    state = context_of(request).region
-
-    def run(session: Session) -> Report:
-        return service.withhold(session, state, admin, report_id, reason=body.reason)
-
-    return await _changed(request, state, run)
 
 
 @router.post(
