@@ -22,6 +22,7 @@ from sigap.deps import context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.reports import service as reports
 from sigap.reports.present import is_public
+from sigap.web.body import read_fields
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -53,7 +54,7 @@ async def signin(request: Request) -> Response:
 
 async def _sign(request: Request, mode: str) -> Response:
     who = await visitor(request)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await read_fields(request)
     ctx = context_of(request)
     lifetime = timedelta(hours=ctx.settings.web_session_hours)
 
@@ -96,8 +97,8 @@ def _safe_next(target: str) -> str:
 @router.post("/signout")
 async def signout(request: Request) -> Response:
     who = await visitor(request)
-    form = await request.form()
-    check(who, str(form.get("csrf") or ""))
+    form = await read_fields(request)
+    check(who, form.get("csrf") or "")
     if who.subject is not None:
         session_hash = who.subject.session_hash
         await in_transaction(request, lambda s: auth.revoke_hash(s, session_hash))

@@ -20,6 +20,7 @@ from sigap.citizen import social
 from sigap.deps import Context, Ctx, ReadSession, in_transaction
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import Circle
+from sigap.inputs import Id, Input
 from sigap.kit import utcnow
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
@@ -56,7 +57,7 @@ class Nearby(BaseModel):
     thumb_urls: list[str]
 
 
-class CommentIn(BaseModel):
+class CommentIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     body: Annotated[Text, Field(min_length=1, max_length=2000)]
@@ -161,7 +162,7 @@ def present_nearby(
 @router.get(
     "/reports/{report_id}/comments", response_model=list[Comment], summary="Public comments"
 )
-def list_comments(report_id: int, session: ReadSession) -> list[Comment]:
+def list_comments(report_id: Id, session: ReadSession) -> list[Comment]:
     return [Comment(**row) for row in social.comments(session, report_id)]
 
 
@@ -172,7 +173,7 @@ def list_comments(report_id: int, session: ReadSession) -> list[Comment]:
     summary="Comment on a report (signed-in citizens)",
 )
 async def add_comment(
-    report_id: int, body: CommentIn, subject: CurrentSubject, request: Request
+    report_id: Id, body: CommentIn, subject: CurrentSubject, request: Request
 ) -> Comment:
     def run(session: Session) -> Comment:
         row = social.comment(session, subject.account_id, report_id, body.body)
@@ -186,7 +187,7 @@ async def add_comment(
     response_model=Support,
     summary="+1: support a report (once per account; 409 the second time)",
 )
-async def support_report(report_id: int, subject: CurrentSubject, request: Request) -> Support:
+async def support_report(report_id: Id, subject: CurrentSubject, request: Request) -> Support:
     count = await in_transaction(
         request,
         lambda s: social.support(s, report_id, account_id=subject.account_id, device=None),
@@ -199,7 +200,7 @@ async def support_report(report_id: int, subject: CurrentSubject, request: Reque
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Follow a report",
 )
-async def follow_report(report_id: int, subject: CurrentSubject, request: Request) -> None:
+async def follow_report(report_id: Id, subject: CurrentSubject, request: Request) -> None:
     await in_transaction(request, lambda s: social.follow(s, subject.account_id, report_id))
 
 
@@ -208,7 +209,7 @@ async def follow_report(report_id: int, subject: CurrentSubject, request: Reques
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Stop following a report",
 )
-async def unfollow_report(report_id: int, subject: CurrentSubject, request: Request) -> None:
+async def unfollow_report(report_id: Id, subject: CurrentSubject, request: Request) -> None:
     await in_transaction(request, lambda s: social.unfollow(s, subject.account_id, report_id))
 
 
@@ -219,6 +220,6 @@ async def unfollow_report(report_id: int, subject: CurrentSubject, request: Requ
     summary="Hide an abusive comment (officials who may see the report)",
 )
 async def hide_comment(
-    report_id: int, comment_id: int, official: CurrentOfficial, request: Request
+    report_id: Id, comment_id: Id, official: CurrentOfficial, request: Request
 ) -> None:
     await in_transaction(request, lambda s: social.hide_comment(s, official, report_id, comment_id))
