@@ -520,7 +520,7 @@ def asgi(client: TestClient, method: str, url: str, headers: dict[str, str], bod
         "query_string": parts.query.encode(),
         "root_path": "",
         "headers": [(b"host", b"testserver")]
-        + [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()],
+        + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
