@@ -140,7 +140,7 @@ async def act(request: Request, section: str, action: str) -> Response:
         return subject
     perform = ACTIONS.get((section, action))
     if perform is None:
-        return Response(status_code=404)
+        raise NotFound("not_found")
     fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     region = section in ("units", "categories", "routing")
@@ -217,7 +217,7 @@ async def question_action(request: Request, code: str, action: str) -> Response:
         return subject
     perform = QUESTION_ACTIONS.get(action)
     if perform is None:
-        return Response(status_code=404)
+        raise NotFound("not_found")
     fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     try:
