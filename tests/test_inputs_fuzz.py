@@ -25,7 +25,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 from tests.sweep import asgi, prepare, refusal_problem
 
-EXAMPLES = int(os.environ.get("SIGAP_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("SIGAP_FUZZ_EXAMPLES", "8"))
 BOUNDS = settings(
     max_examples=EXAMPLES,
     deadline=None,
