@@ -29,16 +29,18 @@ ESCAPES = "\x1b[2J\x07"
 # By what a parameter is declared to be (text may be read as anything: all of them).
 HOSTILE = {
     "integer": [BIG, "-" + BIG, DIGITS, "0", "1e20"],
+    "number": [BIG, "1e999", "-inf", "nan", NUL],
     "other": [BIG, NUL],
-    "string": [BIG, "-" + BIG, DIGITS, "0", NUL, ESCAPES, EARLIEST, LATEST],
+    "string": [BIG, "-" + BIG, DIGITS, "0", "nan", NUL, ESCAPES, EARLIEST, LATEST],
 }
 # In a JSON body, numbers beyond what the columns hold too.
 HOSTILE_JSON: dict[str, list[Any]] = {
     "integer": [10**20, -(10**20), 1e20, 2**63, 2**31, BIG, DIGITS],
+    "number": [1e308, -1e308, "nan", "inf", BIG],
     "other": [10**20, NUL],
     "string": [10**20, BIG, DIGITS, NUL, ESCAPES, EARLIEST, LATEST],
 }
-HOSTILE_FORM = [BIG, DIGITS, NUL, "\x01", EARLIEST, LATEST]
+HOSTILE_FORM = [BIG, DIGITS, "nan", NUL, "\x01", EARLIEST, LATEST]
 MONAS = {"lat": -6.1754, "lon": 106.8272}
 ADMIN = "admin@demo.sigap.id"
 REPORT = {"category": "sampah", **MONAS, "description": "Sampah menumpuk di trotoar dekat pasar."}
@@ -124,6 +126,8 @@ def kind_of(annotation: Any) -> str:
     text = str(annotation)
     if "int" in text and "str" not in text:
         return "integer"
+    if "float" in text and "str" not in text:
+        return "number"
     if "str" in text or "datetime" in text:
         return "string"
     return "other"
@@ -237,7 +241,9 @@ def hostile_bodies(spec: dict[str, Any], schema: dict[str, Any], base: Any) -> I
         if isinstance(base.get(name), dict):
             for value in hostile_bodies(spec, inner, base[name]):
                 yield {**base, name: value}
-        kind = inner.get("type") if inner.get("type") in ("integer", "string") else "other"
+        kind = (
+            inner.get("type") if inner.get("type") in ("integer", "number", "string") else "other"
+        )
         for value in HOSTILE_JSON[kind if "format" not in inner else "string"]:
             yield {**base, name: value}
 
