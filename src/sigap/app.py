@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from sigap import __version__
+from sigap import __version__, inputs
 from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
@@ -123,9 +123,11 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 class Sigap(FastAPI):
     """FastAPI, with the hottest requests answered before the middleware and routing
     (:mod:`sigap.web.fast`): report submission on both APIs, and Open311's most polled GETs
-    (:mod:`sigap.open311.fast`). Every other request takes the usual way. Every answer, by
-    either way, gets the security headers (:mod:`sigap.web.security`). Once the server is
-    stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered 503."""
+    (:mod:`sigap.open311.fast`), and requests whose path, query or headers break the text rule
+    of :mod:`sigap.inputs` refused there. Every other request takes the usual way. Every
+    answer, by either way, gets the security headers (:mod:`sigap.web.security`). Once the
+    server is stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered
+    503."""
 
     draining = False
 
@@ -143,8 +145,12 @@ class Sigap(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             send = self.security_headers.adding(scope, language.remembering(scope, send))
-            route = (scope["method"], scope["path"])
-            handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
+            refused = inputs.refusal(scope)  # a control character in the path, query, headers
+            if refused is not None:
+                handler: fast.Handler | None = open311_fast.refusing(scope, refused)
+            else:
+                route = (scope["method"], scope["path"])
+                handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
             if self.draining:
                 handler = _shutting_down
             if handler is not None:

@@ -16,6 +16,7 @@ from sigap.channels.service import list_all
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import NotFound
+from sigap.inputs import Id, SmallId
 
 T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -48,7 +49,7 @@ async def create_unit(
 
 @router.post("/units/{unit_id}/rename", summary="Rename a unit (both languages)")
 async def rename_unit(
-    admin: CurrentAdmin, request: Request, unit_id: int, body: schemas.Rename
+    admin: CurrentAdmin, request: Request, unit_id: SmallId, body: schemas.Rename
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         return service.unit_dict(
@@ -60,7 +61,7 @@ async def rename_unit(
 
 @router.post("/units/{unit_id}/move", summary="Move a unit in the tree (cycles refused)")
 async def move_unit(
-    admin: CurrentAdmin, request: Request, unit_id: int, body: schemas.Move
+    admin: CurrentAdmin, request: Request, unit_id: SmallId, body: schemas.Move
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         return service.unit_dict(
@@ -75,7 +76,7 @@ async def move_unit(
     summary="Deactivate a unit; its open reports and routes go to another unit",
 )
 async def deactivate_unit(
-    admin: CurrentAdmin, request: Request, unit_id: int, body: schemas.Deactivate
+    admin: CurrentAdmin, request: Request, unit_id: SmallId, body: schemas.Deactivate
 ) -> dict[str, Any]:
     state = context_of(request).region
     options = workflow_options(request)
@@ -119,7 +120,7 @@ async def create_official(
 
 @router.post("/officials/{account_id}/assign", summary="Set an official's role and unit")
 async def assign_official(
-    admin: CurrentAdmin, request: Request, account_id: int, body: schemas.Assign
+    admin: CurrentAdmin, request: Request, account_id: SmallId, body: schemas.Assign
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         account = people.assign_official(
@@ -134,7 +135,7 @@ async def assign_official(
     "/officials/{account_id}/deactivate", summary="Deactivate an official; sessions revoked"
 )
 async def deactivate_official(
-    admin: CurrentAdmin, request: Request, account_id: int
+    admin: CurrentAdmin, request: Request, account_id: SmallId
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         return people.account_dict(people.deactivate_official(session, admin, account_id))
@@ -146,7 +147,9 @@ async def deactivate_official(
     "/officials/{account_id}/password",
     summary="Reset an official's password (one-time password in the answer; sessions revoked)",
 )
-async def reset_password(admin: CurrentAdmin, request: Request, account_id: int) -> dict[str, Any]:
+async def reset_password(
+    admin: CurrentAdmin, request: Request, account_id: SmallId
+) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         account, password = people.reset_password(session, admin, account_id)
         return {**people.account_dict(account), "one_time_password": password}
@@ -264,7 +267,7 @@ async def add_rule(admin: CurrentAdmin, request: Request, body: schemas.NewRule)
 
 
 @router.delete("/routing/{rule_id}", status_code=204, summary="Remove a routing rule")
-async def remove_rule(admin: CurrentAdmin, request: Request, rule_id: int) -> None:
+async def remove_rule(admin: CurrentAdmin, request: Request, rule_id: SmallId) -> None:
     await change(request, lambda s: service.remove_rule(s, admin, rule_id))
 
 
@@ -299,7 +302,7 @@ async def create_channel(
 
 @router.put("/channels/{channel_id}/quota", summary="Set a channel's reports an hour")
 async def channel_quota(
-    admin: CurrentAdmin, request: Request, channel_id: int, body: schemas.ChannelQuota
+    admin: CurrentAdmin, request: Request, channel_id: SmallId, body: schemas.ChannelQuota
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         found = people.set_channel_quota(session, admin, channel_id, body.reports_per_hour)
@@ -309,7 +312,9 @@ async def channel_quota(
 
 
 @router.post("/channels/{channel_id}/revoke", summary="Revoke a channel key")
-async def revoke_channel(admin: CurrentAdmin, request: Request, channel_id: int) -> dict[str, Any]:
+async def revoke_channel(
+    admin: CurrentAdmin, request: Request, channel_id: SmallId
+) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         return people.channel_dict(people.revoke_channel(session, admin, channel_id))
 
@@ -338,7 +343,7 @@ async def photos(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
 
 @router.post("/photos/{photo_id}/{action}", summary="Hide or restore a photo")
 async def moderate(
-    admin: CurrentAdmin, request: Request, photo_id: int, action: str
+    admin: CurrentAdmin, request: Request, photo_id: Id, action: str
 ) -> dict[str, Any]:
     if action not in ("hide", "restore"):
         raise NotFound("not_found")
@@ -360,7 +365,7 @@ async def comments(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]
 async def moderate_comment(
     admin: CurrentAdmin,
     request: Request,
-    comment_id: int,
+    comment_id: Id,
     action: str,
     body: schemas.Redaction | None = None,
 ) -> dict[str, Any]:
@@ -378,7 +383,7 @@ async def events(
     admin: CurrentAdmin,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_id: int | None = None,
+    before_id: SmallId | None = None,
 ) -> list[dict[str, Any]]:
     return await _read(
         request,

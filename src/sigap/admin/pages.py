@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import audit, people, questions, service
+from sigap.admin import audit, people, questions, schemas, service
 from sigap.admin.console import change, route_test, workflow_options
 from sigap.auth.deps import check_csrf, cookie_subject
 from sigap.auth.service import OFFICIAL_ROLES, Subject
@@ -25,12 +25,14 @@ from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import NotFound, SigapError
+from sigap.inputs import INT32_MAX, INT64_MAX, id_of
 from sigap.models import Category
 from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
 from sigap.moderation import console as moderation
 from sigap.notify import outbox, targets, webhooks
 from sigap.regions.questions import format_choices, parse_choices
+from sigap.web.body import read_fields
 from sigap.web.pages import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -142,9 +144,8 @@ async def act(request: Request, section: str, action: str) -> Response:
     if section == "moderation":
         perform = moderation.actions(request).get(action)
     if perform is None:
-        return Response(status_code=404)
-    form = await request.form()
-    fields = {key: str(value).strip() for key, value in form.items()}
+        raise NotFound("not_found")
+    fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     region = section in ("units", "categories", "routing") or action == "triage"
     if (section, action) == ("units", "deactivate"):
@@ -222,9 +223,8 @@ async def question_action(request: Request, code: str, action: str) -> Response:
         return subject
     perform = QUESTION_ACTIONS.get(action)
     if perform is None:
-        return Response(status_code=404)
-    form = await request.form()
-    fields = {key: str(value).strip() for key, value in form.items()}
+        raise NotFound("not_found")
+    fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     try:
         await change(request, lambda s: perform(s, subject, code, fields))
@@ -241,11 +241,8 @@ def _question_values(f: Fields, *, new: bool) -> dict[str, Any]:
         key: f.get(key, "") for key in ("label_id", "label_en", "description_id", "description_en")
     }
     values["required"] = f.get("required") == "on"
-    order = f.get("order", "")
-    if order:
-        if not order.isdigit() or int(order) < 1:
-            raise SigapError("invalid_input", status=422)
-        values["order"] = int(order)
+    if f.get("order"):
+        values["order"] = _id(f, "order")  # a position from 1, kept as an INTEGER
     if new or "values" in f:
         try:
             values["values"] = parse_choices(f.get("values", ""))
@@ -346,29 +343,28 @@ def _assign_official(session: Session, admin: Subject, f: Fields) -> None:
     people.assign_official(
         session,
         admin,
-        int(f.get("account_id", "0")),
+        _id(f, "account_id"),
         role=f.get("role", ""),
         unit_code=f.get("unit_code") or None,
     )
 
 
 def _deactivate_official(session: Session, admin: Subject, f: Fields) -> None:
-    people.deactivate_official(session, admin, int(f.get("account_id", "0")))
+    people.deactivate_official(session, admin, _id(f, "account_id"))
 
 
 def _reset_password(session: Session, admin: Subject, f: Fields) -> str:
-    account, password = people.reset_password(session, admin, int(f.get("account_id", "0")))
+    account, password = people.reset_password(session, admin, _id(f, "account_id"))
     return f"{account.email}: {password}"
 
 
 def _category_values(f: Fields) -> dict[str, Any]:
-    values: dict[str, Any] = {key: f[key] for key in ("name_id", "name_en", "icon") if f.get(key)}
-    for key in ("response_hours", "resolution_hours", "sort_order"):
-        if f.get(key):
-            values[key] = int(f[key])
+    """The form's values, checked by the API's own body (its ValidationError is a 422)."""
+    names = ("name_id", "name_en", "icon", "response_hours", "resolution_hours", "sort_order")
+    values: dict[str, Any] = {key: f[key] for key in names if f.get(key)}
     values["photo_required"] = f.get("photo_required") == "on"
     values["active"] = f.get("active", "on") == "on"
-    return values
+    return schemas.CategoryValues.model_validate(values).model_dump(exclude_unset=True)
 
 
 def _save_category(create: bool) -> Action:
@@ -389,7 +385,7 @@ def _add_rule(session: Session, admin: Subject, f: Fields) -> None:
 
 
 def _remove_rule(session: Session, admin: Subject, f: Fields) -> None:
-    service.remove_rule(session, admin, int(f.get("rule_id", "0")))
+    service.remove_rule(session, admin, _id(f, "rule_id"))
 
 
 def _create_channel(session: Session, admin: Subject, f: Fields) -> str:
@@ -398,7 +394,7 @@ def _create_channel(session: Session, admin: Subject, f: Fields) -> str:
 
 
 def _revoke_channel(session: Session, admin: Subject, f: Fields) -> None:
-    people.revoke_channel(session, admin, int(f.get("channel_id", "0")))
+    people.revoke_channel(session, admin, _id(f, "channel_id"))
 
 
 def _create_webhook(session: Session, admin: Subject, f: Fields) -> str:
@@ -415,11 +411,11 @@ def _check_webhook_target(request: Request, url: str) -> None:
 
 
 def _delete_webhook(session: Session, admin: Subject, f: Fields) -> None:
-    people.delete_webhook(session, admin, int(f.get("endpoint_id", "0")))
+    people.delete_webhook(session, admin, _id(f, "endpoint_id"))
 
 
 def _retry_message(session: Session, admin: Subject, f: Fields) -> None:
-    people.retry_message(session, admin, int(f.get("message_id", "0")))
+    people.retry_message(session, admin, _id(f, "message_id", INT64_MAX))
 
 
 def _load_webhooks(session: Session, request: Request) -> dict[str, Any]:
@@ -433,17 +429,25 @@ def _load_webhooks(session: Session, request: Request) -> dict[str, Any]:
 
 def _photo(hidden: bool) -> Action:
     def run(session: Session, admin: Subject, f: Fields) -> None:
-        people.moderate_photo(session, admin, int(f.get("photo_id", "0")), hidden=hidden)
+        people.moderate_photo(session, admin, _id(f, "photo_id", INT64_MAX), hidden=hidden)
 
     return run
 
 
 def _comment(action: str) -> Action:
     def run(session: Session, admin: Subject, f: Fields) -> None:
-        comment_id = int(f.get("comment_id", "0"))
+        comment_id = _id(f, "comment_id", INT64_MAX)
         people.moderate_comment(session, admin, comment_id, action=action, body=f.get("body", ""))
 
     return run
+
+
+def _id(f: Fields, name: str, maximum: int = INT32_MAX) -> int:
+    """The id in a form's field, or the form is refused (422)."""
+    found = id_of(f.get(name, ""), maximum)
+    if found is None:
+        raise SigapError("invalid_input", status=422)
+    return found
 
 
 def _noop(session: Session, admin: Subject, f: Fields) -> None:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from sigap.inputs import INT32_MAX, Input, SmallInt
+
+# A target in whole hours: up to ten years, so that a deadline stays in the calendar.
+Hours = Annotated[int, Field(ge=1, le=24 * 366 * 10)]
+Order = Annotated[int, Field(ge=1, le=INT32_MAX)]
 
 
-class NewUnit(BaseModel):
+class NewUnit(Input):
     code: str = Field(min_length=1, max_length=60)
     name_id: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
@@ -16,21 +22,21 @@ class NewUnit(BaseModel):
     area_code: str | None = None
 
 
-class Rename(BaseModel):
+class Rename(Input):
     name_id: str = Field(min_length=1, max_length=200)
     name_en: str = Field(min_length=1, max_length=200)
 
 
-class Move(BaseModel):
+class Move(Input):
     parent_code: str | None = Field(description="The new parent unit's code; null: top level")
 
 
-class Deactivate(BaseModel):
+class Deactivate(Input):
     to_unit: str = Field(description="The unit that takes over the open reports and routes")
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class NewOfficial(BaseModel):
+class NewOfficial(Input):
     email: str = Field(min_length=3, max_length=254)
     name: str = Field(min_length=1, max_length=200)
     role: str = Field(description="field_officer, unit_head, supervisor or admin")
@@ -38,19 +44,19 @@ class NewOfficial(BaseModel):
     language: str = "id"
 
 
-class Assign(BaseModel):
+class Assign(Input):
     role: str
     unit_code: str | None = None
 
 
-class CategoryValues(BaseModel):
+class CategoryValues(Input):
     name_id: str | None = Field(default=None, max_length=120)
     name_en: str | None = Field(default=None, max_length=120)
     icon: str | None = Field(default=None, max_length=40)
-    response_hours: int | None = Field(default=None, ge=1)
-    resolution_hours: int | None = Field(default=None, ge=1)
+    response_hours: Hours | None = None
+    resolution_hours: Hours | None = None
     photo_required: bool | None = None
-    sort_order: int | None = None
+    sort_order: SmallInt | None = None
     active: bool | None = None
 
 
@@ -64,7 +70,7 @@ Help = Annotated[str, Field(max_length=500)]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
 
 
-class QuestionChoice(BaseModel):
+class QuestionChoice(Input):
     """One option of a list question (no ``;`` or ``|`` in names: packs write options as
     ``key=Nama|Name;...``)."""
 
@@ -74,12 +80,12 @@ class QuestionChoice(BaseModel):
     name_en: Name
 
 
-class NewQuestion(BaseModel):
+class NewQuestion(Input):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
     datatype: Datatype
     required: bool = False
-    order: int | None = Field(default=None, ge=1, description="1 is asked first; default: last")
+    order: Order | None = Field(default=None, description="1 is asked first; default: last")
     label_id: Label = Field(description="The question, in Bahasa Indonesia")
     label_en: Label
     description_id: Help = Field(default="", description="How to answer (optional)")
@@ -89,13 +95,13 @@ class NewQuestion(BaseModel):
     )
 
 
-class QuestionValues(BaseModel):
+class QuestionValues(Input):
     """A change to a question: only what is sent changes. The datatype never changes."""
 
     model_config = ConfigDict(extra="forbid")
     datatype: Datatype | None = Field(default=None, description="Refused if it differs")
     required: bool | None = None
-    order: int | None = Field(default=None, ge=1)
+    order: Order | None = None
     label_id: Label | None = None
     label_en: Label | None = None
     description_id: Help | None = None
@@ -104,24 +110,24 @@ class QuestionValues(BaseModel):
     active: bool | None = Field(default=None, description="false retires it; true restores it")
 
 
-class NewRule(BaseModel):
+class NewRule(Input):
     category_code: str | None = Field(default=None, description="null: any category")
     area_code: str | None = Field(default=None, description="null: anywhere")
     unit_code: str
 
 
-class NewChannel(BaseModel):
+class NewChannel(Input):
     name: str = Field(min_length=1, max_length=100)
     reports_per_hour: int | None = Field(
         default=None, ge=1, le=1_000_000, description="Quota; empty: the deployment's default"
     )
 
 
-class ChannelQuota(BaseModel):
+class ChannelQuota(Input):
     reports_per_hour: int | None = Field(
         ge=1, le=1_000_000, description="Reports an hour; null: the deployment's default"
     )
 
 
-class Redaction(BaseModel):
+class Redaction(Input):
     body: str = Field(min_length=1, max_length=2000, description="The comment's new text")

@@ -28,10 +28,12 @@ from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import Context, clock, context_of, in_transaction, language_of
 from sigap.errors import InvalidInput, NotFound, SigapError
 from sigap.i18n import LANGUAGES
+from sigap.inputs import Id
 from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
 from sigap.photos import service as photos
 from sigap.reports import present, service
 from sigap.web import fields
+from sigap.web.body import read_fields
 from sigap.web.texts import translate
 from sigap.workflow import actions
 
@@ -135,12 +137,12 @@ async def track(request: Request, token: str) -> Response:
 
 
 @router.get("/reports/{report_id}")
-async def report_page(request: Request, report_id: int) -> Response:
+async def report_page(request: Request, report_id: Id) -> Response:
     return await _found(request, lambda s: service.get(s, report_id), None)
 
 
 @router.get("/app/reports/{report_id}")
-async def former_report_page(request: Request, report_id: int) -> Response:
+async def former_report_page(request: Request, report_id: Id) -> Response:
     """The app's former address of a report (old links, bookmarks, installed apps)."""
     query = request.url.query
     target = f"/reports/{report_id}" + (f"?{query}" if query else "")
@@ -169,7 +171,7 @@ async def _unknown_token(request: Request, who: Visitor | None = None) -> Respon
 
 
 @router.post("/app/reports/{report_id}/{action}")
-async def act(request: Request, report_id: int, action: str) -> Response:
+async def act(request: Request, report_id: Id, action: str) -> Response:
     """support, follow, unfollow, comment, rate, appeal: a form post, then back to the page."""
     return await _act(request, action, lambda s: report_id, None, f"/reports/{report_id}")
 
@@ -192,7 +194,7 @@ async def _act(
     """Run the action in one transaction and go back to the page (303); on a refusal, the page
     again with the error next to the field it concerns and what was typed kept."""
     who = await visitor(request)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await read_fields(request)
     check(who, form.get("csrf"))
     handler = HANDLERS.get(action)
     if handler is None:

@@ -25,6 +25,7 @@ from sigap.models import Account
 from sigap.moderation import rules
 from sigap.reports import service as reports
 from sigap.reports.present import is_public
+from sigap.web.body import read_fields
 
 router = APIRouter(prefix="/app", include_in_schema=False)
 
@@ -56,7 +57,7 @@ async def signin(request: Request) -> Response:
 
 async def _sign(request: Request, mode: str) -> Response:
     who = await visitor(request)
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await read_fields(request)
     ctx = context_of(request)
     lifetime = timedelta(hours=ctx.settings.web_session_hours)
 
@@ -105,8 +106,8 @@ def _safe_next(target: str) -> str:
 @router.post("/signout")
 async def signout(request: Request) -> Response:
     who = await visitor(request)
-    form = await request.form()
-    check(who, str(form.get("csrf") or ""))
+    form = await read_fields(request)
+    check(who, form.get("csrf") or "")
     if who.subject is not None:
         session_hash = who.subject.session_hash
         await in_transaction(request, lambda s: auth.revoke_hash(s, session_hash))

@@ -21,6 +21,7 @@ from sigap.config import Settings
 from sigap.deps import Context, Ctx, ReadSession, client_address, clock, in_transaction
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import Circle
+from sigap.inputs import Id, Input
 from sigap.kit import utcnow
 from sigap.moderation.rules import Audience, shown
 from sigap.photos import service as photos
@@ -59,7 +60,7 @@ class Nearby(BaseModel):
     thumb_urls: list[str]
 
 
-class CommentIn(BaseModel):
+class CommentIn(Input):
     model_config = ConfigDict(extra="forbid")
 
     body: Annotated[Text, Field(min_length=1, max_length=2000)]
@@ -171,7 +172,7 @@ def _said(ctx: Context, row: Mapping[str, Any]) -> str | None:
 @router.get(
     "/reports/{report_id}/comments", response_model=list[Comment], summary="Public comments"
 )
-def list_comments(report_id: int, session: ReadSession) -> list[Comment]:
+def list_comments(report_id: Id, session: ReadSession) -> list[Comment]:
     return [Comment(**row) for row in social.comments(session, report_id)]
 
 
@@ -182,7 +183,7 @@ def list_comments(report_id: int, session: ReadSession) -> list[Comment]:
     summary="Comment on a report (signed-in citizens)",
 )
 async def add_comment(
-    report_id: int, body: CommentIn, subject: CurrentSubject, request: Request
+    report_id: Id, body: CommentIn, subject: CurrentSubject, request: Request
 ) -> Comment:
     def run(session: Session) -> Comment:
         row = social.comment(session, subject.account_id, report_id, body.body)
@@ -196,7 +197,7 @@ async def add_comment(
     response_model=Support,
     summary="+1: support a report (once per account; 409 the second time)",
 )
-async def support_report(report_id: int, subject: CurrentSubject, request: Request) -> Support:
+async def support_report(report_id: Id, subject: CurrentSubject, request: Request) -> Support:
     settings: Settings = request.app.state.settings
     count = await in_transaction(
         request,
@@ -214,7 +215,7 @@ async def support_report(report_id: int, subject: CurrentSubject, request: Reque
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Follow a report",
 )
-async def follow_report(report_id: int, subject: CurrentSubject, request: Request) -> None:
+async def follow_report(report_id: Id, subject: CurrentSubject, request: Request) -> None:
     per_hour: int = request.app.state.settings.follows_per_hour
     await in_transaction(
         request,
@@ -229,7 +230,7 @@ async def follow_report(report_id: int, subject: CurrentSubject, request: Reques
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Stop following a report",
 )
-async def unfollow_report(report_id: int, subject: CurrentSubject, request: Request) -> None:
+async def unfollow_report(report_id: Id, subject: CurrentSubject, request: Request) -> None:
     await in_transaction(request, lambda s: social.unfollow(s, subject.account_id, report_id))
 
 
@@ -240,6 +241,6 @@ async def unfollow_report(report_id: int, subject: CurrentSubject, request: Requ
     summary="Hide an abusive comment (officials who may see the report)",
 )
 async def hide_comment(
-    report_id: int, comment_id: int, official: CurrentOfficial, request: Request
+    report_id: Id, comment_id: Id, official: CurrentOfficial, request: Request
 ) -> None:
     await in_transaction(request, lambda s: social.hide_comment(s, official, report_id, comment_id))

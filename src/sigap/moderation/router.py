@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from sigap.admin.console import CurrentAdmin, change
 from sigap.db import Database
 from sigap.deps import context_of
+from sigap.inputs import Id
 from sigap.models import Report
 from sigap.moderation import schemas, service
 from sigap.regions.state import RegionState
@@ -41,7 +42,7 @@ async def moderation_queue(
 
 
 @router.get("/reports/{report_id}/moderation", summary="What the public sees of a report")
-async def moderation_state(admin: CurrentAdmin, request: Request, report_id: int) -> dict[str, Any]:
+async def moderation_state(admin: CurrentAdmin, request: Request, report_id: Id) -> dict[str, Any]:
     state = context_of(request).region
     database: Database = request.app.state.db
 
@@ -57,7 +58,7 @@ async def moderation_state(admin: CurrentAdmin, request: Request, report_id: int
     summary="Hide or redact parts of a report from the public (officials still see them)",
 )
 async def hide(
-    admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Hide
+    admin: CurrentAdmin, request: Request, report_id: Id, body: schemas.Hide
 ) -> dict[str, Any]:
     state = context_of(request).region
 
@@ -76,7 +77,7 @@ def _with_reason(action: str, summary: str, use_case: Callable[..., Report]) -> 
 
     @router.post(f"/reports/{{report_id}}/{action}", summary=summary, name=action)
     async def act(
-        admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Undo
+        admin: CurrentAdmin, request: Request, report_id: Id, body: schemas.Undo
     ) -> dict[str, Any]:
         state = context_of(request).region
 
@@ -99,7 +100,7 @@ _with_reason(
     summary="Publish a report that waits for a moderator (triage) or was taken down",
 )
 async def publish(
-    admin: CurrentAdmin, request: Request, report_id: int, body: schemas.Publish | None = None
+    admin: CurrentAdmin, request: Request, report_id: Id, body: schemas.Publish | None = None
 ) -> dict[str, Any]:
     state = context_of(request).region
     reason = body.reason if body is not None else ""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from sigap.inputs import Input
 
 Part = Literal["description", "address", "notes", "answers", "comments"]
 Reason = Annotated[
@@ -18,7 +20,7 @@ Reason = Annotated[
 ]
 
 
-class Hide(BaseModel):
+class Hide(Input):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
@@ -38,19 +40,19 @@ class Hide(BaseModel):
     )
 
 
-class Undo(BaseModel):
+class Undo(Input):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
 
 
-class Publish(BaseModel):
+class Publish(Input):
     model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[str, Field(max_length=500)] = ""
 
 
-class Triage(BaseModel):
+class Triage(Input):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(description="New reports wait for a moderator before they are public")

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
 from sigap.errors import NotFound
+from sigap.inputs import Id, SmallId
 from sigap.notify import live, outbox, schemas, targets, webhooks
 from sigap.notify.deps import AdminRequired
 
@@ -28,7 +29,8 @@ OutboxState = Annotated[str, Query(pattern="^(pending|sending|delivered|dead)$")
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def live_events(
-    request: Request, last_event_id: Annotated[str | None, Header()] = None
+    request: Request,
+    last_event_id: Annotated[Id | None, Header(description="The id of the last event seen")] = None,
 ) -> StreamingResponse:
     """Every new timeline event as ``event: report`` with ``id:`` = the event id and ``data:``
     ``{report_id, action, status, category_code, lat, lon, kelurahan_code, at}``. Reconnect
@@ -36,10 +38,9 @@ async def live_events(
     disconnected (reconnect after the ``retry:`` delay)."""
     hub: live.LiveHub = request.app.state.live
     client = await hub.join()  # before the backlog is read: nothing falls in between
-    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     keepalive = request.app.state.settings.live_keepalive_s
     return StreamingResponse(
-        _stream(hub, client, _backlog(request.app.state.db, after), keepalive),
+        _stream(hub, client, _backlog(request.app.state.db, last_event_id), keepalive),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -94,7 +95,7 @@ def outbox_list(
     _admin: AdminRequired,
     state: OutboxState = "dead",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: int | None = None,
+    before: Id | None = None,
 ) -> dict[str, Any]:
     """Dead letters by default (messages that failed ``SIGAP_OUTBOX_MAX_ATTEMPTS`` times),
     newest first, with the last error of each."""
@@ -110,7 +111,7 @@ def outbox_list(
     status_code=status.HTTP_202_ACCEPTED,
     summary="Deliver a dead message again",
 )
-def outbox_retry(request: Request, _admin: AdminRequired, message_id: int) -> dict[str, Any]:
+def outbox_retry(request: Request, _admin: AdminRequired, message_id: Id) -> dict[str, Any]:
     """Back to pending with a fresh round of attempts, due now."""
     with _db(request).transaction() as session:
         if not outbox.retry(session, message_id):
@@ -151,7 +152,7 @@ def webhook_list(request: Request, _admin: AdminRequired) -> list[dict[str, Any]
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a webhook endpoint",
 )
-def webhook_delete(request: Request, _admin: AdminRequired, endpoint_id: int) -> None:
+def webhook_delete(request: Request, _admin: AdminRequired, endpoint_id: SmallId) -> None:
     """Deliveries still queued for it are dropped."""
     with _db(request).transaction() as session:
         webhooks.delete(session, endpoint_id)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
+from sigap.inputs import Input
+
 Topic = Literal[
     "*",
     "report.created",
@@ -38,7 +40,7 @@ class OutboxPage(BaseModel):
     next_before: int | None = Field(description="pass as before= for the next (older) page")
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(Input):
     model_config = ConfigDict(extra="forbid")
 
     url: AnyHttpUrl

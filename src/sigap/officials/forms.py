@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sigap.inputs import INT32_MAX, INT64_MAX, id_of
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.web.fields import invalid
@@ -28,11 +29,12 @@ def _flag(fields: Mapping[str, Any], name: str) -> bool:
     return str(fields.get(name, "")).lower() in ("1", "true", "on", "yes")
 
 
-def _int(fields: Mapping[str, Any], name: str) -> int:
-    try:
-        return int(str(fields.get(name, "")).strip().lstrip("#"))
-    except ValueError:
-        raise invalid(name, "int_parsing") from None
+def _id(fields: Mapping[str, Any], name: str, maximum: int = INT64_MAX) -> int:
+    """An id as typed into a form (``#123``, as the pages show them)."""
+    found = id_of(str(fields.get(name, "")).strip().lstrip("#"), maximum)
+    if found is None:
+        raise invalid(name, "int_parsing")
+    return found
 
 
 def _officer(fields: Mapping[str, Any]) -> int | None:
@@ -40,7 +42,7 @@ def _officer(fields: Mapping[str, Any]) -> int | None:
     value = fields.get("officer")
     if value is None or not str(value).strip():
         return None
-    return _int(fields, "officer")
+    return _id(fields, "officer", INT32_MAX)
 
 
 def perform(
@@ -72,7 +74,7 @@ def perform(
             s, state, a, report_id, reason=_text(fields, "reason") or "", note=note, options=o
         ),
         "duplicate": lambda s, a, o: actions.mark_duplicate(
-            s, state, a, report_id, parent_id=_int(fields, "parent_id"), note=note, options=o
+            s, state, a, report_id, parent_id=_id(fields, "parent_id"), note=note, options=o
         ),
         "reopen": lambda s, a, o: actions.reopen(
             s,

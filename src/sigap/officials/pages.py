@@ -26,12 +26,14 @@ from sigap.citizen import social
 from sigap.db import Database
 from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
+from sigap.inputs import Id
 from sigap.models import Account
 from sigap.moderation.rules import Audience
 from sigap.officials import forms, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
 from sigap.regions.state import RegionState, rw_layer, street_layer
 from sigap.web import fields
+from sigap.web.body import read_fields
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 from sigap.workflow.sla import is_overdue
@@ -63,9 +65,9 @@ async def login_form(request: Request, next: str = "/officials") -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    form = await request.form()
+    form = await read_fields(request)
     ctx = context_of(request)
-    next_url = _safe_next(str(form.get("next") or "/officials"))
+    next_url = _safe_next(form.get("next") or "/officials")
     expected = request.cookies.get(LOGIN_CSRF) or ""
     if not expected or not secrets.compare_digest(str(form.get("csrf") or ""), expected):
         return _login_error(request, SigapError("csrf_failed", status=403), next_url)
@@ -116,8 +118,8 @@ def _safe_next(target: str) -> str:
 async def logout(request: Request) -> Response:
     subject = await cookie_subject(request)
     if subject is not None:
-        form = await request.form()
-        check_csrf(subject, str(form.get("csrf") or ""))
+        form = await read_fields(request)
+        check_csrf(subject, form.get("csrf") or "")
         await in_transaction(request, lambda s: auth.revoke_hash(s, subject.session_hash))
     response = RedirectResponse("/officials/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
@@ -229,7 +231,7 @@ async def unit_map(request: Request) -> Response:
 
 
 @router.get("/reports/{report_id}")
-async def report_page(request: Request, report_id: int) -> Response:
+async def report_page(request: Request, report_id: Id) -> Response:
     subject = await _official(request)
     if isinstance(subject, Response):
         return subject
@@ -297,7 +299,7 @@ async def _report_page(
 
 
 @router.post("/reports/{report_id}/comments/{comment_id}/hide")
-async def hide_comment(request: Request, report_id: int, comment_id: int) -> Response:
+async def hide_comment(request: Request, report_id: Id, comment_id: Id) -> Response:
     """Moderation: an abusive comment leaves every public view (it stays for the record)."""
     subject = await _official(request)
     if isinstance(subject, Response):
@@ -317,7 +319,7 @@ async def hide_comment(request: Request, report_id: int, comment_id: int) -> Res
 
 
 @router.post("/reports/{report_id}/{action}")
-async def act(request: Request, report_id: int, action: str) -> Response:
+async def act(request: Request, report_id: Id, action: str) -> Response:
     subject = await _official(request)
     if isinstance(subject, Response):
         return subject

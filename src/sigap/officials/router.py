@@ -15,6 +15,7 @@ from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
+from sigap.inputs import Id
 from sigap.kit import split_values
 from sigap.officials import forms, schemas, service, uploads
 from sigap.photos.service import StoredPhoto
@@ -86,7 +87,7 @@ async def inbox(
 
 @router.get("/reports/{report_id}", summary="One report, as its officials see it")
 async def get_report(
-    report_id: int, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     database: Database = request.app.state.db
 
@@ -119,7 +120,7 @@ async def _act(
     request: Request,
     ctx: Context,
     subject: Subject,
-    report_id: int,
+    report_id: Id,
     action: str,
     fields: dict[str, object],
     stored: list[StoredPhoto] | None = None,
@@ -157,7 +158,7 @@ def _view(
 
 @router.post("/reports/{report_id}/acknowledge", summary="Start work: open → in progress")
 async def acknowledge(
-    report_id: int, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "acknowledge", body.model_dump())
 
@@ -188,7 +189,7 @@ async def acknowledge(
     },
 )
 async def resolve(
-    report_id: int, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     # Visibility and legality are checked before any photo is decoded or stored.
     await _check_allowed(request, ctx, subject, report_id, "resolve")
@@ -210,21 +211,21 @@ async def _check_allowed(
 
 @router.post("/reports/{report_id}/forward", summary="Send to another unit (disposisi)")
 async def forward(
-    report_id: int, body: schemas.Forward, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.Forward, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "forward", body.model_dump())
 
 
 @router.post("/reports/{report_id}/reject", summary="Reject with a reason from the fixed list")
 async def reject(
-    report_id: int, body: schemas.Reject, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.Reject, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "reject", body.model_dump())
 
 
 @router.post("/reports/{report_id}/duplicate", summary="Merge into a parent report")
 async def mark_duplicate(
-    report_id: int,
+    report_id: Id,
     body: schemas.MarkDuplicate,
     subject: CurrentOfficial,
     ctx: Ctx,
@@ -235,7 +236,7 @@ async def mark_duplicate(
 
 @router.post("/reports/{report_id}/reopen", summary="Reopen a resolved or closed report")
 async def reopen(
-    report_id: int, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "reopen", body.model_dump())
 
@@ -245,14 +246,14 @@ async def reopen(
     summary="Assign to one field officer of the report's unit (officer null clears)",
 )
 async def assign(
-    report_id: int, body: schemas.Assign, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.Assign, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     return await _act(request, ctx, subject, report_id, "assign", body.model_dump())
 
 
 @router.post("/reports/{report_id}/notes", summary="Add a note (internal by default)")
 async def add_note(
-    report_id: int, body: schemas.AddNote, subject: CurrentOfficial, ctx: Ctx, request: Request
+    report_id: Id, body: schemas.AddNote, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
     fields = {"note": body.note, "public": not body.internal}
     return await _act(request, ctx, subject, report_id, "notes", fields)

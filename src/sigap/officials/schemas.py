@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sigap.inputs import Id, Input, SmallId
 from sigap.reports.schemas import Ref, Report, Text
 
 Note = Annotated[Text, Field(min_length=1, max_length=4000)]
@@ -101,12 +102,12 @@ class OfficialReport(Report):
     )
 
 
-class Acknowledge(BaseModel):
+class Acknowledge(Input):
     model_config = ConfigDict(extra="forbid")
     note: Note | None = None
 
 
-class Forward(BaseModel):
+class Forward(Input):
     model_config = ConfigDict(extra="forbid")
     unit: Annotated[str, Field(min_length=1, max_length=60, description="Code of the target unit")]
     reason: Note
@@ -116,32 +117,32 @@ class Forward(BaseModel):
     )
 
 
-class Reject(BaseModel):
+class Reject(Input):
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, Field(min_length=1, max_length=40)]
     note: Note | None = None
 
 
-class MarkDuplicate(BaseModel):
+class MarkDuplicate(Input):
     model_config = ConfigDict(extra="forbid")
-    parent_id: Annotated[int, Field(ge=1)]
+    parent_id: Id
     note: Note | None = None
 
 
-class Reopen(BaseModel):
+class Reopen(Input):
     model_config = ConfigDict(extra="forbid")
     reason: Note
 
 
-class Assign(BaseModel):
+class Assign(Input):
     model_config = ConfigDict(extra="forbid")
-    officer: Annotated[int, Field(ge=1)] | None = Field(
+    officer: SmallId | None = Field(
         description="Account id of a field officer of the report's unit; null clears"
     )
     note: Note | None = Field(default=None, description="Internal, for the officer")
 
 
-class AddNote(BaseModel):
+class AddNote(Input):
     model_config = ConfigDict(extra="forbid")
     note: Note
     internal: bool = Field(default=True, description="Internal notes are for officials only")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sigap import models
 from sigap.auth.service import Subject
 from sigap.errors import InvalidInput, NotFound
+from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
 from sigap.officials import present
@@ -231,9 +232,11 @@ def _after(keys: tuple[Any, Any], cursor: str, *, ascending: bool) -> Any:
     if values is None or len(values) not in (2, 3):
         raise InvalidInput("invalid_cursor")
     try:
-        at, last_id = datetime.fromisoformat(str(values[0])), int(values[1])
+        at, last_id = datetime.fromisoformat(str(values[0])), id_of(values[1])
     except (ValueError, TypeError):
         raise InvalidInput("invalid_cursor") from None
+    if last_id is None or not storable(at):  # a forged cursor
+        raise InvalidInput("invalid_cursor")
     column, id_column = keys
     if ascending:
         return or_(column > at, and_(column == at, id_column > last_id))

@@ -5,19 +5,17 @@ submit (sigap.photos); a refused photo stops the action before anything changes.
 from __future__ import annotations
 
 from fastapi import Request
-from starlette.datastructures import UploadFile
 
 from sigap.deps import Context
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.photos.upload import MAX_FIELDS, read_form
+from sigap.web.body import read_fields
 
 
 async def read_action(request: Request, ctx: Context) -> tuple[dict[str, str], list[StoredPhoto]]:
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        async with request.form(max_files=0, max_fields=MAX_FIELDS) as form:
-            fields = {k: v for k, v in form.items() if not isinstance(v, UploadFile)}
-        return fields, []
+        return await read_fields(request, max_fields=MAX_FIELDS), []
     settings = ctx.settings
     multipart = await read_form(
         request, max_files=settings.photo_max_count, max_file_bytes=settings.photo_max_bytes

@@ -50,6 +50,18 @@ def route_of(scope: Scope) -> Handler | None:
     return None
 
 
+def refusing(scope: Scope, error: Exception) -> Handler:
+    """A handler refusing the request with ``error``: in Open311's errors document under
+    /open311/ (as its routes refuse), else by the app's handlers."""
+
+    async def refuse(request: Request) -> Response:
+        raise error
+
+    if not scope["path"].startswith(PREFIX):
+        return refuse
+    return lambda request: render.guarded(request, refuse)
+
+
 async def get(request: Request) -> Response:
     """The answer, or the error in Open311's form, as the routes give them."""
     return await render.guarded(request, _get)

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from sigap.errors import SigapError
+from sigap.inputs import check_fields
 from sigap.open311.schemas import RequestForm
 from sigap.reports.schemas import ReportCreate
 from sigap.web.body import MAX_BODY_BYTES
@@ -46,6 +47,7 @@ def parse(body: bytes, content_type: str | None) -> Submission:
         raise SigapError("unsupported_content_type") from None
     except ValueError:  # more fields than MAX_FIELDS
         raise SigapError("request_too_large", limit=MAX_BODY_BYTES) from None
+    check_fields(pairs, "body")
     fields: dict[str, str] = {}
     attributes: dict[str, list[str]] = {}
     for key, value in pairs:

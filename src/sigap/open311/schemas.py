@@ -4,7 +4,6 @@ an offset. Domain names stay out of here; :mod:`sigap.open311.mapping` translate
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -14,6 +13,8 @@ from pydantic import (
     Field,
     model_validator,
 )
+
+from sigap.inputs import Input, Instant, PageNumber
 
 W3CDateTime = Annotated[str, Field(examples=["2026-11-27T09:30:00+07:00"])]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -193,7 +194,7 @@ class Error(BaseModel):
     description: str
 
 
-class RequestForm(BaseModel):
+class RequestForm(Input):
     """The plain fields of POST requests (form-encoded); ``attribute[code]`` and
     ``attribute[code][]`` come beside them. The report fields are checked by the JSON API's
     own schema, so limits and messages are the same on both."""
@@ -240,15 +241,15 @@ class RequestSearch(BaseModel):
         default=None, description="Comma-separated ids; overrides every other filter"
     )
     service_code: list[str] = Field(default_factory=list, description="Repeat or comma-separate")
-    start_date: datetime | None = Field(default=None, description="Requested at or after")
-    end_date: datetime | None = Field(default=None, description="Requested at or before")
+    start_date: Instant | None = Field(default=None, description="Requested at or after")
+    end_date: Instant | None = Field(default=None, description="Requested at or before")
     status: list[str] = Field(default_factory=list, description="open, closed")
-    updated_after: datetime | None = None
-    updated_before: datetime | None = None
+    updated_after: Instant | None = None
+    updated_before: Instant | None = None
     lat: float | None = Field(default=None, ge=-90, le=90)
     long: float | None = Field(default=None, ge=-180, le=180)
     radius: float | None = Field(default=None, gt=0, le=RADIUS_MAX_M, description="Metres")
-    page: int = Field(default=1, ge=1)
+    page: PageNumber = 1
     page_size: int = Field(default=PAGE_SIZE_MAX, ge=1, le=PAGE_SIZE_MAX)
     extensions: bool = Field(default=False, description="Add extended_attributes and notes")
 

@@ -19,6 +19,7 @@ from sigap.deps import Context
 from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle
 from sigap.hotreads import KeyedQuery
+from sigap.inputs import id_of
 from sigap.kit import utcnow
 from sigap.moderation import rules
 from sigap.open311 import mapping, render, schemas
@@ -35,7 +36,6 @@ from sigap.reports.schemas import ReportSort
 from sigap.reports.service import EVENT, REPORT, Submitted
 
 DEFAULT_SPAN = timedelta(days=90)
-MAX_ID = 2**63 - 1
 
 
 def check_jurisdiction(
@@ -347,9 +347,7 @@ def _ids(raw: str) -> list[int]:
 
 def _report_id(raw: str) -> int | None:
     """A report id as Sigap stores them (a positive 64-bit integer), or None."""
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        return None
-    return int(raw)
+    return id_of(raw)
 
 
 def _statuses(open311_statuses: list[str]) -> list[str]:

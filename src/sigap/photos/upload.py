@@ -16,6 +16,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from sigap.errors import SigapError
+from sigap.inputs import check_fields
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 30
@@ -132,4 +133,5 @@ async def read_form(request: Request, *, max_files: int, max_file_bytes: int) ->
         parser.finalize()
     except MultipartParseError:
         raise SigapError("invalid_multipart", status=400) from None
+    check_fields(collector.form.fields.items(), "body")
     return collector.form

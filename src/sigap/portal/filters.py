@@ -12,6 +12,7 @@ from fastapi import Request
 
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, parse_bbox
+from sigap.inputs import storable
 from sigap.models.report import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import repository
@@ -91,9 +92,13 @@ def _values(raw: list[str]) -> list[str]:
 
 
 def _date(raw: str | None, name: str) -> date | None:
+    """A day, within the calendar that its local midnights can be converted in."""
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput("invalid_input", details=[{"field": name, "value": raw}]) from None
+        day = None
+    if day is None or not storable(datetime.combine(day, time())):
+        raise InvalidInput("invalid_input", details=[{"field": name, "value": raw}])
+    return day

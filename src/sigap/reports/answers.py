@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sigap.errors import InvalidInput
+from sigap.inputs import storable
 from sigap.regions.state import CategoryInfo, QuestionInfo
 
 STRING_MAX = 200  # one line: a name, a number plate, a bus corridor
@@ -121,6 +122,8 @@ def _datetime(question: QuestionInfo, value: str, zone: ZoneInfo) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise _error("attribute_not_a_datetime", question, value=value) from None
+    if not storable(moment):
+        raise _error("attribute_not_a_datetime", question, value=value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(zone).isoformat(timespec="seconds")

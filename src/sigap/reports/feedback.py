@@ -8,11 +8,12 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
 from sigap.errors import InvalidInput
+from sigap.inputs import Input
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1/track", tags=["reports"])
 Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]
 
 
-class Rating(BaseModel):
+class Rating(Input):
     model_config = ConfigDict(extra="forbid")
 
     stars: Annotated[int, Field(ge=1, le=5)]
@@ -33,7 +34,7 @@ class Rating(BaseModel):
     )
 
 
-class Appeal(BaseModel):
+class Appeal(Input):
     model_config = ConfigDict(extra="forbid")
 
     reason: Note

@@ -24,6 +24,7 @@ from sigap.photos import service as photos
 from sigap.photos.upload import MAX_FIELDS, Form, Upload, read_form
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
+from sigap.web.body import read_fields
 
 PLAIN_FIELDS = ("category", "lat", "lon", "description", "address")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -37,8 +38,7 @@ async def read_report_form(
             request, max_files=settings.photo_max_count, max_file_bytes=settings.photo_max_bytes
         )
     else:  # a form without files, as a browser sends it
-        async with request.form(max_files=0, max_fields=MAX_FIELDS) as fields:
-            form = Form({k: v for k, v in fields.items() if isinstance(v, str)}, [])
+        form = Form(await read_fields(request, max_fields=MAX_FIELDS), [])
     if form.fields.get("photo") == "":
         del form.fields["photo"]  # an empty file input, sent without a file name
     try:

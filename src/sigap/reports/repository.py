@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, Circle, filter_bbox, filter_circle
+from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
 from sigap.models import Report
 from sigap.models.base import UTCDateTime
@@ -228,6 +229,9 @@ def _cursor_values(cursor: str) -> tuple[datetime, int]:
     if values is None or len(values) != 2:
         raise InvalidInput("invalid_cursor")
     try:
-        return as_utc(datetime.fromisoformat(values[0])), int(values[1])
+        at, last_id = datetime.fromisoformat(values[0]), id_of(values[1])
     except (TypeError, ValueError):
         raise InvalidInput("invalid_cursor") from None
+    if last_id is None or not storable(at):  # a forged cursor
+        raise InvalidInput("invalid_cursor")
+    return as_utc(at), last_id

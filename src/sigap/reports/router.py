@@ -14,6 +14,7 @@ from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession, client_address, context_of
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import parse_bbox
+from sigap.inputs import Id, Instant
 from sigap.kit import split_values
 from sigap.models.report import STATUSES
 from sigap.moderation.rules import Audience
@@ -85,7 +86,7 @@ async def submit_report(request: Request) -> Response:
 
 
 @router.get("/reports/{report_id}", response_model=schemas.Report, summary="One report")
-async def get_report(report_id: int, request: Request, ctx: Ctx) -> Response:
+async def get_report(report_id: Id, request: Request, ctx: Ctx) -> Response:
     """As the public sees it (sigap.moderation.rules): 404 for a report waiting for a
     moderator or taken down by one."""
 
@@ -138,8 +139,8 @@ def list_reports(
     category: Annotated[list[str] | None, Query(description="Repeat or comma-separate")] = None,
     status_: Annotated[list[str] | None, Query(alias="status")] = None,
     area: Annotated[str | None, Query(description="Kemendagri code at any level")] = None,
-    since: Annotated[datetime | None, Query(description="Created at or after")] = None,
-    until: Annotated[datetime | None, Query(description="Created before")] = None,
+    since: Annotated[Instant | None, Query(description="Created at or after")] = None,
+    until: Annotated[Instant | None, Query(description="Created before")] = None,
     overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
     sort: schemas.ReportSort = schemas.ReportSort.newest,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,

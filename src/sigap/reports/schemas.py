@@ -8,6 +8,8 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
 
+from sigap.inputs import Input
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 AnswerItem = Annotated[str, StringConstraints(max_length=4000)] | StrictInt | StrictFloat
 # One answer: text, a number, a list (the keys of a multivaluelist), or null for none.
@@ -23,7 +25,7 @@ STATUS_COLOURS = {
 }
 
 
-class ReporterIn(BaseModel):
+class ReporterIn(Input):
     """Optional contact details. Stored privately; never in a public response."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,7 +46,7 @@ class ReporterIn(BaseModel):
     )
 
 
-class ReportCreate(BaseModel):
+class ReportCreate(Input):
     model_config = ConfigDict(extra="forbid")
 
     category: Annotated[Text, Field(min_length=1, max_length=40, examples=["banjir"])]

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
 from sigap.errors import SigapError
+from sigap.inputs import check_fields
 
 Model = TypeVar("Model", bound=BaseModel)
 # A report is a few hundred bytes; a 4,000-character description in any script with every
@@ -43,6 +44,14 @@ async def parse_json(request: Request, model: type[Model]) -> Model:
             for e in exc.errors(include_url=False)
         ]
         raise RequestValidationError(errors) from None
+
+
+async def read_fields(request: Request, *, max_fields: int = 1000) -> dict[str, str]:
+    """A form's fields (url-encoded, or multipart without files), every value of each under
+    the text rule of :mod:`sigap.inputs`; a repeated field gives its last value."""
+    async with request.form(max_files=0, max_fields=max_fields) as form:
+        check_fields(form.multi_items(), "body")
+        return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 def document_bodies(app: FastAPI, bodies: Mapping[tuple[str, str], type[BaseModel]]) -> None:

@@ -29,6 +29,8 @@ KINDS = {
     "float_type": "field_number",
     "int_parsing": "field_number",
     "finite_number": "field_number",
+    "control_character": "field_format",
+    "datetime_out_of_range": "field_format",
 }
 
 
