@@ -33,6 +33,7 @@ from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.deps import ReportWriterT
 from sigap.errors import SigapError
+from sigap.faults import is_fault
 from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
@@ -79,8 +80,8 @@ def warm_maps(database: Database, region: RegionState) -> None:
         with database.reading() as session:
             street_layer(session, region)
             place_index(session, region)
-    except Exception:  # the first request builds them instead
-        log.warning("the maps' layers were not built at start", exc_info=True)
+    except Exception as exc:  # the first request builds them instead
+        log.warning("the maps' layers were not built at start", exc_info=not is_fault(exc))
 
 
 @asynccontextmanager
