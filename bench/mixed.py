@@ -22,10 +22,11 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ class World:
     official_token: str
     report_ids: list[int] = field(default_factory=list)
     tracking: list[str] = field(default_factory=list)
+    inbox: list[int] = field(default_factory=list)  # reports the official may act on
 
     def point(self) -> tuple[float, float, str]:
         lon, lat, code = random.choice(self.points)
@@ -160,7 +162,8 @@ def bbox(w: World) -> str:
 
 def acknowledge(w: World) -> Request:
     headers = {"Authorization": f"Bearer {w.official_token}", "Content-Type": "application/json"}
-    path = f"/api/v1/officials/reports/{w.report()}/acknowledge"
+    report_id = random.choice(w.inbox) if w.inbox else w.report()
+    path = f"/api/v1/officials/reports/{report_id}/acknowledge"
     return "official_action", "POST", path, headers, b"{}"
 
 
@@ -250,6 +253,8 @@ async def client(port: int, world: World, tally: Tally, budget: list[int]) -> No
             world.report_ids.append(int(report_id))
             if "tracking_token" in created:
                 world.tracking.append(created["tracking_token"])
+        if kind == "inbox" and answer.status == 200:
+            world.inbox = [item["id"] for item in json.loads(answer.body)["items"]]
     await connection.close()
 
 
@@ -314,11 +319,55 @@ def wait_up(port: int, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit("the server did not start")
 
 
+@contextlib.contextmanager
+def connections_peak(url: str) -> Iterator[dict[str, int]]:
+    """PostgreSQL: the most connections the deployment held at once (sampled), and the
+    server's whole count then (every database: the load may share the server)."""
+    peak: dict[str, int] = {"sigap": 0, "server": 0}
+    if not url.startswith("postgresql"):
+        yield peak
+        return
+    stop = threading.Event()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+
+    def sample() -> None:
+        with engine.connect() as connection:
+            while not stop.wait(0.2):
+                row = connection.execute(
+                    text(
+                        "SELECT count(*) FILTER (WHERE datname = current_database()), "
+                        "count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+                    )
+                ).one()
+                if row[0] > peak["sigap"]:
+                    peak["sigap"], peak["server"] = row[0], row[1]
+                named = connection.execute(
+                    text(
+                        "SELECT application_name, count(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() GROUP BY 1"
+                    )
+                )
+                for name, n in named:
+                    peak[name or "?"] = max(peak.get(name or "?", 0), n)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        sampler.join()
+        engine.dispose()
+
+
 def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="sigap-mixed-"))
     url, world = prepare(backend, workdir)
     env = {**os.environ, "SIGAP_DATABASE_URL": url, "SIGAP_MEDIA_DIR": str(workdir / "media"),
            "SIGAP_PUBLIC_URL": f"http://127.0.0.1:{args.port}",
+           # The clients' own addresses come through a proxy on loopback, and one channel
+           # files for many people.
+           "SIGAP_TRUSTED_PROXIES": "127.0.0.1", "SIGAP_CHANNEL_REPORTS_PER_HOUR": "1000000",
            "SIGAP_DB_POOL_SIZE": str(args.pool)}  # fmt: skip
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
@@ -347,7 +396,8 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 *(client(args.port, world, tally, budget) for _ in range(args.connections))
             )
 
-        asyncio.run(load())
+        with connections_peak(url) as peak:
+            asyncio.run(load())
         seconds = time.monotonic() - started
     finally:
         for process in (worker, server):
@@ -369,6 +419,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "resets": dict(tally.resets),
         "errors": tally.errors[:50],
         "tracebacks": log_text.count("Traceback"),
+        "database_connections_peak": peak,
         "log": str(log_path),
     }
 

@@ -38,6 +38,8 @@ T = TypeVar("T")
 
 # A pooled PostgreSQL connection idle this long is checked before use (see _ping_when_idle).
 IDLE_PING_S = 10.0
+# Connections per pool of `sigap worker` (its loop and periodic jobs: a few at a time).
+WORKER_POOL_SIZE = 2
 # SQLite: how long a statement waits for another connection's lock (SIGAP_SQLITE_BUSY_TIMEOUT_S).
 BUSY_TIMEOUT_S = 30.0
 
@@ -71,8 +73,8 @@ def make_engine(
         engine = create_engine(
             url,
             pool_size=pool_size,
-            max_overflow=pool_size,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S},  # never wait forever
+            max_overflow=0,  # see pg_connections
+            connect_args=_pg_connect_args("sigap-write" if write else "sigap-read"),
             **options,
         )
         _ping_when_idle(engine)
@@ -87,6 +89,20 @@ def make_engine(
     _configure_sqlite(engine, begin=begin, auto_checkpoint=auto_checkpoint, busy_s=busy_timeout_s)
     engine.dialect.statement_compiler = _SQLiteCompiler
     return engine
+
+
+def pg_connections(pool_size: int) -> int:
+    """The most PostgreSQL connections a server process opens: ``pool_size`` for each of its
+    three engines and its hot reads, none beyond (a request waits for a pooled connection
+    rather than open one more: with overflow, two server processes at the default size went
+    past PostgreSQL's default ``max_connections`` under load), the live listener and the
+    writer process's own (``pool_size=1``)."""
+    return 4 * pool_size + 3
+
+
+def _pg_connect_args(name: str) -> dict[str, Any]:
+    """Never wait forever for a connection; and name the pool in ``pg_stat_activity``."""
+    return {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": name}
 
 
 class _SQLiteCompiler(SQLiteCompiler):
@@ -198,9 +214,9 @@ class Database:
             else create_async_engine(
                 read_url or url,
                 pool_size=pool_size,
-                max_overflow=pool_size,
+                max_overflow=0,
                 isolation_level="AUTOCOMMIT",
-                connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                connect_args=_pg_connect_args("sigap-read-async"),
             )
         )
         if self.async_read_engine is not None:

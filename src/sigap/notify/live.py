@@ -257,7 +257,7 @@ class LiveHub:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    dsn, autocommit=True, connect_timeout=10
+                    dsn, autocommit=True, connect_timeout=10, application_name="sigap-live"
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     self._listening.succeeded()
