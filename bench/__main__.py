@@ -18,6 +18,7 @@ def main() -> None:
         "writer",
         "maps",
         "photo_hashes",
+        "mixed",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

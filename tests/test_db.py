@@ -14,16 +14,11 @@ from sqlalchemy import Table, create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sigap.db import (
-    BatchWriter,
-    Checkpointer,
-    Database,
-    _ping_when_idle,
-    insert_rows,
-)
+from sigap.db import BatchWriter, Checkpointer, Database, _ping_when_idle
 from sigap.hotreads import HotQuery
 from sigap.migrations import upgrade
 from sigap.models import OutboxMessage
+from sigap.rows import insert_rows
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 

@@ -33,6 +33,9 @@ from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
 from sigap.deps import ReportWriterT
 from sigap.errors import SigapError
+from sigap.faults import is_fault
+from sigap.health import Health
+from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
@@ -56,7 +59,7 @@ from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
-from sigap.web import errors, fast, language, pages
+from sigap.web import errors, fast, faults, language, pages
 from sigap.web.body import document_bodies
 from sigap.web.security import SecurityHeaders
 from sigap.writer import ProcessWriter
@@ -79,8 +82,8 @@ def warm_maps(database: Database, region: RegionState) -> None:
         with database.reading() as session:
             street_layer(session, region)
             place_index(session, region)
-    except Exception:  # the first request builds them instead
-        log.warning("the maps' layers were not built at start", exc_info=True)
+    except Exception as exc:  # the first request builds them instead
+        log.warning("the maps' layers were not built at start", exc_info=not is_fault(exc))
 
 
 @asynccontextmanager
@@ -92,6 +95,7 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
         writer: ProcessWriter[tuple[Prepared, str | None], Submitted | Refused] = ProcessWriter(
             settings.database_url,
             "sigap.reports.service:store_batch",
+            busy_timeout_s=settings.sqlite_busy_timeout_s,
             wire="sigap.reports.service:wire",
             unwire=reports_service.unwire,
             # The live hubs learn of a committed batch: on SQLite (no NOTIFY) this process's
@@ -202,8 +206,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.read_database_url,
             pool_size=settings.db_pool_size,
             background_checkpoint=True,
+            busy_timeout_s=settings.sqlite_busy_timeout_s,
         )
         app.state.db = database
+        app.state.health = health = Health(database)
         # Whatever has started is stopped in reverse order, also when a later step fails.
         async with AsyncExitStack() as running:
             running.push_async_callback(database.dispose_async)
@@ -227,12 +233,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             await app.state.live.start()
             running.push_async_callback(app.state.live.stop)
+            health.watch(app.state.live)
             if settings.inprocess_worker:
                 worker = build_worker(database, settings)
                 worker.start()
                 running.callback(worker.stop)
-            await running.enter_async_context(
-                admin_reload.watching(app, settings.region_check_seconds)
+                health.watch(worker)
+            health.watch(
+                await running.enter_async_context(
+                    admin_reload.watching(app, settings.region_check_seconds)
+                )
             )
             yield
 
@@ -249,6 +259,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.photo_storage = storage_for(settings)
     errors.install(app)
+    faults.install(app)
     app.include_router(reports_router.router)
     # Right after the reports: routes are matched in order, and Open311 GETs are the most
     # polled requests (each router passed over costs a few microseconds per request).
@@ -285,8 +296,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def docs() -> HTMLResponse:
         return HTMLResponse(API_DOCS)
 
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.include_router(health_router)
     return app

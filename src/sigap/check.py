@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
 from sigap.config import Settings
-from sigap.db import Database
+from sigap.db import WORKER_POOL_SIZE, Database, pg_connections
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def run(settings: Settings) -> list[Finding]:
     findings: list[Finding] = [_public_url(settings)]
     database = Database(settings.database_url, settings.read_database_url, pool_size=1)
     try:
-        reachable = _step("database", lambda: _database(database))
+        reachable = _step("database", lambda: _database(database, settings.db_pool_size))
         findings.append(reachable)
         if reachable.ok:
             findings.append(_step("migrations", lambda: _migrations(database)))
@@ -59,10 +59,23 @@ def _public_url(settings: Settings) -> Finding:
     return Finding("public_url", ok, detail)
 
 
-def _database(database: Database) -> str:
+def _database(database: Database, pool_size: int) -> str:
     with database.write_engine.connect() as connection:
         connection.execute(text("SELECT 1"))
-    return f"{database.dialect} reachable"
+        if database.dialect != "postgresql":
+            return f"{database.dialect} reachable"
+        most = int(connection.scalar(text("SHOW max_connections")) or 0)
+        reserved = int(connection.scalar(text("SHOW superuser_reserved_connections")) or 0)
+    # What the servers may hold: what is left beside the superusers' share and a worker.
+    each = pg_connections(pool_size)
+    room = (most - reserved - pg_connections(WORKER_POOL_SIZE)) // each
+    detail = (
+        f"max_connections {most}: room for {room} server process(es) of up to {each} "
+        f"connections (SIGAP_DB_POOL_SIZE={pool_size}) beside a worker"
+    )
+    if room < 1:
+        raise RuntimeError(f"{detail}: raise max_connections or lower SIGAP_DB_POOL_SIZE")
+    return f"postgresql reachable; {detail}"
 
 
 def _migrations(database: Database) -> str:

@@ -244,12 +244,12 @@ def _worker(args: argparse.Namespace) -> int:
     import signal
 
     from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import WORKER_POOL_SIZE, Database
     from sigap.notify.worker import build_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
-    database = Database(settings.database_url, pool_size=2)
+    database = Database(settings.database_url, pool_size=WORKER_POOL_SIZE)
     worker = build_worker(database, settings)
     if args.once:
         worker.run_periodic()

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     default_language: str = Field(default="id", pattern="^(id|en)$")
     page_size_max: int = Field(default=100, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    sqlite_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="SQLite: how long a request waits for a lock another process holds (a "
+        "long write, a backup) before it answers 503 database_unavailable",
+    )
     writer_process: bool = Field(
         default=True,
         description="write submitted reports from a process of their own (python -m "

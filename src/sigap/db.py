@@ -10,7 +10,6 @@ failing with "database is locked" when one upgrades a read transaction.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import queue
 import threading
@@ -18,27 +17,18 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import (
-    JSON,
-    Connection,
-    Engine,
-    Select,
-    Table,
-    create_engine,
-    event,
-)
+from sqlalchemy import Connection, Engine, Select, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from sigap.hotreads import HotQuery, HotReads, KeyedQuery
-from sigap.models.base import UTCDateTime
+from sigap.errors import Unavailable
+from sigap.faults import Outage, describe, is_disconnect, is_fault
+from sigap.hotreads import CONNECT_TIMEOUT_S, HotQuery, HotReads, KeyedQuery
 
 log = logging.getLogger("sigap.db")
 Item = TypeVar("Item")
@@ -48,6 +38,10 @@ T = TypeVar("T")
 
 # A pooled PostgreSQL connection idle this long is checked before use (see _ping_when_idle).
 IDLE_PING_S = 10.0
+# Connections per pool of `sigap worker` (its loop and periodic jobs: a few at a time).
+WORKER_POOL_SIZE = 2
+# SQLite: how long a statement waits for another connection's lock (SIGAP_SQLITE_BUSY_TIMEOUT_S).
+BUSY_TIMEOUT_S = 30.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -64,27 +58,51 @@ def with_driver(url: str) -> str:
 
 
 def make_engine(
-    url: str, *, write: bool = True, pool_size: int = 10, auto_checkpoint: bool = True
+    url: str,
+    *,
+    write: bool = True,
+    pool_size: int = 10,
+    auto_checkpoint: bool = True,
+    busy_timeout_s: float = BUSY_TIMEOUT_S,
 ) -> Engine:
     """Write engines run real transactions; read engines run each statement on its own
     (autocommit: no BEGIN/COMMIT round trips around a public read, which on PostgreSQL tripled
     the cost of fetching one report; a page is one statement, so it is still one snapshot)."""
     if not is_sqlite(url):
         options: dict[str, Any] = {} if write else {"isolation_level": "AUTOCOMMIT"}
-        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, **options)
+        engine = create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=0,  # see pg_connections
+            connect_args=_pg_connect_args("sigap-write" if write else "sigap-read"),
+            **options,
+        )
         _ping_when_idle(engine)
         return engine
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
         pool_size=pool_size,
         max_overflow=pool_size,
     )
-    _configure_sqlite(
-        engine, begin="BEGIN IMMEDIATE" if write else None, auto_checkpoint=auto_checkpoint
-    )
+    begin = "BEGIN IMMEDIATE" if write else None
+    _configure_sqlite(engine, begin=begin, auto_checkpoint=auto_checkpoint, busy_s=busy_timeout_s)
     engine.dialect.statement_compiler = _SQLiteCompiler
     return engine
+
+
+def pg_connections(pool_size: int) -> int:
+    """The most PostgreSQL connections a server process opens: ``pool_size`` for each of its
+    three engines and its hot reads, none beyond (a request waits for a pooled connection
+    rather than open one more: with overflow, two server processes at the default size went
+    past PostgreSQL's default ``max_connections`` under load), the live listener and the
+    writer process's own (``pool_size=1``)."""
+    return 4 * pool_size + 3
+
+
+def _pg_connect_args(name: str) -> dict[str, Any]:
+    """Never wait forever for a connection; and name the pool in ``pg_stat_activity``."""
+    return {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": name}
 
 
 class _SQLiteCompiler(SQLiteCompiler):
@@ -119,7 +137,9 @@ def _ping_when_idle(engine: Engine, idle_s: float = IDLE_PING_S) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
-def _configure_sqlite(engine: Engine, *, begin: str | None, auto_checkpoint: bool) -> None:
+def _configure_sqlite(
+    engine: Engine, *, begin: str | None, auto_checkpoint: bool, busy_s: float
+) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
@@ -129,7 +149,7 @@ def _configure_sqlite(engine: Engine, *, begin: str | None, auto_checkpoint: boo
             "journal_mode=WAL",
             "foreign_keys=ON",
             "synchronous=NORMAL",
-            "busy_timeout=30000",
+            f"busy_timeout={round(busy_s * 1000)}",
             "cache_size=-65536",
             "temp_store=MEMORY",
         ):
@@ -165,18 +185,27 @@ class Database:
         pool_size: int = 10,
         background_checkpoint: bool = False,
         idle_ping_s: float = IDLE_PING_S,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
     ) -> None:
         """``background_checkpoint`` (SQLite, long-running servers): commits never copy the WAL
-        back into the database file themselves; a :class:`Checkpointer` thread does it."""
+        back into the database file themselves; a :class:`Checkpointer` thread does it.
+        ``busy_timeout_s`` (SQLite): how long a statement waits for a lock another process
+        holds before it fails (a fault: 503)."""
         url = with_driver(url)
         read_url = None if read_url is None else with_driver(read_url)
         ensure_sqlite_dir(url)
         self.url = url
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         self.write_engine = make_engine(
-            url, write=True, pool_size=pool_size, auto_checkpoint=not background_checkpoint
+            url,
+            write=True,
+            pool_size=pool_size,
+            auto_checkpoint=not background_checkpoint,
+            busy_timeout_s=busy_timeout_s,
         )
-        self.read_engine = make_engine(read_url or url, write=False, pool_size=pool_size)
+        self.read_engine = make_engine(
+            read_url or url, write=False, pool_size=pool_size, busy_timeout_s=busy_timeout_s
+        )
         # PostgreSQL reads that must not hold up the event loop nor pay a trip to a thread
         # (see read_async); it connects at its first use.
         self.async_read_engine = (
@@ -185,8 +214,9 @@ class Database:
             else create_async_engine(
                 read_url or url,
                 pool_size=pool_size,
-                max_overflow=pool_size,
+                max_overflow=0,
                 isolation_level="AUTOCOMMIT",
+                connect_args=_pg_connect_args("sigap-read-async"),
             )
         )
         if self.async_read_engine is not None:
@@ -245,12 +275,21 @@ class Database:
         the meantime and no worker thread is involved (a trip to a thread and back cost more
         than a one-row read; under load the answers queued behind the GIL). On SQLite it runs
         on the loop itself: its reads are in-process, well under a millisecond, and on a
-        thread each row fetched would give the GIL away and wait to get it back."""
+        thread each row fetched would give the GIL away and wait to get it back.
+
+        ``read`` only reads: on PostgreSQL it runs once more on a new connection if its
+        connection turns out lost (a restarted server, ``pg_terminate_backend``)."""
         if self.async_read_engine is None:
             with self.read_connection() as connection:
                 return read(connection)
-        async with self.async_read_engine.connect() as connection:
-            return await connection.run_sync(read)
+        for attempt in (1, 2):
+            try:
+                async with self.async_read_engine.connect() as connection:
+                    return await connection.run_sync(read)
+            except Exception as exc:
+                if attempt == 2 or not is_disconnect(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
         """The rows of one SELECT, read from the event loop in the cheapest way each engine
@@ -327,11 +366,14 @@ class Checkpointer:
         self._thread.start()
 
     def _run(self) -> None:
+        outage = Outage("WAL checkpoint", log)
         while not self._stop.wait(self._every_s):
             try:
                 self.checkpoint()
-            except Exception:  # a failed pass is retried at the next tick; never stop trying
-                log.exception("WAL checkpoint failed")
+            except Exception as exc:  # a failed pass is retried at the next tick; never stop
+                outage.failed(exc)
+                continue
+            outage.succeeded()
 
     def checkpoint(self) -> tuple[int, int, int]:
         """One PASSIVE checkpoint: (busy, pages in the WAL, pages copied back)."""
@@ -375,6 +417,7 @@ class BatchWriter(Generic[Item, Result]):
         self._handler = handler
         self._max_batch = max_batch
         self._after_commit = after_commit
+        self._outage = Outage("report writer", log)
         self._queue: queue.SimpleQueue[_Job[Item] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="sigap-writer", daemon=True)
         self._thread.start()
@@ -407,7 +450,8 @@ class BatchWriter(Generic[Item, Result]):
             self._write(batch)
 
     def _write(self, batch: list[_Job[Item]]) -> None:
-        outcomes = commit_batch(self._database, self._handler, [job.item for job in batch])
+        items = [job.item for job in batch]
+        outcomes = commit_batch(self._database, self._handler, items, self._outage)
         _answer(batch, outcomes)
         after_batch(self._after_commit, self._database, [ok for ok, _value in outcomes])
 
@@ -427,20 +471,52 @@ def after_batch(
 
 
 def commit_batch(
-    database: Database, handler: Callable[[Session, list[Any]], list[Any]], items: list[Any]
+    database: Database,
+    handler: Callable[[Session, list[Any]], list[Any]],
+    items: list[Any],
+    outage: Outage | None = None,
 ) -> list[tuple[bool, Any]]:
     """``handler`` over all ``items`` in one transaction, committed once; if that transaction
     fails, each item again in one of its own, so one bad item fails alone. One outcome per
     item: ``(True, result)`` or ``(False, error)``. The group-commit writers' common step
-    (this thread writer, and the writer process of ``sigap.writer``)."""
+    (this thread writer, and the writer process of ``sigap.writer``).
+
+    A database fault (:mod:`sigap.faults`) that outlasts :func:`_transaction`'s second try
+    fails every item with 503 ``database_unavailable``, unacknowledged: its client sends it
+    again (its Idempotency-Key stores it once). ``outage`` logs the faults once."""
     try:
-        with database.transaction() as session:
-            results = handler(session, items)
+        results = _transaction(database, handler, items)
     except Exception as exc:
+        if is_fault(exc):
+            if outage is not None:
+                outage.failed(exc)
+            return [(False, Unavailable("database_unavailable")) for _ in items]
         if len(items) == 1:
             return [(False, exc)]
-        return [outcome for item in items for outcome in commit_batch(database, handler, [item])]
+        return [each for item in items for each in commit_batch(database, handler, [item], outage)]
+    if outage is not None:
+        outage.succeeded()
     return [(True, result) for result in results]
+
+
+def _transaction(
+    database: Database, handler: Callable[[Session, list[Any]], list[Any]], items: list[Any]
+) -> list[Any]:
+    """One transaction; once more (on a new connection: the pool dropped the dead one) if
+    the connection was lost before the commit, so the first batch after a blip is stored. Not
+    after the commit was sent: it may have gone through, and a second one would store twice."""
+    for attempt in (1, 2):
+        committing = False
+        try:
+            with database.write_session() as session, session.begin():
+                results = handler(session, items)
+                committing = True
+            return results
+        except Exception as exc:
+            if committing or attempt == 2 or not is_disconnect(exc):
+                raise
+            log.warning("a batch lost its connection (%s); writing it again", describe(exc))
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -467,91 +543,3 @@ def _answer(batch: list[_Job[Any]], outcomes: list[tuple[bool, Any]]) -> None:
 
     for loop, answers in by_loop.items():
         loop.call_soon_threadsafe(settle, answers)
-
-
-def insert_rows(
-    connection: Connection,
-    table: Table,
-    rows: list[dict[str, Any]],
-    *,
-    returning: tuple[str, ...] = (),
-) -> list[tuple[Any, ...]]:
-    """Insert ``rows`` with one statement sent straight to the driver.
-
-    The hot write path (report submission) spent most of its time in SQLAlchemy's per-value
-    type processing; this helper converts only the columns that need it (aware datetimes, JSON)
-    and lets the driver do the rest. SQLite gets a multi-row VALUES list; PostgreSQL gets one
-    array per column through ``unnest``, so the statement text is the same for any number of
-    rows and the driver parses and prepares it once. Every row must have the same keys.
-    """
-    if not rows:
-        return []
-    names = tuple(rows[0])
-    returned = f" RETURNING {', '.join(returning)}" if returning else ""
-    if connection.dialect.name == "sqlite":
-        convert = _converters(table, names, sqlite=True)
-        group = "(" + ", ".join(["?"] * len(names)) + ")"
-        values = ", ".join([group] * len(rows))
-        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES {values}{returned}"  # noqa: S608
-        params: tuple[Any, ...] = tuple(
-            value if fn is None else fn(value)
-            for row in rows
-            for fn, value in zip(convert, (row[name] for name in names), strict=True)
-        )
-    else:
-        convert = _converters(table, names, sqlite=False)
-        kinds = _pg_types(table, names, connection.dialect)
-        arrays = ", ".join(f"%b::{kind}[]" for kind in kinds)
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own schema
-            f"SELECT * FROM unnest({arrays}){returned}"
-        )
-        params = tuple(
-            [row[name] if fn is None else fn(row[name]) for row in rows]
-            for fn, name in zip(convert, names, strict=True)
-        )
-        # Binary parameters (%b): psycopg's text format escapes every array element with a regex.
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor:  # type: ignore[union-attr]
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()] if returning else []
-    result = connection.exec_driver_sql(sql, params)
-    return [tuple(row) for row in result] if returning else []
-
-
-@cache
-def _pg_types(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[str, ...]:
-    """PostgreSQL's names for the columns' types, for the ``unnest`` array casts."""
-    return tuple(table.c[name].type.compile(dialect=dialect) for name in names)
-
-
-@cache
-def _converters(
-    table: Table, names: tuple[str, ...], *, sqlite: bool
-) -> tuple[Callable[[Any], Any] | None, ...]:
-    def for_column(name: str) -> Callable[[Any], Any] | None:
-        kind = table.c[name].type
-        if isinstance(kind, JSON):
-            return _json
-        if isinstance(kind, UTCDateTime) and sqlite:
-            return _sqlite_datetime
-        return None
-
-    return tuple(for_column(name) for name in names)
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
-
-
-@lru_cache(maxsize=4096)  # a report's times repeat: created = updated = its event's time
-def _sqlite_datetime(value: datetime | None) -> str | None:
-    """The text SQLAlchemy's SQLite DateTime reads back: naive UTC, always with microseconds."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime")
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    text = str(value)[:-6]  # drop "+00:00"
-    return text if value.microsecond else text + ".000000"

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# When a client may try again after a 503 (seconds): a database blip or a new writer process
+# is over well within it, and a longer outage is not helped by clients asking every second.
+RETRY_AFTER_S = 5
+
 # code -> (Bahasa Indonesia, English); "{name}" placeholders are filled from the error's params.
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": (
@@ -73,6 +77,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Idempotency-Key yang sama).",
         "The report was not stored: the database writer stopped. Send it again (with the same "
         "Idempotency-Key).",
+    ),
+    "database_unavailable": (
+        "Basis data sedang tidak dapat dijangkau. Coba lagi dalam beberapa detik; bila Anda "
+        "mengirim laporan, kirim ulang dengan Idempotency-Key yang sama agar tersimpan sekali.",
+        "The database cannot be reached right now. Try again in a few seconds; when you send "
+        "a report again, use the same Idempotency-Key so that it is stored once.",
     ),
     "region_not_loaded": (
         "Belum ada data wilayah. Jalankan 'sigap import-region' terlebih dahulu.",
@@ -562,6 +572,16 @@ class InvalidInput(SigapError):
 
 class Conflict(SigapError):
     status = 409
+
+
+class Unavailable(SigapError):
+    """503: a dependency (the database, the writer) cannot serve right now; the client may
+    send the same request again after ``Retry-After`` seconds (see :mod:`sigap.faults`)."""
+
+    status = 503
+
+    def __init__(self, code: str, *, retry_after_s: int = RETRY_AFTER_S, **params: Any) -> None:
+        super().__init__(code, headers={"Retry-After": str(retry_after_s)}, **params)
 
 
 class OutsideServiceArea(InvalidInput):

@@ -23,9 +23,15 @@ from typing import Any, NamedTuple
 import asyncpg
 from sqlalchemy import ARRAY, Select, any_, bindparam, make_url, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from sigap.faults import is_disconnect
+
 log = logging.getLogger("sigap.db")
+# The longest wait for a new database connection (every engine's): an unreachable server
+# must fail the request (503), not hold it forever.
+CONNECT_TIMEOUT_S = 10
 
 
 class Compiled(NamedTuple):
@@ -176,7 +182,10 @@ class HotReads:
     """At most ``size`` asyncpg connections, opened when reads need them. A connection idle
     for ``idle_ping_s`` or longer is checked before use, as the engines' are (a server restart
     or a dropped link shows up then), and replaced if it fails; one whose read failed is
-    closed rather than trusted again."""
+    closed rather than trusted again. When it failed because its connection was lost, the
+    idle ones are closed too (they went the same way, as after a restart or
+    ``pg_terminate_backend``) and the read is sent once more on a new connection: reads
+    change nothing, so a blip costs no request an error."""
 
     def __init__(self, url: str, *, size: int, idle_ping_s: float) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(False)
@@ -219,14 +228,22 @@ class HotReads:
         return await self._rows(sql, ordered, row)
 
     async def _rows(self, sql: str, values: list[Any], row: type[Any]) -> list[Any]:
-        connection = await self._acquire()
-        try:
-            records = await connection.fetch(sql, *values)
-        except BaseException:
-            self._lose(connection)
-            raise
-        self._release(connection)
-        return [row._make(record) for record in records]
+        for attempt in (1, 2):
+            connection = await self._acquire()
+            try:
+                records = await connection.fetch(sql, *values)
+            except Exception as exc:
+                self._lose(connection)
+                if attempt == 2 or not is_disconnect(exc):
+                    raise
+                self._lose_idle()
+                continue
+            except BaseException:
+                self._lose(connection)
+                raise
+            self._release(connection)
+            return [row._make(record) for record in records]
+        raise AssertionError("unreachable")
 
     async def close(self) -> None:
         self._closed = True
@@ -259,8 +276,13 @@ class HotReads:
         """Open a connection in a slot already counted in ``_opened``."""
         try:
             return await asyncpg.connect(
-                self._dsn, server_settings={"application_name": "sigap-hot-reads"}
+                self._dsn,
+                timeout=CONNECT_TIMEOUT_S,
+                server_settings={"application_name": "sigap-hot-reads"},
             )
+        except (OSError, TimeoutError) as exc:  # refused, unreachable: a database fault
+            self._hand_back(None)
+            raise DisconnectionError(f"cannot connect for hot reads: {exc}") from exc
         except BaseException:
             self._hand_back(None)
             raise
@@ -280,6 +302,11 @@ class HotReads:
             self._hand_back(None)
         else:
             self._hand_back(connection)
+
+    def _lose_idle(self) -> None:
+        free, self._free = self._free, []
+        for connection, _ in free:
+            self._lose(connection)
 
     def _lose(self, connection: asyncpg.Connection) -> None:
         """Close a connection that cannot be trusted; its slot goes to a waiter, if any."""

@@ -36,8 +36,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sigap.db import Checkpointer, Database, after_batch, commit_batch
-from sigap.errors import SigapError
+from sigap.db import BUSY_TIMEOUT_S, Checkpointer, Database, after_batch, commit_batch
+from sigap.errors import SigapError, Unavailable
+from sigap.faults import Outage
 
 log = logging.getLogger("sigap.writer")
 Item = TypeVar("Item")
@@ -90,9 +91,10 @@ class ProcessWriter(Generic[Item, Result]):
         on_batch: Callable[[], None] | None = None,
         after_commit: str | None = None,
         max_batch: int = 128,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
     ) -> None:
         # Sent as the first frame, not on the command line, where `ps` would show a password.
-        self._config = (database_url, handler, wire, after_commit, max_batch)
+        self._config = (database_url, handler, wire, after_commit, max_batch, busy_timeout_s)
         self._unwire = unwire
         self._on_batch = on_batch
         self._child: subprocess.Popen[bytes] | None = None
@@ -175,7 +177,7 @@ class ProcessWriter(Generic[Item, Result]):
             log.error("the writer process ended with %d submissions unanswered", len(waiting))
         for _item, future in waiting.values():
             if not future.done():
-                future.set_exception(SigapError("writer_unavailable", status=503))
+                future.set_exception(Unavailable("writer_unavailable"))
 
 
 class _Answers(asyncio.Protocol):
@@ -208,11 +210,12 @@ def serve(connection: socket.socket) -> None:
         pending.extend(frames(buffer))
     if not pending:
         return
-    database_url, handler_name, wire_name, after_name, max_batch = pending.pop(0)  # first frame
+    url, handler_name, wire_name, after_name, max_batch, busy_s = pending.pop(0)  # first frame
     handler, wire = _named(handler_name), _named(wire_name)
     after_commit = _named(after_name) if after_name else None
-    database = Database(database_url, pool_size=1, background_checkpoint=True)
+    database = Database(url, pool_size=1, background_checkpoint=True, busy_timeout_s=busy_s)
     checkpointer = Checkpointer(database.write_engine) if database.dialect == "sqlite" else None
+    outage = Outage("report writer", log)
     try:
         while open_ or pending:
             if not pending:
@@ -227,7 +230,7 @@ def serve(connection: socket.socket) -> None:
             pending.extend(frames(buffer))
             batch, pending = pending[:max_batch], pending[max_batch:]
             if batch:
-                answers = _write(database, handler, wire, batch)
+                answers = _write(database, handler, wire, batch, outage)
                 connection.setblocking(True)
                 try:
                     connection.sendall(frame(answers))
@@ -251,8 +254,9 @@ def _write(
     handler: Callable[..., Any],
     wire: Callable[[Any], Any],
     batch: list[tuple[int, Any]],
+    outage: Outage | None = None,
 ) -> list[tuple[int, bool, Any]]:
-    outcomes = commit_batch(database, handler, [item for _seq, item in batch])
+    outcomes = commit_batch(database, handler, [item for _seq, item in batch], outage)
     answers = []
     for (seq, _item), (ok, value) in zip(batch, outcomes, strict=True):
         if ok:

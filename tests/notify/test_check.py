@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, text
+
 from .conftest import Inbox, child_env
 
 
@@ -74,3 +77,27 @@ def test_an_unreachable_database_is_reported(free_port: int, tmp_path: Path) -> 
     assert result.returncode == 1
     assert "FAIL  database" in result.stdout
     assert "migrations" not in result.stdout
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_connections_a_server_may_open_are_set_against_max_connections(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        most = int(connection.scalar(text("SHOW max_connections")))
+        reserved = int(connection.scalar(text("SHOW superuser_reserved_connections")))
+    engine.dispose()
+    fits = check(SIGAP_DATABASE_URL=database_url, SIGAP_MEDIA_DIR=str(tmp_path))
+    room = (most - reserved - (4 * 2 + 3)) // (4 * 10 + 3)
+    assert f"max_connections {most}: room for {room} server process(es)" in fits.stdout
+
+    too_big = check(
+        SIGAP_DATABASE_URL=database_url,
+        SIGAP_MEDIA_DIR=str(tmp_path),
+        SIGAP_DB_POOL_SIZE=str(most // 4 + 1),  # one server process alone is over
+    )
+    assert too_big.returncode == 1
+    failed = [line for line in too_big.stdout.splitlines() if line.startswith("FAIL  database")]
+    assert failed
+    assert "raise max_connections or lower SIGAP_DB_POOL_SIZE" in failed[0]

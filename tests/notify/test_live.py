@@ -5,6 +5,7 @@ reaches an SSE client of another (PostgreSQL: LISTEN/NOTIFY; SQLite: each hub lo
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import queue
 import socket
@@ -113,11 +114,20 @@ def open_stream(port: int, headers: dict[str, str] | None = None) -> Stream:
     return Stream(lines, connection)
 
 
+_citizens = itertools.count(1)
+
+
 def submit(port: int) -> int:
+    """A report by a citizen of their own (the proxy's address header, which a server trusts
+    from loopback): the same citizen may file the same problem only twice a day."""
+    citizen = next(_citizens)
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/reports",
         data=json.dumps(MONAS).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={
+            "Content-Type": "application/json",
+            "X-Forwarded-For": f"10.1.{citizen // 250}.{citizen % 250 + 1}",
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         report_id: int = json.load(response)["id"]
@@ -206,6 +216,12 @@ def test_last_event_id_resumes_from_the_timeline(two_servers: tuple[int, int]) -
     resumed.connection.close()
 
 
+def apart(n: int) -> dict[str, Any]:
+    """The n-th of several reports from one client, each a new problem (70 m from the one
+    before: one citizen may file the same problem at the same spot only twice a day)."""
+    return {**MONAS, "lon": MONAS["lon"] + 0.00065 * n}
+
+
 @dataclass
 class Row:
     id: int
@@ -266,14 +282,18 @@ def test_a_long_backlog_is_replayed_page_by_page(
 
     from sigap.notify import live, router
 
-    ids = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(5)]
+    ids = [client.post("/api/v1/reports", json=apart(n)).json()["id"] for n in range(5)]
     monkeypatch.setattr(live, "READ_LIMIT", 2)
 
-    async def replay(after: int) -> list[int]:
-        return [row.report_id async for row in router._backlog(database, after)]
+    async def replay(after: int, limit: int = 100) -> router.Missed:
+        return await router._missed(database, after, limit)
 
-    assert asyncio.run(replay(0)) == ids
-    assert asyncio.run(replay(2)) == ids[2:]
+    assert [row.report_id for row in asyncio.run(replay(0)).rows] == ids
+    assert [row.report_id for row in asyncio.run(replay(2)).rows] == ids[2:]
+    too_many = asyncio.run(replay(0, limit=4))  # 5 missed: more than the client may get
+    assert too_many.reload
+    assert too_many.rows == []
+    assert too_many.newest == live.last_id(database)
 
 
 def test_internal_notes_never_reach_live_clients(database: Database) -> None:
@@ -308,12 +328,12 @@ def test_a_hub_reads_nothing_while_nobody_listens_and_catches_up_for_a_new_clien
         hub = LiveHub(database, poll_s=0.05, queue_size=100)
         await hub.start()
         started_at = hub.floor
-        old = [client.post("/api/v1/reports", json=MONAS).json()["id"] for _ in range(2)]
+        old = [client.post("/api/v1/reports", json=apart(n)).json()["id"] for n in range(2)]
         await asyncio.sleep(0.3)  # several wake-ups with nobody listening
         idle_reads = len(reads)
         listener = await hub.join()
         floor_after_catch_up = hub.floor
-        new = client.post("/api/v1/reports", json=MONAS).json()["id"]
+        new = client.post("/api/v1/reports", json=apart(2)).json()["id"]
         for _ in range(100):
             if listener.frames:
                 break

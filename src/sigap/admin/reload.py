@@ -4,11 +4,14 @@ The process that made a change reloads its snapshot at once (:func:`reload`). Ev
 also polls ``region.imported_at`` (one indexed single-row read) every
 ``region_check_seconds`` in the background and reloads when it moved, so other workers follow
 within seconds. Nothing is added to the request path: submitting a report still reads only
-the in-memory snapshot.
+the in-memory snapshot. While the database is away the process keeps serving the snapshot it
+has and checks again with backoff (:class:`Watcher`); the check never takes the app down.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +22,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
-from sigap.errors import SigapError
+from sigap.faults import Outage
 from sigap.models import Region
 from sigap.regions.state import load_state
 
@@ -53,24 +56,46 @@ async def check(app: FastAPI) -> bool:
     return True
 
 
+class Watcher:
+    """The background check of one app (:func:`watching`): it never stops on an error (a
+    lost database, a broken snapshot) but keeps serving the snapshot it has, tries again at
+    the next round and says how it is to /healthz."""
+
+    def __init__(self, app: FastAPI, every: float) -> None:
+        self.app = app
+        self.every = every
+        self.outage = Outage("region snapshot check", log, base_s=every, cap_s=max(every, 30.0))
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        delay = self.every
+        while True:
+            await anyio.sleep(delay)
+            try:
+                await check(self.app)
+            except Exception as exc:  # keep serving the old snapshot
+                delay = self.outage.failed(exc)
+                continue
+            self.outage.succeeded()
+            delay = self.every
+
+    def health(self) -> dict[str, str]:
+        if self.task is None or self.task.done():
+            return {"region_check": "stopped"}
+        return {"region_check": self.outage.state()}
+
+
 @asynccontextmanager
-async def watching(app: FastAPI, every: float) -> AsyncIterator[None]:
+async def watching(app: FastAPI, every: float) -> AsyncIterator[Watcher | None]:
     """Run :func:`check` every ``every`` seconds while the app runs (0 turns it off)."""
     if every <= 0:
-        yield
+        yield None
         return
-
-    async def loop() -> None:
-        while True:
-            await anyio.sleep(every)
-            try:
-                await check(app)
-            except (SigapError, OSError) as exc:  # keep serving the old snapshot
-                log.warning("region snapshot check failed: %s", exc)
-
-    async with anyio.create_task_group() as group:
-        group.start_soon(loop)
-        try:
-            yield
-        finally:
-            group.cancel_scope.cancel()
+    watcher = Watcher(app, every)
+    watcher.task = asyncio.create_task(watcher.run(), name="sigap-region-check")
+    try:
+        yield watcher
+    finally:
+        watcher.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher.task

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.db import Database
+from sigap.faults import Outage
 from sigap.moderation.rules import PUBLIC
 
 log = logging.getLogger("sigap.live")
@@ -178,6 +179,10 @@ class LiveHub:
         # catch_up() brings it to the present before a client's backlog is read.
         self._idle = False
         self._catching_up = asyncio.Lock()
+        # Each loop rides out a lost database on its own (reconnects, backs off, logs once).
+        self._reading = Outage("live events", log, cap_s=10.0)
+        self._retry_s = 0.0
+        self._listening = Outage("live events listener", log, cap_s=10.0)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -222,8 +227,21 @@ class LiveHub:
         """A new client: subscribed, and the hub up to date (see :meth:`catch_up`). Read its
         backlog after this, not before."""
         client = self.subscribe()
-        await self.catch_up()
+        try:
+            await self.catch_up()
+        except BaseException:
+            self.unsubscribe(client)
+            raise
         return client
+
+    def health(self) -> dict[str, str]:
+        """For /healthz: whether the hub's loops run and read (see :class:`Outage`)."""
+        if not self._stopping and any(task.done() for task in self._tasks):
+            return {"live_events": "stopped"}
+        for outage in (self._reading, self._listening):
+            if outage.down:
+                return {"live_events": outage.state()}
+        return {"live_events": "ok"}
 
     async def catch_up(self) -> None:
         """After :meth:`subscribe`, before the client's backlog is read: if the hub stopped
@@ -245,21 +263,27 @@ class LiveHub:
         dsn = conninfo.render_as_string(hide_password=False)
         while True:
             try:
-                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                async with await psycopg.AsyncConnection.connect(
+                    dsn, autocommit=True, connect_timeout=10, application_name="sigap-live"
+                ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    self._listening.succeeded()
                     self._wake.set()  # catch up on what was written while not listening
                     async for _ in conn.notifies():
                         self._wake.set()
+                raise ConnectionError("the notifications ended")
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the database restarted: listen again shortly
-                log.warning("live listener lost its connection: %s", exc)
-                await asyncio.sleep(1)
+            except Exception as exc:  # the database restarted or is away: listen again
+                await asyncio.sleep(self._listening.failed(exc))
 
     async def _pump(self) -> None:
         while True:
+            wait_s = self._poll_s
+            if self._reading.down:  # try again soon, not only at the next poll
+                wait_s = min(wait_s, self._retry_s)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_s)
+                await asyncio.wait_for(self._wake.wait(), wait_s)
             self._wake.clear()
             if self._stopping:
                 return
@@ -268,10 +292,11 @@ class LiveHub:
                 continue
             try:
                 rows = await asyncio.to_thread(read_after, self._database, self.floor)
-            except Exception:  # the database is away: the next pass tries again
-                log.exception("live events could not be read")
+                self.dispatch(rows)
+            except Exception as exc:  # the floor stays: the next pass reads from it again
+                self._retry_s = self._reading.failed(exc)
                 continue
-            self.dispatch(rows)
+            self._reading.succeeded()
             if len(rows) == READ_LIMIT:
                 self._wake.set()
 

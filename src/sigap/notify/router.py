@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, status
@@ -34,35 +36,66 @@ async def live_events(
 ) -> StreamingResponse:
     """Every new timeline event as ``event: report`` with ``id:`` = the event id and ``data:``
     ``{report_id, action, status, category_code, lat, lon, kelurahan_code, at}``. Reconnect
-    with ``Last-Event-ID`` to receive what was missed; clients that fall too far behind are
-    disconnected (reconnect after the ``retry:`` delay)."""
+    with ``Last-Event-ID`` to receive what was missed, up to ``SIGAP_LIVE_QUEUE_SIZE``
+    events; a client that missed more gets ``event: reload`` instead (``id:`` the newest
+    event): it should read afresh what it shows, then carry on with the events that follow.
+    Clients that fall too far behind are disconnected (reconnect after the ``retry:``
+    delay)."""
     hub: live.LiveHub = request.app.state.live
+    limit: int = request.app.state.settings.live_queue_size
+    after = last_event_id
     client = await hub.join()  # before the backlog is read: nothing falls in between
+    try:
+        missed = await _missed(request.app.state.db, after, limit)
+    except BaseException:  # a database fault: the client gets the 503 and tries again
+        hub.unsubscribe(client)
+        raise
     keepalive = request.app.state.settings.live_keepalive_s
     return StreamingResponse(
-        _stream(hub, client, _backlog(request.app.state.db, last_event_id), keepalive),
+        _stream(hub, client, missed, keepalive),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _backlog(database: Database, after: int | None) -> AsyncIterator[Any]:
-    """The events after ``after`` from the timeline, a page at a time."""
+@dataclass
+class Missed:
+    """What a reconnecting client missed: the events to send again, or (``reload``) too many
+    of them, and the newest event then, which its fresh read covers."""
+
+    rows: list[Any] = field(default_factory=list)
+    reload: bool = False
+    newest: int = 0
+
+
+async def _missed(database: Database, after: int | None, limit: int) -> Missed:
+    """The events after ``after`` from the timeline, a page at a time, if ``limit`` or fewer;
+    read before the stream starts, so that a database fault is a 503, not a broken stream."""
+    rows: list[Any] = []
     while after is not None:
-        rows = await run_in_threadpool(live.read_after, database, after)
-        for row in rows:
-            yield row
-        after = rows[-1].id if len(rows) == live.READ_LIMIT else None
+        page = await run_in_threadpool(live.read_after, database, after)
+        rows += page
+        if len(rows) > limit:
+            newest = await run_in_threadpool(live.last_id, database)
+            return Missed(reload=True, newest=newest)
+        after = page[-1].id if len(page) == live.READ_LIMIT else None
+    return Missed(rows)
+
+
+def reload_frame(newest: int) -> str:
+    data = json.dumps({"reason": "missed_too_many"}, separators=(",", ":"))
+    return f"id: {newest}\nevent: reload\ndata: {data}\n\n"
 
 
 async def _stream(
-    hub: live.LiveHub, client: live.Client, backlog: AsyncIterator[Any], keepalive_s: float
+    hub: live.LiveHub, client: live.Client, missed: Missed, keepalive_s: float
 ) -> AsyncIterator[str]:
     try:
         yield f"retry: {live.RETRY_MS}\n\n"
-        replayed: set[int] = set()
-        async for row in backlog:
-            replayed.add(row.id)
+        if missed.reload:
+            yield reload_frame(missed.newest)
+        replayed = {row.id for row in missed.rows}
+        for row in missed.rows:
             if live.is_public(row):
                 yield live.frame(row)
         while True:
@@ -74,7 +107,7 @@ async def _stream(
             client.wake.clear()
             while client.frames:
                 event_id, frame = client.frames.popleft()
-                if event_id not in replayed:
+                if event_id not in replayed and event_id > missed.newest:
                     yield frame
             if client.dropped:
                 yield f"retry: {live.RETRY_MS}\n: too slow; reconnect with Last-Event-ID\n\n"

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.faults import Outage
 from sigap.kit import utcnow
 from sigap.notify import fanout, mail, outbox, webhooks
 from sigap.notify.outbox import Message
@@ -49,6 +50,7 @@ PeriodicJob = Callable[[Database, datetime], None]
 class _Periodic:
     interval_s: float
     fn: PeriodicJob
+    outage: Outage
     next_at: float = 0.0
 
 
@@ -66,6 +68,7 @@ class Worker:
         self._periodic: dict[str, _Periodic] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._outage = Outage("outbox worker", log)
 
     def register(self, topic: str, handler: Handler) -> None:
         """``topic`` is exact (``mail.send``) or a family (``report.*``)."""
@@ -81,7 +84,7 @@ class Worker:
         On PostgreSQL one worker at a time runs a job (an advisory lock named after it; a
         worker that finds it taken skips that round); on SQLite there is one worker. The job
         still commits its own work in its own transactions and must be safe to repeat."""
-        self._periodic[name] = _Periodic(interval_s, fn)
+        self._periodic[name] = _Periodic(interval_s, fn, Outage(f"periodic job {name}", log))
 
     def _key(self, topic: str) -> str | None:
         family = topic.split(".", 1)[0] + ".*"
@@ -167,14 +170,18 @@ class Worker:
                 with outbox.job_lock(self.database.write_engine, f"sigap:{name}") as mine:
                     if mine:
                         job.fn(self.database, utcnow())
-            except Exception:  # a failed run is retried at the next interval
-                log.exception("periodic job %s failed", name)
+            except Exception as exc:  # tried again after a backoff, at most the interval
+                retry_s = min(job.interval_s, job.outage.failed(exc))
+                job.next_at = time.monotonic() + retry_s
+                continue
+            job.outage.succeeded()
 
     def run_forever(self) -> None:
         """Deliver until :meth:`stop`, with up to ``worker_concurrency`` deliveries under way:
         claim as many as there are free threads, record each delivery when it ends, and sleep
         ``worker_poll_s`` only when nothing is due or under way. At the stop, the deliveries
-        under way finish (each within its timeout) and are recorded."""
+        under way finish (each within its timeout) and are recorded. After a failed pass (the
+        database away) it waits a backoff (:class:`sigap.faults.Outage`)."""
         while not self._stop.is_set():
             self.run_periodic()
             try:
@@ -187,13 +194,22 @@ class Worker:
                     self._collect(self.settings.worker_poll_s)  # until one ends, or a poll
                 else:
                     self._stop.wait(self.settings.worker_poll_s)
-            except Exception:  # the database went away: wait and try again
-                log.exception("outbox worker pass failed")
-                self._stop.wait(self.settings.worker_poll_s)
+            except Exception as exc:  # the database went away: wait, then try again
+                self._stop.wait(self._outage.failed(exc))
+                continue
+            self._outage.succeeded()
         try:
             self._collect(None)
         except Exception:  # unrecorded: their leases run out and they are sent again
             log.exception("recording the last deliveries failed")
+
+    def health(self) -> dict[str, str]:
+        """For /healthz (the in-process worker): whether it runs, and its failing loops."""
+        if self._thread is None or not self._thread.is_alive():
+            return {"worker": "stopped"}
+        outages = [self._outage, *(job.outage for job in self._periodic.values())]
+        failing = [f"{o.task}: {o.state()}" for o in outages if o.down]
+        return {"worker": "; ".join(failing) or "ok"}
 
     def start(self) -> None:
         """Run in a background thread (the in-process worker of ``sigap demo``)."""

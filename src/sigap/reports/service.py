@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap import models
-from sigap.db import insert_rows
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
@@ -25,6 +24,7 @@ from sigap.regions.state import RegionState
 from sigap.reports import answers, limits
 from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate
+from sigap.rows import insert_rows
 from sigap.workflow import routing, sla
 
 REPORT = cast(Table, models.Report.__table__)

@@ -52,6 +52,11 @@ FIELD_MESSAGES_ID = {
 }
 
 
+# After an unexpected error the server closes the connection (uvicorn does, once the 500 is
+# sent); a kept-alive client learns it from the answer.
+CLOSE = {"Connection": "close"}
+
+
 def render(error: SigapError, language: str) -> JSONResponse:
     headers = {"Content-Language": language}
     if error.headers:
@@ -60,7 +65,7 @@ def render(error: SigapError, language: str) -> JSONResponse:
 
 
 def title_key(status: int) -> str:
-    if status in (403, 404, 429):
+    if status in (403, 404, 429, 503):
         return f"error_title_{status}"
     return "error_title_500" if status >= 500 else "error_title_other"
 
@@ -136,8 +141,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         """Called by Starlette's outermost middleware, which raises ``exc`` again afterwards
-        (so the server logs it); the fast lane does the same (:mod:`sigap.web.fast`)."""
+        (so the server logs it); the fast lane does the same (:mod:`sigap.web.fast`). The
+        server then closes the connection, so the answer says so: a client must not send its
+        next request on it (it would get no answer)."""
         if wants_html(request):
             code = "server_error"
-            return page(request, 500, code, translate(language_of(request), "error_500"))
-        return PlainTextResponse("Internal Server Error", status_code=500)
+            message = translate(language_of(request), "error_500")
+            return page(request, 500, code, message, CLOSE)
+        return PlainTextResponse("Internal Server Error", status_code=500, headers=CLOSE)

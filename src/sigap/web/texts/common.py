@@ -28,6 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Terlalu banyak permintaan; tunggu sebentar",
         "Too many requests; please wait a moment",
     ),
+    "error_title_503": ("Layanan sedang tidak tersedia", "Temporarily unavailable"),
     "error_title_500": ("Terjadi kesalahan di server", "Something went wrong on the server"),
     "error_title_other": ("Permintaan tidak dapat diproses", "The request could not be handled"),
     "error_500": (

@@ -1,0 +1,86 @@
+"""The one answer to a database fault (:mod:`sigap.faults`), whichever endpoint meets it.
+
+503 ``database_unavailable`` with ``Retry-After``: the JSON error body for API clients, the
+error page for a browser's page request (:func:`sigap.web.errors.answer`), the spec's errors
+document on Open311's paths. The handler is registered for every class a fault can have; an
+error of those classes that is not a fault (a constraint, a bug) is raised again, so that it
+reaches the 500 handler and the log as before. The fast lanes look up the same handlers
+(:mod:`sigap.web.fast`), so their answers are the same.
+
+Nothing is logged per request: one warning while the faults go on (at most every
+``QUIET_S``, with their number), since a blip meets every request in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+import asyncpg
+import psycopg
+from fastapi import FastAPI, Request
+from sqlalchemy import exc as sa
+from starlette.responses import Response
+
+from sigap.errors import Unavailable
+from sigap.faults import describe, is_fault
+from sigap.open311 import render
+from sigap.web import errors
+
+log = logging.getLogger("sigap.faults")
+# The classes of the errors by which drivers and pools say "not now" (and of some that do not
+# mean that: is_fault decides). asyncpg's refused connections come as asyncpg's own class
+# (sigap.hotreads), so a bare ConnectionError of anything else is still a 500.
+CLASSES: tuple[type[Exception], ...] = (
+    sa.DBAPIError,
+    sa.TimeoutError,
+    sa.DisconnectionError,
+    psycopg.Error,
+    sqlite3.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+)
+OPEN311 = "/open311/"
+QUIET_S = 10.0
+
+
+class _Tally:
+    """Faults answered since the last warning."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.logged_at = -QUIET_S
+
+    def note(self, exc: Exception) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if now - self.logged_at >= QUIET_S:
+            log.warning("answered %d request(s) 503 database_unavailable (%s)", self.count,
+                        describe(exc))  # fmt: skip
+            self.count, self.logged_at = 0, now
+
+
+_tally = _Tally()
+
+
+async def database_fault(request: Request, exc: Exception) -> Response:
+    if not is_fault(exc):
+        raise exc
+    _tally.note(exc)
+    return answer(request, Unavailable("database_unavailable"))
+
+
+def answer(request: Request, error: Unavailable) -> Response:
+    """``error`` in the form the request's client reads."""
+    if not request.url.path.startswith(OPEN311):
+        return errors.answer(request, error)
+    response = render.error_response(error, request)
+    if request.method == "GET":  # as render.guarded answers Open311's GETs
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def install(app: FastAPI) -> None:
+    for cls in CLASSES:
+        app.add_exception_handler(cls, database_fault)
