@@ -1,14 +1,14 @@
 """What every input must be, whatever carries it: path, query string, header, JSON body or form.
 
 A value that the database cannot hold or the clock cannot convert is the client's mistake and
-answers 422 ``invalid_input`` (a detail per field, worded in the client's language by
-:mod:`sigap.web.errors`), never a 500. Each rule is applied once, where input enters:
+answers 422 ``invalid_input`` (400 in Open311; a detail per field, worded in the client's
+language by :mod:`sigap.web.errors`), never a 500. Each rule is applied once, where input enters:
 
 - **Ids** (:data:`Id`, :data:`SmallId`): 1 up to the largest value of the column looked up,
   BIGINT for reports and what grows with them (events, photos, comments, outbox messages),
   INTEGER for accounts, units, rules, channels, webhooks and admin events. Past it both
-  databases raise instead of finding nothing. Ids read by hand (forms, cursors, headers, lists
-  in one parameter) go through :func:`id_of` or :func:`parse_id`.
+  databases raise instead of finding nothing. Ids read by hand (forms, cursors, lists in one
+  parameter) go through :func:`id_of`.
 - **Page numbers** (:data:`PageNumber`): 1 to :data:`PAGE_MAX`, so an offset stays small.
 - **Text**: no C0 control character but tab, line feed and carriage return. PostgreSQL cannot
   store NUL at all; the others have no place in a report and can hide text from its reader.
@@ -29,7 +29,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.types import Scope
 
@@ -68,13 +68,11 @@ def has_control(value: object) -> bool:
     return False
 
 
-def invalid(kind: str, message: str, *loc: str | int) -> RequestValidationError:
-    """One refused field, as FastAPI's own validation errors come (the same handlers)."""
-    return RequestValidationError([{"type": kind, "loc": loc, "msg": message, "input": None}])
-
-
 def text_refused(*loc: str | int) -> RequestValidationError:
-    return invalid(TEXT_ERROR, TEXT_MESSAGE, *loc)
+    """One field refused by the text rule, as FastAPI's own validation errors come (so the
+    same handlers answer it, in the JSON API's, Open311's or a page's form)."""
+    error = {"type": TEXT_ERROR, "loc": loc, "msg": TEXT_MESSAGE, "input": None}
+    return RequestValidationError([error])
 
 
 class Input(BaseModel):
@@ -124,21 +122,6 @@ def id_of(raw: object, maximum: int = INT64_MAX) -> int | None:
     return None
 
 
-_ID_READERS = {INT64_MAX: TypeAdapter(Id), INT32_MAX: TypeAdapter(SmallId)}
-
-
-def parse_id(raw: object, *loc: str | int, maximum: int = INT64_MAX) -> int:
-    """An id read by hand, refused as a typed parameter would be (``int_parsing``,
-    ``less_than_equal``...) at ``loc``."""
-    try:
-        value: int = _ID_READERS[maximum].validate_python(raw)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**error, "loc": (*loc, *error["loc"])} for error in exc.errors()]
-        ) from None
-    return value
-
-
 def storable(value: datetime) -> bool:
     """Whether ``value``, as written and in UTC, is at least a day inside Python's calendar:
     then no zone's shift takes it out (offsets are less than a day)."""
@@ -155,10 +138,3 @@ def _instant(value: datetime) -> datetime:
 
 
 Instant = Annotated[datetime, AfterValidator(_instant)]
-
-
-def check_instant(value: datetime, *loc: str | int) -> datetime:
-    """A time read by hand (a form, a filter), refused as an :data:`Instant` would be."""
-    if not storable(value):
-        raise invalid(TIME_ERROR, TIME_MESSAGE, *loc)
-    return value

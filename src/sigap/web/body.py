@@ -4,6 +4,8 @@ FastAPI's own body handling (dependency solving, ``json.loads``, then validation
 request than the whole of what a report submission does on the event loop; pydantic validates
 raw JSON in one step. Errors come out exactly as FastAPI's would (``loc`` starts with "body"),
 through the same handler, and :func:`document_bodies` puts the body into the OpenAPI schema.
+Forms without files are read by :func:`read_fields`, under the text rule of :mod:`sigap.inputs`
+(JSON bodies meet it in their schemas, :class:`sigap.inputs.Input`).
 """
 
 from __future__ import annotations
