@@ -4,7 +4,8 @@
 
 Serves Sigap (``sigap serve --workers N`` with its writer processes, and ``sigap worker``) on
 a fresh database with the Jakarta pack and demo reports, then sends ``--requests`` requests
-over ``--connections`` kept-alive connections: submissions on both APIs, report reads and
+over ``--connections`` kept-alive connections (``--kill-every S``: while PostgreSQL's
+connections are killed every S seconds): submissions on both APIs, report reads and
 lists, Open311 GETs (plain and with extensions), the portal's maps and dashboards, pages,
 officials' inbox and actions, live streams. It reports the statuses by kind of request, every
 5xx, every connection that was reset or closed under a request, and the tracebacks in the
@@ -328,7 +329,9 @@ def connections_peak(url: str) -> Iterator[dict[str, int]]:
         yield peak
         return
     stop = threading.Event()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+    engine = create_engine(
+        url, isolation_level="AUTOCOMMIT", connect_args={"application_name": "bench-sampler"}
+    )
 
     def sample() -> None:
         with engine.connect() as connection:
@@ -357,6 +360,36 @@ def connections_peak(url: str) -> Iterator[dict[str, int]]:
     finally:
         stop.set()
         sampler.join()
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def killing(url: str, every_s: float) -> Iterator[list[int]]:
+    """Kill every connection of the deployment's database every ``every_s`` seconds."""
+    kills: list[int] = []
+    if every_s <= 0 or not url.startswith("postgresql"):
+        yield kills
+        return
+    stop = threading.Event()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+
+    def kill() -> None:
+        sql = text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND application_name <> 'bench-sampler'"
+        )
+        while not stop.wait(every_s):
+            with engine.connect() as connection:
+                kills.append(int(connection.scalar(sql) or 0))
+
+    killer = threading.Thread(target=kill, daemon=True)
+    killer.start()
+    try:
+        yield kills
+    finally:
+        stop.set()
+        killer.join()
         engine.dispose()
 
 
@@ -396,7 +429,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 *(client(args.port, world, tally, budget) for _ in range(args.connections))
             )
 
-        with connections_peak(url) as peak:
+        with connections_peak(url) as peak, killing(url, args.kill_every) as kills:
             asyncio.run(load())
         seconds = time.monotonic() - started
     finally:
@@ -416,6 +449,8 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "statuses": by_kind,
         "server_errors": sum(n for (_, status), n in tally.statuses.items() if status >= 500),
+        "unavailable_503": sum(n for (_, status), n in tally.statuses.items() if status == 503),
+        "connections_killed": kills,
         "resets": dict(tally.resets),
         "errors": tally.errors[:50],
         "tracebacks": log_text.count("Traceback"),
@@ -433,6 +468,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pool", type=int, default=10, help="SIGAP_DB_POOL_SIZE")
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--kill-every",
+        type=float,
+        default=0,
+        help="PostgreSQL: pg_terminate_backend on every connection of the deployment this "
+        "often (seconds) during the load: the answers may be 503s, never a 500 or a reset",
+    )
     args = parser.parse_args(argv)
     random.seed(args.seed)
     for backend in args.backend or ["postgresql"]:

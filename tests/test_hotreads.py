@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import ARRAY, Integer, bindparam, column, func, literal, select
+from sqlalchemy import ARRAY, Integer, bindparam, column, func, literal, select, table
 
 from sigap.db import Database
 from sigap.hotreads import HotQuery, HotReads, KeyedQuery
@@ -167,3 +167,37 @@ def test_a_hot_query_refuses_an_in_list_and_converts_its_values_as_sqlalchemy_wo
     row = asyncio.run(run())
     assert row.at == jakarta
     assert row.at.utcoffset() == timedelta(0)
+
+
+def test_killed_connections_cost_no_read_and_leak_no_slot() -> None:
+    """pg_terminate_backend on every hot-read connection, idle or reading: each read is sent
+    again on a new connection (reads change nothing), and the slots are all given back."""
+    activity = table("pg_stat_activity", column("pid"), column("application_name"))
+    killer = HotQuery(
+        select(func.count(func.pg_terminate_backend(activity.c.pid)).label("n")).where(
+            activity.c.application_name == "sigap-hot-reads",
+            activity.c.pid != func.pg_backend_pid(),
+        )
+    )
+
+    async def run() -> tuple[int, list[float]]:
+        reads = HotReads(URL, size=4, idle_ping_s=10.0)
+        other = HotReads(URL, size=1, idle_ping_s=10.0)  # the killer's own, spared
+        try:
+            await asyncio.gather(*(reads.fetch(PID, {}) for _ in range(8)))  # all four open
+            sleeping = [reads.fetch(SLOW, {"seconds": 0.5}) for _ in range(2)]
+            reading = asyncio.gather(*sleeping)
+            await asyncio.sleep(0.1)
+            killed = (await other.fetch(killer, {}))[0].n
+            await asyncio.sleep(0.1)  # the idle ones learn it from the server
+            after = await asyncio.gather(*(reads.fetch(PID, {}) for _ in range(8)))
+            assert all(rows[0].pid for rows in after)
+            slept = [rows[0].n for rows in await reading]
+            return killed, slept
+        finally:
+            await reads.close()
+            await other.close()
+
+    killed, slept = asyncio.run(run())
+    assert killed >= 4
+    assert slept == [7, 7]

@@ -464,10 +464,17 @@ def after_batch(
     logged, not raised: the batch stands."""
     if step is None or not any(stored):
         return
-    try:
-        step(database)
-    except Exception:
-        log.exception("after a committed batch")
+    for attempt in (1, 2):
+        try:
+            step(database)
+            return
+        except Exception as exc:
+            if attempt == 1 and is_disconnect(exc):
+                continue  # once more, on a new connection
+            if is_fault(exc):
+                log.warning("after a committed batch: %s", describe(exc))
+            else:
+                log.exception("after a committed batch")
 
 
 def commit_batch(

@@ -79,10 +79,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Idempotency-Key).",
     ),
     "database_unavailable": (
-        "Basis data sedang tidak dapat dijangkau. Coba lagi dalam beberapa detik; bila Anda "
-        "mengirim laporan, kirim ulang dengan Idempotency-Key yang sama agar tersimpan sekali.",
-        "The database cannot be reached right now. Try again in a few seconds; when you send "
-        "a report again, use the same Idempotency-Key so that it is stored once.",
+        "Basis data sedang tidak dapat dijangkau. Coba lagi dalam beberapa detik.",
+        "The database cannot be reached right now. Please try again in a few seconds.",
     ),
     "region_not_loaded": (
         "Belum ada data wilayah. Jalankan 'sigap import-region' terlebih dahulu.",

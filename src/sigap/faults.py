@@ -133,6 +133,12 @@ class Outage:
     def down(self) -> bool:
         return self.failures > 0
 
+    @property
+    def troubled(self) -> bool:
+        """Failing still after a retry: a blip that the first retry gets over is not told to
+        /healthz (a load balancer would take the process out for nothing)."""
+        return self.failures > 1
+
     def failed(self, exc: BaseException) -> float:
         """Count a failure (logged if it starts an outage, or changes its kind); the seconds
         to wait before the next attempt."""
@@ -159,7 +165,7 @@ class Outage:
         self.error = None
 
     def state(self) -> str:
-        """For /healthz: ``ok``, or how long it has been failing and why."""
-        if not self.failures:
+        """For /healthz: ``ok``, or (:attr:`troubled`) how long it has been failing and why."""
+        if not self.troubled:
             return "ok"
         return f"failing for {time.monotonic() - self._since:.0f} s: {self.error}"

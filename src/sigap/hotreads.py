@@ -233,9 +233,14 @@ class HotReads:
             try:
                 records = await connection.fetch(sql, *values)
             except Exception as exc:
+                # A connection the server closed under it (asyncpg may then say anything,
+                # even "another operation is in progress") is a lost connection.
+                lost = connection.is_closed() or is_disconnect(exc)
                 self._lose(connection)
-                if attempt == 2 or not is_disconnect(exc):
+                if not lost:
                     raise
+                if attempt == 2:
+                    raise DisconnectionError(f"hot reads: connection lost: {exc}") from exc
                 self._lose_idle()
                 continue
             except BaseException:
@@ -255,6 +260,9 @@ class HotReads:
     async def _acquire(self) -> asyncpg.Connection:
         while self._free:
             connection, since = self._free.pop()
+            if connection.is_closed():  # the server closed it while it was idle
+                self._lose(connection)
+                continue
             if time.monotonic() - since < self._idle_ping_s or await self._alive(connection):
                 return connection
         if self._opened < self._size:
@@ -290,7 +298,7 @@ class HotReads:
     async def _alive(self, connection: asyncpg.Connection) -> bool:
         try:
             await connection.fetchval("SELECT 1")
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except Exception:  # whatever it says, it cannot be trusted
             log.warning("an idle hot-reads connection was lost; opening another")
             self._lose(connection)
             return False

@@ -180,9 +180,9 @@ class LiveHub:
         self._idle = False
         self._catching_up = asyncio.Lock()
         # Each loop rides out a lost database on its own (reconnects, backs off, logs once).
-        self._reading = Outage("live events", log, cap_s=10.0)
+        self._reading = Outage("live events", log, base_s=0.2, cap_s=10.0)
         self._retry_s = 0.0
-        self._listening = Outage("live events listener", log, cap_s=10.0)
+        self._listening = Outage("live events listener", log, base_s=0.2, cap_s=10.0)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -239,7 +239,7 @@ class LiveHub:
         if not self._stopping and any(task.done() for task in self._tasks):
             return {"live_events": "stopped"}
         for outage in (self._reading, self._listening):
-            if outage.down:
+            if outage.troubled:
                 return {"live_events": outage.state()}
         return {"live_events": "ok"}
 

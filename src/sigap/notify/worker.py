@@ -208,7 +208,7 @@ class Worker:
         if self._thread is None or not self._thread.is_alive():
             return {"worker": "stopped"}
         outages = [self._outage, *(job.outage for job in self._periodic.values())]
-        failing = [f"{o.task}: {o.state()}" for o in outages if o.down]
+        failing = [f"{o.task}: {o.state()}" for o in outages if o.troubled]
         return {"worker": "; ".join(failing) or "ok"}
 
     def start(self) -> None:
