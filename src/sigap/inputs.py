@@ -39,6 +39,8 @@ PAGE_MAX = 10_000_000
 
 Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 SmallId = Annotated[int, Field(ge=1, le=INT32_MAX)]
+# A live client's Last-Event-ID: an event id, or 0 for "from the first event".
+EventCursor = Annotated[int, Field(ge=0, le=INT64_MAX)]
 PageNumber = Annotated[int, Field(ge=1, le=PAGE_MAX)]
 # A count or an order kept in an INTEGER column.
 SmallInt = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
 from sigap.errors import NotFound
-from sigap.inputs import Id, SmallId
+from sigap.inputs import EventCursor, Id, SmallId
 from sigap.notify import live, outbox, schemas, targets, webhooks
 from sigap.notify.deps import AdminRequired
 
@@ -32,7 +32,9 @@ OutboxState = Annotated[str, Query(pattern="^(pending|sending|delivered|dead)$")
 )
 async def live_events(
     request: Request,
-    last_event_id: Annotated[Id | None, Header(description="The id of the last event seen")] = None,
+    last_event_id: Annotated[
+        EventCursor | None, Header(description="The id of the last event seen (0: from the first)")
+    ] = None,
 ) -> StreamingResponse:
     """Every new timeline event as ``event: report`` with ``id:`` = the event id and ``data:``
     ``{report_id, action, status, category_code, lat, lon, kelurahan_code, at}``. Reconnect
