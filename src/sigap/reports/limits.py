@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -39,6 +39,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.engine import Dialect
 
 from sigap import models
 from sigap.config import Settings
@@ -178,6 +179,47 @@ def recent(parts: tuple[str, ...]) -> Select[Any]:
     return select(union_all(*(PARTS[name] for name in parts)).subquery())
 
 
+class _Compiled:
+    """A :func:`recent` statement compiled once per dialect, run on the DBAPI cursor: it runs
+    once per submission in the writer, where SQLAlchemy's own execute (cache key, parameter
+    and row processing) cost several times the query. Values pass through their types' bind
+    processors, the times through the column's result processor, as SQLAlchemy would."""
+
+    _made: ClassVar[dict[tuple[tuple[str, ...], str], _Compiled]] = {}
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.names = tuple(compiled.positiontup or ())  # positional styles; else named
+        self.bind = {
+            name: bind.type._cached_bind_processor(dialect) for name, bind in compiled.binds.items()
+        }
+        self.fixed = dict(compiled.params)
+        self.time = UTCDateTime()._cached_result_processor(dialect, None)
+
+    @classmethod
+    def of(cls, parts: tuple[str, ...], dialect: Dialect) -> _Compiled:
+        key = (parts, dialect.name)
+        if key not in cls._made:
+            cls._made[key] = cls(recent(parts), dialect)
+        return cls._made[key]
+
+    def rows(self, connection: Connection, values: dict[str, Any]) -> list[tuple[str, datetime]]:
+        given = {**self.fixed, **{k: v for k, v in values.items() if k in self.bind}}
+        for name, process in self.bind.items():
+            if process is not None and given.get(name) is not None:
+                given[name] = process(given[name])
+        params: Any = tuple(given[name] for name in self.names) if self.names else given
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        finally:
+            cursor.close()
+        time = self.time
+        return [(kind, cast(datetime, time(at) if time else at)) for kind, at in found]
+
+
 class Submission(Protocol):
     """What the limits read of a prepared submission (:class:`sigap.reports.service.Prepared`)."""
 
@@ -244,8 +286,10 @@ def refusal(
     params = _params(source, limits, key, report)
     parts = tuple(name for name in PARTS if params[name] is not None)
     found: dict[str, list[datetime]] = {}
-    for row in connection.execute(recent(parts), params) if parts else ():
-        found.setdefault(row.kind, []).append(row.at)
+    for kind, at in (
+        _Compiled.of(parts, connection.dialect).rows(connection, params) if parts else ()
+    ):
+        found.setdefault(kind, []).append(at)
     if found.get("key"):
         return None
     now = report["created_at"]
