@@ -82,7 +82,7 @@ async def file(
     )
     if files:  # photos cost a decode each: a flood is refused before, not after them
         database: Database = request.app.state.db
-        refused = await database.read_async(lambda c: limits.refusal(c, prepared, key))
+        refused = await database.read_async(lambda c: limits.refusals(c, [(prepared, key)])[0])
         if refused is not None:
             raise refused
     prepared = await intake.add_photos(request, ctx, prepared, files)

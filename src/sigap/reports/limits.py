@@ -8,7 +8,7 @@ count reads the newest rows of its own index (``ix_report_reporter_*`` and
 address filed before; all of them are one statement (:func:`recent`).
 
 The check runs in the group-commit writer's transaction, just before the report is inserted
-(:func:`refusal`, from :func:`sigap.reports.service.store_batch`): the counts are exact, with
+(:func:`refusals`, from :func:`sigap.reports.service.store_batch`): the counts are exact, with
 the batch's earlier submissions counted too (:class:`Tally`), and the writer's connection has
 the index pages in its cache, where a read of its own on the server would start cold after
 every commit (SQLite) and cost a connection and a round trip (PostgreSQL). A refused
@@ -19,6 +19,7 @@ counted report leaves the hour.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from collections import Counter
@@ -204,20 +205,27 @@ class _Compiled:
             cls._made[key] = cls(recent(parts), dialect)
         return cls._made[key]
 
-    def rows(self, connection: Connection, values: dict[str, Any]) -> list[tuple[str, datetime]]:
+    def send(self, raw: Any, values: dict[str, Any]) -> Any:
+        """Execute on a new cursor of the DBAPI connection ``raw``; the cursor, to read."""
         given = {**self.fixed, **{k: v for k, v in values.items() if k in self.bind}}
         for name, process in self.bind.items():
             if process is not None and given.get(name) is not None:
                 given[name] = process(given[name])
         params: Any = tuple(given[name] for name in self.names) if self.names else given
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor = raw.cursor()
+        cursor.execute(self.sql, params)
+        return cursor
+
+    def read(self, cursor: Any) -> dict[str, list[datetime]]:
+        found: dict[str, list[datetime]] = {}
         try:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
+            for kind, at in cursor.fetchall():
+                found.setdefault(kind, []).append(
+                    cast(datetime, self.time(at) if self.time else at)
+                )
         finally:
             cursor.close()
-        time = self.time
-        return [(kind, cast(datetime, time(at) if time else at)) for kind, at in found]
+        return found
 
 
 class Submission(Protocol):
@@ -273,26 +281,41 @@ class Tally:
         return next((self.counts[k] for k in self._keys(source) if k[0] == kind), 0)
 
 
-def refusal(
-    connection: Connection, item: Submission, key: str | None, tally: Tally | None = None
-) -> SigapError | None:
-    """The 429 this submission gets (``too_many_reports`` or ``identical_report_limit``), or
-    None; read in the writer's transaction, where the counts are exact. A retry whose
-    Idempotency-Key is stored already was counted the first time and passes."""
-    source = item.source
-    if source is None or source.limits is None:
+def refusals(
+    connection: Connection, items: Sequence[tuple[Submission, str | None]]
+) -> list[SigapError | None]:
+    """The 429 each submission of a write batch gets (``too_many_reports`` or
+    ``identical_report_limit``), or None; read in the writer's transaction, where the counts
+    are exact, the batch's earlier accepted items counted too. A retry whose Idempotency-Key
+    is stored already was counted the first time and passes. On PostgreSQL the batch's reads
+    go in one round trip (psycopg's pipeline): the writer's cycle is the submit's limit there."""
+    raw: Any = connection.connection.dbapi_connection
+    asked: list[tuple[_Compiled, Any] | None] = []
+    with raw.pipeline() if hasattr(raw, "pipeline") else contextlib.nullcontext():
+        for item, key in items:
+            source = item.source
+            if source is None or source.limits is None:
+                asked.append(None)
+                continue
+            params = _params(source, source.limits, key, item.report)
+            parts = tuple(name for name in PARTS if params[name] is not None)
+            compiled = _Compiled.of(parts, connection.dialect) if parts else None
+            asked.append((compiled, compiled.send(raw, params)) if compiled else None)
+    tally, verdicts = Tally(), []
+    for (item, _key), sent in zip(items, asked, strict=True):
+        found = sent[0].read(sent[1]) if sent is not None else {}
+        verdict = _verdict(item, found, tally) if item.source is not None else None
+        if verdict is None and item.source is not None:
+            tally.add(item.source)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _verdict(item: Submission, found: dict[str, list[datetime]], tally: Tally) -> SigapError | None:
+    source, report = item.source, item.report
+    if source is None or source.limits is None or found.get("key"):
         return None
-    limits, report = source.limits, item.report
-    params = _params(source, limits, key, report)
-    parts = tuple(name for name in PARTS if params[name] is not None)
-    found: dict[str, list[datetime]] = {}
-    for kind, at in (
-        _Compiled.of(parts, connection.dialect).rows(connection, params) if parts else ()
-    ):
-        found.setdefault(kind, []).append(at)
-    if found.get("key"):
-        return None
-    now = report["created_at"]
+    limits, now = source.limits, report["created_at"]
     try:
         for kind, limit in (
             ("account", limits.per_hour),
@@ -300,7 +323,7 @@ def refusal(
             ("address", limits.per_address),
             ("channel", source.quota or 1),
         ):
-            pending = [now] * (tally.of(kind, source) if tally else 0)
+            pending = [now] * tally.of(kind, source)
             newest = pending + sorted(found.get(kind, []), reverse=True)
             too_many("too_many_reports", limit, newest, now)
     except SigapError as refused:

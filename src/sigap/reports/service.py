@@ -213,19 +213,16 @@ def store_batch(
 ) -> list[Submitted | Refused]:
     """Store many submissions in the caller's transaction (the group-commit writer's handler).
 
-    Each is first checked against the abuse limits (:func:`limits.refusal`; a refused one is
+    Each is first checked against the abuse limits (:func:`limits.refusals`; a refused one is
     answered :class:`Refused` and the others go on). Submissions without an idempotency key
     are inserted together, one statement per table; those with a key go one by one through
     :func:`store`. The writer announces the batch to the live hubs once it has committed
     (``notify.live.announce_committed``).
     """
-    connection, tally = session.connection(), limits.Tally()
-    verdicts: list[Refused | None] = []
-    for prepared, key in items:
-        refused = limits.refusal(connection, prepared, key, tally)
-        if refused is None and prepared.source is not None:
-            tally.add(prepared.source)
-        verdicts.append(None if refused is None else Refused.of(refused))
+    verdicts = [
+        None if refused is None else Refused.of(refused)
+        for refused in limits.refusals(session.connection(), items)
+    ]
     accepted = [(item, verdict) for item, verdict in zip(items, verdicts, strict=True)]
     plain = [prepared for (prepared, key), verdict in accepted if key is None and verdict is None]
     stored = iter(_insert_many(session, plain) if plain else [])
