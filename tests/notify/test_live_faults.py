@@ -14,23 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from tests.test_faults import kill_connections
 
 from .test_live import free_ports, open_stream, serve, submit
-
-
-def kill_connections(database_url: str) -> int:
-    """``pg_terminate_backend`` on every connection to the test's database but this one."""
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        killed = connection.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    engine.dispose()
-    return int(killed or 0)
 
 
 def healthz(port: int) -> tuple[int, dict[str, Any]]:
