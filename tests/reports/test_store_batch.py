@@ -133,3 +133,38 @@ def test_a_refused_submission_fails_alone_and_batch_mates_count(database: Databa
     with database.reading() as session:
         ids = set(session.scalars(select(models.Report.id)))
     assert {r.report["id"] for r in stored} <= ids
+
+
+def test_each_verdict_is_the_submissions_own_with_rows_stored_before(database: Database) -> None:
+    """The batch's check reads each submission's own rows (on PostgreSQL one statement for the
+    whole batch, its values matched back by their place): stored reports of one device count
+    against that device only, a submission without limits is not counted, and the identical
+    report rule reads the device's reports of the day."""
+    import dataclasses
+
+    from sigap.reports.limits import Limits, Refused, Source
+
+    with database.reading() as session:
+        state = load_state(session)
+    limits = Limits(per_hour=3, per_address=100, same_per_day=1, same_m=50.0)
+
+    def item(n: int, device: str | None, category: str = "sampah") -> service.Prepared:
+        data = sent(n, category=category, reporter={"device_id": device} if device else None)
+        source = Source("api", device=device, limits=limits) if device else None
+        return dataclasses.replace(service.prepare(state, data=data, channel="api"), source=source)
+
+    with database.transaction() as session:  # earlier: three of "hp-full", one of "hp-same"
+        service.store_batch(session, [(item(n, "hp-full"), None) for n in range(3)])
+        service.store_batch(session, [(item(2, "hp-same", "banjir"), None)])
+    batch = [
+        item(0, None),  # no limits: passes
+        item(1, "hp-fresh"),  # nothing stored: passes
+        item(3, "hp-full"),  # three stored this hour: refused
+        item(3, "hp-same", "jalan_rusak"),  # another category elsewhere: passes
+        item(2, "hp-same", "banjir"),  # the same flood at the same point today: refused
+        item(3, "hp-fresh"),  # its second: passes
+    ]
+    with database.transaction() as session:
+        results = service.store_batch(session, [(p, None) for p in batch])
+    codes = [r.code if isinstance(r, Refused) else None for r in results]
+    assert codes == [None, None, "too_many_reports", None, "identical_report_limit", None]

@@ -19,11 +19,10 @@ counted report leaves the hour.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol, cast
@@ -32,15 +31,20 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Float,
+    FromClause,
     Integer,
     Select,
     Table,
     bindparam,
+    func,
     literal_column,
     select,
+    true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
 
 from sigap import models
 from sigap.config import Settings
@@ -108,76 +112,108 @@ def too_many(
     )
 
 
-def _part(kind: str, query: Select[Any], limit: str) -> Select[Any]:
-    """One part of :data:`PARTS`: the newest rows of ``query`` up to ``:limit``, tagged."""
-    newest = query.limit(bindparam(limit, type_=Integer)).subquery()
-    return select(literal_column(f"'{kind}'").label("kind"), newest.c.at)
+# The values one submission's check is given (:func:`_params`), by name, and their types:
+# those of the columns they are compared with.
+_ACCOUNT, _DEVICE = REPORTER.c.reporter_account_id.type, REPORTER.c.device_id.type
+VALUES: dict[str, TypeEngine[Any]] = {
+    "account": _ACCOUNT, "device": _DEVICE, "address": REPORTER.c.client_ip.type,
+    "channel": REPORT.c.channel.type, "key": IDEMPOTENCY.c.key.type,
+    "same_account": _ACCOUNT, "same_device": _DEVICE, "day_ago": REPORT.c.created_at.type,
+    "category": REPORT.c.category_code.type, "lon": Float(), "lat": Float(), "per_lon": Float(),
+    "per_lat": Float(), "radius2": Float(),
+    **{f"n_{name}": Integer() for name in ("account", "device", "address", "channel", "key")},
+    "n_same": Integer(), "n_recent": Integer(),
+}  # fmt: skip
 
 
-def _by_reporter(column: ColumnElement[Any], name: str) -> Select[Any]:
-    return (
+def _parts(value: Callable[[str], Any], outer: FromClause | None = None) -> dict[str, Select[Any]]:
+    """What the limits count, by the name of the value that selects it: the newest rows of
+    each, up to the limit. ``value(name)`` is a bound parameter (one submission's check), or a
+    column of ``outer``, a batch's values row by row (:func:`batched`), to which every part is
+    correlated."""
+
+    def own(query: Select[Any]) -> Select[Any]:
+        return query if outer is None else query.correlate(outer)
+
+    def newest(kind: str, query: Select[Any], limit: str) -> Select[Any]:
+        rows = own(query.limit(value(limit))).subquery()
+        return own(select(literal_column(f"'{kind}'").label("kind"), rows.c.at))
+
+    def by_reporter(column: ColumnElement[Any], name: str) -> Select[Any]:
+        return own(
+            select(REPORT.c.created_at.label("at"))
+            .select_from(REPORT.join(REPORTER, REPORT.c.id == REPORTER.c.report_id))
+            .where(column == value(name))
+            .order_by(REPORTER.c.report_id.desc())
+        )
+
+    def same_problem(column: ColumnElement[Any], name: str) -> Select[Any]:
+        """The person's newest reports (by the index of ``column``, at most ``n_recent``: as
+        many as the hourly limit lets one file in a day) that are of the same category, near
+        the point (metres from degrees by the factors of :meth:`Circle.metres_per_degree`)
+        and of the last day. Driven by the person's index, never by the category's reports."""
+        mine = by_reporter(column, name).add_columns(
+            REPORT.c.category_code, REPORT.c.lon, REPORT.c.lat
+        )
+        recent = own(mine.limit(value("n_recent"))).subquery()
+        dx = (recent.c.lon - value("lon")) * value("per_lon")
+        dy = (recent.c.lat - value("lat")) * value("per_lat")
+        return own(
+            select(recent.c.at).where(
+                recent.c.at >= value("day_ago"),
+                recent.c.category_code == value("category"),
+                dx * dx + dy * dy <= value("radius2"),
+            )
+        )
+
+    channel = own(
         select(REPORT.c.created_at.label("at"))
-        .select_from(REPORT.join(REPORTER, REPORT.c.id == REPORTER.c.report_id))
-        .where(column == bindparam(name))
-        .order_by(REPORTER.c.report_id.desc())
+        .where(REPORT.c.channel == value("channel"))
+        .order_by(REPORT.c.id.desc())
     )
+    key = own(select(IDEMPOTENCY.c.created_at.label("at")).where(IDEMPOTENCY.c.key == value("key")))
+    account, device = REPORTER.c.reporter_account_id, REPORTER.c.device_id
+    return {
+        "account": newest("account", by_reporter(account, "account"), "n_account"),
+        "device": newest("device", by_reporter(device, "device"), "n_device"),
+        "address": newest("address", by_reporter(REPORTER.c.client_ip, "address"), "n_address"),
+        "channel": newest("channel", channel, "n_channel"),
+        # The same problem, by the same person: the account, else the device. Not by address:
+        # behind a carrier's NAT many people share one, and several of them reporting one
+        # flood is what the map should show.
+        "same_account": newest("same", same_problem(account, "same_account"), "n_same"),
+        "same_device": newest("same", same_problem(device, "same_device"), "n_same"),
+        "key": newest("key", key, "n_key"),
+    }  # fmt: skip
 
 
-def _same_problem(column: ColumnElement[Any], name: str) -> Select[Any]:
-    """The person's newest reports (by the index of ``column``, at most ``:n_recent``: as many
-    as the hourly limit lets one file in a day) that are of the same category, near the point
-    (metres from degrees by the factors of :meth:`Circle.metres_per_degree`, passed in) and of
-    the last day. Driven by the person's index, never by the category's reports of the day."""
-    recent = (
-        select(REPORT.c.created_at.label("at"), REPORT.c.category_code, REPORT.c.lon, REPORT.c.lat)
-        .select_from(REPORT.join(REPORTER, REPORT.c.id == REPORTER.c.report_id))
-        .where(column == bindparam(name))
-        .order_by(REPORTER.c.report_id.desc())
-        .limit(bindparam("n_recent", type_=Integer))
-        .subquery()
-    )
-    dx = (recent.c.lon - bindparam("lon", type_=Float)) * bindparam("per_lon", type_=Float)
-    dy = (recent.c.lat - bindparam("lat", type_=Float)) * bindparam("per_lat", type_=Float)
-    return select(recent.c.at).where(
-        recent.c.at >= bindparam("day_ago", type_=UTCDateTime()),
-        recent.c.category_code == bindparam("category"),
-        dx * dx + dy * dy <= bindparam("radius2", type_=Float),
-    )
-
-
-# What the limits count, by the name of its value in :func:`_params`: the newest rows of each.
-PARTS: dict[str, Select[Any]] = {
-    "account": _part(
-        "account", _by_reporter(REPORTER.c.reporter_account_id, "account"), "n_account"
-    ),
-    "device": _part("device", _by_reporter(REPORTER.c.device_id, "device"), "n_device"),
-    "address": _part("address", _by_reporter(REPORTER.c.client_ip, "address"), "n_address"),
-    "channel": _part(
-        "channel",
-        select(REPORT.c.created_at.label("at"))
-        .where(REPORT.c.channel == bindparam("channel"))
-        .order_by(REPORT.c.id.desc()),
-        "n_channel",
-    ),
-    "same_account": _part(
-        "same", _same_problem(REPORTER.c.reporter_account_id, "same_account"), "n_same"
-    ),
-    "same_device": _part("same", _same_problem(REPORTER.c.device_id, "same_device"), "n_same"),
-    "key": _part(
-        "key",
-        select(IDEMPOTENCY.c.created_at.label("at")).where(IDEMPOTENCY.c.key == bindparam("key")),
-        "n_key",
-    ),
-}
+PARTS = _parts(lambda name: bindparam(name, type_=VALUES[name]))
 
 
 @functools.cache
 def recent(parts: tuple[str, ...]) -> Select[Any]:
     """One statement of the ``parts`` a submission has values for (one round trip; a handful
-    of shapes, each compiled once and cached by SQLAlchemy)."""
+    of shapes, each compiled once)."""
     if len(parts) == 1:
         return PARTS[parts[0]]
     return select(union_all(*(PARTS[name] for name in parts)).subquery())
+
+
+@functools.cache
+def batched(parts: tuple[str, ...]) -> Select[Any]:
+    """One statement for a whole write batch on PostgreSQL: the values of every submission as
+    arrays (one element each), unnested row by row with their ordinal ``i``, and the
+    :func:`recent` parts joined laterally to each row. A part a submission has no value for
+    finds nothing (``= NULL``). One execute a batch, where one a submission cost the writer's
+    cycle 15 % (docs/perf-log.md)."""
+    values = (
+        func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in VALUES.items()))
+        .table_valued(*VALUES, with_ordinality="i")
+        .render_derived(name="submission")
+    )
+    counted = _parts(lambda name: values.c[name], values)
+    rows = union_all(*(counted[name] for name in parts)).subquery().lateral("counted")
+    return select(values.c.i, rows.c.kind, rows.c.at).select_from(values.join(rows, true()))
 
 
 class _Compiled:
@@ -186,7 +222,7 @@ class _Compiled:
     and row processing) cost several times the query. Values pass through their types' bind
     processors, the times through the column's result processor, as SQLAlchemy would."""
 
-    _made: ClassVar[dict[tuple[tuple[str, ...], str], _Compiled]] = {}
+    _made: ClassVar[dict[tuple[str, tuple[str, ...], str], _Compiled]] = {}
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -199,10 +235,16 @@ class _Compiled:
         self.time = UTCDateTime()._cached_result_processor(dialect, None)
 
     @classmethod
-    def of(cls, parts: tuple[str, ...], dialect: Dialect) -> _Compiled:
-        key = (parts, dialect.name)
+    def of(
+        cls,
+        make: Callable[[tuple[str, ...]], Select[Any]],
+        parts: tuple[str, ...],
+        dialect: Dialect,
+    ) -> _Compiled:
+        """``make(parts)`` (:func:`recent` or :func:`batched`), compiled for ``dialect``."""
+        key = (make.__name__, parts, dialect.name)
         if key not in cls._made:
-            cls._made[key] = cls(recent(parts), dialect)
+            cls._made[key] = cls(make(parts), dialect)
         return cls._made[key]
 
     def send(self, raw: Any, values: dict[str, Any]) -> Any:
@@ -216,16 +258,15 @@ class _Compiled:
         cursor.execute(self.sql, params)
         return cursor
 
-    def read(self, cursor: Any) -> dict[str, list[datetime]]:
-        found: dict[str, list[datetime]] = {}
+    def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
+        """The rows of ``cursor``, their last column (a time) as SQLAlchemy would give it."""
         try:
-            for kind, at in cursor.fetchall():
-                found.setdefault(kind, []).append(
-                    cast(datetime, self.time(at) if self.time else at)
-                )
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
         finally:
             cursor.close()
-        return found
+        if self.time is None:
+            return rows
+        return [(*row[:-1], self.time(row[-1])) for row in rows]
 
 
 class Submission(Protocol):
@@ -281,34 +322,63 @@ class Tally:
         return next((self.counts[k] for k in self._keys(source) if k[0] == kind), 0)
 
 
+Found = dict[str, list[datetime]]  # the newest rows' times, by what they count
+
+
 def refusals(
     connection: Connection, items: Sequence[tuple[Submission, str | None]]
 ) -> list[SigapError | None]:
     """The 429 each submission of a write batch gets (``too_many_reports`` or
     ``identical_report_limit``), or None; read in the writer's transaction, where the counts
     are exact, the batch's earlier accepted items counted too. A retry whose Idempotency-Key
-    is stored already was counted the first time and passes. On PostgreSQL the batch's reads
-    go in one round trip (psycopg's pipeline): the writer's cycle is the submit's limit there."""
+    is stored already was counted the first time and passes. On PostgreSQL the whole batch is
+    one statement (:func:`batched`): the writer's cycle is the submit's limit there; SQLite,
+    in process, runs one statement a submission."""
+    asked = {
+        i: _params(item.source, item.source.limits, key, item.report)
+        for i, (item, key) in enumerate(items)
+        if item.source is not None and item.source.limits is not None
+    }
     raw: Any = connection.connection.dbapi_connection
-    asked: list[tuple[_Compiled, Any] | None] = []
-    with raw.pipeline() if hasattr(raw, "pipeline") else contextlib.nullcontext():
-        for item, key in items:
-            source = item.source
-            if source is None or source.limits is None:
-                asked.append(None)
-                continue
-            params = _params(source, source.limits, key, item.report)
-            parts = tuple(name for name in PARTS if params[name] is not None)
-            compiled = _Compiled.of(parts, connection.dialect) if parts else None
-            asked.append((compiled, compiled.send(raw, params)) if compiled else None)
+    if connection.dialect.name == "postgresql":
+        found = _found_together(raw, connection.dialect, asked)
+    else:
+        found = {i: _found(raw, connection.dialect, params) for i, params in asked.items()}
     tally, verdicts = Tally(), []
-    for (item, _key), sent in zip(items, asked, strict=True):
-        found = sent[0].read(sent[1]) if sent is not None else {}
-        verdict = _verdict(item, found, tally) if item.source is not None else None
+    for i, (item, _key) in enumerate(items):
+        verdict = _verdict(item, found.get(i, {}), tally) if i in asked else None
         if verdict is None and item.source is not None:
             tally.add(item.source)
         verdicts.append(verdict)
     return verdicts
+
+
+def _used(params: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(name for name in PARTS if params[name] is not None)
+
+
+def _found(raw: Any, dialect: Dialect, params: dict[str, Any]) -> Found:
+    found: Found = {}
+    if parts := _used(params):
+        compiled = _Compiled.of(recent, parts, dialect)
+        for kind, at in compiled.rows(compiled.send(raw, params)):
+            found.setdefault(kind, []).append(at)
+    return found
+
+
+def _found_together(
+    raw: Any, dialect: Dialect, asked: dict[int, dict[str, Any]]
+) -> dict[int, Found]:
+    used = {part for params in asked.values() for part in _used(params)}
+    if not used:
+        return {}
+    compiled = _Compiled.of(batched, tuple(name for name in PARTS if name in used), dialect)
+    order = list(asked)
+    values = {name: [asked[i][name] for i in order] for name in VALUES}
+    found: dict[int, Found] = {}
+    for ordinal, kind, at in compiled.rows(compiled.send(raw, values)):
+        found.setdefault(order[ordinal - 1], {}).setdefault(kind, []).append(at)
+    return found
 
 
 def _verdict(item: Submission, found: dict[str, list[datetime]], tally: Tally) -> SigapError | None:
