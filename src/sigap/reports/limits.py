@@ -126,9 +126,15 @@ VALUES: dict[str, TypeEngine[Any]] = {
 }  # fmt: skip
 
 
-def _parts(value: Callable[[str], Any], outer: FromClause | None = None) -> dict[str, Select[Any]]:
-    """What the limits count, by the name of the value that selects it: the newest rows of
-    each, up to the limit. ``value(name)`` is a bound parameter (one submission's check), or a
+# What the limits count, by the name of the value that selects it.
+KINDS = ("account", "device", "address", "channel", "same_account", "same_device", "key")
+
+
+def _parts(
+    value: Callable[[str], Any], outer: FromClause | None = None, kinds: Sequence[str] = KINDS
+) -> dict[str, Select[Any]]:
+    """The ``kinds`` of :data:`KINDS` as statements: the newest rows of each, up to the limit.
+    ``value(name)`` is a bound parameter (one submission's check), or a
     column of ``outer``, a batch's values row by row (:func:`batched`), to which every part is
     correlated."""
 
@@ -166,25 +172,30 @@ def _parts(value: Callable[[str], Any], outer: FromClause | None = None) -> dict
             )
         )
 
-    channel = own(
-        select(REPORT.c.created_at.label("at"))
-        .where(REPORT.c.channel == value("channel"))
-        .order_by(REPORT.c.id.desc())
-    )
-    key = own(select(IDEMPOTENCY.c.created_at.label("at")).where(IDEMPOTENCY.c.key == value("key")))
+    def matching(at: ColumnElement[Any], column: ColumnElement[Any], name: str) -> Select[Any]:
+        return own(select(at.label("at")).where(column == value(name)))
+
     account, device = REPORTER.c.reporter_account_id, REPORTER.c.device_id
-    return {
-        "account": newest("account", by_reporter(account, "account"), "n_account"),
-        "device": newest("device", by_reporter(device, "device"), "n_device"),
-        "address": newest("address", by_reporter(REPORTER.c.client_ip, "address"), "n_address"),
-        "channel": newest("channel", channel, "n_channel"),
+    address = REPORTER.c.client_ip
+    made: dict[str, Callable[[], Select[Any]]] = {
+        "account": lambda: newest("account", by_reporter(account, "account"), "n_account"),
+        "device": lambda: newest("device", by_reporter(device, "device"), "n_device"),
+        "address": lambda: newest("address", by_reporter(address, "address"), "n_address"),
+        "channel": lambda: newest(
+            "channel",
+            matching(REPORT.c.created_at, REPORT.c.channel, "channel").order_by(REPORT.c.id.desc()),
+            "n_channel",
+        ),
         # The same problem, by the same person: the account, else the device. Not by address:
         # behind a carrier's NAT many people share one, and several of them reporting one
         # flood is what the map should show.
-        "same_account": newest("same", same_problem(account, "same_account"), "n_same"),
-        "same_device": newest("same", same_problem(device, "same_device"), "n_same"),
-        "key": newest("key", key, "n_key"),
+        "same_account": lambda: newest("same", same_problem(account, "same_account"), "n_same"),
+        "same_device": lambda: newest("same", same_problem(device, "same_device"), "n_same"),
+        "key": lambda: newest(
+            "key", matching(IDEMPOTENCY.c.created_at, IDEMPOTENCY.c.key, "key"), "n_key"
+        ),
     }  # fmt: skip
+    return {kind: made[kind]() for kind in kinds}
 
 
 PARTS = _parts(lambda name: bindparam(name, type_=VALUES[name]))
@@ -206,12 +217,13 @@ def batched(parts: tuple[str, ...]) -> Select[Any]:
     :func:`recent` parts joined laterally to each row. A part a submission has no value for
     finds nothing (``= NULL``). One execute a batch, where one a submission cost the writer's
     cycle 15 % (docs/perf-log.md)."""
+    names = sorted({name for kind in parts for name in PARTS[kind].compile().params})
     values = (
-        func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in VALUES.items()))
-        .table_valued(*VALUES, with_ordinality="i")
+        func.unnest(*(bindparam(name, type_=ARRAY(VALUES[name])) for name in names))
+        .table_valued(*names, with_ordinality="i")
         .render_derived(name="submission")
     )
-    counted = _parts(lambda name: values.c[name], values)
+    counted = _parts(lambda name: values.c[name], values, parts)
     rows = union_all(*(counted[name] for name in parts)).subquery().lateral("counted")
     return select(values.c.i, rows.c.kind, rows.c.at).select_from(values.join(rows, true()))
 
@@ -282,23 +294,25 @@ class Submission(Protocol):
 def _params(
     source: Source, limits: Limits, key: str | None, report: dict[str, Any]
 ) -> dict[str, Any]:
-    circle = Circle(report["lon"], report["lat"], limits.same_m)
-    per_lon, per_lat = circle.metres_per_degree()
-    return {
+    values = {
         "account": source.account_id, "n_account": limits.per_hour,
         "device": source.device, "n_device": limits.per_hour,
         "address": source.address, "n_address": limits.per_address,
         "channel": source.channel if source.quota else None, "n_channel": source.quota or 1,
-        # The same problem, by the same person: the account, else the device. Not by address:
-        # behind a carrier's NAT many people share one, and several of them reporting one
-        # flood is what the map should show.
+        "key": key, "n_key": 1,
+        # The same problem, by the same person (see :func:`_parts`).
         "same_account": source.account_id,
         "same_device": source.device if source.account_id is None else None,
+    }  # fmt: skip
+    if source.account_id is None and source.device is None:
+        return values
+    circle = Circle(report["lon"], report["lat"], limits.same_m)
+    per_lon, per_lat = circle.metres_per_degree()
+    return values | {
         "n_same": limits.same_per_day, "n_recent": limits.per_hour * 24,
         "day_ago": report["created_at"] - DAY, "category": report["category_code"],
         "lon": report["lon"], "lat": report["lat"], "per_lon": per_lon, "per_lat": per_lat,
         "radius2": circle.radius_m * circle.radius_m,
-        "key": key, "n_key": 1,
     }  # fmt: skip
 
 
@@ -354,7 +368,7 @@ def refusals(
 
 
 def _used(params: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(name for name in PARTS if params[name] is not None)
+    return tuple(kind for kind in KINDS if params[kind] is not None)
 
 
 def _found(raw: Any, dialect: Dialect, params: dict[str, Any]) -> Found:
@@ -372,9 +386,9 @@ def _found_together(
     used = {part for params in asked.values() for part in _used(params)}
     if not used:
         return {}
-    compiled = _Compiled.of(batched, tuple(name for name in PARTS if name in used), dialect)
+    compiled = _Compiled.of(batched, tuple(kind for kind in KINDS if kind in used), dialect)
     order = list(asked)
-    values = {name: [asked[i][name] for i in order] for name in VALUES}
+    values = {name: [asked[i].get(name) for i in order] for name in compiled.bind}
     found: dict[int, Found] = {}
     for ordinal, kind, at in compiled.rows(compiled.send(raw, values)):
         found.setdefault(order[ordinal - 1], {}).setdefault(kind, []).append(at)
