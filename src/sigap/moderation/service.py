@@ -26,9 +26,9 @@ from sigap.kit import utcnow
 from sigap.models import Region, Report, ReportEvent
 from sigap.moderation import rules
 from sigap.notify import live
+from sigap.notify.outbox import OUTBOX
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import RegionState
-from sigap.reports.service import OUTBOX
 
 REASON_MIN, REASON_MAX = 3, 500
 QUEUE_LIMIT = 100
