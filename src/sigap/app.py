@@ -37,10 +37,10 @@ from sigap.faults import is_fault
 from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
+from sigap.jobs import build_worker
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
-from sigap.notify.worker import build_worker
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import fast as open311_fast

@@ -245,7 +245,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from sigap.config import Settings
     from sigap.db import WORKER_POOL_SIZE, Database
-    from sigap.notify.worker import build_worker
+    from sigap.jobs import build_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()
