@@ -45,11 +45,11 @@ HTTP_MODULES = frozenset(
     {
         "sigap.admin.api",
         "sigap.admin.console",
+        "sigap.admin.moderation",
         "sigap.admin.pages",
         "sigap.admin.reload",  # the snapshot reload watches the app's state
         "sigap.auth.signin",  # THE sign-in: throttled by the caller's address
         "sigap.auth.web",
-        "sigap.moderation.console",
         "sigap.photos.upload",  # multipart read while streaming
         "sigap.reports.feedback",
         "sigap.reports.filing",  # THE submission: photos read from the request
