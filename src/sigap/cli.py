@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sigap.channels import commands as channel_commands
-from sigap.geo import commands as map_commands
+from sigap.regions import commands as map_commands
 
 if TYPE_CHECKING:
     from sigap.config import Settings
