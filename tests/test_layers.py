@@ -136,13 +136,13 @@ def graph(root: Path = SRC) -> tuple[Edges, dict[str, list[tuple[str, str]]]]:
     return edges, by_module
 
 
-def groups(edges: Edges) -> list[set[str]]:
+def groups(edges: Edges) -> list[frozenset[str]]:
     """The strongly connected groups of two nodes or more (Tarjan): each is one knot of
     cycles."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
-    found: list[set[str]] = []
+    found: list[frozenset[str]] = []
 
     def visit(v: str) -> None:
         index[v] = low[v] = len(index)
@@ -161,7 +161,7 @@ def groups(edges: Edges) -> list[set[str]]:
                 if w == v:
                     break
             if len(group) > 1:
-                found.append(group)
+                found.append(frozenset(group))
 
     for v in sorted(edges):
         if v not in index:
@@ -174,7 +174,7 @@ def cycles(edges: Edges) -> list[list[str]]:
     return [_shortest_cycle(edges, group) for group in groups(edges)]
 
 
-def _shortest_cycle(edges: Edges, group: set[str]) -> list[str]:
+def _shortest_cycle(edges: Edges, group: frozenset[str]) -> list[str]:
     start = min(group)
     paths = {start: [start]}
     queue = [start]
@@ -189,7 +189,7 @@ def _shortest_cycle(edges: Edges, group: set[str]) -> list[str]:
     raise AssertionError(group)  # a strongly connected group has a cycle through each node
 
 
-def describe(edges: Edges, group: set[str]) -> str:
+def describe(edges: Edges, group: frozenset[str]) -> str:
     """The group's members, its every inner edge with the imports that make it, and one of
     its cycles."""
     inner = [
@@ -202,10 +202,20 @@ def describe(edges: Edges, group: set[str]) -> str:
     return f"{{{', '.join(sorted(group))}}}, e.g. {cycle}\n" + "\n".join(inner)
 
 
+# The one knot left (issue #25): notify applies moderation's rule (rules.PUBLIC,
+# rules.public_hidden) to what it sends, while moderation.service writes through notify (the
+# outbox, live.announce); auth and history join it through Subject and the admin audit. To
+# break: the rule below notify, or moderation's use cases above it. Remove it when it is gone.
+KNOWN = [frozenset({"auth", "history", "moderation", "notify"})]
+
+
 def test_no_cycle_between_packages() -> None:
     edges, _ = graph()
-    found = [describe(edges, group) for group in groups(edges)]
-    assert not found, "import cycles between packages:\n" + "\n".join(found)
+    found = groups(edges)
+    new = [describe(edges, group) for group in found if group not in KNOWN]
+    assert not new, "import cycles between packages:\n" + "\n".join(new)
+    gone = [sorted(group) for group in KNOWN if group not in found]
+    assert not gone, f"no longer a cycle, take it off KNOWN: {gone}"
 
 
 def speaks_http(module: str) -> bool:
