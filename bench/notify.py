@@ -29,9 +29,9 @@ from bench.generate import prepare
 from bench.http import database_url, server
 from sigap import models
 from sigap.config import Settings
+from sigap.jobs import build_worker
 from sigap.kit import utcnow
 from sigap.notify import live, outbox, webhooks
-from sigap.notify.worker import build_worker
 
 RECEIVER = """
 import sys

@@ -406,7 +406,7 @@ def test_build_rw_reads_osm_boundaries_and_the_number_of_name_or_ref(tmp_path: P
 def test_an_osm_extract_without_the_osm_extra_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sigap.geo import commands
+    from sigap.regions import commands
 
     pack = tmp_path / "pack"
     shutil.copytree(packs.resolve("gowa"), pack)

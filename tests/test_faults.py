@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.notify.worker import build_worker
+from sigap.jobs import build_worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
 MESSAGE_EN = "The database cannot be reached right now."

@@ -37,13 +37,14 @@ from sigap.faults import is_fault
 from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
+from sigap.jobs import build_worker
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
-from sigap.notify.worker import build_worker
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import fast as open311_fast
+from sigap.open311 import render as open311_render
 from sigap.open311 import router as open311_router
 from sigap.open311 import service as open311_service
 from sigap.photos import router as photos_router
@@ -259,7 +260,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.photo_storage = storage_for(settings)
     errors.install(app)
-    faults.install(app)
+    faults.install(app, {"/open311/": open311_render.fault_response})
     app.include_router(reports_router.router)
     # Right after the reports: routes are matched in order, and Open311 GETs are the most
     # polled requests (each router passed over costs a few microseconds per request).

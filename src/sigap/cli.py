@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sigap.channels import commands as channel_commands
-from sigap.geo import commands as map_commands
+from sigap.regions import commands as map_commands
 
 if TYPE_CHECKING:
     from sigap.config import Settings
@@ -245,7 +245,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from sigap.config import Settings
     from sigap.db import WORKER_POOL_SIZE, Database
-    from sigap.notify.worker import build_worker
+    from sigap.jobs import build_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings()

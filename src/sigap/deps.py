@@ -18,12 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.errors import SigapError
-from sigap.i18n import LANGUAGES, pick_language
+from sigap.i18n import LANGUAGES, from_header, pick_language
 from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
-from sigap.web.language import from_header
 
 
 class ReportWriterT(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 LANGUAGES = ("id", "en")
+COOKIE = "sigap_lang"  # the remembered choice (sigap.web.language sets it)
 
 
 def pick_language(accept_language: str | None, default: str = "id") -> str:
@@ -24,6 +25,18 @@ def pick_language(accept_language: str | None, default: str = "id") -> str:
         if primary in LANGUAGES and quality > 0:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else default
+
+
+def from_header(cookie: str) -> str | None:
+    """The language in a Cookie header, if it names a valid one."""
+    if COOKIE not in cookie:
+        return None
+    for part in cookie.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            value = value.strip()
+            return value if value in LANGUAGES else None
+    return None
 
 
 _UNITS = {"id": ("detik", "menit", "jam"), "en": ("second", "minute", "hour")}

@@ -21,10 +21,11 @@ from sigap import models
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.jobs import build_worker
 from sigap.kit import utcnow
 from sigap.notify import targets
 from sigap.notify.outbox import new_row
-from sigap.notify.worker import Worker, build_worker
+from sigap.notify.worker import Worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
 GAMBIR = "kel-31.71.01.1001"

@@ -13,8 +13,8 @@ from tests.portal.conftest import PLACES, Change, hours_ago
 
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.jobs import build_worker
 from sigap.models import MapCell, Report, StatArea, StatHist, StatUnit
-from sigap.notify.worker import build_worker
 from sigap.portal.fold import fold, fold_now
 
 REPORT: Table = Report.__table__  # type: ignore[assignment]

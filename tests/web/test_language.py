@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from tests.officials.test_pages import sign_in
 from tests.workflow.conftest import ADMIN
 
-from sigap.web.language import from_header
+from sigap.i18n import from_header
 
 ENGLISH = {"Accept-Language": "en"}
 

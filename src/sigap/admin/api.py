@@ -10,12 +10,13 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import audit, people, questions, schemas, service
+from sigap.admin import people, questions, schemas, service
 from sigap.admin.console import CurrentAdmin, change, route_test, workflow_options
 from sigap.channels.service import list_all
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import NotFound
+from sigap.history import audit
 from sigap.inputs import Id, SmallId
 
 T = TypeVar("T")

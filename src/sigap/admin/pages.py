@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import audit, people, questions, schemas, service
+from sigap.admin import moderation, people, questions, schemas, service
 from sigap.admin.console import change, route_test, workflow_options
 from sigap.auth.deps import check_csrf, cookie_subject
 from sigap.auth.service import OFFICIAL_ROLES, Subject
@@ -25,11 +25,11 @@ from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import NotFound, SigapError
+from sigap.history import audit
 from sigap.inputs import INT32_MAX, INT64_MAX, id_of
 from sigap.models import Category
 from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
-from sigap.moderation import console as moderation
 from sigap.notify import outbox, targets, webhooks
 from sigap.regions.questions import format_choices, parse_choices
 from sigap.web.body import read_fields

@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sigap.accounts.service import hash_password
-from sigap.admin.audit import record
 from sigap.auth import throttle
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels import service as channels
 from sigap.errors import Conflict, InvalidInput, NotFound, SigapError
+from sigap.history.audit import record
 from sigap.kit import utcnow
 from sigap.models import Account, AuthSession, Channel, Photo, ReportComment, Unit
 from sigap.notify import outbox, webhooks

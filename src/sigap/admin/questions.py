@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sigap.admin.audit import record, touch
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.history.audit import record, touch
 from sigap.models import Category, CategoryQuestion
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
 from sigap.regions.questions import CODE, COLUMNS, FIXED

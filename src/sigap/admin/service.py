@@ -1,7 +1,7 @@
 """Console use cases on the reference data: units, categories and routing rules.
 
 Each function runs in the caller's transaction, writes its audit row and marks the reference
-data as changed (:func:`sigap.admin.audit.touch`). Routing and SLA changes apply to reports
+data as changed (:func:`sigap.history.audit.touch`). Routing and SLA changes apply to reports
 submitted afterwards: a report keeps the unit and deadlines it was given.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sigap.admin.audit import record, touch
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.history.audit import record, touch
 from sigap.models import Area, Category, Report, RoutingRule, Unit
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.export import CATEGORY_COLUMNS

@@ -18,17 +18,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sigap.admin.audit import record, touch
 from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
+from sigap.history.audit import record, touch
 from sigap.kit import utcnow
 from sigap.models import Region, Report, ReportEvent
 from sigap.moderation import rules
 from sigap.notify import live
+from sigap.notify.outbox import OUTBOX
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import RegionState
-from sigap.reports.service import OUTBOX
 
 REASON_MIN, REASON_MAX = 3, 500
 QUEUE_LIMIT = 100
@@ -109,7 +109,7 @@ def publish(
 
 def set_triage(session: Session, actor: Subject, *, enabled: bool) -> bool:
     """Switch the region's triage: new reports wait for a moderator. Every process reloads its
-    snapshot (:func:`sigap.admin.audit.touch`); reports already filed keep their visibility."""
+    snapshot (:func:`sigap.history.audit.touch`); reports already filed keep their visibility."""
     region = session.scalar(select(Region))
     if region is None:
         raise NotFound("not_found")

@@ -1,6 +1,6 @@
 """The outbox worker: claims due messages, hands each to the handler of its topic, records the
-outcome; and runs the periodic jobs (purge of old messages and of old failed sign-ins; the SLA
-sweep registers here).
+outcome; and runs the periodic jobs (the purge of old messages here; the others, registered by
+:mod:`sigap.jobs`).
 
 It runs as its own process (``sigap worker``; several at once on PostgreSQL) or as a thread
 inside the server (``SIGAP_INPROCESS_WORKER=true``, which ``sigap demo`` sets). A handler
@@ -239,8 +239,9 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def build_worker(database: Database, settings: Settings) -> Worker:
-    """The worker with Sigap's handlers and periodic jobs."""
+def build_notify_worker(database: Database, settings: Settings) -> Worker:
+    """The worker with the outbox's handlers and purge; :func:`sigap.jobs.build_worker` adds
+    the other packages' periodic jobs (notify imports none of them)."""
     worker = Worker(database, settings)
     deliverer = webhooks.Deliverer(
         timeout_s=settings.webhook_timeout_s,
@@ -300,39 +301,4 @@ def build_worker(database: Database, settings: Settings) -> Worker:
     worker.register(fanout.MAIL_TOPIC, send_mail)
     worker.register(fanout.WEBHOOK_TOPIC, send_webhook)
     worker.register_periodic("outbox-purge", 3600, purge)
-    worker.register_periodic("sign-in-purge", 3600, _forget_sign_ins)
-    worker.register_periodic("sla-sweep", settings.sweep_interval_s, _sla_sweep(settings))
-    if database.dialect == "postgresql":
-        from sigap.portal.fold import fold_job
-
-        worker.register_periodic("stats-fold", settings.stats_fold_interval_s, fold_job)
     return worker
-
-
-def _forget_sign_ins(database: Database, now: datetime) -> None:
-    """Failed sign-ins nobody has repeated for a day (sigap.auth.throttle) are forgotten."""
-    from sigap.auth.throttle import purge
-
-    with database.transaction() as session:
-        purge(session, now)
-
-
-def _sla_sweep(settings: Settings) -> PeriodicJob:
-    """The workflow's SLA sweep (warnings, escalations, closing unrated fixes); the region
-    snapshot is loaded at its first run and kept, like a server's (restart after an import)."""
-    from sigap.regions.state import RegionState, load_state
-    from sigap.workflow.sweep import sweep
-
-    states: list[RegionState] = []
-
-    def run(database: Database, now: datetime) -> None:
-        if not states:
-            with database.reading() as session:
-                states.append(load_state(session))
-        window = timedelta(days=settings.rating_window_days)
-        swept = sweep(database, states[0], now, rating_window=window)
-        if swept.warned or swept.escalated or swept.closed:
-            log.info("SLA sweep: warned %s, escalated %s, closed %s",
-                     swept.warned, swept.escalated, swept.closed)  # fmt: skip
-
-    return run

@@ -215,6 +215,15 @@ async def guarded(
     return response
 
 
+def fault_response(request: Request, error: SigapError) -> Response:
+    """A database fault on Open311's paths (:mod:`sigap.web.faults`), as :func:`guarded`
+    answers errors."""
+    response = error_response(error, request)
+    if request.method == "GET":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 class Open311Route(APIRoute):
     """Every Open311 answer, errors included, in the format its path names (:func:`guarded`)."""
 

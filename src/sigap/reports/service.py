@@ -17,6 +17,7 @@ from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
 from sigap.moderation.rules import Audience, is_visible
+from sigap.notify.outbox import OUTBOX
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
@@ -30,7 +31,6 @@ from sigap.workflow import routing, sla
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
 EVENT = cast(Table, models.ReportEvent.__table__)
-OUTBOX = cast(Table, models.OutboxMessage.__table__)
 IDEMPOTENCY = cast(Table, models.IdempotencyKey.__table__)
 # Reporter columns only the citizen app fills; every row of a multi-row insert needs each key.
 REPORTER_DEFAULTS = {"reporter_account_id": None, "client_ip": None}

@@ -1,8 +1,9 @@
 """The one answer to a database fault (:mod:`sigap.faults`), whichever endpoint meets it.
 
 503 ``database_unavailable`` with ``Retry-After``: the JSON error body for API clients, the
-error page for a browser's page request (:func:`sigap.web.errors.answer`), the spec's errors
-document on Open311's paths. The handler is registered for every class a fault can have; an
+error page for a browser's page request (:func:`sigap.web.errors.answer`), or the form an
+adapter gives for its paths (Open311's errors document, passed in by the app: web imports no
+adapter). The handler is registered for every class a fault can have; an
 error of those classes that is not a fault (a constraint, a bug) is raised again, so that it
 reaches the 500 handler and the log as before. The fast lanes look up the same handlers
 (:mod:`sigap.web.fast`), so their answers are the same.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Callable, Mapping
 
 import asyncpg
 import psycopg
@@ -25,7 +27,6 @@ from starlette.responses import Response
 
 from sigap.errors import Unavailable
 from sigap.faults import describe, is_fault
-from sigap.open311 import render
 from sigap.web import errors
 
 log = logging.getLogger("sigap.faults")
@@ -41,7 +42,7 @@ CLASSES: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
 )
-OPEN311 = "/open311/"
+Answer = Callable[[Request, Unavailable], Response]
 QUIET_S = 10.0
 
 
@@ -64,23 +65,18 @@ class _Tally:
 _tally = _Tally()
 
 
-async def database_fault(request: Request, exc: Exception) -> Response:
-    if not is_fault(exc):
-        raise exc
-    _tally.note(exc)
-    return answer(request, Unavailable("database_unavailable"))
+def install(app: FastAPI, adapters: Mapping[str, Answer]) -> None:
+    """Answer faults in the form the request's client reads: ``adapters`` maps a path prefix
+    to its adapter's form, every other path gets :func:`sigap.web.errors.answer`'s."""
 
+    async def database_fault(request: Request, exc: Exception) -> Response:
+        if not is_fault(exc):
+            raise exc
+        _tally.note(exc)
+        error = Unavailable("database_unavailable")
+        path = request.url.path
+        answer = next((a for p, a in adapters.items() if path.startswith(p)), errors.answer)
+        return answer(request, error)
 
-def answer(request: Request, error: Unavailable) -> Response:
-    """``error`` in the form the request's client reads."""
-    if not request.url.path.startswith(OPEN311):
-        return errors.answer(request, error)
-    response = render.error_response(error, request)
-    if request.method == "GET":  # as render.guarded answers Open311's GETs
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def install(app: FastAPI) -> None:
     for cls in CLASSES:
         app.add_exception_handler(cls, database_fault)

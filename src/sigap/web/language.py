@@ -15,10 +15,9 @@ from urllib.parse import parse_qs
 
 from starlette.types import Message, Scope, Send
 
-from sigap.i18n import LANGUAGES
+from sigap.i18n import COOKIE, LANGUAGES, from_header
 from sigap.web.negotiate import is_page_path
 
-COOKIE = "sigap_lang"
 MAX_AGE = 365 * 86400
 
 
@@ -46,16 +45,4 @@ def _cookie(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"cookie" and COOKIE.encode() in value:
             return from_header(value.decode("latin-1"))
-    return None
-
-
-def from_header(cookie: str) -> str | None:
-    """The language in a Cookie header, if it names a valid one."""
-    if COOKIE not in cookie:
-        return None
-    for part in cookie.split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == COOKIE:
-            value = value.strip()
-            return value if value in LANGUAGES else None
     return None

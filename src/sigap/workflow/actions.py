@@ -23,12 +23,12 @@ from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
+from sigap.notify.outbox import OUTBOX
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.photos import proof
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
-from sigap.reports.service import OUTBOX
 from sigap.workflow import machine, merging, routing, sla
 from sigap.workflow.visibility import can_see
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.models import Report
+from sigap.notify.outbox import OUTBOX
 from sigap.notify.outbox import new_row as outbox_row
 from sigap.regions.state import CategoryInfo, RegionState
-from sigap.reports.service import OUTBOX
 from sigap.workflow import actions, sla
 
 log = logging.getLogger("sigap.sweep")

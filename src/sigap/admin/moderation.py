@@ -1,6 +1,8 @@
 """The admin console's moderation section (/admin/moderation): the triage switch, the triage
 queue, the reports hidden or taken down, and one report's form (``?report=<id>``). The forms
-call the same use cases as the admin API (:mod:`sigap.moderation.service`)."""
+call the same use cases as the admin API (:mod:`sigap.moderation.service`). It lives in admin,
+whose pages include it, since moderation's API (:mod:`sigap.moderation.router`) is built on
+admin's console helpers."""
 
 from __future__ import annotations
 

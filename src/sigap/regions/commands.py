@@ -1,5 +1,6 @@
 """The `sigap` commands of the map layers: build a pack's street and RW layers from an
-OpenStreetMap extract, and draw the street tiles ahead of the first visitors."""
+OpenStreetMap extract, and draw the street tiles ahead of the first visitors. They live in
+regions, not geo, because they read and write region packs (geo knows no pack)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,9 @@ its audit row commit or roll back together. Each row records the acting account 
 and is hash-chained to the row before it (:mod:`sigap.history.chain`). Reference-data changes
 also call :func:`touch`, which bumps ``region.imported_at``: every process compares it every
 few seconds and reloads its snapshot (see :mod:`sigap.admin.reload`).
+
+It lives in history, not admin, because moderation writes it too, and admin's console
+imports moderation (its moderation section).
 """
 
 from __future__ import annotations
