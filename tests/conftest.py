@@ -13,6 +13,7 @@ import shutil
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from sigap.config import Settings
 from sigap.db import Database
 from sigap.demo import seed_accounts
 from sigap.migrations import upgrade
+from sigap.portal.fold import fold_now
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 
@@ -186,6 +188,19 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+def fold_before_reads(client: TestClient) -> None:
+    """On PostgreSQL the portal's counts are folded in by the worker every couple of seconds
+    (``sigap.portal.fold``), never by a read; a test that reads them right after its changes
+    folds before each GET, as if the worker just had."""
+    database = client.app.state.db  # type: ignore[attr-defined]
+
+    def fold(request: Any) -> None:
+        if request.method == "GET":
+            fold_now(database)
+
+    client.event_hooks["request"].append(fold)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import fold_before_reads
 from tests.portal.conftest import Change, hours_ago
 
 from sigap.app import create_app
@@ -116,6 +117,7 @@ def test_a_unit_ignoring_reports_no_longer_ranks_first(
     """polda-metro-jaya received 15, left 8 unanswered 16 days past their deadline, and ranked
     #1 with score 100: the share counted only the reports it answered."""
     with TestClient(create_app(settings.model_copy(update={"ranking_min_reports": 10}))) as client:
+        fold_before_reads(client)
         polda, bina = unit_id(client, "polda-metro-jaya"), unit_id(client, "bina-marga")
         ids = make_reports(client, 25)
         for report_id in ids[:7]:  # polda answered 7 in time

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import fold_before_reads
 from tests.portal.conftest import Change, hours_ago
 
 from sigap.app import create_app
@@ -84,6 +85,7 @@ def test_long_lists_are_paged_keeping_the_other_parameters(
 def ranking_client(settings: Settings) -> Iterator[TestClient]:
     """Units need two reports to be ranked, so that a few reports make both kinds."""
     with TestClient(create_app(settings.model_copy(update={"ranking_min_reports": 2}))) as client:
+        fold_before_reads(client)
         yield client
 
 

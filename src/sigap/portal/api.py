@@ -21,7 +21,7 @@ from sigap.geo import tiles
 from sigap.geo.streets import StreetLayer
 from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, stats
-from sigap.portal.fold import CountsSession
+from sigap.portal.fold import lag_s
 from sigap.regions.state import RegionState, ready_street_layer, street_layer
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/api/v1", tags=["portal"])
 @router.get("/map/clusters", summary="Reports on the map, clustered by a grid at low zoom")
 def map_clusters(
     request: Request,
-    session: CountsSession,
+    session: ReadSession,
     ctx: Ctx,
     bbox: Annotated[str, Query(description="min_lon,min_lat,max_lon,max_lat (WGS84)")],
     zoom: Annotated[int, Query(ge=0, le=22)],
@@ -47,7 +47,8 @@ def map_clusters(
     if parsed.bbox is None:
         raise InvalidInput("invalid_bbox")
     view = clusters.MapView(parsed.bbox, zoom)
-    return clusters.clusters(session, ctx.region, view, parsed)
+    found = clusters.clusters(session, ctx.region, view, parsed)
+    return {**found, "counts_lag_s": lag_s(session, ctx.settings)}
 
 
 @router.get("/map/boundaries/{level}.geojson", summary="Simplified boundaries of one level")
@@ -100,20 +101,27 @@ def _street_layer(database: Database, region: RegionState) -> StreetLayer | None
 
 
 @router.get("/dashboard", summary="Dashboard numbers of the whole region")
-def region_dashboard(session: CountsSession, ctx: Ctx) -> dict[str, Any]:
-    return stats.dashboard(session, ctx.region, None, ctx.language, local_today(ctx.region))
+def region_dashboard(session: ReadSession, ctx: Ctx) -> dict[str, Any]:
+    return dashboard_of(session, ctx, None)
 
 
 @router.get("/areas/{code}/dashboard", summary="Dashboard numbers of a kota, kecamatan, kelurahan")
-def area_dashboard(code: str, session: CountsSession, ctx: Ctx) -> dict[str, Any]:
+def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     if code not in ctx.region.areas:
         raise NotFound("area_not_found", area=code)
-    return stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
+    return dashboard_of(session, ctx, code)
+
+
+def dashboard_of(session: Session, ctx: Context, code: str | None) -> dict[str, Any]:
+    """The dashboard of area ``code`` (None: the region), as the API and the pages show it,
+    with how far behind its counts may be (:func:`sigap.portal.fold.lag_s`)."""
+    data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
+    return {**data, "counts_lag_s": lag_s(session, ctx.settings)}
 
 
 @router.get("/ranking", summary="Units ranked by the fair score (formula in the response)")
 def unit_ranking(
-    session: CountsSession,
+    session: ReadSession,
     ctx: Ctx,
     months: Annotated[int, Query(description="Period: the last 1, 3, 6 or 12 months")] = 3,
 ) -> dict[str, Any]:
@@ -122,7 +130,7 @@ def unit_ranking(
 
 def ranking_of(session: Session, ctx: Context, months: int) -> dict[str, Any]:
     """The units' ranking over the last ``months``, as the API and the ranking page show it."""
-    return ranking.ranking(
+    data = ranking.ranking(
         session,
         ctx.region,
         months=check_months(months),
@@ -130,6 +138,7 @@ def ranking_of(session: Session, ctx: Context, months: int) -> dict[str, Any]:
         language=ctx.language,
         today=local_today(ctx.region),
     )
+    return {**data, "counts_lag_s": lag_s(session, ctx.settings)}
 
 
 def check_months(months: int) -> int:

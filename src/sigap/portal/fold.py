@@ -1,26 +1,23 @@
-"""Bringing the portal's counters up to date before they are read.
+"""Bringing the portal's counters up to date.
 
 On PostgreSQL the triggers on ``report`` queue each change's contribution in ``stat_pending``
 and ``stat_fold()`` adds the queue into the counted tables (migration 0014_pending_stats), so
-the submit's transaction does one insert instead of nine upserts. Whoever reads the counters
-folds first (:data:`CountsSession`), and ``sigap worker`` folds every
-``SIGAP_STATS_FOLD_INTERVAL_S`` (:func:`fold_job`), so the queue stays short when nobody
-reads. On SQLite the triggers count in the changing transaction and there is nothing to fold.
+the submit's transaction does one insert instead of nine upserts. ``sigap worker`` folds every
+``SIGAP_STATS_FOLD_INTERVAL_S`` (:func:`fold_job`); reads never write: a dashboard read on
+PostgreSQL counts every change folded before it, up to :func:`lag_s` behind (more when it is
+read from a replica, by the replica's own lag), and says so. On SQLite the triggers count in
+the changing transaction: its counts are never behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
+from sigap.config import Settings
 from sigap.db import Database
-from sigap.deps import read_session
 
 FOLD = text("SELECT stat_fold()")
 VACUUM = text("VACUUM (SKIP_LOCKED) stat_pending")
@@ -57,14 +54,9 @@ def fold_job(database: Database, now: datetime) -> None:
         connection.execute(VACUUM)
 
 
-async def _counts_session(request: Request) -> AsyncIterator[Session]:
-    database: Database = request.app.state.db
-    if database.dialect == "postgresql":
-        await run_in_threadpool(fold_now, database)
-    async for session in read_session(request):
-        yield session
-
-
-# A read session for handlers that read the counters: every change committed before the
-# request is counted in what it reads.
-CountsSession = Annotated[Session, Depends(_counts_session, scope="function")]
+def lag_s(session: Session, settings: Settings) -> float:
+    """How far behind the changes the counters read in ``session`` may be, in seconds: the
+    worker's fold interval on PostgreSQL, 0 on SQLite. Shown with every dashboard."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0.0
+    return settings.stats_fold_interval_s

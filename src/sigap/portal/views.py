@@ -17,9 +17,8 @@ from sigap.history import heads
 from sigap.kit import utcnow
 from sigap.models.report import STATUSES
 from sigap.portal import boundaries, charts, filters, ranking, search, stats
-from sigap.portal.api import local_today, ranking_of
+from sigap.portal.api import dashboard_of, ranking_of
 from sigap.portal.areas import descendants
-from sigap.portal.fold import CountsSession
 from sigap.regions.state import RegionState
 from sigap.web.pages import render
 from sigap.web.texts import translate
@@ -90,12 +89,12 @@ def _status_name(language: str, status: str) -> str:
 
 
 @router.get("/areas", response_class=HTMLResponse)
-def region_page(request: Request, session: CountsSession, ctx: Ctx) -> HTMLResponse:
+def region_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
     return _dashboard_page(request, session, ctx, None)
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse)
-def area_page(code: str, request: Request, session: CountsSession, ctx: Ctx) -> HTMLResponse:
+def area_page(code: str, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
     if code not in ctx.region.areas:
         return not_found(request, NotFound("area_not_found", area=code), ctx.language)
     return _dashboard_page(request, session, ctx, code)
@@ -108,11 +107,11 @@ def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
 
 
 def _dashboard_page(
-    request: Request, session: CountsSession, ctx: Ctx, code: str | None
+    request: Request, session: ReadSession, ctx: Ctx, code: str | None
 ) -> HTMLResponse:
     """The dashboard; its long lists (areas within, responsible units) are searched by name
     with ``?q=`` and paged with ``?page=`` (one page number for both lists)."""
-    data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
+    data = dashboard_of(session, ctx, code)
     json_url = f"/api/v1/areas/{code}/dashboard" if code else "/api/v1/dashboard"
     q = search.query_text(request.query_params)
     areas = data["children"]
@@ -141,9 +140,7 @@ def _dashboard_page(
 
 
 @router.get("/ranking", response_class=HTMLResponse)
-def ranking_page(
-    request: Request, session: CountsSession, ctx: Ctx, months: int = 3
-) -> HTMLResponse:
+def ranking_page(request: Request, session: ReadSession, ctx: Ctx, months: int = 3) -> HTMLResponse:
     """One group of units at a time (``?group=``), ranked units first, those with too few
     reports after them; searched with ``?q=``, paged with ``?page=``."""
     data = ranking_of(session, ctx, months)
@@ -177,7 +174,7 @@ def ranking_page(
 
 @router.get("/ranking/{code}", response_class=HTMLResponse)
 def unit_page(
-    code: str, request: Request, session: CountsSession, ctx: Ctx, months: int = 3
+    code: str, request: Request, session: ReadSession, ctx: Ctx, months: int = 3
 ) -> HTMLResponse:
     """One unit's row of the ranking, in full: its numbers, each component, the sum. Read from
     the same ranking as the table, so the two can never disagree."""

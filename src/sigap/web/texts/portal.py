@@ -123,6 +123,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "see_on_map": ("Lihat di peta", "See on the map"),
     "key_figures": ("Angka utama", "Key figures"),
     "total_reports": ("Laporan", "Reports"),
+    "counts_lag": (
+        "Angka diperbarui tiap {s} detik: perubahan beberapa detik terakhir belum terhitung.",
+        "Counts are updated every {s} seconds: the last few seconds' changes are not in them yet.",
+    ),
     "median_response": ("Median waktu tanggapan", "Median time to respond"),
     "median_resolution": ("Median waktu penyelesaian", "Median time to resolve"),
     "response_within_sla": ("Ditanggapi tepat waktu", "Responded within SLA"),
