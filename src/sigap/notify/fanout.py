@@ -33,6 +33,7 @@ from sigap.config import Settings
 from sigap.moderation import rules
 from sigap.notify import webhooks
 from sigap.notify.outbox import Message, new_row
+from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -45,13 +46,13 @@ REGION = cast(Table, models.Region.__table__)
 MAIL_TOPIC = "mail.send"
 WEBHOOK_TOPIC = "webhook.send"
 # Status names as citizens read them: (Bahasa Indonesia, English).
-STATUS_LABELS = {
-    "open": ("Diterima", "Open"),
-    "in_progress": ("Sedang ditangani", "In progress"),
-    "resolved": ("Selesai ditangani", "Resolved"),
-    "rejected": ("Ditolak", "Rejected"),
-    "duplicate": ("Duplikat", "Duplicate"),
-    "closed": ("Ditutup", "Closed"),
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    ReportStatus.open: ("Diterima", "Open"),
+    ReportStatus.in_progress: ("Sedang ditangani", "In progress"),
+    ReportStatus.resolved: ("Selesai ditangani", "Resolved"),
+    ReportStatus.rejected: ("Ditolak", "Rejected"),
+    ReportStatus.duplicate: ("Duplikat", "Duplicate"),
+    ReportStatus.closed: ("Ditutup", "Closed"),
 }
 REPORTER_TOPICS = ("report.status_changed", "report.forwarded", "report.escalated")
 UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> forwarded

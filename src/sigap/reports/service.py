@@ -26,6 +26,7 @@ from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate
 from sigap.rows import insert_rows
 from sigap.workflow import routing, sla
+from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -102,7 +103,7 @@ def prepare(
     unit_code = state.units[unit_id].code
     report = {
         "category_code": category.code,
-        "status": "open",
+        "status": ReportStatus.open.value,
         "description": data.description,
         "address": data.address,
         "lon": data.lon,
@@ -150,7 +151,7 @@ def prepare(
     event = {
         "action": "submit",
         "from_status": None,
-        "to_status": "open",
+        "to_status": ReportStatus.open.value,
         "actor_kind": "citizen",
         "actor_unit_id": None,
         "actor_account_id": None,

@@ -30,6 +30,7 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.reports.service import OUTBOX
 from sigap.workflow import machine, merging, routing, sla
+from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 from sigap.workflow.visibility import can_see
 
 
@@ -483,9 +484,9 @@ def _calm(report: Report) -> None:
 
 
 def _unfit_parent(parent: Report) -> str | None:
-    if parent.status == "duplicate":
+    if parent.status == ReportStatus.duplicate:
         return "itself a duplicate"
-    if parent.status == "rejected":
+    if parent.status == ReportStatus.rejected:
         return "rejected"
     return None
 
@@ -519,7 +520,7 @@ def _record(
     from_status = report.status
     report.status = to
     report.updated_at = now
-    if to not in machine.ACTIVE:
+    if to not in OPEN_STATUSES:
         report.escalation_unit_id = report.escalated_at = None
     category = state.categories[report.category_code]
     report.next_check_at = sla.plan(report, state, category, options.rating_window)
