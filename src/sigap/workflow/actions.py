@@ -23,7 +23,7 @@ from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.photos import proof
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
@@ -453,7 +453,7 @@ def escalate(
         options,
         data=data,
         topic="report.escalated",
-        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": _iso(due)},
+        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": due},
     )
 
 
@@ -544,19 +544,20 @@ def _outbox(
     note: str | None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """The domain message of ``event`` (payload contract: :mod:`sigap.notify.fanout`)."""
-    payload = {
-        "report_id": report.id,
-        "event_id": event.id,
-        "action": event.action,
-        "from_status": from_status,
-        "to_status": report.status,
-        "unit": state.units[report.unit_id].code,
-        "at": now.isoformat(),
-        "note": note,
-        **(extra or {}),
-    }
-    session.execute(OUTBOX.insert(), outbox_row(topic, payload))
+    """The domain message of ``event`` (payload contract: :mod:`sigap.notify.payloads`)."""
+    message = report_message(
+        topic,
+        report_id=report.id,
+        event_id=event.id,
+        action=event.action,
+        from_status=from_status,
+        to_status=report.status,
+        unit=state.units[report.unit_id].code,
+        at=now,
+        note=note,
+        extra=extra,
+    )
+    session.execute(OUTBOX.insert(), message)
 
 
 def _event(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.models import Report
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.regions.state import CategoryInfo, RegionState
 from sigap.reports.service import OUTBOX
 from sigap.workflow import actions, sla
@@ -111,19 +111,15 @@ def _due(report: Report, state: RegionState, category: CategoryInfo, now: dateti
 
 
 def _warn(session: Session, state: RegionState, report: Report, now: datetime) -> None:
-    session.execute(
-        OUTBOX.insert(),
-        outbox_row(
-            "report.sla_warning",
-            {
-                "report_id": report.id,
-                "event_id": None,
-                "action": "sla_warning",
-                "from_status": report.status,
-                "to_status": report.status,
-                "unit": state.units[report.unit_id].code,
-                "at": now.isoformat(),
-                "due_at": report.response_due_at.isoformat(),
-            },
-        ),
+    message = report_message(
+        "report.sla_warning",
+        report_id=report.id,
+        event_id=None,
+        action="sla_warning",
+        from_status=report.status,
+        to_status=report.status,
+        unit=state.units[report.unit_id].code,
+        at=now,
+        extra={"due_at": report.response_due_at},
     )
+    session.execute(OUTBOX.insert(), message)
