@@ -26,7 +26,7 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import actions, machine
+from sigap.workflow import actions, machine, rating
 from sigap.workflow.states import OPEN_IN_INDEX_ORDER, ReportStatus
 
 DESCRIPTIONS = {
@@ -246,8 +246,8 @@ def _advance(
     )
     at += timedelta(days=rng.uniform(1, 3))
     if outcome == ReportStatus.closed and at <= now:
-        actions.accept(
-            session, state, actions.REPORTER, report_id, rating=rng.randint(3, 5), comment=None,
+        rating.rate(
+            session, state, report_id, stars=rng.randint(3, 5), comment=None, reason=None,
             options=actions.Options(now=at),
         )  # fmt: skip
 
