@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -31,6 +32,13 @@ CONTRACT = {"report_id", "event_id", "action", "from_status", "to_status", "unit
 TIMES = {"at", "due_at", "level_due_at"}  # the times a report message can carry
 PHOTO = {"id": 0, "url": "/media/test.webp"}  # an after-photo as the photo intake returns it
 SRC = Path(payloads.__file__).parents[1]
+
+
+@pytest.fixture
+def database_url(isolated_database_url: str) -> str:
+    """A database of its own: the moderator's hide writes the admin audit, which the shared
+    database keeps between tests."""
+    return isolated_database_url
 
 
 def test_a_stamp_is_utc_with_milliseconds_and_a_z() -> None:
