@@ -26,7 +26,8 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import actions, machine
+from sigap.workflow import actions, machine, rating
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, ReportStatus
 
 DESCRIPTIONS = {
     "kemacetan": "Macet total sejak pagi, lampu lalu lintas mati.",
@@ -63,11 +64,11 @@ ANSWERS = {
 }
 # (status, share): the order in which a report moves; a share of reports stops at each.
 OUTCOMES = (
-    ("open", 0.4),
-    ("in_progress", 0.25),
-    ("resolved", 0.2),
-    ("closed", 0.1),
-    ("rejected", 0.05),
+    (ReportStatus.open, 0.4),
+    (ReportStatus.in_progress, 0.25),
+    (ReportStatus.resolved, 0.2),
+    (ReportStatus.closed, 0.1),
+    (ReportStatus.rejected, 0.05),
 )
 
 
@@ -168,7 +169,7 @@ def seed_assignments(
             select(models.Report.id, models.Report.updated_at)
             .where(
                 models.Report.unit_id == officer.unit_id,
-                models.Report.status.in_(machine.ACTIVE),
+                models.Report.status.in_(OPEN_IN_INDEX_ORDER),
                 models.Report.assignee_id.is_(None),
             )
             .order_by(models.Report.due_at, models.Report.id)
@@ -221,9 +222,9 @@ def _advance(
     report_id = report["id"]
     official = _official_of(state, report["unit_id"])
     at = report["created_at"] + timedelta(hours=rng.uniform(0.5, 30))
-    if outcome == "open" or at > now:
+    if outcome == ReportStatus.open or at > now:
         return
-    if outcome == "rejected":
+    if outcome == ReportStatus.rejected:
         actions.reject(
             session, state, official, report_id, reason="not_city_problem",
             note="Bukan kewenangan pemerintah kota (demo).", options=actions.Options(now=at),
@@ -234,7 +235,7 @@ def _advance(
         options=actions.Options(now=at),
     )  # fmt: skip
     at += timedelta(hours=rng.uniform(2, 120))
-    if outcome not in ("resolved", "closed") or at > now or not after_photos:
+    if outcome not in (ReportStatus.resolved, ReportStatus.closed) or at > now or not after_photos:
         return
     options = actions.Options(now=at, photos=[{"display_key": p.display_key} for p in after_photos])
     event = actions.resolve(
@@ -244,9 +245,9 @@ def _advance(
         session, report_id=report_id, event_id=event.id, stored=after_photos, kind="after"
     )
     at += timedelta(days=rng.uniform(1, 3))
-    if outcome == "closed" and at <= now:
-        actions.accept(
-            session, state, actions.REPORTER, report_id, rating=rng.randint(3, 5), comment=None,
+    if outcome == ReportStatus.closed and at <= now:
+        rating.rate(
+            session, state, report_id, stars=rng.randint(3, 5), comment=None, reason=None,
             options=actions.Options(now=at),
         )  # fmt: skip
 

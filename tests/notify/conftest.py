@@ -24,7 +24,7 @@ from sigap.db import Database
 from sigap.jobs import build_worker
 from sigap.kit import utcnow
 from sigap.notify import targets
-from sigap.notify.outbox import new_row
+from sigap.notify.payloads import report_message
 from sigap.notify.worker import Worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
@@ -204,19 +204,11 @@ def write_event(
     unit: str = GAMBIR,
     note: str | None = None,
 ) -> str:
-    """An outbox row in the workflow's contract (what the CROP transitions will write)."""
-    payload: dict[str, Any] = {
-        "report_id": report_id,
-        "event_id": None,
-        "action": action,
-        "from_status": from_status,
-        "to_status": to_status,
-        "unit": unit,
-        "at": utcnow().isoformat().replace("+00:00", "Z"),
-    }
-    if note:
-        payload["note"] = note
-    row = new_row(topic, payload)
+    """An outbox row in the workflow's contract (what the CROP transitions write)."""
+    row = report_message(
+        topic, report_id=report_id, event_id=None, action=action, from_status=from_status,
+        to_status=to_status, unit=unit, at=utcnow(), note=note,
+    )  # fmt: skip
     with database.transaction() as session:
         session.execute(insert(models.OutboxMessage.__table__), [row])
     return str(row["message_id"])

@@ -49,6 +49,7 @@ def test_submit_writes_the_shared_payload_contract(client: TestClient, database:
         "from_status": None,
         "to_status": "open",
         "unit": "kel-31.71.01.1001",
+        "note": None,
     }
 
 

@@ -7,11 +7,14 @@ from typing import Any
 from fastapi.testclient import TestClient
 from tests.portal.conftest import JAKARTA, Change, hours_ago
 
+from sigap.portal.schemas import MapClusters
+
 
 def clusters(client: TestClient, **params: Any) -> dict[str, Any]:
     response = client.get("/api/v1/map/clusters", params={"bbox": JAKARTA, **params})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
+    MapClusters.model_validate(body)  # the answer is what the OpenAPI document says
     return body
 
 
@@ -92,3 +95,13 @@ def test_bad_parameters_are_refused(client: TestClient) -> None:
             "/api/v1/map/clusters", params={"bbox": JAKARTA, "zoom": 3, name: value}
         )
         assert response.status_code == 422, (name, response.text)
+
+
+def test_the_openapi_document_describes_the_answer(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    answer = spec["paths"]["/api/v1/map/clusters"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/MapClusters"
+    }
+    point = spec["components"]["schemas"]["MapPoint"]
+    assert point["additionalProperties"] is False

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sigap.geo.spatial import BBox, Circle
-from sigap.models.report import OPEN_STATUSES
 from sigap.reports.repository import ReportFilters, page_shape
 from sigap.reports.schemas import ReportSort
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER
 
 # (category, lat, lon, kelurahan) spread over three kota.
 PLACES = [
@@ -181,7 +181,7 @@ def test_a_page_shape_is_what_the_statement_text_depends_on() -> None:
     and its size change it; a box or a circle has none (its statement depends on them)."""
     newest = ReportSort.newest
     since = datetime(2026, 1, 1, tzinfo=UTC)
-    opened = list(OPEN_STATUSES)
+    opened = list(OPEN_IN_INDEX_ORDER)
 
     def shape(filters: ReportFilters, number: int = 1, size: int = 100) -> Any:
         return page_shape(filters, newest, number, size)

@@ -18,6 +18,7 @@ from sigap import models
 from sigap.accounts.service import create
 from sigap.db import Database
 from sigap.demo import DEMO_PASSWORD
+from sigap.notify.payloads import stamp
 from sigap.regions.state import RegionState, load_state
 from sigap.workflow.sweep import sweep
 
@@ -131,7 +132,7 @@ def test_a_late_sweep_climbs_one_level_and_starts_that_levels_clock(
 
     (message,) = escalated_messages(db, report["id"])
     assert (message["escalated_to"], message["level"]) == (KECAMATAN, 1)
-    assert datetime.fromisoformat(message["level_due_at"]) == late + timedelta(hours=24)
+    assert message["level_due_at"] == stamp(late + timedelta(hours=24))  # payloads' format
     assert message["unit"] == "kel-31.71.01.1001"  # the unit that missed its deadline
 
     assert sweep(db, state, late + timedelta(hours=24)).escalated == 1

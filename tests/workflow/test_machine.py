@@ -26,6 +26,7 @@ from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import actions, machine
+from sigap.workflow.states import OPEN_STATUSES
 from sigap.workflow.sweep import Swept, settle
 
 GAMBIR = "kel-31.71.01.1001"
@@ -180,7 +181,7 @@ class Workflow(RuleBasedStateMachine):
             before, level = report.status, report.escalation_level
             settle(session, self.state, report, self.now, actions.Options(now=self.now), Swept())
             # However late the sweep, a missed deadline climbs one level, at this moment.
-            assert report.escalation_level - level in ((0, 1) if before in machine.ACTIVE else (0,))
+            assert report.escalation_level - level in ((0, 1) if before in OPEN_STATUSES else (0,))
             if report.escalation_level > level:
                 assert report.escalated_at == self.now
             if before == "resolved" and report.status == "closed":
@@ -205,7 +206,7 @@ class Workflow(RuleBasedStateMachine):
         assert report.response_due_at < report.resolution_due_at
         assert (report.resolved_at is not None) >= (report.status == "resolved")
         assert (report.closed_at is not None) == (report.status == "closed")
-        if report.status not in machine.ACTIVE:
+        if report.status not in OPEN_STATUSES:
             assert report.escalation_unit_id is None
         assert (report.escalated_at is None) == (report.escalation_unit_id is None)
         climbable = len(self.state.unit_ancestors(report.unit_id))

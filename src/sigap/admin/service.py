@@ -19,7 +19,8 @@ from sigap.models import Area, Category, Report, RoutingRule, Unit
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.export import CATEGORY_COLUMNS
 from sigap.regions.state import RegionState
-from sigap.workflow import actions, machine
+from sigap.workflow import actions
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER
 
 
 def unit_dict(unit: Unit) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def deactivate_unit(
     open_ids = list(
         session.scalars(
             select(Report.id)
-            .where(Report.unit_id == unit.id, Report.status.in_(machine.ACTIVE))
+            .where(Report.unit_id == unit.id, Report.status.in_(OPEN_IN_INDEX_ORDER))
             .order_by(Report.id)
         )
     )

@@ -26,7 +26,7 @@ from sigap.citizen import social
 from sigap.citizen.pages import to_signin
 from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import Context, clock, context_of, in_transaction, language_of
-from sigap.errors import InvalidInput, NotFound, SigapError
+from sigap.errors import NotFound, SigapError
 from sigap.i18n import LANGUAGES
 from sigap.inputs import Id
 from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
@@ -35,7 +35,7 @@ from sigap.reports import present, service
 from sigap.web import fields
 from sigap.web.body import read_fields
 from sigap.web.texts import translate
-from sigap.workflow import actions
+from sigap.workflow import actions, rating
 
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")  # tracking tokens are secrets.token_urlsafe(24)
@@ -263,21 +263,12 @@ def _comment(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any
 
 
 def _rate(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    """3-5 stars close the report; 1-2 stars with a reason reopen it (the CROP rule)."""
+    """The rule is sigap.workflow.rating's; the form's one box is the comment or the reason."""
     stars = form.get("stars", "")
     if stars not in ("1", "2", "3", "4", "5"):
         raise fields.invalid("stars", "missing")
-    note = _text(form, "comment") or None
-    if int(stars) <= 2:
-        if note is None:
-            raise InvalidInput("rating_reason_required")
-        actions.reopen(
-            s, ctx.region, actions.REPORTER, rid, reason=note, rating=int(stars), options=o
-        )
-    else:
-        actions.accept(
-            s, ctx.region, actions.REPORTER, rid, rating=int(stars), comment=note, options=o
-        )
+    note = _text(form, "comment") or None  # the page has one box: comment or reason
+    rating.rate(s, ctx.region, rid, stars=int(stars), comment=note, reason=note, options=o)
 
 
 def _appeal(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:

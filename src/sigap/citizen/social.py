@@ -20,10 +20,10 @@ from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
-from sigap.models.report import OPEN_STATUSES
 from sigap.moderation import rules
 from sigap.moderation.rules import Audience
 from sigap.reports.limits import too_many
+from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 from sigap.workflow.visibility import can_see
 
 MERGE_DEPTH = 8  # duplicates of duplicates: a merge never targets a duplicate, but its parent
@@ -57,7 +57,7 @@ def target(session: Session, report_id: int, *, lock: bool = False) -> int:
         row = session.execute(query.with_for_update() if lock else query).first()
         if row is None:
             raise NotFound("report_not_found", report_id=report_id)
-        if row.status != "duplicate" or row.duplicate_of_id is None:
+        if row.status != ReportStatus.duplicate or row.duplicate_of_id is None:
             return int(row.id)
         report_id = row.duplicate_of_id
     return report_id

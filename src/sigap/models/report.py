@@ -15,10 +15,8 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, BigId, UTCDateTime
+from sigap.workflow.states import ReportStatus
 
-STATUSES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
-# Still waiting for the city: Open311's "open", the map's default, the partial indexes' rows.
-OPEN_STATUSES = ("open", "in_progress")
 # Whether the public sees a report at all (0023_moderation): ``pending`` waits for a moderator
 # (triage), ``withheld`` was taken down by one; see sigap.moderation.rules.
 VISIBILITIES = ("public", "pending", "withheld")
@@ -31,7 +29,7 @@ class Report(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     category_code: Mapped[str] = mapped_column(ForeignKey("category.code"))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.open.value)
     description: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     lon: Mapped[float] = mapped_column(Float)

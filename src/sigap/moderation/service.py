@@ -27,7 +27,7 @@ from sigap.models import Region, Report, ReportEvent
 from sigap.moderation import rules
 from sigap.notify import live
 from sigap.notify.outbox import OUTBOX
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.regions.state import RegionState
 
 REASON_MIN, REASON_MAX = 3, 500
@@ -212,9 +212,17 @@ def _changed(
     public = action == "publish"
     event = _event(session, report, actor, action, reason or None, data, now, internal=not public)
     topic = "report.published" if public else "report.moderated"
-    session.execute(
-        OUTBOX.insert().values(outbox_row(topic, _payload(state, report, event, action, now)))
+    message = report_message(
+        topic,
+        report_id=report.id,
+        event_id=event.id,
+        action=action,
+        from_status=report.status,
+        to_status=report.status,
+        unit=state.units[report.unit_id].code,
+        at=now,
     )
+    session.execute(OUTBOX.insert().values(message))
     after = moderation_dict(report)
     record(session, actor, f"report.{action}", "report", report.id, before=before,
            after={**after, "reason": reason})  # fmt: skip
@@ -251,18 +259,3 @@ def _event(
     session.flush()
     live.announce(session)
     return event
-
-
-def _payload(
-    state: RegionState, report: Report, event: ReportEvent, action: str, now: datetime
-) -> dict[str, Any]:
-    """The outbox contract of every report topic (``sigap.notify.fanout``)."""
-    return {
-        "report_id": report.id,
-        "event_id": event.id,
-        "action": action,
-        "from_status": report.status,
-        "to_status": report.status,
-        "unit": state.units[report.unit_id].code,
-        "at": now.isoformat().replace("+00:00", "Z"),
-    }

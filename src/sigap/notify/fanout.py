@@ -9,9 +9,8 @@ in the recipient's language, so a retry sends the same text. Times in e-mails ar
 local time with its zone's abbreviation (:func:`local_time`: "2026-12-08 08:18 WIB"); webhooks
 keep ISO 8601 UTC, a machine format.
 
-Payload contract of the domain messages: ``{"report_id", "event_id", "action", "from_status",
-"to_status", "unit" (code of the responsible unit after the change), "at" (ISO UTC)}``, plus
-an optional ``note`` (shown to the reporter). ``report.assigned`` adds ``assignee`` and
+Payload contract of the domain messages: :mod:`sigap.notify.payloads` (which builds them all),
+``note`` shown to the reporter. ``report.assigned`` adds ``assignee`` and
 ``previous`` (account ids, ``None`` when nobody): the assigned field officer is e-mailed.
 ``report.escalated`` adds ``escalated_to`` (code of the unit that received the report),
 ``level`` and ``level_due_at`` (that unit's deadline): the heads and supervisors of the unit
@@ -31,8 +30,9 @@ from sqlalchemy.orm import Session
 from sigap import models
 from sigap.config import Settings
 from sigap.moderation import rules
-from sigap.notify import webhooks
+from sigap.notify import payloads, webhooks
 from sigap.notify.outbox import Message, new_row
+from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -43,15 +43,14 @@ FOLLOW = cast(Table, models.ReportFollow.__table__)
 REGION = cast(Table, models.Region.__table__)
 
 MAIL_TOPIC = "mail.send"
-WEBHOOK_TOPIC = "webhook.send"
 # Status names as citizens read them: (Bahasa Indonesia, English).
-STATUS_LABELS = {
-    "open": ("Diterima", "Open"),
-    "in_progress": ("Sedang ditangani", "In progress"),
-    "resolved": ("Selesai ditangani", "Resolved"),
-    "rejected": ("Ditolak", "Rejected"),
-    "duplicate": ("Duplikat", "Duplicate"),
-    "closed": ("Ditutup", "Closed"),
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    ReportStatus.open: ("Diterima", "Open"),
+    ReportStatus.in_progress: ("Sedang ditangani", "In progress"),
+    ReportStatus.resolved: ("Selesai ditangani", "Resolved"),
+    ReportStatus.rejected: ("Ditolak", "Rejected"),
+    ReportStatus.duplicate: ("Duplikat", "Duplicate"),
+    ReportStatus.closed: ("Ditutup", "Closed"),
 }
 REPORTER_TOPICS = ("report.status_changed", "report.forwarded", "report.escalated")
 UNIT_TOPICS = {"report.created": False, "report.forwarded": True}  # topic -> forwarded
@@ -96,16 +95,7 @@ def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str,
     public = report is None or report["visibility"] == rules.PUBLIC or message.topic == MODERATED
     data = public_payload(message.payload, report)
     rows = [
-        new_row(
-            WEBHOOK_TOPIC,
-            {
-                "endpoint_id": endpoint_id,
-                "event_id": message.message_id,
-                "type": message.topic,
-                "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
-                "data": data,
-            },
-        )
+        payloads.webhook_message(endpoint_id, message, data)
         for endpoint_id, events in batch.subscriptions
         if public and (message.topic in events or "*" in events)
     ]

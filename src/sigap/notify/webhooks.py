@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
 import time
 from typing import Any, cast
@@ -74,11 +73,6 @@ def active(session: Session) -> list[tuple[int, list[str]]]:
     """(id, topics) of the active endpoints; ``*`` among the topics means all."""
     query = select(ENDPOINT.c.id, ENDPOINT.c.events).where(ENDPOINT.c.active.is_(True))
     return [(i, list(events)) for i, events in session.execute(query).all()]
-
-
-def event_body(message_id: str, topic: str, created_at: str, data: dict[str, Any]) -> bytes:
-    event = {"id": message_id, "type": topic, "created_at": created_at, "data": data}
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class Deliverer:

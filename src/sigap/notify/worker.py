@@ -27,7 +27,7 @@ from sigap.config import Settings
 from sigap.db import Database
 from sigap.faults import Outage
 from sigap.kit import utcnow
-from sigap.notify import fanout, mail, outbox, webhooks
+from sigap.notify import fanout, mail, outbox, payloads, webhooks
 from sigap.notify.outbox import Message
 
 log = logging.getLogger("sigap.worker")
@@ -287,7 +287,7 @@ def build_notify_worker(database: Database, settings: Settings) -> Worker:
             endpoint = webhooks.endpoints(session, {p["endpoint_id"]}).get(p["endpoint_id"])
         if endpoint is None or not endpoint["active"]:
             return  # deleted or disabled since: nothing is owed to it any more
-        body = webhooks.event_body(p["event_id"], p["type"], p["created_at"], p["data"])
+        body = payloads.webhook_body(p)
         deliverer.post(
             url=endpoint["url"], secret=endpoint["secret"], event_id=p["event_id"], body=body
         )
@@ -299,6 +299,6 @@ def build_notify_worker(database: Database, settings: Settings) -> Worker:
 
     worker.register_batch("report.*", expand)
     worker.register(fanout.MAIL_TOPIC, send_mail)
-    worker.register(fanout.WEBHOOK_TOPIC, send_webhook)
+    worker.register(payloads.WEBHOOK_TOPIC, send_webhook)
     worker.register_periodic("outbox-purge", 3600, purge)
     return worker

@@ -37,6 +37,7 @@ from sigap.web.body import read_fields
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 from sigap.workflow.sla import is_overdue
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 
 router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"
@@ -133,8 +134,8 @@ async def inbox(request: Request) -> Response:
         return subject
     ctx = context_of(request)
     query = request.query_params
-    statuses = [s for s in query.getlist("status") if s in machine.STATES] or list(machine.ACTIVE)
-    sort = InboxSort.urgency if set(statuses) <= set(machine.ACTIVE) else InboxSort.recent
+    statuses = [s for s in query.getlist("status") if s in STATUSES] or list(OPEN_IN_INDEX_ORDER)
+    sort = InboxSort.urgency if set(statuses) <= OPEN_STATUSES else InboxSort.recent
     assignable = subject.role in machine.ASSIGNABLE
     mine = assignable and query.get("mine") == "1"
     filters = service.InboxFilters(
@@ -181,7 +182,7 @@ async def inbox(request: Request) -> Response:
         categories=list(ctx.region.categories.values()),
         kelurahan=in_scope,
         rws=rw_choices(database, ctx.region, filters.kelurahan or _only(in_scope)),
-        statuses=machine.STATES,
+        statuses=STATUSES,
         assignable=assignable,
         mine=mine,
         next_url=f"?{urlencode([*next_params, ('cursor', next_cursor)])}" if next_cursor else None,

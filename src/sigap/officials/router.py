@@ -21,6 +21,7 @@ from sigap.officials import forms, schemas, service, uploads
 from sigap.photos.service import StoredPhoto
 from sigap.photos.storage import Storage
 from sigap.workflow import actions, machine
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 
 router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
 
@@ -44,16 +45,14 @@ async def inbox(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> schemas.Inbox:
-    statuses = split_values(status) or ["open", "in_progress"]
-    unknown = [s for s in statuses if s not in machine.STATES]
+    statuses = split_values(status) or list(OPEN_IN_INDEX_ORDER)
+    unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
         raise InvalidInput(
             "invalid_input",
-            details=[
-                {"field": "status", "value": v, "allowed": list(machine.STATES)} for v in unknown
-            ],
+            details=[{"field": "status", "value": v, "allowed": list(STATUSES)} for v in unknown],
         )
-    if sort is schemas.InboxSort.urgency and not set(statuses) <= set(machine.ACTIVE):
+    if sort is schemas.InboxSort.urgency and not set(statuses) <= OPEN_STATUSES:
         sort = schemas.InboxSort.recent  # settled reports have no deadline to sort on
     filters = service.InboxFilters(
         statuses,

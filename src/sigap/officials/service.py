@@ -27,6 +27,7 @@ from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.workflow import machine
 from sigap.workflow.sla import overdue_condition
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 from sigap.workflow.visibility import readable_reports
 
 REPORT = cast(Table, models.Report.__table__)
@@ -60,7 +61,7 @@ INBOX_COLUMNS: tuple[Any, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class InboxFilters:
-    statuses: Sequence[str] = ("open", "in_progress")
+    statuses: Sequence[str] = OPEN_IN_INDEX_ORDER
     categories: Sequence[str] = ()
     kelurahan: str | None = None
     overdue: bool = False
@@ -188,7 +189,7 @@ def _urgent(
     or scan by status."""
     # Only active reports have a deadline, so the status filter is needed only to pick one of
     # the two active states (and then the deadline index still leads).
-    if set(machine.ACTIVE) <= set(filters.statuses):
+    if set(filters.statuses) >= OPEN_STATUSES:
         filters = replace(filters, statuses=())
     found: dict[int, Any] = {}
     for way in ways:

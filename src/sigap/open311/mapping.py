@@ -12,12 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
-from sigap.models.report import OPEN_STATUSES, STATUSES
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, QuestionInfo, RegionState
 from sigap.reports import answers
 from sigap.reports.present import is_public
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # A request's extras: its public timeline, its visible photos, its proof of fix (or None).
@@ -76,7 +76,7 @@ def status(domain_status: str) -> str:
 
 
 def domain_statuses(open311_status: str) -> tuple[str, ...]:
-    return OPEN_STATUSES if open311_status == "open" else CLOSED_STATUSES
+    return OPEN_IN_INDEX_ORDER if open311_status == "open" else CLOSED_STATUSES
 
 
 def w3c(value: datetime, zone: ZoneInfo) -> str:
@@ -227,7 +227,7 @@ def extended_attributes(
         "unit_code": unit.code,
         "unit_name": unit.name(language),
         "escalation_level": report.escalation_level,
-        "duplicate": report.status == "duplicate",
+        "duplicate": report.status == ReportStatus.duplicate,
         "parent_service_request_id": None if parent is None else str(parent),
         "photos": photos,
         "proof": proof["verdict"] if proof else None,

@@ -20,14 +20,19 @@ from sigap.errors import InvalidInput, NotFound
 from sigap.geo import tiles
 from sigap.geo.streets import StreetLayer
 from sigap.kit import utcnow
-from sigap.portal import boundaries, clusters, export, filters, ranking, stats
+from sigap.portal import boundaries, clusters, export, filters, ranking, schemas, stats
 from sigap.portal.fold import lag_s
 from sigap.regions.state import RegionState, ready_street_layer, street_layer
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
 
 
-@router.get("/map/clusters", summary="Reports on the map, clustered by a grid at low zoom")
+@router.get(
+    "/map/clusters",
+    summary="Reports on the map, clustered by a grid at low zoom",
+    response_model=None,  # returned as built: the model documents it (tests validate it)
+    responses={200: {"model": schemas.MapClusters}},
+)
 def map_clusters(
     request: Request,
     session: ReadSession,

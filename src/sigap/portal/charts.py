@@ -6,13 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sigap.workflow.states import ReportStatus
+
 # Bottom to top in a stacked bar; colours as on the map (grey for the rest).
 STACK = (
-    ("resolved", "#2e7d32"),
-    ("in_progress", "#f2b600"),
-    ("open", "#c62828"),
+    (ReportStatus.resolved.value, "#2e7d32"),
+    (ReportStatus.in_progress.value, "#f2b600"),
+    (ReportStatus.open.value, "#c62828"),
     ("other", "#6b7280"),
 )
+# The states with a bar of their own; "other" sums the rest.
+STACKED = frozenset(status for status, _ in STACK) - {"other"}
 WIDTH, HEIGHT, AXIS = 600, 180, 24
 
 
@@ -51,4 +55,4 @@ def trend_bars(trend: list[dict[str, Any]]) -> dict[str, Any]:
 def _count(by_status: dict[str, int], status: str) -> int:
     if status != "other":
         return by_status.get(status, 0)
-    return sum(n for s, n in by_status.items() if s not in ("open", "in_progress", "resolved"))
+    return sum(n for s, n in by_status.items() if s not in STACKED)

@@ -31,6 +31,7 @@ from sigap.portal.areas import kelurahan_codes
 from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
 from sigap.workflow.sla import is_overdue, overdue_condition
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, ReportStatus
 
 CELLS_PER_TILE = 4
 POINTS_ZOOM = 16  # from this zoom on, reports are shown one by one
@@ -39,7 +40,7 @@ INDEXED_BOX_ZOOM = 12  # from this zoom on the box is narrow enough for the spat
 SPARSE_ZOOM = 13  # from this zoom on, a view with few reports shows them one by one
 SPARSE_LIMIT = 300
 FINE_LEVEL, COARSE_LEVEL = 16, 12  # the grid zooms stored in map_cell (migration 0007_portal)
-STATUS_COUNTED = ("open", "in_progress", "resolved")
+STATUS_COUNTED = (*OPEN_IN_INDEX_ORDER, ReportStatus.resolved.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from sigap.models import Report
-from sigap.models.report import OPEN_STATUSES
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER
 
 WEIGHTS = {"response": 40, "resolution": 30, "fixes_held": 15, "rating": 15}
 # Counts read from the open reports and the ratings, beside the stored SLA counts: unanswered
@@ -140,7 +140,9 @@ def open_counts(
     The open states are written into the SQL as the partial indexes name them (0011), so both
     databases can walk those indexes; open reports are few beside all reports."""
     at: Any = bindparam("fair_now", now)
-    states: Any = bindparam("fair_open", list(OPEN_STATUSES), expanding=True, literal_execute=True)
+    states: Any = bindparam(
+        "fair_open", list(OPEN_IN_INDEX_ORDER), expanding=True, literal_execute=True
+    )
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))

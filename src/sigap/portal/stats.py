@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from sigap.kit import utcnow
 from sigap.models import Report, StatArea, StatHist, StatMonth
-from sigap.models.report import STATUSES
 from sigap.models.stats import BUCKET_COUNT, BUCKET_FIRST_S, BUCKET_RATIO
 from sigap.portal import fair
 from sigap.portal.areas import children, kelurahan_codes
 from sigap.regions.state import AreaInfo, RegionState
+from sigap.workflow.states import OPEN_STATUSES, STATUSES
 
 SLA_COLUMNS = fair.SLA_COLUMNS
 TREND_MONTHS = 12
@@ -141,7 +141,7 @@ def _categories_and_units(
         categories[category_code] = categories.get(category_code, 0) + int(n or 0)
         unit = units.setdefault(unit_id, [0, 0])
         unit[0] += int(n or 0)
-        if status in ("open", "in_progress"):
+        if status in OPEN_STATUSES:
             unit[1] += int(n or 0)
     return {
         "by_category": _category_rows(state, categories, language),
@@ -208,7 +208,7 @@ def _area_row(
     inside = set(kelurahan_codes(state, area.code))
     mine = [v for (k, _), v in by_kelurahan.items() if k in inside]
     pending = sum(
-        v["n"] for (k, s), v in by_kelurahan.items() if k in inside and s in ("open", "in_progress")
+        v["n"] for (k, s), v in by_kelurahan.items() if k in inside and s in OPEN_STATUSES
     )
     totals = _sum_rows(mine)
     for kelurahan, extra in extras.items():

@@ -12,13 +12,12 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
-from sigap.errors import InvalidInput
 from sigap.inputs import Input
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.reports import present, schemas, service
-from sigap.workflow import actions
+from sigap.workflow import actions, rating
 
 router = APIRouter(prefix="/api/v1/track", tags=["reports"])
 Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]
@@ -42,25 +41,16 @@ class Appeal(Input):
 
 @router.post("/{token}/rating", summary="Rate a resolved report: 3-5 closes it, 1-2 reopens it")
 async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.Report:
-    reason = body.reason
-    if body.stars <= 2 and reason is None:
-        raise InvalidInput("rating_reason_required")
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
     def run(session: Session) -> schemas.Report:
         report_id = service.by_tracking_token(session, token)["id"]
-        if reason is not None and body.stars <= 2:
-            actions.reopen(
-                session, ctx.region, actions.REPORTER, report_id,
-                reason=reason, rating=body.stars, options=options,
-            )  # fmt: skip
-        else:
-            actions.accept(
-                session, ctx.region, actions.REPORTER, report_id,
-                rating=body.stars, comment=body.comment, options=options,
-            )  # fmt: skip
+        rating.rate(
+            session, ctx.region, report_id, stars=body.stars, comment=body.comment,
+            reason=body.reason, options=options,
+        )  # fmt: skip
         return _public(session, ctx, report_id, request.app.state.photo_storage)
 
     return await in_transaction(request, run)

@@ -16,11 +16,11 @@ from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
 from sigap.models import Report
 from sigap.models.base import UTCDateTime
-from sigap.models.report import OPEN_STATUSES
 from sigap.moderation import rules
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportSort
 from sigap.workflow.sla import overdue_condition
+from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 
 REPORT = cast(Table, Report.__table__)
 LIST_COLUMNS = (
@@ -145,7 +145,7 @@ def _filtered(
 def _sort_index(filters: ReportFilters, sort: ReportSort) -> str:
     """The index whose order a page walks: for the open reports by creation time, the partial
     index of open reports (per category when the list names categories)."""
-    if set(filters.statuses) == set(OPEN_STATUSES) and sort is not ReportSort.recently_updated:
+    if set(filters.statuses) == OPEN_STATUSES and sort is not ReportSort.recently_updated:
         return OPEN_INDEXES[bool(filters.categories)]
     return SORT_INDEX[sort]
 
@@ -195,7 +195,7 @@ def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
     if filters.statuses:
         # Written into the SQL (they are known states, never free text), and the open ones as
         # the partial indexes name them, so both databases can prove that those indexes fit.
-        named = OPEN_STATUSES if set(filters.statuses) == set(OPEN_STATUSES) else filters.statuses
+        named = OPEN_IN_INDEX_ORDER if set(filters.statuses) == OPEN_STATUSES else filters.statuses
         statuses: Any = bindparam("statuses", list(named), expanding=True, literal_execute=True)
         conditions.append(Report.status.in_(statuses))
     if filters.area is not None:

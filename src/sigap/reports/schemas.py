@@ -9,19 +9,20 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
 
 from sigap.inputs import Input
+from sigap.workflow.states import ReportStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 AnswerItem = Annotated[str, StringConstraints(max_length=4000)] | StrictInt | StrictFloat
 # One answer: text, a number, a list (the keys of a multivaluelist), or null for none.
 AnswerIn = AnswerItem | Annotated[list[AnswerItem], Field(max_length=50)]
 QuestionCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-STATUS_COLOURS = {
-    "open": "red",
-    "in_progress": "yellow",
-    "resolved": "green",
-    "closed": "grey",
-    "rejected": "grey",
-    "duplicate": "grey",
+STATUS_COLOURS: dict[str, str] = {
+    ReportStatus.open: "red",
+    ReportStatus.in_progress: "yellow",
+    ReportStatus.resolved: "green",
+    ReportStatus.closed: "grey",
+    ReportStatus.rejected: "grey",
+    ReportStatus.duplicate: "grey",
 }
 
 

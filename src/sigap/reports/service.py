@@ -18,7 +18,7 @@ from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
 from sigap.moderation.rules import Audience, is_visible
 from sigap.notify.outbox import OUTBOX
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
@@ -27,6 +27,7 @@ from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate
 from sigap.rows import insert_rows
 from sigap.workflow import routing, sla
+from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -102,7 +103,7 @@ def prepare(
     unit_code = state.units[unit_id].code
     report = {
         "category_code": category.code,
-        "status": "open",
+        "status": ReportStatus.open.value,
         "description": data.description,
         "address": data.address,
         "lon": data.lon,
@@ -150,7 +151,7 @@ def prepare(
     event = {
         "action": "submit",
         "from_status": None,
-        "to_status": "open",
+        "to_status": ReportStatus.open.value,
         "actor_kind": "citizen",
         "actor_unit_id": None,
         "actor_account_id": None,
@@ -308,7 +309,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         connection,
         OUTBOX,
         [
-            outbox_row("report.created", _created_payload(i, event_of[i], prepared))
+            _created_message(i, event_of[i], prepared)
             for i, prepared in zip(ids, batch, strict=True)
         ],
     )
@@ -319,24 +320,25 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     ]
 
 
-def _created_payload(report_id: int, event_id: int, prepared: Prepared) -> dict[str, Any]:
-    """The outbox contract shared by every report topic (see ``sigap.notify.fanout``)."""
-    return {
-        "report_id": report_id,
-        "event_id": event_id,
-        "action": "submit",
-        "from_status": None,
-        "to_status": "open",
-        "unit": prepared.unit_code,
-        "at": prepared.event["created_at"].isoformat().replace("+00:00", "Z"),
+def _created_message(report_id: int, event_id: int, prepared: Prepared) -> dict[str, Any]:
+    """The outbox row of report.created (shape: :mod:`sigap.notify.payloads`)."""
+    return report_message(
+        "report.created",
+        report_id=report_id,
+        event_id=event_id,
+        action="submit",
+        from_status=None,
+        to_status=ReportStatus.open.value,
+        unit=prepared.unit_code,
+        at=prepared.event["created_at"],
         # Only for the e-mail that gives the reporter the tracking link (the token is stored
         # nowhere else in the clear); never passed on to webhooks, and purged with the message.
-        **(
+        extra=(
             {"tracking_token": prepared.tracking_token}
             if prepared.reporter and prepared.reporter.get("email")
-            else {}
+            else None
         ),
-    }
+    )
 
 
 def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:

@@ -26,17 +26,18 @@ from starlette.types import ASGIApp
 from sigap.deps import language_of
 from sigap.web import maps
 from sigap.web.texts import TEXTS, translate
+from sigap.workflow.states import ReportStatus
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-STATUS_CLASSES = {
-    "open": "st-open",
-    "in_progress": "st-progress",
-    "resolved": "st-resolved",
-    "closed": "st-closed",
-    "rejected": "st-closed",
-    "duplicate": "st-closed",
+STATUS_CLASSES: dict[str, str] = {
+    ReportStatus.open: "st-open",
+    ReportStatus.in_progress: "st-progress",
+    ReportStatus.resolved: "st-resolved",
+    ReportStatus.closed: "st-closed",
+    ReportStatus.rejected: "st-closed",
+    ReportStatus.duplicate: "st-closed",
 }
 UTC_ZONE = ZoneInfo("UTC")
 

@@ -24,12 +24,13 @@ from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
 from sigap.notify import live
 from sigap.notify.outbox import OUTBOX
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.photos import proof
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.workflow import machine, merging, routing, sla
+from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 from sigap.workflow.visibility import can_see
 
 
@@ -452,7 +453,7 @@ def escalate(
         options,
         data=data,
         topic="report.escalated",
-        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": _iso(due)},
+        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": due},
     )
 
 
@@ -483,9 +484,9 @@ def _calm(report: Report) -> None:
 
 
 def _unfit_parent(parent: Report) -> str | None:
-    if parent.status == "duplicate":
+    if parent.status == ReportStatus.duplicate:
         return "itself a duplicate"
-    if parent.status == "rejected":
+    if parent.status == ReportStatus.rejected:
         return "rejected"
     return None
 
@@ -519,7 +520,7 @@ def _record(
     from_status = report.status
     report.status = to
     report.updated_at = now
-    if to not in machine.ACTIVE:
+    if to not in OPEN_STATUSES:
         report.escalation_unit_id = report.escalated_at = None
     category = state.categories[report.category_code]
     report.next_check_at = sla.plan(report, state, category, options.rating_window)
@@ -543,19 +544,20 @@ def _outbox(
     note: str | None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """The domain message of ``event`` (payload contract: :mod:`sigap.notify.fanout`)."""
-    payload = {
-        "report_id": report.id,
-        "event_id": event.id,
-        "action": event.action,
-        "from_status": from_status,
-        "to_status": report.status,
-        "unit": state.units[report.unit_id].code,
-        "at": now.isoformat(),
-        "note": note,
-        **(extra or {}),
-    }
-    session.execute(OUTBOX.insert(), outbox_row(topic, payload))
+    """The domain message of ``event`` (payload contract: :mod:`sigap.notify.payloads`)."""
+    message = report_message(
+        topic,
+        report_id=report.id,
+        event_id=event.id,
+        action=event.action,
+        from_status=from_status,
+        to_status=report.status,
+        unit=state.units[report.unit_id].code,
+        at=now,
+        note=note,
+        extra=extra,
+    )
+    session.execute(OUTBOX.insert(), message)
 
 
 def _event(

@@ -21,9 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sigap.errors import SigapError
-
-STATES = ("open", "in_progress", "resolved", "rejected", "duplicate", "closed")
-ACTIVE = ("open", "in_progress")
+from sigap.workflow.states import STATUSES, ReportStatus
+from sigap.workflow.states import ReportStatus as S
 
 # Who can act. Officials act only on reports their scope covers (sigap.workflow.visibility).
 FIELD = frozenset({"field_officer", "unit_head", "supervisor", "admin"})
@@ -47,30 +46,30 @@ REJECTION_REASONS = (
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    to: str | None  # None: the state does not change
+    to: ReportStatus | None  # None: the state does not change
     actors: frozenset[str]
 
 
 TRANSITIONS: dict[tuple[str, str], Rule] = {
-    ("open", "acknowledge"): Rule("in_progress", FIELD),
-    ("open", "forward"): Rule("open", HEADS),
-    ("in_progress", "forward"): Rule("open", HEADS),
-    ("open", "resolve"): Rule("resolved", FIELD),
-    ("in_progress", "resolve"): Rule("resolved", FIELD),
-    ("open", "reject"): Rule("rejected", HEADS),
-    ("in_progress", "reject"): Rule("rejected", HEADS),
-    ("open", "mark_duplicate"): Rule("duplicate", FIELD),
-    ("in_progress", "mark_duplicate"): Rule("duplicate", FIELD),
-    ("resolved", "accept"): Rule("closed", REPORTER),
-    ("resolved", "close"): Rule("closed", SYSTEM),
-    ("resolved", "reopen"): Rule("in_progress", REPORTER | SUPERVISORS),
-    ("closed", "reopen"): Rule("in_progress", SUPERVISORS),
-    ("rejected", "appeal"): Rule("open", REPORTER),
-    ("open", "assign"): Rule(None, HEADS),
-    ("in_progress", "assign"): Rule(None, HEADS),
-    ("open", "escalate"): Rule(None, SYSTEM),
-    ("in_progress", "escalate"): Rule(None, SYSTEM),
-    **{(state, "note"): Rule(None, FIELD) for state in STATES},
+    (S.open, "acknowledge"): Rule(S.in_progress, FIELD),
+    (S.open, "forward"): Rule(S.open, HEADS),
+    (S.in_progress, "forward"): Rule(S.open, HEADS),
+    (S.open, "resolve"): Rule(S.resolved, FIELD),
+    (S.in_progress, "resolve"): Rule(S.resolved, FIELD),
+    (S.open, "reject"): Rule(S.rejected, HEADS),
+    (S.in_progress, "reject"): Rule(S.rejected, HEADS),
+    (S.open, "mark_duplicate"): Rule(S.duplicate, FIELD),
+    (S.in_progress, "mark_duplicate"): Rule(S.duplicate, FIELD),
+    (S.resolved, "accept"): Rule(S.closed, REPORTER),
+    (S.resolved, "close"): Rule(S.closed, SYSTEM),
+    (S.resolved, "reopen"): Rule(S.in_progress, REPORTER | SUPERVISORS),
+    (S.closed, "reopen"): Rule(S.in_progress, SUPERVISORS),
+    (S.rejected, "appeal"): Rule(S.open, REPORTER),
+    (S.open, "assign"): Rule(None, HEADS),
+    (S.in_progress, "assign"): Rule(None, HEADS),
+    (S.open, "escalate"): Rule(None, SYSTEM),
+    (S.in_progress, "escalate"): Rule(None, SYSTEM),
+    **{(state, "note"): Rule(None, FIELD) for state in STATUSES},
 }
 ACTIONS = tuple(sorted({action for _, action in TRANSITIONS}))
 
@@ -95,7 +94,9 @@ def target(status: str, action: str, actor: str) -> str:
             state=status,
             details=[{"allowed_actions": allowed(status, actor)}],
         )
-    return rule.to or status
+    # A plain str, as read back from the database: the member never leaks into stored rows,
+    # payloads or dictionary keys.
+    return status if rule.to is None else rule.to.value
 
 
 def replay(events: Iterable[Mapping[str, object]]) -> str | None:

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement
 
 from sigap.models import Report
 from sigap.regions.state import CategoryInfo, RegionState
+from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 
 WARNING_LEAD = timedelta(hours=2)
 
@@ -55,11 +56,11 @@ def plan(
     report: Report, state: RegionState, category: CategoryInfo, rating_window: timedelta
 ) -> datetime | None:
     """The next moment the sweep has something to do for ``report``, or None."""
-    if report.status == "open" and not report.sla_warned:
+    if report.status == ReportStatus.open and not report.sla_warned:
         return report.response_due_at - WARNING_LEAD
-    if report.status in ("open", "in_progress"):
+    if report.status in OPEN_STATUSES:
         return escalation_at(report, category) if can_climb(report, state) else None
-    if report.status == "resolved" and report.resolved_at is not None:
+    if report.status == ReportStatus.resolved and report.resolved_at is not None:
         return report.resolved_at + rating_window
     return None
 

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from sigap.db import Database
 from sigap.models import Report
 from sigap.notify.outbox import OUTBOX
-from sigap.notify.outbox import new_row as outbox_row
+from sigap.notify.payloads import report_message
 from sigap.regions.state import CategoryInfo, RegionState
 from sigap.workflow import actions, sla
+from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 
 log = logging.getLogger("sigap.sweep")
 MAX_STEPS = 16  # per report and sweep: each step moves next_check_at on, this only guards bugs
@@ -84,15 +85,15 @@ def settle(
     for _ in range(MAX_STEPS):
         if report.next_check_at is None or report.next_check_at > now:
             return
-        if report.status == "open" and not report.sla_warned:
+        if report.status == ReportStatus.open and not report.sla_warned:
             report.sla_warned = True
             if now < report.response_due_at:
                 _warn(session, state, report, now)
                 swept.warned += 1
-        elif report.status == "resolved" and _passed(report.resolved_at, options, now):
+        elif report.status == ReportStatus.resolved and _passed(report.resolved_at, options, now):
             actions.close(session, state, report, now, options)
             swept.closed += 1
-        elif report.status in ("open", "in_progress") and _due(report, state, category, now):
+        elif report.status in OPEN_STATUSES and _due(report, state, category, now):
             actions.escalate(session, state, report, now, options)
             swept.escalated += 1
         # Re-planned from the report itself, so a stale next_check_at only costs a look.
@@ -110,19 +111,15 @@ def _due(report: Report, state: RegionState, category: CategoryInfo, now: dateti
 
 
 def _warn(session: Session, state: RegionState, report: Report, now: datetime) -> None:
-    session.execute(
-        OUTBOX.insert(),
-        outbox_row(
-            "report.sla_warning",
-            {
-                "report_id": report.id,
-                "event_id": None,
-                "action": "sla_warning",
-                "from_status": report.status,
-                "to_status": report.status,
-                "unit": state.units[report.unit_id].code,
-                "at": now.isoformat(),
-                "due_at": report.response_due_at.isoformat(),
-            },
-        ),
+    message = report_message(
+        "report.sla_warning",
+        report_id=report.id,
+        event_id=None,
+        action="sla_warning",
+        from_status=report.status,
+        to_status=report.status,
+        unit=state.units[report.unit_id].code,
+        at=now,
+        extra={"due_at": report.response_due_at},
     )
+    session.execute(OUTBOX.insert(), message)

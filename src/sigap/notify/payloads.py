@@ -1,0 +1,90 @@
+"""The only place the outbox's report messages and the webhook events made of them are built.
+
+One shape for every ``report.*`` topic, whichever use case writes it (submit, a workflow
+transition, the SLA sweep, a moderator), and one timestamp format for every time in them:
+:func:`stamp`, UTC with milliseconds and a ``Z`` (``2026-12-07T10:22:13.042Z``, always 24
+characters, so the strings sort as the times do). docs/webhooks.md documents both for receivers.
+
+A report message's payload::
+
+    {"report_id", "event_id" (None for the sweep's warning), "action", "from_status",
+     "to_status", "unit" (code of the responsible unit after the change), "at", "note"}
+
+plus the topic's own fields (:func:`report_message`'s ``extra``; a datetime among them is
+stamped too). ``tracking_token`` (report.created with a reporter's e-mail) is for the e-mail
+only: :func:`sigap.notify.fanout.public_payload` keeps it from webhooks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sigap.kit import as_utc
+from sigap.notify.outbox import Message, new_row
+
+WEBHOOK_TOPIC = "webhook.send"
+
+
+def stamp(moment: datetime) -> str:
+    """A time as every payload writes it: UTC, milliseconds, ``Z``."""
+    return as_utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def report_message(
+    topic: str,
+    *,
+    report_id: int,
+    event_id: int | None,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    unit: str,
+    at: datetime,
+    note: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The outbox row of a ``report.*`` domain message, to insert in the change's transaction."""
+    payload: dict[str, Any] = {
+        "report_id": report_id,
+        "event_id": event_id,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "unit": unit,
+        "at": stamp(at),
+        "note": note,
+    }
+    for key, value in (extra or {}).items():
+        payload[key] = stamp(value) if isinstance(value, datetime) else value
+    return new_row(topic, payload)
+
+
+def webhook_message(endpoint_id: int, message: Message, data: dict[str, Any]) -> dict[str, Any]:
+    """The outbox row of one delivery of ``message`` to one endpoint; ``data`` is the domain
+    payload as receivers outside Sigap may see it (:func:`sigap.notify.fanout.public_payload`).
+    The delivery's ``id`` is the domain message's id, the same for every endpoint and retry."""
+    return new_row(
+        WEBHOOK_TOPIC,
+        {
+            "endpoint_id": endpoint_id,
+            "event_id": message.message_id,
+            "type": message.topic,
+            "created_at": stamp(message.created_at),
+            "data": data,
+        },
+    )
+
+
+def webhook_body(stored: Mapping[str, Any]) -> bytes:
+    """The JSON a receiver gets, ``{"id", "type", "created_at", "data"}``, from the payload of a
+    ``webhook.send`` message (the bytes that are signed)."""
+    event = {
+        "id": stored["event_id"],
+        "type": stored["type"],
+        "created_at": stored["created_at"],
+        "data": stored["data"],
+    }
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
