@@ -1,6 +1,6 @@
 """The reporter's side of the loop, by tracking token: rate the fix (which closes or reopens the
-report) and appeal a rejection once. Accounts reach the same use cases once the citizen app
-signs reporters in; the token is the reporter's key either way."""
+report) and appeal a rejection once. The citizen app's report page reaches the same use cases
+(:mod:`sigap.workflow.reporter`) with the token, the account or the device as the key."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
-from sigap.errors import InvalidInput
 from sigap.inputs import Input
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.reports import present, schemas, service
-from sigap.workflow import actions
+from sigap.workflow import actions, reporter
 
 router = APIRouter(prefix="/api/v1/track", tags=["reports"])
 Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]
@@ -42,25 +41,15 @@ class Appeal(Input):
 
 @router.post("/{token}/rating", summary="Rate a resolved report: 3-5 closes it, 1-2 reopens it")
 async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.Report:
-    reason = body.reason
-    if body.stars <= 2 and reason is None:
-        raise InvalidInput("rating_reason_required")
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )
 
     def run(session: Session) -> schemas.Report:
-        report_id = service.by_tracking_token(session, token)["id"]
-        if reason is not None and body.stars <= 2:
-            actions.reopen(
-                session, ctx.region, actions.REPORTER, report_id,
-                reason=reason, rating=body.stars, options=options,
-            )  # fmt: skip
-        else:
-            actions.accept(
-                session, ctx.region, actions.REPORTER, report_id,
-                rating=body.stars, comment=body.comment, options=options,
-            )  # fmt: skip
+        report_id = reporter.rate(
+            session, ctx.region, reporter.Key(token=token), stars=body.stars,
+            comment=body.comment, reason=body.reason, options=options,
+        )  # fmt: skip
         return _public(session, ctx, report_id, request.app.state.photo_storage)
 
     return await in_transaction(request, run)
@@ -71,9 +60,8 @@ async def appeal(token: str, body: Appeal, ctx: Ctx, request: Request) -> schema
     options = actions.Options(now=clock(request))
 
     def run(session: Session) -> schemas.Report:
-        report_id = service.by_tracking_token(session, token)["id"]
-        actions.appeal(
-            session, ctx.region, actions.REPORTER, report_id, reason=body.reason, options=options
+        report_id = reporter.appeal(
+            session, ctx.region, reporter.Key(token=token), reason=body.reason, options=options
         )
         return _public(session, ctx, report_id, request.app.state.photo_storage)
 
