@@ -180,7 +180,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         public_url="http://sigap.test",
         media_dir=str(tmp_path / "media"),
-        admin_token="admin-token-for-tests",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -218,6 +219,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_writer(settings, database)
             )
             app.state.region = load_region(database)
+            if os.environ.get("SIGAP_ADMIN_TOKEN"):  # read by earlier versions only
+                log.warning(
+                    "SIGAP_ADMIN_TOKEN is no longer accepted: the admin API takes the bearer "
+                    "tokens of admin accounts only (docs/admin.md)"
+                )
             with database.reading() as session:
                 app.state.device_secret = devices.load_secret(session, settings)
             if settings.warm_maps and app.state.region is not None:

@@ -242,11 +242,6 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout_s: float = Field(default=10.0, gt=0)
     mail_from: str = Field(default="Sigap <noreply@localhost>", description="From: of e-mails")
-    admin_token: str | None = Field(
-        default=None,
-        description="A bearer token the admin API accepts besides admin accounts' tokens "
-        "(operators' scripts); unset: admin accounts only",
-    )
     outbox_max_attempts: int = Field(default=10, ge=1, description="failures before 'dead'")
     outbox_backoff_s: float = Field(default=10.0, gt=0, description="first retry delay")
     outbox_backoff_max_s: float = Field(default=3600.0, gt=0, description="longest retry delay")

@@ -39,7 +39,6 @@ def settings(database_url: str, tmp_path: Any) -> Settings:
         database_url=database_url,
         public_url="http://sigap.test",
         media_dir=str(tmp_path / "media"),
-        admin_token="admin-token-for-tests",
         live_keepalive_s=0.2,  # the live backlog ends at the first keepalive (live_frames)
     )
 

@@ -21,6 +21,7 @@ from sigap import models
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.demo import DEMO_PASSWORD
 from sigap.jobs import build_worker
 from sigap.kit import utcnow
 from sigap.notify import targets
@@ -29,7 +30,6 @@ from sigap.notify.worker import Worker
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk."}
 GAMBIR = "kel-31.71.01.1001"
-ADMIN_TOKEN = "admin-token-for-tests"
 # The test receivers listen on loopback, which webhooks may reach only when it is allowed.
 RECEIVERS_ALLOWED = "127.0.0.1/32"
 
@@ -260,3 +260,17 @@ def child_env(**settings: str) -> dict[str, str]:
     source = str(Path(sigap.__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
     return {**os.environ, "PYTHONPATH": path, **settings}
+
+
+def admin_headers(client: TestClient) -> dict[str, str]:
+    """The bearer header of the demo admin account on this client's app (signed in once per
+    app): the admin API takes admin accounts' tokens only."""
+    state = client.app.state  # type: ignore[attr-defined]
+    if not hasattr(state, "test_admin_headers"):
+        response = client.post(
+            "/api/v1/auth/tokens", json={"email": "admin@demo.sigap.id", "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 201, response.text
+        state.test_admin_headers = {"Authorization": f"Bearer {response.json()['token']}"}
+    headers: dict[str, str] = state.test_admin_headers
+    return headers

@@ -22,7 +22,7 @@ from sigap.notify import mail
 from sigap.notify.worker import Worker
 from sigap.workflow.sweep import sweep
 
-from .conftest import MONAS, Inbox, drain, worker_settings, write_event
+from .conftest import MONAS, Inbox, admin_headers, drain, worker_settings, write_event
 
 SITI = {"name": "Siti", "email": "siti@example.id"}
 
@@ -319,7 +319,7 @@ def test_the_reporter_gets_the_secret_tracking_link_and_webhooks_do_not(
 ) -> None:
     client = receivers_client
     inbox, port = smtp
-    admin = {"Authorization": "Bearer admin-token-for-tests"}
+    admin = admin_headers(client)
     hook = {"url": receiver.url, "secret": "s" * 32, "events": ["report.created"]}
     assert client.post("/api/v1/admin/webhooks", json=hook, headers=admin).status_code == 201
     response = client.post("/api/v1/reports", json={**MONAS, "reporter": SITI})

@@ -18,9 +18,8 @@ from sigap.db import Database
 from sigap.notify import webhooks
 from sigap.notify.worker import Worker
 
-from .conftest import ADMIN_TOKEN, MONAS, FakeDNS, Receiver, drain
+from .conftest import MONAS, FakeDNS, Receiver, admin_headers, drain
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 FORBIDDEN = [
     ("http://169.254.169.254/latest/meta-data/", "169.254.169.254", "metadata"),
     ("http://127.0.0.1:6379/", "127.0.0.1", "loopback"),
@@ -55,7 +54,10 @@ FORBIDDEN = [
 
 def register(client: TestClient, url: str, **params: str) -> Any:
     return client.post(
-        "/api/v1/admin/webhooks", json={"url": url, "events": ["*"]}, headers=ADMIN, params=params
+        "/api/v1/admin/webhooks",
+        json={"url": url, "events": ["*"]},
+        headers=admin_headers(client),
+        params=params,
     )
 
 
@@ -82,7 +84,7 @@ def test_registration_refuses_internal_targets(client: TestClient, names: FakeDN
         ))  # fmt: skip
 
     assert found == expected
-    assert client.get("/api/v1/admin/webhooks", headers=ADMIN).json() == []
+    assert client.get("/api/v1/admin/webhooks", headers=admin_headers(client)).json() == []
 
 
 def test_the_refusal_is_told_in_indonesian_and_in_english(client: TestClient) -> None:
@@ -106,7 +108,7 @@ def test_public_receivers_are_registered(client: TestClient, names: FakeDNS) -> 
     answers = [register(client, url) for url in urls]
 
     assert [a.status_code for a in answers] == [201] * len(urls), answers[-1].text
-    listed = client.get("/api/v1/admin/webhooks", headers=ADMIN).json()
+    listed = client.get("/api/v1/admin/webhooks", headers=admin_headers(client)).json()
     assert [e["url"] for e in listed] == urls
 
 
@@ -156,7 +158,9 @@ def test_a_delivery_to_a_forbidden_address_is_dead_at_once_with_the_reason(
     delivery = rows(database)[1]
     assert (delivery.topic, delivery.state, delivery.attempts) == ("webhook.send", "dead", 1)
     assert (delivery.last_error or "").startswith("TargetForbidden: 127.0.0.1 (loopback)")
-    dead = client.get("/api/v1/admin/outbox?state=dead", headers=ADMIN).json()["items"]
+    dead = client.get("/api/v1/admin/outbox?state=dead", headers=admin_headers(client)).json()[
+        "items"
+    ]
     assert [m["id"] for m in dead] == [delivery.id]
 
 

@@ -18,9 +18,8 @@ from sigap.db import Database
 from sigap.notify import webhooks
 from sigap.notify.worker import Worker
 
-from .conftest import ADMIN_TOKEN, MONAS, FakeDNS, Receiver
+from .conftest import MONAS, FakeDNS, Receiver, admin_headers
 
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TIMEOUT_S = 1.5
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 20\r\n\r\n" + b"o" * 20
 
@@ -121,7 +120,12 @@ def test_a_trickling_receiver_is_cut_at_the_timeout_and_delays_no_one(
     client = receivers_client
     for url in (trickler.url, receiver.url):
         hook = {"url": url, "events": ["report.created"]}
-        assert client.post("/api/v1/admin/webhooks", json=hook, headers=ADMIN).status_code == 201
+        assert (
+            client.post(
+                "/api/v1/admin/webhooks", json=hook, headers=admin_headers(client)
+            ).status_code
+            == 201
+        )
     no_retry_yet = {"outbox_backoff_s": 60, "outbox_backoff_max_s": 60}
     worker = make_worker(webhook_timeout_s=TIMEOUT_S, worker_poll_s=0.02, **no_retry_yet)
     worker.start()

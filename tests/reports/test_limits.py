@@ -29,7 +29,6 @@ def strict(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         database_url=database_url,
         public_url="http://sigap.test",
         media_dir=str(tmp_path / "media"),
-        admin_token="admin-token-for-tests",
         reports_per_hour=4,
         address_reports_per_hour=6,
         channel_reports_per_hour=8,

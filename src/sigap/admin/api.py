@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sigap.admin import people, questions, schemas, service
-from sigap.admin.console import CurrentAdmin, change, route_test, workflow_options
+from sigap.admin.console import change, route_test, workflow_options
+from sigap.auth.deps import CurrentAdmin
 from sigap.channels.service import list_all
 from sigap.db import Database
 from sigap.deps import context_of

@@ -1,4 +1,5 @@
-"""What the admin API and the admin pages share: who may enter, and running a change.
+"""What the admin API and the admin pages share: running a change (who may enter is
+:func:`sigap.auth.deps.admin_only`).
 
 A change runs in one transaction (the change and its audit row), then this process reloads its
 region snapshot so that the next report is routed with the new configuration.
@@ -8,23 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from sigap.admin import reload
-from sigap.auth.deps import bearer_admin
-from sigap.auth.service import Subject
 from sigap.deps import clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.regions.state import RegionState
 from sigap.workflow import actions, routing
 
 T = TypeVar("T")
-
-
-CurrentAdmin = Annotated[Subject, Depends(bearer_admin)]
 
 
 async def change(request: Request, use_case: Callable[[Session], T], *, region: bool = True) -> T:

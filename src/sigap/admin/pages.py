@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.admin import moderation, people, questions, schemas, service
 from sigap.admin.console import change, route_test, workflow_options
-from sigap.auth.deps import check_csrf, cookie_subject
+from sigap.auth.deps import admin_only, check_csrf, cookie_subject
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
@@ -58,13 +58,14 @@ async def _admin(request: Request) -> Subject | Response:
     if subject is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", 303)
-    if subject.role != "admin":
-        message = SigapError("admin_only").message(context_of(request).language)
+    try:
+        return admin_only(subject)
+    except SigapError as refused:
+        message = refused.message(context_of(request).language)
         return render(
-            request, "officials/missing.html", status_code=403, subject=subject,
+            request, "officials/missing.html", status_code=refused.status, subject=subject,
             message=message, title_key="error_title_403",
         )  # fmt: skip
-    return subject
 
 
 @router.get("")

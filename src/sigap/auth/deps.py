@@ -2,6 +2,12 @@
 
 The JSON API never reads the cookie, so a page on another site cannot make a signed-in
 browser act through it; web forms carry the session's CSRF token, checked on every POST.
+
+The one admin policy: an active account with the role ``admin`` (:func:`admin_only`), through
+its bearer token on ``/api/v1/admin`` (:data:`CurrentAdmin`) or its session cookie on the
+console's pages under ``/admin``. There is no other key: every admin change is done, and
+audited, as an account. Scripts sign in as an admin account (a labelled, revocable API token);
+the first admin account is made with ``sigap account create --role admin``.
 """
 
 from __future__ import annotations
@@ -48,12 +54,17 @@ async def bearer_official(request: Request) -> Subject:
     return subject
 
 
-async def bearer_admin(request: Request) -> Subject:
-    """The bearer token's subject, if it is an admin; else 403 ``admin_only`` (401 unsigned)."""
-    subject = await bearer_subject(request)
+def admin_only(subject: Subject) -> Subject:
+    """``subject`` if it is an admin, else 403 ``admin_only``: the one rule of who is an admin,
+    for the JSON API and the console's pages alike."""
     if subject.role != "admin":
         raise SigapError("admin_only", status=403)
     return subject
+
+
+async def bearer_admin(request: Request) -> Subject:
+    """The bearer token's subject, if it is an admin; else 403 ``admin_only`` (401 unsigned)."""
+    return admin_only(await bearer_subject(request))
 
 
 async def cookie_subject(request: Request) -> Subject | None:
@@ -72,3 +83,5 @@ def check_csrf(subject: Subject, submitted: str | None) -> None:
 
 CurrentSubject = Annotated[Subject, Depends(bearer_subject)]
 CurrentOfficial = Annotated[Subject, Depends(bearer_official)]
+CurrentAdmin = Annotated[Subject, Depends(bearer_admin)]
+"""Every route under ``/api/v1/admin`` takes this (tests/test_access.py checks it)."""

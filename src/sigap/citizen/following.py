@@ -35,7 +35,7 @@ from sigap.reports import present, service
 from sigap.web import fields
 from sigap.web.body import read_fields
 from sigap.web.texts import translate
-from sigap.workflow import actions, rating
+from sigap.workflow import actions, reporter
 
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")  # tracking tokens are secrets.token_urlsafe(24)
@@ -44,9 +44,12 @@ REPORT_LINK = re.compile(r"/reports/(\d{1,18})/?$")
 COMMENT_MAX = 2000  # the comment, rating and appeal boxes (maxlength in report.html)
 
 
-def _device(who: Visitor) -> str | None:
-    """The device's hash, or None for a device seen for the first time (it filed nothing)."""
-    return None if who.new_device else who.device_hash
+def _key(who: Visitor, token: str | None) -> reporter.Key:
+    """What this visitor holds that may make them the reporter: the tracking code of the page's
+    address, their account, their device (not a device seen for the first time: it filed
+    nothing)."""
+    device = None if who.new_device else who.device_hash
+    return reporter.Key(token=token, account_id=who.account_id, device=device)
 
 
 def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any:
@@ -56,9 +59,7 @@ def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any
 
     def work(session: Session) -> dict[str, Any]:
         report_id = report["id"]
-        owner = token is not None or social.is_reporter(
-            session, report_id, account_id=who.account_id, device=_device(who)
-        )
+        owner = reporter.owns(session, _key(who, token), report)
         # The reporter sees their own report whole; anyone else what the public sees, and
         # nothing of a report that is not public (sigap.moderation.rules).
         audience = Audience.OWNER if owner else Audience.PUBLIC
@@ -184,8 +185,7 @@ async def act_by_token(request: Request, token: str, action: str) -> Response:
     return await _act(request, action, find, token, f"/app/track/{token}")
 
 
-SIGNED_IN = ("follow", "unfollow", "comment")
-REPORTER_ONLY = ("rate", "appeal")
+SIGNED_IN = ("follow", "unfollow", "comment")  # rate and appeal: the reporter (workflow.reporter)
 
 
 async def _act(
@@ -207,12 +207,7 @@ async def _act(
     )
 
     def run(session: Session) -> None:
-        report_id = find(session)
-        if action in REPORTER_ONLY and token is None:
-            device = _device(who)
-            if not social.is_reporter(session, report_id, account_id=who.account_id, device=device):
-                raise SigapError("not_your_report", status=403)
-        handler(session, ctx, who, report_id, form, options)
+        handler(session, ctx, who, _key(who, token), find(session), form, options)
 
     try:
         await in_transaction(request, run)
@@ -229,21 +224,25 @@ async def _act(
     return RedirectResponse(f"{back}?done={action}", status_code=303)
 
 
-Handler = Callable[[Session, Context, Visitor, int, dict[str, str], actions.Options], None]
+# (session, ctx, visitor, the visitor's reporter key, report id, form, options)
+Handler = Callable[
+    [Session, Context, Visitor, reporter.Key, int, dict[str, str], actions.Options], None
+]
+Key = reporter.Key
 
 
-def _support(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _support(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
     social.support(
         s, rid, account_id=who.account_id, device=who.device_hash, address=who.address,
         per_hour=ctx.settings.supports_per_hour, now=o.now,
     )  # fmt: skip
 
 
-def _follow(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _follow(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
     social.follow(s, who.account_id or 0, rid, per_hour=ctx.settings.follows_per_hour, now=o.now)
 
 
-def _unfollow(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _unfollow(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
     social.unfollow(s, who.account_id or 0, rid)
 
 
@@ -255,24 +254,24 @@ def _text(form: dict[str, str], name: str) -> str:
     return text
 
 
-def _comment(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
+def _comment(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
     body = _text(form, "body")
     if not body:
         raise fields.invalid("body", "missing")
     social.comment(s, who.account_id or 0, rid, body)
 
 
-def _rate(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    """The rule is sigap.workflow.rating's; the form's one box is the comment or the reason."""
+def _rate(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
+    """One box for the comment, which 1-2 stars need as their reason (the CROP rule)."""
     stars = form.get("stars", "")
     if stars not in ("1", "2", "3", "4", "5"):
         raise fields.invalid("stars", "missing")
-    note = _text(form, "comment") or None  # the page has one box: comment or reason
-    rating.rate(s, ctx.region, rid, stars=int(stars), comment=note, reason=note, options=o)
+    note = _text(form, "comment") or None
+    reporter.rate(s, ctx.region, k, rid, stars=int(stars), comment=note, reason=note, options=o)
 
 
-def _appeal(s: Session, ctx: Context, who: Visitor, rid: int, form: Any, o: Any) -> None:
-    actions.appeal(s, ctx.region, actions.REPORTER, rid, reason=_text(form, "reason"), options=o)
+def _appeal(s: Session, ctx: Context, who: Visitor, k: Key, rid: int, form: Any, o: Any) -> None:
+    reporter.appeal(s, ctx.region, k, rid, reason=_text(form, "reason"), options=o)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -23,6 +23,7 @@ from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, Re
 from sigap.moderation import rules
 from sigap.moderation.rules import Audience
 from sigap.reports.limits import too_many
+from sigap.workflow.reporter import is_reporter
 from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 from sigap.workflow.visibility import can_see
 
@@ -107,22 +108,6 @@ def support(
         update(Report).where(Report.id == report_id).values(support_count=Report.support_count + 1)
     )
     return int(session.scalar(select(Report.support_count).where(Report.id == report_id)) or 0)
-
-
-def is_reporter(
-    session: Session, report_id: int, *, account_id: int | None, device: str | None
-) -> bool:
-    """Whether the account, or the device (its cookie's hash), filed the report: the reporter
-    may rate and appeal it, and may not support it."""
-    matches = []
-    if account_id is not None:
-        matches.append(ReportReporter.reporter_account_id == account_id)
-    if device:
-        matches.append(ReportReporter.device_id == device)
-    if not matches:
-        return False
-    query = exists().where(ReportReporter.report_id == report_id, or_(*matches))
-    return bool(session.scalar(select(query)))
 
 
 def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin.console import CurrentAdmin, change
+from sigap.admin.console import change
+from sigap.auth.deps import CurrentAdmin
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.inputs import Id

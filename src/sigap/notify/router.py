@@ -13,11 +13,11 @@ from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from sigap.auth.deps import CurrentAdmin
 from sigap.db import Database
 from sigap.errors import NotFound
 from sigap.inputs import EventCursor, Id, SmallId
 from sigap.notify import live, outbox, schemas, targets, webhooks
-from sigap.notify.deps import AdminRequired
 
 router = APIRouter(prefix="/api/v1", tags=["live"])
 admin = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -127,7 +127,7 @@ def _db(request: Request) -> Database:
 @admin.get("/outbox", response_model=schemas.OutboxPage, summary="Outbox messages by state")
 def outbox_list(
     request: Request,
-    _admin: AdminRequired,
+    _admin: CurrentAdmin,
     state: OutboxState = "dead",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Id | None = None,
@@ -146,7 +146,7 @@ def outbox_list(
     status_code=status.HTTP_202_ACCEPTED,
     summary="Deliver a dead message again",
 )
-def outbox_retry(request: Request, _admin: AdminRequired, message_id: Id) -> dict[str, Any]:
+def outbox_retry(request: Request, _admin: CurrentAdmin, message_id: Id) -> dict[str, Any]:
     """Back to pending with a fresh round of attempts, due now."""
     with _db(request).transaction() as session:
         if not outbox.retry(session, message_id):
@@ -161,7 +161,7 @@ def outbox_retry(request: Request, _admin: AdminRequired, message_id: Id) -> dic
     summary="Register a webhook endpoint",
 )
 def webhook_create(
-    request: Request, _admin: AdminRequired, body: schemas.WebhookCreate
+    request: Request, _admin: CurrentAdmin, body: schemas.WebhookCreate
 ) -> dict[str, Any]:
     """The answer holds the signing secret; it is not shown again (see docs/webhooks.md).
     A URL whose host is or resolves to an internal address (loopback, private, link-local,
@@ -177,7 +177,7 @@ def webhook_create(
 
 
 @admin.get("/webhooks", response_model=list[schemas.Webhook], summary="Webhook endpoints")
-def webhook_list(request: Request, _admin: AdminRequired) -> list[dict[str, Any]]:
+def webhook_list(request: Request, _admin: CurrentAdmin) -> list[dict[str, Any]]:
     with _db(request).reading() as session:
         return webhooks.list_all(session)
 
@@ -187,7 +187,7 @@ def webhook_list(request: Request, _admin: AdminRequired) -> list[dict[str, Any]
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a webhook endpoint",
 )
-def webhook_delete(request: Request, _admin: AdminRequired, endpoint_id: SmallId) -> None:
+def webhook_delete(request: Request, _admin: CurrentAdmin, endpoint_id: SmallId) -> None:
     """Deliveries still queued for it are dropped."""
     with _db(request).transaction() as session:
         webhooks.delete(session, endpoint_id)

@@ -1,6 +1,6 @@
 """The reporter's side of the loop, by tracking token: rate the fix (which closes or reopens the
-report) and appeal a rejection once. Accounts reach the same use cases once the citizen app
-signs reporters in; the token is the reporter's key either way."""
+report) and appeal a rejection once. The citizen app's report page reaches the same use cases
+(:mod:`sigap.workflow.reporter`) with the token, the account or the device as the key."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.reports import present, schemas, service
-from sigap.workflow import actions, rating
+from sigap.workflow import actions, reporter
 
 router = APIRouter(prefix="/api/v1/track", tags=["reports"])
 Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]
@@ -46,10 +46,9 @@ async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.
     )
 
     def run(session: Session) -> schemas.Report:
-        report_id = service.by_tracking_token(session, token)["id"]
-        rating.rate(
-            session, ctx.region, report_id, stars=body.stars, comment=body.comment,
-            reason=body.reason, options=options,
+        report_id = reporter.rate(
+            session, ctx.region, reporter.Key(token=token), stars=body.stars,
+            comment=body.comment, reason=body.reason, options=options,
         )  # fmt: skip
         return _public(session, ctx, report_id, request.app.state.photo_storage)
 
@@ -61,9 +60,8 @@ async def appeal(token: str, body: Appeal, ctx: Ctx, request: Request) -> schema
     options = actions.Options(now=clock(request))
 
     def run(session: Session) -> schemas.Report:
-        report_id = service.by_tracking_token(session, token)["id"]
-        actions.appeal(
-            session, ctx.region, actions.REPORTER, report_id, reason=body.reason, options=options
+        report_id = reporter.appeal(
+            session, ctx.region, reporter.Key(token=token), reason=body.reason, options=options
         )
         return _public(session, ctx, report_id, request.app.state.photo_storage)
 

@@ -1,0 +1,283 @@
+"""The access matrix of tests/test_access.py: the rule that guards each route of the app, and
+how each route is called (path values, query, body or form). ``@name`` values are made by the
+test's setup; see there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Rule(Enum):
+    PUBLIC = "anyone"
+    TOKEN = "whoever holds the report's tracking code"
+    CHANNEL = "an Open311 channel's API key"
+    ACCOUNT = "any signed-in account (bearer)"
+    OFFICIAL = "an official (bearer)"
+    ADMIN = "an admin (bearer)"
+    ACCOUNT_PAGE = "any signed-in account (cookie)"
+    REPORTER_PAGE = "the report's reporter (cookie or device)"
+    OFFICIAL_PAGE = "an official (cookie)"
+    ADMIN_PAGE = "an admin (cookie)"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How a route is called: its rule, whether it is a report's (another unit gets 404), the
+    path's values (``@name`` is a value made in the setup), the query, a JSON body or a form,
+    and the allowed caller when it is not the usual one."""
+
+    rule: Rule
+    scoped: bool = False
+    values: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    form: dict[str, str] | None = None
+    allowed: str | None = None
+
+
+P = Probe
+R = Rule
+REPORT = {"report_id": "@report"}  # the report the citizen filed in Gambir
+OWN = {"report_id": "@own"}  # a report of the route's own (its allowed call changes it)
+FORWARD = {"unit": "bina-marga", "reason": "Bukan wewenang kelurahan."}
+QUESTION = {"code": "sampah", "question": "@question"}
+
+MATRIX: dict[tuple[str, str], list[Probe]] = {
+    # --- pages and data anyone may read -------------------------------------------------
+    **{
+        ("GET", path): [P(R.PUBLIC)]
+        for path in (
+            "/",
+            "/map",
+            "/areas",
+            "/areas/{code}",
+            "/ranking",
+            "/ranking/{code}",
+            "/open-data",
+            "/reports/{report_id}",
+            "/docs",
+            "/openapi.json",
+            "/healthz",
+            "/media/{key:path}",
+            "/app",
+            "/app/new",
+            "/app/signin",
+            "/app/signup",
+            "/app/track",
+            "/app/reports/{report_id}",
+            "/app/manifest.webmanifest",
+            "/app/sw.js",
+            "/officials/login",
+            "/admin",  # /admin only redirects to /admin/units
+            "/api/v1/areas/{code}",
+            "/api/v1/areas/{code}/dashboard",
+            "/api/v1/categories",
+            "/api/v1/dashboard",
+            "/api/v1/export/reports.csv",
+            "/api/v1/export/reports.geojson",
+            "/api/v1/live",
+            "/api/v1/locate",
+            "/api/v1/map/areas/{code}.geojson",
+            "/api/v1/map/boundaries/{level}.geojson",
+            "/api/v1/map/clusters",
+            "/api/v1/map/streets/{z}/{x}/{y}.png",
+            "/api/v1/nearby",
+            "/api/v1/open-data/chain-heads/{day}.json",
+            "/api/v1/places",
+            "/api/v1/ranking",
+            "/api/v1/reports",
+            "/api/v1/reports/{report_id}",
+            "/api/v1/reports/{report_id}/comments",
+            "/open311/v2/discovery.{fmt}",
+            "/open311/v2/requests.{fmt}",
+            "/open311/v2/requests/{service_request_id}.{fmt}",
+            "/open311/v2/services.{fmt}",
+            "/open311/v2/services/{service_code}.{fmt}",
+        )
+    },
+    **{
+        (method, path): [P(R.PUBLIC)]
+        for method, path in (
+            ("POST", "/api/v1/reports"),
+            ("POST", "/api/v1/auth/tokens"),
+            ("POST", "/app/signin"),
+            ("POST", "/app/signup"),
+            ("POST", "/app/signout"),
+            ("POST", "/app/submit"),
+            ("POST", "/officials/login"),
+            ("POST", "/officials/logout"),
+        )
+    },
+    **{
+        (method, "/open311/v2/{path:path}"): [P(R.PUBLIC)]  # the spec's 404 for anything else
+        for method in ("DELETE", "GET", "PATCH", "POST", "PUT")
+    },
+    ("MOUNT", "/static"): [P(R.PUBLIC)],
+    ("MOUNT", "/static/leaflet"): [P(R.PUBLIC)],
+    ("MOUNT", "/static/markercluster"): [P(R.PUBLIC)],
+    ("MOUNT", "/static/swagger"): [P(R.PUBLIC)],
+    # --- the tracking code is the reporter's key ----------------------------------------
+    ("GET", "/api/v1/track/{token}"): [P(R.TOKEN)],
+    ("POST", "/api/v1/track/{token}/rating"): [P(R.TOKEN, body={"stars": 5})],
+    ("POST", "/api/v1/track/{token}/appeal"): [P(R.TOKEN, body={"reason": "Belum beres."})],
+    ("GET", "/app/track/{token}"): [P(R.TOKEN)],
+    ("POST", "/app/track/{token}/{action}"): [
+        P(R.TOKEN, values={"action": "rate"}, form={"stars": "5"})
+    ],
+    ("GET", "/open311/v2/tokens/{token}.{fmt}"): [P(R.TOKEN)],
+    ("POST", "/open311/v2/requests.{fmt}"): [P(R.CHANNEL)],
+    # --- signed-in accounts (JSON) ------------------------------------------------------
+    ("GET", "/api/v1/auth/me"): [P(R.ACCOUNT)],
+    ("GET", "/api/v1/auth/tokens"): [P(R.ACCOUNT)],
+    ("DELETE", "/api/v1/auth/tokens"): [P(R.ACCOUNT, allowed="citizen_spare")],
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): [
+        P(R.ACCOUNT, values={"token_id": "@spare_token_id"})
+    ],
+    ("POST", "/api/v1/reports/{report_id}/comments"): [
+        P(R.ACCOUNT, values=REPORT, body={"body": "Saya juga melihatnya."})
+    ],
+    ("POST", "/api/v1/reports/{report_id}/support"): [P(R.ACCOUNT, values=REPORT)],
+    ("PUT", "/api/v1/reports/{report_id}/follow"): [P(R.ACCOUNT, values=REPORT)],
+    ("DELETE", "/api/v1/reports/{report_id}/follow"): [P(R.ACCOUNT, values=REPORT)],
+    # --- officials (JSON) -----------------------------------------------------------------
+    ("GET", "/api/v1/officials/inbox"): [P(R.OFFICIAL)],
+    ("GET", "/api/v1/officials/units"): [P(R.OFFICIAL)],
+    ("GET", "/api/v1/officials/reports/{report_id}"): [P(R.OFFICIAL, scoped=True, values=REPORT)],
+    **{
+        ("POST", f"/api/v1/officials/reports/{{report_id}}/{action}"): [
+            P(R.OFFICIAL, scoped=True, values=OWN, body=body)
+        ]
+        for action, body in (
+            ("acknowledge", {}),
+            ("resolve", None),
+            ("forward", FORWARD),
+            ("reject", {"reason": "spam"}),
+            ("duplicate", {"parent_id": "@report"}),
+            ("reopen", {"reason": "Belum beres."}),
+            ("assign", {"officer": None}),
+            ("notes", {"note": "Dicek besok."}),
+        )
+    },
+    ("POST", "/api/v1/officials/reports/{report_id}/comments/{comment_id}/hide"): [
+        P(R.OFFICIAL, scoped=True, values={**REPORT, "comment_id": "@comment"})
+    ],
+    # --- admins (JSON): every route under /api/v1/admin --------------------------------
+    **{
+        (method, f"/api/v1/admin{path}"): [P(R.ADMIN, values=values, query=query)]
+        for method, path, values, query in (
+            ("GET", "/units", {}, {}),
+            ("POST", "/units", {}, {}),
+            ("POST", "/units/{unit_id}/rename", {"unit_id": "@unit"}, {}),
+            ("POST", "/units/{unit_id}/move", {"unit_id": "@unit"}, {}),
+            ("POST", "/units/{unit_id}/deactivate", {"unit_id": "@unit"}, {}),
+            ("GET", "/officials", {}, {}),
+            ("POST", "/officials", {}, {}),
+            ("POST", "/officials/{account_id}/assign", {"account_id": "@official"}, {}),
+            ("POST", "/officials/{account_id}/deactivate", {"account_id": "@official"}, {}),
+            ("POST", "/officials/{account_id}/password", {"account_id": "@official2"}, {}),
+            ("GET", "/categories", {}, {}),
+            ("POST", "/categories", {}, {}),
+            ("PATCH", "/categories/{code}", {"code": "sampah"}, {}),
+            ("GET", "/categories/{code}/questions", {"code": "sampah"}, {}),
+            ("POST", "/categories/{code}/questions", {"code": "sampah"}, {}),
+            ("PATCH", "/categories/{code}/questions/{question}", QUESTION, {}),
+            ("DELETE", "/categories/{code}/questions/{question}", QUESTION, {}),
+            ("GET", "/routing", {}, {}),
+            ("POST", "/routing", {}, {}),
+            (
+                "GET",
+                "/routing/test",
+                {},
+                {"category": "sampah", "lat": "-6.1754", "lon": "106.8272"},
+            ),
+            ("DELETE", "/routing/{rule_id}", {"rule_id": "@rule"}, {}),
+            ("GET", "/channels", {}, {}),
+            ("POST", "/channels", {}, {}),
+            ("PUT", "/channels/{channel_id}/quota", {"channel_id": "@channel"}, {}),
+            ("POST", "/channels/{channel_id}/revoke", {"channel_id": "@channel"}, {}),
+            ("GET", "/photos", {}, {}),
+            (
+                "POST",
+                "/photos/{photo_id}/{action}",
+                {"photo_id": "@photo", "action": "restore"},
+                {},
+            ),
+            ("GET", "/comments", {}, {}),
+            (
+                "POST",
+                "/comments/{comment_id}/{action}",
+                {"comment_id": "@comment", "action": "restore"},
+                {},
+            ),
+            ("GET", "/events", {}, {}),
+            ("GET", "/moderation", {}, {}),
+            ("GET", "/reports/{report_id}/moderation", REPORT, {}),
+            ("POST", "/reports/{report_id}/hide", REPORT, {}),
+            ("POST", "/reports/{report_id}/unhide", REPORT, {}),
+            ("POST", "/reports/{report_id}/withhold", REPORT, {}),
+            ("POST", "/reports/{report_id}/publish", REPORT, {}),
+            ("PUT", "/triage", {}, {}),
+            ("GET", "/outbox", {}, {}),
+            ("POST", "/outbox/{message_id}/retry", {"message_id": "@dead_message"}, {}),
+            ("GET", "/webhooks", {}, {}),
+            ("POST", "/webhooks", {}, {}),
+            ("DELETE", "/webhooks/{endpoint_id}", {"endpoint_id": "@webhook"}, {}),
+        )
+    },
+    # --- the citizen app (cookie) ---------------------------------------------------------
+    ("GET", "/app/my"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/reports/{report_id}/{action}"): [
+        P(R.REPORTER_PAGE, values={**REPORT, "action": "rate"}, form={"stars": "5"}),
+        P(R.REPORTER_PAGE, values={**REPORT, "action": "appeal"}, form={"reason": "Kenapa?"}),
+        P(R.ACCOUNT_PAGE, values={**REPORT, "action": "comment"}, form={"body": "Setuju."}),
+        P(R.ACCOUNT_PAGE, values={**REPORT, "action": "follow"}, form={}),
+    ],
+    # --- the officials' pages (cookie) ----------------------------------------------------
+    ("GET", "/officials"): [P(R.OFFICIAL_PAGE)],
+    ("GET", "/officials/map"): [P(R.OFFICIAL_PAGE)],
+    ("GET", "/officials/reports/{report_id}"): [P(R.OFFICIAL_PAGE, scoped=True, values=REPORT)],
+    ("POST", "/officials/reports/{report_id}/{action}"): [
+        P(R.OFFICIAL_PAGE, scoped=True, values={**OWN, "action": "acknowledge"}, form={})
+    ],
+    ("POST", "/officials/reports/{report_id}/comments/{comment_id}/hide"): [
+        P(R.OFFICIAL_PAGE, scoped=True, values={**REPORT, "comment_id": "@comment"}, form={})
+    ],
+    # --- the admin console (cookie) -------------------------------------------------------
+    ("GET", "/admin/{section}"): [P(R.ADMIN_PAGE, values={"section": "units"})],
+    ("POST", "/admin/{section}/{action}"): [
+        P(R.ADMIN_PAGE, values={"section": "units", "action": "create"}, form={})
+    ],
+    ("GET", "/admin/categories/{code}"): [P(R.ADMIN_PAGE, values={"code": "sampah"})],
+    ("POST", "/admin/categories/{code}/questions/{action}"): [
+        P(R.ADMIN_PAGE, values={"code": "sampah", "action": "add"}, form={})
+    ],
+}
+
+
+# Who is refused what, per rule: (caller, the answer) after the anonymous caller's.
+WRONG: dict[Rule, list[tuple[str, str]]] = {
+    R.OFFICIAL: [("citizen", "official_only")],
+    R.ADMIN: [("citizen", "admin_only"), ("official", "admin_only")],
+    R.REPORTER_PAGE: [("stranger", "forbidden")],
+    R.OFFICIAL_PAGE: [("citizen", "to_login")],
+    R.ADMIN_PAGE: [("citizen", "forbidden"), ("official", "forbidden")],
+}
+ALLOWED = {
+    R.ACCOUNT: "citizen",
+    R.OFFICIAL: "official",
+    R.ADMIN: "admin",
+    R.ACCOUNT_PAGE: "citizen",
+    R.REPORTER_PAGE: "citizen",
+    R.OFFICIAL_PAGE: "official",
+    R.ADMIN_PAGE: "admin",
+}
+PAGES = {R.ACCOUNT_PAGE, R.REPORTER_PAGE, R.OFFICIAL_PAGE, R.ADMIN_PAGE}
+SIGN_IN = {
+    R.ACCOUNT_PAGE: "/app/signin",
+    R.REPORTER_PAGE: "/app/signin",
+    R.OFFICIAL_PAGE: "/officials/login",
+    R.ADMIN_PAGE: "/officials/login",
+}
