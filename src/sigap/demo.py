@@ -21,13 +21,13 @@ from sigap.accounts.service import create as create_account
 from sigap.auth.service import Subject
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
+from sigap.models.states import OPEN_IN_INDEX_ORDER, ReportStatus
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import actions, machine, rating
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, ReportStatus
 
 DESCRIPTIONS = {
     "kemacetan": "Macet total sejak pagi, lampu lalu lintas mati.",

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sigap.geo.spatial import BBox, Circle
+from sigap.models.states import OPEN_IN_INDEX_ORDER
 from sigap.reports.repository import ReportFilters, page_shape
 from sigap.reports.schemas import ReportSort
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER
 
 # (category, lat, lon, kelurahan) spread over three kota.
 PLACES = [

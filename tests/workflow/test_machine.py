@@ -22,11 +22,11 @@ from sigap.auth.service import Subject, scope_of
 from sigap.db import Database
 from sigap.errors import SigapError
 from sigap.kit import utcnow
+from sigap.models.states import OPEN_STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import actions, machine
-from sigap.workflow.states import OPEN_STATUSES
 from sigap.workflow.sweep import Swept, settle
 
 GAMBIR = "kel-31.71.01.1001"

@@ -1,4 +1,4 @@
-"""The report states are defined once (sigap.workflow.states): everything else names them from
+"""The report states are defined once (sigap.models.states): everything else names them from
 there, and what is stored or shown stays the plain strings."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 from sigap.notify.fanout import STATUS_LABELS
 from sigap.reports.schemas import STATUS_COLOURS
 from sigap.web.pages import STATUS_CLASSES
 from sigap.workflow import machine
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 
 SRC = Path(machine.__file__).parents[1]
 MIGRATIONS = SRC / "migrations" / "versions"
@@ -65,8 +65,8 @@ def _status_literals(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def test_no_module_lists_the_states_itself() -> None:
-    """A second list of states drifts from the first: name them from sigap.workflow.states."""
-    own = Path(SRC / "workflow" / "states.py")
+    """A second list of states drifts from the first: name them from sigap.models.states."""
+    own = Path(SRC / "models" / "states.py")
     found = {
         str(path.relative_to(SRC)): literals
         for path in SRC.rglob("*.py")

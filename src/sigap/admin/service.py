@@ -16,11 +16,11 @@ from sigap.auth.service import Subject
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history.audit import record, touch
 from sigap.models import Area, Category, Report, RoutingRule, Unit
+from sigap.models.states import OPEN_IN_INDEX_ORDER
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.export import CATEGORY_COLUMNS
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER
 
 
 def unit_dict(unit: Unit) -> dict[str, Any]:

@@ -31,11 +31,11 @@ from sigap.i18n import LANGUAGES
 from sigap.inputs import Id
 from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
 from sigap.photos import service as photos
-from sigap.reports import present, service
+from sigap.reports import present, reporter, service
 from sigap.web import fields
 from sigap.web.body import read_fields
 from sigap.web.texts import translate
-from sigap.workflow import actions, reporter
+from sigap.workflow import actions
 
 router = APIRouter(include_in_schema=False)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,100}")  # tracking tokens are secrets.token_urlsafe(24)

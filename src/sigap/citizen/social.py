@@ -20,11 +20,11 @@ from sigap.errors import NotFound, SigapError
 from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
+from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.moderation import rules
 from sigap.moderation.rules import Audience
 from sigap.reports.limits import too_many
-from sigap.workflow.reporter import is_reporter
-from sigap.workflow.states import OPEN_STATUSES, ReportStatus
+from sigap.reports.reporter import is_reporter
 from sigap.workflow.visibility import can_see
 
 MERGE_DEPTH = 8  # duplicates of duplicates: a merge never targets a duplicate, but its parent

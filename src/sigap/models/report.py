@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, BigId, UTCDateTime
-from sigap.workflow.states import ReportStatus
+from sigap.models.states import ReportStatus
 
 # Whether the public sees a report at all (0023_moderation): ``pending`` waits for a moderator
 # (triage), ``withheld`` was taken down by one; see sigap.moderation.rules.

@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.config import Settings
+from sigap.models.states import ReportStatus
 from sigap.moderation import rules
 from sigap.notify import payloads, webhooks
 from sigap.notify.outbox import Message, new_row
-from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)

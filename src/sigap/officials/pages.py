@@ -28,6 +28,7 @@ from sigap.deps import Context, clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.models import Account
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 from sigap.moderation.rules import Audience
 from sigap.officials import forms, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
@@ -37,7 +38,6 @@ from sigap.web.body import read_fields
 from sigap.web.pages import render
 from sigap.workflow import actions, machine
 from sigap.workflow.sla import is_overdue
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 
 router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"

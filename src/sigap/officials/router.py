@@ -17,11 +17,11 @@ from sigap.deps import Context, Ctx, clock, in_transaction
 from sigap.errors import InvalidInput, NotFound
 from sigap.inputs import Id
 from sigap.kit import split_values
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 from sigap.officials import forms, schemas, service, uploads
 from sigap.photos.service import StoredPhoto
 from sigap.photos.storage import Storage
 from sigap.workflow import actions, machine
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 
 router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
 

@@ -19,6 +19,7 @@ from sigap.errors import InvalidInput, NotFound
 from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 from sigap.officials import present
 from sigap.officials.schemas import InboxItem, InboxSort, OfficialReport
 from sigap.photos import service as photos
@@ -27,7 +28,6 @@ from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.workflow import machine
 from sigap.workflow.sla import overdue_condition
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 from sigap.workflow.visibility import readable_reports
 
 REPORT = cast(Table, models.Report.__table__)

@@ -12,12 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, QuestionInfo, RegionState
 from sigap.reports import answers
 from sigap.reports.present import is_public
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # A request's extras: its public timeline, its visible photos, its proof of fix (or None).

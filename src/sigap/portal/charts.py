@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sigap.workflow.states import ReportStatus
+from sigap.models.states import ReportStatus
 
 # Bottom to top in a stacked bar; colours as on the map (grey for the rest).
 STACK = (

@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 from sigap.geo.spatial import BBox, exact, filter_bbox
 from sigap.kit import utcnow
 from sigap.models import MapCell, Report
+from sigap.models.states import OPEN_IN_INDEX_ORDER, ReportStatus
 from sigap.moderation import rules
 from sigap.portal.areas import kelurahan_codes
 from sigap.portal.filters import MapFilters
 from sigap.regions.state import RegionState
 from sigap.workflow.sla import is_overdue, overdue_condition
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, ReportStatus
 
 CELLS_PER_TILE = 4
 POINTS_ZOOM = 16  # from this zoom on, reports are shown one by one

@@ -39,7 +39,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from sigap.models import Report
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER
+from sigap.models.states import OPEN_IN_INDEX_ORDER
 
 WEIGHTS = {"response": 40, "resolution": 30, "fixes_held": 15, "rating": 15}
 # Counts read from the open reports and the ratings, beside the stored SLA counts: unanswered

@@ -13,9 +13,9 @@ from fastapi import Request
 from sigap.errors import InvalidInput
 from sigap.geo.spatial import BBox, parse_bbox
 from sigap.inputs import storable
+from sigap.models.states import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import repository
-from sigap.workflow.states import STATUSES
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sigap.workflow.states import ReportStatus
+from sigap.models.states import ReportStatus
 
 
 class Answer(BaseModel):

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from sigap.kit import utcnow
 from sigap.models import Report, StatArea, StatHist, StatMonth
+from sigap.models.states import OPEN_STATUSES, STATUSES
 from sigap.models.stats import BUCKET_COUNT, BUCKET_FIRST_S, BUCKET_RATIO
 from sigap.portal import fair
 from sigap.portal.areas import children, kelurahan_codes
 from sigap.regions.state import AreaInfo, RegionState
-from sigap.workflow.states import OPEN_STATUSES, STATUSES
 
 SLA_COLUMNS = fair.SLA_COLUMNS
 TREND_MONTHS = 12

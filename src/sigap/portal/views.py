@@ -15,13 +15,13 @@ from sigap.deps import Ctx, ReadSession
 from sigap.errors import InvalidInput, NotFound
 from sigap.history import heads
 from sigap.kit import utcnow
+from sigap.models.states import STATUSES
 from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import dashboard_of, ranking_of
 from sigap.portal.areas import descendants
 from sigap.regions.state import RegionState
 from sigap.web.pages import render
 from sigap.web.texts import translate
-from sigap.workflow.states import STATUSES
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,8 +16,8 @@ from sigap.inputs import Input
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
-from sigap.reports import present, schemas, service
-from sigap.workflow import actions, reporter
+from sigap.reports import present, reporter, schemas, service
+from sigap.workflow import actions
 
 router = APIRouter(prefix="/api/v1/track", tags=["reports"])
 Note = Annotated[schemas.Text, Field(min_length=1, max_length=2000)]

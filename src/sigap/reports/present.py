@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Row
 
 from sigap.kit import utcnow
+from sigap.models.states import OPEN_STATUSES
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.photos import proof
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import answers, schemas
 from sigap.workflow.sla import is_overdue
-from sigap.workflow.states import OPEN_STATUSES
 
 
 def area_ref(state: RegionState, code: str) -> schemas.Ref:

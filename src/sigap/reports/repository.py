@@ -16,11 +16,11 @@ from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
 from sigap.models import Report
 from sigap.models.base import UTCDateTime
+from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 from sigap.moderation import rules
 from sigap.regions.state import RegionState
 from sigap.reports.schemas import ReportSort
 from sigap.workflow.sla import overdue_condition
-from sigap.workflow.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 
 REPORT = cast(Table, Report.__table__)
 LIST_COLUMNS = (

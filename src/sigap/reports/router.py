@@ -16,6 +16,7 @@ from sigap.errors import InvalidInput
 from sigap.geo.spatial import parse_bbox
 from sigap.inputs import Id, Instant
 from sigap.kit import split_values
+from sigap.models.states import STATUSES
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
 from sigap.regions.state import RegionState
@@ -23,7 +24,6 @@ from sigap.reports import filing, intake, present, repository, schemas, service
 from sigap.reports.limits import Source
 from sigap.web.body import parse_json
 from sigap.web.responses import json_response
-from sigap.workflow.states import STATUSES
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 # Bodies parsed by sigap.web.body.parse_json, for the OpenAPI document.

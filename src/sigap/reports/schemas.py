@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StringConstraints
 
 from sigap.inputs import Input
-from sigap.workflow.states import ReportStatus
+from sigap.models.states import ReportStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 AnswerItem = Annotated[str, StringConstraints(max_length=4000)] | StrictInt | StrictFloat

@@ -16,6 +16,7 @@ from sigap import models
 from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
+from sigap.models.states import ReportStatus
 from sigap.moderation.rules import Audience, is_visible
 from sigap.notify.outbox import OUTBOX
 from sigap.notify.payloads import report_message
@@ -27,7 +28,6 @@ from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate
 from sigap.rows import insert_rows
 from sigap.workflow import routing, sla
-from sigap.workflow.states import ReportStatus
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)

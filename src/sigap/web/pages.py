@@ -24,9 +24,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from sigap.deps import language_of
+from sigap.models.states import ReportStatus
 from sigap.web import maps
 from sigap.web.texts import TEXTS, translate
-from sigap.workflow.states import ReportStatus
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"

@@ -22,6 +22,7 @@ from sigap.errors import Conflict, InvalidInput, NotFound
 from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
+from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.notify import live
 from sigap.notify.outbox import OUTBOX
 from sigap.notify.payloads import report_message
@@ -30,7 +31,6 @@ from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.workflow import machine, merging, routing, sla
-from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 from sigap.workflow.visibility import can_see
 
 

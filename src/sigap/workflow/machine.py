@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sigap.errors import SigapError
-from sigap.workflow.states import STATUSES, ReportStatus
-from sigap.workflow.states import ReportStatus as S
+from sigap.models.states import STATUSES, ReportStatus
+from sigap.models.states import ReportStatus as S
 
 # Who can act. Officials act only on reports their scope covers (sigap.workflow.visibility).
 FIELD = frozenset({"field_officer", "unit_head", "supervisor", "admin"})

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement
 
 from sigap.models import Report
+from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.regions.state import CategoryInfo, RegionState
-from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 
 WARNING_LEAD = timedelta(hours=2)
 

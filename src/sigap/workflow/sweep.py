@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.models import Report
+from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.notify.outbox import OUTBOX
 from sigap.notify.payloads import report_message
 from sigap.regions.state import CategoryInfo, RegionState
 from sigap.workflow import actions, sla
-from sigap.workflow.states import OPEN_STATUSES, ReportStatus
 
 log = logging.getLogger("sigap.sweep")
 MAX_STEPS = 16  # per report and sweep: each step moves next_check_at on, this only guards bugs
