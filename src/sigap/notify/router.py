@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.inputs import EventCursor, Id, SmallId
 from sigap.notify import live, outbox, schemas, targets, webhooks
 from sigap.notify.deps import AdminRequired
@@ -150,7 +150,7 @@ def outbox_retry(request: Request, _admin: AdminRequired, message_id: Id) -> dic
     """Back to pending with a fresh round of attempts, due now."""
     with _db(request).transaction() as session:
         if not outbox.retry(session, message_id):
-            raise NotFound("outbox_message_not_found", message=message_id)
+            raise SigapError("outbox_message_not_found", message=message_id)
     return {"id": message_id, "state": "pending"}
 
 

@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from sigap.deps import Ctx, clock, in_transaction
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.inputs import Input
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
@@ -44,7 +44,7 @@ class Appeal(Input):
 async def rate(token: str, body: Rating, ctx: Ctx, request: Request) -> schemas.Report:
     reason = body.reason
     if body.stars <= 2 and reason is None:
-        raise InvalidInput("rating_reason_required")
+        raise SigapError("rating_reason_required")
     options = actions.Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days), now=clock(request)
     )

@@ -23,7 +23,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy import exc as sa
 from starlette.responses import Response
 
-from sigap.errors import Unavailable
+from sigap.errors import SigapError
 from sigap.faults import describe, is_fault
 from sigap.open311 import render
 from sigap.web import errors
@@ -68,10 +68,10 @@ async def database_fault(request: Request, exc: Exception) -> Response:
     if not is_fault(exc):
         raise exc
     _tally.note(exc)
-    return answer(request, Unavailable("database_unavailable"))
+    return answer(request, SigapError("database_unavailable"))
 
 
-def answer(request: Request, error: Unavailable) -> Response:
+def answer(request: Request, error: SigapError) -> Response:
     """``error`` in the form the request's client reads."""
     if not request.url.path.startswith(OPEN311):
         return errors.answer(request, error)
