@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.errors import Conflict
+from sigap.errors import SigapError
 from sigap.writer import ProcessWriter, _write, frame, frames
 
 BODY = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Sampah menumpuk"}
@@ -64,7 +64,7 @@ def test_one_bad_submission_fails_alone_and_errors_cross_the_socket(database: Da
         if "bad" in items:
             raise ValueError("bad item")
         if "taken" in items:
-            raise Conflict("idempotency_key_reused")
+            raise SigapError("idempotency_key_reused")
         return [item.upper() for item in items]
 
     answers = _write(database, handler, lambda result: f"<{result}>", list(enumerate("abc")))
@@ -76,8 +76,9 @@ def test_one_bad_submission_fails_alone_and_errors_cross_the_socket(database: Da
     assert isinstance(answers[1][2], RuntimeError)
     assert str(answers[1][2]) == "ValueError: bad item"
     assert answers[2][:2] == (3, False)
-    assert isinstance(answers[2][2], Conflict)
+    assert isinstance(answers[2][2], SigapError)
     assert answers[2][2].code == "idempotency_key_reused"
+    assert answers[2][2].status == 409
 
 
 def test_a_report_is_stored_by_the_writer_process(client: TestClient) -> None:

@@ -167,9 +167,7 @@ class Sigap(FastAPI):
 
 
 async def _shutting_down(request: Request) -> Response:
-    raise SigapError(
-        "shutting_down", status=503, headers={"Retry-After": "5", "Connection": "close"}
-    )
+    raise SigapError("shutting_down", headers={"Connection": "close"})
 
 
 # Swagger UI, started by a static script (no inline script: sigap.web.security).

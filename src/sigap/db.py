@@ -26,7 +26,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from sigap.errors import Unavailable
+from sigap.errors import SigapError
 from sigap.faults import Outage, describe, is_disconnect, is_fault
 from sigap.hotreads import CONNECT_TIMEOUT_S, HotQuery, HotReads, KeyedQuery
 
@@ -497,7 +497,7 @@ def commit_batch(
         if is_fault(exc):
             if outage is not None:
                 outage.failed(exc)
-            return [(False, Unavailable("database_unavailable")) for _ in items]
+            return [(False, SigapError("database_unavailable")) for _ in items]
         if len(items) == 1:
             return [(False, exc)]
         return [each for item in items for each in commit_batch(database, handler, [item], outage)]

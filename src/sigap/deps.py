@@ -58,7 +58,7 @@ def context_of(request: Request) -> Context:
     """The :class:`Context` of a request, for the rare handler that cannot afford a dependency."""
     state = request.app.state
     if state.region is None:
-        raise SigapError("region_not_loaded", status=503)
+        raise SigapError("region_not_loaded")
     return Context(state.region, language_of(request), state.settings, state.report_writer)
 
 

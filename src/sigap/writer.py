@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from sigap.db import BUSY_TIMEOUT_S, Checkpointer, Database, after_batch, commit_batch
-from sigap.errors import SigapError, Unavailable
+from sigap.errors import SigapError
 from sigap.faults import Outage
 
 log = logging.getLogger("sigap.writer")
@@ -177,7 +177,7 @@ class ProcessWriter(Generic[Item, Result]):
             log.error("the writer process ended with %d submissions unanswered", len(waiting))
         for _item, future in waiting.values():
             if not future.done():
-                future.set_exception(Unavailable("writer_unavailable"))
+                future.set_exception(SigapError("writer_unavailable"))
 
 
 class _Answers(asyncio.Protocol):

@@ -101,6 +101,13 @@ def test_rule_removal_and_refusals(client: TestClient, login: Login, submit: Sub
         f"{API}/routing", json={"area_code": GAMBIR, "unit_code": "prov-31"}, headers=login(ADMIN)
     )
     assert again.status_code == 409
+    ufo = client.post(
+        f"{API}/routing",
+        json={"category_code": "ufo", "unit_code": "prov-31"},
+        headers=login(ADMIN),
+    )
+    assert ufo.status_code == 422  # a category sent in a body; in an address it is a 404
+    assert ufo.json()["error"]["code"] == "unknown_category"
     assert client.delete(f"{API}/routing/{rule['id']}", headers=login(ADMIN)).status_code == 204
     assert submit()["unit"]["code"] == "kel-31.71.01.1001"
     taken = client.post(f"{API}/units", json=NEW_UNIT, headers=login(ADMIN))
@@ -159,13 +166,26 @@ def test_deactivating_a_unit_forwards_its_open_reports(
         headers=login(ADMIN),
     )
     assert again.status_code == 409
+    assert again.json()["error"]["code"] == "unit_already_inactive"
     refused = client.post(
         f"{API}/officials",
         json={"email": "x@test.sigap.id", "name": "X", "role": "field_officer",
               "unit_code": "kel-31.71.01.1001"},
         headers=login(ADMIN),
     )  # fmt: skip
+    assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "unit_inactive"
+    into = client.post(
+        f"{API}/units/{units['kec-31.71.01']['id']}/deactivate",
+        json={"to_unit": "kel-31.71.01.1001", "reason": "Ke unit yang sudah nonaktif."},
+        headers=login(ADMIN),
+    )
+    assert into.status_code == 422
+    assert into.json()["error"]["code"] == "unit_inactive"
+    missing = client.post(f"{API}/units/2147483647/deactivate", json={"to_unit": "kec-31.71.01",
+                          "reason": "x"}, headers=login(ADMIN))  # fmt: skip
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "unit_not_found"
 
 
 def test_deactivate_and_reset_revoke_sessions(client: TestClient, login: Login) -> None:

@@ -109,7 +109,7 @@ def test_questions_are_added_changed_and_retired_for_new_reports_only(
          "invalid_input"),
         ("post", "/sampah/questions", {**SMELL, "values": [SMELL["values"][0]] * 2}, 422,
          "invalid_question_values"),
-        ("post", "/ufo/questions", SMELL, 404, "unknown_category"),
+        ("post", "/ufo/questions", SMELL, 404, "category_not_found"),
         ("patch", "/banjir/questions/ketinggian_air", {"datatype": "string"}, 422,
          "question_datatype_fixed"),
         ("patch", "/banjir/questions/ketinggian_air",

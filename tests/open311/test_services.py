@@ -158,7 +158,7 @@ def test_a_service_without_questions_has_an_empty_definition(georeport: Any) -> 
 @pytest.mark.parametrize(
     ("path", "code", "status"),
     [
-        ("services/ufo", "unknown_category", 404),
+        ("services/ufo", "category_not_found", 404),
         ("requests/999999", "report_not_found", 404),
         ("requests/abc", "report_not_found", 404),
         ("requests/99999999999999999999", "report_not_found", 404),
@@ -193,8 +193,8 @@ def test_errors_use_the_language_asked_for(georeport: Any) -> None:
 
     assert errors == [
         {
-            "code": "unknown_category",
-            "description": "Unknown category 'ufo'. See the list at /api/v1/categories.",
+            "code": "category_not_found",
+            "description": "The category 'ufo' was not found. See the list at /api/v1/categories.",
         }
     ]
 

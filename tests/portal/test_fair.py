@@ -243,4 +243,4 @@ def test_the_ranking_and_the_dashboard_use_one_rule(
 def test_unknown_unit_page_is_404(client: TestClient) -> None:
     response = client.get("/ranking/nobody?lang=en")
     assert response.status_code == 404
-    assert "No unit has the code nobody" in response.text
+    assert "Unit nobody was not found." in response.text

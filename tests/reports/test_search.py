@@ -125,7 +125,7 @@ def test_created_since_and_until(client: TestClient, reports: list[dict[str, Any
         ({"bbox": "1,2,3"}, "invalid_bbox"),
         ({"bbox": "106.9,-6.1,106.8,-6.2"}, "invalid_bbox"),
         ({"status": "green"}, "invalid_input"),
-        ({"area": "99.99"}, "area_not_found"),
+        ({"area": "99.99"}, "unknown_area"),
         ({"limit": 0}, "invalid_input"),
         ({"since": "yesterday"}, "invalid_input"),
     ],

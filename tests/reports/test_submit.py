@@ -214,7 +214,7 @@ def test_a_body_over_the_limit_is_refused_unread_and_changes_nothing(
     huge = report_body(description="x" * 70_000)
     for language in ("id", "en"):
         response = client.post("/api/v1/reports", json=huge, headers={"Accept-Language": language})
-        assert response.status_code == 400
+        assert response.status_code == 413
         error = response.json()["error"]
         assert error["code"] == "request_too_large"
         assert "65536" in error["message"]

@@ -76,7 +76,7 @@ def test_a_refused_form_is_a_403_page_with_its_code(client: TestClient) -> None:
 
 
 def slow_down() -> None:
-    raise SigapError("too_many_reports", status=429, limit=5, headers={"Retry-After": "60"})
+    raise SigapError("too_many_reports", limit=5, retry_after_s=60)
 
 
 def test_too_many_requests_keeps_retry_after_as_page_and_json(client: TestClient) -> None:

@@ -10,7 +10,7 @@ from typing import cast
 import pytest
 from sqlalchemy.orm import Session
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.regions.state import RegionState
 from sigap.workflow import actions, rating
 
@@ -21,7 +21,7 @@ OWN = SRC / "workflow" / "rating.py"
 @pytest.mark.parametrize("stars", [0, 6, -1])
 def test_only_one_to_five_stars(stars: int) -> None:
     nothing = cast(Session, None)  # refused before the report is read
-    with pytest.raises(InvalidInput):
+    with pytest.raises(SigapError):
         rating.rate(
             nothing, cast(RegionState, None), 1, stars=stars, comment=None, reason=None,
             options=actions.Options(),
@@ -31,7 +31,7 @@ def test_only_one_to_five_stars(stars: int) -> None:
 @pytest.mark.parametrize("stars", [1, 2])
 def test_a_reopening_rating_needs_a_reason(stars: int) -> None:
     nothing = cast(Session, None)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(SigapError) as refused:
         rating.rate(
             nothing, cast(RegionState, None), 1, stars=stars, comment="Bagus.", reason=None,
             options=actions.Options(),

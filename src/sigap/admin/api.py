@@ -16,7 +16,7 @@ from sigap.auth.deps import CurrentAdmin
 from sigap.channels.service import list_all
 from sigap.db import Database
 from sigap.deps import context_of
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.history import audit
 from sigap.inputs import Id, SmallId
 
@@ -348,7 +348,7 @@ async def moderate(
     admin: CurrentAdmin, request: Request, photo_id: Id, action: str
 ) -> dict[str, Any]:
     if action not in ("hide", "restore"):
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     hidden = action == "hide"
     await change(
         request, lambda s: people.moderate_photo(s, admin, photo_id, hidden=hidden), region=False

@@ -43,7 +43,7 @@ def workflow_options(request: Request) -> actions.Options:
 def route_test(state: RegionState, category: str, lat: float, lon: float) -> dict[str, Any]:
     """Where a report at (lat, lon) in ``category`` would go now, with the current rules."""
     if category not in state.categories:
-        raise SigapError("unknown_category", status=422, category=category)
+        raise SigapError("unknown_category", category=category)
     placement = routing.place(state, lon, lat)
     unit = state.units[routing.responsible_unit(state, category, placement.kelurahan_code)]
     area = state.areas[placement.kelurahan_code]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
 from sigap.deps import context_of
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.moderation import rules, service
 
 Fields = dict[str, str]
@@ -24,7 +24,7 @@ Action = Callable[[Session, Subject, Fields], str | None]
 def _report_id(f: Fields) -> int:
     raw = f.get("report_id", "")
     if not raw.isdigit() or len(raw) > 18:
-        raise SigapError("invalid_input", status=422, details=[{"field": "report_id"}])
+        raise SigapError("invalid_input", details=[{"field": "report_id"}])
     return int(raw)
 
 
@@ -72,7 +72,9 @@ def load(session: Session, request: Request) -> dict[str, Any]:
     if raw.isdigit() and len(raw) <= 18:
         try:
             chosen = service.report_dict(state, service.get(session, int(raw)))
-        except NotFound:
+        except SigapError as error:
+            if error.status != 404:
+                raise
             missing = True
     return {
         "triage": state.triage,

@@ -24,7 +24,7 @@ from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
 from sigap.deps import context_of
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.history import audit
 from sigap.inputs import INT32_MAX, INT64_MAX, id_of
 from sigap.models import Category
@@ -76,7 +76,7 @@ async def home() -> Response:
 @router.get("/{section}")
 async def section_page(request: Request, section: str) -> Response:
     if section not in SECTIONS:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     subject = await _admin(request)
     if isinstance(subject, Response):
         return subject
@@ -145,7 +145,7 @@ async def act(request: Request, section: str, action: str) -> Response:
     if section == "moderation":
         perform = moderation.actions(request).get(action)
     if perform is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     region = section in ("units", "categories", "routing") or action == "triage"
@@ -156,14 +156,9 @@ async def act(request: Request, section: str, action: str) -> Response:
             await run_in_threadpool(_check_webhook_target, request, fields.get("url", ""))
         secret = await change(request, lambda s: perform(s, subject, fields), region=region)
     except (SigapError, ValueError) as error:
-        language = context_of(request).language
-        message = (
-            error.message(language)
-            if isinstance(error, SigapError)
-            else SigapError("invalid_input").message(language)
-        )
-        status = error.status if isinstance(error, SigapError) else 422
-        return await _page(request, subject, section, error=message, status_code=status)
+        refused = error if isinstance(error, SigapError) else SigapError("invalid_input")
+        message = refused.message(context_of(request).language)
+        return await _page(request, subject, section, error=message, status_code=refused.status)
     if secret is not None:
         return await _page(request, subject, section, secret=secret)
     return RedirectResponse(f"/admin/{section}?done={section}.{action}", status_code=303)
@@ -198,7 +193,11 @@ async def _category_page(
     except SigapError as missing:
         message = missing.message(context_of(request).language)
         return render(
-            request, "officials/missing.html", status_code=404, subject=subject, message=message
+            request,
+            "officials/missing.html",
+            status_code=missing.status,
+            subject=subject,
+            message=message,
         )
     return render(
         request,
@@ -224,15 +223,14 @@ async def question_action(request: Request, code: str, action: str) -> Response:
         return subject
     perform = QUESTION_ACTIONS.get(action)
     if perform is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
     check_csrf(subject, fields.get("csrf"))
     try:
         await change(request, lambda s: perform(s, subject, code, fields))
     except SigapError as error:
         message = error.message(context_of(request).language)
-        status = 404 if error.code == "unknown_category" else error.status
-        return await _category_page(request, subject, code, error=message, status_code=status)
+        return await _category_page(request, subject, code, error=message, status_code=error.status)
     return RedirectResponse(f"/admin/categories/{code}?done=questions.{action}", status_code=303)
 
 
@@ -248,7 +246,7 @@ def _question_values(f: Fields, *, new: bool) -> dict[str, Any]:
         try:
             values["values"] = parse_choices(f.get("values", ""))
         except ValueError:
-            raise SigapError("invalid_question_values", status=422) from None
+            raise SigapError("invalid_question_values") from None
     if new:
         values.update(code=f.get("code", ""), datatype=f.get("datatype", ""))
     else:
@@ -280,7 +278,7 @@ def _unit_id(session: Session, code: str) -> int:
     for unit in service.list_units(session):
         if unit.code == code:
             return unit.id
-    raise SigapError("unknown_unit", status=422, unit=code)
+    raise SigapError("unknown_unit", unit=code)
 
 
 def _deactivate(request: Request) -> Action:
@@ -447,12 +445,12 @@ def _id(f: Fields, name: str, maximum: int = INT32_MAX) -> int:
     """The id in a form's field, or the form is refused (422)."""
     found = id_of(f.get(name, ""), maximum)
     if found is None:
-        raise SigapError("invalid_input", status=422)
+        raise SigapError("invalid_input")
     return found
 
 
 def _noop(session: Session, admin: Subject, f: Fields) -> None:
-    raise SigapError("not_found", status=404)
+    raise SigapError("not_found")
 
 
 ACTIONS: dict[tuple[str, str], Action] = {

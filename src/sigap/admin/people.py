@@ -17,7 +17,7 @@ from sigap.accounts.service import hash_password
 from sigap.auth import throttle
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels import service as channels
-from sigap.errors import Conflict, InvalidInput, NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.history.audit import record
 from sigap.kit import utcnow
 from sigap.models import Account, AuthSession, Channel, Photo, ReportComment, Unit
@@ -45,22 +45,22 @@ def list_officials(session: Session) -> list[Account]:
 def _official(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None or account.role not in OFFICIAL_ROLES:
-        raise NotFound("account_not_found", account_id=account_id)
+        raise SigapError("account_not_found", account_id=account_id)
     return account
 
 
 def _unit_id(session: Session, role: str, unit_code: str | None) -> int | None:
     if role not in OFFICIAL_ROLES:
-        raise InvalidInput("invalid_role", role=role)
+        raise SigapError("invalid_role", role=role)
     if not unit_code:
         if role == "admin":
             return None
-        raise InvalidInput("unknown_unit", unit="")
+        raise SigapError("unknown_unit", unit="")
     unit = session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
-        raise InvalidInput("unknown_unit", unit=unit_code)
+        raise SigapError("unknown_unit", unit=unit_code)
     if not unit.active:
-        raise InvalidInput("unit_inactive", unit=unit_code)
+        raise SigapError("unit_inactive", unit=unit_code)
     return unit.id
 
 
@@ -81,9 +81,9 @@ def create_official(
     """A new official account and its one-time password (shown once, never stored)."""
     email = email.strip().lower()
     if "@" not in email or not name.strip() or language not in ("id", "en"):
-        raise InvalidInput("invalid_input", detail="email, name and language")
+        raise SigapError("invalid_input", detail="email, name and language")
     if session.scalar(select(Account.id).where(Account.email == email)) is not None:
-        raise Conflict("email_taken", email=email)
+        raise SigapError("email_taken", email=email)
     password = one_time_password()
     account = Account(
         email=email,
@@ -224,7 +224,7 @@ def moderate_comment(
     posted in public) and the audit keeps only the old text's length, not the text itself."""
     comment = session.get(ReportComment, comment_id)
     if comment is None:
-        raise NotFound("comment_not_found", comment_id=comment_id)
+        raise SigapError("comment_not_found", comment_id=comment_id)
     after: dict[str, Any]
     if action == "hide":
         comment.hidden, comment.hidden_by = True, actor.account_id
@@ -234,11 +234,11 @@ def moderate_comment(
         after = {"hidden": False}
     elif action == "redact":
         if not body.strip():
-            raise InvalidInput("invalid_input", detail="body")
+            raise SigapError("invalid_input", detail="body")
         after = {"old_length": len(comment.body), "new_length": len(body.strip())}
         comment.body = body.strip()
     else:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     record(session, actor, f"comment.{action}", "comment", comment.id, after=after)
     return comment
 
@@ -247,9 +247,9 @@ def create_webhook(session: Session, actor: Subject, *, url: str, events: list[s
     """Register an endpoint; returns its signing secret, shown once (audited without it)."""
     url = url.strip()
     if not url.startswith(("http://", "https://")) or len(url) > 500:
-        raise SigapError("invalid_input", status=422, details=[{"field": "url", "value": url}])
+        raise SigapError("invalid_input", details=[{"field": "url", "value": url}])
     if not events:
-        raise SigapError("invalid_input", status=422, details=[{"field": "events"}])
+        raise SigapError("invalid_input", details=[{"field": "events"}])
     made = webhooks.create(session, url=url, events=events, secret=None)
     audit_row = {"url": url, "events": made["events"]}
     record(session, actor, "webhook.create", "webhook", made["id"], after=audit_row)
@@ -264,5 +264,5 @@ def delete_webhook(session: Session, actor: Subject, endpoint_id: int) -> None:
 def retry_message(session: Session, actor: Subject, message_id: int) -> None:
     """A dead letter back to pending, with a fresh round of attempts."""
     if not outbox.retry(session, message_id):
-        raise SigapError("outbox_message_not_found", status=404, message=message_id)
+        raise SigapError("outbox_message_not_found", message=message_id)
     record(session, actor, "outbox.retry", "outbox", message_id)

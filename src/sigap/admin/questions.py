@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history.audit import record, touch
 from sigap.models import Category, CategoryQuestion
 from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
@@ -55,7 +55,7 @@ def list_questions(session: Session, category_code: str) -> list[CategoryQuestio
 def _category(session: Session, code: str) -> Category:
     category = session.get(Category, code)
     if category is None:
-        raise NotFound("unknown_category", category=code)
+        raise SigapError("category_not_found", category=code)
     return category
 
 
@@ -67,7 +67,7 @@ def _question(session: Session, category_code: str, code: str) -> CategoryQuesti
         )
     )
     if question is None:
-        raise NotFound("question_not_found", category=category_code, question=code)
+        raise SigapError("question_not_found", category=category_code, question=code)
     return question
 
 
@@ -79,14 +79,14 @@ def add_question(
     _category(session, category_code)
     code, datatype = str(values.get("code") or "").strip(), values.get("datatype")
     if CODE.match(code) is None or datatype not in QUESTION_DATATYPES:
-        raise InvalidInput("invalid_input", detail="code and datatype")
+        raise SigapError("invalid_input", detail="code and datatype")
     taken = session.scalar(
         select(CategoryQuestion.id).where(
             CategoryQuestion.category_code == category_code, CategoryQuestion.code == code
         )
     )
     if taken is not None:
-        raise Conflict("code_taken", key=f"{category_code}/{code}")
+        raise SigapError("code_taken", key=f"{category_code}/{code}")
     last = session.scalar(
         select(func.max(CategoryQuestion.position)).where(
             CategoryQuestion.category_code == category_code
@@ -118,7 +118,7 @@ def update_question(
     """Change what was sent of :data:`FIELDS`; a different datatype is refused."""
     question = _question(session, category_code, code)
     if values.get("datatype") not in (None, question.datatype):
-        raise InvalidInput("question_datatype_fixed", question=code)
+        raise SigapError("question_datatype_fixed", question=code)
     before = question_dict(question)
     _apply(question, values)
     after = question_dict(question)
@@ -152,14 +152,14 @@ def _apply(question: CategoryQuestion, values: dict[str, Any]) -> None:
         else:
             setattr(question, key, value)
     if not question.label_id or not question.label_en:
-        raise InvalidInput("invalid_input", detail="label_id and label_en")
+        raise SigapError("invalid_input", detail="label_id and label_en")
     keys = [choice["key"] for choice in question.choices]
     if len(set(keys)) != len(keys):
-        raise InvalidInput("invalid_question_values")
+        raise SigapError("invalid_question_values")
     if question.datatype in LIST_DATATYPES and not keys:
-        raise InvalidInput("question_values_required", datatype=question.datatype)
+        raise SigapError("question_values_required", datatype=question.datatype)
     if question.datatype not in LIST_DATATYPES and keys:
-        raise InvalidInput("question_values_not_allowed", datatype=question.datatype)
+        raise SigapError("question_values_not_allowed", datatype=question.datatype)
 
 
 def _target(question: CategoryQuestion) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history.audit import record, touch
 from sigap.models import Area, Category, Report, RoutingRule, Unit
 from sigap.models.states import OPEN_IN_INDEX_ORDER
@@ -43,22 +43,22 @@ def list_units(session: Session) -> list[Unit]:
 def _unit(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("unknown_unit", unit=unit_id)
+        raise SigapError("unit_not_found", unit=unit_id)
     return unit
 
 
 def _unit_by_code(session: Session, code: str, *, active: bool = True) -> Unit:
     unit = session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
-        raise InvalidInput("unknown_unit", unit=code)
+        raise SigapError("unknown_unit", unit=code)
     if active and not unit.active:
-        raise InvalidInput("unit_inactive", unit=code)
+        raise SigapError("unit_inactive", unit=code)
     return unit
 
 
 def _check_area(session: Session, code: str | None) -> None:
     if code and session.get(Area, code) is None:
-        raise InvalidInput("unknown_area", area=code)
+        raise SigapError("unknown_area", area=code)
 
 
 def create_unit(
@@ -74,9 +74,9 @@ def create_unit(
 ) -> Unit:
     code = code.strip()
     if not code or not name_id.strip() or not name_en.strip() or kind not in UNIT_KINDS:
-        raise InvalidInput("invalid_input", detail="code, name_id, name_en and kind")
+        raise SigapError("invalid_input", detail="code, name_id, name_en and kind")
     if session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
-        raise Conflict("code_taken", key=code)
+        raise SigapError("code_taken", key=code)
     _check_area(session, area_code)
     parent = _unit_by_code(session, parent_code) if parent_code else None
     unit = Unit(
@@ -100,7 +100,7 @@ def rename_unit(
 ) -> Unit:
     unit = _unit(session, unit_id)
     if not name_id.strip() or not name_en.strip():
-        raise InvalidInput("invalid_input", detail="name_id and name_en")
+        raise SigapError("invalid_input", detail="name_id and name_en")
     before = unit_dict(unit)
     unit.name_id, unit.name_en = name_id.strip(), name_en.strip()
     record(session, actor, "unit.rename", "unit", unit.id, before=before, after=unit_dict(unit))
@@ -115,7 +115,7 @@ def move_unit(session: Session, actor: Subject, unit_id: int, *, parent_code: st
     ancestor = parent
     while ancestor is not None:
         if ancestor.id == unit.id:
-            raise InvalidInput("unit_cycle", unit=unit.code, parent=parent_code)
+            raise SigapError("unit_cycle", unit=unit.code, parent=parent_code)
         ancestor = session.get(Unit, ancestor.parent_id) if ancestor.parent_id else None
     before = unit_dict(unit)
     unit.parent_id = parent.id if parent else None
@@ -139,12 +139,12 @@ def deactivate_unit(
     sending that area's reports there too. Returns how many reports were forwarded."""
     unit = _unit(session, unit_id)
     if not unit.active:
-        raise Conflict("unit_inactive", unit=unit.code)
+        raise SigapError("unit_already_inactive", unit=unit.code)
     target = _unit_by_code(session, to_unit_code)
     if target.id == unit.id:
-        raise InvalidInput("forward_same_unit")
+        raise SigapError("forward_same_unit")
     if not reason.strip():
-        raise InvalidInput("note_required")
+        raise SigapError("note_required")
     open_ids = list(
         session.scalars(
             select(Report.id)
@@ -214,12 +214,12 @@ def save_category(
     code = code.strip()
     category = session.get(Category, code)
     if create and category is not None:
-        raise Conflict("code_taken", key=code)
+        raise SigapError("code_taken", key=code)
     if not create and category is None:
-        raise NotFound("unknown_category", category=code)
+        raise SigapError("category_not_found", category=code)
     if category is None:
         if not code or not values.get("name_id") or not values.get("name_en"):
-            raise InvalidInput("invalid_input", detail="code, name_id and name_en")
+            raise SigapError("invalid_input", detail="code, name_id and name_en")
         category = Category(code=code, icon="", photo_required=True, sort_order=0, active=True)
         session.add(category)
         before = None
@@ -230,7 +230,7 @@ def save_category(
             setattr(category, key, values[key])
     response, resolution = category.response_hours, category.resolution_hours
     if not response or not resolution or response <= 0 or resolution < response:
-        raise InvalidInput("invalid_hours")
+        raise SigapError("invalid_hours")
     session.flush()
     action = "category.create" if create else "category.update"
     record(session, actor, action, "category", code, before=before, after=category_dict(category))
@@ -266,7 +266,7 @@ def add_rule(
 ) -> RoutingRule:
     category_code, area_code = category_code or None, area_code or None
     if category_code and session.get(Category, category_code) is None:
-        raise InvalidInput("unknown_category", category=category_code)
+        raise SigapError("unknown_category", category=category_code)
     _check_area(session, area_code)
     unit = _unit_by_code(session, unit_code)
     taken = session.scalar(
@@ -275,7 +275,7 @@ def add_rule(
         )
     )
     if taken is not None:
-        raise Conflict("rule_taken")
+        raise SigapError("rule_taken")
     rule = RoutingRule(category_code=category_code, area_code=area_code, unit_id=unit.id)
     session.add(rule)
     session.flush()
@@ -292,7 +292,7 @@ def _is(column: Any, value: str | None) -> Any:
 def remove_rule(session: Session, actor: Subject, rule_id: int) -> None:
     rule = session.get(RoutingRule, rule_id)
     if rule is None:
-        raise NotFound("rule_not_found", rule_id=rule_id)
+        raise SigapError("rule_not_found", rule_id=rule_id)
     record(session, actor, "rule.remove", "routing_rule", rule.id, before=rule_dict(rule))
     session.delete(rule)
     touch(session)

@@ -43,14 +43,14 @@ async def bearer_subject(request: Request) -> Subject:
     if scheme.lower() == "bearer" and token.strip():
         subject = await _lookup(request, token.strip(), "api")
     if subject is None:
-        raise SigapError("not_signed_in", status=401)
+        raise SigapError("not_signed_in")
     return subject
 
 
 async def bearer_official(request: Request) -> Subject:
     subject = await bearer_subject(request)
     if not subject.is_official:
-        raise SigapError("official_only", status=403)
+        raise SigapError("official_only")
     return subject
 
 
@@ -58,7 +58,7 @@ def admin_only(subject: Subject) -> Subject:
     """``subject`` if it is an admin, else 403 ``admin_only``: the one rule of who is an admin,
     for the JSON API and the console's pages alike."""
     if subject.role != "admin":
-        raise SigapError("admin_only", status=403)
+        raise SigapError("admin_only")
     return subject
 
 
@@ -78,7 +78,7 @@ async def cookie_subject(request: Request) -> Subject | None:
 def check_csrf(subject: Subject, submitted: str | None) -> None:
     expected = subject.csrf_token or ""
     if not submitted or not expected or not hmac.compare_digest(submitted, expected):
-        raise SigapError("csrf_failed", status=403)
+        raise SigapError("csrf_failed")
 
 
 CurrentSubject = Annotated[Subject, Depends(bearer_subject)]

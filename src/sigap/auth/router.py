@@ -15,7 +15,7 @@ from sigap.auth.signin import sign_in
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.deps import Ctx, in_transaction
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.models import Account
 from sigap.regions.state import RegionState
 
@@ -92,12 +92,12 @@ async def list_tokens(subject: CurrentSubject, request: Request) -> list[schemas
 )
 async def revoke_token(token_id: str, subject: CurrentSubject, request: Request) -> Response:
     if len(token_id) < 8:
-        raise NotFound("token_not_found", token_id=token_id)
+        raise SigapError("token_not_found", token_id=token_id)
     revoked = await in_transaction(
         request, lambda session: service.revoke(session, subject.account_id, token_id)
     )
     if not revoked:
-        raise NotFound("token_not_found", token_id=token_id)
+        raise SigapError("token_not_found", token_id=token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -37,7 +37,7 @@ from sigap import models
 from sigap.auth import alert
 from sigap.auth.service import verify
 from sigap.config import Settings
-from sigap.errors import MESSAGES, SigapError
+from sigap.errors import CODES, SigapError
 from sigap.i18n import say_duration
 from sigap.kit import sha256_hex
 from sigap.models.base import UTCDateTime
@@ -96,16 +96,14 @@ class Refused(SigapError):
     def __init__(self, *, locked: bool, until: datetime, now: datetime, zone: ZoneInfo) -> None:
         self.wait_s = max(1, math.ceil((until - now).total_seconds()))
         super().__init__(
-            "sign_in_locked" if locked else "sign_in_throttled",
-            status=429,
-            headers={"Retry-After": str(self.wait_s)},
+            "sign_in_locked" if locked else "sign_in_throttled", retry_after_s=self.wait_s
         )
         local = until.astimezone(zone)
         self.until = f"{local:%H:%M} {zone_name(local)}"
 
     def message(self, language: str) -> str:
-        indonesian, english = MESSAGES[self.code]
-        template = english if language == "en" else indonesian
+        entry = CODES[self.code]
+        template = entry.en if language == "en" else entry.id
         return template.format(wait=say_duration(self.wait_s, language), until=self.until)
 
 
@@ -151,7 +149,7 @@ def _failed(session: Session, settings: Settings, tried: Attempt, account_hash: 
         if later and not counted.locked:  # a lock is said as a lock, whatever else holds
             until = address.until
     if until is None:
-        return SigapError("invalid_credentials", status=401)
+        return SigapError("invalid_credentials")
     return Refused(locked=counted.locked, until=until, now=tried.now, zone=tried.zone)
 
 

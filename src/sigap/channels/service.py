@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.kit import sha256_hex, utcnow
 from sigap.models import Channel
 from sigap.models.report import CHANNELS
@@ -89,10 +89,10 @@ def set_quota(session: Session, channel_id: int, reports_per_hour: int | None) -
     (None: the deployment's ``channel_reports_per_hour``). Within ``api_key_cache_seconds``
     in every process, at once in this one once its key cache is cleared."""
     if reports_per_hour is not None and not 1 <= reports_per_hour <= 1_000_000:
-        raise SigapError("invalid_channel_quota", status=422)
+        raise SigapError("invalid_channel_quota")
     key = session.get(Channel, channel_id)
     if key is None:
-        raise NotFound("channel_key_not_found", key=str(channel_id))
+        raise SigapError("channel_key_not_found", key=str(channel_id))
     for row in session.scalars(select(Channel).where(Channel.slug == key.slug)):
         row.reports_per_hour = reports_per_hour
     session.flush()
@@ -115,7 +115,7 @@ def revoke(session: Session, *, key_prefix_or_id: str) -> Channel:
         query = query.where(Channel.key_prefix == wanted)
     found = list(session.scalars(query))
     if not found:
-        raise NotFound("channel_key_not_found", key=wanted)
+        raise SigapError("channel_key_not_found", key=wanted)
     if len(found) > 1:
         raise SigapError("channel_key_ambiguous", key=wanted)
     found[0].revoked_at = utcnow()
@@ -126,10 +126,10 @@ def revoke(session: Session, *, key_prefix_or_id: str) -> Channel:
 def authenticate(session: Session, api_key: str | None) -> ChannelRef:
     """The channel of an active key, or a 403 that says what is wrong."""
     if not api_key:
-        raise SigapError("missing_api_key", status=403)
+        raise SigapError("missing_api_key")
     found = by_key_hash(session, sha256_hex(api_key))
     if found is None:
-        raise SigapError("invalid_api_key", status=403)
+        raise SigapError("invalid_api_key")
     return found
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sigap.accounts import service as accounts
-from sigap.errors import InvalidInput, SigapError
+from sigap.errors import SigapError
 from sigap.models import Account
 
 PHONE_DOMAIN = "@phone.invalid"
@@ -27,7 +27,7 @@ def normalize_phone(raw: str) -> str:
     elif digits.startswith("0"):
         digits = "62" + digits[1:]
     if not digits.isdigit() or not 9 <= len(digits) <= 15:
-        raise InvalidInput("invalid_phone")
+        raise SigapError("invalid_phone")
     return "+" + digits
 
 
@@ -35,10 +35,10 @@ def split_identifier(identifier: str) -> tuple[str | None, str | None]:
     """(email, phone) from what a person typed in the one sign-in box."""
     value = identifier.strip()
     if not value:
-        raise InvalidInput("identifier_required")
+        raise SigapError("identifier_required")
     if "@" in value:
         if not EMAIL.match(value) or len(value) > 254:
-            raise InvalidInput("invalid_input")
+            raise SigapError("invalid_input")
         return value.lower(), None
     return None, normalize_phone(value)
 
@@ -49,9 +49,9 @@ def sign_up(
     email_value = split_identifier(email)[0] if email.strip() else None
     phone_value = normalize_phone(phone) if phone.strip() else None
     if email_value is None and phone_value is None:
-        raise InvalidInput("identifier_required")
+        raise SigapError("identifier_required")
     if len(password) < minimum:
-        raise InvalidInput("password_too_short", minimum=minimum)
+        raise SigapError("password_too_short", minimum=minimum)
     stored_email = email_value or f"{phone_value.lstrip('+')}{PHONE_DOMAIN}"  # type: ignore[union-attr]
     taken = session.scalar(
         select(Account.id).where(
@@ -61,7 +61,7 @@ def sign_up(
         )
     )
     if taken is not None:
-        raise SigapError("account_exists", status=409)
+        raise SigapError("account_exists")
     account = accounts.create(
         session,
         email=stored_email,

@@ -82,7 +82,7 @@ async def submit(request: Request) -> Response:
         errors = invalid.errors()
         shown = fields.validation_errors(errors, fields.REPORT_FORM, ctx.language)
         details = field_details(errors, ctx.language)
-        error = SigapError("invalid_input", status=422, details=details)
+        error = SigapError("invalid_input", details=details)
     except SigapError as refused:
         error, shown = refused, fields.form_errors(refused, fields.REPORT_FORM, ctx.language)
     body = error.body(ctx.language)

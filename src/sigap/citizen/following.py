@@ -26,7 +26,7 @@ from sigap.citizen import social
 from sigap.citizen.pages import to_signin
 from sigap.citizen.web import Visitor, check, page, read, visitor
 from sigap.deps import Context, clock, context_of, in_transaction, language_of
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.i18n import LANGUAGES
 from sigap.inputs import Id
 from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
@@ -64,7 +64,7 @@ def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any
         # nothing of a report that is not public (sigap.moderation.rules).
         audience = Audience.OWNER if owner else Audience.PUBLIC
         if not is_visible(report["visibility"], audience):
-            raise NotFound("report_not_found", report_id=report_id)
+            raise SigapError("report_not_found", report_id=report_id)
         hidden = public_hidden(report)
         return {
             "view": present.report(
@@ -157,7 +157,9 @@ async def _found(request: Request, find: Callable[[Session], Any], token: str | 
     try:
         report = await read(request, find)
         return await _show(request, who, report, token)
-    except NotFound as missing:
+    except SigapError as missing:
+        if missing.status != 404:
+            raise
         if token is not None:
             return await _unknown_token(request, who)
         return page(request, who, "missing.html", status_code=404, tracking=False,
@@ -198,7 +200,7 @@ async def _act(
     check(who, form.get("csrf"))
     handler = HANDLERS.get(action)
     if handler is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     if action in SIGNED_IN and who.subject is None:
         return to_signin(request, back)
     ctx = context_of(request)

@@ -19,7 +19,7 @@ from sigap.auth.deps import CurrentOfficial, CurrentSubject
 from sigap.citizen import social
 from sigap.config import Settings
 from sigap.deps import Context, Ctx, ReadSession, client_address, clock, in_transaction
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.geo.spatial import Circle
 from sigap.inputs import Id, Input
 from sigap.kit import utcnow
@@ -106,7 +106,7 @@ def nearby_reports(
     request: Request, session: ReadSession, ctx: Ctx, category: str, lat: Lat, lon: Lon
 ) -> list[Nearby]:
     if category not in ctx.region.categories:
-        raise InvalidInput("unknown_category", category=category)
+        raise SigapError("unknown_category", category=category)
     rows = find_nearby(session, ctx, category=category, lat=lat, lon=lon)
     photo_rows = photos.public(session, [r["id"] for r in rows])
     storage = request.app.state.photo_storage

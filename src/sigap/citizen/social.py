@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.geo.spatial import Circle, filter_circle
 from sigap.kit import utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
@@ -39,11 +39,11 @@ def open_to_public(session: Session, report_id: int, *, part: str | None = None)
     query = select(Report.visibility, Report.confidential, Report.hidden_parts)
     row = session.execute(query.where(Report.id == report_id)).first()
     if row is None or row.visibility != rules.PUBLIC:
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     if row.confidential:
-        raise SigapError("report_confidential", status=409)
+        raise SigapError("report_confidential")
     if part is not None and part in rules.parts_of(row.hidden_parts):
-        raise SigapError("comments_closed", status=409)
+        raise SigapError("comments_closed")
 
 
 def target(session: Session, report_id: int, *, lock: bool = False) -> int:
@@ -57,7 +57,7 @@ def target(session: Session, report_id: int, *, lock: bool = False) -> int:
         )
         row = session.execute(query.with_for_update() if lock else query).first()
         if row is None:
-            raise NotFound("report_not_found", report_id=report_id)
+            raise SigapError("report_not_found", report_id=report_id)
         if row.status != ReportStatus.duplicate or row.duplicate_of_id is None:
             return int(row.id)
         report_id = row.duplicate_of_id
@@ -90,7 +90,7 @@ def support(
     report_id = target(session, report_id, lock=True)
     open_to_public(session, report_id)
     if is_reporter(session, report_id, account_id=account_id, device=device):
-        raise SigapError("own_report", status=409)
+        raise SigapError("own_report")
     row = ReportSupport(
         report_id=report_id,
         account_id=account_id,
@@ -103,7 +103,7 @@ def support(
             session.add(row)
             session.flush()
     except IntegrityError:
-        raise SigapError("already_supported", status=409) from None
+        raise SigapError("already_supported") from None
     session.execute(
         update(Report).where(Report.id == report_id).values(support_count=Report.support_count + 1)
     )
@@ -197,10 +197,10 @@ def hide_comment(session: Session, official: Subject, report_id: int, comment_id
     """Officials who may see the report may hide its comments (a 404 for anyone else)."""
     report = session.get(Report, report_id)
     if report is None or not can_see(official, report.unit_id, report.escalation_unit_id):
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     row = session.get(ReportComment, comment_id)
     if row is None or row.report_id != report_id:
-        raise NotFound("comment_not_found", comment_id=comment_id)
+        raise SigapError("comment_not_found", comment_id=comment_id)
     row.hidden, row.hidden_by = True, official.account_id
     session.flush()
 

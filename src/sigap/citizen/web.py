@@ -73,7 +73,7 @@ async def visitor(request: Request) -> Visitor:
 
 def check(visitor: Visitor, submitted: str | None) -> None:
     if not submitted or not hmac.compare_digest(submitted, visitor.csrf):
-        raise SigapError("csrf_failed", status=403)
+        raise SigapError("csrf_failed")
 
 
 def page(

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Integer, and_, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.models import Report
 
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
@@ -132,7 +132,7 @@ def parse_bbox(raw: str | None) -> BBox | None:
     try:
         x0, y0, x1, y1 = (float(part) for part in raw.split(","))
     except ValueError:
-        raise InvalidInput("invalid_bbox") from None
+        raise SigapError("invalid_bbox") from None
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
-        raise InvalidInput("invalid_bbox")
+        raise SigapError("invalid_bbox")
     return BBox(x0, y0, x1, y1)

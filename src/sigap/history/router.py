@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from sigap.deps import Ctx, ReadSession
-from sigap.errors import InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history import heads
 from sigap.kit import utcnow
 
@@ -27,8 +27,8 @@ def chain_heads(day: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
-        raise InvalidInput("invalid_input", details=[{"field": "day", "value": day}]) from None
+        raise SigapError("invalid_input", details=[{"field": "day", "value": day}]) from None
     zone = ctx.region.timezone
     if wanted > heads.last_closed_day(utcnow(), zone):
-        raise NotFound("chain_day_not_over", day=wanted.isoformat())
+        raise SigapError("chain_day_not_over", day=wanted.isoformat())
     return heads.published(session, wanted, zone, cache_key=ctx.settings.database_url)

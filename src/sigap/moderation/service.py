@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history import chain
 from sigap.history.audit import record, touch
 from sigap.kit import utcnow
@@ -50,11 +50,11 @@ def hide(
     reason = _reason(reason)
     chosen = set(parts)
     if not chosen or not chosen <= set(rules.PARTS):
-        raise InvalidInput("moderation_nothing_hidden", parts=", ".join(rules.PARTS))
+        raise SigapError("moderation_nothing_hidden", parts=", ".join(rules.PARTS))
     redacted = {"description": _text(description, 4000), "address": _text(address, 300)}
     for name, text in redacted.items():
         if text is not None and name not in chosen:
-            raise InvalidInput("invalid_input", details=[{"field": name, "part": "not hidden"}])
+            raise SigapError("invalid_input", details=[{"field": name, "part": "not hidden"}])
     report = _locked(session, report_id)
     before = moderation_dict(report)
     report.hidden_parts = rules.stored_parts(chosen)
@@ -74,7 +74,7 @@ def unhide(
     reason = _reason(reason)
     report = _locked(session, report_id)
     if report.hidden_parts is None:
-        raise Conflict("report_not_hidden", report_id=report_id)
+        raise SigapError("report_not_hidden", report_id=report_id)
     before = moderation_dict(report)
     report.hidden_parts = report.public_description = report.public_address = None
     return _changed(session, state, actor, report, "unhide", reason, {}, before)
@@ -88,7 +88,7 @@ def withhold(
     reason = _reason(reason)
     report = _locked(session, report_id)
     if report.visibility == rules.WITHHELD:
-        raise Conflict("report_not_public", report_id=report_id)
+        raise SigapError("report_not_public", report_id=report_id)
     before = moderation_dict(report)
     report.visibility = rules.WITHHELD
     return _changed(session, state, actor, report, "withhold", reason, {}, before)
@@ -100,7 +100,7 @@ def publish(
     """Make a report public: one that waits for a moderator (triage) or was taken down."""
     report = _locked(session, report_id)
     if report.visibility == rules.PUBLIC:
-        raise Conflict("report_already_public", report_id=report_id)
+        raise SigapError("report_already_public", report_id=report_id)
     before = moderation_dict(report)
     report.visibility = rules.PUBLIC
     reason = reason.strip()[:REASON_MAX]
@@ -112,7 +112,7 @@ def set_triage(session: Session, actor: Subject, *, enabled: bool) -> bool:
     snapshot (:func:`sigap.history.audit.touch`); reports already filed keep their visibility."""
     region = session.scalar(select(Region))
     if region is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     before = {"triage": region.triage}
     region.triage = enabled
     record(session, actor, "region.triage", "region", region.code, before=before,
@@ -131,7 +131,7 @@ def queue(session: Session, kind: str, *, limit: int = QUEUE_LIMIT) -> list[Repo
         "confidential": Report.confidential.is_(True),
     }
     if kind not in conditions:
-        raise InvalidInput("invalid_input", details=[{"field": "queue", "value": kind}])
+        raise SigapError("invalid_input", details=[{"field": "queue", "value": kind}])
     order = Report.id if kind == "pending" else Report.id.desc()
     query = select(Report).where(conditions[kind]).order_by(order).limit(limit)
     return list(session.scalars(query))
@@ -168,7 +168,7 @@ def report_dict(state: RegionState, report: Report) -> dict[str, Any]:
 def get(session: Session, report_id: int) -> Report:
     report = session.get(Report, report_id)
     if report is None:
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     return report
 
 
@@ -176,14 +176,14 @@ def _locked(session: Session, report_id: int) -> Report:
     query = select(Report).where(Report.id == report_id).with_for_update()
     report = session.scalar(query)
     if report is None:
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     return report
 
 
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise InvalidInput("moderation_reason_required")
+        raise SigapError("moderation_reason_required")
     return reason
 
 
@@ -192,7 +192,7 @@ def _text(value: str | None, limit: int) -> str | None:
     if value is None or not value.strip():
         return None
     if len(value.strip()) > limit:
-        raise InvalidInput("invalid_input", details=[{"field": "redacted", "max_length": limit}])
+        raise SigapError("invalid_input", details=[{"field": "redacted", "max_length": limit}])
     return value.strip()
 
 

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.auth.deps import CurrentAdmin
 from sigap.db import Database
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.inputs import EventCursor, Id, SmallId
 from sigap.notify import live, outbox, schemas, targets, webhooks
 
@@ -150,7 +150,7 @@ def outbox_retry(request: Request, _admin: CurrentAdmin, message_id: Id) -> dict
     """Back to pending with a fresh round of attempts, due now."""
     with _db(request).transaction() as session:
         if not outbox.retry(session, message_id):
-            raise NotFound("outbox_message_not_found", message=message_id)
+            raise SigapError("outbox_message_not_found", message=message_id)
     return {"id": message_id, "state": "pending"}
 
 

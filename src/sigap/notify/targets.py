@@ -27,7 +27,7 @@ from socket import getaddrinfo  # a name of this module: tests fake the DNS here
 
 from httpx2 import URL, InvalidURL
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.notify.outbox import Undeliverable
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -176,7 +176,7 @@ def check_registration(url: str, *, allow: str, timeout_s: float, field: str = "
     found = refusal(host, addresses, parse_allow(allow))
     if found is not None:
         detail = {"field": field, "host": host, "address": found.address, "reason": found.reason}
-        raise InvalidInput(
+        raise SigapError(
             "webhook_target_forbidden",
             details=[detail],
             host=host,

@@ -21,7 +21,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from sigap import models
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.kit import utcnow
 from sigap.notify import targets, transport
 
@@ -66,7 +66,7 @@ def list_all(session: Session) -> list[dict[str, Any]]:
 def delete(session: Session, endpoint_id: int) -> None:
     result = session.execute(ENDPOINT.delete().where(ENDPOINT.c.id == endpoint_id))
     if not getattr(result, "rowcount", 0):
-        raise NotFound("webhook_not_found", endpoint_id=endpoint_id)
+        raise SigapError("webhook_not_found", endpoint_id=endpoint_id)
 
 
 def active(session: Session) -> list[tuple[int, list[str]]]:

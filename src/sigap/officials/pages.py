@@ -71,12 +71,12 @@ async def login(request: Request) -> Response:
     next_url = _safe_next(form.get("next") or "/officials")
     expected = request.cookies.get(LOGIN_CSRF) or ""
     if not expected or not secrets.compare_digest(str(form.get("csrf") or ""), expected):
-        return _login_error(request, SigapError("csrf_failed", status=403), next_url)
+        return _login_error(request, SigapError("csrf_failed"), next_url)
     lifetime = timedelta(hours=ctx.settings.web_session_hours)
 
     def issue(session: Session, account: Account) -> auth.Issued:
         if account.role not in auth.OFFICIAL_ROLES:
-            raise SigapError("official_only", status=403)
+            raise SigapError("official_only")
         return auth.issue(session, account, kind="web", lifetime=lifetime)
 
     email, password = str(form.get("email", "")), str(form.get("password", ""))

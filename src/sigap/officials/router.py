@@ -14,7 +14,7 @@ from sigap.auth.deps import CurrentOfficial
 from sigap.auth.service import Subject
 from sigap.db import Database
 from sigap.deps import Context, Ctx, clock, in_transaction
-from sigap.errors import InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.kit import split_values
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
@@ -48,7 +48,7 @@ async def inbox(
     statuses = split_values(status) or list(OPEN_IN_INDEX_ORDER)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
-        raise InvalidInput(
+        raise SigapError(
             "invalid_input",
             details=[{"field": "status", "value": v, "allowed": list(STATUSES)} for v in unknown],
         )
@@ -138,7 +138,9 @@ async def _act(
         perform(session, actions.Actor.official(subject), options)
         try:
             return _view(session, ctx, subject, report_id, storage)
-        except NotFound:
+        except SigapError as error:
+            if error.status != 404:
+                raise
             # Forwarded out of this official's sight by this very action (which checked it
             # could see the report): answer with where it went, and nothing left to do.
             moved = _view(session, ctx, replace(subject, scope=None), report_id, storage)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.auth.service import Subject
-from sigap.errors import InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
@@ -231,13 +231,13 @@ def _filtered(query: Select[Any], filters: InboxFilters, now: datetime) -> Selec
 def _after(keys: tuple[Any, Any], cursor: str, *, ascending: bool) -> Any:
     values = decode_cursor(cursor)
     if values is None or len(values) not in (2, 3):
-        raise InvalidInput("invalid_cursor")
+        raise SigapError("invalid_cursor")
     try:
         at, last_id = datetime.fromisoformat(str(values[0])), id_of(values[1])
     except (ValueError, TypeError):
-        raise InvalidInput("invalid_cursor") from None
+        raise SigapError("invalid_cursor") from None
     if last_id is None or not storable(at):  # a forged cursor
-        raise InvalidInput("invalid_cursor")
+        raise SigapError("invalid_cursor")
     column, id_column = keys
     if ascending:
         return or_(column > at, and_(column == at, id_column > last_id))
@@ -253,7 +253,7 @@ def report_for(session: Session, subject: Subject, report_id: int) -> Mapping[st
         .first()
     )
     if row is None:
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     return dict(row)
 
 

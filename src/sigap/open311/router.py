@@ -16,7 +16,7 @@ from sigap.channels import service as channels
 from sigap.channels.service import ChannelRef
 from sigap.db import Database
 from sigap.deps import Context, ReadSession, context_of
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
 from sigap.open311.form import Submission, parse
@@ -64,7 +64,7 @@ async def _channel(
     no connection is held while the report waits for its commit."""
     key = submission.form.api_key or request.query_params.get("api_key")
     if not key:
-        raise SigapError("missing_api_key", status=403)
+        raise SigapError("missing_api_key")
     cache: channels.KeyCache = request.app.state.api_keys
     key_hash = sha256_hex(key)
     found = cache.get(key_hash)
@@ -72,7 +72,7 @@ async def _channel(
         database: Database = request.app.state.db
         found = await database.read_async(lambda c: channels.by_key_hash(c, key_hash))
         if found is None:
-            raise SigapError("invalid_api_key", status=403)
+            raise SigapError("invalid_api_key")
         cache.put(key_hash, found)
     return found
 
@@ -233,5 +233,5 @@ async def unknown(request: Request) -> Response:
     """Anything else under /open311/v2: the spec's errors document, not the JSON API's."""
     for route in router.routes:
         if route.matches(request.scope)[0] is Match.PARTIAL:
-            raise SigapError("method_not_allowed", status=405)
-    raise NotFound("not_found")
+            raise SigapError("method_not_allowed")
+    raise SigapError("not_found")

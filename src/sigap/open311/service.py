@@ -16,7 +16,7 @@ from sigap.channels.service import ChannelRef
 from sigap.config import Settings
 from sigap.db import Database
 from sigap.deps import Context
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.geo.spatial import Circle
 from sigap.hotreads import KeyedQuery
 from sigap.inputs import id_of
@@ -48,7 +48,7 @@ def check_jurisdiction(
     known = [code for code in (region.code, settings.open311_jurisdiction) if code]
     if jurisdiction_id.strip().lower() not in (k.lower() for k in known):
         expected = " / ".join(f"'{k}'" for k in known)
-        raise NotFound("unknown_jurisdiction", jurisdiction=jurisdiction_id, expected=expected)
+        raise SigapError("unknown_jurisdiction", jurisdiction=jurisdiction_id, expected=expected)
 
 
 def services(region: RegionState, language: str) -> list[schemas.Service]:
@@ -59,7 +59,7 @@ def definition(region: RegionState, service_code: str, language: str) -> schemas
     """The questions a service asks (the category's active questions)."""
     category = region.categories.get(service_code)
     if category is None or not category.active:
-        raise NotFound("unknown_category", category=service_code)
+        raise SigapError("category_not_found", category=service_code)
     return mapping.service_definition(category, language)
 
 
@@ -162,7 +162,7 @@ async def one(
     photos too, on one connection."""
     report_id = _report_id(raw_id)
     if report_id is None:
-        raise NotFound("report_not_found", report_id=raw_id)
+        raise SigapError("report_not_found", report_id=raw_id)
     params = {"report_id": report_id}
 
     def extended(connection: Connection) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ async def one(
         row = await database.fetch_by_key(ONE, report_id)
         found = [] if row is None or row.visibility != rules.PUBLIC else _plain(ctx, [row])
     if not found:
-        raise NotFound("report_not_found", report_id=raw_id)
+        raise SigapError("report_not_found", report_id=raw_id)
     return found
 
 

@@ -109,7 +109,7 @@ def process(
     """
     kind = sniff(data[:32])
     if kind is None:
-        raise SigapError("photo_type_not_allowed", status=415)
+        raise SigapError("photo_type_not_allowed")
     try:
         with _open(data, kind) as image:
             _check(image, max_pixels)
@@ -120,9 +120,9 @@ def process(
     except SigapError:
         raise
     except Image.DecompressionBombError:
-        raise SigapError("photo_too_many_pixels", status=422, limit=max_pixels) from None
+        raise SigapError("photo_too_many_pixels", limit=max_pixels) from None
     except (OSError, SyntaxError, ValueError, EOFError, KeyError, IndexError, TypeError):
-        raise SigapError("photo_corrupt", status=422) from None
+        raise SigapError("photo_corrupt") from None
     thumb = display.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BICUBIC, reducing_gap=2.0)
     pil_format, content_type = FORMATS[output]
@@ -160,13 +160,13 @@ def _register_heif() -> None:
 def _check(image: Image.Image, max_pixels: int) -> None:
     width, height = image.size
     if width < 1 or height < 1:
-        raise SigapError("photo_corrupt", status=422)
+        raise SigapError("photo_corrupt")
     if width * height > max_pixels:
-        raise SigapError("photo_too_many_pixels", status=422, limit=max_pixels)
+        raise SigapError("photo_too_many_pixels", limit=max_pixels)
     # A phone JPEG with more than one picture is MPO (a depth map or HDR gain map after the
     # photo), not an animation: only its first picture is decoded.
     if image.format != "MPO" and getattr(image, "n_frames", 1) > 1:
-        raise SigapError("photo_animated", status=422)
+        raise SigapError("photo_animated")
 
 
 def _display(

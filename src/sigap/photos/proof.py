@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from sigap import models
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.photos import phash
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
@@ -61,14 +61,14 @@ def check(
             hashes = [photo.phash, *mirrored]
             copy = find_copy(session, hashes)
             if copy is not None:
-                raise InvalidInput("after_photo_copy", number=number, report_id=copy["report_id"])
+                raise SigapError("after_photo_copy", number=number, report_id=copy["report_id"])
         notes = []
         if photo.taken is None:
             notes.append("no_time")
         else:
             taken = photo.taken.utc(zone)
             if taken < filed_at - CLOCK_SLACK:
-                raise InvalidInput(
+                raise SigapError(
                     "after_photo_too_early",
                     number=number,
                     taken=_local(taken, zone),
@@ -81,7 +81,7 @@ def check(
         else:
             away = distance_m(photo.gps, place)
             if away > max_distance_m:
-                raise InvalidInput(
+                raise SigapError(
                     "after_photo_too_far",
                     number=number,
                     km_id=f"{away / 1000:.1f}".replace(".", ","),

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from sigap.deps import ReadSession
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.photos import service
 from sigap.photos.storage import KEY, Storage, content_type
 
@@ -23,9 +23,9 @@ CACHE = "public, max-age=31536000, immutable"
 async def media(key: str, request: Request, session: ReadSession) -> Response:
     """Unknown keys, originals and the files of hidden photos all give the same 404."""
     if not KEY.match(key) or key.startswith("originals/"):
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     if not await run_in_threadpool(service.servable, session, key):
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     # The name is the content's sha256, so it is also the perfect ETag. (nosniff, like every
     # security header, is added to every answer by sigap.web.security.)
     headers = {"Cache-Control": CACHE, "ETag": f'"{key.rsplit("/", 1)[1].split(".")[0]}"'}
@@ -34,5 +34,5 @@ async def media(key: str, request: Request, session: ReadSession) -> Response:
     storage: Storage = request.app.state.photo_storage
     data = await run_in_threadpool(storage.get, key)
     if data is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     return Response(data, media_type=content_type(key), headers=headers)

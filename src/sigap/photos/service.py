@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.config import Settings
-from sigap.errors import NotFound, SigapError
+from sigap.errors import SigapError
 from sigap.kit import sha256_hex, utcnow
 from sigap.photos import decode, phash
 from sigap.photos.storage import LocalStorage, Storage, content_key
@@ -78,7 +78,7 @@ def required(category_requires: bool, channel: str, settings: Settings) -> bool:
 
 def photo_required(code: str, names: tuple[str, str]) -> SigapError:
     """The refusal of a report without a photo, naming the category as people know it."""
-    return SigapError("photo_required", status=422, category=code, name_id=names[0],
+    return SigapError("photo_required", category=code, name_id=names[0],
                       name_en=names[1])  # fmt: skip
 
 
@@ -97,10 +97,10 @@ async def take_in(
     limiter: anyio.CapacityLimiter | None = None,
 ) -> list[StoredPhoto]:
     if len(files) > settings.photo_max_count:
-        raise SigapError("too_many_photos", status=422, limit=settings.photo_max_count)
+        raise SigapError("too_many_photos", limit=settings.photo_max_count)
     for data in files:
         if len(data) > settings.photo_max_bytes:
-            raise SigapError("photo_too_large", status=413, limit=settings.photo_max_bytes)
+            raise SigapError("photo_too_large", limit=settings.photo_max_bytes)
     process = functools.partial(
         decode.process,
         max_pixels=settings.photo_max_pixels,
@@ -224,7 +224,7 @@ def restore(session: Session, photo_id: int) -> None:
 def _set_hidden(session: Session, photo_id: int, *, hidden: bool) -> None:
     result = session.execute(update(PHOTO).where(PHOTO.c.id == photo_id).values(hidden=hidden))
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound("photo_not_found", photo_id=photo_id)
+        raise SigapError("photo_not_found", photo_id=photo_id)
 
 
 def public(

@@ -55,9 +55,9 @@ def refusal(exc: OSError) -> SigapError | None:
     """A storage failure as the client's answer: 507 ``storage_full`` for a full disk, 503
     ``storage_unavailable`` (retry later) for a folder that cannot be written; None otherwise."""
     if exc.errno in FULL:
-        return SigapError("storage_full", status=507)
+        return SigapError("storage_full")
     if exc.errno in UNWRITABLE:
-        return SigapError("storage_unavailable", status=503, headers={"Retry-After": "60"})
+        return SigapError("storage_unavailable")
     return None
 
 
@@ -91,7 +91,7 @@ class LocalStorage:
             return
         try:
             if self.free_bytes() - len(data) < self.min_free_bytes:
-                raise SigapError("storage_full", status=507)
+                raise SigapError("storage_full")
             self._write(path, data)
         except OSError as exc:
             refused = refusal(exc)

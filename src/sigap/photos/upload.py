@@ -72,24 +72,24 @@ class _Collector:
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self._disposition)
         if b"name" not in options:
-            raise SigapError("invalid_multipart", status=400)
+            raise SigapError("invalid_multipart")
         self._name = options[b"name"].decode("utf-8", "replace")
         if b"filename" in options:
             if len(self.form.files) >= self.max_files:
-                raise SigapError("too_many_photos", status=422, limit=self.max_files)
+                raise SigapError("too_many_photos", limit=self.max_files)
             self._file = Upload(self._name, options[b"filename"].decode("utf-8", "replace"))
             self.form.files.append(self._file)
         elif len(self.form.fields) >= MAX_FIELDS:
-            raise SigapError("invalid_multipart", status=400)
+            raise SigapError("invalid_multipart")
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._file is not None:
             if len(self._file.data) + (end - start) > self.max_file_bytes:
-                raise SigapError("photo_too_large", status=413, limit=self.max_file_bytes)
+                raise SigapError("photo_too_large", limit=self.max_file_bytes)
             self._file.data += data[start:end]
             return
         if len(self._value) + (end - start) > MAX_FIELD_BYTES:
-            raise SigapError("invalid_multipart", status=400)
+            raise SigapError("invalid_multipart")
         self._value += data[start:end]
 
     def on_part_end(self) -> None:
@@ -104,11 +104,11 @@ async def read_form(request: Request, *, max_files: int, max_file_bytes: int) ->
     _, options = parse_options_header(request.headers.get("content-type"))
     boundary = options.get(b"boundary")
     if not boundary:
-        raise SigapError("invalid_multipart", status=400)
+        raise SigapError("invalid_multipart")
     limit = max_files * max_file_bytes + FORM_OVERHEAD
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise SigapError("request_too_large", status=413, limit=limit)
+        raise SigapError("request_too_large", limit=limit)
     collector = _Collector(max_files=max_files, max_file_bytes=max_file_bytes)
     callbacks = {
         name: getattr(collector, name)
@@ -128,10 +128,10 @@ async def read_form(request: Request, *, max_files: int, max_file_bytes: int) ->
         async for chunk in request.stream():
             received += len(chunk)
             if received > limit:
-                raise SigapError("request_too_large", status=413, limit=limit)
+                raise SigapError("request_too_large", limit=limit)
             parser.write(chunk)
         parser.finalize()
     except MultipartParseError:
-        raise SigapError("invalid_multipart", status=400) from None
+        raise SigapError("invalid_multipart") from None
     check_fields(collector.form.fields.items(), "body")
     return collector.form

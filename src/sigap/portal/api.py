@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession
-from sigap.errors import InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.geo import tiles
 from sigap.geo.streets import StreetLayer
 from sigap.kit import utcnow
@@ -50,7 +50,7 @@ def map_clusters(
     status, category, overdue) inside ``bbox``; the filters are those of the map page."""
     parsed = filters.parse(request, ctx.region)
     if parsed.bbox is None:
-        raise InvalidInput("invalid_bbox")
+        raise SigapError("invalid_bbox")
     view = clusters.MapView(parsed.bbox, zoom)
     found = clusters.clusters(session, ctx.region, view, parsed)
     return {**found, "counts_lag_s": lag_s(session, ctx.settings)}
@@ -59,7 +59,7 @@ def map_clusters(
 @router.get("/map/boundaries/{level}.geojson", summary="Simplified boundaries of one level")
 def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
     if level not in boundaries.LEVELS:
-        raise InvalidInput("invalid_input", details=[{"field": "level", "value": level}])
+        raise SigapError("invalid_input", details=[{"field": "level", "value": level}])
     body = boundaries.geojson(session, ctx.region, level)
     return Response(
         body,
@@ -73,7 +73,7 @@ def map_area(code: str, session: ReadSession, ctx: Ctx) -> Response:
     """A Feature with ``bbox`` [min_lon, min_lat, max_lon, max_lat] and the simplified outline
     (null for an area without a boundary of its own, e.g. the province)."""
     if code not in ctx.region.areas:
-        raise NotFound("area_not_found", area=code)
+        raise SigapError("area_not_found", area=code)
     feature = boundaries.area_feature(session, ctx.region, code)
     return Response(
         json.dumps(feature, separators=(",", ":")),
@@ -92,7 +92,7 @@ async def map_street_tile(z: int, x: int, y: int, request: Request, ctx: Ctx) ->
     if layer is None and ctx.region.streets_sha256 is not None:
         layer = await run_in_threadpool(_street_layer, request.app.state.db, ctx.region)
     if layer is None or not tiles.valid(z, x, y):
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     png = tiles.kept(layer, z, x, y)
     if png is None:
         folder = Path(ctx.settings.tile_dir) if ctx.settings.tile_dir else None
@@ -113,7 +113,7 @@ def region_dashboard(session: ReadSession, ctx: Ctx) -> dict[str, Any]:
 @router.get("/areas/{code}/dashboard", summary="Dashboard numbers of a kota, kecamatan, kelurahan")
 def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     if code not in ctx.region.areas:
-        raise NotFound("area_not_found", area=code)
+        raise SigapError("area_not_found", area=code)
     return dashboard_of(session, ctx, code)
 
 
@@ -148,7 +148,7 @@ def ranking_of(session: Session, ctx: Context, months: int) -> dict[str, Any]:
 
 def check_months(months: int) -> int:
     if months not in ranking.PERIODS:
-        raise InvalidInput("invalid_input", details=[{"field": "months", "value": months}])
+        raise SigapError("invalid_input", details=[{"field": "months", "value": months}])
     return months
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import Request
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.geo.spatial import BBox, parse_bbox
 from sigap.inputs import storable
 from sigap.models.states import STATUSES
@@ -82,7 +82,7 @@ def _check(filters: MapFilters, state: RegionState) -> None:
         bad.append(("area", filters.area))
     if bad:
         details = [{"field": name, "value": value} for name, value in bad]
-        raise InvalidInput("invalid_input", details=details)
+        raise SigapError("invalid_input", details=details)
 
 
 def _values(raw: list[str]) -> list[str]:
@@ -98,5 +98,5 @@ def _date(raw: str | None, name: str) -> date | None:
     except ValueError:
         day = None
     if day is None or not storable(datetime.combine(day, time())):
-        raise InvalidInput("invalid_input", details=[{"field": name, "value": raw}])
+        raise SigapError("invalid_input", details=[{"field": name, "value": raw}])
     return day

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 
 PAGE_SIZE = 50
 QUERY_MAX = 100
@@ -106,7 +106,7 @@ def page_number(params: QueryParams) -> int:
     """``?page=``, a whole number from 1; anything else is refused."""
     raw = params.get("page") or "1"
     if not raw.isdigit() or int(raw) < 1:
-        raise InvalidInput("invalid_input", details=[{"field": "page", "value": raw}])
+        raise SigapError("invalid_input", details=[{"field": "page", "value": raw}])
     return int(raw)
 
 
@@ -114,5 +114,5 @@ def query_text(params: QueryParams) -> str:
     """``?q=``, trimmed; a very long one is refused rather than searched."""
     text = (params.get("q") or "").strip()
     if len(text) > QUERY_MAX:
-        raise InvalidInput("invalid_input", details=[{"field": "q", "value": text[:20] + "…"}])
+        raise SigapError("invalid_input", details=[{"field": "q", "value": text[:20] + "…"}])
     return text

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sigap.deps import Ctx, ReadSession
-from sigap.errors import InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history import heads
 from sigap.kit import utcnow
 from sigap.models.states import STATUSES
@@ -96,11 +96,11 @@ def region_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLRespons
 @router.get("/areas/{code}", response_class=HTMLResponse)
 def area_page(code: str, request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
     if code not in ctx.region.areas:
-        return not_found(request, NotFound("area_not_found", area=code), ctx.language)
+        return not_found(request, SigapError("area_not_found", area=code), ctx.language)
     return _dashboard_page(request, session, ctx, code)
 
 
-def not_found(request: Request, error: NotFound, language: str) -> HTMLResponse:
+def not_found(request: Request, error: SigapError, language: str) -> HTMLResponse:
     """A page, not the API's JSON error, for a person who followed a stale link."""
     message = error.message(language)
     return render(request, "portal/not_found.html", status_code=404, message=message)
@@ -180,7 +180,7 @@ def unit_page(
     the same ranking as the table, so the two can never disagree."""
     unit = ctx.region.units_by_code.get(code)
     if unit is None:
-        return not_found(request, NotFound("unit_not_found", unit=code), ctx.language)
+        return not_found(request, SigapError("unit_not_found", unit=code), ctx.language)
     data = ranking_of(session, ctx, months)
     group = ranking.group_of(ctx.region, unit)
     rows = data["groups"][group]
@@ -208,7 +208,7 @@ def _group(request: Request, groups: dict[str, list[dict[str, Any]]]) -> str:
         ranked = [name for name, rows in groups.items() if any(r["ranked"] for r in rows)]
         return ranked[0] if ranked else ranking.GROUPS[0]
     if chosen not in ranking.GROUPS:
-        raise InvalidInput("invalid_input", details=[{"field": "group", "value": chosen}])
+        raise SigapError("invalid_input", details=[{"field": "group", "value": chosen}])
     return chosen
 
 

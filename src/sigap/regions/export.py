@@ -73,7 +73,7 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
     region = session.scalar(select(Region))
     version = session.scalar(select(BoundaryVersion).where(BoundaryVersion.is_current))
     if region is None or version is None:
-        raise SigapError("region_not_loaded", status=503)
+        raise SigapError("region_not_loaded")
     path.mkdir(parents=True, exist_ok=True)
     areas = list(session.scalars(select(Area).order_by(Area.code)))
     layers = _write_boundaries(session, path, version.id, {a.code: a.level for a in areas})

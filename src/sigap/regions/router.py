@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from sigap.deps import Ctx, ReadSession
-from sigap.errors import NotFound
+from sigap.errors import SigapError
 from sigap.models import AreaBoundary
 from sigap.regions import places
 from sigap.regions.state import QuestionInfo
@@ -99,7 +99,7 @@ def get_area(code: str, ctx: Ctx, session: ReadSession, geometry: bool = False) 
     region, language = ctx.region, ctx.language
     area = region.areas.get(code)
     if area is None:
-        raise NotFound("area_not_found", area=code)
+        raise SigapError("area_not_found", area=code)
     shape = None
     if geometry:
         text = session.scalar(

@@ -238,7 +238,7 @@ def load_state(session: Session) -> RegionState:
     region = session.scalar(select(Region))
     version = session.scalar(select(BoundaryVersion).where(BoundaryVersion.is_current))
     if region is None or version is None:
-        raise SigapError("region_not_loaded", status=503)
+        raise SigapError("region_not_loaded")
     areas = {
         a.code: AreaInfo(
             a.code, a.name, a.level, a.kind, a.parent_code, a.postcode, a.label_lon, a.label_lat

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.inputs import storable
 from sigap.regions.state import CategoryInfo, QuestionInfo
 
@@ -56,7 +56,7 @@ def check(
     for code in answers:
         if code not in asked:
             known = ", ".join(asked) or "-"
-            raise InvalidInput(
+            raise SigapError(
                 "unknown_attribute", category=category.code, attribute=code, known=known
             )
     stored: dict[str, Any] = {}
@@ -69,9 +69,9 @@ def check(
     return stored or None
 
 
-def _error(code: str, question: QuestionInfo, **params: Any) -> InvalidInput:
+def _error(code: str, question: QuestionInfo, **params: Any) -> SigapError:
     """An error naming the question by its code and, in each language, by its label."""
-    return InvalidInput(
+    return SigapError(
         code,
         attribute=question.code,
         label_id=question.label_id,

@@ -25,7 +25,7 @@ from fastapi import Request
 
 from sigap.db import Database
 from sigap.deps import Context
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.photos.upload import Upload
 from sigap.reports import intake, limits, service
 from sigap.reports.limits import Source
@@ -42,7 +42,7 @@ class Filed(NamedTuple):
 
 def check_key(key: str | None) -> None:
     if key is not None and not 1 <= len(key) <= KEY_MAX:
-        raise InvalidInput("invalid_idempotency_key")
+        raise SigapError("invalid_idempotency_key")
 
 
 def reporter_row(data: ReportCreate, source: Source, **given: Any) -> dict[str, Any]:

@@ -104,12 +104,7 @@ def too_many(
     if len(newest) < limit or newest[limit - 1] < now - window:
         return
     wait = math.ceil((newest[limit - 1] + window - now).total_seconds())
-    raise SigapError(
-        code,
-        status=429,
-        headers={"Retry-After": str(max(wait, 1))},
-        limit=limit,
-    )
+    raise SigapError(code, retry_after_s=max(wait, 1), limit=limit)
 
 
 # The values one submission's check is given (:func:`_params`), by name, and their types:
@@ -415,8 +410,7 @@ def _verdict(item: Submission, found: dict[str, list[datetime]], tally: Tally) -
     if len(found.get("same", [])) >= limits.same_per_day:
         return SigapError(
             "identical_report_limit",
-            status=429,
-            headers={"Retry-After": str(int(DAY.total_seconds()))},
+            retry_after_s=int(DAY.total_seconds()),
             limit=limits.same_per_day,
             metres=round(limits.same_m),
         )
@@ -426,17 +420,16 @@ def _verdict(item: Submission, found: dict[str, list[datetime]], tally: Tally) -
 @dataclass(frozen=True, slots=True)
 class Refused:
     """A submission the writer refused, as it crosses from the writer process: the error's
-    code, status, headers and message parameters (an exception's own pickling keeps only its
-    code)."""
+    code, headers and message parameters (an exception's own pickling keeps only its code;
+    the status is the code's)."""
 
     code: str
-    status: int
     headers: dict[str, str] | None
     params: dict[str, Any]
 
     @classmethod
     def of(cls, error: SigapError) -> Refused:
-        return cls(error.code, error.status, error.headers, error.params)
+        return cls(error.code, error.headers, error.params)
 
     def error(self) -> SigapError:
-        return SigapError(self.code, status=self.status, headers=self.headers, **self.params)
+        return SigapError(self.code, headers=self.headers, **self.params)

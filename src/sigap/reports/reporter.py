@@ -69,7 +69,7 @@ def own_report(session: Session, key: Key, report_id: int | None = None) -> int:
     if report_id is None or not is_reporter(
         session, report_id, account_id=key.account_id, device=key.device
     ):
-        raise SigapError("not_your_report", status=403)
+        raise SigapError("not_your_report")
     return report_id
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.geo.spatial import BBox, Circle, filter_bbox, filter_circle
 from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor, utcnow
@@ -201,7 +201,7 @@ def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
     if filters.area is not None:
         area = state.areas.get(filters.area)
         if area is None:
-            raise InvalidInput("area_not_found", area=filters.area)
+            raise SigapError("unknown_area", area=filters.area)
         column = AREA_COLUMN.get(area.level)
         if column is not None:
             conditions.append(column == area.code)
@@ -227,11 +227,11 @@ def _at(name: str, value: datetime) -> Any:
 def _cursor_values(cursor: str) -> tuple[datetime, int]:
     values = decode_cursor(cursor)
     if values is None or len(values) != 2:
-        raise InvalidInput("invalid_cursor")
+        raise SigapError("invalid_cursor")
     try:
         at, last_id = datetime.fromisoformat(values[0]), id_of(values[1])
     except (TypeError, ValueError):
-        raise InvalidInput("invalid_cursor") from None
+        raise SigapError("invalid_cursor") from None
     if last_id is None or not storable(at):  # a forged cursor
-        raise InvalidInput("invalid_cursor")
+        raise SigapError("invalid_cursor")
     return as_utc(at), last_id

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sigap.db import Database
 from sigap.deps import Context, Ctx, ReadSession, client_address, context_of
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.geo.spatial import parse_bbox
 from sigap.inputs import Id, Instant
 from sigap.kit import split_values
@@ -149,7 +149,7 @@ def list_reports(
     statuses = split_values(status_)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
-        raise InvalidInput(
+        raise SigapError(
             "invalid_input",
             details=[{"field": "status", "value": v, "allowed": list(STATUSES)} for v in unknown],
         )

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap import models
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
 from sigap.models.states import ReportStatus
@@ -93,7 +93,7 @@ def prepare(
     needed: the region is in memory)."""
     category = state.categories.get(data.category)
     if category is None or not category.active:
-        raise InvalidInput("unknown_category", category=data.category)
+        raise SigapError("unknown_category", category=data.category)
     attributes = answers.check(category, answers.as_lists(data.attributes), state.timezone)
     placement = routing.place(state, data.lon, data.lat)
     unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code)
@@ -346,7 +346,7 @@ def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
     if stored is None:
         return None
     if stored.request_hash != request_hash:
-        raise Conflict("idempotency_key_reused")
+        raise SigapError("idempotency_key_reused")
     report = get(session, stored.report_id)
     return Submitted(
         report,
@@ -363,7 +363,7 @@ def get(
     """The stored report; for the public, a report that is not public is missing (404)."""
     row = session.execute(select(REPORT).where(REPORT.c.id == report_id)).mappings().first()
     if row is None or not is_visible(row["visibility"], audience):
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     return dict(row)
 
 
@@ -374,7 +374,7 @@ def by_tracking_token(session: Session, token: str) -> Mapping[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound("not_found")
+        raise SigapError("not_found")
     return dict(row)
 
 

@@ -121,7 +121,7 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         language = language_of(request)
         details = field_details(exc.errors(), language)
-        return answer(request, SigapError("invalid_input", status=422, details=details))
+        return answer(request, SigapError("invalid_input", details=details))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -136,7 +136,7 @@ def install(app: FastAPI) -> None:
                 {"error": {"code": "http_error", "message": str(exc.detail)}},
                 status_code=exc.status_code,
             )
-        return render(SigapError(code, status=exc.status_code), language_of(request))
+        return render(SigapError(code), language_of(request))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:

@@ -25,7 +25,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy import exc as sa
 from starlette.responses import Response
 
-from sigap.errors import Unavailable
+from sigap.errors import SigapError
 from sigap.faults import describe, is_fault
 from sigap.web import errors
 
@@ -42,7 +42,7 @@ CLASSES: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
 )
-Answer = Callable[[Request, Unavailable], Response]
+Answer = Callable[[Request, SigapError], Response]
 QUIET_S = 10.0
 
 
@@ -73,7 +73,7 @@ def install(app: FastAPI, adapters: Mapping[str, Answer]) -> None:
         if not is_fault(exc):
             raise exc
         _tally.note(exc)
-        error = Unavailable("database_unavailable")
+        error = SigapError("database_unavailable")
         path = request.url.path
         answer = next((a for p, a in adapters.items() if path.startswith(p)), errors.answer)
         return answer(request, error)

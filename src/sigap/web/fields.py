@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sigap.errors import InvalidInput, SigapError
+from sigap.errors import SigapError
 from sigap.web.texts import TEXTS, translate
 
 # pydantic's error types (and a form's own refusals) -> the page text that words them
@@ -112,12 +112,12 @@ class Shown:
     fields: dict[str, str]  # field name -> what to write next to it
 
 
-def invalid(name: str, kind: str, **limits: int) -> InvalidInput:
+def invalid(name: str, kind: str, **limits: int) -> SigapError:
     """A form's own refusal of one field, in pydantic's terms, its detail shaped as the JSON
     API's (``field``, ``code``, ``message``; the limits too, for the form's wording)."""
     message = translate("en", KINDS.get(kind, "field_invalid"), **limits)
     detail = {"field": name, "code": kind, "message": message, **limits}
-    return InvalidInput("invalid_input", details=[detail])
+    return SigapError("invalid_input", details=[detail])
 
 
 def form_errors(error: SigapError, form: Form, language: str) -> Shown:

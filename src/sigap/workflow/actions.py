@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
-from sigap.errors import Conflict, InvalidInput, NotFound
+from sigap.errors import SigapError
 from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
@@ -75,7 +75,7 @@ def load(session: Session, report_id: int, actor: Actor) -> Report:
         actor.subject is None or can_see(actor.subject, report.unit_id, report.escalation_unit_id)
     )
     if report is None or not visible:
-        raise NotFound("report_not_found", report_id=report_id)
+        raise SigapError("report_not_found", report_id=report_id)
     return report
 
 
@@ -115,9 +115,9 @@ def forward(
     to = machine.target(report.status, "forward", actor.role)
     unit = state.units_by_code.get(unit_code)
     if unit is None or not unit.active:  # a deactivated unit receives nothing new
-        raise InvalidInput("unknown_unit", unit=unit_code)
+        raise SigapError("unknown_unit", unit=unit_code)
     if unit.id == report.unit_id:
-        raise InvalidInput("forward_same_unit")
+        raise SigapError("forward_same_unit")
     _require_note(reason)
     from_unit = state.units[report.unit_id].code
     report.forward_count += 1
@@ -156,7 +156,7 @@ def resolve(
     to = machine.target(report.status, "resolve", actor.role)
     _require_note(note)
     if not options.photos and not after:
-        raise InvalidInput("after_photo_required")
+        raise SigapError("after_photo_required")
     verdicts: list[dict[str, Any]] = []
     if after:
         verdicts = proof.check(
@@ -193,7 +193,7 @@ def reject(
     now = _now(options)
     to = machine.target(report.status, "reject", actor.role)
     if reason not in machine.REJECTION_REASONS:
-        raise InvalidInput(
+        raise SigapError(
             "unknown_rejection_reason",
             reason=reason,
             details=[{"allowed": list(machine.REJECTION_REASONS)}],
@@ -225,11 +225,11 @@ def mark_duplicate(
     now = _now(options)
     to = machine.target(report.status, "mark_duplicate", actor.role)
     if parent_id == report.id:
-        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why="same report")
+        raise SigapError("invalid_duplicate_parent", parent_id=parent_id, why="same report")
     parent = load(session, parent_id, actor)  # missing or out of view: 404, like any report
     why = _unfit_parent(parent)
     if why:
-        raise InvalidInput("invalid_duplicate_parent", parent_id=parent_id, why=why)
+        raise SigapError("invalid_duplicate_parent", parent_id=parent_id, why=why)
     report.first_response_at = report.first_response_at or now
     report.duplicate_of_id = parent.id
     report.due_at = None
@@ -335,7 +335,7 @@ def appeal(
     now = _now(options)
     to = machine.target(report.status, "appeal", actor.role)
     if report.appealed_at is not None:
-        raise Conflict("appeal_used")
+        raise SigapError("appeal_used")
     _require_note(reason)
     above = state.unit_ancestors(report.unit_id)
     report.appealed_at = now
@@ -392,10 +392,10 @@ def assign(
     now = _now(options)
     to = machine.target(report.status, "assign", actor.role)
     if officer_id == report.assignee_id:
-        raise InvalidInput("assignment_unchanged")
+        raise SigapError("assignment_unchanged")
     officer = None if officer_id is None else session.get(Account, officer_id)
     if officer_id is not None and not _assignable(officer, report.unit_id):
-        raise InvalidInput("assignee_not_in_unit", officer=officer_id)
+        raise SigapError("assignee_not_in_unit", officer=officer_id)
     data = {
         "internal": True,
         "assignee": officer_id,
@@ -493,7 +493,7 @@ def _unfit_parent(parent: Report) -> str | None:
 
 def _require_note(note: str | None) -> None:
     if note is None or not note.strip():
-        raise InvalidInput("note_required")
+        raise SigapError("note_required")
 
 
 def _now(options: Options) -> datetime:

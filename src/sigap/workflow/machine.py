@@ -89,7 +89,6 @@ def target(status: str, action: str, actor: str) -> str:
     if rule is None or actor not in rule.actors:
         raise SigapError(
             "illegal_transition",
-            status=409,
             action=action,
             state=status,
             details=[{"allowed_actions": allowed(status, actor)}],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from sigap.errors import InvalidInput
+from sigap.errors import SigapError
 from sigap.models import ReportEvent
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
@@ -29,10 +29,10 @@ def rate(
     (required, 422 ``rating_reason_required``) with a reopening one. A form with one text box
     passes it as both."""
     if stars not in STARS:
-        raise InvalidInput("invalid_input", details=[{"field": "stars", "allowed": "1-5"}])
+        raise SigapError("invalid_input", details=[{"field": "stars", "allowed": "1-5"}])
     if stars in REOPENING:
         if reason is None:
-            raise InvalidInput("rating_reason_required")
+            raise SigapError("rating_reason_required")
         return actions.reopen(
             session, state, actions.REPORTER, report_id, reason=reason, rating=stars,
             options=options,

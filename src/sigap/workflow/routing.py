@@ -72,7 +72,7 @@ def _most_specific(state: RegionState, category: str, kelurahan_code: str) -> in
                 return unit_id
     unit_id = state.government_unit.get(kelurahan_code)
     if unit_id is None:
-        raise SigapError("no_responsible_unit", status=500, category=category, area=kelurahan_code)
+        raise SigapError("no_responsible_unit", category=category, area=kelurahan_code)
     return unit_id
 
 
