@@ -1,6 +1,6 @@
 """The admin console's moderation section (/admin/moderation): the triage switch, the triage
 queue, the reports hidden or taken down, and one report's form (``?report=<id>``). The forms
-call the same use cases as the admin API (:mod:`sigap.moderation.service`). It lives in admin,
+call the same use cases as the admin API (:mod:`sigap.workflow.moderation`). It lives in admin,
 whose pages include it, since moderation's API (:mod:`sigap.moderation.router`) is built on
 admin's console helpers."""
 
@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from sigap.auth.service import Subject
 from sigap.deps import context_of
 from sigap.errors import SigapError
-from sigap.moderation import rules, service
+from sigap.moderation import rules
+from sigap.workflow import moderation as service
 
 Fields = dict[str, str]
 Action = Callable[[Session, Subject, Fields], str | None]

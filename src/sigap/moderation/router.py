@@ -16,8 +16,9 @@ from sigap.db import Database
 from sigap.deps import context_of
 from sigap.inputs import Id
 from sigap.models import Report
-from sigap.moderation import schemas, service
+from sigap.moderation import schemas
 from sigap.regions.state import RegionState
+from sigap.workflow import moderation as service
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 Queue = Annotated[str, Query(pattern="^(pending|hidden|withheld|confidential)$")]
