@@ -319,16 +319,14 @@ class Tally:
         self.counts: Counter[tuple[str, Any]] = Counter()
 
     @staticmethod
-    def _keys(source: Source) -> list[tuple[str, Any]]:
-        keys = [("account", source.account_id), ("device", source.device)]
-        keys += [("address", source.address), ("channel", source.channel if source.quota else None)]
-        return [(kind, value) for kind, value in keys if value is not None]
+    def keys(source: Source) -> dict[str, Any]:
+        """What ``source`` is counted by, by kind (those it has a value for)."""
+        keys = {"account": source.account_id, "device": source.device, "address": source.address}
+        keys["channel"] = source.channel if source.quota else None
+        return {kind: value for kind, value in keys.items() if value is not None}
 
     def add(self, source: Source) -> None:
-        self.counts.update(self._keys(source))
-
-    def of(self, kind: str, source: Source) -> int:
-        return next((self.counts[k] for k in self._keys(source) if k[0] == kind), 0)
+        self.counts.update(self.keys(source).items())
 
 
 Found = dict[str, list[datetime]]  # the newest rows' times, by what they count
@@ -395,16 +393,13 @@ def _verdict(item: Submission, found: dict[str, list[datetime]], tally: Tally) -
     if source is None or source.limits is None or found.get("key"):
         return None
     limits, now = source.limits, report["created_at"]
+    limit = {"account": limits.per_hour, "device": limits.per_hour}
+    limit |= {"address": limits.per_address, "channel": source.quota or 1}
     try:
-        for kind, limit in (
-            ("account", limits.per_hour),
-            ("device", limits.per_hour),
-            ("address", limits.per_address),
-            ("channel", source.quota or 1),
-        ):
-            pending = [now] * tally.of(kind, source)
+        for kind, value in Tally.keys(source).items():
+            pending = [now] * tally.counts[(kind, value)]
             newest = pending + sorted(found.get(kind, []), reverse=True)
-            too_many("too_many_reports", limit, newest, now)
+            too_many("too_many_reports", limit[kind], newest, now)
     except SigapError as refused:
         return refused
     if len(found.get("same", [])) >= limits.same_per_day:
