@@ -1,7 +1,7 @@
 """PostgreSQL's hottest reads (Open311's one request), on asyncpg connections of their own.
 
 A one-row read through SQLAlchemy's asyncio engine cost 530 us of CPU, through psycopg's
-asyncio pool 180-200 us, and on a bare asyncpg connection 50 us (BENCHMARKS.md, "Open311"):
+asyncio pool 180-200 us, and on a bare asyncpg connection 50 us (docs/perf-log.md, "Open311"):
 asyncpg's protocol is compiled, its rows are decoded in C, and it prepares each statement once
 per connection by itself. asyncpg's own pool was not kept: its acquire and release cost another
 50 us of CPU per read (a queue with timeouts, a reset of each connection on release), so the

@@ -187,7 +187,7 @@ async def act_by_token(request: Request, token: str, action: str) -> Response:
     return await _act(request, action, find, token, f"/app/track/{token}")
 
 
-SIGNED_IN = ("follow", "unfollow", "comment")  # rate and appeal: the reporter (workflow.reporter)
+SIGNED_IN = ("follow", "unfollow", "comment")  # rate and appeal: the reporter (reports.reporter)
 
 
 async def _act(

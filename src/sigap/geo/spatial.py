@@ -12,7 +12,7 @@ included); what differs is how the rows are found:
   newest-first until a page is full). So we probe the R*Tree for at most ``DENSE_BOX`` matches
   and choose: a sparse box uses the R*Tree, a dense one walks the sort index (a page then needs
   at most about ``limit * reports / DENSE_BOX`` rows). Both costs stay bounded (see
-  BENCHMARKS.md).
+  docs/perf-log.md, "Lists at 1,000,000 reports").
 """
 
 from __future__ import annotations

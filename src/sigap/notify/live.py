@@ -63,7 +63,7 @@ def announce_committed(database: Database) -> None:
     timeline. On PostgreSQL a ``NOTIFY`` in a transaction of its own, committed without
     waiting for the disk (a lost notification costs a hub one poll, never data): inside the
     batch's transaction it would hold PostgreSQL's notification lock through the commit's WAL
-    flush, and two writers' commits would queue one behind the other (BENCHMARKS.md, "Open311").
+    flush, and two writers' commits would queue one behind the other (docs/perf-log.md, "Open311").
     On SQLite, this process's hubs (the writer process's server wakes its own)."""
     if database.dialect != "postgresql":
         wake_local()

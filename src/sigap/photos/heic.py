@@ -5,7 +5,7 @@ Why: a phone writes a 12-megapixel HEIC as a grid of 512 x 512 HEVC tiles (each 
 frame of its own), 8-bit 4:2:0, BT.601 full range. libheif's decoder (libde265, through
 pillow-heif) took 1.5 times as long per core as FFmpeg's for the same tiles, and then
 converted all 12 megapixels to RGB before Sigap shrank them to the display size: together
-well over the 250 ms a photo may take (BENCHMARKS.md, "Photo intake").
+well over the 250 ms a photo may take (docs/perf-log.md, "Photos").
 
 What this module does not do: check the file. pillow-heif has opened it before (type,
 pixel limit, animation, EXIF and GPS), and :func:`display` is handed what it learnt. Anything

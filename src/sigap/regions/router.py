@@ -69,7 +69,7 @@ async def search_places(
     and ``lon`` (the map's centre) equally good matches come nearest first. The search runs
     on the event loop (a fraction of a millisecond, no database) and the answer is written
     here, not re-validated: the route was a third of its own cost in the framework's thread
-    hop, session and response model (BENCHMARKS.md, place search)."""
+    hop, session and response model (docs/perf-log.md, "Maps")."""
     index = places.ready(ctx.region)
     if index is None:  # the first search of a process that did not warm its maps
         index = await run_in_threadpool(places.build, request.app.state.db, ctx.region)

@@ -1,6 +1,6 @@
 """The reporter's side of the loop, by tracking token: rate the fix (which closes or reopens the
 report) and appeal a rejection once. The citizen app's report page reaches the same use cases
-(:mod:`sigap.workflow.reporter`) with the token, the account or the device as the key."""
+(:mod:`sigap.reports.reporter`) with the token, the account or the device as the key."""
 
 from __future__ import annotations
 
