@@ -2,7 +2,7 @@
 
 :class:`sigap.db.BatchWriter` writes every queued submission in one transaction from a thread
 of the server. Under load that thread and the event loop take turns on one GIL, so a report's
-database work and its HTTP work add up on one core (see docs/perf-log.md, "Submit throughput over HTTP").
+database work and its HTTP work add up on one core (docs/perf-log.md, "Submit").
 :class:`ProcessWriter` keeps the same contract (``await submit(item)`` answers only after the
 commit) but runs the handler in a child process, ``python -m sigap.writer``, connected by a
 socket pair:

@@ -3,7 +3,7 @@ transaction.
 
 Until now each change of ``report`` rows ran the counters' upserts in its own transaction: nine
 statements for every batch of submitted reports, about a quarter of PostgreSQL's work on the
-submit path and half a millisecond of each group-commit batch (docs/perf-log.md, "Submit throughput over HTTP"). Now
+submit path and half a millisecond of each group-commit batch (docs/perf-log.md, "Submit"). Now
 the triggers only append each changed report's counted values with a sign (+1 added, -1 taken
 away) to ``stat_pending``, one INSERT, and ``stat_fold()`` moves the queue into the counted
 tables: it deletes the queued rows and upserts their grouped sums, in one statement, under a
