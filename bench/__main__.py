@@ -19,6 +19,7 @@ def main() -> None:
         "maps",
         "photo_hashes",
         "mixed",
+        "limits",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

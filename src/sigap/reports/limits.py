@@ -240,6 +240,10 @@ class _Compiled:
         }
         self.fixed = dict(compiled.params)
         self.time = UTCDateTime()._cached_result_processor(dialect, None)
+        # psycopg: a server-side prepared statement from the first execute (its own automatic
+        # preparing did not take this statement: 0.9 ms a batch of 32 unprepared, 0.4 ms
+        # prepared). sqlite3 keeps its own statement cache.
+        self.options = {"prepare": True} if dialect.driver == "psycopg" else {}
 
     @classmethod
     def of(
@@ -262,7 +266,7 @@ class _Compiled:
                 given[name] = process(given[name])
         params: Any = tuple(given[name] for name in self.names) if self.names else given
         cursor = raw.cursor()
-        cursor.execute(self.sql, params)
+        cursor.execute(self.sql, params, **self.options)
         return cursor
 
     def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
