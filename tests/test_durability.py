@@ -21,6 +21,9 @@ from sqlalchemy import select
 from sigap import models
 from sigap.db import Database
 
+# Each test starts `sigap serve` processes (docs/testing.md, "Markers").
+pytestmark = pytest.mark.slow
+
 # One address posting the same report over and over: a load test, not the flood the limits stop.
 UNLIMITED = {"SIGAP_ADDRESS_REPORTS_PER_HOUR": "1000000", "SIGAP_IDENTICAL_PER_DAY": "1000000"}
 BODY = json.dumps(

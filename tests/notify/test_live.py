@@ -156,6 +156,7 @@ def two_servers(database_url: str, backend: Any, tmp_path: Path) -> Iterator[tup
             process.wait()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_a_report_through_one_server_reaches_a_live_client_of_another(
     two_servers: tuple[int, int],
 ) -> None:
@@ -182,6 +183,7 @@ def test_a_report_through_one_server_reaches_a_live_client_of_another(
     stream.connection.close()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_the_writer_process_wakes_its_servers_live_clients_at_once(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -203,6 +205,7 @@ def test_the_writer_process_wakes_its_servers_live_clients_at_once(
         process.wait()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_last_event_id_resumes_from_the_timeline(two_servers: tuple[int, int]) -> None:
     a, b = two_servers
     first = open_stream(a)
