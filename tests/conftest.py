@@ -37,6 +37,10 @@ PG_ADMIN_URL = os.environ.get(
 # start-up hundreds of times. tests/test_writer.py and the served-process tests
 # (test_durability, notify/test_live) run the writer process that deployments get.
 os.environ.setdefault("SIGAP_WRITER_PROCESS", "false")
+# The run's name for its PostgreSQL databases: PYTEST_XDIST_WORKER as the run was started (people
+# sharing a server give each run their own), kept here because pytest-xdist sets that variable to
+# gw0, gw1, ... in its workers, which inherit this one; sigap_test_<run>_gw0 stays unique.
+TEST_RUN = os.environ.setdefault("SIGAP_TEST_RUN", os.environ.get("PYTEST_XDIST_WORKER", "main"))
 TEST_ACCOUNTS = "@test.sigap.id"  # the e-mail domain of accounts that tests create
 REPORT_TABLES = (
     "auth_session",
@@ -96,9 +100,9 @@ def _postgres_backend(worker: str) -> Backend:
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if request.param == "postgresql":
-        return _postgres_backend(worker)
+        worker = os.environ.get("PYTEST_XDIST_WORKER", TEST_RUN)
+        return _postgres_backend(TEST_RUN if worker == TEST_RUN else f"{TEST_RUN}_{worker}")
     template = tmp_path_factory.mktemp("sqlite") / "template.db"
     load_jakarta(f"sqlite:///{template}")
     return Backend("sqlite", str(template))
@@ -207,3 +211,13 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the database it runs on (``-m sqlite``, ``-m "not postgresql"``): the
+    ``backend`` parameter, whether a test asks for it directly or through another fixture."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        name = callspec.params.get("backend") if callspec is not None else None
+        if name in ("sqlite", "postgresql"):
+            item.add_marker(name)

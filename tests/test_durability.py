@@ -21,6 +21,9 @@ from sqlalchemy import select
 from sigap import models
 from sigap.db import Database
 
+# Each test starts `sigap serve` processes (docs/testing.md, "Markers").
+pytestmark = pytest.mark.slow
+
 # One address posting the same report over and over: a load test, not the flood the limits stop.
 UNLIMITED = {"SIGAP_ADDRESS_REPORTS_PER_HOUR": "1000000", "SIGAP_IDENTICAL_PER_DAY": "1000000"}
 BODY = json.dumps(
@@ -28,16 +31,18 @@ BODY = json.dumps(
 ).encode()
 
 
-def wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    """Up to about 30 s: a loaded CI machine has taken over 10 s to start a server."""
-    for _ in range(600):
+def wait_until_up(base: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """Until /healthz answers, by the clock rather than a count of tries: a loaded machine (CI,
+    or parallel test workers on two cores) has taken over 15 s to start a server."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
         assert process.poll() is None, "server exited early"
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310
                 return
         except OSError:
             time.sleep(0.05)
-    raise AssertionError("server did not start")
+    raise AssertionError(f"server did not start within {timeout_s} s")
 
 
 def post_until_refused(base: str, acknowledged: list[int], refused: list[int]) -> None:

@@ -25,6 +25,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 from tests.sweep import asgi, prepare, refusal_problem
 
+pytestmark = pytest.mark.slow  # a bounded fuzz of every operation
+
 EXAMPLES = int(os.environ.get("SIGAP_FUZZ_EXAMPLES", "8"))
 BOUNDS = settings(
     max_examples=EXAMPLES,

@@ -23,6 +23,9 @@ from sigap.db import Database
 
 from .test_durability import BODY, UNLIMITED, wait_until_up
 
+# Each test starts `sigap serve` processes (docs/testing.md, "Markers").
+pytestmark = pytest.mark.slow
+
 
 class Outcomes:
     def __init__(self) -> None:

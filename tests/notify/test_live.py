@@ -21,6 +21,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from tests.test_durability import wait_until_up
 
 from sigap.db import Database
 from sigap.notify import live
@@ -51,6 +52,7 @@ def free_ports(n: int) -> list[int]:
 
 
 def serve(database_url: str, port: int, log: Path, **env: str) -> subprocess.Popen[bytes]:
+    """``sigap serve`` on ``port``, once it answers; a server that never does is killed."""
     environment = child_env(SIGAP_DATABASE_URL=database_url, **env)
     with log.open("ab") as output:
         process = subprocess.Popen(  # noqa: S603 - our own command
@@ -59,14 +61,13 @@ def serve(database_url: str, port: int, log: Path, **env: str) -> subprocess.Pop
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    for _ in range(300):
-        assert process.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("server did not start")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process)
+    except AssertionError as exc:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"{exc}: {log.read_text()}") from None
+    return process
 
 
 @dataclass
@@ -144,13 +145,18 @@ def two_servers(database_url: str, backend: Any, tmp_path: Path) -> Iterator[tup
         "SIGAP_WRITER_PROCESS": "true",
     }
     ports = free_ports(2)
-    processes = [serve(database_url, port, tmp_path / f"{port}.log", **settings) for port in ports]
-    yield ports[0], ports[1]
-    for process in processes:
-        process.kill()
-        process.wait()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for port in ports:
+            processes.append(serve(database_url, port, tmp_path / f"{port}.log", **settings))
+        yield ports[0], ports[1]
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_a_report_through_one_server_reaches_a_live_client_of_another(
     two_servers: tuple[int, int],
 ) -> None:
@@ -177,6 +183,7 @@ def test_a_report_through_one_server_reaches_a_live_client_of_another(
     stream.connection.close()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_the_writer_process_wakes_its_servers_live_clients_at_once(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -198,6 +205,7 @@ def test_the_writer_process_wakes_its_servers_live_clients_at_once(
         process.wait()
 
 
+@pytest.mark.slow  # `sigap serve` processes
 def test_last_event_id_resumes_from_the_timeline(two_servers: tuple[int, int]) -> None:
     a, b = two_servers
     first = open_stream(a)

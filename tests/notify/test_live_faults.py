@@ -18,6 +18,9 @@ from tests.test_faults import kill_connections
 
 from .test_live import free_ports, open_stream, serve, submit
 
+# Each test starts `sigap serve` processes (docs/testing.md, "Markers").
+pytestmark = pytest.mark.slow
+
 
 def healthz(port: int) -> tuple[int, dict[str, Any]]:
     try:
