@@ -43,3 +43,6 @@ class MapClusters(Answer):
     cell: float | None = Field(description="Grid cell size in degrees; null with points only")
     clusters: list[MapCluster]
     points: list[MapPoint] = Field(description="Single reports (and clusters of one)")
+    counts_lag_s: float = Field(
+        description="How far behind the changes the counts may be, in seconds (0: never)"
+    )

@@ -240,10 +240,6 @@ class _Compiled:
         }
         self.fixed = dict(compiled.params)
         self.time = UTCDateTime()._cached_result_processor(dialect, None)
-        # psycopg: a server-side prepared statement from the first execute (its own automatic
-        # preparing did not take this statement: 0.9 ms a batch of 32 unprepared, 0.4 ms
-        # prepared). sqlite3 keeps its own statement cache.
-        self.options = {"prepare": True} if dialect.driver == "psycopg" else {}
 
     @classmethod
     def of(
@@ -266,7 +262,14 @@ class _Compiled:
                 given[name] = process(given[name])
         params: Any = tuple(given[name] for name in self.names) if self.names else given
         cursor = raw.cursor()
-        cursor.execute(self.sql, params, **self.options)
+        # psycopg's own connection (the writer's): a server-side prepared statement from the
+        # first execute (its automatic preparing did not take this statement: 0.9 ms a batch
+        # of 32 unprepared, 0.4 ms prepared). sqlite3 keeps its own statement cache; the async
+        # engine's adapted cursor (the pre-check with photos) takes no options.
+        if type(raw).__module__.startswith("psycopg"):
+            cursor.execute(self.sql, params, prepare=True)
+        else:
+            cursor.execute(self.sql, params)
         return cursor
 
     def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
