@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.conftest import until
 
 from sigap import models
 from sigap.db import Database
@@ -92,7 +93,7 @@ def test_sigterm_under_load_answers_every_request(
             time.sleep(2)  # every worker up, not only the first to answer
         for client in clients:
             client.start()
-        time.sleep(1.5)
+        assert until(lambda: len(outcomes.created) >= 20), "fewer than 20 answers in 60 s"
         server.send_signal(signal.SIGTERM)
         # uvicorn raises the signal again once it has shut down: the status of a SIGTERM.
         assert server.wait(timeout=40) in (0, -signal.SIGTERM)
