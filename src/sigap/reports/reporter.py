@@ -23,7 +23,7 @@ from sigap.kit import exists_any, sha256_hex
 from sigap.models import ReportReporter
 from sigap.regions.state import RegionState
 from sigap.reports.service import by_tracking_token
-from sigap.workflow import actions, rating
+from sigap.workflow import actions, forward, rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,5 +98,5 @@ def appeal(
 ) -> int:
     """The reporter appeals a rejection (once): the report goes to the unit above."""
     found = own_report(session, key, report_id)
-    actions.appeal(session, state, actions.REPORTER, found, reason=reason, options=options)
+    forward.appeal(session, state, actions.REPORTER, found, reason=reason, options=options)
     return found
