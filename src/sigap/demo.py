@@ -27,7 +27,7 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
-from sigap.workflow import actions, machine, rating
+from sigap.workflow import actions, answer, assign, machine, rating, resolve
 
 DESCRIPTIONS = {
     "kemacetan": "Macet total sejak pagi, lampu lalu lintas mati.",
@@ -178,7 +178,7 @@ def seed_assignments(
         for report_id, updated_at in reports:
             # Dated soon after the report's last change, never in the future.
             at = min(updated_at + timedelta(minutes=10), utcnow() - timedelta(minutes=1))
-            actions.assign(
+            assign.assign(
                 session, state, _official_of(state, officer.unit_id), report_id,
                 officer_id=officer.id, note="Mohon dicek (demo).", options=actions.Options(now=at),
             )  # fmt: skip
@@ -225,12 +225,12 @@ def _advance(
     if outcome == ReportStatus.open or at > now:
         return
     if outcome == ReportStatus.rejected:
-        actions.reject(
+        answer.reject(
             session, state, official, report_id, reason="not_city_problem",
             note="Bukan kewenangan pemerintah kota (demo).", options=actions.Options(now=at),
         )  # fmt: skip
         return
-    actions.acknowledge(
+    answer.acknowledge(
         session, state, official, report_id, note="Sedang ditangani.",
         options=actions.Options(now=at),
     )  # fmt: skip
@@ -238,7 +238,7 @@ def _advance(
     if outcome not in (ReportStatus.resolved, ReportStatus.closed) or at > now or not after_photos:
         return
     options = actions.Options(now=at, photos=[{"display_key": p.display_key} for p in after_photos])
-    event = actions.resolve(
+    event = resolve.resolve(
         session, state, official, report_id, note="Sudah diperbaiki (demo).", options=options
     )
     photos.attach(

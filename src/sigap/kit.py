@@ -1,4 +1,4 @@
-"""Small generic helpers (time, cursors, hashing) with no business rules in them."""
+"""Small generic helpers (time, cursors, hashing, a query) with no business rules in them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select
+from sqlalchemy.orm import Session
 
 
 def utcnow() -> datetime:
@@ -43,3 +46,15 @@ def decode_cursor(cursor: str) -> list[Any] | None:
 def split_values(values: list[str] | None) -> list[str]:
     """Query values given repeated (``?status=a&status=b``) or comma-separated (``a,b``)."""
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def exists_any(
+    session: Session, where: ColumnElement[bool], *either: tuple[SQLColumnExpression[Any], object]
+) -> bool:
+    """Whether a row matches ``where`` and any one of the ``(column, value)`` pairs whose value
+    is given (None and "" are not): "this account or this device". False, without a query,
+    when no value is given."""
+    matches = [column == value for column, value in either if value is not None and value != ""]
+    if not matches:
+        return False
+    return bool(session.scalar(select(exists().where(where, or_(*matches)))))

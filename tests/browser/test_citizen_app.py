@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sigap.auth.service import Subject, scope_of
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
+from sigap.workflow.resolve import resolve as resolve_report
 
 from .conftest import Live
 
@@ -72,7 +73,7 @@ def resolve(live: Live, report_id: int) -> None:
     subject = Subject(1, "Admin", "admin@demo.sigap.id", "admin", None, "id",
                       scope_of(state, "admin", None), "x")  # fmt: skip
     with live.database.transaction() as session:
-        actions.resolve(
+        resolve_report(
             session, state, actions.Actor.official(subject), report_id, note="Sudah diangkut.",
             options=actions.Options(photos=[{"id": 0, "url": "/media/after.jpg"}]),
         )  # fmt: skip

@@ -9,6 +9,8 @@ from sigap.auth.service import Subject, scope_of
 from sigap.db import Database
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
+from sigap.workflow.answer import reject as reject_report
+from sigap.workflow.resolve import resolve as resolve_report
 
 from .conftest import App
 
@@ -22,7 +24,7 @@ def admin(state: RegionState) -> actions.Actor:
 def resolve(client: TestClient, db: Database, report_id: int) -> None:
     state: RegionState = client.app.state.region  # type: ignore[attr-defined]
     with db.transaction() as session:
-        actions.resolve(
+        resolve_report(
             session, state, admin(state), report_id, note="Sudah dibersihkan.",
             options=actions.Options(photos=[{"id": 0, "url": "/media/after.jpg"}]),
         )  # fmt: skip
@@ -31,7 +33,7 @@ def resolve(client: TestClient, db: Database, report_id: int) -> None:
 def reject(client: TestClient, db: Database, report_id: int) -> None:
     state: RegionState = client.app.state.region  # type: ignore[attr-defined]
     with db.transaction() as session:
-        actions.reject(
+        reject_report(
             session, state, admin(state), report_id, reason="not_city_problem",
             note="Bukan urusan pemerintah.", options=actions.Options(),
         )  # fmt: skip

@@ -23,6 +23,9 @@ from sigap.notify import payloads, webhooks
 from sigap.notify.worker import Worker
 from sigap.regions.state import RegionState
 from sigap.workflow import actions
+from sigap.workflow.answer import acknowledge
+from sigap.workflow.rating import accept
+from sigap.workflow.resolve import resolve
 from sigap.workflow.sweep import sweep
 
 from .conftest import MONAS, Receiver, drain
@@ -81,11 +84,9 @@ def test_every_report_topic_and_its_webhooks_carry_z_stamps(
     assert sweep(database, state, due + timedelta(hours=1)).escalated == 1
     admin, photos = official(state), actions.Options(photos=[PHOTO])
     with database.transaction() as session:
-        actions.acknowledge(session, state, admin, report_id, note="Menuju.", options=photos)
-        actions.resolve(session, state, admin, report_id, note="Bersih.", options=photos)
-        actions.accept(
-            session, state, actions.REPORTER, report_id, rating=5, comment=None, options=photos
-        )
+        acknowledge(session, state, admin, report_id, note="Menuju.", options=photos)
+        resolve(session, state, admin, report_id, note="Bersih.", options=photos)
+        accept(session, state, actions.REPORTER, report_id, rating=5, comment=None, options=photos)
     token = client.post(
         "/api/v1/auth/tokens", json={"email": "admin@demo.sigap.id", "password": DEMO_PASSWORD}
     ).json()["token"]

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from tests.conftest import fold_before_reads
 
 from sigap.db import Database
 from sigap.kit import utcnow
@@ -27,14 +26,6 @@ PLACES = [
 JAKARTA = "106.6,-6.4,107.0,-6.05"
 
 Change = Callable[..., None]
-
-
-@pytest.fixture(autouse=True)
-def counts_folded(request: pytest.FixtureRequest) -> None:
-    """Every portal test that has a client reads counts folded just before (see
-    :func:`tests.conftest.fold_before_reads`)."""
-    if "client" in request.fixturenames:
-        fold_before_reads(request.getfixturevalue("client"))
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ def dashboard(client: TestClient, code: str | None = None) -> dict[str, Any]:
 def test_region_dashboard_counts_by_status_category_and_kota(
     client: TestClient, reports: list[dict[str, Any]], change: Change
 ) -> None:
+    fold_before_reads(client)
     change(reports[0]["id"], status="in_progress", first_response_at=hours_ago(0))
 
     body = dashboard(client)
@@ -57,6 +58,7 @@ def test_region_dashboard_counts_by_status_category_and_kota(
 def test_kelurahan_dashboard_times_and_rates(
     client: TestClient, reports: list[dict[str, Any]], change: Change
 ) -> None:
+    fold_before_reads(client)
     report = reports[0]  # Gambir
     created = hours_ago(10)
     change(
@@ -96,6 +98,7 @@ def test_counts_follow_every_change_of_the_reports(
     client: TestClient, reports: list[dict[str, Any]], change: Change, database: Database
 ) -> None:
     """Whatever changes report rows (insert, update, delete), the counts equal a recount."""
+    fold_before_reads(client)
     change(
         reports[1]["id"],
         status="resolved",
@@ -275,6 +278,7 @@ def assert_counts_match(session: Any, total: int) -> None:
 def test_ranking_ranks_only_units_with_enough_reports(
     client: TestClient, reports: list[dict[str, Any]], change: Change, settings: Any
 ) -> None:
+    fold_before_reads(client)
     body = client.get("/api/v1/ranking").json()
 
     assert body["minimum"] == 10
@@ -316,6 +320,7 @@ def test_ranking_scores_by_the_formula(
 
 
 def test_dashboard_and_ranking_pages(client: TestClient, reports: list[dict[str, Any]]) -> None:
+    fold_before_reads(client)
     region = client.get("/areas")
     assert region.status_code == 200
     assert "<svg" in region.text

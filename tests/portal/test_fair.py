@@ -168,6 +168,7 @@ def test_the_dashboard_counts_an_overdue_unanswered_report(
 ) -> None:
     """Gambir's dashboard said "100% ditanggapi tepat waktu" while a report was 16 days
     overdue and unanswered."""
+    fold_before_reads(client)
     answered, ignored = make_reports(client, 2)
     change(
         answered, status="in_progress", first_response_at=hours_ago(2), response_due_at=hours_ago(1)
@@ -188,6 +189,7 @@ def test_nothing_to_measure_is_said_and_scores_nothing(
     client: TestClient, database: Database
 ) -> None:
     """Bambu Apus scored 20 with no responses: reopen "None" gave points."""
+    fold_before_reads(client)
     make_reports(client, 2)  # fresh: nothing answered, no deadline passed
 
     body = client.get("/api/v1/ranking?months=1").json()
@@ -208,6 +210,7 @@ def test_the_ranking_and_the_dashboard_use_one_rule(
 ) -> None:
     """The same reports give the same components on a unit's row and its kelurahan's dashboard
     (every report of Gambir's kelurahan is with Gambir's office here)."""
+    fold_before_reads(client)
     ids = make_reports(client, 4)
     change(
         ids[0],

@@ -178,3 +178,19 @@ def test_follows_are_limited_per_account(strict: TestClient, database: Database)
     assert strict.put(f"/api/v1/reports/{ids[1]}/follow", headers=auth).status_code == 204
     assert strict.put(f"/api/v1/reports/{ids[0]}/follow", headers=auth).status_code == 204  # again
     refused(strict.put(f"/api/v1/reports/{ids[2]}/follow", headers=auth), "too_many_follows")
+
+
+def test_compiled_limits_are_shared_by_one_driver_only() -> None:
+    """The sync and the async engine (both psycopg) share a compiled statement; another driver
+    on the same dialect gets its own (asyncpg's parameters are $1, not psycopg's)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg, PGDialectAsync_psycopg
+
+    from sigap.reports.limits import _Compiled, recent
+
+    sync = _Compiled.of(recent, ("account",), PGDialect_psycopg())
+    assert _Compiled.of(recent, ("account",), PGDialectAsync_psycopg()) is sync
+    other = _Compiled.of(recent, ("account",), PGDialect_asyncpg())
+    assert other is not sync
+    assert "$1" in other.sql
+    assert "%(account)s" in sync.sql

@@ -27,6 +27,11 @@ from sigap.regions.state import RegionState
 from sigap.reports import service as reports
 from sigap.reports.schemas import ReportCreate
 from sigap.workflow import actions, machine
+from sigap.workflow.answer import acknowledge, reject
+from sigap.workflow.duplicate import mark_duplicate
+from sigap.workflow.forward import appeal, forward
+from sigap.workflow.rating import accept, reopen
+from sigap.workflow.resolve import resolve
 from sigap.workflow.sweep import Swept, settle
 
 GAMBIR = "kel-31.71.01.1001"
@@ -50,7 +55,7 @@ def resolve_directly(client: TestClient, db: Database, report_id: int) -> None:
     """Resolve as the admin with an after-photo (for tests about what follows a fix)."""
     state: RegionState = client.app.state.region  # type: ignore[attr-defined]
     with db.transaction() as session:
-        actions.resolve(
+        resolve(
             session, state, official(state, "admin"), report_id, note="Sudah dibersihkan.",
             options=actions.Options(photos=[PHOTO]),
         )  # fmt: skip
@@ -109,7 +114,7 @@ class Workflow(RuleBasedStateMachine):
 
     @rule(role=st.sampled_from(ROLES))
     def acknowledge(self, role: str) -> None:
-        if self.attempt("acknowledge", role, lambda s, a, o: actions.acknowledge(
+        if self.attempt("acknowledge", role, lambda s, a, o: acknowledge(
             s, self.state, a, self.id, note=None, options=o
         )):  # fmt: skip
             self.status = "in_progress"
@@ -121,7 +126,7 @@ class Workflow(RuleBasedStateMachine):
     )
     def forward(self, role: str, unit: str, reason: str) -> None:
         valid = unit != self.unit and reason != ""
-        if self.attempt("forward", role, lambda s, a, o: actions.forward(
+        if self.attempt("forward", role, lambda s, a, o: forward(
             s, self.state, a, self.id, unit_code=unit, reason=reason, out_of_authority=True,
             options=o,
         ), valid=valid):  # fmt: skip
@@ -129,42 +134,42 @@ class Workflow(RuleBasedStateMachine):
 
     @rule(role=st.sampled_from(ROLES))
     def resolve(self, role: str) -> None:
-        if self.attempt("resolve", role, lambda s, a, o: actions.resolve(
+        if self.attempt("resolve", role, lambda s, a, o: resolve(
             s, self.state, a, self.id, note="Selesai.", options=o
         )):  # fmt: skip
             self.status = "resolved"
 
     @rule(role=st.sampled_from(ROLES), reason=st.sampled_from(["spam", "nonsense"]))
     def reject(self, role: str, reason: str) -> None:
-        if self.attempt("reject", role, lambda s, a, o: actions.reject(
+        if self.attempt("reject", role, lambda s, a, o: reject(
             s, self.state, a, self.id, reason=reason, note=None, options=o
         ), valid=reason == "spam"):  # fmt: skip
             self.status = "rejected"
 
     @rule(role=st.sampled_from(ROLES))
     def mark_duplicate(self, role: str) -> None:
-        if self.attempt("mark_duplicate", role, lambda s, a, o: actions.mark_duplicate(
+        if self.attempt("mark_duplicate", role, lambda s, a, o: mark_duplicate(
             s, self.state, a, self.id, parent_id=self.parent_id, note=None, options=o
         )):  # fmt: skip
             self.status = "duplicate"
 
     @rule(role=st.sampled_from(ROLES), rating=st.sampled_from([None, 1]))
     def reopen(self, role: str, rating: int | None) -> None:
-        if self.attempt("reopen", role, lambda s, a, o: actions.reopen(
+        if self.attempt("reopen", role, lambda s, a, o: reopen(
             s, self.state, a, self.id, reason="Belum beres.", rating=rating, options=o
         )):  # fmt: skip
             self.status = "in_progress"
 
     @rule(rating=st.integers(3, 5))
     def accept(self, rating: int) -> None:
-        if self.attempt("accept", "reporter", lambda s, a, o: actions.accept(
+        if self.attempt("accept", "reporter", lambda s, a, o: accept(
             s, self.state, a, self.id, rating=rating, comment=None, options=o
         )):  # fmt: skip
             self.status = "closed"
 
     @rule()
     def appeal(self) -> None:
-        if self.attempt("appeal", "reporter", lambda s, a, o: actions.appeal(
+        if self.attempt("appeal", "reporter", lambda s, a, o: appeal(
             s, self.state, a, self.id, reason="Tolong ditinjau.", options=o
         ), valid=not self.appealed):  # fmt: skip
             above = self.state.unit_ancestors(self.state.units_by_code[self.unit].id)

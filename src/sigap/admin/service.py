@@ -20,7 +20,7 @@ from sigap.models.states import OPEN_IN_INDEX_ORDER
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.export import CATEGORY_COLUMNS
 from sigap.regions.state import RegionState
-from sigap.workflow import actions
+from sigap.workflow import actions, forward
 
 
 def unit_dict(unit: Unit) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def deactivate_unit(
     )
     official = actions.Actor.official(actor)
     for report_id in open_ids:
-        actions.forward(
+        forward.forward(
             session,
             state,
             official,

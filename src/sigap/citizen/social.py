@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
 from sigap.errors import SigapError
 from sigap.geo.spatial import Circle, filter_circle
-from sigap.kit import utcnow
+from sigap.kit import exists_any, utcnow
 from sigap.models import Report, ReportComment, ReportFollow, ReportReporter, ReportSupport
 from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.moderation import rules
@@ -112,16 +112,14 @@ def support(
 
 def supported(session: Session, report_id: int, account_id: int | None, device: str | None) -> bool:
     """Whether the account, or this device (before its owner signed in), supports the report."""
-    matches = []
-    if account_id is not None:
-        matches.append(ReportSupport.account_id == account_id)
-    if device:
-        matches.append(ReportSupport.device == device)
-    if not matches:
-        return False
-    report_id = target(session, report_id)
-    query = exists().where(ReportSupport.report_id == report_id, or_(*matches))
-    return bool(session.scalar(select(query)))
+    if account_id is None and not device:
+        return False  # nothing to look for: not even the merge's lookup
+    return exists_any(
+        session,
+        ReportSupport.report_id == target(session, report_id),
+        (ReportSupport.account_id, account_id),
+        (ReportSupport.device, device),
+    )
 
 
 def follow(

@@ -1,5 +1,5 @@
 """The officials' actions as form posts and JSON bodies both reach: one place that turns an
-action name and its fields into the use case call (sigap.workflow.actions)."""
+action name and its fields into the use case call (the modules of sigap.workflow)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sigap.inputs import INT32_MAX, INT64_MAX, id_of
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.web.fields import invalid
-from sigap.workflow import actions
+from sigap.workflow import actions, answer, assign, duplicate, forward, rating, resolve
 
 Perform = Callable[[Session, actions.Actor, actions.Options], object]
 
@@ -56,10 +56,10 @@ def perform(
     an unknown action raises KeyError (a 404 upstream)."""
     note = _text(fields, "note")
     bound: dict[str, Perform] = {
-        "acknowledge": lambda s, a, o: actions.acknowledge(
+        "acknowledge": lambda s, a, o: answer.acknowledge(
             s, state, a, report_id, note=note, options=o
         ),
-        "forward": lambda s, a, o: actions.forward(
+        "forward": lambda s, a, o: forward.forward(
             s,
             state,
             a,
@@ -70,13 +70,13 @@ def perform(
             options=o,
         ),
         "resolve": lambda s, a, o: _resolve(s, state, a, report_id, note or "", o, stored),
-        "reject": lambda s, a, o: actions.reject(
+        "reject": lambda s, a, o: answer.reject(
             s, state, a, report_id, reason=_text(fields, "reason") or "", note=note, options=o
         ),
-        "duplicate": lambda s, a, o: actions.mark_duplicate(
+        "duplicate": lambda s, a, o: duplicate.mark_duplicate(
             s, state, a, report_id, parent_id=_id(fields, "parent_id"), note=note, options=o
         ),
-        "reopen": lambda s, a, o: actions.reopen(
+        "reopen": lambda s, a, o: rating.reopen(
             s,
             state,
             a,
@@ -85,10 +85,10 @@ def perform(
             rating=None,
             options=o,
         ),
-        "assign": lambda s, a, o: actions.assign(
+        "assign": lambda s, a, o: assign.assign(
             s, state, a, report_id, officer_id=_officer(fields), note=note, options=o
         ),
-        "notes": lambda s, a, o: actions.add_note(
+        "notes": lambda s, a, o: answer.add_note(
             s,
             state,
             a,
@@ -115,6 +115,6 @@ def _resolve(
 ) -> object:
     """Resolve with the after-photos: they are checked as proof, and their rows hang on the
     resolve event, in the same transaction, so the proof and the change commit together."""
-    return actions.resolve(
+    return resolve.resolve(
         session, state, actor, report_id, note=note, options=options, after=stored
     )

@@ -229,7 +229,12 @@ class _Compiled:
     and row processing) cost several times the query. Values pass through their types' bind
     processors, the times through the column's result processor, as SQLAlchemy would."""
 
-    _made: ClassVar[dict[tuple[str, tuple[str, ...], str], _Compiled]] = {}
+    # Keyed by the dialect's name and driver: the sync engine and the async one (PostgreSQL's
+    # pre-check, sigap.db) are both psycopg, whose SQL, parameter order and processors are the
+    # same (their dialects differ only in how they connect), so they share entries; another
+    # driver a URL may name compiles differently (asyncpg's $1 parameters, psycopg2's lack of
+    # psycopg's casts).
+    _made: ClassVar[dict[tuple[str, tuple[str, ...], str, str], _Compiled]] = {}
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -249,7 +254,7 @@ class _Compiled:
         dialect: Dialect,
     ) -> _Compiled:
         """``make(parts)`` (:func:`recent` or :func:`batched`), compiled for ``dialect``."""
-        key = (make.__name__, parts, dialect.name)
+        key = (make.__name__, parts, dialect.name, dialect.driver)
         if key not in cls._made:
             cls._made[key] = cls(make(parts), dialect)
         return cls._made[key]

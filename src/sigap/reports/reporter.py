@@ -16,15 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
-from sigap.kit import sha256_hex
+from sigap.kit import exists_any, sha256_hex
 from sigap.models import ReportReporter
 from sigap.regions.state import RegionState
 from sigap.reports.service import by_tracking_token
-from sigap.workflow import actions, rating
+from sigap.workflow import actions, forward, rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +40,12 @@ def is_reporter(
 ) -> bool:
     """Whether the account, or the device (its cookie's hash), filed the report: the reporter
     may rate and appeal it, and may not support it."""
-    matches = []
-    if account_id is not None:
-        matches.append(ReportReporter.reporter_account_id == account_id)
-    if device:
-        matches.append(ReportReporter.device_id == device)
-    if not matches:
-        return False
-    query = exists().where(ReportReporter.report_id == report_id, or_(*matches))
-    return bool(session.scalar(select(query)))
+    return exists_any(
+        session,
+        ReportReporter.report_id == report_id,
+        (ReportReporter.reporter_account_id, account_id),
+        (ReportReporter.device_id, device),
+    )
 
 
 def owns(session: Session, key: Key, report: Mapping[str, Any]) -> bool:
@@ -102,5 +98,5 @@ def appeal(
 ) -> int:
     """The reporter appeals a rejection (once): the report goes to the unit above."""
     found = own_report(session, key, report_id)
-    actions.appeal(session, state, actions.REPORTER, found, reason=reason, options=options)
+    forward.appeal(session, state, actions.REPORTER, found, reason=reason, options=options)
     return found

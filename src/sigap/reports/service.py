@@ -220,21 +220,23 @@ def store_batch(
     :func:`store`. The writer announces the batch to the live hubs once it has committed
     (``notify.live.announce_committed``).
     """
-    verdicts = [
-        None if refused is None else Refused.of(refused)
-        for refused in limits.refusals(session.connection(), items)
+    verdicts = limits.refusals(session.connection(), items)
+    # The keyless accepted ones go first, together; the keyed ones then follow one by one.
+    plain = [
+        prepared
+        for (prepared, key), refused in zip(items, verdicts, strict=True)
+        if key is None and refused is None
     ]
-    accepted = [(item, verdict) for item, verdict in zip(items, verdicts, strict=True)]
-    plain = [prepared for (prepared, key), verdict in accepted if key is None and verdict is None]
     stored = iter(_insert_many(session, plain) if plain else [])
-    return [
-        verdict
-        if verdict is not None
-        else next(stored)
-        if key is None
-        else store(session, prepared, idempotency_key=key)
-        for (prepared, key), verdict in accepted
-    ]
+    results: list[Submitted | Refused] = []
+    for (prepared, key), refused in zip(items, verdicts, strict=True):
+        if refused is not None:
+            results.append(Refused.of(refused))
+        elif key is None:
+            results.append(next(stored))
+        else:
+            results.append(store(session, prepared, idempotency_key=key))
+    return results
 
 
 def wire(

@@ -12,7 +12,7 @@ States::
 ``in_progress``; ``note``, ``assign`` (to one field officer of the unit) and ``escalate`` record
 something without changing the state. Every
 transition appends an event; the timeline replayed from the first event gives the current state
-(:func:`replay`). The use cases that carry these out are in :mod:`sigap.workflow.actions`.
+(:func:`replay`). The use cases that carry these out: see :mod:`sigap.workflow.actions`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HEADS = frozenset({"unit_head", "supervisor", "admin"})
 SUPERVISORS = frozenset({"supervisor", "admin"})
 REPORTER = frozenset({"reporter"})
 SYSTEM = frozenset({"system"})
-# Who a report can be assigned to: a field officer of the report's unit (workflow.actions.assign).
+# Who a report can be assigned to: a field officer of the report's unit (workflow.assign.assign).
 ASSIGNABLE = frozenset({"field_officer"})
 
 # Reasons a report can be rejected with (a fixed list, shown to the reporter in their language).

@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.db import Database
-from sigap.models import Report
+from sigap.models import Report, ReportEvent
 from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.notify.outbox import OUTBOX
 from sigap.notify.payloads import report_message
 from sigap.regions.state import CategoryInfo, RegionState
-from sigap.workflow import actions, sla
+from sigap.workflow import machine, sla
+from sigap.workflow.actions import SYSTEM, Options, record
 
 log = logging.getLogger("sigap.sweep")
 MAX_STEPS = 16  # per report and sweep: each step moves next_check_at on, this only guards bugs
@@ -50,7 +51,7 @@ def sweep(
     batch: int = 500,
 ) -> Swept:
     swept = Swept()
-    options = actions.Options(rating_window=rating_window, now=now)
+    options = Options(rating_window=rating_window, now=now)
     while True:
         with database.transaction() as session:
             reports = due(session, now, batch)
@@ -77,7 +78,7 @@ def settle(
     state: RegionState,
     report: Report,
     now: datetime,
-    options: actions.Options,
+    options: Options,
     swept: Swept,
 ) -> None:
     """Do everything that has come due for one report, in order, then plan the next check."""
@@ -91,17 +92,17 @@ def settle(
                 _warn(session, state, report, now)
                 swept.warned += 1
         elif report.status == ReportStatus.resolved and _passed(report.resolved_at, options, now):
-            actions.close(session, state, report, now, options)
+            close(session, state, report, now, options)
             swept.closed += 1
         elif report.status in OPEN_STATUSES and _due(report, state, category, now):
-            actions.escalate(session, state, report, now, options)
+            escalate(session, state, report, now, options)
             swept.escalated += 1
         # Re-planned from the report itself, so a stale next_check_at only costs a look.
         report.next_check_at = sla.plan(report, state, category, options.rating_window)
     log.error("report %s still due after %d steps; left for the next sweep", report.id, MAX_STEPS)
 
 
-def _passed(resolved_at: datetime | None, options: actions.Options, now: datetime) -> bool:
+def _passed(resolved_at: datetime | None, options: Options, now: datetime) -> bool:
     return resolved_at is not None and resolved_at + options.rating_window <= now
 
 
@@ -123,3 +124,46 @@ def _warn(session: Session, state: RegionState, report: Report, now: datetime) -
         extra={"due_at": report.response_due_at},
     )
     session.execute(OUTBOX.insert(), message)
+
+
+def close(
+    session: Session, state: RegionState, report: Report, now: datetime, options: Options
+) -> ReportEvent:
+    """The rating window passed without a rating (the sweep, on a locked report)."""
+    to = machine.target(report.status, "close", SYSTEM.role)
+    report.closed_at = now
+    return record(session, state, report, SYSTEM, "close", to, now, None, options)
+
+
+def escalate(
+    session: Session, state: RegionState, report: Report, now: datetime, options: Options
+) -> ReportEvent:
+    """A deadline window missed again: the report climbs one unit (the sweep). The unit above
+    receives it now, and its own window starts now; it is told (``report.escalated``)."""
+    to = machine.target(report.status, "escalate", SYSTEM.role)
+    above = state.unit_ancestors(report.unit_id)
+    report.escalation_level += 1
+    report.escalation_unit_id = above[min(report.escalation_level, len(above)) - 1]
+    report.escalated_at = now
+    unit = state.units[report.escalation_unit_id].code
+    category = state.categories[report.category_code]
+    due = sla.level_due_at(report.escalation_level, now, report.due_at, category)
+    data = {"level": report.escalation_level, "escalated_to": unit, "due_at": _iso(due)}
+    return record(
+        session,
+        state,
+        report,
+        SYSTEM,
+        "escalate",
+        to,
+        now,
+        None,
+        options,
+        data=data,
+        topic="report.escalated",
+        extra={"escalated_to": unit, "level": report.escalation_level, "level_due_at": due},
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
