@@ -22,6 +22,7 @@ from sigap.errors import SigapError
 from sigap.history import chain
 from sigap.kit import utcnow
 from sigap.models import Account, Report, ReportEvent
+from sigap.models.rows import Proof
 from sigap.models.states import OPEN_STATUSES, ReportStatus
 from sigap.notify import live
 from sigap.notify.outbox import OUTBOX
@@ -157,7 +158,7 @@ def resolve(
     _require_note(note)
     if not options.photos and not after:
         raise SigapError("after_photo_required")
-    verdicts: list[dict[str, Any]] = []
+    verdicts: list[Proof] = []
     if after:
         verdicts = proof.check(
             session, report, after, state.timezone, options.proof_distance_m, now
