@@ -21,6 +21,7 @@ from sigap.accounts.service import create as create_account
 from sigap.auth.service import Subject
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
+from sigap.models.rows import ReportRow
 from sigap.models.states import OPEN_IN_INDEX_ORDER, ReportStatus
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
@@ -211,7 +212,7 @@ def _answers(
 def _advance(
     session: Session,
     state: RegionState,
-    report: Mapping[str, Any],
+    report: ReportRow,
     outcome: str,
     rng: random.Random,
     after_photos: Sequence[StoredPhoto],

@@ -4,7 +4,7 @@ submission, :func:`sigap.reports.service.store_batch`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -17,7 +17,7 @@ from sigap.models.base import UTCDateTime
 def insert_rows(
     connection: Connection,
     table: Table,
-    rows: list[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     *,
     returning: tuple[str, ...] = (),
 ) -> list[tuple[Any, ...]]:

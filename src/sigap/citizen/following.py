@@ -29,6 +29,7 @@ from sigap.deps import Context, clock, context_of, in_transaction, language_of
 from sigap.errors import SigapError
 from sigap.i18n import LANGUAGES
 from sigap.inputs import Id
+from sigap.models.rows import ReportRow
 from sigap.moderation.rules import PARTS, Audience, is_visible, public_hidden
 from sigap.photos import service as photos
 from sigap.reports import present, reporter, service
@@ -52,7 +53,7 @@ def _key(who: Visitor, token: str | None) -> reporter.Key:
     return reporter.Key(token=token, account_id=who.account_id, device=device)
 
 
-def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any:
+def _view(request: Request, who: Visitor, report: ReportRow, token: str | None) -> Any:
     ctx = context_of(request)
     storage = request.app.state.photo_storage
     now = clock(request)
@@ -91,7 +92,7 @@ def _view(request: Request, who: Visitor, report: Any, token: str | None) -> Any
 
 
 async def _show(
-    request: Request, who: Visitor, report: Any, token: str | None, **extra: Any
+    request: Request, who: Visitor, report: ReportRow, token: str | None, **extra: Any
 ) -> Response:
     data = await read(request, _view(request, who, report, token))
     public_url = context_of(request).settings.public_url
@@ -150,7 +151,9 @@ async def former_report_page(request: Request, report_id: Id) -> Response:
     return RedirectResponse(target, status_code=301)
 
 
-async def _found(request: Request, find: Callable[[Session], Any], token: str | None) -> Response:
+async def _found(
+    request: Request, find: Callable[[Session], ReportRow], token: str | None
+) -> Response:
     """The report page of what ``find`` finds, or the missing page (404): also for a report
     the visitor may not see (not public, and not theirs)."""
     who = await visitor(request)

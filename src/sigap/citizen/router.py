@@ -23,6 +23,7 @@ from sigap.errors import SigapError
 from sigap.geo.spatial import Circle
 from sigap.inputs import Id, Input
 from sigap.kit import utcnow
+from sigap.models.rows import PhotoRow
 from sigap.moderation.rules import Audience, shown
 from sigap.photos import service as photos
 from sigap.photos.storage import Storage
@@ -132,7 +133,7 @@ def find_nearby(
 def present_nearby(
     ctx: Context,
     rows: Sequence[Mapping[str, Any]],
-    photo_rows: Mapping[int, list[dict[str, Any]]],
+    photo_rows: Mapping[int, list[PhotoRow]],
     storage: Storage,
     centre: Circle,
 ) -> list[Nearby]:

@@ -12,6 +12,7 @@ imports moderation (its moderation section).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
@@ -30,8 +31,8 @@ def record(
     target_kind: str,
     target_id: object,
     *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
 ) -> None:
     event = AdminEvent(
         account_id=actor.account_id,

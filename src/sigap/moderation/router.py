@@ -37,7 +37,7 @@ async def moderation_queue(
 
     def read() -> list[dict[str, Any]]:
         with database.reading() as session:
-            return [service.report_dict(state, r) for r in service.queue(session, queue)]
+            return [dict(service.report_dict(state, r)) for r in service.queue(session, queue)]
 
     items = await run_in_threadpool(read)
     return {"triage": state.triage, "queue": queue, "items": items}
@@ -50,7 +50,7 @@ async def moderation_state(admin: CurrentAdmin, request: Request, report_id: Id)
 
     def read() -> dict[str, Any]:
         with database.reading() as session:
-            return service.report_dict(state, service.get(session, report_id))
+            return dict(service.report_dict(state, service.get(session, report_id)))
 
     return await run_in_threadpool(read)
 
@@ -123,6 +123,6 @@ async def triage(admin: CurrentAdmin, request: Request, body: schemas.Triage) ->
 
 async def _changed(request: Request, state: RegionState, use_case: Any) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
-        return service.report_dict(state, use_case(session))
+        return dict(service.report_dict(state, use_case(session)))
 
     return await change(request, run, region=False)

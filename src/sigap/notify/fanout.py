@@ -21,7 +21,7 @@ that missed the deadline.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, or_, select
@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.config import Settings
+from sigap.models.rows import ReportRow
 from sigap.models.states import ReportStatus
 from sigap.moderation import rules
 from sigap.notify import payloads, webhooks
-from sigap.notify.outbox import Message, new_row
+from sigap.notify.outbox import Message, OutboxRow, new_row
+from sigap.notify.payloads import ReportPayload
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -61,6 +63,64 @@ MODERATED = "report.moderated"  # a moderator changed what the public sees (siga
 RECEIVING_ROLES = ("unit_head", "supervisor")  # who hears that their unit received a report
 
 
+class MailReport(ReportRow):
+    """A report as its e-mails need it: the row and its category's names."""
+
+    category_id: str
+    category_en: str
+
+
+class Unit(TypedDict):
+    """A row of ``unit``: the columns the e-mails read."""
+
+    id: int
+    code: str
+    name_id: str
+    name_en: str
+    email: str | None
+
+
+class Person(TypedDict):
+    """Who an e-mail goes to: an official (their account's columns) or a unit's address."""
+
+    email: str
+    name: str
+    language: str
+
+
+class MailContext(TypedDict):
+    """What the templates of notify/templates read (one shape for every report e-mail)."""
+
+    report_id: int
+    link: str
+    category: str
+    status: str
+    from_status: str
+    unit: str
+    at: str
+    note: str
+    address: str
+    lat: float
+    lon: float
+    description: str
+    response_due_at: str
+    resolution_due_at: str
+    forwarded: bool
+    name: str
+    escalated_to: str
+    level: int | str
+    level_due_at: str
+
+
+class Mail(TypedDict):
+    """The payload of a ``mail.send`` message (:mod:`sigap.notify.mail` sends it)."""
+
+    to: str
+    template: str
+    language: str
+    context: MailContext
+
+
 class Batch:
     """What the fan-out of one batch looks up, fetched once for all its messages (each query is
     a round trip; the worker's throughput is mostly round trips)."""
@@ -70,20 +130,20 @@ class Batch:
         self.subscriptions = webhooks.active(session)
         ids = {m.payload.get("report_id") for m in messages}
         self.reports = _reports(session, [i for i in ids if isinstance(i, int)])
-        self._units: dict[Any, dict[str, Any] | None] = {}
+        self._units: dict[Any, Unit | None] = {}
         named = session.execute(select(REGION.c.timezone).limit(1)).scalar()
         self.zone = ZoneInfo(named) if named else ZoneInfo("UTC")
 
-    def unit(self, code: Any, fallback_id: int) -> dict[str, Any] | None:
+    def unit(self, code: Any, fallback_id: int) -> Unit | None:
         key = code if isinstance(code, str) else fallback_id
         if key not in self._units:
             column = UNIT.c.code if isinstance(key, str) else UNIT.c.id
             row = self.session.execute(select(UNIT).where(column == key)).mappings().first()
-            self._units[key] = dict(row) if row else None
+            self._units[key] = cast(Unit, dict(row)) if row else None
         return self._units[key]
 
 
-def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str, Any]]:
+def expand(batch: Batch, settings: Settings, message: Message) -> list[OutboxRow]:
     """The recipient messages of one domain message (none for a report that is gone).
 
     Webhooks go to systems outside Sigap, so they get what the public may see
@@ -105,12 +165,11 @@ def expand(batch: Batch, settings: Settings, message: Message) -> list[dict[str,
     return rows
 
 
-def _mails(
-    batch: Batch, settings: Settings, message: Message, report: dict[str, Any]
-) -> list[dict[str, Any]]:
-    session, payload, topic = batch.session, message.payload, message.topic
+def _mails(batch: Batch, settings: Settings, message: Message, report: MailReport) -> list[Mail]:
+    session, topic = batch.session, message.topic
+    payload = cast(ReportPayload, message.payload)  # a report.* message's (payloads.py)
     unit = batch.unit(payload.get("unit"), report["unit_id"])
-    mails: list[dict[str, Any]] = []
+    mails: list[Mail] = []
     status_changed = payload.get("from_status") != payload.get("to_status")
     if topic == "report.status_changed" or (topic in REPORTER_TOPICS and status_changed):
         language = settings.default_language  # reporters choose no language yet
@@ -135,8 +194,9 @@ def _mails(
         context = _context(batch.zone, settings, report, payload, unit, language)
         context["forwarded"] = UNIT_TOPICS[topic]
         mails.append(_mail(unit["email"], "unit_new_report", language, context))
-    if topic == ASSIGNED_TOPIC and isinstance(payload.get("assignee"), int):
-        for officer in _officials(session, payload["assignee"]):
+    assignee = payload.get("assignee")
+    if topic == ASSIGNED_TOPIC and isinstance(assignee, int):
+        for officer in _officials(session, assignee):
             context = _context(batch.zone, settings, report, payload, unit, officer["language"])
             context["name"] = officer["name"]
             context["link"] = f"{settings.public_url.rstrip('/')}/officials/reports/{report['id']}"
@@ -158,11 +218,11 @@ def _receiving(
     session: Session,
     settings: Settings,
     zone: ZoneInfo,
-    report: dict[str, Any],
-    payload: dict[str, Any],
-    unit: dict[str, Any] | None,
-    above: dict[str, Any],
-) -> list[dict[str, Any]]:
+    report: MailReport,
+    payload: ReportPayload,
+    unit: Unit | None,
+    above: Unit,
+) -> list[Mail]:
     """The e-mails of the unit an escalation reached: its heads and supervisors, in their
     language, and the unit's own address."""
     people = _heads(session, above["id"], RECEIVING_ROLES)
@@ -182,11 +242,11 @@ def _receiving(
     return mails
 
 
-def _name(unit: dict[str, Any] | None, language: str) -> str:
+def _name(unit: Unit | None, language: str) -> str:
     return "" if unit is None else str(unit["name_en" if language == "en" else "name_id"])
 
 
-def public_payload(payload: dict[str, Any], report: dict[str, Any] | None = None) -> dict[str, Any]:
+def public_payload(payload: dict[str, Any], report: ReportRow | None = None) -> dict[str, Any]:
     """A domain message's payload as receivers outside Sigap may see it: no secrets, and no
     note where the public may not read the report's notes."""
     hidden = {"tracking_token"}
@@ -215,18 +275,18 @@ def _followers(session: Session, report_id: int) -> tuple[list[str], list[str]]:
     return filed, [e for e in dict.fromkeys(others) if e not in filed]
 
 
-def _mail(to: str, template: str, language: str, context: dict[str, Any]) -> dict[str, Any]:
+def _mail(to: str, template: str, language: str, context: MailContext) -> Mail:
     return {"to": to, "template": template, "language": language, "context": context}
 
 
 def _context(
     zone: ZoneInfo,
     settings: Settings,
-    report: dict[str, Any],
-    payload: dict[str, Any],
-    unit: dict[str, Any] | None,
+    report: MailReport,
+    payload: ReportPayload,
+    unit: Unit | None,
     language: str,
-) -> dict[str, Any]:
+) -> MailContext:
     english = language == "en"
     to_status = payload.get("to_status") or report["status"]
     return {
@@ -286,7 +346,7 @@ def zone_name(local: datetime) -> str:
     return f"UTC{'+' if offset >= timedelta(0) else '-'}{hours:02d}:{minutes:02d}"
 
 
-def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any]]:
+def _reports(session: Session, report_ids: list[int]) -> dict[int, MailReport]:
     if not report_ids:
         return {}
     query = (
@@ -298,20 +358,18 @@ def _reports(session: Session, report_ids: list[int]) -> dict[int, dict[str, Any
         .join(CATEGORY, CATEGORY.c.code == REPORT.c.category_code)
         .where(REPORT.c.id.in_(report_ids))
     )
-    return {row["id"]: dict(row) for row in session.execute(query).mappings()}
+    return {row["id"]: cast(MailReport, dict(row)) for row in session.execute(query).mappings()}
 
 
-def _heads(
-    session: Session, unit_id: int, roles: tuple[str, ...] = ("unit_head",)
-) -> list[dict[str, Any]]:
+def _heads(session: Session, unit_id: int, roles: tuple[str, ...] = ("unit_head",)) -> list[Person]:
     query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
         ACCOUNT.c.role.in_(roles), ACCOUNT.c.unit_id == unit_id, ACCOUNT.c.active.is_(True)
     )
-    return [dict(row) for row in session.execute(query).mappings()]
+    return [cast(Person, dict(row)) for row in session.execute(query).mappings()]
 
 
-def _officials(session: Session, account_id: int) -> list[dict[str, Any]]:
+def _officials(session: Session, account_id: int) -> list[Person]:
     query = select(ACCOUNT.c.email, ACCOUNT.c.name, ACCOUNT.c.language).where(
         ACCOUNT.c.id == account_id, ACCOUNT.c.active.is_(True)
     )
-    return [dict(row) for row in session.execute(query).mappings()]
+    return [cast(Person, dict(row)) for row in session.execute(query).mappings()]

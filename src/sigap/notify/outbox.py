@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
@@ -43,7 +43,20 @@ class Message:
     created_at: datetime
 
 
-def new_row(topic: str, payload: dict[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
+class OutboxRow(TypedDict):
+    """A message as a use case inserts it: its payload's shape is the topic's
+    (:mod:`sigap.notify.payloads`, ``mail.send``: :class:`sigap.notify.fanout.Mail`)."""
+
+    message_id: str
+    topic: str
+    payload: Mapping[str, Any]
+    state: str
+    attempts: int
+    created_at: datetime
+    available_at: datetime
+
+
+def new_row(topic: str, payload: Mapping[str, Any], *, now: datetime | None = None) -> OutboxRow:
     """An outbox row to insert in the same transaction as the change it announces."""
     now = now or utcnow()
     return {

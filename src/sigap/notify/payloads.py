@@ -20,12 +20,43 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
 from sigap.kit import as_utc
-from sigap.notify.outbox import Message, new_row
+from sigap.notify.outbox import Message, OutboxRow, new_row
 
 WEBHOOK_TOPIC = "webhook.send"
+
+
+class ReportPayload(TypedDict):
+    """The payload of a ``report.*`` message: the keys every topic has, then the topics' own
+    (docs/webhooks.md; :mod:`sigap.notify.fanout` says who reads which)."""
+
+    report_id: int
+    event_id: int | None  # None for the sweep's warning, which appends no event
+    action: str
+    from_status: str | None
+    to_status: str
+    unit: str  # the responsible unit's code after the change
+    at: str  # :func:`stamp`
+    note: str | None
+    tracking_token: NotRequired[str]  # report.created, for the reporter's e-mail only
+    assignee: NotRequired[int | None]  # report.assigned: account ids
+    previous: NotRequired[int | None]
+    escalated_to: NotRequired[str]  # report.escalated: the unit's code, its level, deadline
+    level: NotRequired[int]
+    level_due_at: NotRequired[str]
+    due_at: NotRequired[str]  # report.sla_warning
+
+
+class WebhookPayload(TypedDict):
+    """The payload of a ``webhook.send`` message: one delivery (:func:`webhook_message`)."""
+
+    endpoint_id: int
+    event_id: str  # the domain message's message_id
+    type: str
+    created_at: str
+    data: dict[str, Any]  # the domain payload as receivers outside Sigap may see it
 
 
 def stamp(moment: datetime) -> str:
@@ -45,9 +76,9 @@ def report_message(
     at: datetime,
     note: str | None = None,
     extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> OutboxRow:
     """The outbox row of a ``report.*`` domain message, to insert in the change's transaction."""
-    payload: dict[str, Any] = {
+    fields: ReportPayload = {
         "report_id": report_id,
         "event_id": event_id,
         "action": action,
@@ -57,25 +88,24 @@ def report_message(
         "at": stamp(at),
         "note": note,
     }
+    payload = cast("dict[str, Any]", fields)  # ``extra``: the topic's own keys
     for key, value in (extra or {}).items():
         payload[key] = stamp(value) if isinstance(value, datetime) else value
     return new_row(topic, payload)
 
 
-def webhook_message(endpoint_id: int, message: Message, data: dict[str, Any]) -> dict[str, Any]:
+def webhook_message(endpoint_id: int, message: Message, data: dict[str, Any]) -> OutboxRow:
     """The outbox row of one delivery of ``message`` to one endpoint; ``data`` is the domain
     payload as receivers outside Sigap may see it (:func:`sigap.notify.fanout.public_payload`).
     The delivery's ``id`` is the domain message's id, the same for every endpoint and retry."""
-    return new_row(
-        WEBHOOK_TOPIC,
-        {
-            "endpoint_id": endpoint_id,
-            "event_id": message.message_id,
-            "type": message.topic,
-            "created_at": stamp(message.created_at),
-            "data": data,
-        },
-    )
+    payload: WebhookPayload = {
+        "endpoint_id": endpoint_id,
+        "event_id": message.message_id,
+        "type": message.topic,
+        "created_at": stamp(message.created_at),
+        "data": data,
+    }
+    return new_row(WEBHOOK_TOPIC, payload)
 
 
 def webhook_body(stored: Mapping[str, Any]) -> bytes:

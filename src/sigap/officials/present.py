@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sigap.models.rows import EventRow, PhotoRow, ReportRow
 from sigap.moderation.rules import Audience, shown
 from sigap.officials import schemas
+from sigap.photos.service import Thumbnail
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import present as public
@@ -22,7 +24,7 @@ def inbox_item(
     language: str,
     *,
     me: int | None = None,
-    thumbnail: Mapping[str, Any] | None = None,
+    thumbnail: Thumbnail | None = None,
 ) -> schemas.InboxItem:
     """One row of the inbox; ``me`` is the reading official's account, ``thumbnail`` the
     report's from :func:`sigap.photos.service.first_thumbnails`."""
@@ -52,9 +54,7 @@ def inbox_item(
     )
 
 
-def internal_event(
-    state: RegionState, item: Mapping[str, Any], language: str
-) -> schemas.InternalEvent:
+def internal_event(state: RegionState, item: EventRow, language: str) -> schemas.InternalEvent:
     actor = item["actor_kind"]
     if item["actor_unit_id"] is not None:
         actor = state.units[item["actor_unit_id"]].name(language)
@@ -74,13 +74,13 @@ def internal_event(
 
 def official_report(
     state: RegionState,
-    report: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
+    report: ReportRow,
+    events: Sequence[EventRow],
     *,
     allowed_actions: list[str],
     contact: Mapping[str, Any] | None,
     language: str,
-    photo_rows: Sequence[Mapping[str, Any]] = (),
+    photo_rows: Sequence[PhotoRow] = (),
     storage: Storage | None = None,
     assignee: Mapping[str, Any] | None = None,
     officers: Sequence[Mapping[str, Any]] = (),
@@ -105,6 +105,6 @@ def official_report(
     )
 
 
-def public_hidden(state: RegionState, report: Mapping[str, Any]) -> frozenset[str]:
+def public_hidden(state: RegionState, report: ReportRow) -> frozenset[str]:
     """What the public does not see of the report (the officials' page says so)."""
     return shown(state, report, Audience.PUBLIC).hidden

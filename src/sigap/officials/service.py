@@ -19,6 +19,7 @@ from sigap.errors import SigapError
 from sigap.inputs import id_of, storable
 from sigap.kit import as_utc, decode_cursor, encode_cursor
 from sigap.models import Report
+from sigap.models.rows import ReportRow
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES
 from sigap.officials import present
 from sigap.officials.schemas import InboxItem, InboxSort, OfficialReport
@@ -244,7 +245,7 @@ def _after(keys: tuple[Any, Any], cursor: str, *, ascending: bool) -> Any:
     return or_(column < at, and_(column == at, id_column < last_id))
 
 
-def report_for(session: Session, subject: Subject, report_id: int) -> Mapping[str, Any]:
+def report_for(session: Session, subject: Subject, report_id: int) -> ReportRow:
     row = (
         session.execute(
             select(REPORT).where(REPORT.c.id == report_id).where(readable_reports(subject))
@@ -254,7 +255,7 @@ def report_for(session: Session, subject: Subject, report_id: int) -> Mapping[st
     )
     if row is None:
         raise SigapError("report_not_found", report_id=report_id)
-    return dict(row)
+    return cast(ReportRow, dict(row))
 
 
 def contact(session: Session, report_id: int) -> Mapping[str, Any] | None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
+from sigap.models.rows import EventRow, Proof
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.open311 import schemas
@@ -20,8 +21,93 @@ from sigap.reports import answers
 from sigap.reports.present import is_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+# Service requests are built as plain dicts (a page of a thousand is rendered on every poll);
+# these are their shapes, field for field those of the pydantic schemas that document them.
+class PhotoItem(TypedDict):
+    """:class:`schemas.Photo`."""
+
+    media_url: str
+    title: str | None
+    created_at: str
+    proof: str | None
+
+
+class ValueItem(TypedDict):
+    """:class:`schemas.AttributeValue`."""
+
+    key: str
+    name: str
+
+
+class AnswerItem(TypedDict):
+    """:class:`schemas.AttributeAnswer`."""
+
+    code: str
+    datatype: str
+    description: str
+    values: list[ValueItem]
+
+
+class ExtendedItem(TypedDict):
+    """:class:`schemas.ExtendedAttributes`."""
+
+    channel: str
+    kelurahan_code: str
+    kelurahan_name: str
+    kecamatan_code: str
+    kecamatan_name: str
+    kota_code: str
+    kota_name: str
+    unit_code: str
+    unit_name: str
+    escalation_level: int
+    duplicate: bool
+    parent_service_request_id: str | None
+    photos: list[PhotoItem]
+    proof: str | None
+    proof_notes: list[str]
+    attributes: list[AnswerItem]
+    moderated: bool
+    confidential: bool
+
+
+class NoteItem(TypedDict):
+    """:class:`schemas.Note`."""
+
+    datetime: str
+    type: str
+    summary: str
+    description: str | None
+
+
+class RequestItem(TypedDict):
+    """:class:`schemas.ServiceRequest`; the extensions only with ``extensions=true``."""
+
+    service_request_id: str
+    status: str
+    status_notes: str | None
+    service_name: str | None
+    service_code: str
+    description: str | None
+    agency_responsible: str | None
+    service_notice: str | None
+    requested_datetime: str
+    updated_datetime: str | None
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float
+    long: float
+    media_url: str | None
+    extended_attributes: NotRequired[ExtendedItem]
+    notes: NotRequired[list[NoteItem]]
+
+
 # A request's extras: its public timeline, its visible photos, its proof of fix (or None).
-Extended = tuple[Sequence[Mapping[str, Any]], list[dict[str, Any]], Mapping[str, Any] | None]
+Extended = tuple[Sequence[EventRow], list[PhotoItem], Proof | None]
 CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 # (Bahasa Indonesia, English), filled with str.format.
 SLA = (
@@ -152,7 +238,7 @@ def service_request(
     *,
     media_url: str | None,
     extended: Extended | None = None,
-) -> dict[str, Any]:
+) -> RequestItem:
     """A stored report (a row of :data:`sigap.open311.service.COLUMNS`) as a service request:
     the fields of :class:`schemas.ServiceRequest` in its order, built as plain values, since a
     page of a thousand requests is rendered on every poll. Never the reporter: the report row
@@ -164,7 +250,7 @@ def service_request(
     category = state.categories.get(report.category_code)
     kelurahan = state.areas.get(report.kelurahan_code)
     view = shown(state, report._asdict(), Audience.PUBLIC)
-    found = {
+    found: RequestItem = {
         "service_request_id": str(report.id),
         "status": status(report.status),
         "status_notes": view.note(report.status_note, language),
@@ -205,11 +291,11 @@ def _address(view: Shown, language: str) -> str | None:
 def extended_attributes(
     state: RegionState,
     report: Any,
-    photos: list[dict[str, Any]],
+    photos: list[PhotoItem],
     language: str,
-    proof: Mapping[str, Any] | None = None,
+    proof: Proof | None = None,
     view: Shown | None = None,
-) -> dict[str, Any]:
+) -> ExtendedItem:
     """The fields of :class:`schemas.ExtendedAttributes`; ``photos`` are the report's visible
     photos as :class:`schemas.Photo` values, ``proof`` the verdict of its latest resolution's
     after-photos (:func:`sigap.photos.proof.summary`); ``view`` what the public sees of it."""
@@ -238,12 +324,12 @@ def extended_attributes(
     }
 
 
-def attribute_answers(state: RegionState, report: Any, language: str) -> list[dict[str, Any]]:
+def attribute_answers(state: RegionState, report: Any, language: str) -> list[AnswerItem]:
     """The public answers (never free text) as :class:`schemas.AttributeAnswer` values, named
     in the request's language."""
     stored: Mapping[str, Any] = report.attributes or {}
     category = state.categories.get(report.category_code)
-    found = []
+    found: list[AnswerItem] = []
     for code, value in stored.items():
         question = category.question(code) if category else None
         if question is None or not answers.is_public(question):
@@ -269,11 +355,11 @@ def _area_name(state: RegionState, code: str) -> str:
 
 
 def notes(
-    events: Sequence[Mapping[str, Any]],
+    events: Sequence[EventRow],
     zone: ZoneInfo,
     language: str,
     view: Shown | None = None,
-) -> list[dict[str, Any]]:
+) -> list[NoteItem]:
     """The public timeline (internal notes left out), as :class:`schemas.Note` values. Events
     never name a person, so neither do notes; a moderator may still hide their text."""
     return [

@@ -21,6 +21,7 @@ from sigap.geo.spatial import Circle
 from sigap.hotreads import KeyedQuery
 from sigap.inputs import id_of
 from sigap.kit import utcnow
+from sigap.models.rows import PhotoRow
 from sigap.moderation import rules
 from sigap.open311 import mapping, render, schemas
 from sigap.open311.form import Submission, report_of
@@ -155,9 +156,7 @@ ONE = KeyedQuery(COLUMNS, REPORT.c.id)
 ONE_EXTENDED = select(*EXTENDED_COLUMNS).where(REPORT.c.id == bindparam("report_id"))
 
 
-async def one(
-    database: Database, ctx: Context, raw_id: str, *, extensions: bool
-) -> list[dict[str, Any]]:
+async def one(database: Database, ctx: Context, raw_id: str, *, extensions: bool) -> list[Item]:
     """One request: a plain one in one prepared read; with ``extensions``, its timeline and
     photos too, on one connection."""
     report_id = _report_id(raw_id)
@@ -165,7 +164,7 @@ async def one(
         raise SigapError("report_not_found", report_id=raw_id)
     params = {"report_id": report_id}
 
-    def extended(connection: Connection) -> list[dict[str, Any]]:
+    def extended(connection: Connection) -> list[Item]:
         rows = [
             row
             for row in connection.execute(ONE_EXTENDED, params)
@@ -191,7 +190,7 @@ async def one_document(database: Database, ctx: Context, raw_id: str, fmt: schem
 
 async def search(
     database: Database, ctx: Context, query: schemas.RequestSearch, built: Built
-) -> list[dict[str, Any]]:
+) -> list[Item]:
     """GET requests: newest first, numbered pages. A plain page is one statement, built once
     per shape of filters and read from the event loop (on PostgreSQL on asyncpg, compiled once
     per shape); extensions (timelines, photos) and a radius (its box's density is probed
@@ -201,7 +200,7 @@ async def search(
     shape = repository.page_shape(filters, sort, number, size)
     if query.extensions or shape is None:
 
-        def read(session: Session) -> list[dict[str, Any]]:
+        def read(session: Session) -> list[Item]:
             page = repository.Page(session, ctx.region, filters, sort, number, size)
             connection = session.connection()
             rows = list(connection.execute(page.select(columns_for(query.extensions))))
@@ -221,7 +220,7 @@ async def search(
 # The statement of a plain page, built once per shape of filters (repository.page_shape) and
 # run with each request's values: building it and its cache key cost more than its rows.
 PAGES = render.Remembered[Select[Any]](500)
-Item = dict[str, Any]  # one service request, as rendered
+Item = mapping.RequestItem  # one service request, as rendered
 # Lists reuse the requests they built: polling clients ask for the same pages again and again,
 # and building an item costs more than reading its row.
 Built = render.Remembered[Item]
@@ -239,7 +238,7 @@ def _requests(
     *,
     extensions: bool,
     built: Built | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Item]:
     """Rows of :data:`COLUMNS` (:data:`EXTENDED_COLUMNS` with ``extensions``) as service
     requests. Plain ones come from ``built`` when it has them (the row itself is the key: every
     value it shows); with ``extensions``, their public timelines and photos are read in one
@@ -289,8 +288,8 @@ def _build(
 
 
 def _photos(
-    found: list[dict[str, Any]], storage: Storage, region: RegionState
-) -> list[dict[str, Any]]:
+    found: list[PhotoRow], storage: Storage, region: RegionState
+) -> list[mapping.PhotoItem]:
     """A report's visible photos as :class:`schemas.Photo` values; the title is "before" for
     a photo that came with the report, "after" for an official's proof of the fix."""
     return [

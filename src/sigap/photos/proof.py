@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from PIL import Image
 from sqlalchemy import Connection, Table, or_, select, update
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from sigap import models
 from sigap.errors import SigapError
+from sigap.models.rows import PhotoRow, Proof
 from sigap.photos import phash
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
@@ -43,6 +44,14 @@ FUTURE_SLACK = timedelta(days=1)  # further ahead than this, the camera's clock 
 EARTH_RADIUS_M = 6_371_008.8
 
 
+class Copy(TypedDict):
+    """A stored photo an uploaded one is a copy of (:func:`find_copy`)."""
+
+    photo_id: int
+    report_id: int
+    distance: int  # bits between the hashes
+
+
 def check(
     session: Session | Connection,
     report: Any,
@@ -50,11 +59,11 @@ def check(
     zone: tzinfo,
     max_distance_m: float,
     now: datetime,
-) -> list[dict[str, Any]]:
+) -> list[Proof]:
     """The verdict of each after-photo of ``report`` (anything with ``created_at``, ``lat``
     and ``lon``) as ``{"verdict", "notes"}``, or the first refusal."""
     filed_at, place = report.created_at, (report.lat, report.lon)
-    verdicts = []
+    verdicts: list[Proof] = []
     for number, photo in enumerate(stored, start=1):
         if photo.phash is not None:
             mirrored = [] if photo.phash_mirror is None else [photo.phash_mirror]
@@ -94,7 +103,7 @@ def check(
 
 def find_copy(
     session: Session | Connection, hashes: Iterable[int], table: Table = PHOTO
-) -> dict[str, Any] | None:
+) -> Copy | None:
     """The stored photo nearest to any of ``hashes`` within the threshold, or None.
 
     One indexed query: rows whose band is within :data:`phash.BAND_RADIUS` bits of a query's
@@ -110,7 +119,7 @@ def find_copy(
     columns = [table.c[f"phash{index}"] for index in range(phash.BANDS)]
     near = [column.in_(sorted(found)) for column, found in zip(columns, values, strict=True)]
     query = select(table.c.id, table.c.report_id, *columns).where(or_(*near))
-    best: dict[str, Any] | None = None
+    best: Copy | None = None
     for row in session.execute(query):
         stored = phash.join(list(row[2:]))
         nearest = min(phash.distance(stored, value) for value in wanted)
@@ -158,14 +167,14 @@ def distance_m(first: tuple[float, float], second: tuple[float, float]) -> float
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, a)))
 
 
-def overall(verdicts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def overall(verdicts: Sequence[Proof]) -> Proof:
     """One resolution's verdict from its photos' verdicts: verified only if all are."""
     notes = sorted({note for verdict in verdicts for note in verdict["notes"]})
     verified = all(verdict["verdict"] == "verified" for verdict in verdicts)
     return {"verdict": "verified" if verified else "unverified", "notes": notes}
 
 
-def summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+def summary(rows: Sequence[PhotoRow]) -> Proof | None:
     """The proof of a report's latest resolution from its photo rows: ``{"verdict", "notes"}``
     over the checked after-photos of the last resolve, or None when none was checked (no
     resolution yet, or photos from before the checks existed)."""
@@ -175,7 +184,7 @@ def summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     last = max(row["event_id"] or 0 for row in checked)
     return overall(
         [
-            {"verdict": row["proof"], "notes": row.get("proof_notes") or []}
+            {"verdict": row.get("proof") or "", "notes": row.get("proof_notes") or []}
             for row in checked
             if (row["event_id"] or 0) == last
         ]

@@ -14,16 +14,16 @@ Reusable entry points:
   files); that is accepted, and content addressing makes a retry reuse them.
 - ``hide(session, photo_id)`` takes a photo out of every public view and out of ``GET /media``
   (moderation); the row and files stay for the record.
-- ``public(session, report_ids)`` and ``present(rows, storage)`` give what the APIs show;
+- ``public(session, report_ids)`` gives the visible photo rows the APIs show;
   ``first_thumbnails(session, report_ids, storage)`` a list's small pictures, in one query.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TypedDict, cast
 
 import anyio
 import anyio.to_thread
@@ -34,6 +34,7 @@ from sigap import models
 from sigap.config import Settings
 from sigap.errors import SigapError
 from sigap.kit import sha256_hex, utcnow
+from sigap.models.rows import NewPhoto, PhashBands, PhotoRow, Proof
 from sigap.photos import decode, phash
 from sigap.photos.storage import LocalStorage, Storage, content_key
 
@@ -158,8 +159,8 @@ def rows(
     event_id: int | None,
     stored: Sequence[StoredPhoto],
     kind: str,
-    proofs: Sequence[Mapping[str, Any] | None] = (),
-) -> list[dict[str, Any]]:
+    proofs: Sequence[Proof | None] = (),
+) -> list[NewPhoto]:
     """The photo rows: what is shown, the hash in bands (sigap.photos.phash), and for an
     after-photo its proof verdict (sigap.photos.proof). Never the capture time or GPS."""
     now = utcnow()
@@ -185,10 +186,12 @@ def rows(
     ]
 
 
-def phash_columns(value: int | None) -> dict[str, int | None]:
+def phash_columns(value: int | None) -> PhashBands:
     """A hash as the four indexed band columns (phash0..phash3), None when unknown."""
-    parts = phash.bands(value) if value is not None else (None,) * phash.BANDS
-    return {f"phash{index}": part for index, part in enumerate(parts)}
+    if value is None:
+        return {"phash0": None, "phash1": None, "phash2": None, "phash3": None}
+    parts = phash.bands(value)
+    return {"phash0": parts[0], "phash1": parts[1], "phash2": parts[2], "phash3": parts[3]}
 
 
 def attach(
@@ -198,8 +201,8 @@ def attach(
     event_id: int | None,
     stored: Sequence[StoredPhoto],
     kind: str,
-    proofs: Sequence[Mapping[str, Any] | None] = (),
-) -> list[dict[str, Any]]:
+    proofs: Sequence[Proof | None] = (),
+) -> list[PhotoRow]:
     """Insert photo rows in the caller's transaction; returns them with their ids. ``proofs``:
     one verdict per after-photo (:func:`sigap.photos.proof.check`)."""
     if kind not in models.photo.PHOTO_KINDS:
@@ -227,11 +230,9 @@ def _set_hidden(session: Session, photo_id: int, *, hidden: bool) -> None:
         raise SigapError("photo_not_found", photo_id=photo_id)
 
 
-def public(
-    session: Session | Connection, report_ids: Sequence[int]
-) -> dict[int, list[dict[str, Any]]]:
+def public(session: Session | Connection, report_ids: Sequence[int]) -> dict[int, list[PhotoRow]]:
     """The visible photos of some reports, in upload order, in one query per 500 reports."""
-    found: dict[int, list[dict[str, Any]]] = {report_id: [] for report_id in report_ids}
+    found: dict[int, list[PhotoRow]] = {report_id: [] for report_id in report_ids}
     ids = list(report_ids)
     for start in range(0, len(ids), 500):
         query = (
@@ -240,13 +241,19 @@ def public(
             .order_by(PHOTO.c.id)
         )
         for row in session.execute(query).mappings():
-            found[row["report_id"]].append(dict(row))
+            found[row["report_id"]].append(cast(PhotoRow, dict(row)))
     return found
+
+
+class Thumbnail(TypedDict):
+    url: str
+    width: int
+    height: int
 
 
 def first_thumbnails(
     session: Session | Connection, report_ids: Sequence[int], storage: Storage
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, Thumbnail]:
     """The thumbnail of each report's first visible photo (reports without one are left out),
     for a page of a list: one query whatever the page's length (at most a few hundred ids)."""
     if not report_ids:
@@ -259,7 +266,7 @@ def first_thumbnails(
     query = select(PHOTO.c.report_id, PHOTO.c.thumb_key, PHOTO.c.width, PHOTO.c.height).where(
         PHOTO.c.id.in_(first)
     )
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, Thumbnail] = {}
     for row in session.execute(query):
         width, height = thumbnail_size(row.width, row.height)
         found[row.report_id] = {"url": storage.url(row.thumb_key), "width": width, "height": height}
@@ -279,18 +286,3 @@ def servable(session: Session, key: str) -> bool:
         or_(PHOTO.c.display_key == key, PHOTO.c.thumb_key == key), PHOTO.c.hidden.is_(False)
     )
     return bool(session.scalar(select(used)))
-
-
-def present(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": item["id"],
-            "kind": item["kind"],
-            "url": storage.url(item["display_key"]),
-            "thumb_url": storage.url(item["thumb_key"]),
-            "width": item["width"],
-            "height": item["height"],
-            "event_id": item["event_id"],
-        }
-        for item in items
-    ]

@@ -26,6 +26,7 @@ from fastapi import Request
 from sigap.db import Database
 from sigap.deps import Context
 from sigap.errors import SigapError
+from sigap.models.rows import NewReporter
 from sigap.photos.upload import Upload
 from sigap.reports import intake, limits, service
 from sigap.reports.limits import Source
@@ -45,7 +46,7 @@ def check_key(key: str | None) -> None:
         raise SigapError("invalid_idempotency_key")
 
 
-def reporter_row(data: ReportCreate, source: Source, **given: Any) -> dict[str, Any]:
+def reporter_row(data: ReportCreate, source: Source, **given: Any) -> NewReporter:
     """The private reporter row: the contact the report carries (or ``given`` by the
     adapter), the device and account it came from and the hashed address. Every key is
     always present: rows of one batch are inserted by one statement."""

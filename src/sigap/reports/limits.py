@@ -51,6 +51,7 @@ from sigap.config import Settings
 from sigap.errors import SigapError
 from sigap.geo.spatial import Circle
 from sigap.models.base import UTCDateTime
+from sigap.models.rows import NewReport
 
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
@@ -292,15 +293,13 @@ class Submission(Protocol):
     """What the limits read of a prepared submission (:class:`sigap.reports.service.Prepared`)."""
 
     @property
-    def report(self) -> dict[str, Any]: ...
+    def report(self) -> NewReport: ...
 
     @property
     def source(self) -> Source | None: ...
 
 
-def _params(
-    source: Source, limits: Limits, key: str | None, report: dict[str, Any]
-) -> dict[str, Any]:
+def _params(source: Source, limits: Limits, key: str | None, report: NewReport) -> dict[str, Any]:
     values = {
         "account": source.account_id, "n_account": limits.per_hour,
         "device": source.device, "n_device": limits.per_hour,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Row
 
 from sigap.kit import utcnow
+from sigap.models.rows import EventRow, PhotoRow, ReportRow
 from sigap.models.states import OPEN_STATUSES
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.photos import proof
@@ -41,7 +42,7 @@ def category_ref(state: RegionState, code: str, language: str) -> schemas.Ref:
 
 def event(
     state: RegionState,
-    item: Mapping[str, Any],
+    item: EventRow,
     language: str,
     photos: Sequence[schemas.Photo] = (),
     view: Shown | None = None,
@@ -64,7 +65,7 @@ def event(
     )
 
 
-def photos(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[schemas.Photo]:
+def photos(items: Sequence[PhotoRow], storage: Storage) -> list[schemas.Photo]:
     """Visible photo rows (``sigap.photos.service.public``) as the API shows them."""
     return [
         schemas.Photo(
@@ -82,7 +83,7 @@ def photos(items: Sequence[Mapping[str, Any]], storage: Storage) -> list[schemas
 
 
 def answer_list(
-    state: RegionState, item: Mapping[str, Any], language: str, *, private: bool = False
+    state: RegionState, item: ReportRow, language: str, *, private: bool = False
 ) -> list[schemas.Answer]:
     """The answers to the category's questions, in the order they were asked; free text only
     with ``private`` (for officials). Questions retired since still name their answers."""
@@ -109,10 +110,10 @@ def answer_list(
 
 def report(
     state: RegionState,
-    item: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
+    item: ReportRow,
+    events: Sequence[EventRow],
     language: str,
-    photo_rows: Sequence[Mapping[str, Any]] = (),
+    photo_rows: Sequence[PhotoRow] = (),
     storage: Storage | None = None,
     *,
     audience: Audience = Audience.PUBLIC,
@@ -121,14 +122,21 @@ def report(
     return schemas.Report(**fields)
 
 
-def deadlines(item: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+class Deadline(TypedDict):
+    kind: str  # response / resolution
+    due: datetime
+    done: datetime | None
+    met: bool | None
+
+
+def deadlines(item: ReportRow, now: datetime) -> list[Deadline]:
     """Response and resolution deadlines with whether each was met (None: still running, or
     the report ended another way)."""
     pairs = (
         ("response", item["response_due_at"], item["first_response_at"]),
         ("resolution", item["resolution_due_at"], item["resolved_at"]),
     )
-    found = []
+    found: list[Deadline] = []
     for kind, due, done in pairs:
         met: bool | None = None
         if done is not None:
@@ -141,10 +149,10 @@ def deadlines(item: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
 
 def report_fields(
     state: RegionState,
-    item: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
+    item: ReportRow,
+    events: Sequence[EventRow],
     language: str,
-    photo_rows: Sequence[Mapping[str, Any]] = (),
+    photo_rows: Sequence[PhotoRow] = (),
     storage: Storage | None = None,
     *,
     audience: Audience = Audience.PUBLIC,
@@ -217,7 +225,7 @@ def report_fields(
     }
 
 
-def is_public(item: Mapping[str, Any]) -> bool:
+def is_public(item: EventRow) -> bool:
     """Internal notes are for officials only."""
     data = item.get("data") or {}
     return not data.get("internal")

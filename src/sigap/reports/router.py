@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sigap.errors import SigapError
 from sigap.geo.spatial import parse_bbox
 from sigap.inputs import Id, Instant
 from sigap.kit import split_values
+from sigap.models.rows import ReportRow
 from sigap.models.states import STATUSES
 from sigap.moderation.rules import Audience
 from sigap.photos import service as photos
@@ -90,7 +91,7 @@ async def get_report(report_id: Id, request: Request, ctx: Ctx) -> Response:
     """As the public sees it (sigap.moderation.rules): 404 for a report waiting for a
     moderator or taken down by one."""
 
-    def find(session: Session) -> Mapping[str, Any]:
+    def find(session: Session) -> ReportRow:
         return service.get(session, report_id, audience=Audience.PUBLIC)
 
     return await _full(request, ctx, find, Audience.PUBLIC)
@@ -109,7 +110,7 @@ async def track_report(token: str, request: Request, ctx: Ctx) -> Response:
 async def _full(
     request: Request,
     ctx: Context,
-    find: Callable[[Session], Mapping[str, Any]],
+    find: Callable[[Session], ReportRow],
     audience: Audience,
 ) -> Response:
     """A whole report (timeline and photos too), read in one go from the loop."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -16,16 +16,17 @@ from sigap import models
 from sigap.errors import SigapError
 from sigap.history import chain
 from sigap.kit import sha256_hex, utcnow
+from sigap.models.rows import EventRow, NewEvent, NewReport, NewReporter, PhotoRow, ReportRow
 from sigap.models.states import ReportStatus
 from sigap.moderation.rules import Audience, is_visible
-from sigap.notify.outbox import OUTBOX
+from sigap.notify.outbox import OUTBOX, OutboxRow
 from sigap.notify.payloads import report_message
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
 from sigap.reports import answers, limits
 from sigap.reports.limits import Refused, Source
-from sigap.reports.schemas import ReportCreate
+from sigap.reports.schemas import ReportCreate, ReporterIn
 from sigap.rows import insert_rows
 from sigap.workflow import routing, sla
 
@@ -39,20 +40,20 @@ REPORTER_DEFAULTS = {"reporter_account_id": None, "client_ip": None}
 
 @dataclass(frozen=True)
 class Submitted:
-    report: Mapping[str, Any]
-    events: list[Mapping[str, Any]]
+    report: ReportRow
+    events: Sequence[EventRow]
     tracking_token: str | None
     replayed: bool
-    photos: list[dict[str, Any]] = field(default_factory=list)  # rows, with their ids
+    photos: list[PhotoRow] = field(default_factory=list)  # rows, with their ids
 
 
 @dataclass(frozen=True)
 class Prepared:
     """A checked and routed submission, ready to store: everything but the database work."""
 
-    report: dict[str, Any]
-    reporter: dict[str, Any] | None
-    event: dict[str, Any]
+    report: NewReport
+    reporter: NewReporter | None
+    event: NewEvent
     unit_code: str
     tracking_token: str
     request: ReportCreate  # as submitted; hashed only when an idempotency key needs it
@@ -65,7 +66,7 @@ def with_photos(prepared: Prepared, stored: list[StoredPhoto]) -> Prepared:
     """The submission with its before-photos, which are inserted in its transaction."""
     if not stored:
         return prepared
-    event = {**prepared.event, "data": {**prepared.event["data"], "photos": len(stored)}}
+    event: NewEvent = {**prepared.event, "data": {**prepared.event["data"], "photos": len(stored)}}
     return replace(prepared, photos=tuple(stored), event=event)
 
 
@@ -101,7 +102,7 @@ def prepare(
     response_due, resolution_due = routing.deadlines(category, now)
     token = secrets.token_urlsafe(24)
     unit_code = state.units[unit_id].code
-    report = {
+    report: NewReport = {
         "category_code": category.code,
         "status": ReportStatus.open.value,
         "description": data.description,
@@ -148,7 +149,7 @@ def prepare(
         "public_description": None,
         "public_address": None,
     }
-    event = {
+    event: NewEvent = {
         "action": "submit",
         "from_status": None,
         "to_status": ReportStatus.open.value,
@@ -166,13 +167,18 @@ def prepare(
     }
     return Prepared(
         report=report,
-        reporter=data.reporter.model_dump() if data.reporter else None,
+        reporter=_contact(data.reporter) if data.reporter else None,
         event=event,
         unit_code=unit_code,
         tracking_token=token,
         request=data,
         channel=channel,
     )
+
+
+def _contact(reporter: ReporterIn) -> NewReporter:
+    """The contact a submission carries (without the keys only the filing use case fills)."""
+    return cast(NewReporter, reporter.model_dump())
 
 
 def store(session: Session, prepared: Prepared, *, idempotency_key: str | None = None) -> Submitted:
@@ -241,7 +247,7 @@ def store_batch(
 
 def wire(
     result: Submitted | Refused,
-) -> Submitted | Refused | tuple[int, int | None, list[dict[str, Any]]]:
+) -> Submitted | Refused | tuple[int, int, list[PhotoRow]]:
     """What the writer process sends back: a new report's ids and photo rows (the server still
     holds everything else), a replayed one whole, a refusal as it is."""
     if isinstance(result, Refused) or result.replayed:
@@ -251,7 +257,7 @@ def wire(
 
 def unwire(
     item: tuple[Prepared, str | None],
-    sent: Submitted | Refused | tuple[int, int | None, list[dict[str, Any]]],
+    sent: Submitted | Refused | tuple[int, int, list[PhotoRow]],
 ) -> Submitted | Refused:
     """The server's side of :func:`wire`."""
     if isinstance(sent, Submitted | Refused):
@@ -261,10 +267,11 @@ def unwire(
 
 
 def _submitted(
-    report_id: int, event_id: int | None, prepared: Prepared, photo_rows: list[dict[str, Any]]
+    report_id: int, event_id: int, prepared: Prepared, photo_rows: list[PhotoRow]
 ) -> Submitted:
     return Submitted(
-        {"id": report_id, **prepared.report},
+        # The two columns no submission sets are NULL in the row it stored.
+        {"id": report_id, **prepared.report, "escalated_at": None, "assignee_id": None},
         [{"id": event_id, "report_id": report_id, **prepared.event}],
         prepared.tracking_token,
         replayed=False,
@@ -285,7 +292,7 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
         [prepared.report for prepared in batch],
         returning=("tracking_token_hash", "id"),
     )
-    id_of: dict[str, int] = dict(returned)
+    id_of: dict[str | None, int] = dict(returned)
     ids = [id_of[prepared.report["tracking_token_hash"]] for prepared in batch]
     reporters = [
         {"report_id": report_id, **REPORTER_DEFAULTS, **prepared.reporter}
@@ -317,12 +324,12 @@ def _insert_many(session: Session, batch: list[Prepared]) -> list[Submitted]:
     )
     # The responses are built from exactly the values that were stored.
     return [
-        _submitted(i, event_of.get(i), prepared, stored_photos)
+        _submitted(i, event_of[i], prepared, stored_photos)
         for i, prepared, stored_photos in zip(ids, batch, photo_rows, strict=True)
     ]
 
 
-def _created_message(report_id: int, event_id: int, prepared: Prepared) -> dict[str, Any]:
+def _created_message(report_id: int, event_id: int, prepared: Prepared) -> OutboxRow:
     """The outbox row of report.created (shape: :mod:`sigap.notify.payloads`)."""
     return report_message(
         "report.created",
@@ -359,17 +366,15 @@ def _replay(session: Session, key: str, request_hash: str) -> Submitted | None:
     )
 
 
-def get(
-    session: Session, report_id: int, *, audience: Audience = Audience.OFFICIAL
-) -> Mapping[str, Any]:
+def get(session: Session, report_id: int, *, audience: Audience = Audience.OFFICIAL) -> ReportRow:
     """The stored report; for the public, a report that is not public is missing (404)."""
     row = session.execute(select(REPORT).where(REPORT.c.id == report_id)).mappings().first()
     if row is None or not is_visible(row["visibility"], audience):
         raise SigapError("report_not_found", report_id=report_id)
-    return dict(row)
+    return cast(ReportRow, dict(row))
 
 
-def by_tracking_token(session: Session, token: str) -> Mapping[str, Any]:
+def by_tracking_token(session: Session, token: str) -> ReportRow:
     row = (
         session.execute(select(REPORT).where(REPORT.c.tracking_token_hash == sha256_hex(token)))
         .mappings()
@@ -377,22 +382,20 @@ def by_tracking_token(session: Session, token: str) -> Mapping[str, Any]:
     )
     if row is None:
         raise SigapError("not_found")
-    return dict(row)
+    return cast(ReportRow, dict(row))
 
 
-def timeline(session: Session, report_id: int) -> list[Mapping[str, Any]]:
+def timeline(session: Session, report_id: int) -> list[EventRow]:
     query = select(EVENT).where(EVENT.c.report_id == report_id).order_by(EVENT.c.id)
-    return [dict(row) for row in session.execute(query).mappings()]
+    return [cast(EventRow, dict(row)) for row in session.execute(query).mappings()]
 
 
-def timelines(
-    session: Session | Connection, report_ids: list[int]
-) -> dict[int, list[Mapping[str, Any]]]:
+def timelines(session: Session | Connection, report_ids: list[int]) -> dict[int, list[EventRow]]:
     """The timelines of a page of reports in one query per 500 reports (not one per report)."""
-    found: dict[int, list[Mapping[str, Any]]] = {report_id: [] for report_id in report_ids}
+    found: dict[int, list[EventRow]] = {report_id: [] for report_id in report_ids}
     for start in range(0, len(report_ids), 500):
         chunk = report_ids[start : start + 500]
         query = select(EVENT).where(EVENT.c.report_id.in_(chunk)).order_by(EVENT.c.id)
         for row in session.execute(query).mappings():
-            found[row["report_id"]].append(dict(row))
+            found[row["report_id"]].append(cast(EventRow, dict(row)))
     return found

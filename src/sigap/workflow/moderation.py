@@ -13,7 +13,7 @@ Moderators are admins in this tree (docs/moderation.md).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,31 @@ from sigap.regions.state import RegionState
 
 REASON_MIN, REASON_MAX = 3, 500
 QUEUE_LIMIT = 100
+
+
+class Moderation(TypedDict):
+    """What the public is shown instead of a report's own text and point (the audit's before
+    and after of every moderation change)."""
+
+    visibility: str
+    confidential: bool
+    hidden_parts: list[str]
+    public_description: str | None
+    public_address: str | None
+
+
+class ModeratedReport(Moderation):
+    """A report as the moderators' lists show it (the API's and the console's)."""
+
+    id: int
+    category_code: str
+    status: str
+    created_at: str  # ISO 8601
+    kelurahan_code: str
+    kelurahan_name: str
+    unit_code: str | None
+    description: str
+    address: str | None
 
 
 def hide(
@@ -137,7 +162,7 @@ def queue(session: Session, kind: str, *, limit: int = QUEUE_LIMIT) -> list[Repo
     return list(session.scalars(query))
 
 
-def moderation_dict(report: Report) -> dict[str, Any]:
+def moderation_dict(report: Report) -> Moderation:
     return {
         "visibility": report.visibility,
         "confidential": report.confidential,
@@ -147,7 +172,7 @@ def moderation_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def report_dict(state: RegionState, report: Report) -> dict[str, Any]:
+def report_dict(state: RegionState, report: Report) -> ModeratedReport:
     """A report as the moderators' lists show it: its own text and what the public sees."""
     area = state.areas.get(report.kelurahan_code)
     unit = state.units.get(report.unit_id)
@@ -204,7 +229,7 @@ def _changed(
     action: str,
     reason: str,
     data: dict[str, Any],
-    before: dict[str, Any],
+    before: Moderation,
 ) -> Report:
     """The event, the outbox message and the audit row of one moderation change."""
     now = utcnow()

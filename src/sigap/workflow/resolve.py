@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
 from sigap.models import ReportEvent
+from sigap.models.rows import Proof
 from sigap.photos import proof
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
@@ -36,7 +36,7 @@ def resolve(
     require_note(note)
     if not options.photos and not after:
         raise SigapError("after_photo_required")
-    verdicts: list[dict[str, Any]] = []
+    verdicts: list[Proof] = []
     if after:
         verdicts = proof.check(
             session, report, after, state.timezone, options.proof_distance_m, now
