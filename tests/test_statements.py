@@ -88,3 +88,22 @@ def test_a_list_costs_the_same_statements_for_one_report_or_many(
 
     assert len(one) == len(many), (one, many)
     assert 1 <= len(many) <= 2, many  # at least one: the trace sees the reads
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        ("/open311/v2/requests/{id}.json", 1),  # the row with its photos, in one read
+        ("/api/v1/reports/{id}", 3),  # the report, its timeline, its photos
+        ("/open311/v2/services.json", 0),  # the document is kept per region snapshot
+    ],
+)
+def test_one_report_and_the_services_cost_a_fixed_number_of_statements(
+    client: TestClient, path: str, most: int
+) -> None:
+    report_id = client.post("/api/v1/reports", json=REPORT).json()["id"]
+    url = path.format(id=report_id)
+    read(client, url)  # warm
+    seen = read(client, url)
+    assert len(seen) <= most, seen
+    assert bool(seen) == bool(most), "the trace sees the reads"
