@@ -1,4 +1,5 @@
-"""Small generic helpers (time, cursors, hashing, a query) with no business rules in them."""
+"""Small generic helpers (time, cursors, hashing, a query, the base of response models) with no
+business rules in them."""
 
 from __future__ import annotations
 
@@ -6,10 +7,24 @@ import base64
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select
 from sqlalchemy.orm import Session
+
+
+class Answer(BaseModel):
+    """The base of the JSON API's response models that describe answers built as dicts: a key
+    the model does not name fails validation (the endpoint's tests fail) instead of vanishing
+    from the answer, as FastAPI would drop it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# A time as the handlers write it, ``datetime.isoformat()`` (``+00:00``; pydantic would write
+# ``Z`` for a datetime field), declared as a date-time for the OpenAPI document.
+IsoTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 def utcnow() -> datetime:

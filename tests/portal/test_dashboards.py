@@ -18,6 +18,7 @@ from sigap.db import Database
 from sigap.jobs import build_worker
 from sigap.models import MapCell, Report, StatArea, StatHist, StatUnit
 from sigap.portal.fold import fold, fold_now
+from sigap.portal.schemas import Ranking
 
 REPORT: Table = Report.__table__  # type: ignore[assignment]
 MOVES = 150  # per mover: a deadlock of the unordered triggers shows within a few dozen
@@ -281,6 +282,7 @@ def test_ranking_ranks_only_units_with_enough_reports(
     fold_before_reads(client)
     body = client.get("/api/v1/ranking").json()
 
+    Ranking.model_validate(body)  # the answer is what the OpenAPI document says
     assert body["minimum"] == 10
     rows = [row for group in body["groups"].values() for row in group]
     assert sum(row["received"] for row in rows) == 5
@@ -305,6 +307,7 @@ def test_ranking_scores_by_the_formula(
         body = client.get("/api/v1/ranking?months=1&lang=en").json()
         page = client.get("/ranking?months=1&lang=en")
 
+    Ranking.model_validate(body)
     rows = [row for group in body["groups"].values() for row in group]
     assert all(row["ranked"] for row in rows)
     resolved_unit = next(row for row in rows if row["rates"]["resolution_within_sla"] == 1.0)

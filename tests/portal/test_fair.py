@@ -14,6 +14,7 @@ from sigap.config import Settings
 from sigap.db import Database
 from sigap.models import Report
 from sigap.portal import fair
+from sigap.portal.schemas import Ranking
 
 MONAS = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": "Mohon dicek."}
 
@@ -149,6 +150,7 @@ def test_a_unit_ignoring_reports_no_longer_ranks_first(
         body = client.get("/api/v1/ranking?months=3&lang=en").json()
         page = client.get("/ranking/polda-metro-jaya?months=3&lang=en")
 
+    Ranking.model_validate(body)  # the answer is what the OpenAPI document says
     rows = {row["code"]: row for row in body["groups"]["agency"]}
     police = rows["polda-metro-jaya"]
     assert police["ranked"]
@@ -196,6 +198,7 @@ def test_nothing_to_measure_is_said_and_scores_nothing(
     page = client.get("/ranking/kel-31.71.01.1001?months=1&lang=id").text
     area = client.get("/areas/31.71.01.1001?lang=en").text
 
+    Ranking.model_validate(body)
     [row] = [r for rows in body["groups"].values() for r in rows]
     assert row["score"] == 0.0
     assert row["ranked"] is False
@@ -235,6 +238,7 @@ def test_the_ranking_and_the_dashboard_use_one_rule(
         assert {r.unit_id for r in session.query(Report)} == {unit_id(client, "kel-31.71.01.1001")}
 
     ranking = client.get("/api/v1/ranking?months=1").json()
+    Ranking.model_validate(ranking)
     [row] = [r for rows in ranking["groups"].values() for r in rows]
     dashboard = client.get("/api/v1/areas/31.71.01.1001/dashboard").json()
 

@@ -18,6 +18,7 @@ from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import SigapError
 from sigap.history import audit
+from sigap.history.schemas import AuditEvent
 from sigap.inputs import Id, SmallId
 
 T = TypeVar("T")
@@ -34,12 +35,12 @@ async def _read(request: Request, query: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
-@router.get("/units", summary="Every unit, active or not")
+@router.get("/units", response_model=list[schemas.Unit], summary="Every unit, active or not")
 async def units(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(request, lambda s: [service.unit_dict(u) for u in service.list_units(s)])
 
 
-@router.post("/units", status_code=201, summary="Create a unit")
+@router.post("/units", status_code=201, response_model=schemas.Unit, summary="Create a unit")
 async def create_unit(
     admin: CurrentAdmin, request: Request, body: schemas.NewUnit
 ) -> dict[str, Any]:
@@ -49,7 +50,11 @@ async def create_unit(
     return await change(request, run)
 
 
-@router.post("/units/{unit_id}/rename", summary="Rename a unit (both languages)")
+@router.post(
+    "/units/{unit_id}/rename",
+    response_model=schemas.Unit,
+    summary="Rename a unit (both languages)",
+)
 async def rename_unit(
     admin: CurrentAdmin, request: Request, unit_id: SmallId, body: schemas.Rename
 ) -> dict[str, Any]:
@@ -61,7 +66,11 @@ async def rename_unit(
     return await change(request, run)
 
 
-@router.post("/units/{unit_id}/move", summary="Move a unit in the tree (cycles refused)")
+@router.post(
+    "/units/{unit_id}/move",
+    response_model=schemas.Unit,
+    summary="Move a unit in the tree (cycles refused)",
+)
 async def move_unit(
     admin: CurrentAdmin, request: Request, unit_id: SmallId, body: schemas.Move
 ) -> dict[str, Any]:
@@ -75,6 +84,7 @@ async def move_unit(
 
 @router.post(
     "/units/{unit_id}/deactivate",
+    response_model=schemas.UnitDeactivated,
     summary="Deactivate a unit; its open reports and routes go to another unit",
 )
 async def deactivate_unit(
@@ -98,7 +108,7 @@ async def deactivate_unit(
     return await change(request, run)
 
 
-@router.get("/officials", summary="Every official's account")
+@router.get("/officials", response_model=list[schemas.Official], summary="Every official's account")
 async def officials(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(
         request, lambda s: [people.account_dict(a) for a in people.list_officials(s)]
@@ -108,6 +118,7 @@ async def officials(admin: CurrentAdmin, request: Request) -> list[dict[str, Any
 @router.post(
     "/officials",
     status_code=201,
+    response_model=schemas.OfficialWithPassword,
     summary="Create an official; the one-time password is in the answer, shown once",
 )
 async def create_official(
@@ -120,7 +131,11 @@ async def create_official(
     return await change(request, run, region=False)
 
 
-@router.post("/officials/{account_id}/assign", summary="Set an official's role and unit")
+@router.post(
+    "/officials/{account_id}/assign",
+    response_model=schemas.Official,
+    summary="Set an official's role and unit",
+)
 async def assign_official(
     admin: CurrentAdmin, request: Request, account_id: SmallId, body: schemas.Assign
 ) -> dict[str, Any]:
@@ -134,7 +149,9 @@ async def assign_official(
 
 
 @router.post(
-    "/officials/{account_id}/deactivate", summary="Deactivate an official; sessions revoked"
+    "/officials/{account_id}/deactivate",
+    response_model=schemas.Official,
+    summary="Deactivate an official; sessions revoked",
 )
 async def deactivate_official(
     admin: CurrentAdmin, request: Request, account_id: SmallId
@@ -147,6 +164,7 @@ async def deactivate_official(
 
 @router.post(
     "/officials/{account_id}/password",
+    response_model=schemas.OfficialWithPassword,
     summary="Reset an official's password (one-time password in the answer; sessions revoked)",
 )
 async def reset_password(
@@ -159,14 +177,20 @@ async def reset_password(
     return await change(request, run, region=False)
 
 
-@router.get("/categories", summary="Every category with its SLA targets")
+@router.get(
+    "/categories",
+    response_model=list[schemas.Category],
+    summary="Every category with its SLA targets",
+)
 async def categories(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(
         request, lambda s: [service.category_dict(c) for c in service.list_categories(s)]
     )
 
 
-@router.post("/categories", status_code=201, summary="Create a category")
+@router.post(
+    "/categories", status_code=201, response_model=schemas.Category, summary="Create a category"
+)
 async def create_category(
     admin: CurrentAdmin, request: Request, body: schemas.NewCategory
 ) -> dict[str, Any]:
@@ -181,6 +205,7 @@ async def create_category(
 
 @router.patch(
     "/categories/{code}",
+    response_model=schemas.Category,
     summary="Change a category's names, SLA targets, photo rule or activity (new reports only)",
 )
 async def update_category(
@@ -196,7 +221,9 @@ async def update_category(
 
 
 @router.get(
-    "/categories/{code}/questions", summary="A category's extra questions, retired ones last"
+    "/categories/{code}/questions",
+    response_model=list[schemas.Question],
+    summary="A category's extra questions, retired ones last",
 )
 async def category_questions(
     admin: CurrentAdmin, request: Request, code: str
@@ -209,6 +236,7 @@ async def category_questions(
 @router.post(
     "/categories/{code}/questions",
     status_code=201,
+    response_model=schemas.Question,
     summary="Add a question to a category (asked of new reports)",
 )
 async def add_question(
@@ -224,6 +252,7 @@ async def add_question(
 
 @router.patch(
     "/categories/{code}/questions/{question}",
+    response_model=schemas.Question,
     summary="Change a question (not its datatype); old answers stay as stored",
 )
 async def update_question(
@@ -251,7 +280,11 @@ async def remove_question(admin: CurrentAdmin, request: Request, code: str, ques
     await change(request, lambda s: questions.remove_question(s, admin, code, question))
 
 
-@router.get("/routing", summary="The routing rules (category x area -> unit)")
+@router.get(
+    "/routing",
+    response_model=list[schemas.Rule],
+    summary="The routing rules (category x area -> unit)",
+)
 async def rules(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     state = context_of(request).region
     return await _read(
@@ -259,7 +292,12 @@ async def rules(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     )
 
 
-@router.post("/routing", status_code=201, summary="Add a routing rule (new reports only)")
+@router.post(
+    "/routing",
+    status_code=201,
+    response_model=schemas.Rule,
+    summary="Add a routing rule (new reports only)",
+)
 async def add_rule(admin: CurrentAdmin, request: Request, body: schemas.NewRule) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         rule = service.add_rule(session, admin, **body.model_dump())
@@ -273,7 +311,11 @@ async def remove_rule(admin: CurrentAdmin, request: Request, rule_id: SmallId) -
     await change(request, lambda s: service.remove_rule(s, admin, rule_id))
 
 
-@router.get("/routing/test", summary="Where a report at this point in this category would go")
+@router.get(
+    "/routing/test",
+    response_model=schemas.RouteTest,
+    summary="Where a report at this point in this category would go",
+)
 async def test_route(
     admin: CurrentAdmin,
     request: Request,
@@ -284,12 +326,19 @@ async def test_route(
     return route_test(context_of(request).region, category, lat, lon)
 
 
-@router.get("/channels", summary="Channel API keys (prefixes only)")
+@router.get(
+    "/channels", response_model=list[schemas.Channel], summary="Channel API keys (prefixes only)"
+)
 async def channels(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(request, lambda s: [people.channel_dict(c) for c in list_all(s)])
 
 
-@router.post("/channels", status_code=201, summary="Create a channel key (shown once)")
+@router.post(
+    "/channels",
+    status_code=201,
+    response_model=schemas.ChannelCreated,
+    summary="Create a channel key (shown once)",
+)
 async def create_channel(
     admin: CurrentAdmin, request: Request, body: schemas.NewChannel
 ) -> dict[str, Any]:
@@ -302,7 +351,11 @@ async def create_channel(
     return await change(request, run, region=False)
 
 
-@router.put("/channels/{channel_id}/quota", summary="Set a channel's reports an hour")
+@router.put(
+    "/channels/{channel_id}/quota",
+    response_model=schemas.Channel,
+    summary="Set a channel's reports an hour",
+)
 async def channel_quota(
     admin: CurrentAdmin, request: Request, channel_id: SmallId, body: schemas.ChannelQuota
 ) -> dict[str, Any]:
@@ -313,7 +366,9 @@ async def channel_quota(
     return await change(request, run, region=False)
 
 
-@router.post("/channels/{channel_id}/revoke", summary="Revoke a channel key")
+@router.post(
+    "/channels/{channel_id}/revoke", response_model=schemas.Channel, summary="Revoke a channel key"
+)
 async def revoke_channel(
     admin: CurrentAdmin, request: Request, channel_id: SmallId
 ) -> dict[str, Any]:
@@ -323,7 +378,11 @@ async def revoke_channel(
     return await change(request, run, region=False)
 
 
-@router.get("/photos", summary="The moderation queue: newest photos, hidden ones included")
+@router.get(
+    "/photos",
+    response_model=list[schemas.Photo],
+    summary="The moderation queue: newest photos, hidden ones included",
+)
 async def photos(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     storage = request.app.state.photo_storage
 
@@ -343,7 +402,11 @@ async def photos(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(request, query)
 
 
-@router.post("/photos/{photo_id}/{action}", summary="Hide or restore a photo")
+@router.post(
+    "/photos/{photo_id}/{action}",
+    response_model=schemas.PhotoModerated,
+    summary="Hide or restore a photo",
+)
 async def moderate(
     admin: CurrentAdmin, request: Request, photo_id: Id, action: str
 ) -> dict[str, Any]:
@@ -356,14 +419,22 @@ async def moderate(
     return {"id": photo_id, "hidden": hidden}
 
 
-@router.get("/comments", summary="Citizens' newest comments, hidden ones included")
+@router.get(
+    "/comments",
+    response_model=list[schemas.Comment],
+    summary="Citizens' newest comments, hidden ones included",
+)
 async def comments(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     return await _read(
         request, lambda s: [people.comment_dict(c) for c in people.recent_comments(s)]
     )
 
 
-@router.post("/comments/{comment_id}/{action}", summary="Hide, restore or redact a comment")
+@router.post(
+    "/comments/{comment_id}/{action}",
+    response_model=schemas.Comment,
+    summary="Hide, restore or redact a comment",
+)
 async def moderate_comment(
     admin: CurrentAdmin,
     request: Request,
@@ -380,7 +451,11 @@ async def moderate_comment(
     return await change(request, run, region=False)
 
 
-@router.get("/events", summary="The audit trail of console changes, newest first")
+@router.get(
+    "/events",
+    response_model=list[AuditEvent],
+    summary="The audit trail of console changes, newest first",
+)
 async def events(
     admin: CurrentAdmin,
     request: Request,

@@ -1,4 +1,5 @@
-"""Request bodies of the admin JSON API."""
+"""Request bodies and answers of the admin JSON API (the answers: the ``*_dict`` helpers of
+:mod:`sigap.admin.service` and :mod:`sigap.admin.people`, declared key for key)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from sigap.inputs import INT32_MAX, Input, SmallInt
+from sigap.kit import Answer, IsoTime
 
 # A target in whole hours: up to ten years, so that a deadline stays in the calendar.
 Hours = Annotated[int, Field(ge=1, le=24 * 366 * 10)]
@@ -131,3 +133,122 @@ class ChannelQuota(Input):
 
 class Redaction(Input):
     body: str = Field(min_length=1, max_length=2000, description="The comment's new text")
+
+
+class Unit(Answer):
+    id: int
+    code: str
+    name_id: str
+    name_en: str
+    kind: str = Field(description="government, agency, police or utility")
+    parent_id: int | None = Field(description="The parent unit's id; null: top level")
+    area_code: str | None
+    active: bool
+
+
+class UnitDeactivated(Answer):
+    unit_id: int
+    reports_forwarded: int = Field(description="Open reports moved to ``to_unit``")
+    to_unit: str
+
+
+class Official(Answer):
+    id: int
+    email: str
+    name: str
+    role: str = Field(description="field_officer, unit_head, supervisor or admin")
+    unit_id: int | None
+    language: str
+    active: bool
+
+
+class OfficialWithPassword(Official):
+    one_time_password: str = Field(description="Shown only in this answer")
+
+
+class Category(Answer):
+    code: str
+    name_id: str
+    name_en: str
+    icon: str
+    response_hours: int
+    resolution_hours: int
+    photo_required: bool
+    sort_order: int
+    active: bool
+
+
+class Choice(Answer):
+    key: str
+    name_id: str
+    name_en: str
+
+
+class Question(Answer):
+    category_code: str
+    code: str
+    datatype: Datatype
+    required: bool
+    order: int
+    label_id: str
+    label_en: str
+    description_id: str
+    description_en: str
+    values: list[Choice] = Field(description="The options of a list question, in order")
+    active: bool = Field(description="false: retired (no longer asked)")
+
+
+class Rule(Answer):
+    id: int
+    category_code: str | None = Field(description="null: any category")
+    area_code: str | None = Field(description="null: anywhere")
+    unit_id: int
+    unit_code: str | None = Field(description="null: a unit this process does not know yet")
+
+
+class RouteTest(Answer):
+    category: str
+    lat: float
+    lon: float
+    kelurahan_code: str
+    kelurahan_name: str
+    kecamatan_code: str
+    unit_code: str
+    unit_name_id: str
+    unit_name_en: str
+
+
+class Channel(Answer):
+    id: int
+    slug: str
+    name: str
+    key_prefix: str = Field(description="The key's first characters, to tell keys apart")
+    created_at: IsoTime
+    revoked_at: IsoTime | None
+    reports_per_hour: int | None = Field(description="null: the deployment's default")
+
+
+class ChannelCreated(Channel):
+    api_key: str = Field(description="Shown only in this answer")
+
+
+class Photo(Answer):
+    id: int
+    report_id: int
+    kind: str = Field(description="before or after")
+    hidden: bool
+    thumb_url: str
+    created_at: IsoTime
+
+
+class PhotoModerated(Answer):
+    id: int
+    hidden: bool
+
+
+class Comment(Answer):
+    id: int
+    report_id: int
+    body: str
+    hidden: bool
+    created_at: IsoTime

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from sigap.deps import Ctx, ReadSession
 from sigap.errors import SigapError
 from sigap.history import heads
+from sigap.history.schemas import ChainHeads
 from sigap.kit import utcnow
 
 router = APIRouter(prefix="/api/v1/open-data", tags=["portal"])
@@ -17,6 +18,7 @@ router = APIRouter(prefix="/api/v1/open-data", tags=["portal"])
 
 @router.get(
     "/chain-heads/{day}.json",
+    response_model=ChainHeads,
     summary="The heads of the history chains at the end of a local day, and their digest",
 )
 def chain_heads(day: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:

@@ -26,6 +26,7 @@ Queue = Annotated[str, Query(pattern="^(pending|hidden|withheld|confidential)$")
 
 @router.get(
     "/moderation",
+    response_model=schemas.ModerationQueue,
     summary="The moderation lists: pending (the triage queue, oldest first), hidden, withheld, "
     "confidential",
 )
@@ -43,7 +44,11 @@ async def moderation_queue(
     return {"triage": state.triage, "queue": queue, "items": items}
 
 
-@router.get("/reports/{report_id}/moderation", summary="What the public sees of a report")
+@router.get(
+    "/reports/{report_id}/moderation",
+    response_model=schemas.ModeratedReport,
+    summary="What the public sees of a report",
+)
 async def moderation_state(admin: CurrentAdmin, request: Request, report_id: Id) -> dict[str, Any]:
     state = context_of(request).region
     database: Database = request.app.state.db
@@ -57,6 +62,7 @@ async def moderation_state(admin: CurrentAdmin, request: Request, report_id: Id)
 
 @router.post(
     "/reports/{report_id}/hide",
+    response_model=schemas.ModeratedReport,
     summary="Hide or redact parts of a report from the public (officials still see them)",
 )
 async def hide(
@@ -77,7 +83,12 @@ def _with_reason(action: str, summary: str, use_case: Callable[..., Report]) -> 
     """``POST /reports/{id}/<action>`` with a reason: ``use_case(session, state, admin, id,
     reason=...)``, answered with what the public sees now."""
 
-    @router.post(f"/reports/{{report_id}}/{action}", summary=summary, name=action)
+    @router.post(
+        f"/reports/{{report_id}}/{action}",
+        response_model=schemas.ModeratedReport,
+        summary=summary,
+        name=action,
+    )
     async def act(
         admin: CurrentAdmin, request: Request, report_id: Id, body: schemas.Undo
     ) -> dict[str, Any]:
@@ -99,6 +110,7 @@ _with_reason(
 
 @router.post(
     "/reports/{report_id}/publish",
+    response_model=schemas.ModeratedReport,
     summary="Publish a report that waits for a moderator (triage) or was taken down",
 )
 async def publish(
@@ -113,7 +125,11 @@ async def publish(
     return await _changed(request, state, run)
 
 
-@router.put("/triage", summary="Switch triage: new reports wait for a moderator")
+@router.put(
+    "/triage",
+    response_model=schemas.TriageState,
+    summary="Switch triage: new reports wait for a moderator",
+)
 async def triage(admin: CurrentAdmin, request: Request, body: schemas.Triage) -> dict[str, bool]:
     def run(session: Session) -> bool:
         return service.set_triage(session, admin, enabled=body.enabled)

@@ -1,4 +1,4 @@
-"""Request bodies of the moderators' admin API (/api/v1/admin, docs/moderation.md)."""
+"""Request bodies and answers of the moderators' admin API (/api/v1/admin, docs/moderation.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from sigap.inputs import Input
+from sigap.kit import Answer, IsoTime
+from sigap.models.states import ReportStatus
 
 Part = Literal["description", "address", "notes", "answers", "comments"]
 Reason = Annotated[
@@ -56,3 +58,35 @@ class Triage(Input):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(description="New reports wait for a moderator before they are public")
+
+
+class ModeratedReport(Answer):
+    """A report as the moderators see it: its own text and what the public sees
+    (:func:`sigap.workflow.moderation.report_dict`)."""
+
+    id: int
+    category_code: str
+    status: ReportStatus
+    created_at: IsoTime
+    kelurahan_code: str
+    kelurahan_name: str
+    unit_code: str | None
+    description: str = Field(description="As the reporter wrote it")
+    address: str | None
+    visibility: Literal["public", "pending", "withheld"] = Field(
+        description="pending: waits for a moderator (triage); withheld: taken down"
+    )
+    confidential: bool
+    hidden_parts: list[Part] = Field(description="What the public no longer sees")
+    public_description: str | None = Field(description="The redacted text the public sees")
+    public_address: str | None
+
+
+class ModerationQueue(Answer):
+    triage: bool = Field(description="Whether new reports wait for a moderator")
+    queue: Literal["pending", "hidden", "withheld", "confidential"]
+    items: list[ModeratedReport]
+
+
+class TriageState(Answer):
+    triage: bool

@@ -144,6 +144,7 @@ def outbox_list(
 @admin.post(
     "/outbox/{message_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,
+    response_model=schemas.OutboxRetried,
     summary="Deliver a dead message again",
 )
 def outbox_retry(request: Request, _admin: CurrentAdmin, message_id: Id) -> dict[str, Any]:

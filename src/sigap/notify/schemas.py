@@ -40,6 +40,11 @@ class OutboxPage(BaseModel):
     next_before: int | None = Field(description="pass as before= for the next (older) page")
 
 
+class OutboxRetried(BaseModel):
+    id: int
+    state: Literal["pending"] = Field(description="Due now, with a fresh round of attempts")
+
+
 class WebhookCreate(Input):
     model_config = ConfigDict(extra="forbid")
 

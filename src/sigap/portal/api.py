@@ -23,8 +23,18 @@ from sigap.kit import utcnow
 from sigap.portal import boundaries, clusters, export, filters, ranking, schemas, stats
 from sigap.portal.fold import lag_s
 from sigap.regions.state import RegionState, ready_street_layer, street_layer
+from sigap.web.responses import dict_response
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
+
+
+def _answers(media_type: str, **schema: str) -> dict[str, Any]:
+    """The OpenAPI of a route whose handler answers ``media_type`` itself, not JSON."""
+    content = {media_type: {"schema": schema}}
+    return {"response_class": Response, "responses": {200: {"content": content}}}
+
+
+GEOJSON = _answers("application/geo+json", type="object")
 
 
 @router.get(
@@ -45,7 +55,7 @@ def map_clusters(
     since: Annotated[str | None, Query(description="First local day (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, Query(description="Last local day (YYYY-MM-DD)")] = None,
     overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
-) -> dict[str, object]:
+) -> Response:
     """Clusters (count, centroid, counts by status and overdue) and single reports (id,
     status, category, overdue) inside ``bbox``; the filters are those of the map page."""
     parsed = filters.parse(request, ctx.region)
@@ -53,10 +63,12 @@ def map_clusters(
         raise SigapError("invalid_bbox")
     view = clusters.MapView(parsed.bbox, zoom)
     found = clusters.clusters(session, ctx.region, view, parsed)
-    return {**found, "counts_lag_s": lag_s(session, ctx.settings)}
+    return dict_response({**found, "counts_lag_s": lag_s(session, ctx.settings)})
 
 
-@router.get("/map/boundaries/{level}.geojson", summary="Simplified boundaries of one level")
+@router.get(
+    "/map/boundaries/{level}.geojson", summary="Simplified boundaries of one level", **GEOJSON
+)
 def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
     if level not in boundaries.LEVELS:
         raise SigapError("invalid_input", details=[{"field": "level", "value": level}])
@@ -68,7 +80,11 @@ def map_boundaries(level: str, session: ReadSession, ctx: Ctx) -> Response:
     )
 
 
-@router.get("/map/areas/{code}.geojson", summary="One area's outline and box, to zoom the map to")
+@router.get(
+    "/map/areas/{code}.geojson",
+    summary="One area's outline and box, to zoom the map to",
+    **GEOJSON,
+)
 def map_area(code: str, session: ReadSession, ctx: Ctx) -> Response:
     """A Feature with ``bbox`` [min_lon, min_lat, max_lon, max_lat] and the simplified outline
     (null for an area without a boundary of its own, e.g. the province)."""
@@ -82,7 +98,11 @@ def map_area(code: str, session: ReadSession, ctx: Ctx) -> Response:
     )
 
 
-@router.get("/map/streets/{z}/{x}/{y}.png", summary="A street map tile (the region's streets)")
+@router.get(
+    "/map/streets/{z}/{x}/{y}.png",
+    summary="A street map tile (the region's streets)",
+    **_answers("image/png", type="string", format="binary"),
+)
 async def map_street_tile(z: int, x: int, y: int, request: Request, ctx: Ctx) -> Response:
     """256-pixel PNG drawn from the region pack's street layer; 404 outside zoom 10-19, or
     when the region has no street layer (the maps then show boundaries only). A tile drawn
@@ -105,12 +125,20 @@ def _street_layer(database: Database, region: RegionState) -> StreetLayer | None
         return street_layer(session, region)
 
 
-@router.get("/dashboard", summary="Dashboard numbers of the whole region")
+@router.get(
+    "/dashboard",
+    response_model=schemas.Dashboard,
+    summary="Dashboard numbers of the whole region",
+)
 def region_dashboard(session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     return dashboard_of(session, ctx, None)
 
 
-@router.get("/areas/{code}/dashboard", summary="Dashboard numbers of a kota, kecamatan, kelurahan")
+@router.get(
+    "/areas/{code}/dashboard",
+    response_model=schemas.Dashboard,
+    summary="Dashboard numbers of a kota, kecamatan, kelurahan",
+)
 def area_dashboard(code: str, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     if code not in ctx.region.areas:
         raise SigapError("area_not_found", area=code)
@@ -124,13 +152,18 @@ def dashboard_of(session: Session, ctx: Context, code: str | None) -> dict[str, 
     return {**data, "counts_lag_s": lag_s(session, ctx.settings)}
 
 
-@router.get("/ranking", summary="Units ranked by the fair score (formula in the response)")
+@router.get(
+    "/ranking",
+    summary="Units ranked by the fair score (formula in the response)",
+    response_model=None,  # returned as built: the model documents it (tests validate it)
+    responses={200: {"model": schemas.Ranking}},
+)
 def unit_ranking(
     session: ReadSession,
     ctx: Ctx,
     months: Annotated[int, Query(description="Period: the last 1, 3, 6 or 12 months")] = 3,
-) -> dict[str, Any]:
-    return ranking_of(session, ctx, months)
+) -> Response:
+    return dict_response(ranking_of(session, ctx, months))
 
 
 def ranking_of(session: Session, ctx: Context, months: int) -> dict[str, Any]:
@@ -159,7 +192,11 @@ def local_today(state: RegionState) -> date:
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); no personal data"
 
 
-@router.get("/export/reports.csv", summary="All matching reports as CSV (open data, streamed)")
+@router.get(
+    "/export/reports.csv",
+    summary="All matching reports as CSV (open data, streamed)",
+    **_answers("text/csv", type="string"),
+)
 def export_csv(request: Request, ctx: Ctx) -> StreamingResponse:
     records = _records(request, ctx)
     return StreamingResponse(
@@ -172,7 +209,11 @@ def export_csv(request: Request, ctx: Ctx) -> StreamingResponse:
     )
 
 
-@router.get("/export/reports.geojson", summary="All matching reports as GeoJSON (streamed)")
+@router.get(
+    "/export/reports.geojson",
+    summary="All matching reports as GeoJSON (streamed)",
+    **GEOJSON,
+)
 def export_geojson(request: Request, ctx: Ctx) -> StreamingResponse:
     records = _records(request, ctx)
     return StreamingResponse(
