@@ -49,6 +49,15 @@ class Pattern:
     columns: array[int]
 
 
+@dataclass(frozen=True, slots=True)
+class Footpaths:
+    """Stop i's footpaths are ``to[offsets[i]:offsets[i + 1]]``, each ``seconds`` long."""
+
+    offsets: np.ndarray
+    to: np.ndarray
+    seconds: np.ndarray
+
+
 @dataclass(slots=True)
 class Timetable:
     """Stops are numbered 0..n-1 (``ids[i]`` is the namespaced GTFS id)."""
@@ -63,6 +72,18 @@ class Timetable:
     footpaths: list[list[tuple[int, int]]] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     stations: dict[str, list[int]] = field(default_factory=dict)
+    _walks: tuple[list[list[tuple[int, int]]], Footpaths] | None = None
+
+    def walks(self) -> Footpaths:
+        """The footpaths as flat arrays, for relaxing thousands of them at once; made again
+        whenever ``footpaths`` is another list (tests damage a copy of the table)."""
+        if self._walks is None or self._walks[0] is not self.footpaths:
+            counts = np.array([len(p) for p in self.footpaths], dtype=np.int64)
+            offsets = np.concatenate([[0], np.cumsum(counts)])
+            pairs = [pair for p in self.footpaths for pair in p] or [(0, 0)]
+            to, seconds = np.array(pairs, dtype=np.int64).T
+            self._walks = (self.footpaths, Footpaths(offsets, to, seconds))
+        return self._walks[1]
 
     def stops_of(self, key: str) -> list[int]:
         """The stops a GTFS id stands for: a stop itself, or every platform of a station."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+import numpy as np
+
 from sigap.transit.network import Pattern, Timetable
 
 INF = 2**31 - 1
@@ -119,15 +121,34 @@ class _Search:
         return False
 
     def _walk(self, arrivals: dict[int, int], rides: int) -> None:
-        """One footpath from each stop just reached by a ride (or from the origin stops)."""
+        """One footpath from each stop just reached by a ride (or from the origin stops).
+        The candidates are made with numpy (a round may reach thousands of stops, each with
+        a dozen footpaths) and only the best one per stop is tried in Python."""
         walks: dict[int, WalkLabel] = {}
-        paths = self.table.footpaths
-        for stop, at in arrivals.items():
-            for to, seconds in paths[stop]:
-                then = at + seconds
-                if then < self.bound and self._improve(to, then, (rides, "walk")):
-                    walks[to] = (then, stop)
         self.walks.append(walks)
+        if not arrivals:
+            return
+        paths = self.table.walks()
+        stops = np.fromiter(arrivals.keys(), dtype=np.int64, count=len(arrivals))
+        times = np.fromiter(arrivals.values(), dtype=np.int64, count=len(arrivals))
+        starts, counts = paths.offsets[stops], paths.offsets[stops + 1] - paths.offsets[stops]
+        total = int(counts.sum())
+        if not total:
+            return
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        edges = np.repeat(starts, counts) + np.arange(total) - first
+        then = np.repeat(times, counts) + paths.seconds[edges]
+        to, came = paths.to[edges], np.repeat(stops, counts)
+        keep = then < self.bound
+        then, to, came = then[keep], to[keep], came[keep]
+        order = np.lexsort((then, to))
+        to, then, came = to[order], then[order], came[order]
+        head = np.flatnonzero(np.concatenate([[True], to[1:] != to[:-1]])) if len(to) else to
+        for stop, at, before in zip(
+            to[head].tolist(), then[head].tolist(), came[head].tolist(), strict=True
+        ):
+            if self._improve(stop, at, (rides, "walk")):
+                walks[stop] = (at, before)
 
     def round(self, rides: int) -> bool:
         """Round ``rides``: ride every pattern through a stop improved in the last round, then
