@@ -20,6 +20,7 @@ def main() -> None:
         "photo_hashes",
         "mixed",
         "limits",
+        "transit",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

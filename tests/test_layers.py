@@ -37,6 +37,7 @@ DOMAIN = frozenset(
         "photos",
         "regions",
         "reports",
+        "transit",
         "workflow",
     }
 )

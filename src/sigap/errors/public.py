@@ -1,5 +1,6 @@
 """Error codes of the public contract: requests at large, reports and their channels, Open311,
-the answers to a category's questions, photos, and citizens' accounts and actions.
+the answers to a category's questions, photos, citizens' accounts and actions, and transit
+feeds (GTFS) and journeys.
 
 Each code is declared once, here or in :mod:`sigap.errors.staff`, with its one status."""
 
@@ -366,5 +367,42 @@ CODES: dict[str, ErrorCode] = {
         403,
         "Hanya pelapor yang dapat menilai atau mengajukan banding atas laporan ini.",
         "Only the reporter can rate or appeal this report.",
+    ),
+    # GTFS feeds (sigap.transit.gtfs.FeedError): every one names the file, and the line and
+    # field where there is one, so an operator can fix the feed without reading our code.
+    "gtfs_missing_file": ErrorCode(
+        422,
+        "Feed GTFS {feed}: berkas wajib {file} tidak ada.",
+        "GTFS feed {feed}: the required file {file} is missing.",
+    ),
+    "gtfs_missing_field": ErrorCode(
+        422,
+        "Feed GTFS {feed}: {file} baris {line}: kolom '{field}' wajib diisi.",
+        "GTFS feed {feed}: {file} line {line}: the field '{field}' is required.",
+    ),
+    "gtfs_bad_value": ErrorCode(
+        422,
+        "Feed GTFS {feed}: {file} baris {line}, kolom '{field}': nilai '{value}' tidak valid.",
+        "GTFS feed {feed}: {file} line {line}, field '{field}': '{value}' is not a valid value.",
+    ),
+    "gtfs_unknown_reference": ErrorCode(
+        422,
+        "Feed GTFS {feed}: {file} baris {line}, kolom '{field}': '{value}' tidak ada di {target}.",
+        "GTFS feed {feed}: {file} line {line}, field '{field}': '{value}' is not in {target}.",
+    ),
+    "gtfs_duplicate_id": ErrorCode(
+        422,
+        "Feed GTFS {feed}: {file} baris {line}, kolom '{field}': '{value}' sudah dipakai.",
+        "GTFS feed {feed}: {file} line {line}, field '{field}': '{value}' is used twice.",
+    ),
+    "gtfs_feed_twice": ErrorCode(
+        422,
+        "Dua feed GTFS bernama '{feed}': beri nama lain pada salah satunya.",
+        "Two GTFS feeds are named '{feed}': give one of them another name.",
+    ),
+    "transit_stop_not_found": ErrorCode(
+        404,
+        "Halte atau stasiun '{stop}' tidak ada di jaringan.",
+        "The stop or station '{stop}' is not in the network.",
     ),
 }

@@ -1,0 +1,84 @@
+"""Benchmark the journey planner on the three Jakarta feeds (never bundled: read from
+../shared/data/transit, README there).
+
+    python -m bench transit [--data PATH] [--queries N] [--seed S]
+
+Times reading each feed, the day's expansion and the RAPTOR index, then ``--queries``
+depart-at queries between random served stops at random times from 06:00 to 21:00 on one
+weekday: median and p95 on one core. The memory figure is the process's peak RSS growth over
+the build (what a server holding the network pays).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import time
+from datetime import date
+from pathlib import Path
+
+from sigap.transit import gtfs, network, raptor, schedule
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/transit"
+FEEDS = {"tj": "transjakarta", "mrt": "mrt_jakarta", "krl": "krl_approx"}
+DAY = date(2026, 12, 8)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench transit")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    before = _rss_mb()
+    feeds = []
+    for name, folder in FEEDS.items():
+        started = time.perf_counter()
+        feeds.append(gtfs.read_feed(args.data / folder, name))
+        print(f"read {folder:13} {time.perf_counter() - started:6.2f} s")
+    started = time.perf_counter()
+    feed = gtfs.merge(feeds)
+    trips = schedule.day_trips(feed, DAY)
+    expanded = time.perf_counter()
+    table = network.build(feed, trips)
+    built = time.perf_counter()
+    print(f"expand {len(trips):,} trips {expanded - started:6.2f} s")
+    print(
+        f"index {len(table.patterns)} patterns, {len(table.ids):,} stops, "
+        f"{sum(map(len, table.footpaths)):,} footpaths {built - expanded:6.2f} s"
+    )
+    print(f"memory: peak RSS grew {_rss_mb() - before:.0f} MB")
+    queries = make_queries(table, args.queries, random.Random(args.seed))
+    timed(table, queries)
+
+
+def make_queries(
+    table: network.Timetable, count: int, rng: random.Random
+) -> list[tuple[int, int, int]]:
+    served = [s for s, at in enumerate(table.stop_patterns) if at]
+    return [
+        (rng.choice(served), rng.choice(served), rng.randrange(6 * 3600, 21 * 3600))
+        for _ in range(count)
+    ]
+
+
+def timed(table: network.Timetable, queries: list[tuple[int, int, int]]) -> None:
+    times, found = [], 0
+    for origin, target, at in queries:
+        started = time.perf_counter()
+        journeys = raptor.depart_at(table, {origin: 0}, {target: 0}, at)
+        times.append(time.perf_counter() - started)
+        found += bool(journeys)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"raptor: {len(times)} queries ({found} answered): median "
+        f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
+        f"max {times[-1] * 1000:.1f} ms"
+    )
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

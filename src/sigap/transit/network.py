@@ -1,0 +1,254 @@
+"""A service day's timetable indexed for RAPTOR, and the footpaths between nearby stops.
+
+RAPTOR scans *patterns*: trips of one route calling at exactly the same stops, sorted so
+that no trip overtakes another (a trip that would is put in a pattern of its own). Then the
+earliest trip one can catch at a stop is a binary search in that stop's column of departures,
+and a later stop of the pattern is reached by the same trip's row. The times are kept in flat
+``array('i')`` buffers (4 bytes a time; Transjakarta's expanded frequencies alone are 1.8
+million calls, which as Python lists of ints would take some 190 MB).
+
+Footpaths join stops less than :data:`MAX_WALK_M` apart in a straight line, timed as that
+distance times :data:`DETOUR` at :data:`WALK_SPEED_M_S`, never under :data:`MIN_CHANGE_S`
+between two different stops. A transfers.txt entry wins: type 2 sets the time, type 3 forbids
+the change, types 0 and 1 add the footpath even beyond the radius. Streets are not walked yet.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sigap.errors import SigapError
+from sigap.transit.gtfs import Feed, Route, Stop, Transfer
+from sigap.transit.schedule import RunTrip
+
+WALK_SPEED_M_S = 1.2  # about 4.3 km/h: a commuter with a bag in Jakarta's heat
+DETOUR = 1.3  # straight line to street distance, a usual factor for a city grid
+MAX_WALK_M = 500.0  # the longest straight-line walk between two stops
+MIN_CHANGE_S = 60  # from one stop or platform to another, however close
+EARTH_RADIUS_M = 6_371_000.0
+
+
+@dataclass(slots=True)
+class Pattern:
+    """Trips of one route over one stop sequence, none overtaking another. ``arrivals`` and
+    ``departures`` are row-major (trip * length + position); ``columns`` holds the
+    departures column-major (position * trips + trip), each column ascending."""
+
+    route: str
+    stops: list[int]
+    trips: list[str]
+    headsigns: list[str]
+    headways: list[int | None]
+    arrivals: array[int]
+    departures: array[int]
+    columns: array[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Footpaths:
+    """Stop i's footpaths are ``to[offsets[i]:offsets[i + 1]]``, each ``seconds`` long."""
+
+    offsets: np.ndarray
+    to: np.ndarray
+    seconds: np.ndarray
+
+
+@dataclass(slots=True)
+class Timetable:
+    """Stops are numbered 0..n-1 (``ids[i]`` is the namespaced GTFS id)."""
+
+    ids: list[str]
+    names: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    patterns: list[Pattern]
+    routes: dict[str, Route]
+    stop_patterns: list[list[tuple[int, int]]] = field(default_factory=list)
+    footpaths: list[list[tuple[int, int]]] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    stations: dict[str, list[int]] = field(default_factory=dict)
+    _walks: tuple[list[list[tuple[int, int]]], Footpaths] | None = None
+
+    def walks(self) -> Footpaths:
+        """The footpaths as flat arrays, for relaxing thousands of them at once; made again
+        whenever ``footpaths`` is another list (tests damage a copy of the table)."""
+        if self._walks is None or self._walks[0] is not self.footpaths:
+            counts = np.array([len(p) for p in self.footpaths], dtype=np.int64)
+            offsets = np.concatenate([[0], np.cumsum(counts)])
+            pairs = [pair for p in self.footpaths for pair in p] or [(0, 0)]
+            to, seconds = np.array(pairs, dtype=np.int64).T
+            self._walks = (self.footpaths, Footpaths(offsets, to, seconds))
+        return self._walks[1]
+
+    def stops_of(self, key: str) -> list[int]:
+        """The stops a GTFS id stands for: a stop itself, or every platform of a station."""
+        if key in self.index:
+            return [self.index[key]]
+        if key in self.stations:
+            return self.stations[key]
+        raise SigapError("transit_stop_not_found", stop=key)
+
+    def near(self, lat: float, lon: float, radius_m: float = MAX_WALK_M) -> dict[int, int]:
+        """The stops within ``radius_m`` of a point, with the seconds it takes to walk there."""
+        metres = distances(self.lat, self.lon, lat, lon)
+        found = np.flatnonzero(metres <= radius_m)
+        return {int(i): walk_seconds(float(metres[i])) for i in found}
+
+
+def build(feed: Feed, trips: Iterable[RunTrip]) -> Timetable:
+    """The timetable of ``trips`` (a day's, :func:`sigap.transit.schedule.day_trips`)."""
+    stops = [s for s in feed.stops.values() if s.location_type == 0]
+    table = Timetable(
+        [s.id for s in stops],
+        [s.name for s in stops],
+        np.array([s.lat for s in stops], dtype=np.float64),
+        np.array([s.lon for s in stops], dtype=np.float64),
+        [],
+        feed.routes,
+    )
+    table.index = {key: i for i, key in enumerate(table.ids)}
+    table.stations = _stations(stops, table.index)
+    table.patterns = patterns(trips, table.index)
+    table.stop_patterns = _stop_patterns(table.patterns, len(stops))
+    table.footpaths = footpaths(table.lat, table.lon, _transfers(feed, table))
+    return table
+
+
+def _stations(stops: Sequence[Stop], index: dict[str, int]) -> dict[str, list[int]]:
+    stations: dict[str, list[int]] = {}
+    for stop in stops:
+        if stop.parent:
+            stations.setdefault(stop.parent, []).append(index[stop.id])
+    return stations
+
+
+def patterns(trips: Iterable[RunTrip], index: dict[str, int]) -> list[Pattern]:
+    """The trips grouped by route and stop sequence, each group split where trips overtake."""
+    groups: dict[tuple[str, tuple[str, ...]], list[RunTrip]] = {}
+    for trip in trips:
+        groups.setdefault((trip.route, trip.stops), []).append(trip)
+    found: list[Pattern] = []
+    for (route, stops), group in groups.items():
+        group.sort(key=lambda t: (t.departures[0], t.arrivals[-1]))
+        for fifo in _without_overtaking(group):
+            found.append(_pattern(route, [index[s] for s in stops], fifo))
+    return found
+
+
+def _without_overtaking(trips: list[RunTrip]) -> list[list[RunTrip]]:
+    """Trips (sorted by first departure) in runs where each trip is never earlier than the
+    one before it at any stop: the first run that takes a trip gets it."""
+    runs: list[list[RunTrip]] = []
+    lasts: list[tuple[np.ndarray, np.ndarray]] = []
+    for trip in trips:
+        arrivals, departures = np.array(trip.arrivals), np.array(trip.departures)
+        for number, (a, d) in enumerate(lasts):
+            if (a <= arrivals).all() and (d <= departures).all():
+                runs[number].append(trip)
+                lasts[number] = (arrivals, departures)
+                break
+        else:
+            runs.append([trip])
+            lasts.append((arrivals, departures))
+    return runs
+
+
+def _pattern(route: str, stops: list[int], trips: list[RunTrip]) -> Pattern:
+    arrivals = np.array([t.arrivals for t in trips], dtype=np.int32)
+    departures = np.array([t.departures for t in trips], dtype=np.int32)
+    return Pattern(
+        route,
+        stops,
+        [t.id for t in trips],
+        [t.headsign for t in trips],
+        [t.headway for t in trips],
+        _ints(arrivals.ravel()),
+        _ints(departures.ravel()),
+        _ints(departures.T.ravel()),
+    )
+
+
+def _ints(values: np.ndarray) -> array[int]:
+    buffer = array("i")
+    buffer.frombytes(np.ascontiguousarray(values, dtype=np.int32).tobytes())
+    return buffer
+
+
+def _stop_patterns(found: list[Pattern], count: int) -> list[list[tuple[int, int]]]:
+    at: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    for number, pattern in enumerate(found):
+        for position, stop in enumerate(pattern.stops):
+            at[stop].append((number, position))
+    return at
+
+
+# --- walking -------------------------------------------------------------------------------
+
+
+def distances(lat: np.ndarray, lon: np.ndarray, at_lat: float, at_lon: float) -> np.ndarray:
+    """Metres from one point to many, on a local flat approximation (exact enough within the
+    few kilometres a walk spans)."""
+    scale = math.cos(math.radians(at_lat))
+    dy = np.radians(lat - at_lat)
+    dx = np.radians(lon - at_lon) * scale
+    return np.hypot(dx, dy) * EARTH_RADIUS_M
+
+
+def walk_seconds(metres: float) -> int:
+    return math.ceil(metres * DETOUR / WALK_SPEED_M_S)
+
+
+Rules = dict[tuple[int, int], int | None]  # (from, to) -> seconds, None: no change possible
+
+
+def footpaths(lat: np.ndarray, lon: np.ndarray, rules: Rules) -> list[list[tuple[int, int]]]:
+    """Each stop's footpaths (to, seconds): stops within :data:`MAX_WALK_M`, then ``rules``
+    (from transfers.txt) applied over them."""
+    paths: list[dict[int, int]] = [{} for _ in range(len(lat))]
+    if len(lat):
+        order = np.argsort(lat)
+        sorted_lat = lat[order]
+        reach = np.degrees(MAX_WALK_M / EARTH_RADIUS_M)
+        for i in range(len(lat)):
+            low, high = np.searchsorted(sorted_lat, [lat[i] - reach, lat[i] + reach])
+            near = order[low:high]
+            metres = distances(lat[near], lon[near], float(lat[i]), float(lon[i]))
+            for j, m in zip(near.tolist(), metres.tolist(), strict=True):
+                if j != i and m <= MAX_WALK_M:
+                    paths[i][j] = max(MIN_CHANGE_S, walk_seconds(m))
+    for (a, b), seconds in rules.items():
+        if seconds is None:
+            paths[a].pop(b, None)
+        elif a != b:
+            paths[a][b] = seconds
+    return [sorted(p.items()) for p in paths]
+
+
+def _transfers(feed: Feed, table: Timetable) -> Rules:
+    """transfers.txt as footpath rules between stops (a station stands for its platforms)."""
+    rules: Rules = {}
+    for transfer in feed.transfers:
+        for a in _stops_or_none(table, transfer.from_stop):
+            for b in _stops_or_none(table, transfer.to_stop):
+                rules[(a, b)] = _seconds(transfer, table, a, b)
+    return rules
+
+
+def _stops_or_none(table: Timetable, key: str) -> list[int]:
+    if key in table.index:
+        return [table.index[key]]
+    return table.stations.get(key, [])
+
+
+def _seconds(transfer: Transfer, table: Timetable, a: int, b: int) -> int | None:
+    if transfer.kind == 3:
+        return None
+    if transfer.kind == 2 and transfer.min_time is not None:
+        return transfer.min_time
+    metres = float(distances(table.lat[[b]], table.lon[[b]], table.lat[a], table.lon[a])[0])
+    return max(MIN_CHANGE_S, walk_seconds(metres))

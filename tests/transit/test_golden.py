@@ -1,0 +1,96 @@
+"""Golden journeys on the real Jakarta feeds (a weekday at 08:00): the shape of the answer
+(routes, transfers, plausible durations, frequency-based legs said so), not whole outputs."""
+
+from __future__ import annotations
+
+from sigap.transit.network import Timetable
+from sigap.transit.raptor import Journey, Leg, depart_at
+
+EIGHT = 8 * 3600
+MINUTE = 60
+
+
+def plan(table: Timetable, origin: str, destination: str) -> list[Journey]:
+    origins = dict.fromkeys(table.stops_of(origin), 0)
+    targets = dict.fromkeys(table.stops_of(destination), 0)
+    journeys = depart_at(table, origins, targets, EIGHT)
+    assert journeys, f"no journey from {origin} to {destination}"
+    return journeys
+
+
+def feed_of(leg_stop: str | None) -> str:
+    return (leg_stop or "").split(":", 1)[0]
+
+
+def walks_between_feeds(journey: Journey) -> list[Leg]:
+    return [
+        leg
+        for leg in journey.legs
+        if leg.is_walk
+        and leg.from_stop
+        and leg.to_stop
+        and feed_of(leg.from_stop) != feed_of(leg.to_stop)
+    ]
+
+
+def test_lebak_bulus_to_bundaran_hi_is_one_mrt_ride_of_half_an_hour(jakarta: Timetable) -> None:
+    fastest = plan(jakarta, "mrt:SLBB", "mrt:SBHI")[0]
+
+    assert fastest.transfers == 0
+    [ride] = fastest.rides
+    assert ride.route == "mrt:MRTJ_NS"
+    assert ride.stops == 12
+    assert 25 * MINUTE <= ride.arrive - ride.depart <= 35 * MINUTE
+    assert ride.depart - EIGHT <= 10 * MINUTE  # trains every 5-10 minutes in the morning
+    assert not fastest.estimated  # the MRT publishes a timetable
+
+
+def test_blok_m_to_kota_on_corridor_1_says_every_n_minutes(jakarta: Timetable) -> None:
+    direct = plan(jakarta, "tj:H00014P", "tj:H00275P")[0]
+
+    assert direct.transfers == 0
+    [ride] = direct.rides
+    assert ride.route == "tj:1"
+    assert jakarta.index[ride.from_stop or ""] in jakarta.stops_of("tj:H00014P")
+    assert ride.stops >= 15
+    assert ride.headway == 400  # frequencies.txt, exact_times=0
+    assert direct.estimated
+    assert 45 * MINUTE <= direct.arrive - direct.depart <= 95 * MINUTE
+
+
+def test_mrt_then_transjakarta_changes_by_walking_between_their_stations(
+    jakarta: Timetable,
+) -> None:
+    journeys = plan(jakarta, "mrt:SLBB", "tj:H00275P")
+    changing = [j for j in journeys if [feed_of(r.route) for r in j.rides][:2] == ["mrt", "tj"]]
+
+    assert changing, journeys
+    first = changing[0]
+    [walk] = [w for w in walks_between_feeds(first) if feed_of(w.from_stop) == "mrt"]
+    assert jakarta.names[jakarta.index[walk.to_stop or ""]].startswith(
+        ("Bundaran HI", "Dukuh Atas", "Tosari", "Blok M")
+    )
+    assert 0 < walk.arrive - walk.depart <= 10 * MINUTE
+    assert first.rides[1].headway is not None
+    assert 60 * MINUTE <= first.arrive - first.depart <= 100 * MINUTE
+
+
+def test_bogor_to_monas_walks_from_the_krl_station_to_the_busway(jakarta: Timetable) -> None:
+    fastest = plan(jakarta, "krl:KRL-BGR", "tj:H00131P")[-1]
+
+    assert feed_of(fastest.rides[0].route) == "krl"
+    walk = walks_between_feeds(fastest)[0]
+    assert (feed_of(walk.from_stop), feed_of(walk.to_stop)) == ("krl", "tj")
+    assert MINUTE <= walk.arrive - walk.depart <= 10 * MINUTE
+    assert 60 * MINUTE <= fastest.arrive - fastest.depart <= 120 * MINUTE
+
+
+def test_every_journey_is_on_the_front(jakarta: Timetable) -> None:
+    """More transfers only when they arrive strictly earlier."""
+    journeys = plan(jakarta, "krl:KRL-BKS", "mrt:SBHI")
+
+    transfers = [j.transfers for j in journeys]
+    arrivals = [j.arrive for j in journeys]
+    assert transfers == sorted(set(transfers))
+    assert arrivals == sorted(arrivals, reverse=True)
+    assert len(set(arrivals)) == len(arrivals)
