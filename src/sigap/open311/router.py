@@ -140,34 +140,6 @@ async def create_request(
         str | None, Header(description="1 to 200 characters: a retry with it is safe")
     ] = None,
 ) -> Response:
-    return await _create(request, ctx, fmt, submission, channel, idempotency_key)
-
-
-async def post_request(request: Request) -> Response:
-    """The route above for the fast lane (sigap.web.fast), with its errors as the route gives
-    them."""
-    return await render.guarded(request, _post)
-
-
-async def _post(request: Request) -> Response:
-    """The route's dependencies run by hand, in the order FastAPI runs them."""
-    fmt = Format(request.scope["path"].rsplit(".", 1)[1])
-    ctx = await _open311(request, request.query_params.get("jurisdiction_id"))
-    submission = await _submission(request)
-    channel = await _channel(request, submission)
-    return await _create(
-        request, ctx, fmt, submission, channel, request.headers.get("idempotency-key")
-    )
-
-
-async def _create(
-    request: Request,
-    ctx: Context,
-    fmt: Format,
-    submission: Submission,
-    channel: ChannelRef,
-    idempotency_key: str | None,
-) -> Response:
     result = await service.submit(request, ctx, channel, submission, idempotency_key)
     headers = {"Location": f"/open311/v2/requests/{result.report['id']}.{fmt.value}"}
     if result.replayed:
@@ -216,7 +188,7 @@ async def one_request(
     extensions: bool = False,
 ) -> Response:
     database: Database = request.app.state.db
-    if not extensions:  # mostly answered by sigap.open311.fast before reaching here
+    if not extensions:  # the usual ask: its document is built in one go
         return render.answer(
             await service.one_document(database, ctx, service_request_id, fmt), fmt
         )
