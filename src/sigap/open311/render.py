@@ -17,13 +17,13 @@ from typing import Any, Generic, TypeVar
 import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from sigap.deps import language_of
 from sigap.errors import SigapError
 from sigap.open311.schemas import Error, Format
 from sigap.web.errors import field_details
+from sigap.web.routes import PlainRoute
 
 ITEM_TAGS = {
     "services": "service",
@@ -225,7 +225,7 @@ def error_answer(request: Request, error: SigapError | RequestValidationError) -
     return response
 
 
-class Open311Route(APIRoute):
+class Open311Route(PlainRoute):
     """Every Open311 answer, errors included, in the format its path names (:func:`guarded`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -2,15 +2,17 @@
 
 Handlers parse, call one service function, render. Errors of every kind (Sigap's, validation,
 unknown paths) come back as the spec's errors document in the format of the path; see
-:class:`sigap.open311.render.Open311Route`.
+:class:`sigap.open311.render.Open311Route`. The hot routes (``sigap.app.HOT_ROUTES``: services,
+the request lists, one request, filing) take only the request and read their parameters with
+:func:`sigap.web.params.read` from one model each, documented from the same model: FastAPI's
+resolution of each parameter would cost them about half of their time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -22,6 +24,7 @@ from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
 from sigap.open311.form import Submission, parse
 from sigap.open311.schemas import Format
+from sigap.web import params
 from sigap.web.body import read_body
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
@@ -52,27 +55,8 @@ def _context(request: Request, jurisdiction_id: str | None) -> Context:
 
 
 async def _open311(request: Request, jurisdiction_id: Jurisdiction = None) -> Context:
-    """The context as a dependency. The hot routes (``app.HOT_ROUTES``) declare
-    ``jurisdiction_id`` themselves and call :func:`_context`: FastAPI solves each
-    sub-dependency in a step of its own, which costs a small request a fifth of its time."""
+    """The context as a dependency of the routes FastAPI reads the parameters of."""
     return _context(request, jurisdiction_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Filing:
-    """What a POST of a service request needs before it is filed, from one dependency."""
-
-    ctx: Context
-    submission: Submission
-    channel: ChannelRef
-
-
-async def _filing(request: Request, jurisdiction_id: Jurisdiction = None) -> Filing:
-    """The context, the form and its channel, checked in that order. One dependency, not
-    three: FastAPI solves each sub-dependency in a step of its own, at a cost per request."""
-    ctx = _context(request, jurisdiction_id)
-    submission = await _submission(request)
-    return Filing(ctx, submission, await _channel(request, submission))
 
 
 async def _submission(request: Request) -> Submission:
@@ -127,10 +111,12 @@ async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
     "/services.{fmt}",
     summary="Service list (the report categories)",
     responses=_answers(list[schemas.Service]),
+    openapi_extra=params.documented(schemas.Where),
 )
-async def services(request: Request, fmt: Fmt, jurisdiction_id: Jurisdiction = None) -> Response:
-    ctx = _context(request, jurisdiction_id)
-    return render.answer(service.services_document(ctx, fmt), fmt)
+async def services(request: Request) -> Response:
+    args = params.read(schemas.Where, request)
+    ctx = _context(request, args.jurisdiction_id)
+    return render.answer(service.services_document(ctx, args.fmt), args.fmt)
 
 
 @router.get(
@@ -151,19 +137,16 @@ async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Re
     "/requests.{fmt}",
     status_code=201,
     summary="Create a service request (needs an api_key)",
-    openapi_extra=REQUEST_FORM,
+    openapi_extra=params.documented(schemas.PostArgs, **REQUEST_FORM),
     responses=_answers(list[schemas.RequestCreated], 201),
 )
-async def create_request(
-    fmt: Fmt,
-    filing: Annotated[Filing, Depends(_filing)],
-    request: Request,
-    idempotency_key: Annotated[
-        str | None, Header(description="1 to 200 characters: a retry with it is safe")
-    ] = None,
-) -> Response:
-    ctx = filing.ctx
-    result = await service.submit(request, ctx, filing.channel, filing.submission, idempotency_key)
+async def create_request(request: Request) -> Response:
+    args = params.read(schemas.PostArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
+    submission = await _submission(request)
+    channel = await _channel(request, submission)
+    result = await service.submit(request, ctx, channel, submission, args.idempotency_key)
+    fmt = args.fmt
     headers = {"Location": f"/open311/v2/requests/{result.report['id']}.{fmt.value}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -185,39 +168,31 @@ def token(token: str, fmt: Fmt, ctx: Open311Ctx, session: ReadSession) -> Respon
     "/requests.{fmt}",
     summary="Service requests (last 90 days unless filtered)",
     responses=_answers(list[schemas.ServiceRequest]),
+    openapi_extra=params.documented(schemas.SearchArgs),
 )
-async def requests(
-    request: Request,
-    fmt: Fmt,
-    query: Annotated[schemas.RequestSearch, Query()],
-    jurisdiction_id: Jurisdiction = None,
-) -> Response:
-    ctx = _context(request, jurisdiction_id)
+async def requests(request: Request) -> Response:
+    args = params.read(schemas.SearchArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
     database: Database = request.app.state.db
     built: service.Built = request.app.state.open311_built
-    found = await service.search(database, ctx, query, built)
-    return render.respond("service_requests", found, fmt)
+    found = await service.search(database, ctx, args, built)
+    return render.respond("service_requests", found, args.fmt)
 
 
 @router.get(
     "/requests/{service_request_id}.{fmt}",
     summary="One service request",
     responses=_answers(list[schemas.ServiceRequest]),
+    openapi_extra=params.documented(schemas.OneArgs),
 )
-async def one_request(
-    request: Request,
-    service_request_id: str,
-    fmt: Fmt,
-    extensions: bool = False,
-    jurisdiction_id: Jurisdiction = None,
-) -> Response:
-    ctx = _context(request, jurisdiction_id)
+async def one_request(request: Request) -> Response:
+    args = params.read(schemas.OneArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
     database: Database = request.app.state.db
-    if not extensions:  # the usual ask: its document is built in one go
-        return render.answer(
-            await service.one_document(database, ctx, service_request_id, fmt), fmt
-        )
-    found = await service.one(database, ctx, service_request_id, extensions=True)
+    fmt, report_id = args.fmt, args.service_request_id
+    if not args.extensions:  # the usual ask: its document is built in one go
+        return render.answer(await service.one_document(database, ctx, report_id, fmt), fmt)
+    found = await service.one(database, ctx, report_id, extensions=True)
     return render.respond("service_requests", found, fmt)
 
 
