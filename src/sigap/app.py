@@ -37,6 +37,7 @@ from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
+from sigap.kit import settle_heap, unsettle_heap
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
@@ -83,6 +84,7 @@ def warm_maps(database: Database, region: RegionState) -> None:
             place_index(session, region)
     except Exception as exc:  # the first request builds them instead
         log.warning("the maps' layers were not built at start", exc_info=not is_fault(exc))
+    settle_heap()
 
 
 @asynccontextmanager
@@ -213,6 +215,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_writer(settings, database)
             )
             app.state.region = load_region(database)
+            settle_heap()
+            running.callback(unsettle_heap)
             if os.environ.get("SIGAP_ADMIN_TOKEN"):  # read by earlier versions only
                 log.warning(
                     "SIGAP_ADMIN_TOKEN is no longer accepted: the admin API takes the bearer "
