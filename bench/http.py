@@ -4,14 +4,16 @@
     python -m bench http list --backend sqlite --reports 1000000
     python -m bench http open311 --backend postgresql --reports 100000 --workers 2 --connections 16
     python -m bench http against --against 8f7ab4d --backend sqlite --rounds 5
+    python -m bench http against --against 8f7ab4d --mode o311_one --reports 20000 --workers 2
 
 ``submit`` serves a bare FastAPI hello-world and Sigap side by side with the same uvicorn
 settings and loads them in turn with wrk (one thread, 32 connections), ``--rounds`` times, so
 each ratio is measured under the same machine conditions and the median is reported. ``list``
 loads N synthetic reports (bench.generate; reused if the database already has them) and
 measures GET /api/v1/reports by bbox and by area at low concurrency, reporting p50/p95 from
-wrk's own latency histogram. ``against`` loads this checkout's submit and another git ref's
-in turn, for what a change costs.
+wrk's own latency histogram. ``against`` loads this checkout's submit (or ``--mode``, an Open311
+workload on ``--reports`` generated reports) and another git ref's in turn, for what a change
+costs.
 """
 
 from __future__ import annotations
@@ -225,13 +227,19 @@ def against(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     if not tree.exists():
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), ref], check=True)
     sides = {"this": (HERE.parent, args.port), "ref": (tree, args.port + 2)}
-    urls = {name: database_url(backend, f"sigap_bench_{name}", fresh=True) for name in sides}
+    urls = {name: database_url(backend, f"sigap_bench_{name}_{args.port}", fresh=True)
+            for name in sides}  # fmt: skip
     for name, (root, _) in sides.items():  # each side's own migrations and region import
         subprocess.run([sys.executable, "-c", "import sys; from bench.generate import prepare; "
                         "prepare(sys.argv[1])[0].dispose()", urls[name]],
                        cwd=root, env={**os.environ, "PYTHONPATH": str(root / "src")},
                        check=True)  # fmt: skip
     points = write_points(urls["this"])
+    extra = {}
+    if args.mode.startswith("o311"):
+        for name, url in urls.items():
+            generate(url, args.reports, seed=1)
+            extra[name] = open311_env(url)
     rounds: list[dict[str, Any]] = []
     with contextlib.ExitStack() as running:
         for name, (root, port) in sides.items():
@@ -241,20 +249,25 @@ def against(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             running.enter_context(
                 server(uvicorn_command("sigap.app:create_app", port, args.workers), port, env)
             )
-        for number in range(args.rounds):
-            order = list(sides) if number % 2 == 0 else list(reversed(sides))  # no side first
-            measured = {}
-            for name in order:
-                port = sides[name][1]
-                measured[name] = wrk(port, "submit", points, seconds=args.seconds,
-                                     connections=args.connections, warmup=number == 0)  # fmt: skip
-            ratio = round(measured["this"]["rps"] / measured["ref"]["rps"], 3)
-            rounds.append({**measured, "ratio": ratio})
+        for mode in args.mode.split(","):
+            for number in range(args.rounds):
+                order = list(sides) if number % 2 == 0 else list(reversed(sides))  # no side first
+                measured = {}
+                for name in order:
+                    port = sides[name][1]
+                    measured[name] = wrk(port, mode, points, seconds=args.seconds,
+                                         connections=args.connections, warmup=number == 0,
+                                         extra=extra.get(name))  # fmt: skip
+                ratio = round(measured["this"]["rps"] / measured["ref"]["rps"], 3)
+                rounds.append({**measured, "mode": mode, "ratio": ratio})
     return {
         "backend": backend,
         "against": ref,
         "rounds": rounds,
-        "this_over_ref": statistics.median(r["ratio"] for r in rounds),
+        "this_over_ref": {
+            mode: statistics.median(r["ratio"] for r in rounds if r["mode"] == mode)
+            for mode in args.mode.split(",")
+        },
     }
 
 
@@ -303,25 +316,35 @@ def listing(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def open311_env(url: str) -> dict[str, str]:
+    """What wrk.lua's Open311 modes read: a new API key, the highest report id, a week back."""
+    database = Database(url, pool_size=1)
+    with database.transaction() as session:
+        # A load test, not the flood a channel's quota stops.
+        _, key = channels.create(session, name="bench", reports_per_hour=1_000_000_000)
+        newest = session.scalar(select(func.max(models.Report.created_at)))
+        highest = session.scalar(select(func.max(models.Report.id))) or 1
+    database.dispose()
+    since = (newest or utcnow()) - timedelta(days=7)
+    return {
+        "SIGAP_BENCH_KEY": key,
+        "SIGAP_BENCH_MAX_ID": str(highest),
+        "SIGAP_BENCH_SINCE": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
 def open311(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     """The Open311 workload of the Open311 issue: N reports loaded, wrk -c16, --workers 2."""
     url = database_url(backend, f"sigap_bench_list_{args.reports}", fresh=False)
     database, _ = prepare(url)
-    with database.transaction() as session:
+    with database.reading() as session:
         have = session.scalar(select(func.count()).select_from(models.Report)) or 0
-        _, key = channels.create(session, name="bench")
-        newest = session.scalar(select(func.max(models.Report.created_at)))
     database.dispose()
     if have < args.reports:
         generate(url, args.reports - have, seed=have + 1)
     warm(backend, url)
     points = write_points(url)
-    since = (newest or utcnow()) - timedelta(days=7)
-    extra = {
-        "SIGAP_BENCH_KEY": key,
-        "SIGAP_BENCH_MAX_ID": str(max(have, args.reports)),
-        "SIGAP_BENCH_SINCE": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
+    extra = open311_env(url)
     results: dict[str, Any] = {"backend": backend, "reports": max(have, args.reports),
                                "workers": args.workers}  # fmt: skip
     env = {"SIGAP_DATABASE_URL": url}
@@ -340,6 +363,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench http", description=__doc__)
     parser.add_argument("what", choices=["submit", "list", "open311", "against"])
     parser.add_argument("--against", default="HEAD~1", help="against: the git ref to compare")
+    parser.add_argument("--mode", default="submit", help="against: wrk.lua modes, comma-separated")
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=3, help="submit: hello/Sigap rounds")

@@ -49,8 +49,10 @@ function request()
     local body = string.format(
       "api_key=%s&service_code=%s&lat=%.6f&long=%.6f&description=Laporan+uji+beban",
       os.getenv("SIGAP_BENCH_KEY"), categories[math.random(#categories)], lat, lon)
+    local from = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255),
+      math.random(1, 254))  -- many addresses, as for submit
     return wrk.format("POST", "/open311/v2/requests.json",
-      {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+      {["Content-Type"] = "application/x-www-form-urlencoded", ["X-Forwarded-For"] = from}, body)
   elseif mode == "o311_list" or mode == "o311_list_since" then
     local path = "/open311/v2/requests.json?page_size=100&status=open&service_code="
       .. categories[math.random(#categories)]

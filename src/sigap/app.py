@@ -14,11 +14,9 @@ import swagger_ui_bundle
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sigap import __version__, inputs
+from sigap import __version__
 from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
@@ -39,12 +37,12 @@ from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
+from sigap.kit import settle_heap, unsettle_heap
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
-from sigap.open311 import fast as open311_fast
 from sigap.open311 import render as open311_render
 from sigap.open311 import router as open311_router
 from sigap.open311 import service as open311_service
@@ -86,6 +84,7 @@ def warm_maps(database: Database, region: RegionState) -> None:
             place_index(session, region)
     except Exception as exc:  # the first request builds them instead
         log.warning("the maps' layers were not built at start", exc_info=not is_fault(exc))
+    settle_heap()
 
 
 @asynccontextmanager
@@ -127,13 +126,13 @@ async def report_writer(settings: Settings, database: Database) -> AsyncIterator
 
 
 class Sigap(FastAPI):
-    """FastAPI, with the hottest requests answered before the middleware and routing
-    (:mod:`sigap.web.fast`): report submission on both APIs, and Open311's most polled GETs
-    (:mod:`sigap.open311.fast`), and requests whose path, query or headers break the text rule
-    of :mod:`sigap.inputs` refused there. Every other request takes the usual way. Every
-    answer, by either way, gets the security headers (:mod:`sigap.web.security`). Once the
-    server is stopping (:meth:`drain`, :mod:`sigap.serving`), every new request is answered
-    503."""
+    """FastAPI, with every answer given the security headers (:mod:`sigap.web.security`) and a
+    page's language choice remembered (:mod:`sigap.web.language`), around the whole app; and
+    with a gate where the router's walk begins (:mod:`sigap.web.fast`): requests whose path,
+    query or headers break the text rule of :mod:`sigap.inputs` refused there, every request
+    answered 503 once the server is stopping (:meth:`drain`, :mod:`sigap.serving`), and the
+    hottest routes (:data:`HOT_ROUTES`) run without the walk over the others. Every request
+    passes the framework's middleware stack, and whatever middleware is added to it."""
 
     draining = False
 
@@ -148,26 +147,19 @@ class Sigap(FastAPI):
         if hub is not None:
             hub.end_streams()
 
+    def build_middleware_stack(self) -> ASGIApp:
+        """The framework's stack, built at the first request (every route is in by then),
+        with the gate at the start of the router's walk."""
+        gate = self.router.middleware_stack
+        if not isinstance(gate, fast.Gate):
+            gate = self.router.middleware_stack = fast.Gate(gate, self)
+        gate.hot = fast.hot_routes(self.routes, HOT_ROUTES)
+        return super().build_middleware_stack()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             send = self.security_headers.adding(scope, language.remembering(scope, send))
-            refused = inputs.refusal(scope)  # a control character in the path, query, headers
-            if refused is not None:
-                handler: fast.Handler | None = open311_fast.refusing(scope, refused)
-            else:
-                route = (scope["method"], scope["path"])
-                handler = FAST_ROUTES.get(route) or open311_fast.route_of(scope)
-            if self.draining:
-                handler = _shutting_down
-            if handler is not None:
-                scope["app"] = self
-                await fast.answer(scope, receive, send, handler, self.exception_handlers)
-                return
         await super().__call__(scope, receive, send)
-
-
-async def _shutting_down(request: Request) -> Response:
-    raise SigapError("shutting_down", headers={"Connection": "close"})
 
 
 # Swagger UI, started by a static script (no inline script: sigap.web.security).
@@ -188,12 +180,18 @@ API_DOCS = """<!doctype html>
 </html>
 """
 
-# (method, path) -> the handler of that route, called directly (sigap.web.fast).
-FAST_ROUTES: dict[tuple[str, str], fast.Handler] = {
-    ("POST", "/api/v1/reports"): reports_router.submit_report,
-    ("POST", "/open311/v2/requests.json"): open311_router.post_request,
-    ("POST", "/open311/v2/requests.xml"): open311_router.post_request,
-}
+# The routes the gate runs before the walk (sigap.web.fast): report submission on both APIs,
+# and Open311's most polled GETs (a client following its requests, mirrors polling lists,
+# every client starting at the services).
+HOT_ROUTES = (
+    ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"),
+    ("GET", "/open311/v2/services.{fmt}"),
+    ("GET", "/open311/v2/requests.{fmt}"),
+    ("POST", "/api/v1/reports"),
+    ("POST", "/open311/v2/requests.{fmt}"),
+)
+# Paths whose errors an adapter answers in its own form (sigap.web.errors, sigap.web.faults).
+ADAPTERS = {"/open311/": open311_render.error_answer}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -217,6 +215,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_writer(settings, database)
             )
             app.state.region = load_region(database)
+            settle_heap()
+            running.callback(unsettle_heap)
             if os.environ.get("SIGAP_ADMIN_TOKEN"):  # read by earlier versions only
                 log.warning(
                     "SIGAP_ADMIN_TOKEN is no longer accepted: the admin API takes the bearer "
@@ -260,11 +260,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # FastAPI's own OpenTelemetry, only when a deployment sets a provider up and asks for
+        # it: while on, it asks the providers about every request (a tenth of a small one).
+        telemetry=dict.fromkeys(("tracing", "metrics", "logs"), settings.telemetry),
     )
     app.state.settings = settings
     app.state.photo_storage = storage_for(settings)
-    errors.install(app)
-    faults.install(app, {"/open311/": open311_render.fault_response})
+    errors.install(app, ADAPTERS)
+    faults.install(app, ADAPTERS)
     app.include_router(reports_router.router)
     # Right after the reports: routes are matched in order, and Open311 GETs are the most
     # polled requests (each router passed over costs a few microseconds per request).

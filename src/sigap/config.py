@@ -265,6 +265,11 @@ class Settings(BaseSettings):
     inprocess_worker: bool = Field(
         default=False, description="run the outbox worker inside the server (sigap demo)"
     )
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's native OpenTelemetry traces, metrics and logs, for a deployment "
+        "that configures an OpenTelemetry provider (off: nothing is asked of the providers)",
+    )
     warm_maps: bool = Field(
         default=True,
         description="build the street layer and the place search index on a thread at start, "

@@ -1,7 +1,8 @@
-"""Security headers on every answer (sigap.web.security): every route of the app, walked with
-plausible path values over a real server (the live stream included), the fast lane, static
-files, photos, 404s and 500s; pages under a policy without inline script, everything else
-under one that allows nothing."""
+"""What reaches every request, checked on every route of the app (walked with plausible path
+values over a real server, the live stream and the gate's hot routes included), static
+files, photos, 404s and 500s: the security headers (sigap.web.security; pages under a policy
+without inline script, everything else under one that allows nothing), the language choice
+remembered on pages (sigap.web.language), and a middleware added with ``add_middleware``."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from PIL import Image
 from starlette.routing import Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tests.browser.conftest import serving
 from tests.workflow.conftest import ADMIN, MONAS
 
-from sigap import app as sigap_app
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.demo import DEMO_PASSWORD
+from sigap.reports import router as reports_router
 from sigap.web.negotiate import is_page_path
 from sigap.web.security import page_policy, source_of
 
@@ -74,10 +76,27 @@ def jpeg() -> bytes:
     return buffer.getvalue()
 
 
+class Marking:
+    """A middleware as an app might add one: it marks every answer it passes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message["headers"], (b"x-marked", b"1")]}
+            await send(message)
+
+        await self.app(scope, receive, marked if scope["type"] == "http" else send)
+
+
 def check(response: httpx.Response, page_csp: str) -> None:
-    """The headers every answer carries, each once; the policy of its kind of path."""
+    """The headers every answer carries, each once; the policy of its kind of path. The
+    added middleware's mark on all but a bug's 500, which the outermost layer answers."""
     what = f"{response.request.method} {response.request.url.path} -> {response.status_code}"
     headers = response.headers
+    assert headers.get_list("x-marked") == ([] if response.status_code == 500 else ["1"]), what
     for name, value in (
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
@@ -110,6 +129,7 @@ def served(own_settings: Settings) -> Iterator[tuple[FastAPI, httpx.Client]]:
     """The app on a real server, and a client signed in as the admin (page cookie and API
     token)."""
     app = create_app(own_settings)
+    app.add_middleware(Marking)
     with serving(app) as url, httpx.Client(base_url=url, timeout=30) as http:
         form = http.get("/officials/login").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', form)
@@ -161,10 +181,17 @@ def test_every_route_answers_with_the_security_headers(
     }
     requests = walk(app, values)
     pages = 0
-    for method, path in requests:
+    for number, (method, path) in enumerate(requests):
+        language = ("id", "en")[number % 2]
+        http.cookies.set("sigap_lang", ("en", "id")[number % 2])  # the other choice
         # Streamed: the live stream never ends; its headers are all this needs.
-        with http.stream(method, path, headers=BROWSER) as response:
+        with http.stream(method, path, params={"lang": language}, headers=BROWSER) as response:
             check(response, page_csp)
+            cookie = f"sigap_lang={language}; Max-Age=31536000; Path=/; SameSite=Lax"
+            remembered = [cookie] if is_page_path(path) else []
+            set_cookies = response.headers.get_list("set-cookie")
+            chosen = [c for c in set_cookies if c.startswith("sigap_lang=")]
+            assert chosen == remembered, (method, path)
             if response.headers.get("content-type", "").startswith("text/html"):
                 assert_nothing_inline(response.read().decode(), path)
                 pages += 1
@@ -190,8 +217,8 @@ def boom() -> None:
     raise RuntimeError("a bug")
 
 
-async def broken(request: object) -> None:
-    raise RuntimeError("a bug in the fast lane")
+async def broken(*_: object) -> None:
+    raise RuntimeError("a bug in a hot route")
 
 
 def test_errors_and_both_lanes_carry_them(
@@ -209,11 +236,11 @@ def test_errors_and_both_lanes_carry_them(
         http.get("/app/boom", headers={**BROWSER, "Connection": "close"}),  # a 500 page
         http.get("/api/v1/boom", headers={"Connection": "close"}),
         http.post("/open311/v2/requests.xml", data={"service_code": "sampah"}),  # no key
-        http.get("/open311/v2/services.xml"),  # fast lane
-        http.get("/open311/v2/requests.xml"),  # fast lane
+        http.get("/open311/v2/services.xml"),  # hot routes
+        http.get("/open311/v2/requests.xml"),
         http.get("/docs"),
     ]
-    monkeypatch.setitem(sigap_app.FAST_ROUTES, ("POST", "/api/v1/reports"), broken)
+    monkeypatch.setattr(reports_router, "parse_json", broken)
     answers.append(http.post("/api/v1/reports", json={}, headers={"Connection": "close"}))
     statuses = [answer.status_code for answer in answers]
     assert statuses == [404, 404, 404, 500, 500, 403, 200, 200, 200, 500]

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
 from sigap.faults import Outage
+from sigap.kit import settle_heap
 from sigap.models import Region
 from sigap.regions.state import load_state
 
@@ -36,6 +37,7 @@ async def reload(app: FastAPI) -> None:
     def load() -> None:
         with database.reading() as session:
             app.state.region = load_state(session)
+        settle_heap()
 
     await run_in_threadpool(load)
 

@@ -17,13 +17,13 @@ from typing import Any, Generic, TypeVar
 import orjson
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from sigap.deps import language_of
 from sigap.errors import SigapError
 from sigap.open311.schemas import Error, Format
 from sigap.web.errors import field_details
+from sigap.web.routes import PlainRoute
 
 ITEM_TAGS = {
     "services": "service",
@@ -206,25 +206,26 @@ async def guarded(
     public."""
     try:
         response = await handle(request)
-    except SigapError as exc:
-        response = error_response(exc, request)
-    except RequestValidationError as exc:
-        response = error_response(from_validation(exc, language_of(request)), request)
+    except (SigapError, RequestValidationError) as exc:
+        return error_answer(request, exc)
     if request.method == "GET":
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def fault_response(request: Request, error: SigapError) -> Response:
-    """A database fault on Open311's paths (:mod:`sigap.web.faults`), as :func:`guarded`
-    answers errors."""
+def error_answer(request: Request, error: SigapError | RequestValidationError) -> Response:
+    """An error as :func:`guarded` answers it, also where the app's handlers meet it on
+    Open311's paths (a refused request, a database fault: :mod:`sigap.web.errors`,
+    :mod:`sigap.web.faults`)."""
+    if isinstance(error, RequestValidationError):
+        error = from_validation(error, language_of(request))
     response = error_response(error, request)
     if request.method == "GET":
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-class Open311Route(APIRoute):
+class Open311Route(PlainRoute):
     """Every Open311 answer, errors included, in the format its path names (:func:`guarded`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -2,14 +2,17 @@
 
 Handlers parse, call one service function, render. Errors of every kind (Sigap's, validation,
 unknown paths) come back as the spec's errors document in the format of the path; see
-:class:`sigap.open311.render.Open311Route`.
+:class:`sigap.open311.render.Open311Route`. The hot routes (``sigap.app.HOT_ROUTES``: services,
+the request lists, one request, filing) take only the request and read their parameters with
+:func:`sigap.web.params.read` from one model each, documented from the same model: FastAPI's
+resolution of each parameter would cost them about half of their time.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.routing import Match
 
 from sigap.channels import service as channels
@@ -21,6 +24,7 @@ from sigap.kit import sha256_hex
 from sigap.open311 import mapping, render, schemas, service
 from sigap.open311.form import Submission, parse
 from sigap.open311.schemas import Format
+from sigap.web import params
 from sigap.web.body import read_body
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=render.Open311Route)
@@ -38,16 +42,21 @@ REQUEST_FORM = {
 }
 
 
-async def _open311(
-    request: Request,
-    jurisdiction_id: Annotated[
-        str | None, Query(description="Optional: the region code or SIGAP_OPEN311_JURISDICTION")
-    ] = None,
-) -> Context:
-    """The request's context (one dependency, not two: each costs time on every request)."""
+Jurisdiction = Annotated[
+    str | None, Query(description="Optional: the region code or SIGAP_OPEN311_JURISDICTION")
+]
+
+
+def _context(request: Request, jurisdiction_id: str | None) -> Context:
+    """The request's context, for a jurisdiction this server answers for."""
     ctx = context_of(request)
     service.check_jurisdiction(jurisdiction_id, ctx.region, ctx.settings)
     return ctx
+
+
+async def _open311(request: Request, jurisdiction_id: Jurisdiction = None) -> Context:
+    """The context as a dependency of the routes FastAPI reads the parameters of."""
+    return _context(request, jurisdiction_id)
 
 
 async def _submission(request: Request) -> Submission:
@@ -56,9 +65,7 @@ async def _submission(request: Request) -> Submission:
     return parse(body, request.headers.get("content-type"))
 
 
-async def _channel(
-    request: Request, submission: Annotated[Submission, Depends(_submission)]
-) -> ChannelRef:
+async def _channel(request: Request, submission: Submission) -> ChannelRef:
     """The channel of the api_key (in the body as the spec sends it, or the query string):
     from the cache of keys seen valid a moment ago, else in a short read of its own, so that
     no connection is held while the report waits for its commit."""
@@ -104,9 +111,12 @@ async def discovery(fmt: Fmt, ctx: Open311Ctx) -> Response:
     "/services.{fmt}",
     summary="Service list (the report categories)",
     responses=_answers(list[schemas.Service]),
+    openapi_extra=params.documented(schemas.Where),
 )
-async def services(fmt: Fmt, ctx: Open311Ctx) -> Response:
-    return render.answer(service.services_document(ctx, fmt), fmt)
+async def services(request: Request) -> Response:
+    args = params.read(schemas.Where, request)
+    ctx = _context(request, args.jurisdiction_id)
+    return render.answer(service.services_document(ctx, args.fmt), args.fmt)
 
 
 @router.get(
@@ -127,48 +137,16 @@ async def service_definition(service_code: str, fmt: Fmt, ctx: Open311Ctx) -> Re
     "/requests.{fmt}",
     status_code=201,
     summary="Create a service request (needs an api_key)",
-    openapi_extra=REQUEST_FORM,
+    openapi_extra=params.documented(schemas.PostArgs, **REQUEST_FORM),
     responses=_answers(list[schemas.RequestCreated], 201),
 )
-async def create_request(
-    fmt: Fmt,
-    ctx: Open311Ctx,
-    submission: Annotated[Submission, Depends(_submission)],
-    channel: Annotated[ChannelRef, Depends(_channel)],
-    request: Request,
-    idempotency_key: Annotated[
-        str | None, Header(description="1 to 200 characters: a retry with it is safe")
-    ] = None,
-) -> Response:
-    return await _create(request, ctx, fmt, submission, channel, idempotency_key)
-
-
-async def post_request(request: Request) -> Response:
-    """The route above for the fast lane (sigap.web.fast), with its errors as the route gives
-    them."""
-    return await render.guarded(request, _post)
-
-
-async def _post(request: Request) -> Response:
-    """The route's dependencies run by hand, in the order FastAPI runs them."""
-    fmt = Format(request.scope["path"].rsplit(".", 1)[1])
-    ctx = await _open311(request, request.query_params.get("jurisdiction_id"))
+async def create_request(request: Request) -> Response:
+    args = params.read(schemas.PostArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
     submission = await _submission(request)
     channel = await _channel(request, submission)
-    return await _create(
-        request, ctx, fmt, submission, channel, request.headers.get("idempotency-key")
-    )
-
-
-async def _create(
-    request: Request,
-    ctx: Context,
-    fmt: Format,
-    submission: Submission,
-    channel: ChannelRef,
-    idempotency_key: str | None,
-) -> Response:
-    result = await service.submit(request, ctx, channel, submission, idempotency_key)
+    result = await service.submit(request, ctx, channel, submission, args.idempotency_key)
+    fmt = args.fmt
     headers = {"Location": f"/open311/v2/requests/{result.report['id']}.{fmt.value}"}
     if result.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -190,37 +168,31 @@ def token(token: str, fmt: Fmt, ctx: Open311Ctx, session: ReadSession) -> Respon
     "/requests.{fmt}",
     summary="Service requests (last 90 days unless filtered)",
     responses=_answers(list[schemas.ServiceRequest]),
+    openapi_extra=params.documented(schemas.SearchArgs),
 )
-async def requests(
-    request: Request,
-    fmt: Fmt,
-    ctx: Open311Ctx,
-    query: Annotated[schemas.RequestSearch, Query()],
-) -> Response:
+async def requests(request: Request) -> Response:
+    args = params.read(schemas.SearchArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
     database: Database = request.app.state.db
     built: service.Built = request.app.state.open311_built
-    found = await service.search(database, ctx, query, built)
-    return render.respond("service_requests", found, fmt)
+    found = await service.search(database, ctx, args, built)
+    return render.respond("service_requests", found, args.fmt)
 
 
 @router.get(
     "/requests/{service_request_id}.{fmt}",
     summary="One service request",
     responses=_answers(list[schemas.ServiceRequest]),
+    openapi_extra=params.documented(schemas.OneArgs),
 )
-async def one_request(
-    request: Request,
-    service_request_id: str,
-    fmt: Fmt,
-    ctx: Open311Ctx,
-    extensions: bool = False,
-) -> Response:
+async def one_request(request: Request) -> Response:
+    args = params.read(schemas.OneArgs, request)
+    ctx = _context(request, args.jurisdiction_id)
     database: Database = request.app.state.db
-    if not extensions:  # mostly answered by sigap.open311.fast before reaching here
-        return render.answer(
-            await service.one_document(database, ctx, service_request_id, fmt), fmt
-        )
-    found = await service.one(database, ctx, service_request_id, extensions=True)
+    fmt, report_id = args.fmt, args.service_request_id
+    if not args.extensions:  # the usual ask: its document is built in one go
+        return render.answer(await service.one_document(database, ctx, report_id, fmt), fmt)
+    found = await service.one(database, ctx, report_id, extensions=True)
     return render.respond("service_requests", found, fmt)
 
 

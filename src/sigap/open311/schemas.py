@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from sigap.inputs import Input, Instant, PageNumber
+from sigap.web.params import HEADER, PATH
 
 W3CDateTime = Annotated[str, Field(examples=["2026-11-27T09:30:00+07:00"])]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -273,3 +274,31 @@ def _sent(data: Any) -> Any:
             continue
         sent[key] = value
     return sent
+
+
+# The parameters of the hot routes (sigap.app.HOT_ROUTES), read by sigap.web.params.read and
+# documented from these models.
+class Where(BaseModel):
+    """The format of the path, and the optional jurisdiction every resource takes."""
+
+    fmt: Annotated[Format, PATH] = Field(description="xml or json")
+    jurisdiction_id: str | None = Field(
+        default=None, description="Optional: the region code or SIGAP_OPEN311_JURISDICTION"
+    )
+
+
+class OneArgs(Where):
+    service_request_id: Annotated[str, PATH]
+    extensions: bool = Field(default=False, description="Add extended_attributes and notes")
+
+
+class SearchArgs(RequestSearch, Where):
+    """The filters of GET requests with the path's format and the jurisdiction."""
+
+
+class PostArgs(Where):
+    idempotency_key: Annotated[str | None, HEADER] = Field(
+        default=None,
+        alias="idempotency-key",
+        description="1 to 200 characters: a retry with it is safe",
+    )

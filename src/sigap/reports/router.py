@@ -25,8 +25,9 @@ from sigap.reports import filing, intake, present, repository, schemas, service
 from sigap.reports.limits import Source
 from sigap.web.body import parse_json
 from sigap.web.responses import json_response
+from sigap.web.routes import PlainRoute
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+router = APIRouter(prefix="/api/v1", tags=["reports"], route_class=PlainRoute)
 # Bodies parsed by sigap.web.body.parse_json, for the OpenAPI document.
 BODIES = {("/api/v1/reports", "post"): schemas.ReportCreate}
 

@@ -6,7 +6,7 @@ and headers as an HTML page in its language (``error.html``). An unexpected exce
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,6 +51,10 @@ FIELD_MESSAGES_ID = {
     "bool_parsing": "harus true atau false",
 }
 
+
+# An adapter's form of the errors met on its paths (Open311's errors document, passed in by
+# the app: web imports no adapter).
+Adapter = Callable[[Request, SigapError | RequestValidationError], Response]
 
 # After an unexpected error the server closes the connection (uvicorn does, once the 500 is
 # sent); a kept-alive client learns it from the answer.
@@ -112,13 +116,26 @@ def field_details(errors: Sequence[Mapping[str, Any]], language: str) -> list[di
     return details
 
 
-def install(app: FastAPI) -> None:
+def adapter_of(request: Request, adapters: Mapping[str, Adapter]) -> Adapter | None:
+    """The adapter whose path prefix the request's path has, if any."""
+    path: str = request.scope["path"]
+    return next((a for prefix, a in adapters.items() if path.startswith(prefix)), None)
+
+
+def install(app: FastAPI, adapters: Mapping[str, Adapter]) -> None:
+    """The app's handlers; errors met on an adapter's paths outside its routes (a request
+    refused before routing, the server stopping) are answered in the adapter's form."""
+
     @app.exception_handler(SigapError)
     async def sigap_error(request: Request, exc: SigapError) -> Response:
-        return answer(request, exc)
+        adapter = adapter_of(request, adapters)
+        return answer(request, exc) if adapter is None else adapter(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        adapter = adapter_of(request, adapters)
+        if adapter is not None:
+            return adapter(request, exc)
         language = language_of(request)
         details = field_details(exc.errors(), language)
         return answer(request, SigapError("invalid_input", details=details))
@@ -141,9 +158,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         """Called by Starlette's outermost middleware, which raises ``exc`` again afterwards
-        (so the server logs it); the fast lane does the same (:mod:`sigap.web.fast`). The
-        server then closes the connection, so the answer says so: a client must not send its
-        next request on it (it would get no answer)."""
+        (so the server logs it). The server then closes the connection, so the answer says
+        so: a client must not send its next request on it (it would get no answer)."""
         if wants_html(request):
             code = "server_error"
             message = translate(language_of(request), "error_500")

@@ -5,8 +5,7 @@ error page for a browser's page request (:func:`sigap.web.errors.answer`), or th
 adapter gives for its paths (Open311's errors document, passed in by the app: web imports no
 adapter). The handler is registered for every class a fault can have; an
 error of those classes that is not a fault (a constraint, a bug) is raised again, so that it
-reaches the 500 handler and the log as before. The fast lanes look up the same handlers
-(:mod:`sigap.web.fast`), so their answers are the same.
+reaches the 500 handler and the log as before.
 
 Nothing is logged per request: one warning while the faults go on (at most every
 ``QUIET_S``, with their number), since a blip meets every request in flight.
@@ -17,7 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import asyncpg
 import psycopg
@@ -42,7 +41,6 @@ CLASSES: tuple[type[Exception], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
 )
-Answer = Callable[[Request, SigapError], Response]
 QUIET_S = 10.0
 
 
@@ -65,7 +63,7 @@ class _Tally:
 _tally = _Tally()
 
 
-def install(app: FastAPI, adapters: Mapping[str, Answer]) -> None:
+def install(app: FastAPI, adapters: Mapping[str, errors.Adapter]) -> None:
     """Answer faults in the form the request's client reads: ``adapters`` maps a path prefix
     to its adapter's form, every other path gets :func:`sigap.web.errors.answer`'s."""
 
@@ -74,9 +72,8 @@ def install(app: FastAPI, adapters: Mapping[str, Answer]) -> None:
             raise exc
         _tally.note(exc)
         error = SigapError("database_unavailable")
-        path = request.url.path
-        answer = next((a for p, a in adapters.items() if path.startswith(p)), errors.answer)
-        return answer(request, error)
+        adapter = errors.adapter_of(request, adapters)
+        return errors.answer(request, error) if adapter is None else adapter(request, error)
 
     for cls in CLASSES:
         app.add_exception_handler(cls, database_fault)

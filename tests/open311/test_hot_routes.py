@@ -1,53 +1,14 @@
-"""The fast lane of Open311's most polled GETs (sigap.open311.fast) answers exactly as the
-routes do: same bytes, headers, errors and languages; the rest still reaches the routes."""
+"""Open311's hot routes (sigap.app.HOT_ROUTES), run by the gate before the router's walk
+(sigap.web.fast), answer exactly as through the walk: same status, bytes and headers, errors
+and languages included."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
-
-from sigap.open311 import fast
+from tests.test_fast import both, same
 
 BASE = "/open311/v2"
-
-
-def _scope(path: str, query: bytes = b"", method: str = "GET") -> dict[str, Any]:
-    return {"type": "http", "method": method, "path": path, "query_string": query}
-
-
-@pytest.mark.parametrize(
-    ("scope", "taken"),
-    [
-        (_scope(f"{BASE}/requests/12.json"), True),
-        (_scope(f"{BASE}/requests/12.xml", b"lang=en&jurisdiction_id=31"), True),
-        (_scope(f"{BASE}/services.xml"), True),
-        (_scope(f"{BASE}/requests/12.json", b"extensions=true"), False),
-        (_scope(f"{BASE}/requests/12.json", b"exten%73ions=true"), False),
-        (_scope(f"{BASE}/requests/12.csv"), False),
-        (_scope(f"{BASE}/requests/12.json", method="HEAD"), False),
-        (_scope(f"{BASE}/requests.json", b"status=open&service_code=sampah"), True),
-        (_scope(f"{BASE}/requests.xml"), True),
-        (_scope(f"{BASE}/requests.json", b"extensions=false"), False),
-        (_scope(f"{BASE}/requests.json", method="POST"), False),
-        (_scope(f"{BASE}/requests/.json"), False),
-        (_scope(f"{BASE}/services/sampah.json"), False),
-        (_scope("/api/v1/reports/12"), False),
-        ({"type": "websocket", "path": f"{BASE}/services.json"}, False),
-    ],
-)
-def test_the_fast_lane_takes_only_plain_gets_of_one_request_and_the_services(
-    scope: dict[str, Any], taken: bool
-) -> None:
-    assert (fast.route_of(scope) is not None) is taken
-
-
-def _same(fast_answer: Any, routed: Any) -> None:
-    assert fast_answer.status_code == routed.status_code
-    assert fast_answer.content == routed.content
-    for header in ("content-type", "content-length", "access-control-allow-origin"):
-        assert fast_answer.headers.get(header) == routed.headers.get(header), header
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -59,11 +20,10 @@ def test_one_request_is_answered_as_the_route_answers_it(
     assert created.status_code == 201, created.text
     report_id = created.json()[0]["service_request_id"]
     path = f"{BASE}/requests/{report_id}.{fmt}"
-    answer = client.get(path, params={"lang": lang})
-    # extensions=false means the same request, but only the route reads that parameter.
-    routed = client.get(path, params={"lang": lang, "extensions": "false"})
-    _same(answer, routed)
+    answer = same(*both(client, "GET", path, params={"lang": lang}))
     assert answer.status_code == 200
+    with_extensions = same(*both(client, "GET", path, params={"extensions": "true"}))
+    assert b"extended_attributes" in with_extensions.content
     assert report_id.encode() in answer.content
     assert answer.headers["access-control-allow-origin"] == "*"
 
@@ -76,6 +36,7 @@ def test_one_request_is_answered_as_the_route_answers_it(
         ("abc", {}, "report_not_found"),
         ("0", {}, "report_not_found"),
         ("1", {"jurisdiction_id": "bandung.go.id"}, "unknown_jurisdiction"),
+        ("1", {"extensions": "maybe"}, "invalid_input"),
     ],
 )
 def test_errors_of_one_request_are_the_routes_errors(
@@ -83,19 +44,17 @@ def test_errors_of_one_request_are_the_routes_errors(
 ) -> None:
     path = f"{BASE}/requests/{raw_id}.{fmt}"
     for lang in ("id", "en"):
-        answer = client.get(path, params={**params, "lang": lang})
-        routed = client.get(path, params={**params, "lang": lang, "extensions": "false"})
-        _same(answer, routed)
-        assert answer.status_code == 404
+        answer = same(*both(client, "GET", path, params={**params, "lang": lang}))
+        assert answer.status_code == (400 if code == "invalid_input" else 404)
         assert code.encode() in answer.content
         assert answer.headers["content-language"] == lang
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_the_service_list_is_in_the_callers_language(client: TestClient, fmt: str) -> None:
-    """The fast lane and the route share one rendering; the language still picks the names."""
-    indonesian = client.get(f"{BASE}/services.{fmt}", headers={"Accept-Language": "id"})
-    english = client.get(f"{BASE}/services.{fmt}", headers={"Accept-Language": "en-GB,en"})
+    path = f"{BASE}/services.{fmt}"
+    indonesian = same(*both(client, "GET", path, headers={"Accept-Language": "id"}))
+    english = same(*both(client, "GET", path, headers={"Accept-Language": "en-GB,en"}))
     assert indonesian.status_code == english.status_code == 200
     assert indonesian.headers["access-control-allow-origin"] == "*"
     assert b"Sampah" in indonesian.content
@@ -111,7 +70,7 @@ def test_the_service_list_is_in_the_callers_language(client: TestClient, fmt: st
         ("service_code=sampah&service_code=banjir&status=open,closed", 200),
         ("service_code=sampah,banjir&page=2&page_size=1&lang=en", 200),
         ("start_date=2020-01-01T00:00:00Z&end_date=&jurisdiction_id=31", 200),
-        ("page_size=2&page_size=3", 200),  # the last value counts, as FastAPI reads it
+        ("page_size=2&page_size=3", 200),  # the last value counts
         ("page_size=0", 400),
         ("page_size=x&page=0&lang=en", 400),
         ("start_date=yesterday", 400),
@@ -126,9 +85,7 @@ def test_lists_are_answered_as_the_route_answers_them(
     for code in ("sampah", "banjir", "sampah"):
         created = client.post(f"{BASE}/requests.json", data={**report_form, "service_code": code})
         assert created.status_code == 201, created.text
-    answer = client.get(f"{BASE}/requests.{fmt}?{query}")
-    routed = client.get(f"{BASE}/requests.{fmt}?{query}&extensions=false")
-    _same(answer, routed)
+    answer = same(*both(client, "GET", f"{BASE}/requests.{fmt}?{query}"))
     assert answer.status_code == status, answer.text
     if query.startswith("status=open&service_code=sampah"):
         assert answer.content.count(b"sampah") >= 2
@@ -181,39 +138,45 @@ POSTS = [
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize(("changes", "headers", "status"), POSTS)
-def test_a_post_is_answered_as_the_route_answers_it(
+def test_a_post_is_answered_as_through_the_walk(
     client: TestClient,
     report_form: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
     fmt: str,
     changes: dict[str, str | None],
     headers: dict[str, str],
     status: int,
 ) -> None:
-    """POST requests runs in the fast lane (sigap.web.fast) with the route's dependencies run
-    by hand; with the fast route taken out, the route itself must answer the same."""
-    from sigap import app as app_module
-
     form = {k: v for k, v in {**report_form, **changes}.items() if v is not None}
     path = f"{BASE}/requests.{fmt}"
-    answers = []
-    for fast_lane in (True, False):
-        if not fast_lane:
-            monkeypatch.delitem(app_module.FAST_ROUTES, ("POST", path))
-        for lang in ("id", "en"):
-            answers.append(
-                client.post(path, data=form, headers={**headers, "Accept-Language": lang})
-            )
-    fast_id, fast_en, routed_id, routed_en = answers
-    for fast_answer, routed in ((fast_id, routed_id), (fast_en, routed_en)):
-        if fast_answer.status_code >= 400:
-            assert fast_answer.status_code == routed.status_code, fast_answer.text
-            assert fast_answer.content == routed.content
+    for lang in ("id", "en"):
+        sent = {**headers, "Accept-Language": lang}
+        hot, walked = both(client, "POST", path, data=form, headers=sent)
+        if hot.status_code >= 400:
+            same(hot, walked)
         elif "Idempotency-Key" in headers:  # the first created it, every later one replays it
-            assert routed.status_code == 200
-            assert routed.headers["idempotent-replayed"] == "true"
-            assert routed.headers["location"] == fast_id.headers["location"]
-        else:
-            assert (fast_answer.status_code, routed.status_code) == (201, 201)
-            assert fast_answer.headers["content-type"] == routed.headers["content-type"]
-    assert fast_id.status_code == status, fast_id.text
+            assert walked.status_code == 200
+            assert walked.headers["idempotent-replayed"] == "true"
+            assert walked.headers["location"] == hot.headers["location"]
+        elif hot.status_code == 201:  # two reports: the same answer but for their ids
+            assert walked.status_code == 201
+            assert hot.headers.keys() == walked.headers.keys()
+            assert hot.headers["content-type"] == walked.headers["content-type"]
+        if lang == "id":
+            assert hot.status_code == status, hot.text
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv"])
+def test_refusals_and_unknown_formats_are_open311_errors_both_ways(
+    client: TestClient, fmt: str
+) -> None:
+    for method, path in (
+        ("GET", f"{BASE}/services.{fmt}?q=a%00b"),  # refused by the gate, in Open311's form
+        ("GET", f"{BASE}/requests/1.{fmt}?lang=en"),
+        ("POST", f"{BASE}/requests.{fmt}"),
+    ):
+        answer = same(*both(client, method, path))
+        assert answer.status_code in (400, 403, 404), answer.text
+        if method == "GET" and (fmt == "csv" or "%00" in path):
+            assert answer.status_code == 400
+        open311_form = answer.content.startswith(b"[") if fmt == "json" else b"<errors>"
+        assert open311_form is True or open311_form in answer.content
