@@ -2,8 +2,10 @@
 
 Through the HTTP API on both databases: a report submitted is stored and read back,
 concurrent submissions are batched without a lost or doubled report, and a writer that dies
-fails only what it had not answered (503, nothing acknowledged) and is replaced. Retries with
-an Idempotency-Key go through the writer process in tests/reports/test_idempotency.py.
+fails only what it had not answered (503, nothing acknowledged) and is replaced, forked by the
+template of writers, itself replaced if it ended. Retries with an Idempotency-Key go through
+the writer process in tests/reports/test_idempotency.py; every app that tests make runs one
+(tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -142,3 +144,37 @@ def test_a_dead_writer_fails_what_it_held_and_is_replaced(client: TestClient) ->
     assert writer.pid not in (None, first_pid)
     assert client.get("/api/v1/reports").json()["items"][0]["id"] == english.json()["id"]
     assert len(client.get("/api/v1/reports").json()["items"]) == 1  # the failed one is not there
+
+
+def parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_writers_are_forked_by_a_template_replaced_if_it_ends(client: TestClient) -> None:
+    """The writer is a child of the template (``python -m sigap.writer``, this process's
+    child), which has no configuration on its command line; a template that ended is started
+    again at the next writer's start."""
+    writer = writer_of(client)
+    first = writer.pid
+    assert first is not None
+    template = parent(first)
+    assert parent(template) == os.getpid()
+    assert Path(f"/proc/{template}/comm").read_text() == "sigap-writers\n"
+    assert Path(f"/proc/{first}/comm").read_text() == "sigap-writer\n"
+    command = Path(f"/proc/{template}/cmdline").read_bytes().split(b"\0")
+    assert command[1:3] == [b"-m", b"sigap.writer"]
+    assert b"://" not in b" ".join(command)
+    os.kill(template, signal.SIGKILL)
+    os.kill(first, signal.SIGKILL)
+    # A submission sent before the server saw its writer's socket close gets a 503 (not stored).
+    statuses = []
+    for _ in range(3):
+        statuses.append(client.post("/api/v1/reports", json=BODY).status_code)
+        if statuses[-1] == 201:
+            break
+    assert statuses[-1] == 201, statuses
+    assert set(statuses) <= {201, 503}
+    assert writer.pid not in (None, first)
+    assert parent(writer.pid) != template
+    assert parent(parent(writer.pid)) == os.getpid()
+    assert len(client.get("/api/v1/reports").json()["items"]) == 1
