@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -368,6 +369,9 @@ def template(control: socket.socket) -> None:
                     importlib.import_module(module)
                 except Exception:  # noqa: S112 - the writer imports it again and reports it
                     continue
+            # What the template holds, never scanned by a writer's collections: its pages stay
+            # shared with the template's instead of being copied.
+            gc.freeze()
             fd = handed.pop(0)
             sys.stderr.flush()  # nothing buffered is written twice
             pid = os.fork()
