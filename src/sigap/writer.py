@@ -57,6 +57,7 @@ Result = TypeVar("Result")
 HEADER = struct.Struct("!I")
 PID = struct.Struct("!q")
 MAX_FRAME = 256 * 1024 * 1024
+TEMPLATE_TIMEOUT_S = 60.0  # for its first fork, which waits for its imports (9 s seen, loaded)
 
 
 def frame(payload: Any) -> bytes:
@@ -107,7 +108,7 @@ class ProcessWriter(Generic[Item, Result]):
     ) -> None:
         # Sent as the first frame, not on a command line, where `ps` would show a password.
         self._config = (database_url, handler, wire, after_commit, max_batch, busy_timeout_s)
-        named = (handler, wire, after_commit or handler)
+        named = [name for name in (handler, wire, after_commit) if name is not None]
         self._modules = sorted({name.partition(":")[0] for name in named})
         self._unwire = unwire
         self._on_batch = on_batch
@@ -150,7 +151,11 @@ class ProcessWriter(Generic[Item, Result]):
     async def submit(self, item: Item) -> Result:
         transport = self._transport
         if transport is None or transport.is_closing():
-            transport = await self.start()
+            try:
+                transport = await self.start()
+            except OSError as error:  # no template could be started, or fork failed
+                log.exception("no writer process could be started")
+                raise SigapError("writer_unavailable") from error
         self._next += 1
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._waiting[self._next] = (item, future)
@@ -220,12 +225,18 @@ class _Template:
         # The template imports this very Sigap, wherever the server found it.
         source = str(Path(__file__).resolve().parents[1])
         path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "sigap.writer", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            env={**os.environ, "PYTHONPATH": path},
-        )
-        theirs.close()
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "sigap.writer", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        ours.settimeout(TEMPLATE_TIMEOUT_S)  # one that hangs is replaced
         self.control = ours
         self.owner = os.getpid()
 
@@ -260,10 +271,13 @@ def fork_writer(connection: socket.socket, modules: list[str]) -> int:
     after one that failed: the caller tries once more, on a new socket pair."""
     global _template
     with connection, _template_lock:
-        if _template is None or _template.owner != os.getpid():  # none yet, or a forked server's
-            if _template is None:
-                atexit.register(_stop_template)
+        if _template is not None and _template.owner != os.getpid():
+            _template.control.close()  # this process's copy of its parent's: the parent's
+            _template = None
+        if _template is None:
             _template = _Template()
+            atexit.unregister(_stop_template)
+            atexit.register(_stop_template)
         try:
             return _template.fork(connection, modules)
         except OSError:
