@@ -34,10 +34,12 @@ from sigap.regions.service import import_pack
 PG_ADMIN_URL = os.environ.get(
     "SIGAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-# Apps made by tests write reports from a thread: a writer process per app would cost its
-# start-up hundreds of times. tests/test_writer.py and the served-process tests
-# (test_durability, notify/test_live) run the writer process that deployments get.
-os.environ.setdefault("SIGAP_WRITER_PROCESS", "false")
+# Apps made by tests write reports from a writer process, as deployments do
+# (SIGAP_WRITER_PROCESS=true, the default): forked from one template per test process, a writer
+# costs an app about 25 ms of CPU instead of the 1.3 s a fresh interpreter took, and
+# tests/reports + tests/open311 take the same wall time as with the writer thread
+# (docs/testing.md, "The writer process in tests"). Tests that need the thread ask for it
+# (writer_process=False).
 # The run's name for its PostgreSQL databases: PYTEST_XDIST_WORKER as the run was started (people
 # sharing a server give each run their own), kept here because pytest-xdist sets that variable to
 # gw0, gw1, ... in its workers, which inherit this one; sigap_test_<run>_gw0 stays unique.

@@ -3,9 +3,10 @@
 SQLite's own trace (``sqlite3.Connection.set_trace_callback``) is used rather than SQLAlchemy's
 cursor events: it also sees what Sigap sends on DBAPI cursors directly (the report writer's
 limits check, :mod:`sigap.reports.limits`), and what the report writer's thread runs, since it
-is set on every connection the app's engines hand out. PostgreSQL's hottest reads go on asyncpg
-connections of their own (:mod:`sigap.hotreads`), which no such hook sees; the statements they
-run are the same ones, so the counts are taken on SQLite.
+is set on every connection the app's engines hand out (a test that counts a submission runs the
+writer in a thread, ``writer_process=False``: a writer process has connections of its own).
+PostgreSQL's hottest reads go on asyncpg connections of their own (:mod:`sigap.hotreads`), which
+no such hook sees; the statements they run are the same ones, so the counts are taken on SQLite.
 """
 
 from __future__ import annotations

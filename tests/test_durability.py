@@ -73,6 +73,20 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def name(pid: int) -> str:
+    return Path(f"/proc/{pid}/comm").read_text().strip()
+
+
+def writers_of(server: int) -> tuple[list[int], list[int]]:
+    """The server's template of writers (its only child) and the writers it forked
+    (sigap.writer)."""
+    templates = children(server)
+    assert [name(pid) for pid in templates] in ([], ["sigap-writers"])
+    writers = [pid for template in templates for pid in children(template)]
+    assert all(name(pid) == "sigap-writer" for pid in writers)
+    return templates, writers
+
+
 def gone(pid: int, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -113,8 +127,8 @@ def test_acknowledged_reports_survive_sigkill(
     refused: list[int] = []
     try:
         wait_until_up(base, server)
-        writers = children(server.pid)
-        assert len(writers) == (1 if writer_process else 0)
+        templates, writers = writers_of(server.pid)
+        assert len(templates) == len(writers) == (1 if writer_process else 0)
         clients = [
             threading.Thread(target=post_until_refused, args=(base, acknowledged, refused))
             for _ in range(4)
@@ -127,10 +141,15 @@ def test_acknowledged_reports_survive_sigkill(
         else:
             os.kill(writers[0], signal.SIGKILL)
             before = len(acknowledged)
-            # A new writer process starts at the next submission; starting Python and importing
-            # Sigap takes about 2 s on a slow machine, so wait for the answers, not a fixed time.
+            # A new writer process is forked at the next submission: wait for the answers, not
+            # a fixed time (a loaded machine is slow).
             assert until(lambda: len(acknowledged) > before + 10), "no new writer took over"
             assert server.poll() is None
+            assert gone(writers[0])
+            # ... forked by the same template
+            assert writers_of(server.pid)[0] == templates
+            writers += writers_of(server.pid)[1]
+            assert len(set(writers)) == 2
             server.send_signal(signal.SIGTERM)
         for client in clients:
             client.join(timeout=30)
@@ -138,8 +157,9 @@ def test_acknowledged_reports_survive_sigkill(
         server.kill()
         server.wait()
         log.close()
-    # A writer process whose server was killed writes what it holds, then exits.
-    assert all(gone(pid) for pid in writers)
+    # A writer process whose server was killed writes what it holds, then exits; so does the
+    # template.
+    assert all(gone(pid) for pid in writers + templates)
 
     assert len(acknowledged) > 10, (tmp_path / "server.log").read_text()
     database = Database(database_url)

@@ -23,8 +23,9 @@ REPORT = {"category": "sampah", "lat": -6.1754, "lon": 106.8272, "description": 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The region check runs by the clock, not for a request: off."""
-    return settings.model_copy(update={"region_check_seconds": 0})
+    """The region check runs by the clock, not for a request: off. The writer in a thread of
+    the app, whose connections the trace sees (a writer process's are its own)."""
+    return settings.model_copy(update={"region_check_seconds": 0, "writer_process": False})
 
 
 def db(client: TestClient) -> Database:

@@ -2,14 +2,17 @@
 
 Through the HTTP API on both databases: a report submitted is stored and read back,
 concurrent submissions are batched without a lost or doubled report, and a writer that dies
-fails only what it had not answered (503, nothing acknowledged) and is replaced. Retries with
-an Idempotency-Key go through the writer process in tests/reports/test_idempotency.py.
+fails only what it had not answered (503, nothing acknowledged) and is replaced, forked by the
+template of writers, itself replaced if it ended. Retries with an Idempotency-Key go through
+the writer process in tests/reports/test_idempotency.py; every app that tests make runs one
+(tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -142,3 +145,41 @@ def test_a_dead_writer_fails_what_it_held_and_is_replaced(client: TestClient) ->
     assert writer.pid not in (None, first_pid)
     assert client.get("/api/v1/reports").json()["items"][0]["id"] == english.json()["id"]
     assert len(client.get("/api/v1/reports").json()["items"]) == 1  # the failed one is not there
+
+
+def parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_writers_are_forked_by_a_template_replaced_if_it_ends(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer is a child of the template (``python -m sigap.writer``, this process's
+    child), which has no configuration on its command line; a template that ended is started
+    again at the next writer's start, and while none can be started a submission gets a 503."""
+    writer = writer_of(client)
+    first = writer.pid
+    assert first is not None
+    template = parent(first)
+    assert parent(template) == os.getpid()
+    assert Path(f"/proc/{template}/comm").read_text() == "sigap-writers\n"
+    assert Path(f"/proc/{first}/comm").read_text() == "sigap-writer\n"
+    command = Path(f"/proc/{template}/cmdline").read_bytes().split(b"\0")
+    assert command[1:3] == [b"-m", b"sigap.writer"]
+    assert b"://" not in b" ".join(command)
+    os.kill(template, signal.SIGKILL)
+    os.kill(first, signal.SIGKILL)
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "executable", str(tmp_path / "no-python"))
+        for _ in range(2):  # the first may still find the killed writer's socket open
+            refused = client.post("/api/v1/reports", json=BODY)
+            assert refused.status_code == 503, refused.text
+            assert refused.json()["error"]["code"] == "writer_unavailable"
+    created = client.post("/api/v1/reports", json=BODY)
+    assert created.status_code == 201, created.text
+    assert writer.pid not in (None, first)
+    assert parent(writer.pid) != template
+    assert parent(parent(writer.pid)) == os.getpid()
+    assert [item["id"] for item in client.get("/api/v1/reports").json()["items"]] == [
+        created.json()["id"]
+    ]
