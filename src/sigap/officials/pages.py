@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -30,13 +31,14 @@ from sigap.inputs import Id
 from sigap.models import Account
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
 from sigap.moderation.rules import Audience
-from sigap.officials import forms, service, uploads
+from sigap.officials import actions, service, uploads
 from sigap.officials.schemas import InboxItem, InboxSort
 from sigap.regions.state import RegionState, rw_layer, street_layer
 from sigap.web import fields
 from sigap.web.body import read_fields
 from sigap.web.pages import render
-from sigap.workflow import actions, machine
+from sigap.workflow import machine
+from sigap.workflow.actions import Actor, Options
 from sigap.workflow.sla import is_overdue
 
 router = APIRouter(prefix="/officials", include_in_schema=False)
@@ -328,20 +330,27 @@ async def act(request: Request, report_id: Id, action: str) -> Response:
     try:
         fields, stored = await uploads.read_action(request, ctx)
         check_csrf(subject, fields.get("csrf") or "")
-        perform = forms.perform(ctx.region, report_id, action, fields, stored)
+        body = actions.from_form(action, fields)
     except KeyError:
         return await _report_page(request, subject, report_id, error=None, status_code=404)
+    except RequestValidationError as invalid:
+        return await _invalid(request, subject, report_id, action, invalid)
     except SigapError as error:
         return await _refused(request, subject, report_id, action, error)
-    options = actions.Options(
+    options = Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days),
         now=clock(request),
         proof_distance_m=ctx.settings.proof_max_distance_m,
     )
-    try:
-        await in_transaction(
-            request, lambda s: perform(s, actions.Actor.official(subject), options)
+    actor = Actor.official(subject)
+
+    def perform(session: Session) -> object:
+        return actions.perform(
+            session, ctx.region, actor, report_id, body, options=options, stored=stored
         )
+
+    try:
+        await in_transaction(request, perform)
     except SigapError as error:
         return await _refused(request, subject, report_id, action, error)
     return RedirectResponse(f"/officials/reports/{report_id}?done={action}", status_code=303)
@@ -353,6 +362,24 @@ async def _refused(
     shown = fields.form_errors(error, fields.OFFICIAL_ACTIONS, context_of(request).language)
     return await _report_page(
         request, subject, report_id, error=shown.message, status_code=error.status,
+        failed=action, form_errors=shown.fields,
+    )  # fmt: skip
+
+
+async def _invalid(
+    request: Request,
+    subject: Subject,
+    report_id: int,
+    action: str,
+    invalid: RequestValidationError,
+) -> Response:
+    """A form its model refused (a note too long, a flag that is no flag): the page again,
+    each error under its field, nothing changed."""
+    language = context_of(request).language
+    shown = fields.validation_errors(invalid.errors(), fields.OFFICIAL_ACTIONS, language)
+    status = SigapError("invalid_input").status
+    return await _report_page(
+        request, subject, report_id, error=shown.message, status_code=status,
         failed=action, form_errors=shown.fields,
     )  # fmt: skip
 

@@ -18,10 +18,11 @@ from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.kit import split_values
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES
-from sigap.officials import forms, schemas, service, uploads
+from sigap.officials import actions, schemas, service, uploads
 from sigap.photos.service import StoredPhoto
 from sigap.photos.storage import Storage
-from sigap.workflow import actions, machine
+from sigap.workflow import machine
+from sigap.workflow.actions import Actor, Options
 
 router = APIRouter(prefix="/api/v1/officials", tags=["officials"])
 
@@ -120,13 +121,11 @@ async def _act(
     ctx: Context,
     subject: Subject,
     report_id: Id,
-    action: str,
-    fields: dict[str, object],
+    body: actions.Action,
     stored: list[StoredPhoto] | None = None,
 ) -> schemas.OfficialReport:
     """Carry out one action and answer with the report as it now stands, in one transaction."""
-    perform = forms.perform(ctx.region, report_id, action, fields, stored or [])
-    options = actions.Options(
+    options = Options(
         rating_window=timedelta(days=ctx.settings.rating_window_days),
         now=clock(request),
         proof_distance_m=ctx.settings.proof_max_distance_m,
@@ -135,7 +134,10 @@ async def _act(
     storage = request.app.state.photo_storage
 
     def run(session: Session) -> schemas.OfficialReport:
-        perform(session, actions.Actor.official(subject), options)
+        actor = Actor.official(subject)
+        actions.perform(
+            session, ctx.region, actor, report_id, body, options=options, stored=stored or ()
+        )
         try:
             return _view(session, ctx, subject, report_id, storage)
         except SigapError as error:
@@ -161,7 +163,7 @@ def _view(
 async def acknowledge(
     report_id: Id, body: schemas.Acknowledge, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "acknowledge", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post(
@@ -176,7 +178,11 @@ async def acknowledge(
                         "type": "object",
                         "required": ["note", "photo"],
                         "properties": {
-                            "note": {"type": "string", "description": "Public note"},
+                            "note": {
+                                "type": "string",
+                                "maxLength": schemas.NOTE_MAX,
+                                "description": "Public note",
+                            },
                             "photo": {
                                 "type": "array",
                                 "items": {"type": "string", "format": "binary"},
@@ -195,7 +201,8 @@ async def resolve(
     # Visibility and legality are checked before any photo is decoded or stored.
     await _check_allowed(request, ctx, subject, report_id, "resolve")
     fields, stored = await uploads.read_action(request, ctx)
-    return await _act(request, ctx, subject, report_id, "resolve", dict(fields), stored)
+    body = actions.validated(schemas.Resolve, fields)
+    return await _act(request, ctx, subject, report_id, body, stored)
 
 
 async def _check_allowed(
@@ -214,14 +221,14 @@ async def _check_allowed(
 async def forward(
     report_id: Id, body: schemas.Forward, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "forward", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post("/reports/{report_id}/reject", summary="Reject with a reason from the fixed list")
 async def reject(
     report_id: Id, body: schemas.Reject, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "reject", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post("/reports/{report_id}/duplicate", summary="Merge into a parent report")
@@ -232,14 +239,14 @@ async def mark_duplicate(
     ctx: Ctx,
     request: Request,
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "duplicate", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post("/reports/{report_id}/reopen", summary="Reopen a resolved or closed report")
 async def reopen(
     report_id: Id, body: schemas.Reopen, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "reopen", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post(
@@ -249,12 +256,11 @@ async def reopen(
 async def assign(
     report_id: Id, body: schemas.Assign, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    return await _act(request, ctx, subject, report_id, "assign", body.model_dump())
+    return await _act(request, ctx, subject, report_id, body)
 
 
 @router.post("/reports/{report_id}/notes", summary="Add a note (internal by default)")
 async def add_note(
     report_id: Id, body: schemas.AddNote, subject: CurrentOfficial, ctx: Ctx, request: Request
 ) -> schemas.OfficialReport:
-    fields = {"note": body.note, "public": not body.internal}
-    return await _act(request, ctx, subject, report_id, "notes", fields)
+    return await _act(request, ctx, subject, report_id, body)

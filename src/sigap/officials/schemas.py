@@ -1,4 +1,11 @@
-"""The officials' JSON contract: inbox items, the full report, and one body per action."""
+"""The officials' JSON contract: inbox items, the full report, and one body per action.
+
+The bodies are the actions' only input models: the JSON API takes them as its bodies, the
+officials' pages validate their forms into them (:mod:`sigap.officials.actions`). What a form
+can only say as text is read here, by the types, the same for both: an empty optional field is
+none (``OptionalNote``, an officer cleared), an id may be written as the pages show it
+(``#123``), a checkbox's ``on`` is true (pydantic's booleans). Nothing is cut: a note over
+4,000 characters is refused."""
 
 from __future__ import annotations
 
@@ -6,12 +13,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from sigap.inputs import Id, Input, SmallId
 from sigap.reports.schemas import Ref, Report, Text
 
-Note = Annotated[Text, Field(min_length=1, max_length=4000)]
+NOTE_MAX = 4000
+
+
+def _blank_is_none(value: object) -> object:
+    """A form cannot send null: an empty (or blank) field is the absent value."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _typed_id(value: object) -> object:
+    """An id as typed into a form: ``#123`` (as the pages show ids) is 123."""
+    return value.strip().removeprefix("#") if isinstance(value, str) else value
+
+
+Note = Annotated[Text, Field(min_length=1, max_length=NOTE_MAX)]
+OptionalNote = Annotated[Note | None, BeforeValidator(_blank_is_none)]
 
 
 class Officer(BaseModel):
@@ -104,7 +125,15 @@ class OfficialReport(Report):
 
 class Acknowledge(Input):
     model_config = ConfigDict(extra="forbid")
-    note: Note | None = None
+    note: OptionalNote = None
+
+
+class Resolve(Input):
+    """The fields of the resolve form (multipart, beside its after-photos). An empty note is
+    left to the use case, which says ``note_required``."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: Annotated[Text, Field(max_length=NOTE_MAX)] = ""
 
 
 class Forward(Input):
@@ -120,13 +149,13 @@ class Forward(Input):
 class Reject(Input):
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, Field(min_length=1, max_length=40)]
-    note: Note | None = None
+    note: OptionalNote = None
 
 
 class MarkDuplicate(Input):
     model_config = ConfigDict(extra="forbid")
-    parent_id: Id
-    note: Note | None = None
+    parent_id: Annotated[Id, BeforeValidator(_typed_id)]
+    note: OptionalNote = None
 
 
 class Reopen(Input):
@@ -136,10 +165,10 @@ class Reopen(Input):
 
 class Assign(Input):
     model_config = ConfigDict(extra="forbid")
-    officer: SmallId | None = Field(
-        description="Account id of a field officer of the report's unit; null clears"
+    officer: Annotated[SmallId | None, BeforeValidator(_blank_is_none)] = Field(
+        description="Account id of a field officer of the report's unit; null (or empty) clears"
     )
-    note: Note | None = Field(default=None, description="Internal, for the officer")
+    note: OptionalNote = Field(default=None, description="Internal, for the officer")
 
 
 class AddNote(Input):
