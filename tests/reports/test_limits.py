@@ -194,3 +194,29 @@ def test_compiled_limits_are_shared_by_one_driver_only() -> None:
     assert other is not sync
     assert "$1" in other.sql
     assert "%(account)s" in sync.sql
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_channel_quota_reads_its_hour_by_its_own_index(database_url: str) -> None:
+    """The batch's channel part never walks the primary key: planned for any channel, with
+    most reports under one channel, PostgreSQL took the primary key backwards through every
+    report (300 ms a submission at 1M reports). With sequential scans off, the index it picks
+    for the part shows what it would use on a large table."""
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+    from sigap.kit import utcnow
+    from sigap.reports.limits import HOUR, _Compiled, batched
+
+    compiled = _Compiled.of(batched, ("channel",), PGDialect_psycopg())
+    database = Database(database_url)
+    try:
+        with database.write_engine.connect() as connection:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            values = {"channel": ["probe"], "n_channel": [1000], "hour_ago": [utcnow() - HOUR]}
+            plan = "\n".join(
+                row[0] for row in connection.exec_driver_sql("EXPLAIN " + compiled.sql, values)
+            )
+    finally:
+        database.dispose()
+    assert "ix_report_channel_created_at" in plan, plan
+    assert "pk_report" not in plan, plan
