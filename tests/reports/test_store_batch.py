@@ -169,3 +169,41 @@ def test_each_verdict_is_the_submissions_own_with_rows_stored_before(database: D
         results = service.store_batch(session, [(p, None) for p in batch])
     codes = [r.code if isinstance(r, Refused) else None for r in results]
     assert codes == [None, None, "too_many_reports", None, "identical_report_limit", None]
+
+
+def test_a_channel_quota_counts_the_hour_and_the_batch_exactly(database: Database) -> None:
+    """The quota's read skips the channel's newest rows no verdict can reach (it sends at most
+    a batch's worth): still exact, with the rows stored before and the batch's own."""
+    import dataclasses
+
+    from sigap.reports.limits import Limits, Refused, Source
+
+    with database.reading() as session:
+        state = load_state(session)
+    limits = Limits(per_hour=100, per_address=100, same_per_day=100, same_m=1.0)
+
+    def item(n: int, channel: str, quota: int) -> service.Prepared:
+        prepared = service.prepare(state, data=sent(n, description=f"Kanal {n}"), channel=channel)
+        return dataclasses.replace(prepared, source=Source(channel, quota=quota, limits=limits))
+
+    def codes(batch: list[service.Prepared]) -> list[str | None]:
+        with database.transaction() as session:
+            results = service.store_batch(session, [(p, None) for p in batch])
+        return [r.code if isinstance(r, Refused) else None for r in results]
+
+    # quota 5: four stored, then three at once (two rows skipped in the read, two sent)
+    assert codes([item(n, "kanal-a", 5) for n in range(4)]) == [None] * 4
+    assert codes([item(n, "kanal-a", 5) for n in range(3)]) == [None, "too_many_reports"] * 1 + [
+        "too_many_reports"
+    ]
+    # quota 10: two stored; three more fit (seven skipped, nothing sent: too few to refuse)
+    assert codes([item(n, "kanal-b", 10) for n in range(2)]) == [None, None]
+    assert codes([item(n, "kanal-b", 10) for n in range(3)]) == [None, None, None]
+    # quota 5: three stored, three at once: the last one's refusal rests on the oldest row
+    # the read sends (two skipped)
+    assert codes([item(n, "kanal-d", 5) for n in range(3)]) == [None] * 3
+    assert codes([item(n, "kanal-d", 5) for n in range(3)]) == [None, None, "too_many_reports"]
+    # the batch alone: quota 2, four at once
+    assert (
+        codes([item(n, "kanal-c", 2) for n in range(4)]) == [None, None] + ["too_many_reports"] * 2
+    )
