@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from sigap.notify import live
 from sigap.notify.outbox import OUTBOX
 from sigap.notify.payloads import report_message
 from sigap.regions.state import RegionState
-from sigap.workflow import sla
+from sigap.workflow import machine, sla
 from sigap.workflow.visibility import can_see
 
 
@@ -79,6 +79,21 @@ def load(session: Session, report_id: int, actor: Actor) -> Report:
     if report is None or not visible:
         raise SigapError("report_not_found", report_id=report_id)
     return report
+
+
+class Step(NamedTuple):
+    """A transition about to be made: the report (locked), the time, and the state it goes to."""
+
+    report: Report
+    now: datetime
+    to: str
+
+
+def begin(session: Session, report_id: int, actor: Actor, action: str, options: Options) -> Step:
+    """What every use case starts with: the report locked if ``actor`` may see it (else a
+    404), the time, and the state ``action`` leads to (else the table's 409)."""
+    report = load(session, report_id, actor)
+    return Step(report, now_of(options), machine.target(report.status, action, actor.role))
 
 
 def calm(report: Report) -> None:

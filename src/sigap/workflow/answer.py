@@ -13,9 +13,8 @@ from sigap.workflow.actions import (
     Actor,
     Options,
     append_event,
+    begin,
     calm,
-    load,
-    now_of,
     record,
     require_note,
 )
@@ -30,9 +29,7 @@ def acknowledge(
     note: str | None,
     options: Options,
 ) -> ReportEvent:
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "acknowledge", actor.role)
+    report, now, to = begin(session, report_id, actor, "acknowledge", options)
     report.first_response_at = report.first_response_at or now
     report.due_at = report.resolution_due_at
     # The unit has answered: the escalation ends (its events stay on the timeline) and the
@@ -51,9 +48,7 @@ def reject(
     note: str | None,
     options: Options,
 ) -> ReportEvent:
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "reject", actor.role)
+    report, now, to = begin(session, report_id, actor, "reject", options)
     if reason not in machine.REJECTION_REASONS:
         raise SigapError(
             "unknown_rejection_reason",
@@ -80,9 +75,7 @@ def add_note(
     options: Options,
 ) -> ReportEvent:
     """A note on the timeline; internal notes are for officials and never shown publicly."""
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "note", actor.role)
+    report, now, to = begin(session, report_id, actor, "note", options)
     require_note(note)
     event = append_event(session, report, actor, "note", to, now, note, {"internal": internal})
     return event

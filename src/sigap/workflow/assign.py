@@ -8,7 +8,7 @@ from sigap.errors import SigapError
 from sigap.models import Account, ReportEvent
 from sigap.regions.state import RegionState
 from sigap.workflow import machine
-from sigap.workflow.actions import Actor, Options, append_event, load, now_of, write_message
+from sigap.workflow.actions import Actor, Options, append_event, begin, write_message
 
 
 def assign(
@@ -26,9 +26,7 @@ def assign(
     An internal event: the public never learns who works on a report. The officer is told by
     ``report.assigned`` (e-mail, see :mod:`sigap.notify.fanout`).
     """
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "assign", actor.role)
+    report, now, to = begin(session, report_id, actor, "assign", options)
     if officer_id == report.assignee_id:
         raise SigapError("assignment_unchanged")
     officer = None if officer_id is None else session.get(Account, officer_id)

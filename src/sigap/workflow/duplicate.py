@@ -9,8 +9,8 @@ from sigap.errors import SigapError
 from sigap.models import Report, ReportEvent
 from sigap.models.states import ReportStatus
 from sigap.regions.state import RegionState
-from sigap.workflow import machine, merging
-from sigap.workflow.actions import Actor, Options, append_event, load, now_of, record
+from sigap.workflow import merging
+from sigap.workflow.actions import Actor, Options, append_event, begin, load, record
 
 
 def mark_duplicate(
@@ -27,9 +27,7 @@ def mark_duplicate(
     any report outside their view). The parent gains this report's supporters, its reporter
     as one more supporter, and its followers, each person once (:func:`merging.merge_people`);
     the reporter follows the parent from now on (see ``sigap.notify.fanout``)."""
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "mark_duplicate", actor.role)
+    report, now, to = begin(session, report_id, actor, "mark_duplicate", options)
     if parent_id == report.id:
         raise SigapError("invalid_duplicate_parent", parent_id=parent_id, why="same report")
     parent = load(session, parent_id, actor)  # missing or out of view: 404, like any report

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from sigap.errors import SigapError
 from sigap.models import Report, ReportEvent
 from sigap.regions.state import RegionState
-from sigap.workflow import machine, routing
-from sigap.workflow.actions import Actor, Options, calm, load, now_of, record, require_note
+from sigap.workflow import routing
+from sigap.workflow.actions import Actor, Options, begin, calm, record, require_note
 
 
 def forward(
@@ -25,9 +25,7 @@ def forward(
     out_of_authority: bool,
     options: Options,
 ) -> ReportEvent:
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "forward", actor.role)
+    report, now, to = begin(session, report_id, actor, "forward", options)
     unit = state.units_by_code.get(unit_code)
     if unit is None or not unit.active:  # a deactivated unit receives nothing new
         raise SigapError("unknown_unit", unit=unit_code)
@@ -63,9 +61,7 @@ def appeal(
     options: Options,
 ) -> ReportEvent:
     """A rejected report's one appeal: it goes to the unit above the one that rejected it."""
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "appeal", actor.role)
+    report, now, to = begin(session, report_id, actor, "appeal", options)
     if report.appealed_at is not None:
         raise SigapError("appeal_used")
     require_note(reason)

@@ -13,14 +13,12 @@ from sqlalchemy.orm import Session
 from sigap.errors import SigapError
 from sigap.models import ReportEvent
 from sigap.regions.state import RegionState
-from sigap.workflow import machine
 from sigap.workflow.actions import (
     REPORTER,
     Actor,
     Options,
+    begin,
     calm,
-    load,
-    now_of,
     record,
     require_note,
 )
@@ -67,9 +65,7 @@ def accept(
     comment: str | None,
     options: Options,
 ) -> ReportEvent:
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "accept", actor.role)
+    report, now, to = begin(session, report_id, actor, "accept", options)
     if rating is not None:
         report.rating, report.rated_at = rating, now
     report.closed_at = now
@@ -99,9 +95,7 @@ def reopen(
     options: Options,
 ) -> ReportEvent:
     """Back to work: by the reporter with a 1 or 2 star rating and a reason, or by a supervisor."""
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "reopen", actor.role)
+    report, now, to = begin(session, report_id, actor, "reopen", options)
     require_note(reason)
     category = state.categories[report.category_code]
     report.reopen_count += 1

@@ -13,8 +13,7 @@ from sigap.photos import proof
 from sigap.photos import service as photo_service
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
-from sigap.workflow import machine
-from sigap.workflow.actions import Actor, Options, load, now_of, record, require_note
+from sigap.workflow.actions import Actor, Options, begin, record, require_note
 
 
 def resolve(
@@ -30,9 +29,7 @@ def resolve(
     """Resolving needs proof: a public note and after-photos (``after``), each checked by
     :func:`sigap.photos.proof.check` before anything changes and attached with its verdict.
     (The demo's seeding passes ``options.photos`` and attaches them itself, unchecked.)"""
-    report = load(session, report_id, actor)
-    now = now_of(options)
-    to = machine.target(report.status, "resolve", actor.role)
+    report, now, to = begin(session, report_id, actor, "resolve", options)
     require_note(note)
     if not options.photos and not after:
         raise SigapError("after_photo_required")
