@@ -51,10 +51,8 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, In, bool], ...]:
 def read(model: type[Model], request: Request) -> Model:
     """The request's parameters as ``model``, or its errors as FastAPI gives them."""
     data: dict[str, Any] = {}
-    where_of: dict[str, In] = {}
     query = request.query_params
     for sent, where, many in _fields(model):
-        where_of[sent] = where
         if where is In.PATH:
             if sent in request.path_params:
                 data[sent] = request.path_params[sent]
@@ -67,6 +65,7 @@ def read(model: type[Model], request: Request) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        where_of = {sent: where for sent, where, _many in _fields(model)}  # errors only
         errors = []
         for error in exc.errors(include_url=False):
             loc = error["loc"]
