@@ -42,9 +42,7 @@ REQUEST_FORM = {
 }
 
 
-Jurisdiction = Annotated[
-    str | None, Query(description="Optional: the region code or SIGAP_OPEN311_JURISDICTION")
-]
+Jurisdiction = Annotated[str | None, Query(description=schemas.JURISDICTION)]
 
 
 def _context(request: Request, jurisdiction_id: str | None) -> Context:

@@ -276,15 +276,16 @@ def _sent(data: Any) -> Any:
     return sent
 
 
+JURISDICTION = "Optional: the region code or SIGAP_OPEN311_JURISDICTION"
+
+
 # The parameters of the hot routes (sigap.app.HOT_ROUTES), read by sigap.web.params.read and
 # documented from these models.
 class Where(BaseModel):
     """The format of the path, and the optional jurisdiction every resource takes."""
 
     fmt: Annotated[Format, PATH] = Field(description="xml or json")
-    jurisdiction_id: str | None = Field(
-        default=None, description="Optional: the region code or SIGAP_OPEN311_JURISDICTION"
-    )
+    jurisdiction_id: str | None = Field(default=None, description=JURISDICTION)
 
 
 class OneArgs(Where):
