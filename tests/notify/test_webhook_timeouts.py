@@ -44,11 +44,11 @@ class Trickler:
                 connection, _ = self.server.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+            start = time.monotonic()  # before the thread starts: a loaded machine lags there
+            self.accepted.append(start)
+            threading.Thread(target=self._serve, args=(connection, start), daemon=True).start()
 
-    def _serve(self, connection: socket.socket) -> None:
-        start = time.monotonic()
-        self.accepted.append(start)
+    def _serve(self, connection: socket.socket, start: float) -> None:
         with connection:
             _read_request(connection)
             split = ANSWER.index(b"\r\n\r\n") + 4 if self.phase == "body" else 0
@@ -144,7 +144,9 @@ def test_a_trickling_receiver_is_cut_at_the_timeout_and_delays_no_one(
     assert [e["data"]["report_id"] for e in receiver.events()][1] == second
     assert arrived - sent < 1.0
     assert trickling
-    assert all(TIMEOUT_S - 0.05 < cut < TIMEOUT_S + 0.5 for cut in trickler.cut), trickler.cut
+    # The sender's clock starts before it connects, ours when the accept returns: on a loaded
+    # machine the accept comes up to a few tens of milliseconds late, never 0.2 s.
+    assert all(TIMEOUT_S - 0.2 < cut < TIMEOUT_S + 0.5 for cut in trickler.cut), trickler.cut
     failed = slow_deliveries(database, trickler.url)
     assert [(m.state, m.attempts) for m in failed] == [("pending", 1)] * 2
     assert all(
