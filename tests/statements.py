@@ -6,7 +6,8 @@ limits check, :mod:`sigap.reports.limits`), and what the report writer's thread 
 is set on every connection the app's engines hand out (a test that counts a submission runs the
 writer in a thread, ``writer_process=False``: a writer process has connections of its own).
 PostgreSQL's hottest reads go on asyncpg connections of their own (:mod:`sigap.hotreads`), which
-no such hook sees; the statements they run are the same ones, so the counts are taken on SQLite.
+no such hook sees; the statements they run are the same ones, so the counts are taken on SQLite,
+where the hottest reads' own connections (:class:`sigap.hotreads.SQLiteReads`) are traced too.
 """
 
 from __future__ import annotations
@@ -51,9 +52,13 @@ def statements(database: Database) -> Iterator[list[str]]:
     for engine in engines:
         event.listen(engine, "checkout", checkout)
         event.listen(engine, "checkin", checkin)
+    if database.sqlite_reads is not None:
+        database.sqlite_reads.set_trace(trace)
     try:
         yield seen
     finally:
         for engine in engines:
             event.remove(engine, "checkout", checkout)
             event.remove(engine, "checkin", checkin)
+        if database.sqlite_reads is not None:
+            database.sqlite_reads.set_trace(None)

@@ -1,19 +1,33 @@
-"""The hottest PostgreSQL reads (sigap.hotreads): a few asyncpg connections handed out from a
-list. Reads beyond the connections wait their turn; a read that fails gives its connection
-up, and nothing leaks when a waiting read is cancelled. (PostgreSQL only, on the suite's own
-server; the idle check is in test_db.)"""
+"""The hottest reads (sigap.hotreads). On PostgreSQL, a few asyncpg connections handed out from
+a list: reads beyond the connections wait their turn; a read that fails gives its connection
+up, and nothing leaks when a waiting read is cancelled (on the suite's own server; the idle
+check is in test_db). On SQLite, the sqlite3 module's connections, one per thread. On both,
+a hot read's row is the engine's row."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import ARRAY, Integer, bindparam, column, func, literal, select, table
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 
 from sigap.db import Database
 from sigap.hotreads import HotQuery, HotReads, KeyedQuery
@@ -114,6 +128,11 @@ def test_reads_by_key_that_arrive_together_are_sent_as_one_statement(database_ur
     rows = asyncio.run(run())
     assert [None if row is None else row.id for row in rows] == [*keys[:-1], None, ids[1]]
     assert rows[0].status_note is None  # the columns of the query, by name
+    with database.read_connection() as connection:
+        engines = connection.execute(ONE.one.statement, {"key": ids[0]}).one()
+    database.dispose()
+    assert rows[0]._asdict() == engines._asdict()  # every column converted as the engine does
+    assert rows[0].created_at.utcoffset() == timedelta(0)
     if statements:
         assert [sorted(params["keys"]) for params in statements] == [
             sorted({*ids, 987_654_321}),
@@ -201,3 +220,44 @@ def test_killed_connections_cost_no_read_and_leak_no_slot() -> None:
     killed, slept = asyncio.run(run())
     assert killed >= 4
     assert slept == [7, 7]
+
+
+def test_sqlite_reads_have_a_connection_per_thread_and_open_again_after_close(
+    tmp_path: Path,
+) -> None:
+    """Each thread reads on its own connection (sqlite3's are not for sharing), opened with the
+    engine's pragmas; close() closes them all and the next read opens a new one."""
+    database = Database(f"sqlite:///{tmp_path / 'reads.db'}")
+    reads = database.sqlite_reads
+    assert reads is not None
+    at = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
+    query = HotQuery(
+        select(
+            literal(7).label("n"),
+            bindparam("at", type_=UTCDateTime()).label("at"),
+            literal_column("(SELECT journal_mode FROM pragma_journal_mode)").label("journal"),
+        )
+    )
+    seen: dict[str, Any] = {}
+
+    def read(name: str) -> None:
+        seen[name] = reads.fetch(query, {"at": at})[0]
+
+    threads = [threading.Thread(target=read, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    read("main")
+    assert len(reads._opened) == 3
+    assert {row.n for row in seen.values()} == {7}
+    assert all(row.at == at and row.at.utcoffset() == timedelta(0) for row in seen.values())
+    assert {row.journal for row in seen.values()} == {"wal"}  # the engine's pragmas
+    opened = list(reads._opened)
+    database.dispose()
+    assert reads._opened == []
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")
+    read("again")
+    assert seen["again"].n == 7
+    database.dispose()

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sigap.errors import SigapError
 from sigap.faults import Outage, describe, is_disconnect, is_fault
-from sigap.hotreads import CONNECT_TIMEOUT_S, HotQuery, HotReads, KeyedQuery
+from sigap.hotreads import CONNECT_TIMEOUT_S, HotQuery, HotReads, KeyedQuery, SQLiteReads
 
 log = logging.getLogger("sigap.db")
 Item = TypeVar("Item")
@@ -81,7 +82,7 @@ def make_engine(
         return engine
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
+        connect_args=_sqlite_connect_args(busy_timeout_s),
         pool_size=pool_size,
         max_overflow=pool_size,
     )
@@ -137,26 +138,35 @@ def _ping_when_idle(engine: Engine, idle_s: float = IDLE_PING_S) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
+def _sqlite_connect_args(busy_s: float) -> dict[str, Any]:
+    return {"check_same_thread": False, "timeout": busy_s}
+
+
+def _set_up_sqlite(dbapi_connection: Any, *, auto_checkpoint: bool, busy_s: float) -> None:
+    """Every SQLite connection's settings, the engines' and :class:`SQLiteReads`'."""
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "foreign_keys=ON",
+        "synchronous=NORMAL",
+        f"busy_timeout={round(busy_s * 1000)}",
+        "cache_size=-65536",
+        "temp_store=MEMORY",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    if not auto_checkpoint:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
 def _configure_sqlite(
     engine: Engine, *, begin: str | None, auto_checkpoint: bool, busy_s: float
 ) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        for pragma in (
-            "journal_mode=WAL",
-            "foreign_keys=ON",
-            "synchronous=NORMAL",
-            f"busy_timeout={round(busy_s * 1000)}",
-            "cache_size=-65536",
-            "temp_store=MEMORY",
-        ):
-            cursor.execute(f"PRAGMA {pragma}")
-        if not auto_checkpoint:
-            cursor.execute("PRAGMA wal_autocheckpoint=0")
-        cursor.close()
+        _set_up_sqlite(dbapi_connection, auto_checkpoint=auto_checkpoint, busy_s=busy_s)
 
     if begin is None:  # reads: the driver runs each statement in its own transaction
         return
@@ -225,6 +235,16 @@ class Database:
             None
             if self.dialect == "sqlite"
             else HotReads(read_url or url, size=pool_size, idle_ping_s=idle_ping_s)
+        )
+        self.sqlite_reads = (
+            SQLiteReads(
+                self.read_engine,
+                _sqlite_connect_args(busy_timeout_s),
+                partial(_set_up_sqlite, auto_checkpoint=True, busy_s=busy_timeout_s),
+            )
+            if self.dialect == "sqlite"
+            and self.read_engine.url.database not in (None, "", ":memory:")
+            else None
         )
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
@@ -296,9 +316,11 @@ class Database:
         has: on SQLite directly (as :meth:`read_async`), on PostgreSQL as a prepared statement
         on an asyncpg connection (:mod:`sigap.hotreads`). Rows are named tuples of the query's
         columns on both engines; datetimes are aware (UTC)."""
-        if self.hot_reads is None:
-            return await self.read_async(lambda c: list(c.execute(query.statement, params)))
-        return await self.hot_reads.fetch(query, params)
+        if self.hot_reads is not None:
+            return await self.hot_reads.fetch(query, params)
+        if self.sqlite_reads is not None:
+            return self.sqlite_reads.fetch(query, params)
+        return await self.read_async(lambda c: list(c.execute(query.statement, params)))
 
     async def fetch_select(
         self, statement: Select[Any], values: dict[str, Any] | None = None
@@ -337,6 +359,8 @@ class Database:
             yield connection
 
     def dispose(self) -> None:
+        if self.sqlite_reads is not None:
+            self.sqlite_reads.close()
         self.write_engine.dispose()
         self.read_engine.dispose()
 

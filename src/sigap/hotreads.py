@@ -1,4 +1,5 @@
-"""PostgreSQL's hottest reads (Open311's one request), on asyncpg connections of their own.
+"""The hottest reads (Open311's one request): on PostgreSQL on asyncpg connections of their
+own, on SQLite on the sqlite3 module's connections of their own (:class:`SQLiteReads`).
 
 A one-row read through SQLAlchemy's asyncio engine cost 530 us of CPU, through psycopg's
 asyncio pool 180-200 us, and on a bare asyncpg connection 50 us (docs/perf-log.md, "Open311"):
@@ -7,8 +8,13 @@ per connection by itself. asyncpg's own pool was not kept: its acquire and relea
 50 us of CPU per read (a queue with timeouts, a reset of each connection on release), so the
 few connections here are handed out from a plain list.
 
-The statements are still written once in SQLAlchemy (:class:`HotQuery`, shared with SQLite,
-where :meth:`sigap.db.Database.fetch` runs them on the engine), compiled once for asyncpg.
+On SQLite, SQLAlchemy's engine cost a one-row read as much as the rest of the request
+(checking a connection out and in, the execution context, the result's machinery: 280 against
+140 us of CPU for the whole request at 1M reports, docs/perf-log.md).
+
+The statements are still written once in SQLAlchemy (:class:`HotQuery`), compiled once per
+engine: their text, their parameters' bind processors and their columns' result processors
+are SQLAlchemy's own, so a row reads the same on every path.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import sqlite3
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import asyncpg
-from sqlalchemy import ARRAY, Select, any_, bindparam, make_url, select
+from sqlalchemy import ARRAY, Engine, Select, any_, bindparam, make_url, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -42,6 +50,15 @@ class Compiled(NamedTuple):
     row: type[Any]  # a named tuple of the statement's columns
 
 
+class SQLiteCompiled(NamedTuple):
+    sql: str
+    names: tuple[str, ...]  # the statement's parameters, in their ? order
+    fixed: dict[str, Any]
+    convert: tuple[Any, ...]  # per parameter, its type's bind processor, or None
+    results: tuple[Any, ...]  # per column, its type's result processor, or None
+    row: type[Any]
+
+
 class HotQuery:
     """A SELECT that :meth:`sigap.db.Database.fetch` runs: written once with SQLAlchemy (so
     both engines share it), compiled once for asyncpg, prepared once per connection.
@@ -53,6 +70,7 @@ class HotQuery:
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
         self._compiled: Compiled | None = None
+        self._sqlite: SQLiteCompiled | None = None
 
     def for_asyncpg(self) -> Compiled:
         if self._compiled is None:
@@ -68,6 +86,24 @@ class HotQuery:
             row = _row_type(self.statement)
             self._compiled = Compiled(str(compiled), names, dict(compiled.params), convert, row)
         return self._compiled
+
+    def for_sqlite(self, dialect: Any) -> SQLiteCompiled:
+        """Compiled by the SQLite engine's own ``dialect`` (its compiler writes table hints)."""
+        if self._sqlite is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = tuple(compiled.positiontup or ())
+            convert = tuple(
+                compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                for name in names
+            )
+            results = tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in self.statement.selected_columns
+            )
+            row = _row_type(self.statement)
+            fixed = dict(compiled.params)
+            self._sqlite = SQLiteCompiled(str(compiled), names, fixed, convert, results, row)
+        return self._sqlite
 
 
 class Statements:
@@ -333,3 +369,68 @@ class HotReads:
             self._opened -= 1
         else:
             self._free.append((connection, time.monotonic()))
+
+
+class SQLiteReads:
+    """:class:`HotQuery` reads on SQLite, on the sqlite3 module's connections: one per thread
+    that reads (the event loop's, in a server), opened as the read ``engine`` opens its own
+    (its URL's connect arguments, then ``setup``: the same pragmas), kept open until
+    :meth:`close`. Each statement is its own snapshot, as on the read engine."""
+
+    def __init__(
+        self, engine: Engine, connect_args: dict[str, Any], setup: Callable[[Any], None]
+    ) -> None:
+        self._dialect = engine.dialect
+        args, options = engine.dialect.create_connect_args(engine.url)
+        self._database: str = args[0]
+        self._options: dict[str, Any] = {**options, **connect_args}
+        self._setup = setup
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._trace: Callable[[str], None] | None = None
+
+    def set_trace(self, trace: Callable[[str], None] | None) -> None:
+        """sqlite3's trace callback on every connection, open or yet to open (statement
+        counts in tests)."""
+        with self._lock:
+            self._trace = trace
+            for connection in self._opened:
+                connection.set_trace_callback(trace)
+
+    def fetch(self, query: HotQuery, params: dict[str, Any]) -> list[Any]:
+        sql, names, fixed, convert, results, row = query.for_sqlite(self._dialect)
+        values = [
+            value if to_sql is None else to_sql(value)
+            for value, to_sql in zip(
+                (params[name] if name in params else fixed[name] for name in names),
+                convert,
+                strict=True,
+            )
+        ]
+        return [
+            row._make(
+                value if read is None else read(value)
+                for read, value in zip(results, found, strict=True)
+            )
+            for found in self._connection().execute(sql, values)
+        ]
+
+    def _connection(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._database, **self._options)
+            self._setup(connection)
+            with self._lock:
+                connection.set_trace_callback(self._trace)
+                self._opened.append(connection)
+            self._local.connection = connection
+        return connection
+
+    def close(self) -> None:
+        """Close every thread's connection (a thread that reads again opens a new one)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+        self._local = threading.local()
