@@ -207,3 +207,58 @@ def test_a_channel_quota_counts_the_hour_and_the_batch_exactly(database: Databas
     assert (
         codes([item(n, "kanal-c", 2) for n in range(4)]) == [None, None] + ["too_many_reports"] * 2
     )
+
+
+def test_every_report_is_counted_by_its_channel_minute(database: Database) -> None:
+    """The triggers count every report in ``channel_minute``, through the writer's batch or
+    any other insert; the limits leave out the exact read of a channel whose count leaves room
+    for the whole batch, and read it exactly once the count does not."""
+    import dataclasses
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from sigap.kit import utcnow
+    from sigap.reports import limits
+    from sigap.reports.limits import HOUR, Limits, Source, minute_of
+    from sigap.rows import insert_rows
+
+    with database.reading() as session:
+        state = load_state(session)
+    quota = Limits(per_hour=100, per_address=100, same_per_day=100, same_m=1.0)
+    batch = []
+    for n in range(3):
+        prepared = service.prepare(state, data=sent(n, description=f"Menit {n}"), channel="menit")
+        batch.append(dataclasses.replace(prepared, source=Source("menit", quota=4, limits=quota)))
+    with database.transaction() as session:
+        service.store_batch(session, [(p, None) for p in batch])
+    # An insert of another path (an import, the bench's generator) two hours back is counted
+    # in its own minute.
+    old = utcnow() - timedelta(hours=2)
+    row = {**batch[0].report, "tracking_token_hash": "lama", "created_at": old}
+    with database.transaction() as session:
+        insert_rows(session.connection(), service.REPORT, [row])
+    minutes = models.ChannelMinute.__table__
+    with database.reading() as session:
+        counted = dict(
+            session.execute(
+                select(minutes.c.minute, func.sum(minutes.c.reports))
+                .where(minutes.c.channel == "menit")
+                .group_by(minutes.c.minute)
+            ).all()
+        )
+    now = batch[0].report["created_at"]
+    assert sum(v for m, v in counted.items() if m >= minute_of(now - HOUR)) == 3
+    assert counted[minute_of(old)] == 1
+
+    def asked(n: int) -> dict[int, dict[str, Any]]:
+        params = [
+            {"channel": "menit", "n_channel": 4, "hour_ago": now - HOUR, "skip_channel": 0}
+            for _ in range(n)
+        ]
+        with database.transaction() as session:
+            limits._channels_with_room(session.connection(), dict(enumerate(params)))
+        return dict(enumerate(params))
+
+    assert [p["channel"] for p in asked(1).values()] == [None]  # 3 + 1 fit in 4: not read
+    assert [p["channel"] for p in asked(2).values()] == ["menit"] * 2  # 3 + 2 may not

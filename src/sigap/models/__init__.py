@@ -5,7 +5,7 @@ from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region, Regio
 from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
 from sigap.models.category import Category, CategoryQuestion, RoutingRule
-from sigap.models.channel import Channel
+from sigap.models.channel import Channel, ChannelMinute
 from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
 from sigap.models.outbox import OutboxMessage
@@ -36,6 +36,7 @@ __all__ = [
     "Category",
     "CategoryQuestion",
     "Channel",
+    "ChannelMinute",
     "IdempotencyKey",
     "MapCell",
     "OutboxMessage",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import BigInteger, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, UTCDateTime
@@ -30,3 +30,20 @@ class Channel(Base):
     # Reports an hour through this channel (every key of its slug); NULL: the deployment's
     # SIGAP_CHANNEL_REPORTS_PER_HOUR (0021_limits).
     reports_per_hour: Mapped[int | None] = mapped_column(Integer)
+
+
+class ChannelMinute(Base):
+    """How many reports each channel filed in each minute (Unix minutes), kept by triggers on
+    ``report`` (0025_channel_minutes) so every insert counts, whatever inserts it. The limits
+    read a channel's last 61 minutes here before its quota's exact read
+    (:func:`sigap.reports.limits.refusals`): a channel far below its quota needs no more.
+    ``shard``: PostgreSQL's writers each count in a row of their own (the backend's pid mod
+    8), so two writers' transactions never wait for one row; SQLite has one writer at a time
+    (shard 0). A deleted report stays counted: the sum only ever overstates."""
+
+    __tablename__ = "channel_minute"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer)
