@@ -205,7 +205,7 @@ def test_a_channel_quota_reads_its_hour_by_its_own_index(database_url: str) -> N
     from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
     from sigap.kit import utcnow
-    from sigap.reports.limits import HOUR, _Compiled, batched
+    from sigap.reports.limits import HOUR, _Compiled, batched, minute_of
 
     compiled = _Compiled.of(batched, ("channel",), PGDialect_psycopg())
     database = Database(database_url)
@@ -217,11 +217,19 @@ def test_a_channel_quota_reads_its_hour_by_its_own_index(database_url: str) -> N
                 "n_channel": [16],
                 "skip_channel": [984],
                 "hour_ago": [utcnow() - HOUR],
+                "channel_since": [minute_of(utcnow() - HOUR)],
+                "channel_quota": [1000],
+                "channel_batch": [16],
             }
             plan = "\n".join(
                 row[0] for row in connection.exec_driver_sql("EXPLAIN " + compiled.sql, values)
             )
+            # Far below its quota by the minutes' counts: the hour is not read at all.
+            analyze = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + compiled.sql
+            ran = "\n".join(row[0] for row in connection.exec_driver_sql(analyze, values))
     finally:
         database.dispose()
     assert "ix_report_channel_created_at" in plan, plan
     assert "pk_report" not in plan, plan
+    scan = next(line for line in ran.splitlines() if "ix_report_channel_created_at" in line)
+    assert "never executed" in scan, ran

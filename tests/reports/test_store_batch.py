@@ -251,14 +251,21 @@ def test_every_report_is_counted_by_its_channel_minute(database: Database) -> No
     assert sum(v for m, v in counted.items() if m >= minute_of(now - HOUR)) == 3
     assert counted[minute_of(old)] == 1
 
-    def asked(n: int) -> dict[int, dict[str, Any]]:
-        params = [
-            {"channel": "menit", "n_channel": 4, "hour_ago": now - HOUR, "skip_channel": 0}
-            for _ in range(n)
+    # The counts gate the exact read: with them gone (as if never kept), two more are taken
+    # where the hour (3 + 2 > 4) would refuse the second; kept, the hour is read and it is.
+    def codes(channel: str) -> list[str | None]:
+        more = [
+            dataclasses.replace(p, source=Source(channel, quota=4, limits=quota))
+            for p in (
+                service.prepare(state, data=sent(n, description=f"Lagi {n}"), channel=channel)
+                for n in range(2)
+            )
         ]
         with database.transaction() as session:
-            limits._channels_with_room(session.connection(), dict(enumerate(params)))
-        return dict(enumerate(params))
+            results = service.store_batch(session, [(p, None) for p in more])
+        return [r.code if isinstance(r, limits.Refused) else None for r in results]
 
-    assert [p["channel"] for p in asked(1).values()] == [None]  # 3 + 1 fit in 4: not read
-    assert [p["channel"] for p in asked(2).values()] == ["menit"] * 2  # 3 + 2 may not
+    assert codes("menit") == [None, "too_many_reports"]
+    with database.transaction() as session:
+        session.execute(minutes.delete().where(minutes.c.channel == "menit"))
+    assert codes("menit") == [None, None]

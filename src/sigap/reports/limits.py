@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar, Protocol, cast
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Connection,
     Float,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
+    case,
     func,
     literal_column,
     select,
@@ -56,6 +58,7 @@ from sigap.models.rows import NewReport
 REPORT = cast(Table, models.Report.__table__)
 REPORTER = cast(Table, models.ReportReporter.__table__)
 IDEMPOTENCY = cast(Table, models.IdempotencyKey.__table__)
+MINUTES = cast(Table, models.ChannelMinute.__table__)
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -119,7 +122,8 @@ VALUES: dict[str, TypeEngine[Any]] = {
     "category": REPORT.c.category_code.type, "lon": Float(), "lat": Float(), "per_lon": Float(),
     "per_lat": Float(), "radius2": Float(),
     **{f"n_{name}": Integer() for name in ("account", "device", "address", "channel", "key")},
-    "n_same": Integer(), "n_recent": Integer(),
+    "n_same": Integer(), "n_recent": Integer(), "channel_since": BigInteger(),
+    "channel_quota": Integer(), "channel_batch": Integer(),
 }  # fmt: skip
 
 
@@ -138,8 +142,8 @@ def _parts(
     def own(query: Select[Any]) -> Select[Any]:
         return query if outer is None else query.correlate(outer)
 
-    def newest(kind: str, query: Select[Any], limit: str) -> Select[Any]:
-        rows = own(query.limit(value(limit))).subquery()
+    def newest(kind: str, query: Select[Any], limit: str | ColumnElement[Any]) -> Select[Any]:
+        rows = own(query.limit(value(limit) if isinstance(limit, str) else limit)).subquery()
         return own(select(literal_column(f"'{kind}'").label("kind"), rows.c.at))
 
     def by_reporter(column: ColumnElement[Any], name: str) -> Select[Any]:
@@ -184,13 +188,23 @@ def _parts(
         # backwards through all of them (300 ms a submission, in the writer's one cycle). Only
         # the rows a verdict can look at are sent: the newest ``skip_channel`` are skipped in
         # the index (see :func:`_channel_window`), not read out, whatever the quota.
+        #
+        # First, though, the channel's reports counted by the minute (:func:`_counted`): a
+        # channel whose last 61 minutes, with the batch's submissions on top, stay below its
+        # quota cannot refuse any of them, and its hour is not read at all: LIMIT 0, which
+        # both databases evaluate before the scan and then skip it (a condition in WHERE
+        # would be tested row by row on SQLite).
         "channel": lambda: newest(
             "channel",
             matching(REPORT.c.created_at, REPORT.c.channel, "channel")
             .where(REPORT.c.created_at >= value("hour_ago"))
             .order_by(REPORT.c.created_at.desc())
             .offset(value("skip_channel")),
-            "n_channel",
+            case(
+                (_counted(value) + value("channel_batch") > value("channel_quota"),
+                 value("n_channel")),
+                else_=literal_column("0"),
+            ),
         ),
         # The same problem, by the same person: the account, else the device. Not by address:
         # behind a carrier's NAT many people share one, and several of them reporting one
@@ -202,6 +216,16 @@ def _parts(
         ),
     }  # fmt: skip
     return {kind: made[kind]() for kind in kinds}
+
+
+def _counted(value: Callable[[str], Any]) -> ColumnElement[Any]:
+    """The channel's reports of the minutes from the one ``channel_since`` falls in on: at
+    least its reports of the hour (:class:`sigap.models.ChannelMinute`, kept by triggers)."""
+    return (
+        select(func.coalesce(func.sum(MINUTES.c.reports), literal_column("0")))
+        .where(MINUTES.c.channel == value("channel"), MINUTES.c.minute >= value("channel_since"))
+        .scalar_subquery()
+    )
 
 
 PARTS = _parts(lambda name: bindparam(name, type_=VALUES[name]))
@@ -316,6 +340,8 @@ def _params(source: Source, limits: Limits, key: str | None, report: NewReport) 
         "address": source.address, "n_address": limits.per_address,
         "channel": source.channel if source.quota else None, "n_channel": source.quota or 1,
         "hour_ago": report["created_at"] - HOUR, "skip_channel": 0, "key": key, "n_key": 1,
+        "channel_since": minute_of(report["created_at"] - HOUR), "channel_quota": source.quota or 1,
+        "channel_batch": 1,
         # The same problem, by the same person (see :func:`_parts`).
         "same_account": source.account_id,
         "same_device": source.device if source.account_id is None else None,
@@ -367,8 +393,8 @@ def refusals(
         for i, (item, key) in enumerate(items)
         if item.source is not None and item.source.limits is not None
     }
-    _channels_with_room(connection, asked)
     _channel_window(asked)
+    _prune_minutes(connection, asked)
     raw: Any = connection.connection.dbapi_connection
     if connection.dialect.name == "postgresql":
         found = _found_together(raw, connection.dialect, asked)
@@ -389,46 +415,21 @@ def minute_of(at: datetime) -> int:
     return int(at.timestamp()) // 60
 
 
-def _channels_with_room(connection: Connection, asked: dict[int, dict[str, Any]]) -> None:
-    """Leave out the exact read of a channel whose reports of the last 61 minutes
-    (:class:`sigap.models.ChannelMinute`), with every submission of the batch on top, stay
-    below its quota: the hour holds no more than that sum, so none of them can be refused.
-    The exact read walks the hour's rows in the index; for a busy channel with a large quota
-    that was all of them, per submission (560 us at 17,500 rows: docs/perf-log.md). The
-    channel's counts from before two hours ago are deleted once a minute."""
-    quota = {p["channel"]: p["n_channel"] for p in asked.values() if p["channel"] is not None}
-    if not quota:
-        return
-    in_batch = Counter(p["channel"] for p in asked.values() if p["channel"] is not None)
-    since = min(p["hour_ago"] for p in asked.values() if p["channel"] is not None)
-    counted = dict(
-        connection.execute(_MINUTES_SUM, {"channels": list(quota), "since": minute_of(since)}).all()
-    )
-    for params in asked.values():
-        channel = params["channel"]
-        if channel is not None and counted.get(channel, 0) + in_batch[channel] <= quota[channel]:
-            params["channel"] = None  # the verdict counts the batch's earlier ones alone
-    now = minute_of(since + HOUR)
-    stale = [channel for channel in quota if _pruned.get(channel) != now]
+def _prune_minutes(connection: Connection, asked: dict[int, dict[str, Any]]) -> None:
+    """Delete the batch's channels' counts from before two hours ago, once a minute."""
+    channels = {p["channel"]: p["channel_since"] for p in asked.values() if p["channel"]}
+    stale = {c: m for c, m in channels.items() if _pruned.get(c, -1) < m}
     if stale:
-        connection.execute(_MINUTES_PRUNE, {"channels": stale, "before": now - 120})
-        _pruned.update(dict.fromkeys(stale, now))
+        before = min(stale.values()) - 60
+        connection.execute(_MINUTES_PRUNE, {"channels": list(stale), "before": before})
+        _pruned.update(stale)
 
 
-MINUTES = cast(Table, models.ChannelMinute.__table__)
-_MINUTES_SUM = (
-    select(MINUTES.c.channel, func.sum(MINUTES.c.reports))
-    .where(
-        MINUTES.c.channel.in_(bindparam("channels", expanding=True)),
-        MINUTES.c.minute >= bindparam("since"),
-    )
-    .group_by(MINUTES.c.channel)
-)
 _MINUTES_PRUNE = MINUTES.delete().where(
     MINUTES.c.channel.in_(bindparam("channels", expanding=True)),
     MINUTES.c.minute < bindparam("before"),
 )
-_pruned: dict[str, int] = {}  # the minute each channel's old counts were last deleted
+_pruned: dict[str, int] = {}  # per channel, the minute its old counts were last deleted
 
 
 def _channel_window(asked: dict[int, dict[str, Any]]) -> None:
@@ -443,6 +444,7 @@ def _channel_window(asked: dict[int, dict[str, Any]]) -> None:
     for params in asked.values():
         if params["channel"] is not None:
             quota = params["n_channel"]
+            params["channel_batch"] = in_batch[params["channel"]]
             params["skip_channel"] = max(0, quota - in_batch[params["channel"]])
             params["n_channel"] = quota - params["skip_channel"]
 
