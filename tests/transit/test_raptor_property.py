@@ -3,7 +3,6 @@ number of rides, the same best arrival; and every journey's legs hold together."
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -82,8 +81,8 @@ def _first_mismatch(damage: Damage | None = None) -> str | None:
 def test_the_comparison_catches_boarding_a_trip_that_has_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """bisect_right instead of bisect_left: a vehicle leaving as one arrives is missed."""
-    monkeypatch.setattr(raptor, "bisect_left", bisect.bisect_right)
+    """Searching right of equal times: a vehicle leaving as one arrives is missed."""
+    monkeypatch.setattr(raptor, "BOARD_SIDE", "right")
 
     assert _first_mismatch() is not None
 

@@ -58,6 +58,41 @@ class Footpaths:
     seconds: np.ndarray
 
 
+# A slot's keys are SLOT_SPAN apart and a time t sits at TIME_BASE + t in them: times may run
+# from -TIME_BASE (the previous day's trips, and arrive-by's negated times) to about 50 hours.
+SLOT_SPAN = 1 << 20
+TIME_BASE = 1 << 18
+MAX_PATTERN_STOPS = 1 << 12  # RAPTOR's running minimum codes a trip and a stop in 32 bits
+MAX_PATTERN_TRIPS = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Flat:
+    """Every pattern's stops and times in flat numpy arrays, so that one RAPTOR round rides
+    all patterns at once. A *slot* is one stop of one pattern; slots run pattern by pattern,
+    each pattern's in the order of travel. Slot s's column (``starts[s]`` to
+    ``starts[s + 1]``) has one entry per trip, trips in order: ``keys`` holds when each
+    leaves (as ``s * SLOT_SPAN + TIME_BASE + time``, so one binary search over all columns
+    finds each slot's first trip), ``alights`` when each arrives.
+
+    The reverse index is the same network with time running backwards (times negated,
+    trips and each pattern's stops in reverse order, footpaths turned round): arrive-by is
+    depart-at on it. ``positions`` and ``trips`` (how many trips the slot's pattern has)
+    lead back to the pattern's own numbering."""
+
+    reverse: bool
+    stops: np.ndarray  # the slot's stop
+    patterns: np.ndarray  # the slot's pattern
+    positions: np.ndarray  # the slot's position in its pattern (as the GTFS feed runs)
+    steps: np.ndarray  # the slot's position in this direction's order of travel
+    first: np.ndarray  # True at each pattern's first slot in this direction
+    trips: np.ndarray  # the number of trips of the slot's pattern
+    starts: np.ndarray
+    keys: np.ndarray
+    alights: np.ndarray
+    walks: Footpaths
+
+
 @dataclass(slots=True)
 class Timetable:
     """Stops are numbered 0..n-1 (``ids[i]`` is the namespaced GTFS id)."""
@@ -73,6 +108,7 @@ class Timetable:
     index: dict[str, int] = field(default_factory=dict)
     stations: dict[str, list[int]] = field(default_factory=dict)
     _walks: tuple[list[list[tuple[int, int]]], Footpaths] | None = None
+    _flat: dict[bool, tuple[list[Pattern], Footpaths, Flat]] = field(default_factory=dict)
 
     def walks(self) -> Footpaths:
         """The footpaths as flat arrays, for relaxing thousands of them at once; made again
@@ -84,6 +120,17 @@ class Timetable:
             to, seconds = np.array(pairs, dtype=np.int64).T
             self._walks = (self.footpaths, Footpaths(offsets, to, seconds))
         return self._walks[1]
+
+    def flat(self, reverse: bool = False) -> Flat:
+        """The patterns as RAPTOR's rounds read them (:class:`Flat`), in the direction of
+        travel or time-reversed (for arrive-by); made once, again if ``patterns`` or
+        ``footpaths`` is another list."""
+        walks = self.walks()
+        made = self._flat.get(reverse)
+        if made is None or made[0] is not self.patterns or made[1] is not walks:
+            made = (self.patterns, walks, _flat(self.patterns, walks, reverse))
+            self._flat[reverse] = made
+        return made[2]
 
     def stops_of(self, key: str) -> list[int]:
         """The stops a GTFS id stands for: a stop itself, or every platform of a station."""
@@ -117,6 +164,62 @@ def build(feed: Feed, trips: Iterable[RunTrip]) -> Timetable:
     table.stop_patterns = _stop_patterns(table.patterns, len(stops))
     table.footpaths = footpaths(table.lat, table.lon, _transfers(feed, table))
     return table
+
+
+def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
+    stops, pattern_of, positions, steps, boards, alights = [], [], [], [], [], []
+    for number, pattern in enumerate(found):
+        length, count = len(pattern.stops), len(pattern.trips)
+        if length >= MAX_PATTERN_STOPS or count >= MAX_PATTERN_TRIPS:
+            raise ValueError(f"pattern {number} has more stops or trips than the index holds")
+        arrive = np.frombuffer(pattern.arrivals, dtype=np.int32).reshape(count, length)
+        leave = np.frombuffer(pattern.departures, dtype=np.int32).reshape(count, length)
+        order = np.arange(length)
+        if reverse:  # later trips first, last stop first, time negated
+            arrive, leave = -leave[::-1, ::-1], -arrive[::-1, ::-1]
+            order = order[::-1]
+        stops.append(np.array(pattern.stops, dtype=np.int64)[order])
+        pattern_of.append(np.full(length, number, dtype=np.int64))
+        positions.append(order)
+        steps.append(np.arange(length))
+        boards.append(leave.T.ravel())
+        alights.append(arrive.T.ravel())
+    slot_stops = np.concatenate(stops) if stops else np.zeros(0, dtype=np.int64)
+    slot_patterns = np.concatenate(pattern_of) if stops else slot_stops
+    counts = np.array([len(found[p].trips) for p in slot_patterns.tolist()], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    times = np.concatenate(boards).astype(np.int64) if stops else slot_stops
+    if len(times) and not (times.min() >= -TIME_BASE and times.max() < SLOT_SPAN - TIME_BASE):
+        raise ValueError("a trip's times are beyond what the index holds")
+    keys = np.repeat(np.arange(len(slot_stops), dtype=np.int64) * SLOT_SPAN, counts)
+    keys += TIME_BASE + times
+    step = np.concatenate(steps) if stops else slot_stops
+    return Flat(
+        reverse,
+        slot_stops,
+        slot_patterns,
+        np.concatenate(positions).astype(np.int64) if stops else slot_stops,
+        step.astype(np.int64),
+        step == 0,
+        counts,
+        starts,
+        keys,
+        np.concatenate(alights).astype(np.int32) if stops else slot_stops.astype(np.int32),
+        _turned(walks) if reverse else walks,
+    )
+
+
+def _turned(walks: Footpaths) -> Footpaths:
+    """The footpaths walked backwards: b's list holds (a, seconds) for each path a to b."""
+    count = len(walks.offsets) - 1
+    came = np.repeat(np.arange(count, dtype=np.int64), np.diff(walks.offsets))
+    real = len(came)  # walks() pads an empty network with one dummy path
+    order = np.argsort(walks.to[:real], kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(walks.to[:real], minlength=count))])
+    to, seconds = came[order], walks.seconds[:real][order]
+    if not real:
+        to, seconds = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    return Footpaths(offsets.astype(np.int64), to, seconds)
 
 
 def _stations(stops: Sequence[Stop], index: dict[str, int]) -> dict[str, list[int]]:
