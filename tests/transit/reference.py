@@ -60,6 +60,57 @@ def best_by_rides(
     return best
 
 
+def latest_by_rides(
+    table: network.Timetable,
+    trips: list[RunTrip],
+    origins: dict[int, int],
+    targets: dict[int, int],
+    time: int,
+    max_rides: int,
+) -> list[int]:
+    """The latest departure from the origin place arriving by ``time`` with at most k rides
+    (-INF when none does), for k = 0..max_rides, found with :func:`best_by_rides` alone:
+    arriving by ``time`` only gets harder the later one leaves, so it is the last departure
+    that still does, and that is one where some trip is caught just in time (or, walking,
+    one that arrives just at ``time``); a binary search over those candidates finds it."""
+    paths = [dict(p) for p in table.footpaths]
+
+    def walks(a: int, b: int) -> list[int]:  # the ways from stop a to stop b on foot
+        return ([0] if a == b else []) + ([paths[a][b]] if b in paths[a] else [])
+
+    candidates = {
+        time - walk - seconds - targets[t]
+        for o, walk in origins.items()
+        for t in targets
+        for seconds in walks(o, t)
+    }
+    for trip in trips:
+        for stop, leaves in zip(trip.stops, trip.departures, strict=True):
+            s = table.index[stop]
+            candidates |= {
+                leaves - seconds - walk for o, walk in origins.items() for seconds in walks(o, s)
+            }
+    ordered = sorted(candidates)
+    known: dict[int, list[int]] = {}
+
+    def best(at: int) -> list[int]:
+        if at not in known:
+            known[at] = best_by_rides(table, trips, origins, targets, at, max_rides)
+        return known[at]
+
+    latest = []
+    for rides in range(max_rides + 1):
+        low, high = 0, len(ordered)  # the first candidate that arrives too late
+        while low < high:
+            middle = (low + high) // 2
+            if best(ordered[middle])[rides] <= time:
+                low = middle + 1
+            else:
+                high = middle
+        latest.append(ordered[low - 1] if low else -INF)
+    return latest
+
+
 def pareto(best: list[int]) -> list[tuple[int, int]]:
     """(rides, arrival) where one more ride arrives strictly earlier."""
     front, bound = [], INF
