@@ -130,7 +130,8 @@ class Network:
 
 def random_network(rng: random.Random, stops: int, routes: int) -> Network:
     """Stops scattered over about 2.2 km (so some footpaths join them, some do not), routes
-    through random stops, trips whose speeds differ (so some overtake), times on whole
+    through random stops, trips whose speeds differ (so some overtake) or that leave every
+    few minutes with the same travel times (as frequencies are expanded), times on whole
     minutes (so that departures equal arrivals and boarding's edge case is met)."""
     feed = Feed("t")
     for i in range(stops):
@@ -142,8 +143,13 @@ def random_network(rng: random.Random, stops: int, routes: int) -> Network:
         path = rng.sample(range(stops), rng.randint(2, min(stops, 6)))
         if rng.random() < 0.2:
             path.append(path[0])  # a loop, as Transjakarta's feeders run
+        stops_of = [f"t:{s}" for s in path]
+        if rng.random() < 0.3:  # a frequency: one template every few minutes, as expanded
+            template, headway = _trip(rng, f"t:r{r}", f"t:r{r}", stops_of), 60 * rng.randint(1, 9)
+            trips.extend(_shifted(template, k, headway) for k in range(rng.randint(2, 8)))
+            continue
         for k in range(rng.randint(1, 5)):
-            trips.append(_trip(rng, f"t:r{r}", f"t:r{r}-{k}", [f"t:{s}" for s in path]))
+            trips.append(_trip(rng, f"t:r{r}", f"t:r{r}-{k}", stops_of))
     return Network(feed, trips, network.build(feed, trips))
 
 
@@ -156,3 +162,16 @@ def _trip(rng: random.Random, route: str, key: str, stops: list[str]) -> RunTrip
         departures.append(at)
         at += 60 * rng.randint(1, 8)
     return RunTrip(key, route, "", tuple(stops), tuple(arrivals), tuple(departures))
+
+
+def _shifted(trip: RunTrip, number: int, headway: int) -> RunTrip:
+    shift = number * headway
+    return RunTrip(
+        f"{trip.id}@{number}",
+        trip.route,
+        "",
+        trip.stops,
+        tuple(t + shift for t in trip.arrivals),
+        tuple(t + shift for t in trip.departures),
+        headway,
+    )

@@ -58,8 +58,8 @@ class Footpaths:
     seconds: np.ndarray
 
 
-# A slot's keys are SLOT_SPAN apart and a time t sits at TIME_BASE + t in them: times may run
-# from -TIME_BASE (the previous day's trips, and arrive-by's negated times) to about 50 hours.
+# A slot's run keys are SLOT_SPAN apart and a time t sits at TIME_BASE + t in them: times may
+# run from -TIME_BASE (the previous day's trips, arrive-by's negated times) to about 50 hours.
 SLOT_SPAN = 1 << 20
 TIME_BASE = 1 << 18
 MAX_PATTERN_STOPS = 1 << 12  # RAPTOR's running minimum codes a trip and a stop in 32 bits
@@ -67,13 +67,28 @@ MAX_PATTERN_TRIPS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
+class Runs:
+    """A slot's departures cut into runs leaving every ``steps`` seconds: run r is trips
+    ``trips[r]`` to ``trips[r] + counts[r] - 1`` of slot ``slots[r]``, the first leaving at
+    ``keys[r] - slots[r] * SLOT_SPAN - TIME_BASE``. A frequency's expanded trips are one run
+    (Transjakarta's 1.4 million calls are some 61,000 runs), a timetable's mostly runs of
+    one, so one binary search over the keys and a division find the first trip leaving at
+    or after a time at every slot."""
+
+    keys: np.ndarray
+    slots: np.ndarray
+    trips: np.ndarray
+    counts: np.ndarray
+    steps: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
 class Flat:
     """Every pattern's stops and times in flat numpy arrays, so that one RAPTOR round rides
     all patterns at once. A *slot* is one stop of one pattern; slots run pattern by pattern,
     each pattern's in the order of travel. Slot s's column (``starts[s]`` to
-    ``starts[s + 1]``) has one entry per trip, trips in order: ``keys`` holds when each
-    leaves (as ``s * SLOT_SPAN + TIME_BASE + time``, so one binary search over all columns
-    finds each slot's first trip), ``alights`` when each arrives.
+    ``starts[s + 1]``) has one entry per trip, trips in order: ``boards`` holds when each
+    leaves, ``alights`` when each arrives; ``runs`` the departures as :class:`Runs`.
 
     The reverse index is the same network with time running backwards (times negated,
     trips and each pattern's stops in reverse order, footpaths turned round): arrive-by is
@@ -88,8 +103,9 @@ class Flat:
     first: np.ndarray  # True at each pattern's first slot in this direction
     trips: np.ndarray  # the number of trips of the slot's pattern
     starts: np.ndarray
-    keys: np.ndarray
+    boards: np.ndarray
     alights: np.ndarray
+    runs: Runs
     walks: Footpaths
 
 
@@ -191,8 +207,6 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
     times = np.concatenate(boards).astype(np.int64) if stops else slot_stops
     if len(times) and not (times.min() >= -TIME_BASE and times.max() < SLOT_SPAN - TIME_BASE):
         raise ValueError("a trip's times are beyond what the index holds")
-    keys = np.repeat(np.arange(len(slot_stops), dtype=np.int64) * SLOT_SPAN, counts)
-    keys += TIME_BASE + times
     step = np.concatenate(steps) if stops else slot_stops
     return Flat(
         reverse,
@@ -203,10 +217,32 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
         step == 0,
         counts,
         starts,
-        keys,
+        times.astype(np.int32),
         np.concatenate(alights).astype(np.int32) if stops else slot_stops.astype(np.int32),
+        _runs(times, starts),
         _turned(walks) if reverse else walks,
     )
+
+
+def _runs(times: np.ndarray, starts: np.ndarray) -> Runs:
+    """The columns' departures cut where the gap from one trip to the next changes (and
+    around equal times), so that each run leaves at a constant, positive interval."""
+    count = len(times)
+    slot = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
+    firsts = starts[:-1][np.diff(starts) > 0]
+    gap = np.full(count, -1, dtype=np.int64)
+    gap[1:] = times[1:] - times[:-1]
+    gap[firsts] = -1
+    begins = np.ones(count, dtype=bool)
+    begins[1:] = gap[1:] != gap[:-1]
+    begins |= gap <= 0  # a column's first trip, or one leaving with the one before
+    at = np.flatnonzero(begins)
+    counts = np.diff(np.append(at, count))
+    steps = np.ones(len(at), dtype=np.int64)
+    longer = counts > 1
+    steps[longer] = times[at[longer] + 1] - times[at[longer]]
+    slots = slot[at]
+    return Runs(slots * SLOT_SPAN + TIME_BASE + times[at], slots, at - starts[slots], counts, steps)
 
 
 def _turned(walks: Footpaths) -> Footpaths:

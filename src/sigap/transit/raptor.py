@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 
-from sigap.transit.network import SLOT_SPAN, TIME_BASE, Flat, Timetable
+from sigap.transit.network import SLOT_SPAN, TIME_BASE, Flat, Runs, Timetable
 
 INF = 2**31 - 1
 MAX_RIDES = 6  # five transfers: more than any sensible journey across Jabodetabek
@@ -204,9 +204,7 @@ class _Search:
         ready = np.where(self.marked, self.best, INF)[flat.stops]
         self.marked[:] = False
         slots = np.flatnonzero(ready < INF)
-        key = slots * SLOT_SPAN + TIME_BASE
-        key += np.clip(ready[slots], -TIME_BASE, SLOT_SPAN - TIME_BASE - 1)
-        trip = np.searchsorted(flat.keys, key, side=BOARD_SIDE) - flat.starts[slots]
+        trip = _first_trips(flat.runs, slots, ready[slots])
         caught = trip < flat.trips[slots]
         slots, trip = slots[caught], trip[caught]
         # each pattern's codes: HELD - 1 - (trip, step), so the running maximum is the
@@ -265,7 +263,7 @@ class _Search:
         stops, at, alight, board, trip, came = self.rides[rides]
         i = int(np.searchsorted(stops, stop))
         b, t = int(board[i]), int(trip[i])
-        leaves = int(self.flat.keys[self.flat.starts[b] + t]) - b * SLOT_SPAN - TIME_BASE
+        leaves = int(self.flat.boards[self.flat.starts[b] + t])
         return [
             *self._steps(int(self.flat.stops[b]), int(came[i])),
             ("ride", b, int(alight[i]), t, leaves, int(at[i])),
@@ -277,6 +275,24 @@ class _Search:
             return self.start[stop]
         stops, at = self.rides[rides][:2]
         return int(at[int(np.searchsorted(stops, stop))])
+
+
+def _first_trips(runs: Runs, slots: np.ndarray, ready: np.ndarray) -> np.ndarray:
+    """At each of ``slots`` (ascending), the first trip leaving at ``ready`` or later (the
+    slot's number of trips when none does): in the last run of the slot leaving before
+    ``ready``, so many headways on, or else the next run's first trip."""
+    key = slots * SLOT_SPAN + TIME_BASE + np.clip(ready, -TIME_BASE, SLOT_SPAN - TIME_BASE - 1)
+    run = np.searchsorted(runs.keys, key, side=BOARD_SIDE) - 1
+    trip = np.zeros(len(slots), dtype=np.int64)
+    if not len(runs.keys):
+        return trip
+    mine = np.flatnonzero(runs.slots[np.maximum(run, 0)] == slots)
+    mine = mine[run[mine] >= 0]
+    run = run[mine]
+    gap = key[mine] - runs.keys[run]  # > 0 (>= 0 when a vehicle leaving now is missed)
+    headways = -(-gap // runs.steps[run]) if BOARD_SIDE == "left" else gap // runs.steps[run] + 1
+    trip[mine] = runs.trips[run] + np.minimum(headways, runs.counts[run])
+    return trip
 
 
 def _journey(
