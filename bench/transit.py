@@ -6,10 +6,11 @@
 Times reading each feed, the day's expansion and the RAPTOR index (patterns, footpaths and
 the flat arrays of both directions), then ``--queries`` depart-at queries between random
 served stops at random times from 06:00 to 21:00 on one weekday, and as many arrive-by
-queries (the same stops, arriving by the same times plus an hour): median and p95 on one
-core. Memory: the process's peak RSS growth over the build, the resident growth once the
-feeds and the expanded trips are dropped (what a server holding the network keeps, an upper
-bound: freed memory is not always handed back), and the index's own arrays.
+queries (the same stops, arriving by the same times plus an hour), and the next ten
+departures at each query's origin: median and p95 on one core. Memory: the process's peak
+RSS growth over the build, the resident growth once the feeds and the expanded trips are
+dropped (what a server holding the network keeps, an upper bound: freed memory is not always
+handed back), and the index's own arrays.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sigap.transit import gtfs, network, raptor, schedule
+from sigap.transit import departures, gtfs, network, raptor, schedule
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/transit"
 FEEDS = {"tj": "transjakarta", "mrt": "mrt_jakarta", "krl": "krl_approx"}
@@ -72,6 +73,7 @@ def main(argv: list[str]) -> None:
     queries = make_queries(table, args.queries, random.Random(args.seed))
     timed(table, queries, "depart-at", raptor.depart_at, 0)
     timed(table, queries, "arrive-by", raptor.arrive_by, 3600)
+    timed(table, queries, "next departures", _board, 0)
 
 
 def make_queries(
@@ -104,6 +106,11 @@ def timed(
         f"{statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
         f"max {times[-1] * 1000:.1f} ms"
     )
+
+
+def _board(table: network.Timetable, origins: dict[int, int], _: object, at: int) -> object:
+    """The next ten lines of the departures board at the query's origin."""
+    return departures.next_departures(table, next(iter(origins)), at, 10)
 
 
 def _nbytes(record: object) -> int:

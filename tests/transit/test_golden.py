@@ -4,6 +4,7 @@ not whole outputs."""
 
 from __future__ import annotations
 
+from sigap.transit.departures import next_departures
 from sigap.transit.network import Timetable
 from sigap.transit.raptor import Journey, Leg, arrive_by, depart_at
 
@@ -118,3 +119,22 @@ def test_every_journey_is_on_the_front(jakarta: Timetable) -> None:
     assert transfers == sorted(set(transfers))
     assert arrivals == sorted(arrivals, reverse=True)
     assert len(set(arrivals)) == len(arrivals)
+
+
+def test_the_board_at_blok_m_says_every_n_minutes_and_lebak_bulus_gives_train_times(
+    jakarta: Timetable,
+) -> None:
+    busway = next_departures(jakarta, "tj:H00014P", EIGHT, n=20)
+    [corridor] = [d for d in busway if (d.route, d.headsign) == ("tj:1", "Kali Besar Barat")]
+    assert (corridor.time, corridor.headway, corridor.trip) == (EIGHT, 400, None)
+    assert corridor.until is not None
+    assert corridor.until > 20 * 3600
+    lines = [(d.route, d.headsign, d.headway) for d in busway]
+    assert len(lines) == len(set(lines))  # one line a frequency, not its expanded trips
+
+    trains = next_departures(jakarta, "mrt:SLBB", EIGHT, n=5)
+    times = [d.time for d in trains]
+    assert len(trains) == 5
+    assert all(d.headway is None and d.trip for d in trains)
+    assert times == sorted(times)
+    assert EIGHT <= times[0] <= EIGHT + 10 * MINUTE
