@@ -86,9 +86,9 @@ class Runs:
 class Flat:
     """Every pattern's stops and times in flat numpy arrays, so that one RAPTOR round rides
     all patterns at once. A *slot* is one stop of one pattern; slots run pattern by pattern,
-    each pattern's in the order of travel. Slot s's column (``starts[s]`` to
-    ``starts[s + 1]``) has one entry per trip, trips in order: ``boards`` holds when each
-    leaves, ``alights`` when each arrives; ``runs`` the departures as :class:`Runs`.
+    each pattern's in the order of travel. ``runs`` finds the first trip leaving a slot at or
+    after a time; trip t reaches slot s at ``alights[starts[s] + t * strides[s]]`` (a
+    pattern's times trip by trip, so that the stops one trip reaches lie side by side).
 
     The reverse index is the same network with time running backwards (times negated,
     trips and each pattern's stops in reverse order, footpaths turned round): arrive-by is
@@ -103,10 +103,11 @@ class Flat:
     first: np.ndarray  # True at each pattern's first slot in this direction
     trips: np.ndarray  # the number of trips of the slot's pattern
     starts: np.ndarray
-    boards: np.ndarray
+    strides: np.ndarray  # the number of stops of the slot's pattern
     alights: np.ndarray
     runs: Runs
     walks: Footpaths
+    walkers: np.ndarray  # the stop each of ``walks``' footpaths starts from
 
 
 @dataclass(slots=True)
@@ -199,15 +200,19 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
         positions.append(order)
         steps.append(np.arange(length))
         boards.append(leave.T.ravel())
-        alights.append(arrive.T.ravel())
+        alights.append(arrive.ravel())
     slot_stops = np.concatenate(stops) if stops else np.zeros(0, dtype=np.int64)
     slot_patterns = np.concatenate(pattern_of) if stops else slot_stops
     counts = np.array([len(found[p].trips) for p in slot_patterns.tolist()], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    columns = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     times = np.concatenate(boards).astype(np.int64) if stops else slot_stops
     if len(times) and not (times.min() >= -TIME_BASE and times.max() < SLOT_SPAN - TIME_BASE):
         raise ValueError("a trip's times are beyond what the index holds")
     step = np.concatenate(steps) if stops else slot_stops
+    strides = np.array([len(found[p].stops) for p in slot_patterns.tolist()], dtype=np.int64)
+    paths = _turned(walks) if reverse else walks
+    sizes = np.array([len(p.trips) * len(p.stops) for p in found], dtype=np.int64)
+    starts = (np.cumsum(sizes) - sizes)[slot_patterns] + step
     return Flat(
         reverse,
         slot_stops,
@@ -216,11 +221,12 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
         step.astype(np.int64),
         step == 0,
         counts,
-        starts,
-        times.astype(np.int32),
+        starts.astype(np.int64),
+        strides,
         np.concatenate(alights).astype(np.int32) if stops else slot_stops.astype(np.int32),
-        _runs(times, starts),
-        _turned(walks) if reverse else walks,
+        _runs(times, columns),
+        paths,
+        np.repeat(np.arange(len(paths.offsets) - 1, dtype=np.int64), np.diff(paths.offsets)),
     )
 
 

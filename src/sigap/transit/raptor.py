@@ -113,8 +113,8 @@ def arrive_by(
 
 # A step of a journey as the search found it, in the search's direction and times:
 # ("access", stop, seconds walked, time at the origin place, 0, 0) first, then
-# ("walk", from stop, to stop, 0, start, end) and ("ride", board slot, alight slot, trip,
-# start, end), and ("egress", stop, seconds walked, time at the stop, 0, 0) last.
+# ("walk", from stop, to stop, 0, start, end) and ("ride", board slot, alight slot, trip, 0,
+# end), and ("egress", stop, seconds walked, time at the stop, 0, 0) last.
 Step = tuple[str, int, int, int, int, int]
 
 
@@ -175,8 +175,8 @@ class _Search:
         edges = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
         then = np.repeat(times, counts) + paths.seconds[edges]
         to = paths.to[edges]
-        keep = then < np.minimum(self.best[to], self.bound)
-        came = np.repeat(stops, counts)[keep]
+        keep = np.flatnonzero(then < np.minimum(self.best[to], self.bound))
+        came = self.flat.walkers[edges[keep]]
         to, (then, came) = self._least(to[keep], then[keep], came)
         self._improve(to, then, rides * 4 + WALK)  # all better: kept only below best
         self.walks.append((to, then, came))
@@ -219,7 +219,7 @@ class _Search:
         alight = np.flatnonzero(held)
         inner = HELD - 1 - held[alight]
         trip, step = inner >> STEP_BITS, inner & ((1 << STEP_BITS) - 1)
-        at = flat.alights[flat.starts[alight] + trip].astype(np.int64)
+        at = flat.alights[flat.starts[alight] + trip * flat.strides[alight]].astype(np.int64)
         stops = flat.stops[alight]
         keep = at < np.minimum(self.best_ride[stops], self.bound)
         alight, trip, step, at, stops = (a[keep] for a in (alight, trip, step, at, stops))
@@ -263,10 +263,9 @@ class _Search:
         stops, at, alight, board, trip, came = self.rides[rides]
         i = int(np.searchsorted(stops, stop))
         b, t = int(board[i]), int(trip[i])
-        leaves = int(self.flat.boards[self.flat.starts[b] + t])
         return [
             *self._steps(int(self.flat.stops[b]), int(came[i])),
-            ("ride", b, int(alight[i]), t, leaves, int(at[i])),
+            ("ride", b, int(alight[i]), t, 0, int(at[i])),
         ]
 
     def _time(self, stop: int, source: int) -> int:
