@@ -9,8 +9,9 @@ served stops at random times from 06:00 to 21:00 on one weekday, and as many arr
 queries (the same stops, arriving by the same times plus an hour), and the next ten
 departures at each query's origin: median and p95 on one core. Memory: the process's peak
 RSS growth over the build, the resident growth once the feeds and the expanded trips are
-dropped (what a server holding the network keeps, an upper bound: freed memory is not always
-handed back), and the index's own arrays.
+dropped (an upper bound: freed memory is not always handed back), and what the loaded
+network itself holds: the timetable's objects and arrays, both flat indexes included, each
+counted once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import gc
 import random
 import resource
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
@@ -53,7 +55,8 @@ def main(argv: list[str]) -> None:
     expanded = time.perf_counter()
     table = network.build(feed, trips)
     built = time.perf_counter()
-    flats = table.flat(), table.flat(reverse=True)
+    table.flat()
+    table.flat(reverse=True)
     flattened = time.perf_counter()
     print(f"expand {len(trips):,} trips {expanded - started:6.2f} s")
     print(
@@ -64,11 +67,10 @@ def main(argv: list[str]) -> None:
     peak = _rss_mb() - before
     del feeds, feed, trips
     gc.collect()
-    arrays = sum(len(p.arrivals) + len(p.departures) + len(p.columns) for p in table.patterns) * 4
-    arrays += sum(_nbytes(flat) for flat in flats)
+    held = _deep_size(table)
     print(
         f"memory: peak RSS grew {peak:.0f} MB; held {_resident_mb() - before:.0f} MB "
-        f"resident, of which the index's arrays {arrays / 2**20:.0f} MB"
+        f"resident; the network holds {held / 2**20:.0f} MB"
     )
     queries = make_queries(table, args.queries, random.Random(args.seed))
     timed(table, queries, "depart-at", raptor.depart_at, 0)
@@ -113,13 +115,25 @@ def _board(table: network.Timetable, origins: dict[int, int], _: object, at: int
     return departures.next_departures(table, next(iter(origins)), at, 10)
 
 
-def _nbytes(record: object) -> int:
-    """The bytes of a dataclass's numpy arrays, its dataclasses' included."""
-    total = 0
-    for f in fields(record):  # type: ignore[arg-type]
-        value = getattr(record, f.name)
-        total += value.nbytes if isinstance(value, np.ndarray) else 0
-        total += _nbytes(value) if is_dataclass(value) else 0
+def _deep_size(root: object) -> int:
+    """The bytes of ``root`` and everything it refers to, each object counted once."""
+    seen: set[int] = set()
+    total, stack = 0, [root]
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        total += sys.getsizeof(value)
+        if isinstance(value, np.ndarray) and value.base is not None:
+            stack.append(value.base)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple | set):
+            stack.extend(value)
+        elif is_dataclass(value):
+            stack.extend(getattr(value, f.name) for f in fields(value))
     return total
 
 
