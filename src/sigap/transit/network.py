@@ -59,7 +59,8 @@ class Footpaths:
 
 
 # A slot's run keys are SLOT_SPAN apart and a time t sits at TIME_BASE + t in them: times may
-# run from -TIME_BASE (the previous day's trips, arrive-by's negated times) to about 50 hours.
+# run from -TIME_BASE (72 hours back: the previous day's trips, arrive-by's negated times) to
+# SLOT_SPAN - TIME_BASE.
 SLOT_SPAN = 1 << 20
 TIME_BASE = 1 << 18
 MAX_PATTERN_STOPS = 1 << 12  # RAPTOR's running minimum codes a trip and a stop in 32 bits
