@@ -206,7 +206,7 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
     slot_patterns = np.concatenate(pattern_of) if stops else slot_stops
     counts = np.array([len(found[p].trips) for p in slot_patterns.tolist()], dtype=np.int64)
     columns = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    times = np.concatenate(boards).astype(np.int64) if stops else slot_stops
+    times = np.concatenate(boards) if stops else np.zeros(0, dtype=np.int32)
     if len(times) and not (times.min() >= -TIME_BASE and times.max() < SLOT_SPAN - TIME_BASE):
         raise ValueError("a trip's times are beyond what the index holds")
     step = np.concatenate(steps) if stops else slot_stops
@@ -224,7 +224,7 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
         counts,
         starts.astype(np.int64),
         strides,
-        np.concatenate(alights).astype(np.int32) if stops else slot_stops.astype(np.int32),
+        np.concatenate(alights) if stops else times,
         _runs(times, columns),
         paths,
         np.repeat(np.arange(len(paths.offsets) - 1, dtype=np.int64), np.diff(paths.offsets)),
@@ -235,9 +235,8 @@ def _runs(times: np.ndarray, starts: np.ndarray) -> Runs:
     """The columns' departures cut where the gap from one trip to the next changes (and
     around equal times), so that each run leaves at a constant, positive interval."""
     count = len(times)
-    slot = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
     firsts = starts[:-1][np.diff(starts) > 0]
-    gap = np.full(count, -1, dtype=np.int64)
+    gap = np.full(count, -1, dtype=np.int32)  # times are 32 bits: so are their differences
     gap[1:] = times[1:] - times[:-1]
     gap[firsts] = -1
     begins = np.ones(count, dtype=bool)
@@ -248,8 +247,9 @@ def _runs(times: np.ndarray, starts: np.ndarray) -> Runs:
     steps = np.ones(len(at), dtype=np.int64)
     longer = counts > 1
     steps[longer] = times[at[longer] + 1] - times[at[longer]]
-    slots = slot[at]
-    return Runs(slots * SLOT_SPAN + TIME_BASE + times[at], slots, at - starts[slots], counts, steps)
+    slots = np.searchsorted(starts, at, side="right") - 1
+    keys = slots * SLOT_SPAN + TIME_BASE + times[at].astype(np.int64)
+    return Runs(keys, slots, at - starts[slots], counts, steps)
 
 
 def _turned(walks: Footpaths) -> Footpaths:
