@@ -5,7 +5,9 @@ that no trip overtakes another (a trip that would is put in a pattern of its own
 earliest trip one can catch at a stop is a binary search in that stop's column of departures,
 and a later stop of the pattern is reached by the same trip's row. The times are kept in flat
 ``array('i')`` buffers (4 bytes a time; Transjakarta's expanded frequencies alone are 1.8
-million calls, which as Python lists of ints would take some 190 MB).
+million calls, which as Python lists of ints would take some 190 MB). :meth:`Timetable.flat`
+lays the patterns out once more as numpy arrays (:class:`Flat`), in which RAPTOR's rounds
+ride all patterns at once, forwards or time-reversed.
 
 Footpaths join stops less than :data:`MAX_WALK_M` apart in a straight line, timed as that
 distance times :data:`DETOUR` at :data:`WALK_SPEED_M_S`, never under :data:`MIN_CHANGE_S`

@@ -18,9 +18,10 @@ its own best and against the best arrival at the destination keeps the answer ex
 
 A round rides every pattern at once with numpy (:class:`sigap.transit.network.Flat`): only
 stops improved in the round before are boarded at (RAPTOR's marking); one binary search over
-all the slots' columns finds each such slot's first catchable trip; since no trip of a
-pattern overtakes another, the trip held at a stop is the earliest caught at any stop before
-it on the pattern, a running minimum over each pattern's slots.
+the departures' runs and a division by their interval find each such slot's first catchable
+trip (:class:`sigap.transit.network.Runs`); since no trip of a pattern overtakes another,
+the trip held at a stop is the earliest caught at any stop before it on the pattern, a
+running minimum over each pattern's slots.
 """
 
 from __future__ import annotations
