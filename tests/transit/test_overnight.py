@@ -53,7 +53,7 @@ def test_times_past_midnight_stay_on_their_service_day(feed: gtfs.Feed) -> None:
     assert journey.rides[0].trip == "malam:n1"
 
 
-def test_at_twenty_past_midnight_the_night_before_s_bus_is_still_running(
+def test_at_twenty_past_midnight_friday_night_buses_still_run(
     feed: gtfs.Feed,
 ) -> None:
     saturday = table(feed, SATURDAY)  # no service of its own: Friday's night bus only
