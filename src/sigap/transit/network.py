@@ -103,7 +103,7 @@ class Flat:
     patterns: np.ndarray  # the slot's pattern
     positions: np.ndarray  # the slot's position in its pattern (as the GTFS feed runs)
     steps: np.ndarray  # the slot's position in this direction's order of travel
-    first: np.ndarray  # True at each pattern's first slot in this direction
+    heads: np.ndarray  # each pattern's first slot in this direction
     trips: np.ndarray  # the number of trips of the slot's pattern
     starts: np.ndarray
     strides: np.ndarray  # the number of stops of the slot's pattern
@@ -222,7 +222,7 @@ def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
         slot_patterns,
         np.concatenate(positions).astype(np.int64) if stops else slot_stops,
         step.astype(np.int64),
-        step == 0,
+        np.flatnonzero(step == 0),
         counts,
         starts.astype(np.int64),
         strides,

@@ -202,10 +202,9 @@ class _Search:
         if not self.marked.any():
             return False
         flat = self.flat
-        ready = np.where(self.marked, self.best, INF)[flat.stops]
+        slots = np.flatnonzero(self.marked[flat.stops])
         self.marked[:] = False
-        slots = np.flatnonzero(ready < INF)
-        trip = _first_trips(flat.runs, slots, ready[slots])
+        trip = _first_trips(flat.runs, slots, self.best[flat.stops[slots]])
         caught = trip < flat.trips[slots]
         slots, trip = slots[caught], trip[caught]
         # each pattern's codes: HELD - 1 - (trip, step), so the running maximum is the
@@ -215,7 +214,7 @@ class _Search:
         code[slots] += HELD - 1 - ((trip << STEP_BITS) | flat.steps[slots])
         held = np.maximum.accumulate(code)
         held[1:] = held[:-1]  # the trip held on arriving: caught at an earlier stop
-        held[flat.first] = floor[flat.first]
+        held[flat.heads] = floor[flat.heads]
         held -= floor
         alight = np.flatnonzero(held)
         inner = HELD - 1 - held[alight]
