@@ -60,6 +60,57 @@ def best_by_rides(
     return best
 
 
+def latest_by_rides(
+    table: network.Timetable,
+    trips: list[RunTrip],
+    origins: dict[int, int],
+    targets: dict[int, int],
+    time: int,
+    max_rides: int,
+) -> list[int]:
+    """The latest departure from the origin place arriving by ``time`` with at most k rides
+    (-INF when none does), for k = 0..max_rides, found with :func:`best_by_rides` alone:
+    arriving by ``time`` only gets harder the later one leaves, so it is the last departure
+    that still does, and that is one where some trip is caught just in time (or, walking,
+    one that arrives just at ``time``); a binary search over those candidates finds it."""
+    paths = [dict(p) for p in table.footpaths]
+
+    def walks(a: int, b: int) -> list[int]:  # the ways from stop a to stop b on foot
+        return ([0] if a == b else []) + ([paths[a][b]] if b in paths[a] else [])
+
+    candidates = {
+        time - walk - seconds - targets[t]
+        for o, walk in origins.items()
+        for t in targets
+        for seconds in walks(o, t)
+    }
+    for trip in trips:
+        for stop, leaves in zip(trip.stops, trip.departures, strict=True):
+            s = table.index[stop]
+            candidates |= {
+                leaves - seconds - walk for o, walk in origins.items() for seconds in walks(o, s)
+            }
+    ordered = sorted(candidates)
+    known: dict[int, list[int]] = {}
+
+    def best(at: int) -> list[int]:
+        if at not in known:
+            known[at] = best_by_rides(table, trips, origins, targets, at, max_rides)
+        return known[at]
+
+    latest = []
+    for rides in range(max_rides + 1):
+        low, high = 0, len(ordered)  # the first candidate that arrives too late
+        while low < high:
+            middle = (low + high) // 2
+            if best(ordered[middle])[rides] <= time:
+                low = middle + 1
+            else:
+                high = middle
+        latest.append(ordered[low - 1] if low else -INF)
+    return latest
+
+
 def pareto(best: list[int]) -> list[tuple[int, int]]:
     """(rides, arrival) where one more ride arrives strictly earlier."""
     front, bound = [], INF
@@ -79,7 +130,8 @@ class Network:
 
 def random_network(rng: random.Random, stops: int, routes: int) -> Network:
     """Stops scattered over about 2.2 km (so some footpaths join them, some do not), routes
-    through random stops, trips whose speeds differ (so some overtake), times on whole
+    through random stops, trips whose speeds differ (so some overtake) or that leave every
+    few minutes with the same travel times (as frequencies are expanded), times on whole
     minutes (so that departures equal arrivals and boarding's edge case is met)."""
     feed = Feed("t")
     for i in range(stops):
@@ -91,8 +143,13 @@ def random_network(rng: random.Random, stops: int, routes: int) -> Network:
         path = rng.sample(range(stops), rng.randint(2, min(stops, 6)))
         if rng.random() < 0.2:
             path.append(path[0])  # a loop, as Transjakarta's feeders run
+        stops_of = [f"t:{s}" for s in path]
+        if rng.random() < 0.3:  # a frequency: one template every few minutes, as expanded
+            template, headway = _trip(rng, f"t:r{r}", f"t:r{r}", stops_of), 60 * rng.randint(1, 9)
+            trips.extend(_shifted(template, k, headway) for k in range(rng.randint(2, 8)))
+            continue
         for k in range(rng.randint(1, 5)):
-            trips.append(_trip(rng, f"t:r{r}", f"t:r{r}-{k}", [f"t:{s}" for s in path]))
+            trips.append(_trip(rng, f"t:r{r}", f"t:r{r}-{k}", stops_of))
     return Network(feed, trips, network.build(feed, trips))
 
 
@@ -105,3 +162,16 @@ def _trip(rng: random.Random, route: str, key: str, stops: list[str]) -> RunTrip
         departures.append(at)
         at += 60 * rng.randint(1, 8)
     return RunTrip(key, route, "", tuple(stops), tuple(arrivals), tuple(departures))
+
+
+def _shifted(trip: RunTrip, number: int, headway: int) -> RunTrip:
+    shift = number * headway
+    return RunTrip(
+        f"{trip.id}@{number}",
+        trip.route,
+        "",
+        trip.stops,
+        tuple(t + shift for t in trip.arrivals),
+        tuple(t + shift for t in trip.departures),
+        headway,
+    )

@@ -1,19 +1,21 @@
-"""Golden journeys on the real Jakarta feeds (a weekday at 08:00): the shape of the answer
-(routes, transfers, plausible durations, frequency-based legs said so), not whole outputs."""
+"""Golden journeys on the real Jakarta feeds (a weekday, leaving at or arriving by 08:00): the
+shape of the answer (routes, transfers, plausible durations, frequency-based legs said so),
+not whole outputs."""
 
 from __future__ import annotations
 
+from sigap.transit.departures import next_departures
 from sigap.transit.network import Timetable
-from sigap.transit.raptor import Journey, Leg, depart_at
+from sigap.transit.raptor import Journey, Leg, arrive_by, depart_at
 
 EIGHT = 8 * 3600
 MINUTE = 60
 
 
-def plan(table: Timetable, origin: str, destination: str) -> list[Journey]:
+def plan(table: Timetable, origin: str, destination: str, by: bool = False) -> list[Journey]:
     origins = dict.fromkeys(table.stops_of(origin), 0)
     targets = dict.fromkeys(table.stops_of(destination), 0)
-    journeys = depart_at(table, origins, targets, EIGHT)
+    journeys = (arrive_by if by else depart_at)(table, origins, targets, EIGHT)
     assert journeys, f"no journey from {origin} to {destination}"
     return journeys
 
@@ -43,6 +45,29 @@ def test_lebak_bulus_to_bundaran_hi_is_one_mrt_ride_of_half_an_hour(jakarta: Tim
     assert 25 * MINUTE <= ride.arrive - ride.depart <= 35 * MINUTE
     assert ride.depart - EIGHT <= 10 * MINUTE  # trains every 5-10 minutes in the morning
     assert not fastest.estimated  # the MRT publishes a timetable
+
+
+def test_to_be_at_bundaran_hi_by_eight_leave_lebak_bulus_on_the_last_train_that_makes_it(
+    jakarta: Timetable,
+) -> None:
+    journeys = plan(jakarta, "mrt:SLBB", "mrt:SBHI", by=True)
+    latest = journeys[0]
+
+    assert latest.transfers == 0
+    [ride] = latest.rides
+    assert ride.route == "mrt:MRTJ_NS"
+    assert ride.stops == 12
+    assert EIGHT - 10 * MINUTE <= ride.arrive <= EIGHT
+    assert latest.depart == ride.depart
+    assert 25 * MINUTE <= ride.arrive - ride.depart <= 35 * MINUTE
+    assert not latest.estimated
+    # the latest: leaving then, depart-at finds that train; a second after the front's last
+    # departure, nothing arrives by eight
+    origins = dict.fromkeys(jakarta.stops_of("mrt:SLBB"), 0)
+    targets = dict.fromkeys(jakarta.stops_of("mrt:SBHI"), 0)
+    assert depart_at(jakarta, origins, targets, latest.depart)[0].arrive == ride.arrive
+    later = depart_at(jakarta, origins, targets, journeys[-1].depart + 1)
+    assert min(j.arrive for j in later) > EIGHT
 
 
 def test_blok_m_to_kota_on_corridor_1_says_every_n_minutes(jakarta: Timetable) -> None:
@@ -94,3 +119,22 @@ def test_every_journey_is_on_the_front(jakarta: Timetable) -> None:
     assert transfers == sorted(set(transfers))
     assert arrivals == sorted(arrivals, reverse=True)
     assert len(set(arrivals)) == len(arrivals)
+
+
+def test_the_board_at_blok_m_says_every_n_minutes_and_lebak_bulus_gives_train_times(
+    jakarta: Timetable,
+) -> None:
+    busway = next_departures(jakarta, "tj:H00014P", EIGHT, n=20)
+    [corridor] = [d for d in busway if (d.route, d.headsign) == ("tj:1", "Kali Besar Barat")]
+    assert (corridor.time, corridor.headway, corridor.trip) == (EIGHT, 400, None)
+    assert corridor.until is not None
+    assert corridor.until > 20 * 3600
+    lines = [(d.route, d.headsign, d.headway) for d in busway]
+    assert len(lines) == len(set(lines))  # one line a frequency, not its expanded trips
+
+    trains = next_departures(jakarta, "mrt:SLBB", EIGHT, n=5)
+    times = [d.time for d in trains]
+    assert len(trains) == 5
+    assert all(d.headway is None and d.trip for d in trains)
+    assert times == sorted(times)
+    assert EIGHT <= times[0] <= EIGHT + 10 * MINUTE

@@ -1,9 +1,9 @@
 """RAPTOR against the brute-force reference on random small networks and queries: for every
-number of rides, the same best arrival; and every journey's legs hold together."""
+number of rides, the same best arrival (depart-at) or latest departure (arrive-by); and every
+journey's legs hold together."""
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,7 +11,13 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.transit.reference import Network, best_by_rides, pareto, random_network
+from tests.transit.reference import (
+    Network,
+    best_by_rides,
+    latest_by_rides,
+    pareto,
+    random_network,
+)
 
 from sigap.transit import raptor
 from sigap.transit.network import Timetable
@@ -23,28 +29,42 @@ MAX_RIDES = 4
 Damage = Callable[[Timetable], Timetable]
 
 
-def mismatch(seed: int, stops: int, routes: int, damage: Damage | None = None) -> str | None:
+def mismatch(
+    seed: int, stops: int, routes: int, damage: Damage | None = None, by: bool = False
+) -> str | None:
     """What differs between RAPTOR (over the timetable as ``damage`` leaves it) and the
-    reference on the network and query of ``seed``; None when nothing does."""
+    reference on the network and query of ``seed``, depart-at or (``by``) arrive-by; None
+    when nothing does."""
     rng = random.Random(seed)
     net = random_network(rng, stops, routes)
     origins = {rng.randrange(stops): 60 * rng.randint(0, 3) for _ in range(rng.randint(1, 2))}
     targets = {rng.randrange(stops): 60 * rng.randint(0, 3) for _ in range(rng.randint(1, 2))}
-    time = 60 * rng.randint(0, 30)
-    expected = pareto(best_by_rides(net.table, net.trips, origins, targets, time, MAX_RIDES))
     table = damage(net.table) if damage else net.table
-    journeys = raptor.depart_at(table, origins, targets, time, MAX_RIDES)
-    got = [(len(j.rides), j.arrive) for j in journeys]
+    if by:
+        time = 60 * rng.randint(10, 120)
+        latest = latest_by_rides(net.table, net.trips, origins, targets, time, MAX_RIDES)
+        expected = [(rides, -at) for rides, at in pareto([-at for at in latest])]
+        journeys = raptor.arrive_by(table, origins, targets, time, MAX_RIDES)
+        got = [(len(j.rides), j.depart) for j in journeys]
+    else:
+        time = 60 * rng.randint(0, 30)
+        expected = pareto(best_by_rides(net.table, net.trips, origins, targets, time, MAX_RIDES))
+        journeys = raptor.depart_at(table, origins, targets, time, MAX_RIDES)
+        got = [(len(j.rides), j.arrive) for j in journeys]
     if got != expected:
         return f"seed {seed}: RAPTOR {got} != reference {expected}"
     for journey in journeys:
-        problem = incoherent(journey, net, targets)
+        problem = incoherent(journey, net, origins, targets)
+        if not (journey.arrive <= time if by else journey.depart >= time):
+            problem = f"not {'by' if by else 'from'} {time}"
         if problem:
             return f"seed {seed}: {problem} in {journey}"
     return None
 
 
-def incoherent(journey: Journey, net: Network, targets: dict[int, int]) -> str | None:
+def incoherent(
+    journey: Journey, net: Network, origins: dict[int, int], targets: dict[int, int]
+) -> str | None:
     """A leg that does not start where and after the one before it ended, or a ride whose
     times are not its trip's."""
     trips = {t.id: t for t in net.trips}
@@ -56,9 +76,13 @@ def incoherent(journey: Journey, net: Network, targets: dict[int, int]) -> str |
         board = trip.stops.index(leg.from_stop or "")
         if trip.departures[board] != leg.depart or leg.arrive not in trip.arrivals:
             return f"ride {leg} is not on its trip's times"
-    last = journey.legs[-1]
+    last, first = journey.legs[-1], journey.legs[0]
     if last.to_stop is not None and net.table.index[last.to_stop] not in targets:
         return "the journey ends away from the destination"
+    if first.from_stop is not None and net.table.index[first.from_stop] not in origins:
+        return "the journey starts away from the origin"
+    if any(leg.arrive < leg.depart for leg in journey.legs):
+        return "a leg ends before it starts"
     return None
 
 
@@ -75,17 +99,32 @@ def test_raptor_finds_the_references_best_arrival_for_each_number_of_rides(
     assert problem is None, problem
 
 
-def _first_mismatch(damage: Damage | None = None) -> str | None:
-    return next(filter(None, (mismatch(seed, 8, 4, damage) for seed in range(300))), None)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    stops=st.integers(2, 12),
+    routes=st.integers(1, 6),
+)
+def test_arrive_by_finds_the_references_latest_departure_for_each_number_of_rides(
+    seed: int, stops: int, routes: int
+) -> None:
+    problem = mismatch(seed, stops, routes, by=True)
+    assert problem is None, problem
+
+
+def _first_mismatch(damage: Damage | None = None, by: bool = False) -> str | None:
+    found = (mismatch(seed, 8, 4, damage, by) for seed in range(300))
+    return next(filter(None, found), None)
 
 
 def test_the_comparison_catches_boarding_a_trip_that_has_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """bisect_right instead of bisect_left: a vehicle leaving as one arrives is missed."""
-    monkeypatch.setattr(raptor, "bisect_left", bisect.bisect_right)
+    """Searching right of equal times: a vehicle leaving as one arrives is missed."""
+    monkeypatch.setattr(raptor, "BOARD_SIDE", "right")
 
     assert _first_mismatch() is not None
+    assert _first_mismatch(by=True) is not None  # arriving just as one must is missed
 
 
 def test_the_comparison_catches_a_footpath_a_minute_too_short() -> None:
@@ -94,6 +133,7 @@ def test_the_comparison_catches_a_footpath_a_minute_too_short() -> None:
         return replace(table, footpaths=paths)
 
     assert _first_mismatch(shorter) is not None
+    assert _first_mismatch(shorter, by=True) is not None
 
 
 def test_the_comparison_catches_walks_chained_without_a_ride() -> None:

@@ -5,7 +5,9 @@ that no trip overtakes another (a trip that would is put in a pattern of its own
 earliest trip one can catch at a stop is a binary search in that stop's column of departures,
 and a later stop of the pattern is reached by the same trip's row. The times are kept in flat
 ``array('i')`` buffers (4 bytes a time; Transjakarta's expanded frequencies alone are 1.8
-million calls, which as Python lists of ints would take some 190 MB).
+million calls, which as Python lists of ints would take some 190 MB). :meth:`Timetable.flat`
+lays the patterns out once more as numpy arrays (:class:`Flat`), in which RAPTOR's rounds
+ride all patterns at once, forwards or time-reversed.
 
 Footpaths join stops less than :data:`MAX_WALK_M` apart in a straight line, timed as that
 distance times :data:`DETOUR` at :data:`WALK_SPEED_M_S`, never under :data:`MIN_CHANGE_S`
@@ -58,6 +60,59 @@ class Footpaths:
     seconds: np.ndarray
 
 
+# A slot's run keys are SLOT_SPAN apart and a time t sits at TIME_BASE + t in them: times may
+# run from -TIME_BASE (72 hours back: the previous day's trips, arrive-by's negated times) to
+# SLOT_SPAN - TIME_BASE.
+SLOT_SPAN = 1 << 20
+TIME_BASE = 1 << 18
+MAX_PATTERN_STOPS = 1 << 12  # RAPTOR's running minimum codes a trip and a stop in 32 bits
+MAX_PATTERN_TRIPS = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Runs:
+    """A slot's departures cut into runs leaving every ``steps`` seconds: run r is trips
+    ``trips[r]`` to ``trips[r] + counts[r] - 1`` of slot ``slots[r]``, the first leaving at
+    ``keys[r] - slots[r] * SLOT_SPAN - TIME_BASE``. A frequency's expanded trips are one run
+    (Transjakarta's 1.4 million calls are some 61,000 runs), a timetable's mostly runs of
+    one, so one binary search over the keys and a division find the first trip leaving at
+    or after a time at every slot."""
+
+    keys: np.ndarray
+    slots: np.ndarray
+    trips: np.ndarray
+    counts: np.ndarray
+    steps: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Flat:
+    """Every pattern's stops and times in flat numpy arrays, so that one RAPTOR round rides
+    all patterns at once. A *slot* is one stop of one pattern; slots run pattern by pattern,
+    each pattern's in the order of travel. ``runs`` finds the first trip leaving a slot at or
+    after a time; trip t reaches slot s at ``alights[starts[s] + t * strides[s]]`` (a
+    pattern's times trip by trip, so that the stops one trip reaches lie side by side).
+
+    The reverse index is the same network with time running backwards (times negated,
+    trips and each pattern's stops in reverse order, footpaths turned round): arrive-by is
+    depart-at on it. ``positions`` and ``trips`` (how many trips the slot's pattern has)
+    lead back to the pattern's own numbering."""
+
+    reverse: bool
+    stops: np.ndarray  # the slot's stop
+    patterns: np.ndarray  # the slot's pattern
+    positions: np.ndarray  # the slot's position in its pattern (as the GTFS feed runs)
+    steps: np.ndarray  # the slot's position in this direction's order of travel
+    heads: np.ndarray  # each pattern's first slot in this direction
+    trips: np.ndarray  # the number of trips of the slot's pattern
+    starts: np.ndarray
+    strides: np.ndarray  # the number of stops of the slot's pattern
+    alights: np.ndarray
+    runs: Runs
+    walks: Footpaths
+    walkers: np.ndarray  # the stop each of ``walks``' footpaths starts from
+
+
 @dataclass(slots=True)
 class Timetable:
     """Stops are numbered 0..n-1 (``ids[i]`` is the namespaced GTFS id)."""
@@ -73,6 +128,7 @@ class Timetable:
     index: dict[str, int] = field(default_factory=dict)
     stations: dict[str, list[int]] = field(default_factory=dict)
     _walks: tuple[list[list[tuple[int, int]]], Footpaths] | None = None
+    _flat: dict[bool, tuple[list[Pattern], Footpaths, Flat]] = field(default_factory=dict)
 
     def walks(self) -> Footpaths:
         """The footpaths as flat arrays, for relaxing thousands of them at once; made again
@@ -84,6 +140,17 @@ class Timetable:
             to, seconds = np.array(pairs, dtype=np.int64).T
             self._walks = (self.footpaths, Footpaths(offsets, to, seconds))
         return self._walks[1]
+
+    def flat(self, reverse: bool = False) -> Flat:
+        """The patterns as RAPTOR's rounds read them (:class:`Flat`), in the direction of
+        travel or time-reversed (for arrive-by); made once, again if ``patterns`` or
+        ``footpaths`` is another list."""
+        walks = self.walks()
+        made = self._flat.get(reverse)
+        if made is None or made[0] is not self.patterns or made[1] is not walks:
+            made = (self.patterns, walks, _flat(self.patterns, walks, reverse))
+            self._flat[reverse] = made
+        return made[2]
 
     def stops_of(self, key: str) -> list[int]:
         """The stops a GTFS id stands for: a stop itself, or every platform of a station."""
@@ -117,6 +184,87 @@ def build(feed: Feed, trips: Iterable[RunTrip]) -> Timetable:
     table.stop_patterns = _stop_patterns(table.patterns, len(stops))
     table.footpaths = footpaths(table.lat, table.lon, _transfers(feed, table))
     return table
+
+
+def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
+    stops, pattern_of, positions, steps, boards, alights = [], [], [], [], [], []
+    for number, pattern in enumerate(found):
+        length, count = len(pattern.stops), len(pattern.trips)
+        if length >= MAX_PATTERN_STOPS or count >= MAX_PATTERN_TRIPS:
+            raise ValueError(f"pattern {number} has more stops or trips than the index holds")
+        arrive = np.frombuffer(pattern.arrivals, dtype=np.int32).reshape(count, length)
+        leave = np.frombuffer(pattern.departures, dtype=np.int32).reshape(count, length)
+        order = np.arange(length)
+        if reverse:  # later trips first, last stop first, time negated
+            arrive, leave = -leave[::-1, ::-1], -arrive[::-1, ::-1]
+            order = order[::-1]
+        stops.append(np.array(pattern.stops, dtype=np.int64)[order])
+        pattern_of.append(np.full(length, number, dtype=np.int64))
+        positions.append(order)
+        steps.append(np.arange(length))
+        boards.append(leave.T.ravel())
+        alights.append(arrive.ravel())
+    slot_stops = np.concatenate(stops) if stops else np.zeros(0, dtype=np.int64)
+    slot_patterns = np.concatenate(pattern_of) if stops else slot_stops
+    counts = np.array([len(found[p].trips) for p in slot_patterns.tolist()], dtype=np.int64)
+    columns = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    times = np.concatenate(boards) if stops else np.zeros(0, dtype=np.int32)
+    if len(times) and not (times.min() >= -TIME_BASE and times.max() < SLOT_SPAN - TIME_BASE):
+        raise ValueError("a trip's times are beyond what the index holds")
+    step = np.concatenate(steps) if stops else slot_stops
+    strides = np.array([len(found[p].stops) for p in slot_patterns.tolist()], dtype=np.int64)
+    paths = _turned(walks) if reverse else walks
+    sizes = np.array([len(p.trips) * len(p.stops) for p in found], dtype=np.int64)
+    starts = (np.cumsum(sizes) - sizes)[slot_patterns] + step
+    return Flat(
+        reverse,
+        slot_stops,
+        slot_patterns,
+        np.concatenate(positions).astype(np.int64) if stops else slot_stops,
+        step.astype(np.int64),
+        np.flatnonzero(step == 0),
+        counts,
+        starts.astype(np.int64),
+        strides,
+        np.concatenate(alights) if stops else times,
+        _runs(times, columns),
+        paths,
+        np.repeat(np.arange(len(paths.offsets) - 1, dtype=np.int64), np.diff(paths.offsets)),
+    )
+
+
+def _runs(times: np.ndarray, starts: np.ndarray) -> Runs:
+    """The columns' departures cut where the gap from one trip to the next changes (and
+    around equal times), so that each run leaves at a constant, positive interval."""
+    count = len(times)
+    firsts = starts[:-1][np.diff(starts) > 0]
+    gap = np.full(count, -1, dtype=np.int32)  # times are 32 bits: so are their differences
+    gap[1:] = times[1:] - times[:-1]
+    gap[firsts] = -1
+    begins = np.ones(count, dtype=bool)
+    begins[1:] = gap[1:] != gap[:-1]
+    begins |= gap <= 0  # a column's first trip, or one leaving with the one before
+    at = np.flatnonzero(begins)
+    counts = np.diff(np.append(at, count))
+    steps = np.ones(len(at), dtype=np.int64)
+    longer = counts > 1
+    steps[longer] = times[at[longer] + 1] - times[at[longer]]
+    slots = np.searchsorted(starts, at, side="right") - 1
+    keys = slots * SLOT_SPAN + TIME_BASE + times[at].astype(np.int64)
+    return Runs(keys, slots, at - starts[slots], counts, steps)
+
+
+def _turned(walks: Footpaths) -> Footpaths:
+    """The footpaths walked backwards: b's list holds (a, seconds) for each path a to b."""
+    count = len(walks.offsets) - 1
+    came = np.repeat(np.arange(count, dtype=np.int64), np.diff(walks.offsets))
+    real = len(came)  # walks() pads an empty network with one dummy path
+    order = np.argsort(walks.to[:real], kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(walks.to[:real], minlength=count))])
+    to, seconds = came[order], walks.seconds[:real][order]
+    if not real:
+        to, seconds = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    return Footpaths(offsets.astype(np.int64), to, seconds)
 
 
 def _stations(stops: Sequence[Stop], index: dict[str, int]) -> dict[str, list[int]]:
