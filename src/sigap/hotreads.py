@@ -148,6 +148,21 @@ class Statements:
         return compiled, _row_type(statement)
 
 
+def _bound(
+    names: tuple[str, ...], fixed: dict[str, Any], convert: tuple[Any, ...], params: dict[str, Any]
+) -> list[Any]:
+    """A compiled :class:`HotQuery`'s values in its parameters' order, each through its type's
+    bind processor (``params`` win over the values the statement fixes)."""
+    return [
+        value if to_sql is None else to_sql(value)
+        for value, to_sql in zip(
+            (params[name] if name in params else fixed[name] for name in names),
+            convert,
+            strict=True,
+        )
+    ]
+
+
 def _row_type(statement: Select[Any]) -> type[Any]:
     columns = [str(column.key) for column in statement.selected_columns]
     return collections.namedtuple("Row", columns)
@@ -246,14 +261,7 @@ class HotReads:
 
     async def fetch(self, query: HotQuery, params: dict[str, Any]) -> Sequence[Any]:
         sql, names, fixed, convert, row = query.for_asyncpg()
-        values = [
-            value if to_sql is None else to_sql(value)
-            for value, to_sql in zip(
-                (params[name] if name in params else fixed[name] for name in names),
-                convert,
-                strict=True,
-            )
-        ]
+        values = _bound(names, fixed, convert, params)
         return await self._rows(sql, values, row)
 
     async def fetch_select(
@@ -400,14 +408,7 @@ class SQLiteReads:
 
     def fetch(self, query: HotQuery, params: dict[str, Any]) -> list[Any]:
         sql, names, fixed, convert, results, row = query.for_sqlite(self._dialect)
-        values = [
-            value if to_sql is None else to_sql(value)
-            for value, to_sql in zip(
-                (params[name] if name in params else fixed[name] for name in names),
-                convert,
-                strict=True,
-            )
-        ]
+        values = _bound(names, fixed, convert, params)
         return [
             row._make(
                 value if read is None else read(value)
