@@ -26,6 +26,8 @@ from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 from sigap.regions.state import load_state
 
+pytestmark = pytest.mark.slow  # each test runs the sigap command in a process of its own
+
 DATA = Path(__file__).parent / "data"
 
 

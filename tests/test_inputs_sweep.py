@@ -36,6 +36,8 @@ from tests.sweep import (
     sweep_routes,
 )
 
+pytestmark = pytest.mark.slow  # a sweep of every parameter of every route
+
 
 @pytest.fixture
 def database_url(isolated_database_url: str) -> str:

@@ -15,10 +15,13 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from sigap.regions.pack import BUNDLED
+
+pytestmark = pytest.mark.slow  # fresh interpreters import sigap
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

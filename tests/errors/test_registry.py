@@ -159,6 +159,7 @@ def _violations(modules: Modules) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # reads every source file's syntax tree
 def test_no_raise_site_gives_a_status() -> None:
     assert _violations(_modules()) == []
 
@@ -186,6 +187,7 @@ TABLE = {"teapot": ErrorCode(418, "Teko.", "Teapot.")}
     ]
 
 
+@pytest.mark.slow  # reads every source file
 def test_every_code_of_the_registry_is_raised_somewhere() -> None:
     literals = {
         node.value

@@ -187,7 +187,14 @@ def test_codes_keep_input_order(jakarta: Region) -> None:
     assert jakarta.index.codes == tuple(jakarta.codes)
 
 
-@pytest.mark.parametrize(("region_name", "n"), [("jakarta", 100_000), ("gowa", 50_000)])
+@pytest.mark.parametrize(
+    ("region_name", "n"),
+    [
+        pytest.param("jakarta", 100_000, marks=pytest.mark.slow),
+        ("jakarta", 10_000),
+        ("gowa", 50_000),
+    ],
+)
 def test_grid_equals_brute_force_reference(
     region_name: str, n: int, request: pytest.FixtureRequest
 ) -> None:

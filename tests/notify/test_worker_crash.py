@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from sigap import models
@@ -52,6 +53,7 @@ def undelivered(database: Database) -> int:
         return int(session.scalar(query) or 0)
 
 
+@pytest.mark.slow  # kills a worker process
 def test_sigkill_mid_delivery_loses_nothing(
     database_url: str, database: Database, receiver: Receiver, tmp_path: Path
 ) -> None:

@@ -98,6 +98,7 @@ def test_a_tile_server_setting_reaches_every_map(settings: Settings) -> None:
             assert config["attribution"] == "© Example", path
 
 
+@pytest.mark.slow  # builds the street layer from the OSM extract
 def test_the_first_tiles_build_the_street_layer_once(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,6 +166,7 @@ def test_a_tile_folder_keeps_drawn_tiles_across_restarts(
     assert again.content == first
 
 
+@pytest.mark.slow  # draws every tile of a few zooms
 def test_draw_tiles_fills_the_folder_ahead_of_visitors(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,6 +36,7 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
         writer.writerows(rows)
 
 
+@pytest.mark.slow  # validates the whole bundled pack
 def test_bundled_pack_is_valid() -> None:
     pack = packs.read(packs.resolve("jakarta"))
 
@@ -126,6 +127,7 @@ def test_escalates_to_must_name_a_unit_for_a_unit_without_a_parent_and_never_loo
     assert chain["pln-jakarta"] == "polda-metro-jaya"
 
 
+@pytest.mark.slow  # imports the pack twice
 def test_reimport_keeps_old_reports_on_their_boundary_version(
     isolated_database_url: str, pack_copy: Path
 ) -> None:
