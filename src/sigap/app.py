@@ -59,6 +59,8 @@ from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
+from sigap.transit import router as transit_router
+from sigap.transit.state import Holder as TransitHolder
 from sigap.web import errors, fast, faults, language, pages
 from sigap.web.body import document_bodies
 from sigap.web.security import SecurityHeaders
@@ -266,6 +268,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.photo_storage = storage_for(settings)
+    app.state.transit = TransitHolder(settings.transit_check_seconds)
     errors.install(app, ADAPTERS)
     faults.install(app, ADAPTERS)
     app.include_router(reports_router.router)
@@ -279,6 +282,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(officials_pages.router)
     intake.document_form(app)
     app.include_router(regions_router.router)
+    app.include_router(transit_router.router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)

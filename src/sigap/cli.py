@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sigap.channels import commands as channel_commands
 from sigap.regions import commands as map_commands
+from sigap.transit import commands as transit_commands
 
 if TYPE_CHECKING:
     from sigap.config import Settings
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_region)
     map_commands.add(commands)
     channel_commands.add(commands)
+    transit_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)

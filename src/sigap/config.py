@@ -185,6 +185,13 @@ class Settings(BaseSettings):
         description="How often each process checks whether the admin console changed the "
         "region's units, categories or routing (0: never; the changing process reloads at once)",
     )
+    # --- transit ---
+    transit_check_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each process looks whether a new version of the transit network "
+        "was imported (sigap import-gtfs); the next journey after that builds it",
+    )
     # --- citizen ---
     citizen_nearby_m: float = Field(
         default=50.0, gt=0, le=5000, description="Radius of the nearby-report suggestion"
