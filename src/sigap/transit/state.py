@@ -23,7 +23,7 @@ from sigap.errors import SigapError
 from sigap.kit import settle_heap
 from sigap.transit import gtfs, network, schedule, store
 
-DAYS_KEPT = 3  # service days whose timetables a process keeps (yesterday, today, tomorrow)
+DAYS_KEPT = 2  # service days whose timetables a process keeps (today, and tomorrow near midnight)
 DEFAULT_ZONE = "Asia/Jakarta"
 
 
