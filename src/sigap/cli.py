@@ -416,6 +416,7 @@ def _demo(args: argparse.Namespace) -> int:
         seed_accounts,
         seed_assignments,
         seed_reports,
+        seed_transit,
     )
     from sigap.migrations import upgrade
     from sigap.models import Region
@@ -456,6 +457,8 @@ def _demo(args: argparse.Namespace) -> int:
         )
         if added:
             seed_assignments(session, state, accounts)
+    with database.transaction() as session:
+        transit = seed_transit(session, slug)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")
@@ -467,6 +470,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Categories:   {url}/api/v1/categories")
     print(f"  OpenAPI:      {url}/openapi.json")
     print(f"  Open311:      {url}/open311/v2/discovery.xml")
+    if transit:
+        print(f"  Transit:      {url}/api/v1/transit/routes ({', '.join(transit)} imported)")
     database_option = f"--database-url {_safe(settings.database_url)}"
     print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; officials and admin at /officials/login):")

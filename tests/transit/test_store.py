@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from tests.transit.conftest import DATA
-from tests.transit.feeds import CREDITS, FILES, write
+from tests.transit.feeds import CREDITS, FILES, jakarta, write
 
 from sigap.cli import main
 from sigap.db import Database
+from sigap.demo import seed_transit
 from sigap.models import TransitFeed
 from sigap.transit import gtfs, state, store
 
@@ -171,3 +172,28 @@ def test_check_validates_and_stores_nothing(
     assert result == 0
     assert "bus: valid (5 stops, 2 routes, 2 trips; 0 warnings)" in capsys.readouterr().out
     assert stored(database_url) == (None, {})
+
+
+def test_the_demo_imports_the_bundled_mrt_and_krl_with_their_credits(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        with database.transaction() as session:
+            first = seed_transit(session, "jakarta")
+        with database.transaction() as session:
+            again = seed_transit(session, "jakarta")
+            gowa = seed_transit(session, "gowa")
+        with database.reading() as session:
+            rows = {row.name: row for row in store.feeds(session)[1]}
+            shas = {name: row.sha256 for name, row in rows.items()}
+            credits = {name: row.credit or "" for name, row in rows.items()}
+    finally:
+        database.dispose()
+
+    assert first == ["krl", "mrt"]
+    assert again == gowa == []  # a database with feeds keeps them; Gowa has none bundled
+    # the bundled zips are the shared feeds as import-gtfs stores them
+    assert shas == {feed.name: feed.sha256 for feed in jakarta()}
+    assert "MIT License" in credits["mrt"]
+    assert "OpenStreetMap contributors" in credits["mrt"]
+    assert "CC BY 4.0" in credits["krl"]
+    assert "approximate" in credits["krl"]
