@@ -60,6 +60,12 @@ def jakarta() -> tuple[store.Loaded, store.Loaded]:
     )
 
 
+@functools.cache
+def transjakarta() -> store.Loaded:
+    """Transjakarta's feed (no licence to bundle it: tests only), read once."""
+    return store.load(DATA / "transjakarta", "tj")
+
+
 CREDITS = {
     "mrt": "MRT Jakarta GTFS, MIT licence; stop positions © OpenStreetMap contributors",
     "krl": "KRL Commuter Line (approximate headways), CC BY 4.0",

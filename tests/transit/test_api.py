@@ -10,7 +10,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.transit.feeds import CREDITS, FILES, TUESDAY, A, C, D, E, import_feeds, jakarta, write
+from tests.transit.feeds import (
+    CREDITS,
+    FILES,
+    TUESDAY,
+    A,
+    C,
+    D,
+    E,
+    import_feeds,
+    jakarta,
+    transjakarta,
+    write,
+)
 
 from sigap.db import Database
 from sigap.transit import state, store
@@ -94,6 +106,26 @@ def test_lebak_bulus_to_bundaran_hi_is_one_mrt_ride(mrt_krl: TestClient) -> None
         "mrt": ["PT MRT Jakarta"],
         "krl": ["KAI Commuter"],
     }
+
+
+def test_blok_m_to_kota_on_corridor_1_says_every_7_minutes_over_the_three_feeds(
+    mrt_krl: TestClient,
+) -> None:
+    import_feeds(url_of(mrt_krl), transjakarta())  # a second import: the network grows
+
+    body = plan(mrt_krl, (-6.2433, 106.8018), (-6.1368, 106.8149), lang="en").json()
+
+    direct = body["options"][0]
+    assert direct["transfers"] == 0
+    [ride] = [leg for leg in direct["legs"] if leg["kind"] == "ride"]
+    assert ride["route"]["id"] == "tj:1"
+    assert ride["route"]["mode"] == "bus"
+    assert ride["headway_s"] == 400
+    assert ride["every"] == "every 7 minutes"
+    assert ride["estimated"]
+    assert direct["estimated"]
+    assert body["network_version"] == 2
+    assert {c["feed"] for c in body["credits"]} == {"mrt", "krl", "tj"}
 
 
 def test_a_frequency_based_ride_says_every_n_minutes_and_is_estimated(

@@ -147,16 +147,18 @@ def _routes_at(feed: gtfs.Feed) -> dict[str, list[str]]:
 
 
 def load(database: Database) -> Network | None:
-    """The stored network, built (None when no feed was ever imported)."""
+    """The stored network, built (None when no feed was ever imported). The rows are copied
+    out of a short read; the feeds are parsed after it ends."""
     with database.reading() as session:
         current, rows = store.feeds(session)
-        if current is None or not rows:
-            return None
-        feeds = [store.read(row) for row in rows]
+        archives = [(row.name, row.archive) for row in rows]
         infos = [
             FeedInfo(row.name, row.version, list(row.agencies), row.credit, row.imported_at)
             for row in rows
         ]
+    if current is None or not archives:
+        return None
+    feeds = [store.read(name, archive) for name, archive in archives]
     built = Network(current, gtfs.merge(feeds), infos)
     settle_heap()
     return built

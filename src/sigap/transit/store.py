@@ -186,13 +186,13 @@ def feeds(session: Session) -> tuple[int | None, list[TransitFeed]]:
     return current, rows
 
 
-def read(row: TransitFeed) -> gtfs.Feed:
+def read(name: str, archive: bytes) -> gtfs.Feed:
     """A stored feed read back by the same reader (through a temporary file: the reader takes
     a path)."""
     with tempfile.TemporaryDirectory(prefix="sigap-gtfs-") as folder:
-        path = Path(folder) / f"{row.name}.zip"
-        path.write_bytes(row.archive)
-        return gtfs.read_feed(path, row.name)
+        path = Path(folder) / f"{name}.zip"
+        path.write_bytes(archive)
+        return gtfs.read_feed(path, name)
 
 
 def export(session: Session, name: str, out: Path) -> TransitFeed:
