@@ -197,3 +197,30 @@ def test_the_demo_imports_the_bundled_mrt_and_krl_with_their_credits(database_ur
     assert "OpenStreetMap contributors" in credits["mrt"]
     assert "CC BY 4.0" in credits["krl"]
     assert "approximate" in credits["krl"]
+
+
+def test_a_feed_is_removed_and_an_unknown_name_removes_nothing(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write(tmp_path / "bus")
+    url = ["--database-url", database_url]
+    assert main(["import-gtfs", f"bus={folder}", f"typo={folder}", *url]) == 0
+
+    refused = main(["remove-gtfs", "typo", "nope", *url])
+    err = capsys.readouterr().err
+    removed = main(["remove-gtfs", "typo", *url])
+    after_one = stored(database_url)
+    assert main(["remove-gtfs", "bus", *url]) == 0
+    database = Database(database_url)
+    try:
+        empty = state.load(database)
+    finally:
+        database.dispose()
+
+    assert refused == 1
+    assert "There is no feed named 'nope'. Nothing removed." in err
+    assert removed == 0
+    assert after_one[0] == 2
+    assert list(after_one[1]) == ["bus"]
+    assert stored(database_url) == (3, {})
+    assert empty is None  # the API then answers transit_no_network

@@ -1,4 +1,5 @@
-"""The `sigap import-gtfs` and `sigap export-gtfs` commands (docs/transit.md, "Storage")."""
+"""The `sigap import-gtfs`, `remove-gtfs` and `export-gtfs` commands (docs/transit.md,
+"Storage, import and the API")."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing.add_argument("--check", action="store_true", help="only validate, store nothing")
     importing.add_argument("--database-url", default=None)
     importing.set_defaults(run=_import)
+    removing = commands.add_parser(
+        "remove-gtfs",
+        help="take stored feeds out of the network",
+        description="Delete the feeds NAME... in one transaction (an unknown name changes "
+        "nothing); running servers plan without them within SIGAP_TRANSIT_CHECK_SECONDS.",
+    )
+    removing.add_argument("names", nargs="+", metavar="NAME")
+    removing.add_argument("--database-url", default=None)
+    removing.set_defaults(run=_remove)
     exporting = commands.add_parser(
         "export-gtfs",
         help="write a stored feed back as a GTFS zip",
@@ -86,6 +96,26 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(f"imported {', '.join(sources)}: the network is now version {version}")
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.errors import SigapError
+    from sigap.kit import utcnow
+    from sigap.transit import store
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.transaction() as session:
+            version = store.remove(session, args.names, utcnow())
+    except SigapError as exc:
+        print(f"{exc.message('en')} Nothing removed.", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"removed {', '.join(args.names)}: the network is now version {version}")
     return 0
 
 

@@ -19,7 +19,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -166,6 +166,26 @@ def store(
         row.imported_at = now
         if loaded.name in credits:
             row.credit = credits[loaded.name] or None
+    network.version += 1
+    network.changed_at = now
+    session.flush()
+    return network.version
+
+
+def remove(session: Session, names: Sequence[str], now: datetime) -> int:
+    """Take the feeds ``names`` out of the network in the caller's transaction and bump its
+    version (returned); a name of no stored feed changes nothing and raises."""
+    rows = []
+    for name in names:
+        row = session.get(TransitFeed, name)
+        if row is None:
+            raise SigapError("transit_feed_not_found", feed=name)
+        rows.append(row)
+    network = session.scalar(select(TransitNetwork).with_for_update())
+    if network is None:  # feeds are stored with the network's row: never without it
+        raise SigapError("transit_no_network")
+    for row in rows:
+        session.delete(row)
     network.version += 1
     network.changed_at = now
     session.flush()
