@@ -91,6 +91,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             "/api/v1/reports",
             "/api/v1/reports/{report_id}",
             "/api/v1/reports/{report_id}/comments",
+            "/api/v1/transit/feeds",
             "/api/v1/transit/plan",
             "/api/v1/transit/routes",
             "/api/v1/transit/routes/{route_id}",

@@ -160,6 +160,16 @@ def test_a_timetabled_ride_keeps_the_operator_s_times(client: TestClient, tmp_pa
     assert (ride["headsign"], ride["stops"], ride["estimated"]) == ("Utara", 2, False)
 
 
+def test_the_feeds_are_listed_with_their_credits(mrt_krl: TestClient) -> None:
+    feeds = mrt_krl.get("/api/v1/transit/feeds").json()
+
+    assert [(f["feed"], f["version"], f["credit"]) for f in feeds] == [
+        ("krl", 1, CREDITS["krl"]),
+        ("mrt", 1, CREDITS["mrt"]),
+    ]
+    assert feeds == plan(mrt_krl, LEBAK_BULUS, BUNDARAN_HI).json()["credits"]
+
+
 def test_stops_are_found_by_name_with_their_routes(mrt_krl: TestClient) -> None:
     found = mrt_krl.get("/api/v1/transit/stops", params={"q": "bundaran hi"}).json()
     manggarai = mrt_krl.get("/api/v1/transit/stops", params={"q": "MANGGARAI"}).json()
@@ -218,9 +228,10 @@ def test_without_a_network_every_read_says_so(client: TestClient) -> None:
         plan(client, LEBAK_BULUS, BUNDARAN_HI),
         client.get("/api/v1/transit/stops", params={"q": "x"}),
         client.get("/api/v1/transit/routes", headers={"Accept-Language": "en"}),
+        client.get("/api/v1/transit/feeds"),
     ]
 
-    assert [error(a)[:2] for a in answers] == [(404, "transit_no_network")] * 3
+    assert [error(a)[:2] for a in answers] == [(404, "transit_no_network")] * 4
     assert "sigap import-gtfs" in error(answers[0])[2]
     assert error(answers[2])[2].startswith("No transit network has been imported yet")
 

@@ -55,6 +55,16 @@ def plan_journey(
     return plan.plan_answer(held, service_day, seconds, start, end, found, language_of(request))
 
 
+@router.get(
+    "/feeds",
+    response_model=list[schemas.Credit],
+    summary="The feeds of the network: agencies, versions, licences and credits",
+)
+def list_feeds(request: Request) -> list[dict[str, Any]]:
+    """What to credit wherever the network's data is shown (a plan carries the same list)."""
+    return [plan.credit(info) for info in _network(request).feeds]
+
+
 @router.get("/stops", response_model=list[schemas.Stop], summary="Search stops and stations")
 def search_stops(
     request: Request,
