@@ -97,6 +97,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             "/api/v1/transit/routes/{route_id}",
             "/api/v1/transit/stops",
             "/api/v1/transit/stops/{stop_id}",
+            "/api/v1/transit/stops/{stop_id}/departures",
             "/open311/v2/discovery.{fmt}",
             "/open311/v2/requests.{fmt}",
             "/open311/v2/requests/{service_request_id}.{fmt}",

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sigap.errors import SigapError
-from sigap.transit import gtfs, network, raptor
+from sigap.transit import departures, gtfs, network, raptor
 from sigap.transit.state import FeedInfo, Network
 
 WALK_RADIUS_M = 800.0  # from the start and to the destination, in a straight line
@@ -251,6 +251,34 @@ def stop_answer(held: Network, stop: gtfs.Stop, *, whole: bool = False) -> dict[
             _place(held, key, (0.0, 0.0)) for key in held.platforms.get(stop.id, [])
         ]
     return answer
+
+
+def departures_answer(
+    held: Network,
+    stop: gtfs.Stop,
+    day: date,
+    seconds: int,
+    found: list[departures.Departure],
+    language: str,
+) -> dict[str, Any]:
+    return {
+        "stop": stop_answer(held, stop),
+        "date": day.isoformat(),
+        "after": _at(held, day, seconds),
+        "departures": [
+            {
+                "time": _at(held, day, d.time),
+                "stop": _place(held, d.stop, (0.0, 0.0)),
+                "route": route_ref(held, held.route(d.route)),
+                "headsign": d.headsign or None,
+                "headway_s": d.headway,
+                "every": every(d.headway, language) if d.headway else None,
+                "estimated": d.headway is not None,
+            }
+            for d in found
+        ],
+        "credits": [credit(info) for info in held.feeds],
+    }
 
 
 def distance_m(a: Point, b: Point) -> float:

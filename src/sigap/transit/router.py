@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from sigap.deps import clock, language_of
-from sigap.transit import plan, schemas
+from sigap.transit import departures, plan, schemas
 from sigap.transit.state import Network
 
 router = APIRouter(prefix="/api/v1/transit", tags=["transit"])
@@ -79,6 +79,31 @@ def search_stops(
 def get_stop(request: Request, stop_id: Annotated[str, Path(max_length=100)]) -> dict[str, Any]:
     held = _network(request)
     return plan.stop_answer(held, held.stop(stop_id), whole=True)
+
+
+@router.get(
+    "/stops/{stop_id}/departures",
+    response_model=schemas.Departures,
+    summary="The next departures from a stop or station",
+)
+def stop_departures(
+    request: Request,
+    stop_id: Annotated[str, Path(max_length=100)],
+    time: Annotated[
+        str | None, Query(max_length=8, description="HH:MM, local time (default: now)")
+    ] = None,
+    day: Annotated[
+        date | None, Query(alias="date", description="The service day (default: today)")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 12,
+) -> dict[str, Any]:
+    """Timetabled departures at their times; a frequency-based route once per direction, with
+    how often it comes and its next departure as an estimate."""
+    held = _network(request)
+    stop = held.stop(stop_id)
+    service_day, seconds = plan.when(held, clock(request), day, time)
+    found = departures.next_departures(held, stop.id, service_day, seconds, limit)
+    return plan.departures_answer(held, stop, service_day, seconds, found, language_of(request))
 
 
 @router.get("/routes", response_model=list[schemas.RouteRef], summary="Every route")

@@ -118,3 +118,26 @@ class Route(RouteRef):
     sequences: list[Sequence] = Field(
         description="The route's stop sequences (directions, branches), the most travelled first"
     )
+
+
+class Departure(Answer):
+    time: IsoTime = Field(description="When it leaves; an estimate when ``estimated``")
+    stop: Place = Field(description="The platform or stop it leaves from")
+    route: RouteRef
+    headsign: str | None
+    headway_s: int | None = Field(description="Frequency-based: a vehicle every this many seconds")
+    every: str | None = Field(description="The headway in words, in the caller's language")
+    estimated: bool = Field(
+        description="Frequency-based: listed once per route and direction, its time the "
+        "planner's estimate"
+    )
+
+
+class Departures(Answer):
+    stop: Stop
+    date: str = Field(description="The service day, YYYY-MM-DD")
+    after: IsoTime
+    departures: list[Departure] = Field(
+        description="Soonest first, within three hours of ``after``"
+    )
+    credits: list[Credit]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -62,6 +63,10 @@ class Network:
                 self.platforms.setdefault(stop.parent, []).append(stop.id)
         self.sequences = _sequences(feed)
         self.routes_at = _routes_at(feed)
+        self.calls = _calls(feed)
+        self.frequencies: dict[str, list[gtfs.Frequency]] = {}
+        for frequency in feed.frequencies:
+            self.frequencies.setdefault(frequency.trip, []).append(frequency)
         # Stations, and the stops that belong to none: what a rider searches for.
         self.searchable = sorted(
             (
@@ -84,6 +89,10 @@ class Network:
             else:
                 self._tables.move_to_end(day)
             return table
+
+    def calls_at(self, stops: Iterable[str]) -> list[tuple[str, int]]:
+        """The (trip, position) of every departure from ``stops``: each call but a trip's last."""
+        return [call for stop in stops for call in self.calls.get(stop, ())]
 
     def span(self) -> tuple[date, date] | None:
         """The first and last day of the feeds' calendars."""
@@ -144,6 +153,14 @@ def _routes_at(feed: gtfs.Feed) -> dict[str, list[str]]:
             if parent:
                 at.setdefault(parent, set()).add(route)
     return {stop: sorted(routes) for stop, routes in at.items()}
+
+
+def _calls(feed: gtfs.Feed) -> dict[str, list[tuple[str, int]]]:
+    calls: dict[str, list[tuple[str, int]]] = {}
+    for key, times in feed.stop_times.items():
+        for position, stop in enumerate(times.stops[:-1]):
+            calls.setdefault(stop, []).append((key, position))
+    return calls
 
 
 def load(database: Database) -> Network | None:
