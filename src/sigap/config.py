@@ -279,8 +279,9 @@ class Settings(BaseSettings):
     )
     warm_maps: bool = Field(
         default=True,
-        description="build the street layer and the place search index on a thread at start, "
-        "so the first map and the first search do not wait a second or two for them",
+        description="build the street layer, the place search index and the transit network "
+        "(with today's timetable) on threads at start, so the first map, search and journey do "
+        "not wait a second or two for them",
     )
     live_poll_s: float = Field(
         default=2.0, gt=0, description="live events: look for changes without a notification"

@@ -5,11 +5,13 @@ and a new version of a feed imported while the planner answers."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.conftest import until
 from tests.transit.feeds import (
     CREDITS,
     FILES,
@@ -24,6 +26,8 @@ from tests.transit.feeds import (
     write,
 )
 
+from sigap.app import create_app
+from sigap.config import Settings
 from sigap.db import Database
 from sigap.transit import state, store
 
@@ -337,3 +341,24 @@ def test_while_one_request_builds_the_new_network_the_others_answer_from_the_old
     assert old.version == 1
     assert got[0].version == after.version == 2
     assert after is got[0]  # built once
+
+
+def test_a_new_process_builds_the_network_and_today_s_timetable_at_start(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_feeds(settings.database_url, store.load(write(tmp_path / "uji"), "uji"))
+
+    with TestClient(create_app(settings)) as client:
+        holder: state.Holder = client.app.state.transit  # type: ignore[attr-defined]
+        assert until(lambda: holder.network is not None and bool(holder.network.timetables()))
+        built = holder.network
+
+        def boom(*args: object) -> None:
+            raise AssertionError("built again")
+
+        monkeypatch.setattr(state, "load", boom)
+        monkeypatch.setattr(state.network, "build", boom)
+        answer = plan(client, A, C, date=datetime.now(built.zone).date().isoformat())
+
+    assert answer.status_code in (200, 422), answer.text  # 422: no service today in 2027
+    assert answer.json().get("network_version", 1) == 1

@@ -90,6 +90,11 @@ class Network:
                 self._tables.move_to_end(day)
             return table
 
+    def timetables(self) -> list[date]:
+        """The days whose timetables are built."""
+        with self._lock:
+            return list(self._tables)
+
     def calls_at(self, stops: Iterable[str]) -> list[tuple[str, int]]:
         """The (trip, position) of every departure from ``stops``: each call but a trip's last."""
         return [call for stop in stops for call in self.calls.get(stop, ())]
@@ -189,6 +194,15 @@ class Holder:
         self.network: Network | None = None
         self.checked = -float("inf")
         self._lock = threading.Lock()
+
+    def warm(self, database: Database, now: datetime) -> None:
+        """Build the network and today's timetable before the first journey asks for them (on
+        a thread at the app's start); nothing when no feed was imported."""
+        try:
+            held = self.current(database)
+        except SigapError:
+            return
+        held.table(now.astimezone(held.zone).date())
 
     def current(self, database: Database) -> Network:
         """The network to answer with (on a worker thread: it may read and build)."""
