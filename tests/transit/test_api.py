@@ -29,7 +29,7 @@ from tests.transit.feeds import (
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.transit import state, store
+from sigap.transit import gtfs, state, store
 
 LEBAK_BULUS = (-6.2895, 106.7745)  # the street by the station's entrance
 BUNDARAN_HI = (-6.1930, 106.8230)  # the roundabout, south of the station
@@ -306,6 +306,29 @@ def test_a_new_version_is_planned_on_once_a_process_looks(
     assert seen["network_version"] == 2
     assert ride(seen) == ("Utara Baru", f"{TUESDAY}T08:30:00+07:00")
     assert [c["version"] for c in seen["credits"]] == [2]
+
+
+def test_a_version_that_cannot_be_built_leaves_the_old_one_answering(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = url_of(client)
+    import_feeds(url, store.load(write(tmp_path / "uji"), "uji"))
+    assert plan(client, A, C).json()["network_version"] == 1
+    import_feeds(url, store.load(write(tmp_path / "uji"), "uji"))
+    client.app.state.transit.every = 0  # type: ignore[attr-defined]
+    load = state.load
+
+    def broken(database: Database) -> state.Network | None:
+        raise gtfs.FeedError("gtfs_bad_value", feed="uji", file="stops.txt", line=2)
+
+    monkeypatch.setattr(state, "load", broken)
+    during = plan(client, A, C)
+    monkeypatch.setattr(state, "load", load)
+    after = plan(client, A, C)
+
+    assert during.status_code == 200
+    assert during.json()["network_version"] == 1
+    assert after.json()["network_version"] == 2
 
 
 def test_while_one_request_builds_the_new_network_the_others_answer_from_the_old(

@@ -6,11 +6,13 @@ timetable of each service day asked for (built on first use, the last few kept).
 :class:`Holder` keeps a process's current network and reads ``transit_network.version`` at most
 every ``every`` seconds (one single-row read); when it moved, the request that saw it builds the
 new network while the others keep answering from the old one, so an import never stops the
-planner (docs/transit.md, "Storage").
+planner (docs/transit.md, "Storage, import and the API"). A version that cannot be built (a
+lost database) leaves the old network answering until the next look.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +25,8 @@ from sigap.db import Database
 from sigap.errors import SigapError
 from sigap.kit import settle_heap
 from sigap.transit import gtfs, network, schedule, store
+
+log = logging.getLogger("sigap.transit")
 
 DAYS_KEPT = 2  # service days whose timetables a process keeps (today, and tomorrow near midnight)
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -207,21 +211,34 @@ class Holder:
     def current(self, database: Database) -> Network:
         """The network to answer with (on a worker thread: it may read and build)."""
         held = self.network
-        if time.monotonic() - self.checked < self.every:
-            return _built(held)
-        # A request that finds another one checking (or building) answers from the network
-        # there is; only when there is none yet does it wait.
+        if held is not None and time.monotonic() - self.checked < self.every:
+            return held
+        # Without a network every request looks (one single-row read), so the first import is
+        # planned on at once. A request that finds another one looking (or building) answers
+        # from the network there is; only when there is none does it wait.
         if not self._lock.acquire(blocking=held is None):
             return _built(held)
         try:
-            if self.network is not held or time.monotonic() - self.checked < self.every:
-                return _built(self.network)  # checked by the request this one waited for
+            if self.network is not held:
+                return _built(self.network)  # built by the request this one waited for
             with database.reading() as session:
                 stored = store.version(session)
             if stored is None:
                 self.network = None
             elif held is None or held.version != stored:
-                self.network = load(database)
+                try:
+                    self.network = load(database)
+                except Exception:
+                    if held is None:
+                        raise
+                    # A lost database, a stored feed today's reader refuses: keep answering
+                    # from the network there is, and try again at the next look.
+                    log.warning(
+                        "transit network version %s not built; still planning on version %s",
+                        stored,
+                        held.version,
+                        exc_info=True,
+                    )
             self.checked = time.monotonic()
             return _built(self.network)
         finally:
