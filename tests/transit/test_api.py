@@ -171,6 +171,10 @@ def test_the_feeds_are_listed_with_their_credits(mrt_krl: TestClient) -> None:
         ("krl", 1, CREDITS["krl"]),
         ("mrt", 1, CREDITS["mrt"]),
     ]
+    assert [(f["service_start"], f["service_end"]) for f in feeds] == [
+        ("2026-01-01", "2026-12-31"),  # KRL's calendar: no KRL trip is planned after it
+        ("2019-04-01", "2030-12-31"),
+    ]
     assert feeds == plan(mrt_krl, LEBAK_BULUS, BUNDARAN_HI).json()["credits"]
 
 

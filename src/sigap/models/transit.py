@@ -9,9 +9,9 @@ transaction, and the processes compare it with the version they have built.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, UTCDateTime
@@ -29,6 +29,9 @@ class TransitFeed(Base):
     agencies: Mapped[list[str]] = mapped_column(JSON)  # the agencies' names
     credit: Mapped[str | None] = mapped_column(Text)  # licence and attribution, shown with plans
     counts: Mapped[dict[str, int]] = mapped_column(JSON)  # stops, routes, trips
+    # The first and last day of its calendars: after the last, none of its trips runs.
+    service_start: Mapped[date] = mapped_column(Date)
+    service_end: Mapped[date] = mapped_column(Date)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -122,6 +122,8 @@ def credit(info: FeedInfo) -> dict[str, Any]:
         "credit": info.credit,
         "version": info.version,
         "imported_at": info.imported_at.isoformat(),
+        "service_start": info.service_start.isoformat(),
+        "service_end": info.service_end.isoformat(),
     }
 
 

@@ -77,6 +77,10 @@ class Credit(Answer):
     credit: str | None = Field(description="The feed's licence and attribution")
     version: int
     imported_at: IsoTime
+    service_start: str = Field(description="The first day of its calendars, YYYY-MM-DD")
+    service_end: str = Field(
+        description="The last day of its calendars: after it, none of its trips is planned"
+    )
 
 
 class Plan(Answer):

@@ -41,6 +41,8 @@ class FeedInfo:
     agencies: list[str]
     credit: str | None
     imported_at: datetime
+    service_start: date
+    service_end: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +107,7 @@ class Network:
 
     def span(self) -> tuple[date, date] | None:
         """The first and last day of the feeds' calendars."""
-        days = [s.start for s in self.feed.services.values()]
-        days += [s.end for s in self.feed.services.values()]
-        days += [day for changes in self.feed.exceptions.values() for day in changes]
-        return (min(days), max(days)) if days else None
+        return store.service_span(self.feed)
 
     def search(self, text: str, limit: int) -> list[gtfs.Stop]:
         """Stations and stops whose name holds every word of ``text`` (any case), those whose
@@ -179,7 +178,15 @@ def load(database: Database) -> Network | None:
         current, rows = store.feeds(session)
         archives = [(row.name, row.archive) for row in rows]
         infos = [
-            FeedInfo(row.name, row.version, list(row.agencies), row.credit, row.imported_at)
+            FeedInfo(
+                row.name,
+                row.version,
+                list(row.agencies),
+                row.credit,
+                row.imported_at,
+                row.service_start,
+                row.service_end,
+            )
             for row in rows
         ]
     if current is None or not archives:

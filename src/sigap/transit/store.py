@@ -21,7 +21,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -86,6 +86,10 @@ class Loaded:
     def sha256(self) -> str:
         return hashlib.sha256(self.archive).hexdigest()
 
+    def span(self) -> tuple[date, date]:
+        """The first and last day of the feed's calendars (the reader requires one)."""
+        return service_span(self.feed) or (date.min, date.min)
+
     def counts(self) -> dict[str, int]:
         feed = self.feed
         return {
@@ -93,6 +97,13 @@ class Loaded:
             "routes": len(feed.routes),
             "trips": len(feed.trips),
         }
+
+
+def service_span(feed: gtfs.Feed) -> tuple[date, date] | None:
+    """The first and last day of a feed's calendars, calendar_dates.txt's days included."""
+    days = [s.start for s in feed.services.values()] + [s.end for s in feed.services.values()]
+    days += [day for changes in feed.exceptions.values() for day in changes]
+    return (min(days), max(days)) if days else None
 
 
 def check_name(name: str) -> str:
@@ -163,6 +174,7 @@ def store(
         row.files = loaded.files
         row.agencies = [agency.name for agency in loaded.feed.agencies.values()]
         row.counts = loaded.counts()
+        row.service_start, row.service_end = loaded.span()
         row.imported_at = now
         if loaded.name in credits:
             row.credit = credits[loaded.name] or None

@@ -33,6 +33,8 @@ def upgrade() -> None:
         sa.Column("agencies", sa.JSON, nullable=False),
         sa.Column("credit", sa.Text, nullable=True),
         sa.Column("counts", sa.JSON, nullable=False),
+        sa.Column("service_start", sa.Date, nullable=False),
+        sa.Column("service_end", sa.Date, nullable=False),
         sa.Column("imported_at", UTCDateTime(), nullable=False),
     )
     op.create_table(
