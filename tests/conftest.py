@@ -63,6 +63,9 @@ REPORT_TABLES = (
     "stat_unit_hist",
     "map_cell",
     "stat_pending",  # PostgreSQL's queue of counts not yet folded in (0014_pending_stats)
+    # --- transit: feeds a test imported (sigap.transit.store) ---
+    "transit_feed",
+    "transit_network",
 )
 
 

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from sigap.demo import DEMO_PASSWORD
+from sigap.transit import store
 
 BIG = "99999999999999999999"  # beyond 64 bits
 DIGITS = "9" * 5000  # beyond Python's int() of text, 4,300 digits
@@ -170,6 +171,11 @@ QUERY = {
     "lat": str(MONAS["lat"]),
     "lon": str(MONAS["lon"]),
     "category": "sampah",
+    # the small feed prepare imports (tests/transit/feeds.py): from Halte Alfa to Halte Charlie
+    "from_lat": "-6.1754",
+    "from_lon": "106.8201",
+    "to_lat": "-6.1754",
+    "to_lon": "106.8399",
 }
 
 
@@ -432,8 +438,23 @@ def prepare(client: TestClient) -> tuple[dict[str, str], dict[str, str]]:
         "rule_id": first(client, "/api/v1/admin/routing", auth),
         "channel_id": str(channel.json().get("id", 1)),
         "message_id": first(client, "/api/v1/admin/outbox", auth),
+        "stop_id": "uji:A",
+        "route_id": "uji:K1",
     }
+    import_small_feed(client)
     return known, auth
+
+
+def import_small_feed(client: TestClient) -> None:
+    """The transit routes' hostile values reach a network (the small feed of the transit tests)."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.transit.feeds import import_feeds, write
+
+    url = client.app.state.settings.database_url  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory() as folder:
+        import_feeds(url, store.load(write(Path(folder) / "uji"), "uji"))
 
 
 def sweep_routes(sweep: Sweep, auth: dict[str, str]) -> None:

@@ -46,7 +46,7 @@ def test_help_explains_every_command() -> None:
     result = sigap("--help")
 
     assert result.returncode == 0
-    for command in ("demo", "serve", "db", "import-region", "channel"):
+    for command in ("demo", "serve", "db", "import-region", "channel", "import-gtfs"):
         assert command in result.stdout
     assert "--workers" in sigap("serve", "--help").stdout
     assert "--database-url" in sigap("demo", "--help").stdout
@@ -131,6 +131,12 @@ def test_demo_serves_reports_and_prints_logins(tmp_path: Path, free_port: int) -
         reports = get_json(f"{base}/api/v1/reports?limit=100", demo)
         statuses = {item["status"] for item in reports["items"]}
         categories = get_json(f"{base}/api/v1/categories", demo)
+        routes = get_json(f"{base}/api/v1/transit/routes", demo)
+        journey = get_json(
+            f"{base}/api/v1/transit/plan?from_lat=-6.2895&from_lon=106.7745&to_lat=-6.1930"
+            "&to_lon=106.8230&depart=08:00&date=2026-12-08",
+            demo,
+        )
     finally:
         demo.terminate()
         output, _ = demo.communicate(timeout=30)
@@ -140,6 +146,10 @@ def test_demo_serves_reports_and_prints_logins(tmp_path: Path, free_port: int) -
     assert len(categories) == 20
     assert "lurah.gambir@demo.sigap.id" in output
     assert f"{base}/docs" in output
+    assert f"{base}/api/v1/transit/routes (krl, mrt imported)" in output
+    assert {r["agency"]["name"] for r in routes} == {"PT MRT Jakarta", "KAI Commuter"}
+    assert journey["options"][0]["legs"][1]["route"]["id"] == "mrt:MRTJ_NS"
+    assert {c["feed"] for c in journey["credits"] if c["credit"]} == {"mrt", "krl"}
     with sqlite3.connect(tmp_path / "demo.db") as connection:
         roles = dict(connection.execute("SELECT email, role FROM account").fetchall())
         hashes = [row[0] for row in connection.execute("SELECT password_hash FROM account")]

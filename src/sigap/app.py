@@ -37,7 +37,7 @@ from sigap.health import Health
 from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
-from sigap.kit import settle_heap, unsettle_heap
+from sigap.kit import settle_heap, unsettle_heap, utcnow
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
@@ -59,6 +59,8 @@ from sigap.reports import router as reports_router
 from sigap.reports import service as reports_service
 from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
+from sigap.transit import router as transit_router
+from sigap.transit.state import Holder as TransitHolder
 from sigap.web import errors, fast, faults, language, pages
 from sigap.web.body import document_bodies
 from sigap.web.security import SecurityHeaders
@@ -85,6 +87,15 @@ def warm_maps(database: Database, region: RegionState) -> None:
     except Exception as exc:  # the first request builds them instead
         log.warning("the maps' layers were not built at start", exc_info=not is_fault(exc))
     settle_heap()
+
+
+def warm_transit(database: Database, holder: TransitHolder) -> None:
+    """Build the transit network and today's timetable (sigap.transit.state) before the
+    first journey is asked for."""
+    try:
+        holder.warm(database, utcnow())
+    except Exception as exc:  # the first journey builds it instead
+        log.warning("the transit network was not built at start", exc_info=not is_fault(exc))
 
 
 @asynccontextmanager
@@ -230,6 +241,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 )
                 warming.start()
                 running.callback(warming.join)  # done with the database before it closes
+            if settings.warm_maps:
+                transit = threading.Thread(
+                    target=warm_transit, args=(database, app.state.transit), daemon=True
+                )
+                transit.start()
+                running.callback(transit.join)
             app.state.photo_limiter = anyio.CapacityLimiter(settings.photo_workers)
             app.state.api_keys = channels.KeyCache(settings.api_key_cache_seconds)
             app.state.open311_built = open311_service.Built(open311_service.BUILT_MAX)
@@ -266,6 +283,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.photo_storage = storage_for(settings)
+    app.state.transit = TransitHolder(settings.transit_check_seconds)
     errors.install(app, ADAPTERS)
     faults.install(app, ADAPTERS)
     app.include_router(reports_router.router)
@@ -279,6 +297,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(officials_pages.router)
     intake.document_form(app)
     app.include_router(regions_router.router)
+    app.include_router(transit_router.router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from sigap.config import Settings
 from sigap.db import WORKER_POOL_SIZE, Database, pg_connections
+from sigap.kit import utcnow
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,11 @@ def run(settings: Settings) -> list[Finding]:
         reachable = _step("database", lambda: _database(database, settings.db_pool_size))
         findings.append(reachable)
         if reachable.ok:
-            findings.append(_step("migrations", lambda: _migrations(database)))
+            migrated = _step("migrations", lambda: _migrations(database))
+            findings.append(migrated)
             findings.append(_step("region", lambda: _region(database)))
+            if migrated.ok:
+                findings.append(_step("transit", lambda: _transit(database)))
     finally:
         database.dispose()
     if settings.smtp_host:
@@ -98,6 +102,28 @@ def _region(database: Database) -> str:
             raise RuntimeError("no region imported: run 'sigap import-region jakarta' (or yours)")
         areas = session.execute(select(func.count()).select_from(Area)).scalar_one()
     return f"{region.code} ({areas} areas)"
+
+
+def _transit(database: Database) -> str:
+    """The imported feeds; a feed whose calendars are over plans nothing (import its current
+    version)."""
+    from sigap.models import TransitFeed
+
+    with database.reading() as session:
+        feeds = session.execute(
+            select(TransitFeed.name, TransitFeed.service_end).order_by(TransitFeed.service_end)
+        ).all()
+    if not feeds:
+        return "no feed imported (sigap import-gtfs): the journey planner is off"
+    today = utcnow().date()
+    ended = [f"{name} (ended {end})" for name, end in feeds if end < today]
+    if ended:
+        raise RuntimeError(
+            f"calendars over, none of their trips is planned: {', '.join(ended)}; import their "
+            "current versions (sigap import-gtfs)"
+        )
+    name, end = feeds[0]
+    return f"{len(feeds)} feed(s); the first calendar to end: {name} on {end}"
 
 
 def _smtp(settings: Settings) -> str:

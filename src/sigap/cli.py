@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sigap.channels import commands as channel_commands
 from sigap.regions import commands as map_commands
+from sigap.transit import commands as transit_commands
 
 if TYPE_CHECKING:
     from sigap.config import Settings
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_region)
     map_commands.add(commands)
     channel_commands.add(commands)
+    transit_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
@@ -414,6 +416,7 @@ def _demo(args: argparse.Namespace) -> int:
         seed_accounts,
         seed_assignments,
         seed_reports,
+        seed_transit,
     )
     from sigap.migrations import upgrade
     from sigap.models import Region
@@ -454,6 +457,8 @@ def _demo(args: argparse.Namespace) -> int:
         )
         if added:
             seed_assignments(session, state, accounts)
+    with database.transaction() as session:
+        transit = seed_transit(session, slug)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")
@@ -465,6 +470,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Categories:   {url}/api/v1/categories")
     print(f"  OpenAPI:      {url}/openapi.json")
     print(f"  Open311:      {url}/open311/v2/discovery.xml")
+    if transit:
+        print(f"  Transit:      {url}/api/v1/transit/routes ({', '.join(transit)} imported)")
     database_option = f"--database-url {_safe(settings.database_url)}"
     print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; officials and admin at /officials/login):")

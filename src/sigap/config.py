@@ -185,6 +185,13 @@ class Settings(BaseSettings):
         description="How often each process checks whether the admin console changed the "
         "region's units, categories or routing (0: never; the changing process reloads at once)",
     )
+    # --- transit ---
+    transit_check_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often each process looks whether a new version of the transit network "
+        "was imported (sigap import-gtfs); the next journey after that builds it",
+    )
     # --- citizen ---
     citizen_nearby_m: float = Field(
         default=50.0, gt=0, le=5000, description="Radius of the nearby-report suggestion"
@@ -272,8 +279,9 @@ class Settings(BaseSettings):
     )
     warm_maps: bool = Field(
         default=True,
-        description="build the street layer and the place search index on a thread at start, "
-        "so the first map and the first search do not wait a second or two for them",
+        description="build the street layer, the place search index and the transit network "
+        "(with today's timetable) on threads at start, so the first map, search and journey do "
+        "not wait a second or two for them",
     )
     live_poll_s: float = Field(
         default=2.0, gt=0, description="live events: look for changes without a notification"

@@ -7,9 +7,11 @@ later states are added as timeline events from the responsible unit, as an offic
 from __future__ import annotations
 
 import io
+import json
 import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,7 @@ from sigap.photos.service import StoredPhoto
 from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
+from sigap.transit import store as transit_store
 from sigap.workflow import actions, answer, assign, machine, rating, resolve
 
 DESCRIPTIONS = {
@@ -288,3 +291,19 @@ def after_photo_jpeg() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return buffer.getvalue()
+
+
+TRANSIT_FEEDS = Path(__file__).parent / "data" / "transit"
+
+
+def seed_transit(session: Session, slug: str) -> list[str]:
+    """Import the transit feeds bundled for the region ``slug`` (Jakarta: MRT and KRL, whose
+    licences allow it; data/transit/<slug>/README.md), with their credits, into a database
+    that has no feed yet; returns the feeds imported."""
+    folder = TRANSIT_FEEDS / slug
+    if not folder.is_dir() or session.scalar(select(func.count(models.TransitFeed.name))):
+        return []
+    credits: dict[str, str] = json.loads((folder / "credits.json").read_text(encoding="utf-8"))
+    feeds = [transit_store.load(path, path.stem) for path in sorted(folder.glob("*.zip"))]
+    transit_store.store(session, feeds, utcnow(), credits)
+    return [feed.name for feed in feeds]

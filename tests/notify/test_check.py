@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from tests.transit.feeds import FILES, import_feeds, write
+
+from sigap.transit import store
 
 from .conftest import Inbox, child_env
 
@@ -42,10 +45,29 @@ def test_a_ready_deployment_passes(
         ["ok", "database"],
         ["ok", "migrations"],
         ["ok", "region"],
+        ["ok", "transit"],
         ["ok", "smtp"],
         ["ok", "media"],
     ]
     assert "31 (318 areas)" in result.stdout
+    assert "no feed imported (sigap import-gtfs)" in result.stdout
+
+
+def test_a_feed_whose_calendars_are_over_is_named(database_url: str, tmp_path: Path) -> None:
+    over = FILES["calendar.txt"].replace("20261231", "20201231").replace("20260101", "20200101")
+    import_feeds(
+        database_url,
+        store.load(write(tmp_path / "old", **{"calendar.txt": over}), "old"),
+        store.load(write(tmp_path / "new"), "new"),
+    )
+
+    result = check(SIGAP_DATABASE_URL=database_url, SIGAP_MEDIA_DIR=str(tmp_path / "media"))
+
+    assert result.returncode == 1
+    [line] = [line for line in result.stdout.splitlines() if line.split()[1:2] == ["transit"]]
+    assert line.startswith("FAIL  transit")
+    assert "old (ended 2020-12-31)" in line
+    assert "new" not in line.split(":", 1)[1]
 
 
 def test_every_problem_is_named_with_its_fix(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """The next departures at a stop: a timetabled trip at its time, a frequency as one line
-"every N minutes" from when it runs until its last vehicle, never its expanded trips' times;
+"every N minutes" from its next vehicle until its last, never its expanded trips' times;
 on the small feed of test_gtfs (a 06:00-07:00 frequency every 15 minutes from A to B, a
 timetabled 08:00 trip from A by C to B)."""
 
@@ -30,8 +30,8 @@ def test_a_frequency_is_one_line_with_its_headway_then_the_timetabled_trip(
     board = next_departures(table, "bus:A", 6 * HOUR + 20 * MINUTE)
 
     assert board == [
-        # running since 06:00: every 15 minutes now, the last bus at 06:45
-        Departure("bus:A", "bus:1", "", 6 * HOUR + 20 * MINUTE, None, 900, 6 * HOUR + 45 * MINUTE),
+        # running since 06:00: every 15 minutes, the next about 06:30, the last at 06:45
+        Departure("bus:A", "bus:1", "", 6 * HOUR + 30 * MINUTE, None, 900, 6 * HOUR + 45 * MINUTE),
         Departure("bus:A", "bus:1", "", 8 * HOUR, "bus:t1"),
     ]
 

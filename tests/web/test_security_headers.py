@@ -46,6 +46,8 @@ VALUES = {
     "section": "units",
     "action": "support",
     "question": "q1",
+    "stop_id": "mrt:SBHI",
+    "route_id": "mrt:MRTJ_NS",
     **dict.fromkeys(
         (
             "rule_id",

@@ -3,8 +3,9 @@
 Every error a client can see is a :class:`SigapError`: a stable machine ``code`` (never renamed:
 clients and the Open311 adapter switch on it) and what the registry :data:`CODES` declares for
 it, once: its HTTP status and its message in Bahasa Indonesia and English (tables in
-:mod:`sigap.errors.public` and :mod:`sigap.errors.staff`). A raise site names the code and the
-message's params, never a status: one code answers one status everywhere. Two meanings are two
+:mod:`sigap.errors.public`, :mod:`sigap.errors.staff` and :mod:`sigap.errors.transit`). A raise
+site names the code and the message's params, never a status: one code answers one status
+everywhere. Two meanings are two
 codes (``category_not_found`` 404 for an address, ``unknown_category`` 422 for a value sent).
 Only the Open311 adapter translates statuses, in one place, to the spec's
 (:func:`sigap.open311.render.status_of`). Expected business errors are never a 500. The JSON
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigap.errors import public, staff
+from sigap.errors import public, staff, transit
 from sigap.errors.code import RETRY_AFTER_S, ErrorCode, merge
 
 __all__ = ["CODES", "RETRY_AFTER_S", "ErrorCode", "OutsideServiceArea", "SigapError"]
 
-CODES: dict[str, ErrorCode] = merge(public.CODES, staff.CODES)
+CODES: dict[str, ErrorCode] = merge(public.CODES, staff.CODES, transit.CODES)
 
 
 class SigapError(Exception):

@@ -22,6 +22,7 @@ from sigap.models.stats import (
     StatUnitHist,
 )
 from sigap.models.throttle import SignInThrottle
+from sigap.models.transit import TransitFeed, TransitNetwork
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -58,6 +59,8 @@ __all__ = [
     "StatMonth",
     "StatUnit",
     "StatUnitHist",
+    "TransitFeed",
+    "TransitNetwork",
     "Unit",
     "WebhookEndpoint",
 ]

@@ -18,8 +18,8 @@ from sigap.transit.schedule import YESTERDAY
 @dataclass(frozen=True, slots=True)
 class Departure:
     """One line of the board. Timetabled: ``time`` is the departure, ``headway`` None.
-    Frequency-based: a vehicle every ``headway`` seconds from ``time`` (the query's time, or
-    when the period starts) until ``until``, both estimated from the feed's period."""
+    Frequency-based: a vehicle every ``headway`` seconds from ``time`` (the next one on the
+    period's grid, as the planner assumes it) until ``until``, both estimates."""
 
     stop: str  # the platform's GTFS id
     route: str
@@ -59,16 +59,11 @@ def _board(stop: str, pattern: Pattern, position: int, time: int, n: int) -> lis
             lines.append(Departure(stop, pattern.route, headsign, leaves, pattern.trips[trip]))
             trip += 1
             continue
-        started = trip > 0 and _same_row(pattern, trip - 1, trip)
         last = trip
         while last + 1 < count and _same_row(pattern, last, last + 1):
             last += 1
         until = pattern.columns[low + last]
-        lines.append(
-            Departure(
-                stop, pattern.route, headsign, time if started else leaves, None, headway, until
-            )
-        )
+        lines.append(Departure(stop, pattern.route, headsign, leaves, None, headway, until))
         trip = last + 1
     return lines
 

@@ -58,8 +58,9 @@ def hot_routes(
     found: dict[tuple[str, str], HotRoute] = {}
     for context in iter_route_contexts(list(routes)):
         for method in context.methods or ():
-            if (method, context.path) in wanted and (method, context.path) not in found:
-                found[(method, context.path)] = HotRoute(context)
+            key = (method, context.path or "")
+            if key in wanted and key not in found:
+                found[key] = HotRoute(context)
         if len(found) == len(wanted):
             break
     missing = [key for key in wanted if key not in found]

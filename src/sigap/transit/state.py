@@ -1,0 +1,258 @@
+"""The network each server process plans on, rebuilt when the stored one changes.
+
+:class:`Network` is what the stored feeds make in memory: the merged feed, the lookups the API
+answers from (stop search, the routes at a stop, a route's stop sequences) and the RAPTOR
+timetable of each service day asked for (built on first use, the last few kept).
+:class:`Holder` keeps a process's current network and reads ``transit_network.version`` at most
+every ``every`` seconds (one single-row read); when it moved, the request that saw it builds the
+new network while the others keep answering from the old one, so an import never stops the
+planner (docs/transit.md, "Storage, import and the API"). A version that cannot be built (a
+lost database) leaves the old network answering until the next look.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sigap.db import Database
+from sigap.errors import SigapError
+from sigap.kit import settle_heap
+from sigap.transit import gtfs, network, schedule, store
+
+log = logging.getLogger("sigap.transit")
+
+DAYS_KEPT = 2  # service days whose timetables a process keeps (today, and tomorrow near midnight)
+DEFAULT_ZONE = "Asia/Jakarta"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """What the API says of a stored feed: its agencies, version and credit."""
+
+    name: str
+    version: int
+    agencies: list[str]
+    credit: str | None
+    imported_at: datetime
+    service_start: date
+    service_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """One stop sequence of a route (a direction, a branch) and how many trips run it."""
+
+    headsign: str
+    stops: tuple[str, ...]
+    trips: int
+
+
+class Network:
+    """The stored feeds of one version, merged, with the lookups the API needs."""
+
+    def __init__(self, version: int, feed: gtfs.Feed, feeds: list[FeedInfo]) -> None:
+        self.version, self.feed, self.feeds = version, feed, feeds
+        zones = [agency.timezone for agency in feed.agencies.values()]
+        self.zone = ZoneInfo(zones[0] if zones else DEFAULT_ZONE)
+        self._tables: OrderedDict[date, network.Timetable] = OrderedDict()
+        self._lock = threading.Lock()
+        self.platforms: dict[str, list[str]] = {}
+        for stop in feed.stops.values():
+            if stop.parent and stop.location_type == 0:
+                self.platforms.setdefault(stop.parent, []).append(stop.id)
+        self.sequences = _sequences(feed)
+        self.routes_at = _routes_at(feed)
+        self.calls = _calls(feed)
+        self.frequencies: dict[str, list[gtfs.Frequency]] = {}
+        for frequency in feed.frequencies:
+            self.frequencies.setdefault(frequency.trip, []).append(frequency)
+        # Stations, and the stops that belong to none: what a rider searches for.
+        self.searchable = sorted(
+            (
+                (stop.name.casefold(), stop)
+                for stop in feed.stops.values()
+                if stop.location_type == 1 or (stop.location_type == 0 and not stop.parent)
+            ),
+            key=lambda pair: pair[0],
+        )
+
+    def table(self, day: date) -> network.Timetable:
+        """The RAPTOR timetable of ``day``'s service, built once and kept for a while."""
+        with self._lock:
+            table = self._tables.get(day)
+            if table is None:
+                table = network.build(self.feed, schedule.day_trips(self.feed, day))
+                self._tables[day] = table
+                while len(self._tables) > DAYS_KEPT:
+                    self._tables.popitem(last=False)
+            else:
+                self._tables.move_to_end(day)
+            return table
+
+    def timetables(self) -> list[date]:
+        """The days whose timetables are built."""
+        with self._lock:
+            return list(self._tables)
+
+    def calls_at(self, stops: Iterable[str]) -> list[tuple[str, int]]:
+        """The (trip, position) of every departure from ``stops``: each call but a trip's last."""
+        return [call for stop in stops for call in self.calls.get(stop, ())]
+
+    def span(self) -> tuple[date, date] | None:
+        """The first and last day of the feeds' calendars."""
+        return store.service_span(self.feed)
+
+    def search(self, text: str, limit: int) -> list[gtfs.Stop]:
+        """Stations and stops whose name holds every word of ``text`` (any case), those whose
+        name starts with it first, then shorter names."""
+        words = text.casefold().split()
+        first = " ".join(words)
+        found = [
+            (not name.startswith(first), len(name), name, stop)
+            for name, stop in self.searchable
+            if all(word in name for word in words)
+        ]
+        found.sort(key=lambda item: item[:3])
+        return [item[3] for item in found[:limit]]
+
+    def stop(self, key: str) -> gtfs.Stop:
+        stop = self.feed.stops.get(key)
+        if stop is None:
+            raise SigapError("transit_stop_not_found", stop=key)
+        return stop
+
+    def route(self, key: str) -> gtfs.Route:
+        route = self.feed.routes.get(key)
+        if route is None:
+            raise SigapError("transit_route_not_found", route=key)
+        return route
+
+
+def _sequences(feed: gtfs.Feed) -> dict[str, list[Sequence]]:
+    """Each route's stop sequences, the most travelled first."""
+    counted: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for key, times in feed.stop_times.items():
+        trip = feed.trips[key]
+        counted.setdefault((trip.route, times.stops), []).append(trip.headsign)
+    found: dict[str, list[Sequence]] = {}
+    for (route, stops), headsigns in counted.items():
+        headsign = max(set(headsigns), key=headsigns.count)
+        found.setdefault(route, []).append(Sequence(headsign, stops, len(headsigns)))
+    for sequences in found.values():
+        sequences.sort(key=lambda s: (-s.trips, s.headsign))
+    return found
+
+
+def _routes_at(feed: gtfs.Feed) -> dict[str, list[str]]:
+    """The routes calling at each stop, and at each station through its platforms."""
+    at: dict[str, set[str]] = {}
+    for key, times in feed.stop_times.items():
+        route = feed.trips[key].route
+        for stop in set(times.stops):
+            at.setdefault(stop, set()).add(route)
+            parent = feed.stops[stop].parent
+            if parent:
+                at.setdefault(parent, set()).add(route)
+    return {stop: sorted(routes) for stop, routes in at.items()}
+
+
+def _calls(feed: gtfs.Feed) -> dict[str, list[tuple[str, int]]]:
+    calls: dict[str, list[tuple[str, int]]] = {}
+    for key, times in feed.stop_times.items():
+        for position, stop in enumerate(times.stops[:-1]):
+            calls.setdefault(stop, []).append((key, position))
+    return calls
+
+
+def load(database: Database) -> Network | None:
+    """The stored network, built (None when no feed was ever imported). The rows are copied
+    out of a short read; the feeds are parsed after it ends."""
+    with database.reading() as session:
+        current, rows = store.feeds(session)
+        archives = [(row.name, row.archive) for row in rows]
+        infos = [
+            FeedInfo(
+                row.name,
+                row.version,
+                list(row.agencies),
+                row.credit,
+                row.imported_at,
+                row.service_start,
+                row.service_end,
+            )
+            for row in rows
+        ]
+    if current is None or not archives:
+        return None
+    feeds = [store.read(name, archive) for name, archive in archives]
+    built = Network(current, gtfs.merge(feeds), infos)
+    settle_heap()
+    return built
+
+
+class Holder:
+    """A process's current network; see the module's docstring."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.network: Network | None = None
+        self.checked = -float("inf")
+        self._lock = threading.Lock()
+
+    def warm(self, database: Database, now: datetime) -> None:
+        """Build the network and today's timetable before the first journey asks for them (on
+        a thread at the app's start); nothing when no feed was imported."""
+        try:
+            held = self.current(database)
+        except SigapError:
+            return
+        held.table(now.astimezone(held.zone).date())
+
+    def current(self, database: Database) -> Network:
+        """The network to answer with (on a worker thread: it may read and build)."""
+        held = self.network
+        if held is not None and time.monotonic() - self.checked < self.every:
+            return held
+        # Without a network every request looks (one single-row read), so the first import is
+        # planned on at once. A request that finds another one looking (or building) answers
+        # from the network there is; only when there is none does it wait.
+        if not self._lock.acquire(blocking=held is None):
+            return _built(held)
+        try:
+            if self.network is not held:
+                return _built(self.network)  # built by the request this one waited for
+            with database.reading() as session:
+                stored = store.version(session)
+            if stored is None:
+                self.network = None
+            elif held is None or held.version != stored:
+                try:
+                    self.network = load(database)
+                except Exception:
+                    if held is None:
+                        raise
+                    # A lost database, a stored feed today's reader refuses: keep answering
+                    # from the network there is, and try again at the next look.
+                    log.warning(
+                        "transit network version %s not built; still planning on version %s",
+                        stored,
+                        held.version,
+                        exc_info=True,
+                    )
+            self.checked = time.monotonic()
+            return _built(self.network)
+        finally:
+            self._lock.release()
+
+
+def _built(held: Network | None) -> Network:
+    if held is None:
+        raise SigapError("transit_no_network")
+    return held
