@@ -427,3 +427,29 @@ def test_a_small_feed_s_departures_through_http(client: TestClient, tmp_path: Pa
     assert departures("uji:A", date="2026-12-12") == []  # a Saturday: no service
     missing = client.get("/api/v1/transit/stops/uji:Z/departures")
     assert missing.json()["error"]["code"] == "transit_stop_not_found"
+
+
+def test_arrive_by_leaves_as_late_as_it_can(mrt_krl: TestClient) -> None:
+    """Arriving by 09:00 from Lebak Bulus at Bundaran HI: the last MRT that makes it, leaving
+    later than a depart-at query's first train; a minute earlier arrival, an earlier train."""
+
+    def latest(arrive: str) -> dict[str, Any]:
+        answer = plan(mrt_krl, LEBAK_BULUS, BUNDARAN_HI, depart="", arrive=arrive)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["depart"] is None
+        assert body["arrive"] == f"{TUESDAY}T{arrive}:00+07:00"
+        return dict(body["options"][0])
+
+    by_nine = latest("09:00")
+    assert by_nine["arrive"] <= f"{TUESDAY}T09:00:00+07:00"
+    assert by_nine["transfers"] == 0
+    hour, minute, second = (int(part) for part in by_nine["arrive"][11:19].split(":"))
+    at = hour * 60 + minute + (1 if second else 0)  # the first whole minute it has arrived by
+    same = latest(f"{at // 60:02d}:{at % 60:02d}")
+    assert same["depart"] == by_nine["depart"]
+    before = latest(f"{(at - 1) // 60:02d}:{(at - 1) % 60:02d}")  # a minute short of it
+    assert before["depart"] < by_nine["depart"]
+    both = plan(mrt_krl, LEBAK_BULUS, BUNDARAN_HI, arrive="09:00")
+    assert both.status_code == 422
+    assert both.json()["error"]["code"] == "transit_depart_or_arrive"

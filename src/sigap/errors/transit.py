@@ -21,8 +21,13 @@ CODES: dict[str, ErrorCode] = {
     ),
     "transit_bad_time": ErrorCode(
         422,
-        "Jam berangkat '{value}' tidak valid: tulis JJ:MM, misalnya 07:30.",
-        "The departure time '{value}' is not valid: write HH:MM, e.g. 07:30.",
+        "Jam '{value}' tidak valid: tulis JJ:MM, misalnya 07:30.",
+        "The time '{value}' is not valid: write HH:MM, e.g. 07:30.",
+    ),
+    "transit_depart_or_arrive": ErrorCode(
+        422,
+        "Pilih salah satu: jam berangkat (depart) atau jam tiba (arrive), bukan keduanya.",
+        "Give a departure time (depart) or an arrival time (arrive), not both.",
     ),
     "transit_no_service": ErrorCode(
         422,

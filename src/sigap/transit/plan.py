@@ -60,10 +60,11 @@ def when(held: Network, now: datetime, day: date | None, depart: str | None) -> 
 
 
 def journeys(
-    held: Network, day: date, seconds: int, start: Point, end: Point
+    held: Network, day: date, seconds: int, start: Point, end: Point, *, arrive: bool = False
 ) -> tuple[network.Timetable, list[raptor.Journey]]:
-    """The Pareto-optimal journeys from ``start`` to ``end`` leaving at ``seconds`` on
-    ``day``."""
+    """The Pareto-optimal journeys from ``start`` to ``end`` on ``day``: leaving at
+    ``seconds`` or later, or with ``arrive`` arriving by ``seconds``, each leaving as late as
+    it can (:func:`sigap.transit.raptor.arrive_by`)."""
     table = held.table(day)
     if not table.patterns:
         span = held.span()
@@ -75,7 +76,8 @@ def journeys(
         )
     origins = _near(table, start, "titik berangkat", "the start")
     targets = _near(table, end, "tujuan", "the destination")
-    return table, raptor.depart_at(table, origins, targets, seconds)
+    search = raptor.arrive_by if arrive else raptor.depart_at
+    return table, search(table, origins, targets, seconds)
 
 
 def _near(table: network.Timetable, point: Point, end_id: str, end_en: str) -> dict[int, int]:
@@ -103,10 +105,13 @@ def plan_answer(
     end: Point,
     found: list[raptor.Journey],
     language: str,
+    *,
+    arrive: bool = False,
 ) -> dict[str, Any]:
     return {
         "date": day.isoformat(),
-        "depart": _at(held, day, seconds),
+        "depart": None if arrive else _at(held, day, seconds),
+        "arrive": _at(held, day, seconds) if arrive else None,
         "walk_radius_m": int(WALK_RADIUS_M),
         "detour": network.DETOUR,
         "network_version": held.version,

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from sigap.deps import clock, language_of
+from sigap.errors import SigapError
 from sigap.transit import departures, plan, schemas
 from sigap.transit.state import Network
 
@@ -30,7 +31,7 @@ def _network(request: Request) -> Network:
 @router.get(
     "/plan",
     response_model=schemas.Plan,
-    summary="Journeys from a point to a point, departing at a time",
+    summary="Journeys from a point to a point, departing at or arriving by a time",
 )
 def plan_journey(
     request: Request,
@@ -41,18 +42,27 @@ def plan_journey(
     depart: Annotated[
         str | None, Query(max_length=8, description="HH:MM, local time (default: now)")
     ] = None,
+    arrive: Annotated[
+        str | None,
+        Query(max_length=8, description="HH:MM, local time: arrive by then (not with depart)"),
+    ] = None,
     day: Annotated[
         date | None, Query(alias="date", description="The service day (default: today)")
     ] = None,
 ) -> dict[str, Any]:
     """Walk (straight line x detour, at most 800 m) to the stops near the start, ride, change,
     walk from the stops near the destination: the options on the Pareto front of arrival time
-    and transfers. Frequency-based rides say how often they come and are marked estimated."""
+    (or, with ``arrive``, of the latest departure) and transfers. Frequency-based rides say how
+    often they come and are marked estimated."""
+    if depart and arrive:
+        raise SigapError("transit_depart_or_arrive")
     held = _network(request)
-    service_day, seconds = plan.when(held, clock(request), day, depart)
+    service_day, seconds = plan.when(held, clock(request), day, arrive or depart)
     start, end = (from_lat, from_lon), (to_lat, to_lon)
-    _, found = plan.journeys(held, service_day, seconds, start, end)
-    return plan.plan_answer(held, service_day, seconds, start, end, found, language_of(request))
+    by = arrive is not None
+    _, found = plan.journeys(held, service_day, seconds, start, end, arrive=by)
+    language = language_of(request)
+    return plan.plan_answer(held, service_day, seconds, start, end, found, language, arrive=by)
 
 
 @router.get(

@@ -85,15 +85,17 @@ class Credit(Answer):
 
 class Plan(Answer):
     date: str = Field(description="The service day, YYYY-MM-DD")
-    depart: IsoTime
+    depart: IsoTime | None = Field(description="Leaving at this time or later (depart-at)")
+    arrive: IsoTime | None = Field(description="Arriving by this time (arrive-by)")
     walk_radius_m: int = Field(
         description="Stops farther than this (straight line) are not walked to"
     )
     detour: float = Field(description="Walking distance = straight line x this factor")
     network_version: int
     options: list[Option] = Field(
-        description="The Pareto front of arrival time and transfers: fewest transfers first, "
-        "each next one arriving earlier"
+        description="The Pareto front of arrival time (arrive-by: of departure time) and "
+        "transfers: fewest transfers first, each next one arriving earlier (arrive-by: leaving "
+        "later)"
     )
     credits: list[Credit]
 
