@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from sigap.errors import SigapError
 from sigap.transit import departures, gtfs, network, raptor
@@ -56,7 +56,21 @@ def when(held: Network, now: datetime, day: date | None, depart: str | None) -> 
     time zone."""
     local = now.astimezone(held.zone)
     seconds = clock_time(depart) if depart else local.hour * 3600 + local.minute * 60
-    return day or local.date(), seconds
+    day = day or local.date()
+    span = held.span()
+    if span is None or not span[0] <= day <= span[1]:  # no trip runs: no timetable to build
+        _no_service(held, day)
+    return day, seconds
+
+
+def _no_service(held: Network, day: date) -> NoReturn:
+    span = held.span()
+    raise SigapError(
+        "transit_no_service",
+        date=day.isoformat(),
+        start=span[0].isoformat() if span else "-",
+        end=span[1].isoformat() if span else "-",
+    )
 
 
 def journeys(
@@ -67,13 +81,7 @@ def journeys(
     it can (:func:`sigap.transit.raptor.arrive_by`)."""
     table = held.table(day)
     if not table.patterns:
-        span = held.span()
-        raise SigapError(
-            "transit_no_service",
-            date=day.isoformat(),
-            start=span[0].isoformat() if span else "-",
-            end=span[1].isoformat() if span else "-",
-        )
+        _no_service(held, day)
     origins = _near(table, start, "titik berangkat", "the start")
     targets = _near(table, end, "tujuan", "the destination")
     search = raptor.arrive_by if arrive else raptor.depart_at
