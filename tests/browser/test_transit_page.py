@@ -1,0 +1,245 @@
+"""The journey planner of the citizen app (/app/transit) on a phone, in both languages: Lebak
+Bulus -> Bundaran HI on the real MRT and KRL feeds, the options and their steps, a stop's next
+departures, a frequency-based ride said as "every 10 minutes" with "about" times, the errors,
+and the last journey shown without a network. No request leaves 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from tests.conftest import load_jakarta
+from tests.transit.feeds import CREDITS, import_feeds, jakarta, write
+
+from sigap.app import create_app
+from sigap.config import Settings
+from sigap.transit import store
+
+from .conftest import serving
+from .test_citizen_app import PHONE, shot
+
+pytestmark = pytest.mark.browser
+# Tuesday 8 December 2026, 08:00 in Jakarta: the MRT runs, the test feed's bus too.
+MORNING = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
+FAR_AWAY = (-6.105, 106.70)  # by the airport road: no station within 800 m
+WORDS = {
+    "id": {
+        "nav": "Perjalanan",
+        "walk": "Jalan ",
+        "ride": "Naik MRT NS arah Bundaran HI, turun di Stasiun MRT Bundaran HI Bank Jakarta "
+        "setelah 12 stasiun",
+        "direct": "Langsung",
+        "departures": "Keberangkatan di sini",
+        "towards": "arah Bundaran HI",
+        "every": "setiap 10 menit",
+        "about": "sekitar 08:",
+        "outside": "Tidak ada halte atau stasiun dalam 800 m",
+        "need": "Pilih titik berangkat dan tujuan dulu.",
+        "offline": "Tidak ada koneksi internet. Ini perjalanan terakhir",
+        "saved": "Perjalanan terakhir yang Anda cari",
+        "pin": "Titik di peta",
+    },
+    "en": {
+        "nav": "Journey",
+        "walk": "Walk ",
+        "ride": "Take MRT NS towards Bundaran HI, get off at Stasiun MRT Bundaran HI Bank Jakarta "
+        "after 12 stations",
+        "direct": "Direct",
+        "departures": "Departures here",
+        "towards": "towards Bundaran HI",
+        "every": "every 10 minutes",
+        "about": "about 08:",
+        "outside": "no stop or station within 800 m",
+        "need": "Choose where you start and where you go first.",
+        "offline": "No internet connection. This is the last journey",
+        "saved": "The last journey you looked up",
+        "pin": "Point on the map",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def transit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Jakarta with the MRT and KRL feeds and a small test feed with a bus every 10 minutes
+    (Halte Delta -> Halte Echo), the clock at a Tuesday morning in Jakarta."""
+    folder = tmp_path_factory.mktemp("transit-page")
+    url = f"sqlite:///{folder / 'sigap.db'}"
+    load_jakarta(url)
+    uji = store.load(write(folder / "uji"), "uji")
+    import_feeds(url, *jakarta(), uji, credits=CREDITS)
+    app = create_app(Settings(database_url=url, public_url="http://127.0.0.1"))
+    app.state.clock = lambda: MORNING
+    with serving(app) as base:
+        yield base
+
+
+def watch(page: Page, url: str) -> list[str]:
+    elsewhere: list[str] = []
+    local = (url, "blob:", "data:")
+    page.on("request", lambda r: None if r.url.startswith(local) else elsewhere.append(r.url))
+    return elsewhere
+
+
+def pick(page: Page, which: str, typed: str, expected: str) -> None:
+    page.fill(f"#{which}-q", typed)
+    first = page.locator(f"#{which}-list li[role=option]").first
+    expect(first).to_contain_text(expected)
+    first.click()
+    expect(page.locator(f"#{which}-q")).to_have_value(expected, timeout=5000)
+
+
+def plan_lebak_bulus_to_bundaran_hi(page: Page, base: str, lang: str) -> None:
+    page.goto(f"{base}/app/transit?lang={lang}")
+    pick(page, "from", "lebak bulus", "Stasiun MRT Lebak Bulus Bank Syariah Indonesia")
+    pick(page, "to", "bundaran hi", "Stasiun MRT Bundaran HI Bank Jakarta")
+    page.click("#plan")
+    expect(page.locator("#options > li").first).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_phone_plans_lebak_bulus_to_bundaran_hi_and_opens_departures(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    words = WORDS[lang]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}, "locale": f"{lang}-ID"},
+    )
+    page = context.new_page()
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/new?lang={lang}")
+    page.click(f"header nav a:text-is('{words['nav']}')")
+    page.wait_for_url(f"{transit_url}/app/transit?lang={lang}")
+    page.click("#plan")
+    expect(page.locator("#journey-status")).to_have_text(words["need"])
+
+    plan_lebak_bulus_to_bundaran_hi(page, transit_url, lang)
+    option = page.locator("#options > li").first
+    summary = option.locator("summary")
+    expect(summary).to_contain_text(words["direct"])
+    expect(summary).to_contain_text("MRT NS")
+    times = summary.locator(".times").inner_text()
+    assert times.startswith("08:0"), times  # the MRT's timetable
+    assert "→ 08:3" in times, times
+    steps = option.locator("ol.steps > li")
+    expect(steps).to_have_count(4)  # walk, ride, walk, arrive
+    expect(steps.nth(0)).to_contain_text(f"{words['walk']}")
+    expect(steps.nth(0)).to_contain_text("Stasiun MRT Lebak Bulus")
+    expect(steps.nth(1)).to_contain_text(words["ride"])
+    # The legs on the map: the ride through the route's 13 stations, the two walks dashed.
+    ride = page.locator("#transit-map path.leaflet-interactive[stroke='#CA1F47']").first
+    page.wait_for_function(
+        "() => { let most = 0; window.sigapTransitMap.eachLayer(l => {"
+        " if (l.getLatLngs) most = Math.max(most, l.getLatLngs().length); });"
+        " return most === 13; }"
+    )
+    expect(ride).to_be_attached()
+    expect(page.locator("#credits")).to_contain_text("PT MRT Jakarta")
+    shot(page, f"transit-phone-{lang}")
+
+    steps.nth(1).get_by_role("button", name=words["departures"]).click()
+    departures = page.locator("#departures-list li")
+    expect(departures.first).to_contain_text(words["towards"])
+    expect(page.locator("#departures-list h3")).to_contain_text("Lebak Bulus")
+    first_time = departures.first.locator(".time").inner_text()
+    assert first_time.startswith("08:"), first_time
+    shot(page, f"transit-departures-{lang}")
+    assert elsewhere == [], elsewhere
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    words = WORDS[lang]
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale=f"{lang}-ID")
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/transit?lang={lang}")
+    pick(page, "from", "halte delta", "Halte Delta")
+    pick(page, "to", "halte echo", "Halte Echo")
+    page.click("#plan")
+    option = page.locator("#options > li").first
+    expect(option.locator(".times")).to_contain_text(words["about"])
+    expect(option.locator("ol.steps")).to_contain_text(words["every"])
+    page.fill("#stop-q", "delta")
+    page.locator("#stop-list li[role=option]").first.click()
+    row = page.locator("#departures-list li").first
+    expect(row).to_contain_text(words["every"])
+    expect(row.locator(".time")).to_contain_text(words["about"])
+    expect(page.locator("#departures-list li")).to_have_count(1)  # once, not a timetable
+    shot(page, f"transit-desktop-{lang}")
+    assert elsewhere == [], elsewhere
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_point_outside_the_network_is_said_and_a_pin_works_without_gps(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    words = WORDS[lang]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}, "locale": f"{lang}-ID",
+           "permissions": [], "geolocation": None},
+    )  # fmt: skip
+    page = context.new_page()
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/transit?lang={lang}")
+    page.click("#from-gps")  # refused: the pin is offered instead
+    expect(page.locator("#journey-status")).to_have_class("error")
+    expect(page.locator("#from-pin")).to_have_attribute("aria-pressed", "true")
+    pin_at(page, *FAR_AWAY)
+    expect(page.locator("#from-q")).to_have_value(words["pin"])
+    pick(page, "to", "bundaran hi", "Stasiun MRT Bundaran HI Bank Jakarta")
+    page.click("#plan")
+    expect(page.locator("#journey-status")).to_contain_text(words["outside"])
+    expect(page.locator("#options > li")).to_have_count(0)
+    shot(page, f"transit-outside-{lang}")
+    assert elsewhere == [], elsewhere
+    context.close()
+
+
+def pin_at(page: Page, lat: float, lon: float) -> None:
+    """A tap on the map where (lat, lon) is, the map moved there first."""
+    page.locator("#transit-map").scroll_into_view_if_needed()
+    page.evaluate("([lat, lon]) => window.sigapTransitMap.setView([lat, lon], 15)", [lat, lon])
+    box = page.locator("#transit-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_the_last_journey_shows_without_a_network(browser: Browser, transit_url: str) -> None:
+    words = WORDS["id"]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}}, service_workers="allow"
+    )
+    page = context.new_page()
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/transit")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    plan_lebak_bulus_to_bundaran_hi(page, transit_url, "id")
+    page.reload()  # now through the service worker, which keeps the page
+    expect(page.locator("#results-note")).to_contain_text(words["saved"])
+    context.set_offline(True)
+    try:
+        page.click("#plan")
+        expect(page.locator("#results-note")).to_contain_text(words["offline"])
+        expect(page.locator("#options > li")).to_have_count(1)
+        page.reload()  # the page itself from the worker's cache
+        expect(page.locator("#results-note")).to_contain_text(words["saved"])
+        steps: Any = page.locator("#options > li").first.locator("ol.steps > li")
+        expect(steps.nth(1)).to_contain_text(words["ride"])
+        expect(page.locator("#from-q")).to_have_value(
+            "Stasiun MRT Lebak Bulus Bank Syariah Indonesia"
+        )
+        shot(page, "transit-offline-id")
+    finally:
+        context.set_offline(False)
+    page.goto(f"{transit_url}/app/transit")
+    page.fill("#from-q", "")
+    page.focus("#from-q")  # the recent places, kept in the browser
+    expect(page.locator("#from-list li").first).to_contain_text("Stasiun MRT Bundaran HI")
+    assert elsewhere == [], elsewhere
+    context.close()
