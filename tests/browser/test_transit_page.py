@@ -41,6 +41,7 @@ WORDS = {
         "offline": "Tidak ada koneksi internet. Ini perjalanan terakhir",
         "saved": "Perjalanan terakhir yang Anda cari",
         "pin": "Titik di peta",
+        "none": "Tidak ada perjalanan dengan kereta atau bus pada waktu itu.",
     },
     "en": {
         "nav": "Journey",
@@ -57,8 +58,17 @@ WORDS = {
         "offline": "No internet connection. This is the last journey",
         "saved": "The last journey you looked up",
         "pin": "Point on the map",
+        "none": "No journey by train or bus at that time.",
     },
 }
+
+
+# The ride drawn through the 13 stations from Lebak Bulus to Bundaran HI.
+ROUTE_DRAWN = (
+    "() => { let most = 0; window.sigapTransitMap.eachLayer(l => {"
+    " if (l.getLatLngs) most = Math.max(most, l.getLatLngs().length); });"
+    " return most === 13; }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +140,7 @@ def test_a_phone_plans_lebak_bulus_to_bundaran_hi_and_opens_departures(
     expect(steps.nth(1)).to_contain_text(words["ride"])
     # The legs on the map: the ride through the route's 13 stations, the two walks dashed.
     ride = page.locator("#transit-map path.leaflet-interactive[stroke='#CA1F47']").first
-    page.wait_for_function(
-        "() => { let most = 0; window.sigapTransitMap.eachLayer(l => {"
-        " if (l.getLatLngs) most = Math.max(most, l.getLatLngs().length); });"
-        " return most === 13; }"
-    )
+    page.wait_for_function(ROUTE_DRAWN)
     expect(ride).to_be_attached()
     expect(page.locator("#credits")).to_contain_text("PT MRT Jakarta")
     shot(page, f"transit-phone-{lang}")
@@ -164,6 +170,10 @@ def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
     option = page.locator("#options > li").first
     expect(option.locator(".times")).to_contain_text(words["about"])
     expect(option.locator("ol.steps")).to_contain_text(words["every"])
+    expect(option.locator("ol.steps")).to_contain_text(
+        "setelah 1 halte" if lang == "id" else "after 1 stop"
+    )
+    expect(option.locator("ol.steps")).not_to_contain_text("1 stops")
     page.fill("#stop-q", "delta")
     page.locator("#stop-list li[role=option]").first.click()
     row = page.locator("#departures-list li").first
@@ -171,6 +181,11 @@ def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
     expect(row.locator(".time")).to_contain_text(words["about"])
     expect(page.locator("#departures-list li")).to_have_count(1)  # once, not a timetable
     shot(page, f"transit-desktop-{lang}")
+    page.check("#when-at")  # after the last bus (22:00)
+    page.fill("#depart", "23:30")
+    page.click("#plan")
+    expect(page.locator("#results-note")).to_contain_text(words["none"])
+    expect(page.locator("#options > li")).to_have_count(0)
     assert elsewhere == [], elsewhere
     page.close()
 
@@ -234,6 +249,7 @@ def test_the_last_journey_shows_without_a_network(browser: Browser, transit_url:
         expect(page.locator("#from-q")).to_have_value(
             "Stasiun MRT Lebak Bulus Bank Syariah Indonesia"
         )
+        page.wait_for_function(ROUTE_DRAWN)  # the route's stations, kept with the plan
         shot(page, "transit-offline-id")
     finally:
         context.set_offline(False)

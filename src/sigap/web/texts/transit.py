@@ -88,7 +88,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Naik {route}, turun di {place} setelah {n} {unit}",
         "Take {route}, get off at {place} after {n} {unit}",
     ),
+    "transit_unit_station": ("stasiun", "station"),
     "transit_unit_stations": ("stasiun", "stations"),
+    "transit_unit_stop": ("halte", "stop"),
     "transit_unit_stops": ("halte", "stops"),
     "transit_leaves_at": ("Berangkat {t} dari {place}", "Leaves {t} from {place}"),
     "transit_leaves_every": (
@@ -102,7 +104,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tidak ada keberangkatan dalam tiga jam ke depan.",
         "No departure in the next three hours.",
     ),
-    "transit_departures_at": ("Dari {stop}, setelah {t}", "From {stop}, after {t}"),
+    "transit_departures_at": ("Setelah pukul {t}", "After {t}"),
     "transit_towards": ("arah {headsign}", "towards {headsign}"),
     "transit_arrive": ("Tiba {t}", "Arrive {t}"),
     "transit_mode_metro": ("MRT", "MRT"),

@@ -12,7 +12,7 @@
   var words = JSON.parse(document.getElementById("transit-texts").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var RECENT = "sigap.transit.recent", LAST = "sigap.transit.last";
-  var ends = { from: null, to: null }, armed = null, markers = {};
+  var ends = { from: null, to: null }, armed = null, markers = {}, current = null;
 
   function say(key, params) {
     return String(words[key]).replace(/\{(\w+)\}/g, function (all, name) {
@@ -149,7 +149,7 @@
   }
   function recentItems() {
     return (stored(RECENT) || []).map(function (p) {
-      return { name: p.name, lat: p.lat, lon: p.lon, context: "🕘 " + say("recent") };
+      return { name: p.name, lat: p.lat, lon: p.lon, context: say("recent") };
     });
   }
 
@@ -257,6 +257,7 @@
 
   function show(saved, note) {
     clear();
+    current = saved;
     var body = saved.plan, list = $("options"), line = $("results-note");
     if (note) { line.textContent = note; line.className = "note"; line.hidden = false; }
     if (!body.options.length) {
@@ -285,12 +286,12 @@
     rides.forEach(function (leg) { facts.appendChild(badge(leg.route)); });
     el("span", "", option.transfers === 0 ? say("direct")
       : option.transfers === 1 ? say("transfer_one") : say("transfers", { n: option.transfers }), facts);
-    el("span", "", say("walk_total", { m: option.walk_m }), facts);
+    if (option.walk_m > 0) { el("span", "", say("walk_total", { m: option.walk_m }), facts); }
     if (option.estimated) { el("p", "muted small", say("estimated_note"), open); }
     var steps = el("ol", "steps", null, open);
     option.legs.forEach(function (leg) { steps.appendChild(step(leg)); });
     el("li", "step arrive", say("arrive", { t: option.estimated ? say("about", { t: arr }) : arr }), steps);
-    var mapButton = el("button", "secondary small", "🗺 " + say("show_map"), open);
+    var mapButton = el("button", "secondary small", say("show_map"), open);
     mapButton.type = "button";
     mapButton.addEventListener("click", function () {
       draw(option);
@@ -322,7 +323,7 @@
     }
     var rail = leg.route.mode === "metro" || leg.route.mode === "rail";
     var params = { route: routeName(leg.route), headsign: leg.headsign, place: leg.end.name,
-                   n: leg.stops, unit: say(rail ? "unit_stations" : "unit_stops") };
+                   n: leg.stops, unit: say((rail ? "unit_station" : "unit_stop") + (leg.stops === 1 ? "" : "s")) };
     var text = el("p", "", null, item);
     text.appendChild(badge(leg.route));
     text.appendChild(document.createTextNode(" " + say(leg.headsign ? "step_ride" : "step_ride_plain", params)));
@@ -332,7 +333,7 @@
     el("p", "muted small", times + " · " + minutes(leg.duration_s), item);
     var stop = leg.start.station_id || leg.start.stop_id;
     if (stop) {
-      var button = el("button", "secondary small", "🕘 " + say("show_departures"), item);
+      var button = el("button", "secondary small", say("show_departures"), item);
       button.type = "button";
       button.addEventListener("click", function () { departures(stop); });
     }
@@ -358,7 +359,15 @@
         .bindTooltip(leg.start.name).addTo(drawn);
       L.circleMarker(b, { radius: 6, color: colour, fillColor: "#fff", fillOpacity: 1 })
         .bindTooltip(leg.end.name).addTo(drawn);
-      path(leg).then(function (points) { if (points) line.setLatLngs(points); }, function () {});
+      if (leg.path) { line.setLatLngs(leg.path); return; }
+      path(leg).then(function (points) {
+        if (!points) return;
+        line.setLatLngs(points);
+        leg.path = points;  // kept with the last plan: its map offline too
+        if (current && current.plan.options.some(function (o) { return o === option; })) {
+          store(LAST, current);
+        }
+      }, function () {});
     });
     if (bounds.length) map.fitBounds(bounds, { padding: [30, 30] });
   }
@@ -413,7 +422,7 @@
       if (!res.ok) { el("p", "error", problem(res), box); return; }
       var body = res.body;
       el("h3", "", body.stop.name, box);
-      el("p", "muted small", say("departures_at", { stop: body.stop.name, t: clock(body.after) }), box);
+      el("p", "muted small", say("departures_at", { t: clock(body.after) }), box);
       if (!body.departures.length) { el("p", "", say("departures_none"), box); return; }
       var list = el("ul", "departures", null, box);
       body.departures.forEach(function (d) {
