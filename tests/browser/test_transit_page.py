@@ -41,6 +41,7 @@ WORDS = {
         "offline": "Tidak ada koneksi internet. Ini perjalanan terakhir",
         "saved": "Perjalanan terakhir yang Anda cari",
         "pin": "Titik di peta",
+        "no_network": "Tidak ada koneksi internet. Coba lagi saat tersambung.",
         "none": "Tidak ada perjalanan dengan kereta atau bus pada waktu itu.",
     },
     "en": {
@@ -58,11 +59,13 @@ WORDS = {
         "offline": "No internet connection. This is the last journey",
         "saved": "The last journey you looked up",
         "pin": "Point on the map",
+        "no_network": "No internet connection. Try again once you are connected.",
         "none": "No journey by train or bus at that time.",
     },
 }
 
 
+TILED = "() => document.querySelectorAll('#transit-map img.leaflet-tile-loaded').length > 3"
 # The ride drawn through the 13 stations from Lebak Bulus to Bundaran HI.
 ROUTE_DRAWN = (
     "() => { let most = 0; window.sigapTransitMap.eachLayer(l => {"
@@ -143,6 +146,9 @@ def test_a_phone_plans_lebak_bulus_to_bundaran_hi_and_opens_departures(
     page.wait_for_function(ROUTE_DRAWN)
     expect(ride).to_be_attached()
     expect(page.locator("#credits")).to_contain_text("PT MRT Jakarta")
+    expect(page.locator("#transit-map .end-pin")).to_have_count(2)  # A and B
+    page.wait_for_function(TILED)
+    page.wait_for_timeout(1000)  # the map's zoom animation over, for the screenshot
     shot(page, f"transit-phone-{lang}")
 
     steps.nth(1).get_by_role("button", name=words["departures"]).click()
@@ -180,6 +186,8 @@ def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
     expect(row).to_contain_text(words["every"])
     expect(row.locator(".time")).to_contain_text(words["about"])
     expect(page.locator("#departures-list li")).to_have_count(1)  # once, not a timetable
+    page.wait_for_function(TILED)
+    page.wait_for_timeout(1000)  # the map's zoom animation over, for the screenshot
     shot(page, f"transit-desktop-{lang}")
     page.check("#when-at")  # after the last bus (22:00)
     page.fill("#depart", "23:30")
@@ -258,4 +266,29 @@ def test_the_last_journey_shows_without_a_network(browser: Browser, transit_url:
     page.focus("#from-q")  # the recent places, kept in the browser
     expect(page.locator("#from-list li").first).to_contain_text("Stasiun MRT Bundaran HI")
     assert elsewhere == [], elsewhere
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_no_network_and_no_saved_journey_is_said(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    words = WORDS[lang]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}, "locale": f"{lang}-ID"},
+        service_workers="block",
+    )
+    page = context.new_page()
+    page.goto(f"{transit_url}/app/transit?lang={lang}")
+    pick(page, "from", "lebak bulus", "Stasiun MRT Lebak Bulus Bank Syariah Indonesia")
+    context.set_offline(True)
+    page.click("#to-pin")
+    pin_at(page, -6.1930, 106.8230)
+    expect(page.locator("#to-q")).to_have_value(words["pin"])
+    page.click("#plan")
+    expect(page.locator("#journey-status")).to_have_text(words["no_network"])
+    expect(page.locator("#options > li")).to_have_count(0)
+    page.fill("#stop-q", "blok m")  # the stop search says it too
+    expect(page.locator("#stop-list")).to_contain_text(words["no_network"])
+    context.set_offline(False)
     context.close()

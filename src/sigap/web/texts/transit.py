@@ -40,6 +40,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tap the map to pick your destination.",
     ),
     "transit_pin_name": ("Titik di peta", "Point on the map"),
+    "transit_start": ("Berangkat dari sini", "Start here"),
     "transit_my_location": ("Lokasi saya", "My location"),
     "transit_recent": ("Tempat terakhir", "Recent places"),
     "transit_kind_stop": ("Stasiun/halte", "Station/stop"),

@@ -53,6 +53,7 @@
   var base = window.sigapBasemap(map);
   map.fitBounds(base.bounds);
   var drawn = L.layerGroup().addTo(map);
+  var FIT = { padding: [30, 30] };
   map.on("click", function (e) {
     var which = armed || (!ends.from ? "from" : !ends.to ? "to" : null);
     if (!which) return;
@@ -80,7 +81,9 @@
     if (remember) { recall(place); }
     if (!markers[which]) {
       markers[which] = L.marker([place.lat, place.lon], {
-        draggable: true, title: say(which === "from" ? "my_location" : "destination")
+        draggable: true, title: say(which === "from" ? "start" : "destination"),
+        icon: L.divIcon({ className: "end-pin end-" + which, iconSize: [24, 24], iconAnchor: [12, 12],
+                          html: which === "from" ? "A" : "B" })
       }).addTo(map);
       markers[which].on("dragend", function () {
         var p = markers[which].getLatLng();
@@ -90,7 +93,7 @@
     markers[which].setLatLng([place.lat, place.lon]);
     if (armed) { arm(armed); }
     if (ends.from && ends.to) {
-      map.fitBounds([[ends.from.lat, ends.from.lon], [ends.to.lat, ends.to.lon]], { padding: [30, 30] });
+      map.fitBounds([[ends.from.lat, ends.from.lon], [ends.to.lat, ends.to.lon]], FIT);
     } else {
       map.setView([place.lat, place.lon], Math.max(map.getZoom(), 15));
     }
@@ -118,7 +121,13 @@
         row.addEventListener("mousedown", function (e) { e.preventDefault(); });
         row.addEventListener("click", function () { list.textContent = ""; picked(item); });
         row.addEventListener("keydown", function (e) {
-          if (e.key === "Enter") { list.textContent = ""; picked(item); }
+          if (e.key === "Enter") { list.textContent = ""; picked(item); input.focus(); }
+          if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            e.preventDefault();
+            var next = e.key === "ArrowDown" ? row.nextSibling : row.previousSibling;
+            if (next && next.tabIndex === -1) { next.focus(); } else if (!next) { input.focus(); }
+          }
+          if (e.key === "Escape") { show([], ""); input.focus(); }
         });
       });
       if (note) { el("li", "note", note, list); }
@@ -369,7 +378,7 @@
         }
       }, function () {});
     });
-    if (bounds.length) map.fitBounds(bounds, { padding: [30, 30] });
+    if (bounds.length) map.fitBounds(bounds, FIT);
   }
   function path(leg) {
     var id = leg.route.id;
