@@ -5,6 +5,8 @@ and the last journey shown without a network. No request leaves 127.0.0.1."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +45,9 @@ WORDS = {
         "pin": "Titik di peta",
         "no_network": "Tidak ada koneksi internet. Coba lagi saat tersambung.",
         "none": "Tidak ada perjalanan dengan kereta atau bus pada waktu itu.",
+        "change": "1 kali ganti",
+        "walk_between": r"Jalan (\d+) m ke Halte Delta",
+        "first_ride": "Naik Bus K1 arah Utara, turun di Halte Charlie setelah 2 halte",
     },
     "en": {
         "nav": "Journey",
@@ -61,6 +66,9 @@ WORDS = {
         "pin": "Point on the map",
         "no_network": "No internet connection. Try again once you are connected.",
         "none": "No journey by train or bus at that time.",
+        "change": "1 change",
+        "walk_between": r"Walk (\d+) m to Halte Delta",
+        "first_ride": "Take Bus K1 towards Utara, get off at Halte Charlie after 2 stops",
     },
 }
 
@@ -74,6 +82,18 @@ ROUTE_DRAWN = (
 )
 
 
+# The test feed with Halte Delta moved next to Halte Charlie: Alfa -> Charlie on K1 (08:10),
+# a short walk, then Delta -> Echo on F2 (every 10 minutes).
+UJI_STOPS = (
+    "stop_id,stop_name,stop_lat,stop_lon\n"
+    "A,Halte Alfa,-6.1754,106.8200\n"
+    "B,Halte Bravo,-6.1754,106.8300\n"
+    "C,Halte Charlie,-6.1754,106.8400\n"
+    "D,Halte Delta,-6.1760,106.8405\n"
+    "E,Halte Echo,-6.2000,106.8400\n"
+)
+
+
 @pytest.fixture(scope="module")
 def transit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Jakarta with the MRT and KRL feeds and a small test feed with a bus every 10 minutes
@@ -81,7 +101,7 @@ def transit_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("transit-page")
     url = f"sqlite:///{folder / 'sigap.db'}"
     load_jakarta(url)
-    uji = store.load(write(folder / "uji"), "uji")
+    uji = store.load(write(folder / "uji", **{"stops.txt": UJI_STOPS}), "uji")
     import_feeds(url, *jakarta(), uji, credits=CREDITS)
     app = create_app(Settings(database_url=url, public_url="http://127.0.0.1"))
     app.state.clock = lambda: MORNING
@@ -186,6 +206,7 @@ def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
     expect(row).to_contain_text(words["every"])
     expect(row.locator(".time")).to_contain_text(words["about"])
     expect(page.locator("#departures-list li")).to_have_count(1)  # once, not a timetable
+    page.evaluate("window.scrollTo(0, 0)")  # the map beside the planner, as first seen
     page.wait_for_function(TILED)
     page.wait_for_timeout(1000)  # the map's zoom animation over, for the screenshot
     shot(page, f"transit-desktop-{lang}")
@@ -292,3 +313,42 @@ def test_no_network_and_no_saved_journey_is_said(
     expect(page.locator("#stop-list")).to_contain_text(words["no_network"])
     context.set_offline(False)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_journey_with_a_change_walks_between_the_stops(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    words = WORDS[lang]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}, "locale": f"{lang}-ID"},
+    )
+    page = context.new_page()
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/transit?lang={lang}")
+    pick(page, "from", "halte alfa", "Halte Alfa")
+    pick(page, "to", "halte echo", "Halte Echo")
+    page.click("#plan")
+    option = page.locator("#options > li").last  # the fewest changes come first
+    expect(option.locator("summary")).to_contain_text(words["change"])
+    expect(option.locator("summary .line")).to_have_count(2)
+    steps = option.locator("ol.steps > li")
+    expect(steps.nth(0)).to_contain_text(words["first_ride"])
+    expect(steps.nth(0)).to_contain_text("08:10")  # K1's timetable
+    walked = re.search(words["walk_between"], steps.nth(1).inner_text())
+    assert walked is not None, steps.nth(1).inner_text()
+    # Charlie to Delta: 87 m in a straight line (haversine), walked x 1.3 (the detour factor)
+    assert abs(int(walked.group(1)) - haversine_m(-6.1754, 106.8400, -6.1760, 106.8405) * 1.3) < 2
+    expect(steps.nth(2)).to_contain_text(words["every"])
+    expect(option.locator(".times")).to_contain_text(words["about"])  # F2 has no timetable
+    assert elsewhere == [], elsewhere
+    context.close()
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
