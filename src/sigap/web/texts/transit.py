@@ -76,7 +76,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "transit_walk_total": ("jalan {m} m", "walk {m} m"),
     "transit_about": ("sekitar {t}", "about {t}"),
     "transit_estimated_note": (
-        "Waktu perkiraan: bus ini berjalan menurut frekuensi, bukan jadwal.",
+        "Waktu perkiraan: layanan ini berjalan menurut frekuensi, bukan jadwal.",
         "Estimated times: this service runs every few minutes, not to a timetable.",
     ),
     "transit_step_walk_to": ("Jalan {m} m ke {place}", "Walk {m} m to {place}"),

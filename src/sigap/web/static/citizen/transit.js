@@ -286,12 +286,13 @@
     var head = el("summary", "", null, open);
     var times = el("span", "times", null, head);
     var dep = clock(option.depart), arr = clock(option.arrive);
-    times.textContent = option.estimated
-      ? say("about", { t: dep }) + " → " + say("about", { t: arr })
-      : dep + " → " + arr;
+    var rides = option.legs.filter(function (l) { return l.kind === "ride"; });
+    // Times before the first frequency-based ride are a timetable's; from it on, estimates.
+    var depAbout = rides.length > 0 && rides[0].estimated;
+    times.textContent = (depAbout ? say("about", { t: dep }) : dep) + " → " +
+      (option.estimated ? say("about", { t: arr }) : arr);
     el("span", "duration", minutes(option.duration_s), head);
     var facts = el("span", "facts", null, head);
-    var rides = option.legs.filter(function (l) { return l.kind === "ride"; });
     rides.forEach(function (leg) { facts.appendChild(badge(leg.route)); });
     el("span", "", option.transfers === 0 ? say("direct")
       : option.transfers === 1 ? say("transfer_one") : say("transfers", { n: option.transfers }), facts);
