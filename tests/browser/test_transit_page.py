@@ -43,6 +43,7 @@ WORDS = {
         "offline": "Tidak ada koneksi internet. Ini perjalanan terakhir",
         "saved": "Perjalanan terakhir yang Anda cari",
         "pin": "Titik di peta",
+        "here": "Lokasi saya",
         "no_network": "Tidak ada koneksi internet. Coba lagi saat tersambung.",
         "none": "Tidak ada perjalanan dengan kereta atau bus pada waktu itu.",
         "change": "1 kali ganti",
@@ -64,6 +65,7 @@ WORDS = {
         "offline": "No internet connection. This is the last journey",
         "saved": "The last journey you looked up",
         "pin": "Point on the map",
+        "here": "My location",
         "no_network": "No internet connection. Try again once you are connected.",
         "none": "No journey by train or bus at that time.",
         "change": "1 change",
@@ -357,3 +359,24 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     )
     return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_my_location_is_a_start(browser: Browser, transit_url: str, lang: str) -> None:
+    words = WORDS[lang]
+    context = browser.new_context(
+        **{**PHONE, "viewport": {"width": 390, "height": 844}, "locale": f"{lang}-ID",
+           "geolocation": {"latitude": -6.2895, "longitude": 106.7745}},
+    )  # fmt: skip  # on the street by Lebak Bulus station
+    page = context.new_page()
+    elsewhere = watch(page, transit_url)
+    page.goto(f"{transit_url}/app/transit?lang={lang}")
+    page.click("#from-gps")
+    expect(page.locator("#from-q")).to_have_value(words["here"])
+    pick(page, "to", "bundaran hi", "Stasiun MRT Bundaran HI Bank Jakarta")
+    page.click("#plan")
+    steps = page.locator("#options > li").first.locator("ol.steps > li")
+    expect(steps.nth(0)).to_contain_text("Stasiun MRT Lebak Bulus")
+    expect(steps.nth(1)).to_contain_text(words["ride"])
+    assert elsewhere == [], elsewhere
+    context.close()
