@@ -288,6 +288,16 @@ def test_the_last_journey_shows_without_a_network(browser: Browser, transit_url:
     page.fill("#from-q", "")
     page.focus("#from-q")  # the recent places, kept in the browser
     expect(page.locator("#from-list li").first).to_contain_text("Stasiun MRT Bundaran HI")
+    page.once("dialog", lambda dialog: dialog.accept("Kantor"))
+    page.click("#to-save")  # a place saved under a name of one's own comes first
+    expect(page.locator("#journey-status")).to_have_text("Tersimpan: Kantor")
+    page.reload()
+    page.focus("#to-q")
+    page.fill("#to-q", "")
+    suggestions = page.locator("#to-list li")
+    expect(suggestions.first).to_contain_text("Kantor")
+    expect(suggestions.first).to_contain_text("Tempat tersimpan")
+    expect(suggestions.nth(1)).to_contain_text("Stasiun MRT Lebak Bulus")  # recent, after
     assert elsewhere == [], elsewhere
     context.close()
 

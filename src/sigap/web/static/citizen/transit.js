@@ -11,7 +11,7 @@
   var lang = root.dataset.lang;
   var words = JSON.parse(document.getElementById("transit-texts").textContent);
   var $ = function (id) { return document.getElementById(id); };
-  var RECENT = "sigap.transit.recent", LAST = "sigap.transit.last";
+  var RECENT = "sigap.transit.recent", SAVED = "sigap.transit.saved", LAST = "sigap.transit.last";
   var ends = { from: null, to: null }, armed = null, markers = {}, current = null;
 
   function say(key, params) {
@@ -156,10 +156,30 @@
     });
     input.addEventListener("blur", function () { setTimeout(function () { show([], ""); }, 200); });
   }
+  // An empty box offers the saved places (named by the citizen), then the recent ones.
   function recentItems() {
-    return (stored(RECENT) || []).map(function (p) {
-      return { name: p.name, lat: p.lat, lon: p.lon, context: say("recent") };
+    var saved = stored(SAVED) || [];
+    var recent = (stored(RECENT) || []).filter(function (p) {
+      return !saved.some(function (k) { return k.name === p.name || (k.lat === p.lat && k.lon === p.lon); });
     });
+    return saved.map(function (p) {
+      return { name: p.name, lat: p.lat, lon: p.lon, context: say("saved_place") };
+    }).concat(recent.map(function (p) {
+      return { name: p.name, lat: p.lat, lon: p.lon, context: say("recent") };
+    }));
+  }
+  function save(which) {
+    var place = ends[which];
+    if (!place) { status(say("save_nothing"), true); return; }
+    var name = window.prompt(say("save_name"), place.name);
+    if (!name || !name.trim()) return;
+    name = name.trim().slice(0, 80);
+    var list = (stored(SAVED) || []).filter(function (p) { return p.name !== name; });
+    list.unshift({ name: name, lat: place.lat, lon: place.lon });
+    store(SAVED, list.slice(0, 10));
+    ends[which].name = name;
+    $(which + "-q").value = name;
+    status(say("save_done", { name: name }));
   }
 
   function stops(q) {
@@ -189,6 +209,7 @@
       choose(which, item, true);
     });
     $(which + "-pin").addEventListener("click", function () { arm(which); });
+    $(which + "-save").addEventListener("click", function () { save(which); });
   });
 
   $("from-gps").addEventListener("click", function () {
