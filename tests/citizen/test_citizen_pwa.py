@@ -66,7 +66,7 @@ def test_static_files_are_gzipped_for_clients_that_accept_it(client: TestClient)
 
 
 def test_every_app_page_is_mobile_ready_and_bilingual(client: TestClient) -> None:
-    for path in ("/app", "/app/new", "/app/signin", "/app/signup"):
+    for path in ("/app", "/app/new", "/app/signin", "/app/signup", "/app/transit"):
         client.cookies.clear()  # each path's default, not the English remembered before
         indonesian = client.get(path)
         english = client.get(f"{path}?lang=en")
@@ -77,3 +77,18 @@ def test_every_app_page_is_mobile_ready_and_bilingual(client: TestClient) -> Non
     client.cookies.clear()
     assert "Lapor masalah" in client.get("/app").text
     assert "Report a problem" in client.get("/app?lang=en").text
+
+
+def test_the_journey_planner_is_kept_for_offline_with_its_words_in_both_languages(
+    client: TestClient,
+) -> None:
+    worker = client.get("/app/sw.js").text
+    pages = json.loads(worker.split("const PAGES = ")[1].split(";")[0])
+    assert pages == ["/app/transit"]
+    assert "/static/citizen/transit.js" in SHELL
+    for lang, ride in (("id", "Naik {route} arah {headsign}"), ("en", "Take {route} towards")):
+        page = client.get(f"/app/transit?lang={lang}").text
+        words = json.loads(page.split('<script id="transit-texts" type="application/json">')[1]
+                           .split("</script>")[0])  # fmt: skip
+        assert words["step_ride"].startswith(ride)
+        assert 'href="/app/transit?lang=' in page  # in the app's navigation

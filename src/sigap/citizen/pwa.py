@@ -3,7 +3,9 @@ worker's scope is the app (a worker controls only paths below its own URL).
 
 The worker caches the app shell (stylesheets, scripts, icons, the Leaflet files) on install
 and serves them cache-first; pages and the API always go to the network (a report's state must
-be fresh), falling back to the cached home page when offline.
+be fresh), falling back to the cached home page when offline. The journey planner's page
+(``OFFLINE_PAGES``) is kept as last fetched, so offline it opens and shows the journey planned
+last (kept in the browser's localStorage by static/citizen/transit.js).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from sigap.deps import language_of
 from sigap.web.texts import translate
 
 router = APIRouter(prefix="/app", include_in_schema=False)
-VERSION = "citizen-4"
+VERSION = "citizen-5"
 SHELL = (
     "/app",
     "/static/sigap.css",
     "/static/citizen/citizen.css",
     "/static/citizen/new.js",
     "/static/citizen/register.js",
+    "/static/citizen/transit.js",
     "/static/citizen/icon.svg",
     "/static/citizen/icon-192.png",
     "/static/citizen/icon-512.png",
@@ -33,6 +36,7 @@ SHELL = (
     "/static/maps.css",
     "/static/locate.js",
 )
+OFFLINE_PAGES = ("/app/transit",)
 
 
 @router.get("/manifest.webmanifest")
@@ -60,6 +64,7 @@ def manifest(request: Request) -> Response:
 SERVICE_WORKER = """
 const CACHE = %(version)s;
 const SHELL = %(shell)s;
+const PAGES = %(pages)s;
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
   self.skipWaiting();
@@ -75,6 +80,14 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  } else if (request.mode === "navigate" && PAGES.includes(url.pathname)) {
+    event.respondWith(fetch(request).then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(url.pathname, copy));
+      }
+      return response;
+    }).catch(() => caches.match(url.pathname).then((hit) => hit || caches.match("/app"))));
   } else if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(() => caches.match("/app")));
   }
@@ -84,7 +97,11 @@ self.addEventListener("fetch", (event) => {
 
 @router.get("/sw.js")
 def service_worker() -> Response:
-    script = SERVICE_WORKER % {"version": json.dumps(VERSION), "shell": json.dumps(SHELL)}
+    script = SERVICE_WORKER % {
+        "version": json.dumps(VERSION),
+        "shell": json.dumps(SHELL),
+        "pages": json.dumps(OFFLINE_PAGES),
+    }
     return Response(
         script,
         media_type="text/javascript",
