@@ -223,6 +223,9 @@ def test_other_refusals() -> None:
     with pytest.raises(CsvError) as not_text:
         csvfeed.convert(b"\xff\xfe\x00r", "uji", file="rute.csv", today=TODAY)
     assert not_text.value.code == "transit_csv_unreadable"
+    with pytest.raises(CsvError) as control:
+        convert(ROUTES.replace("Halte B", "Halte\x07B"))
+    assert (control.value.code, control.value.line) == ("transit_csv_unreadable", 3)
     with pytest.raises(CsvError) as zone:
         convert(
             ROUTES.replace(HEADER, HEADER + ",timezone").replace(

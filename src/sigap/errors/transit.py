@@ -58,8 +58,10 @@ CODES: dict[str, ErrorCode] = {
     ),
     "transit_csv_unreadable": ErrorCode(
         422,
-        "{file} bukan teks CSV UTF-8: simpan lembar kerja sebagai CSV UTF-8.",
-        "{file} is not UTF-8 CSV text: save the spreadsheet as CSV UTF-8.",
+        "{file} bukan teks CSV UTF-8 (atau berisi karakter kendali): simpan lembar kerja "
+        "sebagai CSV UTF-8.",
+        "{file} is not UTF-8 CSV text (or holds control characters): save the spreadsheet as "
+        "CSV UTF-8.",
     ),
     "transit_csv_too_large": ErrorCode(
         413,

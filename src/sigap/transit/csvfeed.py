@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sigap.errors import SigapError
+from sigap.inputs import CONTROL
 from sigap.transit import store
 from sigap.transit.network import DETOUR
 
@@ -190,6 +191,10 @@ def convert(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvError("transit_csv_unreadable", file=file, line=0) from None
+    control = CONTROL.search(text)
+    if control:  # the text rule of every input (sigap.inputs): no control characters
+        line = text.count("\n", 0, control.start()) + 1
+        raise CsvError("transit_csv_unreadable", file=file, line=line)
     reader = _Reader(text, file, timezone, today)
     routes, directions = reader.read()
     files = _gtfs(routes, directions)
