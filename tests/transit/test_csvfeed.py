@@ -158,6 +158,7 @@ def _with(line: int, old: str, new: str) -> str:
         (_with(2, "15,setiap hari", "15,"), "transit_csv_missing_value", 2, "days", "I"),
         (_with(3, "-5.2000", "-95.2"), "transit_csv_bad_value", 3, "lat", "K"),
         (_with(6, "119.4600,8", "119,46,8"), "transit_csv_extra_values", 6, "", "N"),
+        (_with(3, "-5.2000,119.4500", "-5,2000,119.4500"), "transit_csv_extra_values", 3, "", "N"),
         (_with(6, ",8", ",-3"), "transit_csv_bad_value", 6, "minutes", "M"),
         (
             _with(5, "-5.2000,119.4600,0", "-5.2000,119.4600,5"),

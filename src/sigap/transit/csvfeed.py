@@ -22,7 +22,7 @@ import math
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -259,7 +259,7 @@ class _Reader:
         self.letters: dict[str, str] = {}
         self.decimal_comma = False
 
-    def rows(self) -> Iterator[_Row]:
+    def rows(self) -> Generator[_Row, None, None]:
         first_line = self.text.split("\n", 1)[0]
         delimiter = max((";", "\t", ","), key=first_line.count)
         # A spreadsheet in Indonesian writes "-5,21" and separates fields with ';'.
@@ -284,18 +284,29 @@ class _Reader:
                 continue
             extra = [i for i in range(len(header), len(values)) if values[i].strip()]
             if extra:  # often a decimal comma in a file separated by commas
-                raise CsvError(
-                    "transit_csv_extra_values",
-                    file=self.file,
-                    line=reader.line_num,
-                    letter=_letter(extra[0]),
-                    columns=len(header),
-                )
-            yield _Row(
+                raise self._extra(reader.line_num, extra[0], len(header))
+            row = _Row(
                 self,
                 reader.line_num,
                 {k: v.strip() for k, v in zip(header, values, strict=False) if k},
             )
+            try:
+                yield row
+            except CsvError:
+                # A row longer than the header whose values are refused: a decimal comma has
+                # most likely moved them one column on (-5,2045 read as -5 and 2045).
+                if len(values) > len(header):
+                    raise self._extra(reader.line_num, len(header), len(header)) from None
+                raise
+
+    def _extra(self, line: int, index: int, columns: int) -> CsvError:
+        return CsvError(
+            "transit_csv_extra_values",
+            file=self.file,
+            line=line,
+            letter=_letter(index),
+            columns=columns,
+        )
 
     def read(self) -> tuple[list[RouteSpec], list[Direction]]:
         routes: dict[str, RouteSpec] = {}
@@ -303,34 +314,13 @@ class _Reader:
         set_at: dict[tuple[str, str, str], tuple[str, int]] = {}  # (route, dir, column)
         directions: dict[tuple[str, str], Direction] = {}
         last_row: _Row | None = None
-        for row in self.rows():
+        rows = self.rows()
+        for row in rows:
             last_row = row
-            code = row.need("route")
-            route_id = _slug(code)
-            if not route_id:
-                raise row.bad("route")
-            if code not in first_rows:
-                if any(r.id == route_id for r in routes.values()):
-                    raise row.error("transit_csv_bad_value", "route")
-                first_rows[code] = row
-                routes[code] = self._route(row, route_id, code)
-            heading = row.get("direction")
-            for column in (*ROUTE_COLUMNS, *DIRECTION_COLUMNS):
-                value = row.get(column)
-                scope = "" if column in ROUTE_COLUMNS else heading
-                key = (code, scope, column)
-                if not value:
-                    continue
-                if key in set_at and set_at[key][0] != value:
-                    before, line = set_at[key]
-                    raise row.error("transit_csv_conflict", column, earlier=line, before=before)
-                set_at.setdefault(key, (value, row.line))
-            direction = directions.get((code, heading))
-            if direction is None:
-                trip = f"{route_id}-{1 + sum(d.route == route_id for d in directions.values())}"
-                direction = self._direction(row, route_id, trip, heading)
-                directions[(code, heading)] = direction
-            self._stop(row, direction)
+            try:
+                self._take(row, routes, first_rows, set_at, directions)
+            except CsvError as error:
+                rows.throw(error)  # the reader may name a better cause; else it raises this
         if last_row is None:
             raise CsvError("transit_csv_empty", file=self.file, line=1)
         for direction in directions.values():
@@ -345,6 +335,42 @@ class _Reader:
             if not direction.headsign:
                 direction.headsign = direction.stops[-1][1]
         return list(routes.values()), list(directions.values())
+
+    def _take(
+        self,
+        row: _Row,
+        routes: dict[str, RouteSpec],
+        first_rows: dict[str, _Row],
+        set_at: dict[tuple[str, str, str], tuple[str, int]],
+        directions: dict[tuple[str, str], Direction],
+    ) -> None:
+        """One stop's row: its route and direction the first time they are named."""
+        code = row.need("route")
+        route_id = _slug(code)
+        if not route_id:
+            raise row.bad("route")
+        if code not in first_rows:
+            if any(r.id == route_id for r in routes.values()):
+                raise row.error("transit_csv_bad_value", "route")
+            first_rows[code] = row
+            routes[code] = self._route(row, route_id, code)
+        heading = row.get("direction")
+        for column in (*ROUTE_COLUMNS, *DIRECTION_COLUMNS):
+            value = row.get(column)
+            scope = "" if column in ROUTE_COLUMNS else heading
+            key = (code, scope, column)
+            if not value:
+                continue
+            if key in set_at and set_at[key][0] != value:
+                before, line = set_at[key]
+                raise row.error("transit_csv_conflict", column, earlier=line, before=before)
+            set_at.setdefault(key, (value, row.line))
+        direction = directions.get((code, heading))
+        if direction is None:
+            trip = f"{route_id}-{1 + sum(d.route == route_id for d in directions.values())}"
+            direction = self._direction(row, route_id, trip, heading)
+            directions[(code, heading)] = direction
+        self._stop(row, direction)
 
     def _route(self, row: _Row, route_id: str, code: str) -> RouteSpec:
         mode = row.get("mode").lower() or "bus"
