@@ -22,7 +22,7 @@ import math
 import re
 import tempfile
 import unicodedata
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sigap.errors import SigapError
 from sigap.inputs import CONTROL
-from sigap.transit import store
+from sigap.transit import gtfs, store
 from sigap.transit.network import DETOUR
 
 REQUIRED = ("route", "stop", "lat", "lon")
@@ -514,7 +514,7 @@ def _days(row: _Row) -> tuple[bool, ...]:
 # --- writing the feed --------------------------------------------------------------------
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+def _table(header: Sequence[str], rows: list[tuple[object, ...]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -581,18 +581,7 @@ def _gtfs(routes: list[RouteSpec], directions: list[Direction]) -> dict[str, str
             ("trip_id", "start_time", "end_time", "headway_secs", "exact_times"), frequencies
         ),
         "calendar.txt": _table(
-            (
-                "service_id",
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-                "start_date",
-                "end_date",
-            ),
+            ("service_id", *gtfs.WEEKDAYS, "start_date", "end_date"),
             [
                 (key, *(int(on) for on in days), f"{start:%Y%m%d}", f"{end:%Y%m%d}")
                 for key, (days, start, end) in services.items()
