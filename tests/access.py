@@ -232,6 +232,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             ("GET", "/webhooks", {}, {}),
             ("POST", "/webhooks", {}, {}),
             ("DELETE", "/webhooks/{endpoint_id}", {"endpoint_id": "@webhook"}, {}),
+            ("POST", "/transit/csv", {}, {"name": "uji"}),  # no body: an empty CSV, a 422
         )
     },
     # --- the citizen app (cookie) ---------------------------------------------------------
@@ -256,6 +257,9 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/admin/{section}"): [P(R.ADMIN_PAGE, values={"section": "units"})],
     ("POST", "/admin/{section}/{action}"): [
         P(R.ADMIN_PAGE, values={"section": "units", "action": "create"}, form={})
+    ],
+    ("POST", "/admin/transit/{action}"): [
+        P(R.ADMIN_PAGE, values={"action": "check"}, form={})  # no file: refused, a 422 page
     ],
     ("GET", "/admin/categories/{code}"): [P(R.ADMIN_PAGE, values={"code": "sampah"})],
     ("POST", "/admin/categories/{code}/questions/{action}"): [

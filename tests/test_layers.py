@@ -49,6 +49,7 @@ HTTP_MODULES = frozenset(
         "sigap.admin.moderation",
         "sigap.admin.pages",
         "sigap.admin.reload",  # the snapshot reload watches the app's state
+        "sigap.admin.transit",  # the routes CSV: the API endpoint and the page
         "sigap.auth.signin",  # THE sign-in: throttled by the caller's address
         "sigap.auth.web",
         "sigap.photos.upload",  # multipart read while streaming

@@ -20,6 +20,7 @@ from sigap import __version__
 from sigap.admin import api as admin_api
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
+from sigap.admin import transit as admin_transit
 from sigap.auth import devices
 from sigap.auth import router as auth_router
 from sigap.channels import service as channels
@@ -304,7 +305,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal_views.router)
     app.include_router(history_router.router)
     app.include_router(admin_api.router)
+    app.include_router(admin_transit.api)
     app.include_router(moderation_router.router)
+    app.include_router(admin_transit.pages)  # before the console's /admin/{section}/{action}
     app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)

@@ -32,6 +32,7 @@ from sigap.models.category import QUESTION_DATATYPES
 from sigap.models.unit import UNIT_KINDS
 from sigap.notify import outbox, targets, webhooks
 from sigap.regions.questions import format_choices, parse_choices
+from sigap.transit import store as transit_store
 from sigap.web.body import read_fields
 from sigap.web.pages import render
 
@@ -47,6 +48,7 @@ SECTIONS = (
     "comments",
     "moderation",
     "events",
+    "transit",
 )
 Fields = dict[str, str]
 # An action: (session, admin, fields) -> a one-time secret to show, or None.
@@ -91,6 +93,7 @@ async def _page(
     error: str | None = None,
     secret: str | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     ctx = context_of(request)
     database: Database = request.app.state.db
@@ -119,6 +122,7 @@ async def _page(
         categories=list(ctx.region.categories.values()),
         tester=tester,
         **data,
+        **(extra or {}),
     )
 
 
@@ -528,6 +532,22 @@ def _load_events(session: Session, request: Request) -> dict[str, Any]:
     return {"events": [audit.as_dict(event) for event in audit.recent(session, limit=200)]}
 
 
+def _load_transit(session: Session, request: Request) -> dict[str, Any]:
+    """The stored feeds (the CSV upload's forms are in :mod:`sigap.admin.transit`)."""
+    feeds = [
+        {
+            "name": row.name,
+            "version": row.version,
+            "agencies": ", ".join(row.agencies),
+            "counts": row.counts,
+            "span": f"{row.service_start} to {row.service_end}",
+            "imported_at": row.imported_at.isoformat()[:16],
+        }
+        for row in transit_store.feeds(session)[1]
+    ]
+    return {"feeds": feeds}
+
+
 LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "units": _load_units,
     "officials": _load_officials,
@@ -539,4 +559,5 @@ LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "comments": _load_comments,
     "moderation": moderation.load,
     "events": _load_events,
+    "transit": _load_transit,
 }

@@ -252,3 +252,36 @@ class Comment(Answer):
     body: str
     hidden: bool
     created_at: IsoTime
+
+
+class TransitCsvDirection(Answer):
+    headsign: str
+    stops: list[str] = Field(description="the stops' names in order")
+    minutes: list[float] = Field(description="minutes from the first stop, stop by stop")
+    first: str = Field(description="first departure from the first stop, HH:MM")
+    last: str = Field(description="last departure from the first stop, HH:MM")
+    headway_min: int
+    days: str = Field(description="mon,tue,... the days it runs")
+    start: str
+    end: str
+    both_ways: bool = Field(description="also runs back the same way, same hours")
+
+
+class TransitCsvRoute(Answer):
+    id: str
+    short_name: str
+    long_name: str
+    agency: str
+    directions: list[TransitCsvDirection]
+
+
+class TransitCsv(Answer):
+    """A CSV of simple routes read into a feed: its preview, and whether it was imported."""
+
+    name: str
+    routes: list[TransitCsvRoute]
+    stops: int
+    trips: int
+    warnings: list[str]
+    imported: bool
+    network_version: int | None = Field(description="the network's version after the import")

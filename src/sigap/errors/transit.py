@@ -51,4 +51,64 @@ CODES: dict[str, ErrorCode] = {
         "Nama feed '{feed}' tidak valid: 1-32 huruf kecil, angka, '-' atau '_'.",
         "The feed name '{feed}' is not valid: 1-32 lower-case letters, digits, '-' or '_'.",
     ),
+    "transit_csv_empty": ErrorCode(
+        422,
+        "{file}: tidak ada baris halte di bawah baris judul.",
+        "{file}: there is no stop row under the header.",
+    ),
+    "transit_csv_unreadable": ErrorCode(
+        422,
+        "{file} bukan teks CSV UTF-8 (atau berisi karakter kendali): simpan lembar kerja "
+        "sebagai CSV UTF-8.",
+        "{file} is not UTF-8 CSV text (or holds control characters): save the spreadsheet as "
+        "CSV UTF-8.",
+    ),
+    "transit_csv_too_large": ErrorCode(
+        413,
+        "{file} lebih dari {limit} bita.",
+        "{file} is larger than {limit} bytes.",
+    ),
+    "transit_csv_missing_column": ErrorCode(
+        422,
+        "{file} baris 1: kolom '{column}' wajib ada di baris judul.",
+        "{file} line 1: the header must have the column '{column}'.",
+    ),
+    "transit_csv_unknown_column": ErrorCode(
+        422,
+        "{file} baris 1, kolom {letter}: '{column}' bukan kolom yang dikenal (lihat "
+        "docs/transit.md).",
+        "{file} line 1, column {letter}: '{column}' is not a known column (see docs/transit.md).",
+    ),
+    "transit_csv_extra_values": ErrorCode(
+        422,
+        "{file} baris {line}, kolom {letter}: ada nilai di luar {columns} kolom judul (koma "
+        "desimal di berkas yang dipisahkan koma? tulis -5.2 atau pisahkan dengan ';').",
+        "{file} line {line}, column {letter}: a value beyond the header's {columns} columns (a "
+        "decimal comma in a comma-separated file? write -5.2 or separate with ';').",
+    ),
+    "transit_csv_missing_value": ErrorCode(
+        422,
+        "{file} baris {line}, kolom {letter} ({column}): wajib diisi.",
+        "{file} line {line}, column {letter} ({column}): required.",
+    ),
+    "transit_csv_bad_value": ErrorCode(
+        422,
+        "{file} baris {line}, kolom {letter} ({column}): '{value}' tidak valid; isi dengan "
+        "{hint_id}.",
+        "{file} line {line}, column {letter} ({column}): '{value}' is not valid; write {hint_en}.",
+    ),
+    "transit_csv_conflict": ErrorCode(
+        422,
+        "{file} baris {line}, kolom {letter} ({column}): '{value}' berbeda dengan '{before}' "
+        "di baris {earlier}; kosongkan atau samakan.",
+        "{file} line {line}, column {letter} ({column}): '{value}' differs from '{before}' "
+        "on line {earlier}; leave it blank or make them equal.",
+    ),
+    "transit_csv_too_few_stops": ErrorCode(
+        422,
+        "{file} baris {line}: rute {route} arah ini hanya punya satu halte; sebuah arah "
+        "perlu dua halte atau lebih.",
+        "{file} line {line}: route {route} has one stop in this direction; a direction "
+        "needs two stops or more.",
+    ),
 }

@@ -48,6 +48,27 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exporting.add_argument("out", metavar="OUT.zip")
     exporting.add_argument("--database-url", default=None)
     exporting.set_defaults(run=_export)
+    simple = commands.add_parser(
+        "transit-csv",
+        help="turn a spreadsheet of simple routes (one row per stop) into a GTFS feed",
+        description="Read ROUTES.csv (docs/transit.md, 'Routes from a spreadsheet'): every "
+        "problem names its line and column, and nothing is written or stored. The feed made "
+        "(headways as frequencies, exact_times=0) is read back by the GTFS reader, then "
+        "written to --out and/or imported as 'sigap import-gtfs' would.",
+    )
+    simple.add_argument("csv", metavar="ROUTES.csv")
+    simple.add_argument("--name", required=True, help="the feed's name (prefixes its ids)")
+    simple.add_argument("--out", metavar="FEED.zip", default=None)
+    simple.add_argument("--import", dest="store", action="store_true", help="store the feed")
+    simple.add_argument("--credit", default=None, metavar="TEXT")
+    simple.add_argument(
+        "--timezone", default="Asia/Jakarta", help="the agencies' (a 'timezone' column wins)"
+    )
+    simple.add_argument(
+        "--start", default=None, metavar="YYYY-MM-DD", help="the calendars' first day (today)"
+    )
+    simple.add_argument("--database-url", default=None)
+    simple.set_defaults(run=_from_csv)
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str] | None:
@@ -135,4 +156,59 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(f"exported {row.name} version {row.version} ({len(row.files)} files) to {args.out}")
+    return 0
+
+
+def _from_csv(args: argparse.Namespace) -> int:
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from sigap.config import Settings
+    from sigap.db import Database
+    from sigap.errors import SigapError
+    from sigap.kit import utcnow
+    from sigap.transit import csvfeed, store
+
+    path = Path(args.csv)
+    try:
+        zone = ZoneInfo(args.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"--timezone: unknown time zone {args.timezone!r}", file=sys.stderr)
+        return 2
+    try:
+        today = date.fromisoformat(args.start) if args.start else datetime.now(zone).date()
+        made = csvfeed.convert(
+            path.read_bytes(), args.name, file=path.name, today=today, timezone=args.timezone
+        )
+    except ValueError:
+        print(f"--start: expected YYYY-MM-DD, got {args.start!r}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except SigapError as exc:
+        print(f"{exc.message('en')} Nothing written.", file=sys.stderr)
+        return 1
+    preview = made.preview()
+    for route in preview["routes"]:
+        for d in route["directions"]:
+            back = ", both ways" if d["both_ways"] else ""
+            print(
+                f"{route['short_name']} -> {d['headsign']}: {len(d['stops'])} stops, "
+                f"{d['minutes'][-1]:g} min, {d['first']}-{d['last']} every "
+                f"{d['headway_min']} min, {d['days']}{back}"
+            )
+    print(f"{args.name}: valid ({preview['stops']} stops, {preview['trips']} trips)")
+    if args.store:
+        database = Database(args.database_url or Settings().database_url)
+        credits = {args.name: args.credit} if args.credit is not None else None
+        try:
+            with database.transaction() as session:
+                version = store.store(session, [made.loaded], utcnow(), credits)
+        finally:
+            database.dispose()
+        print(f"imported {args.name}: the network is now version {version}")
+    if args.out:
+        Path(args.out).write_bytes(made.loaded.archive)
+        print(f"written to {args.out}")
     return 0

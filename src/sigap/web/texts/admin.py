@@ -31,6 +31,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_no_dead_letters": ("Tidak ada pesan gagal.", "No dead letters."),
     "adm_photos": ("Moderasi foto", "Photo moderation"),
     "adm_events": ("Jejak audit", "Audit trail"),
+    "adm_transit": ("Rute angkutan", "Transit routes"),
+    "adm_transit_help": (
+        "Unggah rute sederhana sebagai CSV dari lembar kerja: satu baris per halte, berurutan "
+        "(format di docs/transit.md, contoh di src/sigap/data/transit/examples). Sigap "
+        "memeriksanya dan menampilkan pratinjau sebelum mengimpornya sebagai feed GTFS.",
+        "Upload simple routes as a CSV from a spreadsheet: one row per stop, in order (the "
+        "format in docs/transit.md, an example in src/sigap/data/transit/examples). Sigap "
+        "checks it and shows a preview before importing it as a GTFS feed.",
+    ),
+    "adm_transit_feed": ("Nama feed", "Feed name"),
+    "adm_transit_file": ("Berkas CSV", "CSV file"),
+    "adm_transit_check": ("Periksa", "Check"),
+    "adm_transit_import": ("Impor feed ini", "Import this feed"),
+    "adm_transit_preview": ("Pratinjau", "Preview"),
+    "adm_transit_route": ("Rute", "Route"),
+    "adm_transit_headsign": ("Arah", "Towards"),
+    "adm_transit_stops": ("Halte (menit dari halte pertama)", "Stops (minutes from the first)"),
+    "adm_transit_service": ("Layanan", "Service"),
+    "adm_transit_every": ("setiap {n} menit", "every {n} minutes"),
+    "adm_transit_both_ways": ("juga arah sebaliknya", "also the way back"),
+    "adm_transit_counts": ("{stops} halte, {trips} perjalanan", "{stops} stops, {trips} trips"),
+    "adm_transit_stored": ("Feed tersimpan", "Stored feeds"),
+    "adm_transit_version": ("Versi", "Version"),
+    "adm_transit_span": ("Berlaku", "Valid"),
+    "adm_transit_none": ("Belum ada feed.", "No feed yet."),
     "adm_webhooks": ("Webhook", "Webhooks"),
     "adm_done": ("Perubahan disimpan dan dicatat.", "The change is saved and audited."),
     "adm_secret_once": (
