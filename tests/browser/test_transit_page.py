@@ -37,6 +37,7 @@ WORDS = {
         "departures": "Keberangkatan di sini",
         "towards": "arah Bundaran HI",
         "every": "setiap 10 menit",
+        "until": "sampai 21:5",
         "about": "sekitar 08:",
         "outside": "Tidak ada halte atau stasiun dalam 800 m",
         "need": "Pilih titik berangkat dan tujuan dulu.",
@@ -59,6 +60,7 @@ WORDS = {
         "departures": "Departures here",
         "towards": "towards Bundaran HI",
         "every": "every 10 minutes",
+        "until": "until 21:5",
         "about": "about 08:",
         "outside": "no stop or station within 800 m",
         "need": "Choose where you start and where you go first.",
@@ -206,6 +208,7 @@ def test_a_frequency_based_bus_is_said_every_n_minutes_with_about_times(
     page.locator("#stop-list li[role=option]").first.click()
     row = page.locator("#departures-list li").first
     expect(row).to_contain_text(words["every"])
+    expect(row).to_contain_text(words["until"])  # the period's last bus (22:00 at the start)
     expect(row.locator(".time")).to_contain_text(words["about"])
     expect(page.locator("#departures-list li")).to_have_count(1)  # once, not a timetable
     page.evaluate("window.scrollTo(0, 0)")  # the map beside the planner, as first seen
@@ -390,3 +393,23 @@ def test_my_location_is_a_start(browser: Browser, transit_url: str, lang: str) -
     expect(steps.nth(1)).to_contain_text(words["ride"])
     assert elsewhere == [], elsewhere
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_arrive_by_takes_the_last_train_that_makes_it(
+    browser: Browser, transit_url: str, lang: str
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale=f"{lang}-ID")
+    elsewhere = watch(page, transit_url)
+    plan_lebak_bulus_to_bundaran_hi(page, transit_url, lang)
+    leaving_now = page.locator("#options > li .times").first.inner_text()
+    page.check("#when-by")
+    page.fill("#depart", "09:30")
+    page.click("#plan")
+    times = page.locator("#options > li .times").first
+    expect(times).not_to_have_text(leaving_now)
+    start, end = (part.strip()[:5] for part in times.inner_text().split("→"))
+    assert end <= "09:30", (start, end)
+    assert start > leaving_now[:5], (start, leaving_now)
+    assert elsewhere == [], elsewhere
+    page.close()

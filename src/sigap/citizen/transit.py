@@ -19,6 +19,7 @@ router = APIRouter(prefix="/app", include_in_schema=False)
 PAGE_KEYS = {
     "transit_title", "transit_intro", "transit_from", "transit_to", "transit_where_placeholder",
     "transit_pin", "transit_swap", "transit_save", "transit_depart", "transit_now", "transit_at",
+    "transit_arrive_by",
     "transit_date", "transit_search", "transit_departures_title", "transit_departures_hint",
     "transit_stop_placeholder", "transit_credits",
 }  # fmt: skip

@@ -235,7 +235,7 @@
   });
   Array.prototype.forEach.call(document.querySelectorAll("input[name=when]"), function (radio) {
     radio.addEventListener("change", function () {
-      var at = $("when-at").checked;
+      var at = $("when-at").checked || $("when-by").checked;
       $("when-fields").hidden = !at;
       if (at && !$("depart").value) {
         var now = new Date();
@@ -251,8 +251,9 @@
     if (!ends.from || !ends.to) { status(say("need_both"), true); return; }
     var query = "from_lat=" + ends.from.lat.toFixed(6) + "&from_lon=" + ends.from.lon.toFixed(6) +
       "&to_lat=" + ends.to.lat.toFixed(6) + "&to_lon=" + ends.to.lon.toFixed(6);
-    if ($("when-at").checked) {
-      if ($("depart").value) query += "&depart=" + $("depart").value;
+    if ($("when-at").checked || $("when-by").checked) {
+      var key = $("when-by").checked ? "&arrive=" : "&depart=";  // arrive by: the latest way
+      if ($("depart").value) query += key + $("depart").value;
       if ($("date").value) query += "&date=" + $("date").value;
     }
     status(say("planning"));
@@ -461,7 +462,10 @@
         el("span", "time", d.estimated ? say("about", { t: clock(d.time) }) : clock(d.time), row);
         row.appendChild(badge(d.route));
         el("span", "", d.headsign ? say("towards", { headsign: d.headsign }) : "", row);
-        if (d.every) { el("span", "muted small every", d.every, row); }
+        if (d.every) {
+          var span = d.until ? d.every + ", " + say("until", { t: clock(d.until) }) : d.every;
+          el("span", "muted small every", span, row);
+        }
       });
       credits(body.credits);
     }, function () {
