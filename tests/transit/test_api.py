@@ -191,6 +191,9 @@ def test_stops_are_found_by_name_with_their_routes(mrt_krl: TestClient) -> None:
     assert all(s["id"].startswith("krl:") for s in manggarai)
     assert {r["agency"]["name"] for s in manggarai for r in s["routes"]} == {"KAI Commuter"}
     assert nothing == []
+    # the words as typed, together, first: Blok A's "MRT" holds an m too
+    blok_m = mrt_krl.get("/api/v1/transit/stops", params={"q": "blok m"}).json()
+    assert blok_m[0]["id"] == "mrt:SBKM", [s["name"] for s in blok_m]
 
 
 def test_a_station_lists_its_platforms_and_a_platform_its_station(mrt_krl: TestClient) -> None:

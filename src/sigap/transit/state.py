@@ -110,17 +110,18 @@ class Network:
         return store.service_span(self.feed)
 
     def search(self, text: str, limit: int) -> list[gtfs.Stop]:
-        """Stations and stops whose name holds every word of ``text`` (any case), those whose
-        name starts with it first, then shorter names."""
+        """Stations and stops whose name holds every word of ``text`` (any case): first those
+        holding the words as typed, together ("blok m" is Blok M before Blok A, whose "MRT"
+        holds an m), then those whose name starts with them, then shorter names."""
         words = text.casefold().split()
         first = " ".join(words)
         found = [
-            (not name.startswith(first), len(name), name, stop)
+            (f" {first}" not in f" {name}", not name.startswith(first), len(name), name, stop)
             for name, stop in self.searchable
             if all(word in name for word in words)
         ]
-        found.sort(key=lambda item: item[:3])
-        return [item[3] for item in found[:limit]]
+        found.sort(key=lambda item: item[:4])
+        return [item[4] for item in found[:limit]]
 
     def stop(self, key: str) -> gtfs.Stop:
         stop = self.feed.stops.get(key)
