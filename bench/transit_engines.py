@@ -9,8 +9,10 @@ made once (``--system-site-packages`` reuses numpy, shapely and osmium)::
     /tmp/engines-venv/bin/pip install ferrobus==0.2.1 pynigiri==0.1.5
     PYTHONPATH=src /tmp/engines-venv/bin/python -m bench transit_engines [--queries N]
 
-What it does, for the three feeds merged and then for MRT + KRL alone (ferrobus reads no
-``frequencies.txt``, so on Transjakarta it only has the template trips): loads each engine
+What it does, for the three feeds merged, again with ferrobus given Transjakarta's trips of
+the day as expanded by Sigap (ferrobus reads no ``frequencies.txt``, so on the published feed
+it only has the template trips; written as a plain timetable into ``bench/out/``, never
+bundled), and for MRT + KRL alone: loads each engine
 alone in a new process (time, resident and peak RSS growth), then all three in this one,
 and runs the same ``--queries`` depart-at queries (random served stops, a random whole minute
 from 06:00 to 21:00 on one weekday) on each, the engines' order turned at every query because
@@ -58,7 +60,12 @@ from sigap.transit import gtfs, network, raptor, schedule
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data"
 FEEDS = {"tj": "transjakarta", "mrt": "mrt_jakarta", "krl": "krl_approx"}
-NETWORKS = {"the three feeds": ("tj", "mrt", "krl"), "rail only": ("mrt", "krl")}
+EXPANDED = "tjx"  # Transjakarta with its frequencies expanded by Sigap, for ferrobus only
+NETWORKS = {
+    "the three feeds": ("tj", "mrt", "krl"),
+    "the three feeds, ferrobus given Transjakarta's trips expanded": (EXPANDED, "mrt", "krl"),
+    "rail only": ("mrt", "krl"),
+}
 DAY = date(2026, 12, 8)
 JAKARTA = timezone(timedelta(hours=7))
 MAX_TRANSFERS = raptor.MAX_RIDES - 1
@@ -108,8 +115,14 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     _streets_pbf(args.data / "jakarta/osm-2012/jakarta_roads.shp", pbf)
     print(f"ferrobus: streets written as {pbf.name} in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    count = _expanded_feed(transit / FEEDS["tj"], OUT / "transjakarta_expanded")
+    print(
+        f"ferrobus: Transjakarta's {count:,} trips of the day written as a timetable in "
+        f"{time.perf_counter() - started:.2f} s (bench/out, never bundled)"
+    )
     for title, feeds in NETWORKS.items():
-        print(f"\n== {title} ({', '.join(FEEDS[f] for f in feeds)})")
+        print(f"\n== {title} ({', '.join(FEEDS[_published(f)] for f in feeds)})")
         compare_on(transit, pbf, feeds, args)
 
 
@@ -140,7 +153,7 @@ def compare_on(transit: Path, pbf: Path, feeds: tuple[str, ...], args: argparse.
     print(f"ferrobus: loaded in {took:5.2f} s ({model})")
 
     queries = make_queries(table, nigiri, feeds, args.queries, random.Random(args.seed))
-    fast, detail = _ferrobus_planner(model, table, queries)
+    fast, detail = _ferrobus_planner(model, table, queries, transit, feeds)
     engines: dict[str, Callable[[Query], Any]] = {
         "sigap": lambda q: raptor.depart_at(table, {q[0]: 0}, {q[1]: 0}, q[2]),
         "nigiri": _nigiri_planner(nigiri, table, feeds),
@@ -190,7 +203,7 @@ def compare(
     table: network.Timetable,
     queries: list[Query],
     answers: dict[str, list[Any]],
-    rides: list[tuple[int, int] | str | None],
+    rides: list[dict[str, Any] | str | None],
     show: int,
 ) -> None:
     """How often the engines agree on the earliest arrival for a number of transfers."""
@@ -222,18 +235,21 @@ def compare(
             counts["best sigap earlier"] += gap > 0
         if fast == UNPLACED:
             continue
-        if fast is None or ride is None or isinstance(ride, str):
+        if ride is None or isinstance(ride, str):
             counts["fb none"] += 1
             counts["fb none, sigap answered"] += bool(front)
             continue
-        transfers, arrival = fast
-        best = min((a for t, a in front.items() if t <= transfers), default=None)
+        best = min((a for t, a in front.items() if t <= ride["transfers"]), default=None)
         counts["fb answered"] += 1
-        counts["fb same"] += best == arrival
-        counts["fb ride same"] += best == ride[1]
-        counts["fb earlier"] += best is None or arrival < best
-        if best != arrival:
-            odd["ferrobus"].append(_case(table, query, transfers, best, arrival, ride[1]))
+        counts["fb not joined"] += not ride["joined"]
+        counts["fb find_route differs"] += fast is None or fast[1] != ride["arrive"]
+        counts["fb same"] += best == ride["arrive"]
+        counts["fb ride same"] += best == ride["off"]
+        counts["fb earlier"] += best is None or ride["arrive"] < best
+        if best != ride["arrive"]:
+            odd["ferrobus"].append(
+                _case(table, query, ride["transfers"], best, ride["arrive"], ride["off"])
+            )
     c = counts
     print(
         f"sigap vs nigiri, each (query, transfers) in both fronts: {c['pairs']}, "
@@ -246,11 +262,13 @@ def compare(
         f"{c['best nigiri earlier']}"
     )
     print(
-        f"sigap vs ferrobus, {c['fb answered']} answered by ferrobus: {c['fb same']} arrive "
-        f"the same second as sigap's best with at most as many transfers, {c['fb ride same']} "
-        f"leave their last vehicle then (ferrobus walks on over streets), {c['fb earlier']} "
-        f"earlier; {c['fb none']} without an answer ({c['fb none, sigap answered']} that sigap "
-        "answers)"
+        f"sigap vs ferrobus (its detailed journeys), {c['fb answered']} answered: "
+        f"{c['fb same']} arrive the same second as sigap's best with at most as many "
+        f"transfers, {c['fb ride same']} leave their last vehicle then (ferrobus walks on "
+        f"over streets), {c['fb earlier']} earlier; {c['fb none']} without an answer "
+        f"({c['fb none, sigap answered']} that sigap answers); {c['fb not joined']} with a "
+        f"leg starting elsewhere than the one before ended; find_route's arrival differs "
+        f"from the detailed journey's in {c['fb find_route differs']}"
     )
     for name, cases in odd.items():
         for case in cases[:show]:
@@ -288,7 +306,9 @@ def _sigap_front(journeys: list[raptor.Journey]) -> Front:
 
 
 def _sigap(transit: Path, _: Path, feeds: tuple[str, ...]) -> network.Timetable:
-    feed = gtfs.merge(gtfs.read_feed(transit / FEEDS[name], name) for name in feeds)
+    feed = gtfs.merge(
+        gtfs.read_feed(transit / FEEDS[_published(name)], _published(name)) for name in feeds
+    )
     table = network.build(feed, schedule.day_trips(feed, DAY))
     table.flat()
     return table
@@ -299,7 +319,9 @@ def _nigiri(transit: Path, _: Path, feeds: tuple[str, ...]) -> Any:
 
     config = ng.LoaderConfig()
     config.link_stop_distance = int(os.environ.get("BENCH_NIGIRI_LINK_METRES", "100"))
-    sources = [ng.TimetableSource(name, str(transit / FEEDS[name]), config) for name in feeds]
+    sources = [
+        ng.TimetableSource(name, str(transit / FEEDS[_published(name)]), config) for name in feeds
+    ]
     with _quiet():  # nigiri logs every loader step
         return ng.load_timetable(
             sources, (DAY - timedelta(days=1)).isoformat(), (DAY + timedelta(days=1)).isoformat()
@@ -310,7 +332,7 @@ def _nigiri_location(nigiri: Any, feeds: tuple[str, ...], stop_id: str) -> Any:
     import pynigiri as ng
 
     feed, _, local = stop_id.partition(":")
-    return nigiri.find_location(local, ng.SourceIdx(feeds.index(feed)))
+    return nigiri.find_location(local, ng.SourceIdx([_published(f) for f in feeds].index(feed)))
 
 
 def _nigiri_planner(
@@ -343,18 +365,30 @@ def _nigiri_planner(
 def _ferrobus(transit: Path, pbf: Path, feeds: tuple[str, ...]) -> Any:
     import ferrobus
 
-    folders = [str(transit / FEEDS[name]) for name in feeds]
+    folders = [
+        str(OUT / "transjakarta_expanded" if name == EXPANDED else transit / FEEDS[name])
+        for name in feeds
+    ]
     with _quiet():  # a line for every optional file a feed lacks
         return ferrobus.create_transit_model(str(pbf), folders, DAY)
 
 
 def _ferrobus_planner(
-    model: Any, table: network.Timetable, queries: list[Query]
+    model: Any,
+    table: network.Timetable,
+    queries: list[Query],
+    transit: Path,
+    feeds: tuple[str, ...],
 ) -> tuple[Callable[[Query], tuple[int, int] | str | None], Callable[[Query], Any]]:
     """ferrobus's query, and the rides of its journey (transfers, when it leaves its last
     vehicle) from ``detailed_journey``, to tell its walks from its rides."""
     import ferrobus
 
+    station = {  # ferrobus names stops by their feed's own ids: each to its station
+        row["stop_id"]: row.get("parent_station") or row["stop_id"]
+        for folder in feeds
+        for row in _rows(transit / FEEDS[_published(folder)] / "stops.txt")
+    }
     started = time.perf_counter()
     points: dict[int, Any] = {}
     for stop in sorted({s for q in queries for s in q[:2]}):
@@ -379,7 +413,7 @@ def _ferrobus_planner(
         rides = int(route.get("transfers") or 0)
         return max(rides - 1, 0), at + int(route["travel_time_seconds"])
 
-    def detail(query: Query) -> tuple[int, int] | str | None:
+    def detail(query: Query) -> dict[str, Any] | str | None:
         origin, target, at = query
         if origin not in points or target not in points:
             return UNPLACED
@@ -388,16 +422,88 @@ def _ferrobus_planner(
         )
         if found is None or found == "null":
             return None
-        legs = [
-            f["properties"]
-            for f in json.loads(found)["features"]
-            if f["properties"].get("leg_type") == "transit"
-        ]
-        if not legs:
+        legs = [f["properties"] for f in json.loads(found)["features"]]
+        rides = [leg for leg in legs if leg.get("leg_type") == "transit"]
+        if not rides:
             return None
-        return len(legs) - 1, int(legs[-1]["arrival_time"])
+        at_stop, joined = None, True  # does each leg start where the one before ended?
+        for leg in legs:  # (at the same stop or station: ferrobus walks in from entrances)
+            start = (
+                leg.get("stop_name") if leg.get("leg_type") == "waiting" else leg.get("from_name")
+            )
+            if start and at_stop is not None:
+                joined &= station.get(start, start) == station.get(at_stop, at_stop)
+            if leg.get("leg_type") != "waiting":
+                at_stop = leg.get("to_name")
+        return {
+            "transfers": len(rides) - 1,
+            "arrive": max(int(leg["arrival_time"]) for leg in legs if "arrival_time" in leg),
+            "off": int(rides[-1]["arrival_time"]),
+            "joined": joined,
+        }
 
     return plan, detail
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        return list(csv.DictReader(file))
+
+
+def _published(name: str) -> str:
+    """The feed Sigap and nigiri read where ferrobus reads Transjakarta expanded."""
+    return "tj" if name == EXPANDED else name
+
+
+def _expanded_feed(source: Path, out: Path) -> int:
+    """Transjakarta's trips of the day, frequencies expanded by Sigap, as a GTFS timetable
+    (for ferrobus, which reads no frequencies.txt): stops, routes and agency as published,
+    one service running on the day, a trip per expanded trip. Written to ``bench/out``, never
+    bundled (the feed's licence: ../shared/data/transit/README.md)."""
+    import csv
+    import shutil
+
+    trips = schedule.day_trips(gtfs.read_feed(source, "tj"), DAY, overnight=False)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("agency.txt", "stops.txt", "routes.txt"):
+        shutil.copy(source / name, out / name)
+    day = DAY.strftime("%Y%m%d")
+    with open(out / "calendar.txt", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["service_id", *WEEKDAYS, "start_date", "end_date"])
+        writer.writerow(["day", *(int(d == DAY.weekday()) for d in range(7)), day, day])
+    with open(out / "trips.txt", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["route_id", "service_id", "trip_id", "trip_headsign"])
+        for trip in trips:
+            writer.writerow([_local(trip.route), "day", _local(trip.id), trip.headsign])
+    with open(out / "stop_times.txt", "w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"])
+        for trip in trips:
+            trip_id = _local(trip.id)
+            for number, (stop, arrives, leaves) in enumerate(
+                zip(trip.stops, trip.arrivals, trip.departures, strict=True)
+            ):
+                # a trip leaving at 00:00:00 arrives at its first stop before midnight
+                arrives = max(arrives, 0)
+                writer.writerow(
+                    [trip_id, _gtfs_time(arrives), _gtfs_time(leaves), _local(stop), number]
+                )
+    return len(trips)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _local(key: str) -> str:
+    return key.partition(":")[2]
+
+
+def _gtfs_time(seconds: int) -> str:
+    return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}"
 
 
 def _streets_pbf(shapefile: Path, path: Path) -> None:
