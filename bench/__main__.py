@@ -21,6 +21,7 @@ def main() -> None:
         "mixed",
         "limits",
         "transit",
+        "transit_engines",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")
