@@ -68,6 +68,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             "/app/signup",
             "/app/track",
             "/app/reports/{report_id}",
+            "/app/transit",
             "/app/manifest.webmanifest",
             "/app/sw.js",
             "/officials/login",

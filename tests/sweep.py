@@ -163,6 +163,7 @@ ACTIONS = {
     "/app/track/{token}/{action}": "rate",
     "/api/v1/admin/photos/{photo_id}/{action}": "hide",
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
+    "/admin/transit/{action}": "check",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",
@@ -176,6 +177,7 @@ QUERY = {
     "from_lon": "106.8201",
     "to_lat": "-6.1754",
     "to_lon": "106.8399",
+    "name": "sapu",  # a feed's name (the admin's routes CSV)
 }
 
 
@@ -485,7 +487,7 @@ def sweep_routes(sweep: Sweep, auth: dict[str, str]) -> None:
 # ---- the pages' forms, as each kind of visitor sees them -----------------------------------
 
 ADMIN_PAGES = [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")] + [
-    f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events")
+    f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")
 ]
 
 
