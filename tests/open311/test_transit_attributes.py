@@ -50,3 +50,19 @@ def test_an_unknown_route_is_refused_and_nothing_stored(
     assert [error["code"] for error in errors] == ["unknown_transit_route"]
     assert "mrt:NOPE" in errors[0]["description"]
     assert reports_in(database) == before
+
+
+def test_the_requests_list_filters_by_route(
+    georeport: Any, report_form: dict[str, str], database_url: str
+) -> None:
+    import_feeds(database_url, *jakarta(), credits=CREDITS)
+    form = {**report_form, "service_code": "angkutan_umum"}
+    (on_ns,) = georeport.post("json", {**form, "attribute[rute]": "mrt:MRTJ_NS"})
+    georeport.post("json", {**form, "attribute[rute]": "krl:KRL-BOGOR"})
+    georeport.post("json", form)
+
+    listed = georeport.get("requests", "requests.json", route="mrt:MRTJ_NS")
+    everything = georeport.get("requests", "requests.json")
+
+    assert [r["service_request_id"] for r in listed] == [on_ns["service_request_id"]]
+    assert len(everything) == 3
