@@ -54,6 +54,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The older schema has no transit questions: they go (the reports' answers stay).
+    op.execute("DELETE FROM category_question WHERE datatype IN ('transit_route', 'transit_stop')")
     _datatypes(DATATYPES)
     op.drop_table("transit_operator")
     op.drop_index("ix_report_transit_route_created_at_id", table_name="report")
