@@ -17,7 +17,12 @@ from tests.transit.feeds import CREDITS, import_feeds, jakarta, write
 
 from sigap import models
 from sigap.db import Database
-from sigap.transit import store
+from sigap.demo import seed_reports, seed_transit
+from sigap.migrations import upgrade
+from sigap.regions import pack as packs
+from sigap.regions.service import import_pack
+from sigap.regions.state import load_state
+from sigap.transit import state, store
 
 MONAS = {"lat": -6.1754, "lon": 106.8272}
 NS = "mrt:MRTJ_NS"  # Lebak Bulus - Bundaran HI
@@ -184,3 +189,30 @@ def test_the_portal_and_the_report_page_know_the_route(mrt_krl: TestClient) -> N
     assert "Bundaran HI" in page
     refused = mrt_krl.get("/api/v1/map/clusters", params={**jakarta_box, "route": "x" * 101})
     assert refused.status_code == 422
+
+
+def test_the_demo_names_routes_and_stops_of_its_network(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    upgrade(url)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            import_pack(session, packs.read(packs.resolve("jakarta")))
+        with database.transaction() as session:
+            assert seed_transit(session, "jakarta") == ["krl", "mrt"]
+        network = state.load(database)
+        assert network is not None
+        with database.transaction() as session:
+            seed_reports(session, load_state(session), count=21 * 6, network=network)
+        with database.reading() as session:
+            named = session.execute(
+                select(models.Report.transit_route, models.Report.transit_stop).where(
+                    models.Report.transit_route.is_not(None)
+                )
+            ).all()
+    finally:
+        database.dispose()
+    assert named  # about half of the transit category's reports name a route
+    for route, stop in named:
+        assert route in network.feed.routes
+        assert stop is None or route in network.routes_at[stop]

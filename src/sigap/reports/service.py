@@ -79,12 +79,14 @@ def submit(
     channel: str,
     idempotency_key: str | None = None,
     received_at: datetime | None = None,
+    network: Network | None = None,
 ) -> Submitted:
     """Validate, route and store a new report with its first event and outbox message.
 
-    ``received_at`` is for channels that deliver reports made earlier (imports, demo data).
+    ``received_at`` is for channels that deliver reports made earlier (imports, demo data);
+    ``network`` checks a transit route and stop the report names (sigap.reports.transit).
     """
-    prepared = prepare(state, data=data, channel=channel, received_at=received_at)
+    prepared = prepare(state, data=data, channel=channel, received_at=received_at, network=network)
     return store(session, prepared, idempotency_key=idempotency_key)
 
 
