@@ -7,7 +7,8 @@ The pack is data only (see docs/region-pack.md); this script just makes it repro
 
 It writes areas.csv, units.csv (one government unit per area plus the agencies file, whose
 units without a parent name in ``escalates_to`` where they escalate) and copies the boundary
-layers. pack.json, categories.csv and routing.csv are written by hand.
+layers. pack.json, categories.csv, questions.csv, routing.csv and transit_operators.csv are
+written by hand.
 """
 
 from __future__ import annotations

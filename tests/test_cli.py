@@ -143,7 +143,7 @@ def test_demo_serves_reports_and_prints_logins(tmp_path: Path, free_port: int) -
 
     assert len(reports["items"]) == 30
     assert len(statuses) >= 3
-    assert len(categories) == 20
+    assert len(categories) == 21
     assert "lurah.gambir@demo.sigap.id" in output
     assert f"{base}/docs" in output
     assert f"{base}/api/v1/transit/routes (krl, mrt imported)" in output

@@ -106,13 +106,15 @@ def _region(database: Database) -> str:
 
 def _transit(database: Database) -> str:
     """The imported feeds; a feed whose calendars are over plans nothing (import its current
-    version)."""
-    from sigap.models import TransitFeed
+    version). The pack's transit operators whose feed is not imported are named: no report can
+    name their routes until it is (docs/transit.md, "Reports that name a route")."""
+    from sigap.models import TransitFeed, TransitOperator
 
     with database.reading() as session:
         feeds = session.execute(
             select(TransitFeed.name, TransitFeed.service_end).order_by(TransitFeed.service_end)
         ).all()
+        operators = list(session.scalars(select(TransitOperator.agency)))
     if not feeds:
         return "no feed imported (sigap import-gtfs): the journey planner is off"
     today = utcnow().date()
@@ -123,7 +125,10 @@ def _transit(database: Database) -> str:
             "current versions (sigap import-gtfs)"
         )
     name, end = feeds[0]
-    return f"{len(feeds)} feed(s); the first calendar to end: {name} on {end}"
+    imported = {feed for feed, _ in feeds}
+    waiting = sorted(a for a in operators if a.partition(":")[0] not in imported)
+    note = f"; operators without their feed: {', '.join(waiting)}" if waiting else ""
+    return f"{len(feeds)} feed(s); the first calendar to end: {name} on {end}{note}"
 
 
 def _smtp(settings: Settings) -> str:

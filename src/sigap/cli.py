@@ -423,6 +423,7 @@ def _demo(args: argparse.Namespace) -> int:
     from sigap.regions import pack as packs
     from sigap.regions.service import import_pack
     from sigap.regions.state import load_state
+    from sigap.transit import state as transit_state
     from sigap.web.security import proxy_options
 
     url = f"http://{args.host}:{args.port}"
@@ -445,6 +446,10 @@ def _demo(args: argparse.Namespace) -> int:
         print("\n".join(str(problem) for problem in exc.problems))
         return 1
     with database.transaction() as session:
+        transit = seed_transit(session, slug)
+    # The network first: the demo's transit reports name its routes and stops.
+    network = transit_state.load(database)
+    with database.transaction() as session:
         accounts = seed_accounts(session, pack.meta.get("demo_accounts", []))
         state = load_state(session)
         added = seed_reports(
@@ -454,11 +459,10 @@ def _demo(args: argparse.Namespace) -> int:
             after_photos=demo_photos(settings),
             before_photos=demo_photos(settings, before=True),
             busy=busy_kelurahan(state, accounts),
+            network=network,
         )
         if added:
             seed_assignments(session, state, accounts)
-    with database.transaction() as session:
-        transit = seed_transit(session, slug)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")

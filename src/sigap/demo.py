@@ -23,6 +23,7 @@ from sigap.accounts.service import create as create_account
 from sigap.auth.service import Subject
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
+from sigap.models.category import TRANSIT_DATATYPES
 from sigap.models.rows import ReportRow
 from sigap.models.states import OPEN_IN_INDEX_ORDER, ReportStatus
 from sigap.photos import service as photos
@@ -31,6 +32,7 @@ from sigap.regions.state import CategoryInfo, RegionState, kelurahan_polygons
 from sigap.reports import service
 from sigap.reports.schemas import ReportCreate
 from sigap.transit import store as transit_store
+from sigap.transit.state import Network
 from sigap.workflow import actions, answer, assign, machine, rating, resolve
 
 DESCRIPTIONS = {
@@ -104,6 +106,7 @@ def seed_reports(
     after_photos: Sequence[StoredPhoto] = (),
     before_photos: Sequence[StoredPhoto] = (),
     busy: Sequence[str] = (),
+    network: Network | None = None,
 ) -> int:
     """Add ``count`` demo reports unless the database already has reports; returns how many.
 
@@ -111,6 +114,8 @@ def seed_reports(
     would have acted; ``after_photos`` (already stored) are the proof on resolved reports,
     ``before_photos`` go with every other report. The kelurahan in ``busy`` (where the demo's
     field officers work) get a few reports each first, so their inbox has something to assign.
+    A transit category's reports name a route and a stop of ``network`` (none without one;
+    such a category whose route is required is then left out).
     """
     if session.scalar(select(func.count()).select_from(models.Report)):
         return 0
@@ -118,7 +123,11 @@ def seed_reports(
     nprng = np.random.default_rng(seed)
     polygons = kelurahan_polygons(session, state.boundary_version_id, state.areas)
     codes = sorted(polygons)
-    categories = [c for c in state.categories.values() if c.active]
+    categories = [
+        c
+        for c in state.categories.values()
+        if c.active and (network is not None or not _needs_network(c))
+    ]
     now = utcnow()
     first = [code for code in busy if code in polygons] * 6 + codes
     for number in range(count):
@@ -131,9 +140,11 @@ def seed_reports(
             lat=round(float(lat), 6),
             lon=round(float(lon), 6),
             description=DESCRIPTIONS.get(category.code, "Mohon segera ditindaklanjuti."),
-            attributes=_answers(category, received, rng),
+            attributes=_answers(category, received, rng, network),
         )
-        result = service.submit(session, state, data=data, channel="web", received_at=received)
+        result = service.submit(
+            session, state, data=data, channel="web", received_at=received, network=network
+        )
         if before_photos and number % 2 == 0:
             photos.attach(
                 session, report_id=result.report["id"], event_id=result.events[0]["id"],
@@ -190,12 +201,27 @@ def seed_assignments(
     return assigned
 
 
+def _needs_network(category: CategoryInfo) -> bool:
+    return any(q.required and q.datatype in TRANSIT_DATATYPES for q in category.questions)
+
+
 def _answers(
-    category: CategoryInfo, received: datetime, rng: random.Random
+    category: CategoryInfo, received: datetime, rng: random.Random, network: Network | None
 ) -> dict[str, Any] | None:
-    """What a citizen might answer: every required question, about half of the others."""
+    """What a citizen might answer: every required question, about half of the others; a
+    route of ``network`` and a stop it calls at (never a route or stop without a network)."""
     found: dict[str, Any] = {}
+    route: str | None = None
     for question in category.questions:
+        if question.datatype in TRANSIT_DATATYPES:
+            if network is None or (not question.required and rng.random() < 0.5):
+                continue
+            if question.datatype == "transit_route":
+                route = rng.choice(sorted(network.sequences))
+                found[question.code] = route
+            elif route is not None:  # the route question comes first in the pack
+                found[question.code] = rng.choice(network.sequences[route][0].stops)
+            continue
         if not question.required and rng.random() < 0.5:
             continue
         keys = [choice.key for choice in question.choices]

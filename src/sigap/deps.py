@@ -23,6 +23,7 @@ from sigap.kit import sha256_hex, utcnow
 from sigap.regions.state import RegionState
 from sigap.reports.limits import Refused
 from sigap.reports.service import Prepared, Submitted
+from sigap.transit.state import Holder, Network
 
 
 class ReportWriterT(Protocol):
@@ -48,6 +49,13 @@ class Context:
     language: str
     settings: Settings
     report_writer: ReportWriterT
+    transit: Holder | None = None  # the process's transit network (sigap.transit.state)
+
+    @property
+    def network(self) -> Network | None:
+        """The network this process holds now, to name routes and stops (no database read:
+        None until one was built)."""
+        return self.transit.network if self.transit is not None else None
 
 
 async def _context(request: Request) -> Context:
@@ -59,7 +67,13 @@ def context_of(request: Request) -> Context:
     state = request.app.state
     if state.region is None:
         raise SigapError("region_not_loaded")
-    return Context(state.region, language_of(request), state.settings, state.report_writer)
+    return Context(
+        state.region,
+        language_of(request),
+        state.settings,
+        state.report_writer,
+        getattr(state, "transit", None),
+    )
 
 
 def language_of(request: Request) -> str:

@@ -14,7 +14,7 @@ from tests.workflow.conftest import ADMIN
 
 from sigap.cli import main
 from sigap.db import Database
-from sigap.models import Category, CategoryQuestion, RoutingRule, Unit
+from sigap.models import Category, CategoryQuestion, RoutingRule, TransitOperator, Unit
 from sigap.regions import pack as packs
 from sigap.regions.service import import_pack
 
@@ -54,6 +54,10 @@ def configuration(url: str) -> dict[str, Any]:
                 "rules": {
                     (r.category_code, r.area_code, units[r.unit_id].code)
                     for r in session.scalars(select(RoutingRule))
+                },
+                "operators": {
+                    (o.agency, units[o.unit_id].code)
+                    for o in session.scalars(select(TransitOperator))
                 },
                 "questions": {
                     (
@@ -121,7 +125,8 @@ def test_export_then_import_into_a_fresh_database_round_trips(
     assert polda[-2:] == (None, "prov-31")  # no parent; escalates to the province
     pengemis = next(c for c in imported["categories"] if c[0] == "pengemis")
     assert pengemis[2:5] == (7, 70, False)
-    assert len(imported["questions"]) == 7
+    assert len(imported["questions"]) == 9
+    assert ("mrt:MRTJ", "mrt-jakarta") in imported["operators"]  # transit_operators.csv
     assert ("banjir", "tergenang_sejak") in {q[:2] for q in imported["questions"] if not q[-1]}
     assert "Mobil, truk" in next(q for q in imported["questions"] if q[1] == "jenis_kendaraan")[9]
     assert imported == exported

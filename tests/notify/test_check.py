@@ -123,3 +123,14 @@ def test_the_connections_a_server_may_open_are_set_against_max_connections(
     failed = [line for line in too_big.stdout.splitlines() if line.startswith("FAIL  database")]
     assert failed
     assert "raise max_connections or lower SIGAP_DB_POOL_SIZE" in failed[0]
+
+
+def test_the_operators_whose_feed_is_missing_are_named(database_url: str, tmp_path: Path) -> None:
+    import_feeds(database_url, store.load(write(tmp_path / "mrt"), "mrt"))
+
+    result = check(SIGAP_DATABASE_URL=database_url, SIGAP_MEDIA_DIR=str(tmp_path / "media"))
+
+    [line] = [line for line in result.stdout.splitlines() if line.split()[1:2] == ["transit"]]
+    assert line.split()[0] == "ok"  # a note, not a failure: the planner works without them
+    # The Jakarta pack maps mrt:MRTJ, krl:KAI-COMMUTER and tj:Tije; only a feed named mrt is in.
+    assert line.endswith("operators without their feed: krl:KAI-COMMUTER, tj:Tije")

@@ -25,7 +25,7 @@ def test_discovery_names_this_endpoint_and_its_formats(georeport: Any) -> None:
 def test_services_are_the_active_categories(georeport: Any) -> None:
     services = georeport.get("services", "services.json")
 
-    assert len(services) == 20
+    assert len(services) == 21
     banjir = next(s for s in services if s["service_code"] == "banjir")
     assert banjir == {
         "service_code": "banjir",
@@ -68,7 +68,8 @@ def test_only_services_with_questions_have_metadata(georeport: Any) -> None:
 
     with_questions = {s["service_code"] for s in services if s["metadata"]}
     assert with_questions == {
-        "banjir", "sampah", "jalan_rusak", "layanan_rumah_sakit", "tindak_kriminal"
+        "banjir", "sampah", "jalan_rusak", "layanan_rumah_sakit", "tindak_kriminal",
+        "angkutan_umum",
     }  # fmt: skip
 
 

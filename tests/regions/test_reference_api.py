@@ -13,7 +13,7 @@ def test_categories_in_both_languages(client: TestClient) -> None:
     indonesian = client.get("/api/v1/categories").json()
     english = client.get("/api/v1/categories", params={"lang": "en"}).json()
 
-    assert len(indonesian) == 20
+    assert len(indonesian) == 21
     flood_id = next(c for c in indonesian if c["code"] == "banjir")
     flood_en = next(c for c in english if c["code"] == "banjir")
     assert (flood_id["name"], flood_en["name"]) == ("Banjir", "Flood")

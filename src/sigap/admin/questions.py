@@ -18,7 +18,7 @@ from sigap.auth.service import Subject
 from sigap.errors import SigapError
 from sigap.history.audit import record, touch
 from sigap.models import Category, CategoryQuestion
-from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
+from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES, TRANSIT_DATATYPES
 from sigap.regions.questions import CODE, COLUMNS, FIXED
 
 # What the console may change of a question (its code and datatype stay).
@@ -87,6 +87,14 @@ def add_question(
     )
     if taken is not None:
         raise SigapError("code_taken", key=f"{category_code}/{code}")
+    if datatype in TRANSIT_DATATYPES and session.scalar(
+        select(CategoryQuestion.code).where(
+            CategoryQuestion.category_code == category_code,
+            CategoryQuestion.datatype == datatype,
+            CategoryQuestion.active,
+        )
+    ):
+        raise SigapError("question_transit_twice", category=category_code, datatype=datatype)
     last = session.scalar(
         select(func.max(CategoryQuestion.position)).where(
             CategoryQuestion.category_code == category_code

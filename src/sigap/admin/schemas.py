@@ -69,7 +69,16 @@ class NewCategory(CategoryValues):
 Name = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^;|\r\n]+$")]
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Help = Annotated[str, Field(max_length=500)]
-Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+Datatype = Literal[
+    "string",
+    "number",
+    "datetime",
+    "text",
+    "singlevaluelist",
+    "multivaluelist",
+    "transit_route",
+    "transit_stop",
+]
 
 
 class QuestionChoice(Input):

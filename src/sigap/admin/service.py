@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sigap.auth.service import Subject
 from sigap.errors import SigapError
 from sigap.history.audit import record, touch
-from sigap.models import Area, Category, Report, RoutingRule, Unit
+from sigap.models import Area, Category, Report, RoutingRule, TransitOperator, Unit
 from sigap.models.states import OPEN_IN_INDEX_ORDER
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.export import CATEGORY_COLUMNS
@@ -166,6 +166,10 @@ def deactivate_unit(
         )
     session.execute(
         update(RoutingRule).where(RoutingRule.unit_id == unit.id).values(unit_id=target.id)
+    )
+    # A transit operator's reports (transit_operators.csv) follow its rules to the new unit.
+    session.execute(
+        update(TransitOperator).where(TransitOperator.unit_id == unit.id).values(unit_id=target.id)
     )
     if unit.kind == "government" and unit.area_code:
         taken = session.scalar(

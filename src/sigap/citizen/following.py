@@ -71,6 +71,7 @@ def _view(request: Request, who: Visitor, report: ReportRow, token: str | None) 
             "view": present.report(
                 ctx.region, report, service.timeline(session, report_id), ctx.language,
                 photos.public(session, [report_id])[report_id], storage, audience=audience,
+                network=ctx.network,
             ),
             "visibility": report["visibility"],
             "public_hidden": hidden,

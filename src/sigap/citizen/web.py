@@ -33,7 +33,7 @@ ICONS = {
     "drain": "🕳️", "fire": "🔥", "water": "🚰", "bus": "🚌", "parking": "🅿️", "vendor": "🛒",
     "building": "🏢", "bridge": "🌉", "billboard": "🪧", "people": "👥", "police": "👮",
     "hospital": "🏥", "food": "🍲", "smoking": "🚭", "landslide": "⛰️", "irrigation": "💧",
-    "crop": "🌾", "facility": "🏛️",
+    "crop": "🌾", "facility": "🏛️", "train": "🚆",
 }  # fmt: skip
 
 

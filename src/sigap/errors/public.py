@@ -189,6 +189,27 @@ CODES: dict[str, ErrorCode] = {
         "To search around a point, send lat, long and radius (metres, 1-{limit}) together.",
     ),
     # --- extra questions of a category (JSON API attributes, Open311 attribute[code]) ---
+    "unknown_transit_route": ErrorCode(
+        422,
+        "Rute '{route}' tidak ada di jaringan angkutan umum. Lihat daftarnya di "
+        "/api/v1/transit/routes.",
+        "The route '{route}' is not in the transit network. See the list at "
+        "/api/v1/transit/routes.",
+    ),
+    "unknown_transit_stop": ErrorCode(
+        422,
+        "Halte atau stasiun '{stop}' tidak ada di jaringan angkutan umum. Cari di "
+        "/api/v1/transit/stops?q=.",
+        "The stop or station '{stop}' is not in the transit network. Search at "
+        "/api/v1/transit/stops?q=.",
+    ),
+    "transit_stop_not_on_route": ErrorCode(
+        422,
+        "Rute '{route}' tidak berhenti di '{stop}'. Halte rute itu ada di "
+        "/api/v1/transit/routes/{route}.",
+        "The route '{route}' does not call at '{stop}'. Its stops are listed at "
+        "/api/v1/transit/routes/{route}.",
+    ),
     "unknown_attribute": ErrorCode(
         422,
         "Kategori '{category}' tidak punya pertanyaan '{attribute}'. Kode pertanyaannya: {known}.",

@@ -146,6 +146,12 @@ CODES: dict[str, ErrorCode] = {
         "Write options as key=Nama Indonesia|English name, separated by semicolons or new "
         "lines; a key is lower-case letters, digits, _ or -, and must not repeat.",
     ),
+    "question_transit_twice": ErrorCode(
+        422,
+        "Kategori '{category}' sudah menanyakan {datatype}: satu rute dan satu halte per laporan.",
+        "The category '{category}' already asks for a {datatype}: one route and one stop per "
+        "report.",
+    ),
     "question_datatype_fixed": ErrorCode(
         422,
         "Jenis jawaban pertanyaan '{question}' tidak bisa diubah (laporan lama menyimpan "

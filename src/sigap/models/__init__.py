@@ -22,7 +22,7 @@ from sigap.models.stats import (
     StatUnitHist,
 )
 from sigap.models.throttle import SignInThrottle
-from sigap.models.transit import TransitFeed, TransitNetwork
+from sigap.models.transit import TransitFeed, TransitNetwork, TransitOperator
 from sigap.models.unit import Unit
 from sigap.models.webhook import WebhookEndpoint
 
@@ -61,6 +61,7 @@ __all__ = [
     "StatUnitHist",
     "TransitFeed",
     "TransitNetwork",
+    "TransitOperator",
     "Unit",
     "WebhookEndpoint",
 ]

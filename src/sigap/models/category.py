@@ -11,7 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sigap.models.base import Base
 
 # The kinds of answer a question takes: GeoReport v2's attribute datatypes, with their meaning.
-QUESTION_DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+# transit_route and transit_stop are Sigap's own: a route or a stop of the transit network,
+# checked against it (sigap.reports.transit); Open311 sees them as string attributes.
+TRANSIT_DATATYPES = ("transit_route", "transit_stop")
+QUESTION_DATATYPES = (
+    "string",
+    "number",
+    "datetime",
+    "text",
+    "singlevaluelist",
+    "multivaluelist",
+    *TRANSIT_DATATYPES,
+)
 LIST_DATATYPES = ("singlevaluelist", "multivaluelist")
 
 

@@ -86,6 +86,10 @@ class Report(Base):
     hidden_parts: Mapped[str | None] = mapped_column(String(60))  # comma-separated
     public_description: Mapped[str | None] = mapped_column(Text)  # a moderator's redaction
     public_address: Mapped[str | None] = mapped_column(String(300))
+    # The transit route and stop a report names (0027_transit_reports, sigap.reports.transit):
+    # GTFS ids as namespaced by their feed (mrt:MRTJ_NS, mrt:SBHI); NULL for other reports.
+    transit_route: Mapped[str | None] = mapped_column(String(100))
+    transit_stop: Mapped[str | None] = mapped_column(String(100))
 
 
 class ReportReporter(Base):

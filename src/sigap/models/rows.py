@@ -64,6 +64,8 @@ class NewReport(TypedDict):
     hidden_parts: str | None
     public_description: str | None
     public_address: str | None
+    transit_route: str | None  # a GTFS route id (sigap.reports.transit)
+    transit_stop: str | None
 
 
 class ReportRow(NewReport):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, UTCDateTime
@@ -41,3 +41,13 @@ class TransitNetwork(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     version: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TransitOperator(Base):
+    """The unit that receives the reports naming a route of a GTFS agency (the region pack's
+    ``transit_operators.csv``; :func:`sigap.workflow.routing.responsible_unit`)."""
+
+    __tablename__ = "transit_operator"
+
+    agency: Mapped[str] = mapped_column(String(100), primary_key=True)  # as namespaced: mrt:MRTJ
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))

@@ -264,6 +264,7 @@ async def _report_page(
                 report_id,
                 language=ctx.language,
                 storage=request.app.state.photo_storage,
+                network=ctx.network,
             )
             streets = street_layer(session, ctx.region)
             street = streets.nearest_name(report.lon, report.lat) if streets else None

@@ -14,6 +14,7 @@ from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import present as public
 from sigap.reports.schemas import STATUS_COLOURS
+from sigap.transit.state import Network
 from sigap.workflow.sla import is_overdue, level_due_at
 
 
@@ -84,10 +85,18 @@ def official_report(
     storage: Storage | None = None,
     assignee: Mapping[str, Any] | None = None,
     officers: Sequence[Mapping[str, Any]] = (),
+    network: Network | None = None,
 ) -> schemas.OfficialReport:
     return schemas.OfficialReport(
         **public.report_fields(
-            state, report, events, language, photo_rows, storage, audience=Audience.OFFICIAL
+            state,
+            report,
+            events,
+            language,
+            photo_rows,
+            storage,
+            audience=Audience.OFFICIAL,
+            network=network,
         ),
         visibility=report["visibility"],
         public_hidden=sorted(public_hidden(state, report)),

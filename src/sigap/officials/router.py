@@ -155,7 +155,13 @@ def _view(
     session: Session, ctx: Context, subject: Subject, report_id: int, storage: Storage
 ) -> schemas.OfficialReport:
     return service.view(
-        session, ctx.region, subject, report_id, language=ctx.language, storage=storage
+        session,
+        ctx.region,
+        subject,
+        report_id,
+        language=ctx.language,
+        storage=storage,
+        network=ctx.network,
     )
 
 

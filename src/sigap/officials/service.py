@@ -27,6 +27,7 @@ from sigap.photos import service as photos
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
 from sigap.reports import service as reports
+from sigap.transit.state import Network
 from sigap.workflow import machine
 from sigap.workflow.sla import overdue_condition
 from sigap.workflow.visibility import readable_reports
@@ -280,8 +281,10 @@ def view(
     *,
     language: str,
     storage: Storage,
+    network: Network | None = None,
 ) -> OfficialReport:
-    """Everything an official sees of one report (404 outside its view)."""
+    """Everything an official sees of one report (404 outside its view); ``network`` names
+    its transit route and stop."""
     report = report_for(session, subject, report_id)
     allowed = machine.allowed(report["status"], subject.role)
     unit_officers = officers(session, report["unit_id"]) if "assign" in allowed else []
@@ -297,6 +300,7 @@ def view(
         storage=storage,
         assignee=_officer(session, assignee) if assignee is not None else None,
         officers=unit_officers,
+        network=network,
     )
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from sigap.config import Settings
+from sigap.models.category import TRANSIT_DATATYPES
 from sigap.models.rows import EventRow, Proof
 from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, ReportStatus
 from sigap.moderation.rules import Audience, Shown, shown
@@ -129,7 +130,22 @@ DATATYPE_HINTS = {
     "text": ("Teks bebas (hanya dibaca petugas)", "Free text (read by officials only)"),
     "singlevaluelist": ("Pilih satu key", "Choose one key"),
     "multivaluelist": ("Pilih satu key atau lebih", "Choose one or more keys"),
+    "transit_route": (
+        "Id rute dari /api/v1/transit/routes, misalnya mrt:MRTJ_NS",
+        "A route id from /api/v1/transit/routes, such as mrt:MRTJ_NS",
+    ),
+    "transit_stop": (
+        "Id halte atau stasiun rute itu, dari /api/v1/transit/routes/{id}",
+        "A stop or station id of that route, from /api/v1/transit/routes/{id}",
+    ),
 }
+
+
+def open311_datatype(datatype: str) -> schemas.Datatype:
+    """GeoReport's own datatype: a transit route or stop is a string (an id) to its clients."""
+    return "string" if datatype in TRANSIT_DATATYPES else cast(schemas.Datatype, datatype)
+
+
 KEY_SERVICE = (
     "Kunci API diberikan oleh pengelola Sigap ini: {contact}",
     "API keys are issued by the operators of this Sigap deployment: {contact}",
@@ -201,7 +217,7 @@ def attribute(question: QuestionInfo, language: str) -> schemas.Attribute:
     return schemas.Attribute(
         variable=True,
         code=question.code,
-        datatype=question.datatype,
+        datatype=open311_datatype(question.datatype),
         required=question.required,
         datatype_description=hint,
         order=question.order,
@@ -338,7 +354,7 @@ def attribute_answers(state: RegionState, report: Any, language: str) -> list[An
         found.append(
             {
                 "code": code,
-                "datatype": question.datatype,
+                "datatype": open311_datatype(question.datatype),
                 "description": question.label(language),
                 "values": [
                     {"key": str(item), "name": answers.display(question, item, language)}

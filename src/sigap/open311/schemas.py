@@ -250,6 +250,12 @@ class RequestSearch(BaseModel):
     lat: float | None = Field(default=None, ge=-90, le=90)
     long: float | None = Field(default=None, ge=-180, le=180)
     radius: float | None = Field(default=None, gt=0, le=RADIUS_MAX_M, description="Metres")
+    route: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Sigap's extension: only requests naming this transit route (its id, "
+        "/api/v1/transit/routes)",
+    )
     page: PageNumber = 1
     page_size: int = Field(default=PAGE_SIZE_MAX, ge=1, le=PAGE_SIZE_MAX)
     extensions: bool = Field(default=False, description="Add extended_attributes and notes")

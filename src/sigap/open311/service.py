@@ -325,6 +325,7 @@ def filters_of(
         updated_after=updated_after,
         updated_before=updated_before,
         near=_circle(query),
+        route=query.route,
     )
 
 

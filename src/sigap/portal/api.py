@@ -55,6 +55,9 @@ def map_clusters(
     since: Annotated[str | None, Query(description="First local day (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, Query(description="Last local day (YYYY-MM-DD)")] = None,
     overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
+    route: Annotated[
+        str | None, Query(max_length=100, description="Only reports naming this transit route")
+    ] = None,
 ) -> Response:
     """Clusters (count, centroid, counts by status and overdue) and single reports (id,
     status, category, overdue) inside ``bbox``; the filters are those of the map page."""

@@ -71,7 +71,7 @@ def clusters(
         found = _points_or_none(session, state, view, filters, POINT_LIMIT)
         if found is not None:
             return found
-    if filters.since or filters.until or filters.overdue:
+    if filters.since or filters.until or filters.overdue or filters.route:
         return _grid(session, state, view, filters)
     result = _stored_grid(session, state, view, filters)
     shown = sum(c["count"] for c in result["clusters"])

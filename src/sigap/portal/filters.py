@@ -17,6 +17,8 @@ from sigap.models.states import STATUSES
 from sigap.regions.state import RegionState
 from sigap.reports import repository
 
+ROUTE_MAX = 100  # a route id (report.transit_route's width)
+
 
 @dataclass
 class MapFilters:
@@ -27,6 +29,7 @@ class MapFilters:
     since: date | None = None
     until: date | None = None
     overdue: bool = False
+    route: str | None = None  # a transit route's id (sigap.reports.transit)
 
     def query_items(self) -> list[tuple[str, str]]:
         """The filters as query parameters (for links that keep them, e.g. exports)."""
@@ -40,6 +43,8 @@ class MapFilters:
             items.append(("until", self.until.isoformat()))
         if self.overdue:
             items.append(("overdue", "1"))
+        if self.route:
+            items.append(("route", self.route))
         return items
 
     def conditions(self, state: RegionState) -> list[Any]:
@@ -55,6 +60,7 @@ class MapFilters:
             since=since,
             until=datetime.combine(end, time(), zone) if end else None,
             overdue=self.overdue,
+            route=self.route,
         )
         return repository._conditions(state, base)
 
@@ -70,6 +76,7 @@ def parse(request: Request, state: RegionState) -> MapFilters:
         since=_date(params.get("since"), "since"),
         until=_date(params.get("until"), "until"),
         overdue=params.get("overdue") in ("1", "true", "on"),
+        route=params.get("route") or None,
     )
     _check(filters, state)
     return filters
@@ -80,6 +87,8 @@ def _check(filters: MapFilters, state: RegionState) -> None:
     bad += [("category", c) for c in filters.categories if c not in state.categories]
     if filters.area is not None and filters.area not in state.areas:
         bad.append(("area", filters.area))
+    if filters.route is not None and len(filters.route) > ROUTE_MAX:
+        bad.append(("route", filters.route))
     if bad:
         details = [{"field": name, "value": value} for name, value in bad]
         raise SigapError("invalid_input", details=details)

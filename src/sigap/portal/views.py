@@ -20,6 +20,8 @@ from sigap.portal import boundaries, charts, filters, ranking, search, stats
 from sigap.portal.api import dashboard_of, ranking_of
 from sigap.portal.areas import descendants
 from sigap.regions.state import RegionState
+from sigap.reports import transit
+from sigap.transit.state import Network
 from sigap.web.pages import render
 from sigap.web.texts import translate
 
@@ -50,8 +52,25 @@ def map_page(request: Request, session: ReadSession, ctx: Ctx) -> HTMLResponse:
         statuses=STATUSES,
         categories=[c for c in ctx.region.categories.values() if c.active],
         areas=area_options(ctx.region, ctx.language),
+        routes=route_options(ctx.network),
         config=config,
     )
+
+
+def route_options(network: Network | None) -> list[dict[str, str]]:
+    """The transit routes for the map's route filter, by operator (none without a network)."""
+    if network is None:
+        return []
+    agencies = network.feed.agencies
+    return [
+        {
+            "id": route.id,
+            "label": f"{transit.route_name(network, route.id)} ({agencies[route.agency].name})",
+        }
+        for route in sorted(
+            network.feed.routes.values(), key=lambda r: (r.agency, r.short_name, r.id)
+        )
+    ]
 
 
 def area_options(state: RegionState, language: str) -> list[dict[str, str]]:

@@ -28,10 +28,11 @@ from sigap.models import (
     Region,
     RegionLayer,
     RoutingRule,
+    TransitOperator,
     Unit,
 )
 from sigap.regions import questions as questions_csv
-from sigap.regions.pack import LAYER_FILES
+from sigap.regions.pack import LAYER_FILES, OPERATORS_FILE
 from sigap.regions.questions import format_choices
 
 AREA_COLUMNS = (
@@ -112,6 +113,13 @@ def export_pack(session: Session, path: Path) -> dict[str, int]:
         ("category_code", "area_code", "unit_code"),
         [[r.category_code or "", r.area_code or "", codes[r.unit_id]] for r in rules],
     )
+    operators = list(session.scalars(select(TransitOperator).order_by(TransitOperator.agency)))
+    if operators:
+        _write_csv(
+            path / OPERATORS_FILE,
+            ("agency", "unit_code"),
+            [[o.agency, codes[o.unit_id]] for o in operators],
+        )
     return {
         "areas": len(areas),
         "units": len(units),

@@ -19,13 +19,14 @@ from shapely.validation import explain_validity
 from sigap.geo import landmarks, rw, streets
 from sigap.models.account import ROLES
 from sigap.models.area import LEVELS
-from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES
+from sigap.models.category import LIST_DATATYPES, QUESTION_DATATYPES, TRANSIT_DATATYPES
 from sigap.models.unit import UNIT_KINDS
 from sigap.regions.questions import CODE, parse_choices
 
 STREETS_FILE = "streets.geojson"
 RW_FILE = "rw.geojson"
 LANDMARKS_FILE = "landmarks.geojson"
+OPERATORS_FILE = "transit_operators.csv"  # GTFS agency -> the unit receiving its reports
 # The optional map layers: name (the region_layer row) -> file
 LAYER_FILES = {"streets": STREETS_FILE, "rw": RW_FILE, "landmarks": LANDMARKS_FILE}
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "regions"
@@ -62,6 +63,8 @@ class Pack:
     # the optional layers as read, by name: streets (sigap.geo.streets), rw (sigap.geo.rw),
     # landmarks (sigap.geo.landmarks)
     layers: dict[str, str] = field(default_factory=dict)
+    # the optional transit_operators.csv: agency (as namespaced by its feed), unit_code
+    operators: list[dict[str, str]] = field(default_factory=list)
 
 
 def resolve(path_or_slug: str) -> Path:
@@ -87,6 +90,9 @@ def read(path: Path) -> Pack:
         routing=_read_csv(path, "routing.csv", problems),
         questions=(
             _read_csv(path, "questions.csv", problems) if (path / "questions.csv").exists() else []
+        ),
+        operators=(
+            _read_csv(path, OPERATORS_FILE, problems) if (path / OPERATORS_FILE).exists() else []
         ),
     )
     _read_boundaries(pack, problems)
@@ -184,6 +190,7 @@ def validate(pack: Pack, problems: list[Problem]) -> None:
     categories = _check_categories(pack, problems)
     _check_routing(pack, areas, units, categories, problems)
     _check_questions(pack, categories, problems)
+    _check_operators(pack, units, problems)
     leaves = {code for code, area in areas.items() if area["level"] == "kelurahan"}
     polygons = pack.boundaries.get("kelurahan", {})
     for code in sorted(leaves - polygons.keys()):
@@ -311,6 +318,7 @@ def _check_routing(
 
 def _check_questions(pack: Pack, categories: set[str], problems: list[Problem]) -> None:
     seen: set[tuple[str, str]] = set()
+    seen_kinds: set[tuple[str, str]] = set()  # a category names one route and one stop at most
     for number, row in enumerate(pack.questions, start=1):
         category, code = row.get("category_code", ""), row.get("code", "")
         if category not in categories:
@@ -324,6 +332,26 @@ def _check_questions(pack: Pack, categories: set[str], problems: list[Problem]) 
         seen.add((category, code))
         for reason in question_problems(row):
             problems.append(Problem("questions.csv", number, reason))
+        datatype = row.get("datatype", "")
+        if datatype in TRANSIT_DATATYPES:
+            if (category, datatype) in seen_kinds:
+                reason = f"category {category!r} asks for a {datatype} once at most"
+                problems.append(Problem("questions.csv", number, reason))
+            seen_kinds.add((category, datatype))
+
+
+def _check_operators(pack: Pack, units: set[str], problems: list[Problem]) -> None:
+    """Each agency once, written ``feed:agency_id`` (as the feed's name prefixes it; a feed of
+    one agency without an id is its name alone), and its unit in units.csv."""
+    seen: set[str] = set()
+    for number, row in enumerate(pack.operators, start=1):
+        agency, unit = row.get("agency", ""), row.get("unit_code", "")
+        if not agency or len(agency) > 100 or agency in seen:
+            reason = f"agency {agency!r}: missing, repeated or longer than 100 characters"
+            problems.append(Problem(OPERATORS_FILE, number, reason))
+        seen.add(agency)
+        if unit not in units:
+            problems.append(Problem(OPERATORS_FILE, number, f"unknown unit {unit!r}"))
 
 
 def question_problems(row: dict[str, str]) -> list[str]:

@@ -23,6 +23,7 @@ from sigap.models import (
     Region,
     RegionLayer,
     RoutingRule,
+    TransitOperator,
     Unit,
 )
 from sigap.regions.pack import LAYER_FILES, Pack, PackError, Problem
@@ -75,6 +76,9 @@ def import_pack(session: Session, pack: Pack) -> ImportResult:
                 unit_id=unit_ids[row["unit_code"]],
             )
         )
+    session.execute(delete(TransitOperator))
+    for row in pack.operators:
+        session.add(TransitOperator(agency=row["agency"], unit_id=unit_ids[row["unit_code"]]))
     version, is_new = _boundary_version(session, pack)
     _replace_layers(session, pack)
     session.flush()

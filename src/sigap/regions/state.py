@@ -37,6 +37,7 @@ from sigap.models import (
     Region,
     RegionLayer,
     RoutingRule,
+    TransitOperator,
     Unit,
 )
 
@@ -156,6 +157,8 @@ class RegionState:
     unit_children: dict[int, list[int]] = field(default_factory=dict)
     top_units: frozenset[int] | None = None  # see _top
     triage: bool = False  # new reports wait for a moderator before they are public
+    # GTFS agency (as namespaced: mrt:MRTJ) -> the unit receiving reports naming its routes
+    operators: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for area in self.areas.values():
@@ -295,6 +298,9 @@ def load_state(session: Session) -> RegionState:
         layers=layers,
         rw_index=None if "rw" not in layers else _rw_index(session, layers["rw"], areas),
         triage=bool(region.triage),
+        operators=dict(
+            session.execute(select(TransitOperator.agency, TransitOperator.unit_id)).all()
+        ),
     )
 
 

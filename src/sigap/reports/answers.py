@@ -7,8 +7,10 @@ stores them (question code -> value) or raises the first problem as an error tha
 send. Only a category's active questions are asked; a blank answer counts as none.
 
 Stored values: a number as a JSON number, a datetime as ISO 8601 text in the deployment's zone,
-string and text as given (trimmed), a singlevaluelist as its key, a multivaluelist as a list of
-keys. Answers are never rewritten: a question changed or retired later leaves them as they are.
+string and text as given (trimmed), a transit route or stop as its id (checked against the
+network by :mod:`sigap.reports.transit`), a singlevaluelist as its key, a multivaluelist as a
+list of keys. Answers are never rewritten: a question changed or retired later leaves them as
+they are.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sigap.errors import SigapError
 from sigap.inputs import storable
+from sigap.models.category import TRANSIT_DATATYPES
 from sigap.regions.state import CategoryInfo, QuestionInfo
 
 STRING_MAX = 200  # one line: a name, a number plate, a bus corridor
@@ -30,6 +33,9 @@ NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # Answers of these kinds may hold anything a person writes, names and phone numbers included:
 # they are shown to officials only, never on public pages, the public API or Open311.
 PRIVATE_DATATYPES = frozenset({"text"})
+# A route or a stop of the transit network: an id, kept as given here and checked against the
+# network by sigap.reports.transit.
+ONE_LINE = frozenset({"string", *TRANSIT_DATATYPES})
 Raw = str | int | float | list[str | int | float] | None
 
 
@@ -92,9 +98,9 @@ def _value(question: QuestionInfo, values: Sequence[str], zone: ZoneInfo) -> Any
         return _number(question, value)
     if question.datatype == "datetime":
         return _datetime(question, value, zone)
-    if question.datatype == "string" and ("\n" in value or "\r" in value):
-        raise _error("invalid_attribute_type", question, datatype="string")
-    limit = STRING_MAX if question.datatype == "string" else TEXT_MAX
+    if question.datatype in ONE_LINE and ("\n" in value or "\r" in value):
+        raise _error("invalid_attribute_type", question, datatype=question.datatype)
+    limit = STRING_MAX if question.datatype in ONE_LINE else TEXT_MAX
     if len(value) > limit:
         raise _error("attribute_too_long", question, limit=limit)
     return value

@@ -74,5 +74,12 @@ def _public(session: Session, ctx: Ctx, report_id: int, storage: Storage) -> sch
     rows = photos.public(session, [report_id])[report_id]
     timeline = service.timeline(session, report_id)
     return present.report(
-        ctx.region, report, timeline, ctx.language, rows, storage, audience=Audience.OWNER
+        ctx.region,
+        report,
+        timeline,
+        ctx.language,
+        rows,
+        storage,
+        audience=Audience.OWNER,
+        network=ctx.network,
     )

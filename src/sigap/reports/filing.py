@@ -5,7 +5,8 @@ order, with one set of error codes:
 
 1. the Idempotency-Key is checked (422 ``invalid_idempotency_key``);
 2. the report is checked and routed (:func:`sigap.reports.service.prepare`), so a bad report
-   costs no database work and no photo work;
+   costs no database work and no photo work (a report that may name a transit route takes the
+   process's network first, :func:`transit_network`);
 3. the private reporter row is completed with what the server knows (account, device,
    hashed address), so that the limits can count this report later;
 4. with photos, the limits (:mod:`sigap.reports.limits`) in a short read first: a flood is
@@ -22,16 +23,18 @@ import dataclasses
 from typing import Any, NamedTuple
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from sigap.db import Database
 from sigap.deps import Context
 from sigap.errors import SigapError
 from sigap.models.rows import NewReporter
 from sigap.photos.upload import Upload
-from sigap.reports import intake, limits, service
+from sigap.reports import intake, limits, service, transit
 from sigap.reports.limits import Source
 from sigap.reports.schemas import ReportCreate
 from sigap.reports.service import Prepared, Submitted
+from sigap.transit.state import Holder, Network
 
 KEY_MAX = 200
 
@@ -64,6 +67,22 @@ def reporter_row(data: ReportCreate, source: Source, **given: Any) -> NewReporte
     }
 
 
+async def transit_network(request: Request, ctx: Context, data: ReportCreate) -> Network | None:
+    """The transit network, for a report that may name a route or a stop (sigap.reports.
+    transit); None for every other report, which so costs nothing more. Taken on a worker
+    thread: the holder may read the stored version and build a new network there."""
+    category = ctx.region.categories.get(data.category)
+    if not data.attributes or category is None or not transit.asks(category):
+        return None
+    holder: Holder = request.app.state.transit
+    try:
+        return await run_in_threadpool(holder.current, request.app.state.db)
+    except SigapError as error:
+        if error.code != "transit_no_network":
+            raise
+        return None  # nothing imported: every route and stop is unknown
+
+
 async def file(
     request: Request,
     ctx: Context,
@@ -76,7 +95,8 @@ async def file(
 ) -> Filed:
     """File ``data`` from ``source``; see the module's docstring for the order of work."""
     check_key(key)
-    prepared = service.prepare(ctx.region, data=data, channel=source.channel)
+    network = await transit_network(request, ctx, data)
+    prepared = service.prepare(ctx.region, data=data, channel=source.channel, network=network)
     counted = dataclasses.replace(source, limits=limits.Limits.of(ctx.settings))
     prepared = dataclasses.replace(
         prepared, reporter=reporter_row(data, source, **(contact or {})), source=counted

@@ -10,13 +10,15 @@ from typing import Any, TypedDict
 from sqlalchemy import Row
 
 from sigap.kit import utcnow
+from sigap.models.category import TRANSIT_DATATYPES
 from sigap.models.rows import EventRow, PhotoRow, ReportRow
 from sigap.models.states import OPEN_STATUSES
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.photos import proof
 from sigap.photos.storage import Storage
 from sigap.regions.state import RegionState
-from sigap.reports import answers, schemas
+from sigap.reports import answers, schemas, transit
+from sigap.transit.state import Network
 from sigap.workflow.sla import is_overdue
 
 
@@ -83,7 +85,12 @@ def photos(items: Sequence[PhotoRow], storage: Storage) -> list[schemas.Photo]:
 
 
 def answer_list(
-    state: RegionState, item: ReportRow, language: str, *, private: bool = False
+    state: RegionState,
+    item: ReportRow,
+    language: str,
+    *,
+    private: bool = False,
+    network: Network | None = None,
 ) -> list[schemas.Answer]:
     """The answers to the category's questions, in the order they were asked; free text only
     with ``private`` (for officials). Questions retired since still name their answers."""
@@ -102,7 +109,11 @@ def answer_list(
                 question=question.label(language) if question else code,
                 datatype=question.datatype if question else "",
                 value=value,
-                text=answers.display(question, value, language),
+                text=(
+                    transit.name_of(network, question.datatype, str(value))
+                    if question is not None and question.datatype in TRANSIT_DATATYPES
+                    else answers.display(question, value, language)
+                ),
             )
         )
     return found
@@ -117,8 +128,11 @@ def report(
     storage: Storage | None = None,
     *,
     audience: Audience = Audience.PUBLIC,
+    network: Network | None = None,
 ) -> schemas.Report:
-    fields = report_fields(state, item, events, language, photo_rows, storage, audience=audience)
+    fields = report_fields(
+        state, item, events, language, photo_rows, storage, audience=audience, network=network
+    )
     return schemas.Report(**fields)
 
 
@@ -156,10 +170,15 @@ def report_fields(
     storage: Storage | None = None,
     *,
     audience: Audience = Audience.PUBLIC,
+    network: Network | None = None,
 ) -> dict[str, Any]:
     """The fields of a report as ``audience`` sees it (:mod:`sigap.moderation.rules`), for
-    :class:`schemas.Report` and its subclasses; officials also read free-text answers."""
+    :class:`schemas.Report` and its subclasses; officials also read free-text answers. The
+    transit route and stop are named from ``network`` (their ids without one)."""
     view = shown(state, item, audience)
+    route, stop = (item.get("transit_route"), item.get("transit_stop"))
+    if not view.shows("answers"):
+        route = stop = None
     if not view.shows("photos"):
         photo_rows = ()
     listed = photos(photo_rows, storage) if storage is not None else []
@@ -213,9 +232,17 @@ def report_fields(
         "photos": listed,
         "proof": proof.summary(photo_rows),
         "answers": (
-            answer_list(state, item, language, private=audience is Audience.OFFICIAL)
+            answer_list(
+                state, item, language, private=audience is Audience.OFFICIAL, network=network
+            )
             if view.shows("answers")
             else []
+        ),
+        "transit_route": (
+            schemas.TransitRef(id=route, name=transit.route_name(network, route)) if route else None
+        ),
+        "transit_stop": (
+            schemas.TransitRef(id=stop, name=transit.stop_name(network, stop)) if stop else None
         ),
         "timeline": [
             event(state, e, language, by_event.get(e.get("id") or 0, ()), view)
@@ -244,6 +271,7 @@ def list_item(state: RegionState, row: Row[Any]) -> schemas.ReportListItem:
         kelurahan=row.kelurahan_code,
         unit=state.units[row.unit_id].code,
         summary=summary(view.description),
+        transit_route=row.transit_route if view.shows("answers") else None,
         moderated=view.moderated,
         confidential=view.confidential,
         created_at=row.created_at,

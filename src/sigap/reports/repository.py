@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, select, tuple_
+from sqlalchemy import Select, Table, and_, bindparam, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from sigap.errors import SigapError
@@ -35,6 +35,7 @@ LIST_COLUMNS = (
     Report.created_at,
     Report.updated_at,
     Report.response_due_at,
+    Report.transit_route,
     *rules.COLUMNS,
 )
 AREA_COLUMN = {
@@ -72,6 +73,7 @@ class ReportFilters:
     updated_before: datetime | None = None
     near: Circle | None = None
     overdue: bool = False  # past the deadline that matters now (sigap.workflow.sla)
+    route: str | None = None  # the transit route named (sigap.reports.transit)
 
 
 def search(
@@ -130,7 +132,9 @@ def _filtered(
     for condition in _conditions(state, filters):
         query = query.where(condition)
     # A list of ids or an area narrows the rows better than walking the sort index could.
-    sort_index = None if filters.area or filters.ids else _sort_index(filters, sort)
+    sort_index = (
+        None if filters.area or filters.ids or filters.route else _sort_index(filters, sort)
+    )
     if sort_index in OPEN_INDEXES.values() and filters.bbox is None and filters.near is None:
         # SQLite without fresh statistics would rather sort every open report of the period.
         query = query.with_hint(Report, f"INDEXED BY {sort_index}", "sqlite")
@@ -167,6 +171,7 @@ def bound_values(filters: ReportFilters) -> dict[str, Any]:
         "f_ids": filters.ids,
         "f_updated_after": filters.updated_after,
         "f_updated_before": filters.updated_before,
+        "f_route": filters.route,
     }
     return {name: value for name, value in values.items() if value is not None and value != []}
 
@@ -217,7 +222,20 @@ def _conditions(state: RegionState, filters: ReportFilters) -> list[Any]:
         conditions.append(Report.updated_at < _at("f_updated_before", filters.updated_before))
     if filters.overdue:
         conditions.append(overdue_condition(utcnow()))
+    if filters.route is not None:
+        conditions.append(route_condition(filters.route))
     return conditions
+
+
+def route_condition(route: str) -> Any:
+    """The reports naming ``route`` whose answers the public may see: a confidential report's
+    route, or one a moderator hid with the answers, is never revealed by its place in a list
+    (sigap.moderation.rules)."""
+    return and_(
+        Report.transit_route == bindparam("f_route", route),
+        Report.confidential.is_(False),
+        or_(Report.hidden_parts.is_(None), Report.hidden_parts.not_like("%answers%")),
+    )
 
 
 def _at(name: str, value: datetime) -> Any:

@@ -79,6 +79,7 @@ async def submit_report(request: Request) -> Response:
             result.photos,
             storage,
             audience=Audience.OWNER,
+            network=ctx.network,
         ),
         tracking_token=token,
         tracking_url=f"{ctx.settings.public_url}/api/v1/track/{token}" if token else None,
@@ -122,7 +123,14 @@ async def _full(
         events = service.timeline(session, report["id"])
         photo_rows = photos.public(session, [report["id"]])[report["id"]]
         return present.report(
-            ctx.region, report, events, ctx.language, photo_rows, storage, audience=audience
+            ctx.region,
+            report,
+            events,
+            ctx.language,
+            photo_rows,
+            storage,
+            audience=audience,
+            network=ctx.network,
         )
 
     database: Database = request.app.state.db
@@ -144,6 +152,10 @@ def list_reports(
     since: Annotated[Instant | None, Query(description="Created at or after")] = None,
     until: Annotated[Instant | None, Query(description="Created before")] = None,
     overdue: Annotated[bool, Query(description="Only reports past a deadline")] = False,
+    route: Annotated[
+        str | None,
+        Query(max_length=100, description="Only reports naming this transit route (its id)"),
+    ] = None,
     sort: schemas.ReportSort = schemas.ReportSort.newest,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: str | None = None,
@@ -163,6 +175,7 @@ def list_reports(
         since=_aware(since, ctx.region),
         until=_aware(until, ctx.region),
         overdue=overdue,
+        route=route or None,
     )
     limit = min(limit, ctx.settings.page_size_max)
     rows, next_cursor = repository.search(

@@ -125,6 +125,11 @@ class Event(BaseModel):
     photos: list[Photo] = Field(default=[], description="Photos taken with this step")
 
 
+class TransitRef(BaseModel):
+    id: str = Field(description="The GTFS id, namespaced by its feed (mrt:MRTJ_NS, mrt:SBHI)")
+    name: str = Field(description="As people know it (the id where the network lacks it)")
+
+
 class Answer(BaseModel):
     code: str
     question: str = Field(description="The question, in the language asked for")
@@ -196,6 +201,14 @@ class Report(BaseModel):
         description="Answers to the category's questions; free-text answers (datatype text) "
         "are shown to officials only",
     )
+    transit_route: TransitRef | None = Field(
+        default=None,
+        description="The transit route the report names (a category with a transit_route "
+        "question); hidden with the answers",
+    )
+    transit_stop: TransitRef | None = Field(
+        default=None, description="The stop or station the report names; hidden with the answers"
+    )
     timeline: list[Event]
 
 
@@ -221,6 +234,9 @@ class ReportListItem(BaseModel):
     kelurahan: str
     unit: str
     summary: str | None = Field(description="null when hidden (see moderated, confidential)")
+    transit_route: str | None = Field(
+        default=None, description="The transit route it names (null for a confidential report)"
+    )
     moderated: bool = False
     confidential: bool = False
     created_at: datetime
@@ -251,7 +267,9 @@ class Choice(BaseModel):
 class Question(BaseModel):
     code: str
     datatype: str = Field(
-        description="string, number, datetime, text, singlevaluelist or multivaluelist"
+        description="string, number, datetime, text, singlevaluelist, multivaluelist, "
+        "transit_route (a route id of /api/v1/transit/routes) or transit_stop (a stop id of "
+        "that route, /api/v1/transit/routes/{id})"
     )
     required: bool
     label: str

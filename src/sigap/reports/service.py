@@ -24,10 +24,11 @@ from sigap.notify.payloads import report_message
 from sigap.photos import service as photos
 from sigap.photos.service import StoredPhoto
 from sigap.regions.state import RegionState
-from sigap.reports import answers, limits
+from sigap.reports import answers, limits, transit
 from sigap.reports.limits import Refused, Source
 from sigap.reports.schemas import ReportCreate, ReporterIn
 from sigap.rows import insert_rows
+from sigap.transit.state import Network
 from sigap.workflow import routing, sla
 
 REPORT = cast(Table, models.Report.__table__)
@@ -78,26 +79,35 @@ def submit(
     channel: str,
     idempotency_key: str | None = None,
     received_at: datetime | None = None,
+    network: Network | None = None,
 ) -> Submitted:
     """Validate, route and store a new report with its first event and outbox message.
 
-    ``received_at`` is for channels that deliver reports made earlier (imports, demo data).
+    ``received_at`` is for channels that deliver reports made earlier (imports, demo data);
+    ``network`` checks a transit route and stop the report names (sigap.reports.transit).
     """
-    prepared = prepare(state, data=data, channel=channel, received_at=received_at)
+    prepared = prepare(state, data=data, channel=channel, received_at=received_at, network=network)
     return store(session, prepared, idempotency_key=idempotency_key)
 
 
 def prepare(
-    state: RegionState, *, data: ReportCreate, channel: str, received_at: datetime | None = None
+    state: RegionState,
+    *,
+    data: ReportCreate,
+    channel: str,
+    received_at: datetime | None = None,
+    network: Network | None = None,
 ) -> Prepared:
-    """Check the category and the answers to its questions, and route the point (no database
-    needed: the region is in memory)."""
+    """Check the category and the answers to its questions (a route and a stop against the
+    transit ``network``, sigap.reports.transit), and route the point (no database needed: the
+    region and the network are in memory)."""
     category = state.categories.get(data.category)
     if category is None or not category.active:
         raise SigapError("unknown_category", category=data.category)
     attributes = answers.check(category, answers.as_lists(data.attributes), state.timezone)
+    ride = transit.named(category, attributes, network) if attributes else transit.NOTHING
     placement = routing.place(state, data.lon, data.lat)
-    unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code)
+    unit_id = routing.responsible_unit(state, category.code, placement.kelurahan_code, ride.agency)
     now = received_at or utcnow()
     response_due, resolution_due = routing.deadlines(category, now)
     token = secrets.token_urlsafe(24)
@@ -148,6 +158,8 @@ def prepare(
         "hidden_parts": None,
         "public_description": None,
         "public_address": None,
+        "transit_route": ride.route,
+        "transit_stop": ride.stop,
     }
     event: NewEvent = {
         "action": "submit",

@@ -51,11 +51,19 @@ def rw_of(state: RegionState, lon: float, lat: float, kelurahan_code: str) -> st
     return found if found is not None and found.startswith(kelurahan_code + ".") else None
 
 
-def responsible_unit(state: RegionState, category: str, kelurahan_code: str) -> int:
-    """The most specific routing rule: category rules before any-category rules, then the
-    deepest area first; with no rule, the kelurahan's own government unit. Remembered per
-    (category, kelurahan) in the snapshot: an import or a console change of the rules brings a
-    new snapshot with an empty cache."""
+def responsible_unit(
+    state: RegionState, category: str, kelurahan_code: str, agency: str | None = None
+) -> int:
+    """The transit operator's unit when the report names a route of an ``agency`` the pack
+    maps (``transit_operators.csv``; an inactive unit is passed over); otherwise the most
+    specific routing rule: category rules before any-category rules, then the deepest area
+    first; with no rule, the kelurahan's own government unit. Remembered per (category,
+    kelurahan) in the snapshot: an import or a console change of the rules brings a new
+    snapshot with an empty cache."""
+    if agency is not None:
+        operator = state.operators.get(agency)
+        if operator is not None and state.units[operator].active:
+            return operator
     key = (category, kelurahan_code)
     unit_id = state.route_cache.get(key)
     if unit_id is None:

@@ -17,7 +17,7 @@
        API's are times (local when written without an offset), its "until" is exclusive. */
     function query(after) {
       var filters = filterParams(), params = new URLSearchParams();
-      ["category", "status", "area"].forEach(function (name) {
+      ["category", "status", "area", "route"].forEach(function (name) {
         filters.getAll(name).forEach(function (value) { params.append(name, value); });
       });
       if (filters.get("since")) { params.set("since", filters.get("since") + "T00:00:00"); }

@@ -182,4 +182,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "multivaluelist: pilih satu atau lebih",
         "multivaluelist: choose one or more",
     ),
+    "datatype_transit_route": (
+        "transit_route: rute angkutan umum (laporan ke operatornya)",
+        "transit_route: a transit route (the report goes to its operator)",
+    ),
+    "datatype_transit_stop": (
+        "transit_stop: halte atau stasiun di rute itu",
+        "transit_stop: a stop or station on that route",
+    ),
 }

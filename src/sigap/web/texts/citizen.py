@@ -81,6 +81,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_supports": ("{n} dukungan", "{n} supports"),
     "app_step_questions": ("Pertanyaan tambahan", "A few more questions"),
     "app_required": ("wajib", "required"),
+    "app_transit_choose_route": ("Pilih rute", "Choose a route"),
+    "app_transit_route_first": ("Pilih rutenya dulu", "Choose the route first"),
+    "app_transit_choose_stop": ("Pilih halte atau stasiun", "Choose a stop or station"),
     "app_officials_only": (
         "Hanya dibaca petugas, tidak ditampilkan ke publik.",
         "Read by officials only, never shown in public.",

@@ -8,6 +8,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "filter_category": ("Kategori", "Category"),
     "filter_status": ("Status", "Status"),
     "filter_area": ("Wilayah", "Area"),
+    "filter_route": ("Rute angkutan umum", "Transit route"),
     "filter_since": ("Dari tanggal", "From"),
     "filter_until": ("Sampai tanggal", "Until"),
     "filter_overdue": ("Hanya yang terlambat", "Overdue only"),

@@ -47,7 +47,7 @@
         value = q.querySelector("input:checked");
         if (value) found[q.dataset.code] = value.value;
       } else {
-        value = q.querySelector("input, textarea").value.trim();
+        value = q.querySelector("input, textarea, select").value.trim();
         if (value) found[q.dataset.code] = value;
       }
     });
@@ -250,7 +250,7 @@
     var box = chosen && $("questions-" + chosen.value);
     if (box) {
       box.querySelectorAll(".question").forEach(function (q) {
-        var input = q.querySelector("textarea, input:not([type=radio]):not([type=checkbox])");
+        var input = q.querySelector("textarea, select, input:not([type=radio]):not([type=checkbox])");
         var text = input ? wording(input) : null;
         if (!input && q.getAttribute("aria-required") === "true" && !q.querySelector("input:checked")) {
           text = data.msgAnswer;
