@@ -47,7 +47,8 @@ def test_the_bundled_packs_ask_a_few_questions_of_every_kind() -> None:
         assert any(row["required"] == "true" for row in pack.questions)
     jakarta = packs.read(packs.resolve("jakarta")).questions
     assert {row["datatype"] for row in jakarta} == {
-        "string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"
+        "string", "number", "datetime", "text", "singlevaluelist", "multivaluelist",
+        "transit_route", "transit_stop",
     }  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def test_every_question_problem_has_its_file_row_and_reason(pack_copy: Path) -> 
         3: "repeats question 'ketinggian_air' of category 'banjir'",
         4: "code 'Tinggi Air': use 1-40 lower-case letters, digits or _",
         5: "unknown datatype 'image' (one of string, number, datetime, text, singlevaluelist, "
-        "multivaluelist)",
+        "multivaluelist, transit_route, transit_stop)",
         6: "a singlevaluelist question needs values (key=Nama|Name;...)",
         7: "values are for singlevaluelist and multivaluelist, not number",
         9: "order must be a positive whole number",
