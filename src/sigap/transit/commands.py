@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -82,9 +88,22 @@ def _pairs(values: list[str], what: str) -> dict[str, str] | None:
     return pairs
 
 
-def _import(args: argparse.Namespace) -> int:
+@contextmanager
+def _session(args: argparse.Namespace, *, write: bool = True) -> Iterator[Session]:
+    """A transaction (``write``) or a read on ``--database-url`` or SIGAP_DATABASE_URL; the
+    engines are disposed after, as a command ends."""
     from sigap.config import Settings
     from sigap.db import Database
+
+    database = Database(args.database_url or Settings().database_url)
+    try:
+        with database.transaction() if write else database.reading() as session:
+            yield session
+    finally:
+        database.dispose()
+
+
+def _import(args: argparse.Namespace) -> int:
     from sigap.errors import SigapError
     from sigap.kit import utcnow
     from sigap.transit import store
@@ -110,51 +129,37 @@ def _import(args: argparse.Namespace) -> int:
     if unknown:
         print(f"--credit names no feed being imported: {', '.join(unknown)}", file=sys.stderr)
         return 2
-    database = Database(args.database_url or Settings().database_url)
-    try:
-        with database.transaction() as session:
-            version = store.store(session, loaded, utcnow(), credits)
-    finally:
-        database.dispose()
+    with _session(args) as session:
+        version = store.store(session, loaded, utcnow(), credits)
     print(f"imported {', '.join(sources)}: the network is now version {version}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from sigap.config import Settings
-    from sigap.db import Database
     from sigap.errors import SigapError
     from sigap.kit import utcnow
     from sigap.transit import store
 
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.transaction() as session:
+        with _session(args) as session:
             version = store.remove(session, args.names, utcnow())
     except SigapError as exc:
         print(f"{exc.message('en')} Nothing removed.", file=sys.stderr)
         return 1
-    finally:
-        database.dispose()
     print(f"removed {', '.join(args.names)}: the network is now version {version}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sigap.config import Settings
-    from sigap.db import Database
     from sigap.errors import SigapError
     from sigap.transit import store
 
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.reading() as session:
+        with _session(args, write=False) as session:
             row = store.export(session, args.name, Path(args.out))
     except SigapError as exc:
         print(exc.message("en"), file=sys.stderr)
         return 1
-    finally:
-        database.dispose()
     print(f"exported {row.name} version {row.version} ({len(row.files)} files) to {args.out}")
     return 0
 
@@ -163,8 +168,6 @@ def _from_csv(args: argparse.Namespace) -> int:
     from datetime import date, datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from sigap.config import Settings
-    from sigap.db import Database
     from sigap.errors import SigapError
     from sigap.kit import utcnow
     from sigap.transit import csvfeed, store
@@ -200,13 +203,9 @@ def _from_csv(args: argparse.Namespace) -> int:
             )
     print(f"{args.name}: valid ({preview['stops']} stops, {preview['trips']} trips)")
     if args.store:
-        database = Database(args.database_url or Settings().database_url)
         credits = {args.name: args.credit} if args.credit is not None else None
-        try:
-            with database.transaction() as session:
-                version = store.store(session, [made.loaded], utcnow(), credits)
-        finally:
-            database.dispose()
+        with _session(args) as session:
+            version = store.store(session, [made.loaded], utcnow(), credits)
         print(f"imported {args.name}: the network is now version {version}")
     if args.out:
         Path(args.out).write_bytes(made.loaded.archive)
