@@ -64,6 +64,15 @@ def test_a_phone_goes_from_all_routes_to_a_station_and_plans_from_it(
     mrt.click()
     south = page.locator("section.card", has=page.locator(f"h2:text-is('{words['towards']}')"))
     expect(south.first.locator("ol.stops li").first).to_have_text(LEBAK_BULUS)
+    # The route on the street map: each stop sequence a line through its stops.
+    page.wait_for_function(
+        "() => { let most = 0; window.sigapRouteMap.eachLayer(l => {"
+        " if (l.getLatLngs) most = Math.max(most, l.getLatLngs().length); });"
+        " return most === 13; }"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('#route-map img.leaflet-tile-loaded').length > 0"
+    )
     shot(page, f"route-phone-{lang}")
     south.first.locator("ol.stops a").first.click()
     expect(page.locator("h1")).to_have_text(LEBAK_BULUS)

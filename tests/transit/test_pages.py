@@ -91,6 +91,8 @@ def test_a_route_lists_its_stops_in_order(network: TestClient) -> None:
     first = re.search(r'href="/app/transit/stops/([^"?]+)\?lang=id">', mrt)
     assert first is not None  # the station, not a platform
     assert unquote(first.group(1)) in {"mrt:SLBB", "mrt:SBHI"}
+    assert '<script id="route-shape" type="application/json">' in mrt  # the map's lines
+    assert re.search(r"\[-6\.2892\d*, 106\.77493\d*\]", mrt)  # a Lebak Bulus platform
 
 
 def test_a_station_shows_its_routes_platforms_and_departures(network: TestClient) -> None:

@@ -106,7 +106,8 @@ async def routes_page(request: Request, q: Annotated[str, Query(max_length=100)]
 async def route_page(request: Request, route_id: Id) -> Response:
     def make(held: Network) -> dict[str, Any]:
         route = plan.route_answer(held, held.route(route_id))
-        return {"template": "transit_route.html", "route": route,
+        lines = [[[s["lat"], s["lon"]] for s in seq["stops"]] for seq in route["sequences"]]
+        return {"template": "transit_route.html", "route": route, "lines": lines,
                 "credits": [plan.credit(info) for info in held.feeds]}  # fmt: skip
 
     return await _answer(request, make)
