@@ -453,7 +453,8 @@
       box.textContent = "";
       if (!res.ok) { el("p", "error", problem(res), box); return; }
       var body = res.body;
-      el("h3", "", body.stop.name, box);
+      var title = el("a", "", body.stop.name, el("h3", "", null, box));
+      title.href = "/app/transit/stops/" + encodeURIComponent(body.stop.id) + "?lang=" + lang;
       el("p", "muted small", say("departures_at", { t: clock(body.after) }), box);
       if (!body.departures.length) { el("p", "", say("departures_none"), box); return; }
       var list = el("ul", "departures", null, box);
@@ -482,4 +483,14 @@
     choose("to", last.to, false);
     show(last, say("saved", { when: when(last.saved) }));
   }
+
+  // ?from=STOP or ?to=STOP (the stop pages' "plan from here"): that stop as the end.
+  var asked = new URLSearchParams(window.location.search);
+  ["from", "to"].forEach(function (which) {
+    var id = asked.get(which);
+    if (!id) return;
+    get("/api/v1/transit/stops/" + encodeURIComponent(id)).then(function (res) {
+      if (res.ok) { choose(which, res.body, false); }
+    }, function () {});
+  });
 })();
