@@ -34,6 +34,7 @@ DOMAIN = frozenset(
         "history",
         "moderation",
         "notify",
+        "payments",
         "photos",
         "regions",
         "reports",
