@@ -38,9 +38,7 @@ def test_one_transjakarta_ride_costs_3500() -> None:
 def test_a_second_transjakarta_ride_within_three_hours_is_free() -> None:
     # Transjakarta's feed: transfer_duration=10800 (3 h from tapping in), free transfers
     first = local(*TUESDAY, 9)
-    priced = price(
-        tap("a", first, KOTA, "tj:1"), tap("b", first + 179 * MIN, BLOK_M, "tj:13")
-    )
+    priced = price(tap("a", first, KOTA, "tj:1"), tap("b", first + 179 * MIN, BLOK_M, "tj:13"))
     assert amounts(priced) == [3500, 0]
     assert priced.legs[1].rule == "transfer:tj>tj"
     assert priced.legs[1].saved == 3500
@@ -49,9 +47,7 @@ def test_a_second_transjakarta_ride_within_three_hours_is_free() -> None:
 
 def test_after_three_hours_a_new_journey_pays_again() -> None:
     first = local(*TUESDAY, 9)
-    priced = price(
-        tap("a", first, KOTA, "tj:1"), tap("b", first + 181 * MIN, BLOK_M, "tj:13")
-    )
+    priced = price(tap("a", first, KOTA, "tj:1"), tap("b", first + 181 * MIN, BLOK_M, "tj:13"))
     assert amounts(priced) == [3500, 3500]
     assert [leg.journey for leg in priced.legs] == [0, 1]
 
