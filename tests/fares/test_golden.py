@@ -203,3 +203,28 @@ def test_krl_has_no_fare_rules_here() -> None:
     with pytest.raises(SigapError) as caught:
         price(tap("a", local(*TUESDAY, 9), "krl:THB"))
     assert caught.value.code == "fare_no_rule"
+
+
+def test_a_mikrotrans_ride_between_does_not_end_the_free_transfer() -> None:
+    first = local(*TUESDAY, 9)
+    priced = price(
+        tap("a", first, KOTA, "tj:1"),
+        tap("b", first + 60 * MIN, "tj:X", "tj:JAK.01"),
+        tap("c", first + 120 * MIN, BLOK_M, "tj:13"),
+    )
+    assert amounts(priced) == [3500, 0, 0]
+
+
+def test_a_tap_out_arriving_late_lowers_the_charge_of_its_leg() -> None:
+    # a validator offline for hours: the tap-in was priced alone, at the leg's maximum
+    at = local(*TUESDAY, 9)
+    tap_in, later = tap("a", at, LEBAK_BULUS), tap("c", at + 60 * MIN, KOTA, "tj:1")
+    before = price(tap_in, later)
+    # 14,000 + 3,500 in one package of unknown distance: the cap, taken from the first leg
+    assert amounts(before) == [10000, 0]
+    after = price(later, tap("b", at + 10 * MIN, "mrt:SFTM", kind="out"), tap_in)
+    # Lebak Bulus -> Fatmawati 4,000 + 3,500 is less than the package's cap: no package
+    assert amounts(after) == [4000, 3500]
+    assert after.journeys[0].package is None
+    assert not after.legs[0].estimated
+    assert after.legs[0].tap_out == "b"
