@@ -3,8 +3,10 @@ databases (MRT and KRL feeds, Jakarta's region), and options as the planner buil
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.fares.conftest import jakarta
 from tests.transit.feeds import CREDITS, TUESDAY, import_feeds
@@ -84,3 +86,15 @@ def test_the_bundled_rules_are_found_by_the_regions_slug() -> None:
     assert found is not None
     assert found.region == "jakarta"
     assert planner.bundled("bandung") is None
+
+
+def test_unreadable_rules_leave_the_planner_without_fares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "rusak"
+    (broken / "fares").mkdir(parents=True)
+    (broken / "pack.json").write_text('{"slug": "rusak", "timezone": "Asia/Makassar"}')
+    (broken / "fares/rule_sets.txt").write_text("rule_set_id\n")
+    monkeypatch.setattr(planner.pack, "BUNDLED", tmp_path)
+    assert planner.bundled("rusak") is None
+    assert "the fare rules of rusak cannot be read" in caplog.text

@@ -11,6 +11,7 @@ guess.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import weakref
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from sigap.fares import engine, rules
 from sigap.regions import pack
 from sigap.transit.state import Network
 
+log = logging.getLogger("sigap.fares")
 _places: weakref.WeakKeyDictionary[Network, engine.Places] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
@@ -28,11 +30,16 @@ _lock = threading.Lock()
 @functools.cache
 def bundled(slug: str) -> rules.FareRules | None:
     """The fare rules of the bundled region pack ``slug``, read once per process; None when
-    it has none."""
+    it has none, or when they cannot be read (logged: the planner answers without fares
+    rather than not at all; `sigap export-fares` names the problem)."""
     folder = pack.BUNDLED / slug
     if not (folder / "fares" / "rule_sets.txt").is_file():
         return None
-    return rules.load(folder)
+    try:
+        return rules.load(folder)
+    except (SigapError, OSError, ValueError, KeyError):
+        log.warning("the fare rules of %s cannot be read; plans have no fares", slug, exc_info=True)
+        return None
 
 
 def places(held: Network) -> engine.Places:
