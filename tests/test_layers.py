@@ -30,6 +30,7 @@ DOMAIN = frozenset(
         "admin",
         "auth",
         "channels",
+        "fares",
         "geo",
         "history",
         "moderation",

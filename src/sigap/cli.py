@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sigap.channels import commands as channel_commands
+from sigap.fares import commands as fare_commands
 from sigap.regions import commands as map_commands
 from sigap.transit import commands as transit_commands
 
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     map_commands.add(commands)
     channel_commands.add(commands)
     transit_commands.add(commands)
+    fare_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
