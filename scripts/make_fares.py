@@ -2,17 +2,15 @@
 two files of ../shared/data/transit (its README, "Fares", gives the sources):
 
 - the MRT feed's station-pair fares (mrt_jakarta/fare_rules.txt, fare_attributes.txt; MIT);
-- which Transjakarta routes are free, Royaltrans or premium Royaltrans, as the operator's own
-  feed assigns them (transjakarta/fare_rules.txt: fare ids GR, PP, PP3; routes.txt's
-  route_desc tells Mikrotrans from the tourist buses). Only route ids are written, no other
-  part of that feed.
+- (Transjakarta's routes are not listed: which are free or Royaltrans is read at run time
+  from the operator's own feed, its fare_rules.txt, through sigap_feed_fares.txt.)
 
     python scripts/make_fares.py --source ../shared/data/transit \
         --out src/sigap/data/regions/jakarta/fares
 
 The other files (README.md, rule_sets.txt, networks, timeframes, transfer, package and
 sequence rules, OK-Otrip's set) are written by hand; this writes areas, stop_areas,
-route_networks and the 2022 set's fare_products and fare_leg_rules (its flat fares below).
+and the 2022 set's fare_products and fare_leg_rules (its flat fares below).
 """
 
 from __future__ import annotations
@@ -23,13 +21,7 @@ from pathlib import Path
 
 # The station-pair table's station codes are the feed's zone_id; the station's stop id is "S"
 # and the code (SLBB), stored namespaced by the feed's name: mrt:SLBB.
-MRT_FEED, TJ_FEED = "mrt", "tj"
-TJ_NETWORKS = {
-    "GR:Mikrotrans": "mikrotrans",
-    "GR:Bus Wisata": "bus_wisata",
-    "PP": "royaltrans",
-    "PP3": "royaltrans_premium",
-}
+MRT_FEED = "mrt"
 
 
 # The 2022 set's flat fares: (product, name, amount) and (leg group, network, timeframe,
@@ -118,19 +110,6 @@ def mrt(source: Path, out: Path) -> None:
     write(out / "jaklingko-2022/fare_leg_rules.txt", LEG_HEADER, flat + pairs)
 
 
-def transjakarta(source: Path, out: Path) -> None:
-    kinds = {r["route_id"]: r["route_desc"] for r in rows(source / "transjakarta/routes.txt")}
-    found: list[list[str]] = []
-    for rule in rows(source / "transjakarta/fare_rules.txt"):
-        key = rule["fare_id"]
-        network = TJ_NETWORKS.get(f"{key}:{kinds.get(rule['route_id'], '')}") or TJ_NETWORKS.get(
-            key
-        )
-        if network:
-            found.append([network, f"{TJ_FEED}:{rule['route_id']}"])
-    write(out / "route_networks.txt", ["network_id", "route_id"], sorted(found))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", type=Path, default=Path("../shared/data/transit"))
@@ -138,7 +117,6 @@ def main() -> None:
     args = parser.parse_args()
     (args.out / "jaklingko-2022").mkdir(parents=True, exist_ok=True)
     mrt(args.source, args.out)
-    transjakarta(args.source, args.out)
 
 
 if __name__ == "__main__":

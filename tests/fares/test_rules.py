@@ -21,8 +21,12 @@ def test_the_bundled_packs_load() -> None:
     assert current.has_priority
     assert len([r for r in current.leg_rules if r.network == "mrt"]) == 156
     assert current.packages[0].cap == 10000
-    assert found.route_networks["tj:JAK.01"] == "mikrotrans"
-    assert found.network("tj:1", "tj:X") == "transjakarta"  # the feed's network
+    assert found.route_networks == {}  # no route list copied from an operator's feed
+    # the operator's feed says which fare a route pays; the pack, that fare id's network
+    assert found.network("tj:JAK.01", "tj:X", {"tj:JAK.01": "GR"}) == "mikrotrans"
+    assert found.network("tj:S13", "tj:X", {"tj:S13": "PP3"}) == "royaltrans_premium"
+    assert found.network("tj:1", "tj:X", {"tj:1": "FP"}) == "transjakarta"  # the feed's network
+    assert found.network("tj:JAK.01", "tj:X") == "transjakarta"  # without the feed's fare ids
     assert found.network(None, "mrt:GLBB01") == "mrt"
     assert found.stop_areas["mrt:SLBB"] == frozenset({"mrt_LBB"})
     assert rules.load(PACKS / "gowa").networks == {"trans_sulsel": "Trans Sulsel"}
@@ -73,7 +77,8 @@ def test_an_unknown_network_is_named_with_its_line(pack: Path) -> None:
         ("jaklingko-2022/fare_transfer_rules.txt", "tj,mrt,2,,,0,", "", "transfer_count"),
         ("jaklingko-2022/fare_transfer_rules.txt", "tj,tj,-1,60,1,3,", "", "fare_transfer_type"),
         ("jaklingko-2022/sigap_fare_packages.txt", "p,P,mrt bus,2,1,1,1,60,1", "", "network_ids"),
-        ("route_networks.txt", "mrt,tj:JAK.01", "fare_duplicate_id", "route_id"),
+        ("sigap_feed_fares.txt", "tj,GR,royaltrans", "fare_duplicate_id", "fare_id"),
+        ("sigap_feed_fares.txt", "tj,XX,angkot", "fare_unknown_reference", "network_id"),
         ("stop_areas.txt", "mrt_XXX,mrt:SLBB", "fare_unknown_reference", "area_id"),
         ("rule_sets.txt", "lama,Lama,2019010,,10800", "fare_bad_value", "valid_from"),
     ],
@@ -139,7 +144,7 @@ def test_export_writes_v2_files_a_feed_can_carry(tmp_path: Path) -> None:
         tmp_path / "out",
         rule_set="jaklingko-2022",
         feed="tj",
-        routes=["tj:1", "tj:JAK.01", "mrt:MRTJ_NS"],
+        routes={"tj:1": "FP", "tj:JAK.01": "GR", "tj:BARU": "", "mrt:MRTJ_NS": ""},
     )
     names = sorted(path.name for path in written)
     assert "sigap_fare_packages.txt" not in names
@@ -147,7 +152,8 @@ def test_export_writes_v2_files_a_feed_can_carry(tmp_path: Path) -> None:
     routes = (tmp_path / "out/route_networks.txt").read_text().splitlines()
     assert routes[0] == "network_id,route_id"
     assert "transjakarta,1" in routes
-    assert "mikrotrans,JAK.01" in routes
+    assert "mikrotrans,JAK.01" in routes  # from the fare id the feed gives it
+    assert "transjakarta,BARU" in routes  # no fare id: the feed's network
     assert not any("MRTJ" in line for line in routes)  # another feed's route
     # what is exported reads back as the same rules (a folder laid out as one rule set)
     again = tmp_path / "again"
@@ -178,3 +184,17 @@ def test_the_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["export-fares", str(broken), str(tmp_path / "none")]) == 1
     assert "networks.txt is missing" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()
+
+
+def test_a_route_list_in_the_pack_wins_over_the_feeds_fare_ids(pack: Path) -> None:
+    """route_networks.txt stays for a region whose operator's feed carries no fares."""
+    (pack / "fares/route_networks.txt").write_text(
+        "network_id,route_id\nroyaltrans,tj:JAK.01\n", encoding="utf-8"
+    )
+    found = rules.load(pack)
+    assert found.network("tj:JAK.01", "tj:X", {"tj:JAK.01": "GR"}) == "royaltrans"
+    (pack / "fares/route_networks.txt").write_text(
+        "network_id,route_id\nroyaltrans,tj:JAK.01\nmrt,tj:JAK.01\n", encoding="utf-8"
+    )
+    error = refused(pack)
+    assert (error.code, error.field, error.line) == ("fare_duplicate_id", "route_id", 3)

@@ -39,14 +39,14 @@ def _export(args: argparse.Namespace) -> int:
 
     try:
         found = rules.load(Path(args.region_dir))
-        routes = _stored_routes(args) if args.with_network else []
+        route_fares = _stored_routes(args) if args.with_network else {}
         written = export.export(
             found,
             Path(args.out),
             rule_set=args.rule_set,
             at=utcnow(),
             feed=args.feed,
-            routes=routes,
+            routes=route_fares,
         )
     except SigapError as exc:
         print(f"{exc.message('en')} Nothing written.", file=sys.stderr)
@@ -58,14 +58,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stored_routes(args: argparse.Namespace) -> list[str]:
-    from sigap.config import Settings
-    from sigap.db import Database
+def _stored_routes(args: argparse.Namespace) -> dict[str, str]:
+    """The stored network's routes, each with the fare id its feed gives it ("" for none)."""
+    from sigap.db import opened
     from sigap.transit import state
 
-    database = Database(args.database_url or Settings().database_url)
-    try:
+    with opened(args.database_url) as database:
         held = state.load(database)
-    finally:
-        database.dispose()
-    return sorted(held.feed.routes) if held else []
+    if held is None:
+        return {}
+    return {route: held.feed.route_fares.get(route, "") for route in sorted(held.feed.routes)}

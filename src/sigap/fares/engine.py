@@ -94,6 +94,7 @@ class Places:
 
     coords: Mapping[str, tuple[float, float]]
     parents: Mapping[str, str] = field(default_factory=dict)
+    route_fares: Mapping[str, str] = field(default_factory=dict)  # the feeds' own (gtfs.Feed)
 
     @classmethod
     def from_feed(cls, feed: gtfs.Feed) -> Places:
@@ -104,6 +105,7 @@ class Places:
                 if stop.location_type < 3
             },
             {key: stop.parent for key, stop in feed.stops.items() if stop.parent},
+            feed.route_fares,
         )
 
     def position(self, stop: str) -> tuple[float, float] | None:
@@ -206,7 +208,8 @@ def _legs(
 def _leg(
     tap: Tap, out: Tap | None, rules: FareRules, chosen: RuleSet | None, places: Places | None
 ) -> _Leg:
-    network = tap.network or rules.network(tap.route_id, tap.stop_id)
+    route_fares = places.route_fares if places is not None else None
+    network = tap.network or rules.network(tap.route_id, tap.stop_id, route_fares)
     if network is None or network not in rules.networks:
         raise SigapError(
             "fare_unknown_network", tap=tap.tap_id, stop=tap.stop_id, route=tap.route_id or "-"

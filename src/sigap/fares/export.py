@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -28,11 +28,12 @@ def export(
     rule_set: str | None = None,
     at: datetime | None = None,
     feed: str | None = None,
-    routes: Iterable[str] = (),
+    routes: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the rule set ``rule_set`` (else the one in force ``at``) to ``out``; ``routes``
-    (stored route ids) are given the network of their feed (sigap_feed_networks.txt) in
-    route_networks.txt when no row names them. The files written."""
+    (stored route ids, each with the fare id its feed gives it, "" for none) are listed in
+    route_networks.txt under the network the rules give them (:meth:`FareRules.network`), as
+    v2 has no fare ids of v1 to lean on. The files written."""
     if rule_set is None and at is None:
         raise ValueError("name a rule set or a time")
     chosen = rules.named(rule_set) if rule_set else rules.rule_set(at)  # type: ignore[arg-type]
@@ -45,10 +46,11 @@ def export(
         if (rules.folder / chosen.id / name).is_file():
             written.append(Path(shutil.copyfile(rules.folder / chosen.id / name, out / name)))
     networks = dict(rules.route_networks)
-    for route in routes:
-        default = rules.feed_networks.get(route.split(":", 1)[0])
-        if default is not None:
-            networks.setdefault(route, default)
+    fares = {route: fare for route, fare in (routes or {}).items() if fare}
+    for route in routes or {}:
+        found = rules.network(route, "", fares)
+        if found is not None:
+            networks.setdefault(route, found)
     route_rows = sorted((network, route) for route, network in networks.items())
     stop_rows = sorted((area, stop) for stop, areas in rules.stop_areas.items() for area in areas)
     written.append(_write(out / "route_networks.txt", ("network_id", "route_id"), route_rows, feed))

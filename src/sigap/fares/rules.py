@@ -6,8 +6,10 @@ what v2 cannot say (docs/fares.md, "The rules as data"):
 - at its root, what every rule set shares: ``rule_sets.txt`` (Sigap: each set's folder, name,
   validity dates and journey window), ``networks.txt``, ``route_networks.txt``, ``areas.txt``,
   ``stop_areas.txt``, ``fare_media.txt``, ``rider_categories.txt``, ``calendar.txt`` (the days
-  of the timeframes) and ``sigap_feed_networks.txt`` (the network of a feed's routes and stops
-  that route_networks.txt does not name);
+  of the timeframes), ``sigap_feed_fares.txt`` (the network of the routes to which a feed's
+  own v1 ``fare_rules.txt`` gives a fare id: the operator's feed says which route is free or
+  premium, so no route list is copied here) and ``sigap_feed_networks.txt`` (the network of a
+  feed's other routes and its stops);
 - in one folder per rule set: ``fare_products.txt``, ``fare_leg_rules.txt``,
   ``fare_transfer_rules.txt``, ``timeframes.txt``, ``sigap_fare_packages.txt`` (a fare of
   entry + per km with a cap, within a time window, across networks) and
@@ -25,7 +27,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -162,6 +164,7 @@ class FareRules:
     zone: ZoneInfo
     networks: dict[str, str] = field(default_factory=dict)
     route_networks: dict[str, str] = field(default_factory=dict)
+    fare_networks: dict[tuple[str, str], str] = field(default_factory=dict)  # (feed, fare id)
     feed_networks: dict[str, str] = field(default_factory=dict)
     areas: dict[str, str] = field(default_factory=dict)
     stop_areas: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -181,14 +184,18 @@ class FareRules:
             raise SigapError("fare_unknown_rule_set", rule_set=key[:64])
         return self.sets[key]
 
-    def network(self, route: str | None, stop: str) -> str | None:
-        """A leg's network: the route's (route_networks.txt, else its feed's), else the
-        stop's feed's."""
+    def network(
+        self, route: str | None, stop: str, route_fares: Mapping[str, str] | None = None
+    ) -> str | None:
+        """A leg's network: the route's (route_networks.txt; else the network of the fare id
+        its feed gives it, ``route_fares`` and sigap_feed_fares.txt; else its feed's), else
+        the stop's feed's."""
         if route:
             named = self.route_networks.get(route)
-            if named is not None:
-                return named
-            return self.feed_networks.get(route.split(":", 1)[0])
+            feed = route.split(":", 1)[0]
+            if named is None and route_fares and route in route_fares:
+                named = self.fare_networks.get((feed, route_fares[route]))
+            return named if named is not None else self.feed_networks.get(feed)
         return self.feed_networks.get(stop.split(":", 1)[0]) if ":" in stop else None
 
 
@@ -230,6 +237,11 @@ def _read_shared(reader: _Reader, rules: FareRules) -> None:
     for row in reader.rows("route_networks.txt", ("network_id", "route_id")):
         route = row.unique(rules.route_networks, "route_id")
         rules.route_networks[route] = row.ref("network_id", rules.networks, "networks.txt")
+    for row in reader.rows("sigap_feed_fares.txt", ("feed", "fare_id", "network_id")):
+        pair = (row.need("feed"), row.need("fare_id"))
+        if pair in rules.fare_networks:
+            raise row.error("fare_duplicate_id", "fare_id")
+        rules.fare_networks[pair] = row.ref("network_id", rules.networks, "networks.txt")
     for row in reader.rows("sigap_feed_networks.txt", ("feed", "network_id")):
         feed = row.unique(rules.feed_networks, "feed")
         rules.feed_networks[feed] = row.ref("network_id", rules.networks, "networks.txt")
