@@ -6,7 +6,9 @@ a junction; a bridge over a street shares none), every two consecutive points of
 edge of their length in metres. Coordinates are projected once onto a plane in metres around
 the layer's middle (a city spans a few tens of kilometres: the error is well under one per
 cent). Streets closed to people on foot are left out: a motorway (``foot`` false, from OSM's
-``highway=motorway``), and any toll road a layer made elsewhere names as one (*tol*).
+``highway=motorway``), and what a layer names a toll road (*tol*) or a busway (Transjakarta's
+lanes in the middle of the road, mapped in 2012 as service roads: a halte there is reached by
+a footbridge, which the layer lacks, from the street beside).
 
 A point is *snapped* to the nearest edge within :data:`SNAP_M` (a grid of cells that size
 finds the candidates), and a walk is the straight line onto that street, along the streets,
@@ -30,7 +32,7 @@ import numpy as np
 from sigap.geo.streets import METRES_PER_DEGREE, Street
 
 SNAP_M = 150.0  # a point farther than this from every street is not on the street layer
-TOLL = re.compile(r"\btol\b", re.IGNORECASE)
+CLOSED = re.compile(r"\b(tol|busway)\b", re.IGNORECASE)  # toll roads, Transjakarta's lanes
 Point = tuple[float, float]  # lat, lon
 
 
@@ -50,6 +52,7 @@ class Search:
     was reached from (-1: from the point itself)."""
 
     start: Snap
+    limit: float
     metres: dict[int, float]
     came: dict[int, int]
 
@@ -59,7 +62,7 @@ class WalkGraph:
     metres; ``links[n]`` lists node n's (neighbour, metres)."""
 
     def __init__(self, streets: Iterable[Street]) -> None:
-        parts = [p for s in streets if s.foot and not TOLL.search(s.name) for p in s.lines]
+        parts = [p for s in streets if s.foot and not CLOSED.search(s.name) for p in s.lines]
         points = np.array([xy for p in parts for xy in p], dtype=np.float64).reshape(-1, 2)
         lon0, lat0 = (points.min(0) + points.max(0)) / 2 if len(points) else (0.0, 0.0)
         self.lat0, self.lon0 = float(lat0), float(lon0)
@@ -171,7 +174,7 @@ class WalkGraph:
             for other, step in links[node]:
                 if other not in metres:
                     heapq.heappush(heap, (here + step, other, node))
-        return Search(start, metres, came)
+        return Search(start, limit, metres, came)
 
     def nodes_of(self, snap: Snap) -> tuple[int, int]:
         u, v = self.ends[snap.edge].tolist()
@@ -184,7 +187,7 @@ class WalkGraph:
     def reach(self, found: Search, end: Snap) -> tuple[float, int] | None:
         """Metres from the search's start to ``end`` (onto the street, along, off again), and
         the node the walk leaves the streets by (-1: straight along one edge); None if the
-        search did not get there."""
+        search did not get there within its limit."""
         u, v = self.ends[end.edge].tolist()
         length = float(self.lengths[end.edge])
         best: tuple[float, int] | None = None
@@ -195,7 +198,7 @@ class WalkGraph:
                 metres = found.metres[node] + rest + end.off
                 if best is None or metres < best[0]:
                     best = (metres, node)
-        return best
+        return best if best is not None and best[0] <= found.limit else None
 
     def line(
         self, found: Search, start: tuple[float, float], end: Snap, point: tuple[float, float]
@@ -205,14 +208,14 @@ class WalkGraph:
         reached = self.reach(found, end)
         if reached is None:
             return [start, point]
-        path = [point, self._on(end)]
+        path = [point, self._on(end)]  # from the end back; the ends are kept as given
         node = reached[1]
         while node != -1:
             path.append(self.unproject(*self.xy[node].tolist()))
             node = found.came[node]
-        path += [self._on(found.start), start]
+        path.append(self._on(found.start))
         path.reverse()
-        return [(round(lat, 6), round(lon, 6)) for lat, lon in path]
+        return [start, *((round(lat, 6), round(lon, 6)) for lat, lon in path[:-1]), point]
 
     def _on(self, snap: Snap) -> Point:
         u, v = self.ends[snap.edge].tolist()
