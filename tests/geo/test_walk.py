@@ -132,3 +132,39 @@ def test_an_empty_layer_makes_an_empty_graph() -> None:
 
     assert len(graph) == 0
     assert graph.snap(-6.2, 106.8) is None
+
+
+def test_a_ring_with_no_junction_is_walked_the_shorter_way_round() -> None:
+    # A block 0.002° square (about 221 m a side), drawn as one closed line.
+    ring = ((106.800, -6.200), (106.802, -6.200), (106.802, -6.198), (106.800, -6.198))
+    graph = walk.WalkGraph([streets.Street("Jalan Keliling", "minor", ((*ring, ring[0]),))])
+    a, b = (-6.2000, 106.8005), (-6.1980, 106.8005)  # on the south and the north side
+    corners = [(-6.2000, 106.8000), (-6.1980, 106.8000)]  # west round
+    expected = sphere_m(a, corners[0]) + sphere_m(corners[0], corners[1])
+    expected += sphere_m(corners[1], b)
+
+    assert walked(graph, a, b) == pytest.approx(expected, rel=0.005)
+    start, end = graph.snap(*a), graph.snap(*b)
+    assert start is not None
+    assert end is not None
+    line = graph.line(graph.search(start, 10_000.0), a, end, b)
+    rounded = [(round(p[0], 5), round(p[1], 5)) for p in line]
+    assert [p for p, q in itertools.pairwise([*rounded, None]) if p != q] == [a, *corners, b]
+
+
+def test_streets_crossing_at_a_shared_point_join_there() -> None:
+    middle = (106.8015, -6.2000)
+    east_west = ((106.8000, -6.2000), middle, (106.8030, -6.2000))
+    north_south = ((106.8015, -6.2015), middle, (106.8015, -6.1985))
+    graph = walk.WalkGraph(
+        [
+            streets.Street("Jalan Timur", "minor", (east_west,)),
+            streets.Street("Jalan Utara", "minor", (north_south,)),
+        ]
+    )
+    a, b = (-6.2000, 106.8002), (-6.1990, 106.8015)
+    crossing = (middle[1], middle[0])
+
+    assert walked(graph, a, b) == pytest.approx(
+        sphere_m(a, crossing) + sphere_m(crossing, b), rel=0.005
+    )

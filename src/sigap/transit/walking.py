@@ -148,7 +148,7 @@ class Walker:
         targets: dict[int, float] = {}
         for j, straight in near.items():
             end = self.snaps[j]
-            if end is not None:
+            if end is not None and graph.same_piece(snap, end):  # others are never reached
                 for node in graph.nodes_of(end):
                     targets[node] = max(targets.get(node, 0.0), _limit(straight))
         return graph.search(snap, _limit(limit_m), targets)
