@@ -86,8 +86,7 @@ def main(argv: list[str]) -> None:
     timed(table, queries, "next departures", _board, 0)
     streets = _on_streets(args.streets, feed_again(args.data))
     places = make_places(table, queries, random.Random(args.seed))
-    timed_places(table, places, "place to place, straight lines")
-    timed_places(streets, places, "place to place, over streets")
+    timed_places({"straight lines": table, "over streets": streets}, places)
     _walks_said(streets, places)
 
 
@@ -123,6 +122,7 @@ def _on_streets(path: Path, feed: gtfs.Feed) -> network.Timetable:
     trips = schedule.day_trips(feed, DAY)
     started = time.perf_counter()
     on_streets = network.build(feed, trips, walker)
+    on_streets.flat()
     print(f"index with the streets' footpaths {time.perf_counter() - started:.2f} s")
     return on_streets
 
@@ -142,20 +142,23 @@ def make_places(
 
 
 def timed_places(
-    table: network.Timetable,
+    tables: dict[str, network.Timetable],
     places: list[tuple[tuple[float, float], tuple[float, float], int]],
-    name: str,
 ) -> None:
-    """The whole query of the API: the walks at both ends (``Timetable.near``), then RAPTOR."""
-    times, found = [], 0
+    """The whole query of the API: the walks at both ends (``Timetable.near``), then RAPTOR;
+    on each table in turn, query by query, so that the machine's load falls on both alike."""
+    times: dict[str, list[float]] = {name: [] for name in tables}
+    found = dict.fromkeys(tables, 0)
     for start, end, at in places:
-        started = time.perf_counter()
-        origins = table.near(*start, plan.WALK_RADIUS_M)
-        targets = table.near(*end, plan.WALK_RADIUS_M)
-        journeys = raptor.depart_at(table, origins, targets, at) if origins and targets else []
-        times.append(time.perf_counter() - started)
-        found += bool(journeys)
-    _said(name, times, found)
+        for name, table in tables.items():
+            started = time.perf_counter()
+            origins = table.near(*start, plan.WALK_RADIUS_M)
+            targets = table.near(*end, plan.WALK_RADIUS_M)
+            journeys = raptor.depart_at(table, origins, targets, at) if origins and targets else []
+            times[name].append(time.perf_counter() - started)
+            found[name] += bool(journeys)
+    for name in tables:
+        _said(f"place to place, {name}", times[name], found[name])
 
 
 def _walks_said(

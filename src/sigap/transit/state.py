@@ -103,16 +103,27 @@ class Network:
         with self._lock:
             table = self._tables.get(day)
             if table is None:
-                if self._walker is None:  # the stops snapped and their footpaths walked once
-                    self._walker = network.stop_walker(self.feed, self.streets)
                 trips = schedule.day_trips(self.feed, day)
-                table = network.build(self.feed, trips, self._walker)
+                table = network.build(self.feed, trips, self._walks())
                 self._tables[day] = table
                 while len(self._tables) > DAYS_KEPT:
                     self._tables.popitem(last=False)
             else:
                 self._tables.move_to_end(day)
             return table
+
+    def walks(self) -> Walker:
+        """The stops snapped onto the streets and their footpaths walked, made once (seconds
+        for Jakarta: :func:`load` makes them while the previous network still answers)."""
+        with self._lock:
+            return self._walks()
+
+    def _walks(self) -> Walker:
+        if self._walker is None:
+            walker = network.stop_walker(self.feed, self.streets)
+            walker.footpaths(network.MAX_WALK_M)
+            self._walker = walker
+        return self._walker
 
     def timetables(self) -> list[date]:
         """The days whose timetables are built."""
@@ -214,6 +225,7 @@ def load(database: Database) -> Network | None:
     feeds = [store.read(name, archive) for name, archive in archives]
     graph = None if streets is None else walk_graph(*streets)
     built = Network(current, gtfs.merge(feeds), infos, graph)
+    built.walks()
     settle_heap()
     return built
 
