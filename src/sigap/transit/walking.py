@@ -7,7 +7,8 @@ once. A walk goes over the streets when both of its ends are within
 the street distance (never less than the straight line) if the streets get there within
 :func:`_limit` of the straight line (:data:`STREET_REACH` times it, plus :data:`SLACK_M`).
 Otherwise (no street layer, an end off the streets, two pieces of the layer that never meet,
-or streets that go far round: the 2012 layer lacks most crossings, footbridges and alleys)
+ends nearer each other than to the streets, or streets that go far round: the 2012 layer
+lacks most crossings, footbridges and alleys)
 the walk is the straight line times ``DETOUR``, and says so (``over`` is
 ``"straight_line"``). So every stop within the radius stays within walking reach, as without
 streets.
@@ -215,8 +216,10 @@ def _limit(straight_m: float) -> float:
 
 def _over(graph: WalkGraph, search: Search, end: Snap, straight: float) -> Walk:
     """The walk to ``end`` over the streets, unless they do not join it or go round by more
-    than :func:`_limit`: then the straight line times the detour factor."""
-    if graph.same_piece(search.start, end):
+    than :func:`_limit`, or the two ends are nearer each other than both are to the streets
+    (two stops 50 m behind a street, 80 m apart: no street between them is known): then the
+    straight line times the detour factor."""
+    if straight > search.start.off + end.off and graph.same_piece(search.start, end):
         reached = graph.reach(search, end)
         if reached is not None and reached[0] <= _limit(straight):
             return Walk(max(reached[0], straight), STREETS)
