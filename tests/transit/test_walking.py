@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,25 +14,23 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
-from tests.transit.conftest import DATA
+from tests.transit.conftest import DATA, jakarta_streets
 from tests.transit.feeds import CREDITS, TUESDAY, import_feeds, jakarta
 
 from sigap.app import create_app
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.geo import streets, walk
+from sigap.geo import walk
 from sigap.models import RegionLayer
 from sigap.transit import gtfs, network, walking
 
-STREETS = Path(__file__).resolve().parents[2] / "src/sigap/data/regions/jakarta/streets.geojson"
 LEBAK_BULUS = (-6.2895, 106.7745)  # the street by the station's entrance
 BUNDARAN_HI = (-6.1930, 106.8230)  # the roundabout, south of the station
 EARTH_M = 6_371_000.0
 
 
-@functools.cache
 def graph() -> walk.WalkGraph:
-    return walk.WalkGraph(streets.parse(STREETS.read_text(encoding="utf-8")))
+    return jakarta_streets()
 
 
 @functools.cache
