@@ -206,7 +206,7 @@ def _walk(
         line = walker.line(place[0], place[1], WALK_RADIUS_M, stop)
         if leg.from_stop is not None:
             line.reverse()
-        if walk is None:  # the query found the stop by this very search: never, but honest
+        if walk is None:  # not met: the query found the stop by this same (kept) search
             walk = walking.Walk(distance_m(line[0], line[-1]) * network.DETOUR, walking.STRAIGHT)
     else:
         a, b = table.index[leg.from_stop], table.index[leg.to_stop]

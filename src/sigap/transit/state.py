@@ -247,7 +247,7 @@ def _streets(session: Session) -> tuple[str, str | None] | None:
 
 def walk_graph(sha256: str, text: str | None) -> WalkGraph:
     """The region's street layer as a walking graph (:mod:`sigap.geo.walk`), built once per
-    layer and process (Jakarta's: about 1.4 s and 30 MB), shared by the networks that follow
+    layer and process (Jakarta's: 1.8-2.9 s and some 24 MB), shared by the networks that follow
     (a new feed version keeps the streets). ``text`` may be None when the graph is built."""
     with _GRAPHS_LOCK:
         graph = _GRAPHS.get(sha256)
