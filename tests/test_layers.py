@@ -38,6 +38,7 @@ DOMAIN = frozenset(
         "regions",
         "reports",
         "transit",
+        "market",
         "workflow",
     }
 )
