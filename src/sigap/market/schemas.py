@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from sigap.inputs import Id, Input
 from sigap.kit import Answer
@@ -16,7 +16,8 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Number = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
-Rupiah = Annotated[int, Field(gt=0, le=100_000_000, description="Whole rupiah")]
+Rupiah = Annotated[StrictInt, Field(gt=0, le=100_000_000, description="Whole rupiah")]
+Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 Category = Literal["food", "drink", "crafts", "souvenirs"]
 FoodClass = Literal["pirt", "fresh", "bpom", "none"]
 Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
@@ -68,7 +69,7 @@ class ProductCreate(Input):
         "an MD/ML number); none: not food",
     )
     price: Rupiah
-    stock: Annotated[int, Field(ge=0, le=1_000_000)]
+    stock: Count
     pirt: Number | None = None
     halal: Number | None = None
     bpom: Number | None = None
@@ -84,7 +85,7 @@ class ProductCreate(Input):
 
 
 class StockUpdate(Input):
-    stock: Annotated[int, Field(ge=0, le=1_000_000)]
+    stock: Count
 
 
 class OrderItemCreate(Input):
