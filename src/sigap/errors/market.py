@@ -105,8 +105,8 @@ CODES: dict[str, ErrorCode] = {
     ),
     "market_action_not_allowed": ErrorCode(
         409,
-        "Pesanan berstatus '{status}': '{action}' tidak bisa dilakukan {actor_id}.",
-        "The order is '{status}': '{action}' cannot be done {actor_en}.",
+        "Pesanan berstatus '{state}': '{action}' tidak bisa dilakukan {actor_id}.",
+        "The order is '{state}': '{action}' cannot be done {actor_en}.",
     ),
     "market_not_your_order": ErrorCode(
         403,

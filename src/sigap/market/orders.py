@@ -183,7 +183,7 @@ def act(
         by_id, by_en = ACTOR_NAMES[actor]
         raise SigapError(
             "market_action_not_allowed",
-            status=order.status,
+            state=order.status,
             action=action,
             actor_id=by_id,
             actor_en=by_en,
