@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, delete, exists, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from sigap.geo.places import trigrams, words
 from sigap.models import MarketGram, MarketProduct, MarketSeller, MarketVocab, MarketWord
@@ -31,6 +31,8 @@ MIN_SIMILARITY = 0.3
 PREFIX_SCORE = 0.9
 MAX_WORDS = 6  # query words looked at
 MAX_MATCHES = 12  # vocabulary words kept per query word, best first
+CANDIDATES = 200  # products scored exactly by a search of the whole region
+COUNT_CAP = 5000  # postings counted to find a query's rarest word
 METRES_PER_DEGREE = 111_320.0
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 CATEGORY_WORDS = {
@@ -139,6 +141,8 @@ def search(
     wanted = [matches(session, word) for word in asked]
     if not all(wanted):
         return []
+    if area.kelurahan is None and area.kecamatan is None and area.lat is None:
+        return _everywhere(session, wanted, category, limit)
     every = sorted({w for found in wanted for w in found})
     rows = session.execute(
         _filtered(
@@ -147,13 +151,40 @@ def search(
             ),
             area,
             category,
-        ).where(MarketWord.word.in_(every))
+        ).where(_word(session, area, every).in_(every))
     ).all()
     held: dict[int, set[str]] = {}
     points: dict[int, tuple[float, float]] = {}
     for row in rows:
         held.setdefault(row.id, set()).add(row.word)
         points[row.id] = (row.lat, row.lon)
+    return _ranked(_scores(held, wanted), points, area, limit)
+
+
+def _word(session: Session, area: Area, words: list[str]) -> Any:
+    """On SQLite, start from whichever is smaller, the area's products or the words' postings (both
+    counted up to :data:`COUNT_CAP`, a millisecond each). To start from the area, the word's
+    condition is written as an expression (word || '') that no planner starts from (SQLite has
+    no statistics to know better); each product's words then come by
+    ix_market_word_product_id."""
+    if session.get_bind().dialect.name != "sqlite":
+        return MarketWord.word  # PostgreSQL's planner has statistics (ANALYZE) to choose by
+    area_only = select(MarketProduct.id)
+    if area.kelurahan is not None:
+        area_only = area_only.where(MarketProduct.kelurahan_code == area.kelurahan)
+    if area.kecamatan is not None:
+        area_only = area_only.where(MarketProduct.kecamatan_code == area.kecamatan)
+    if area.lat is not None and area.lon is not None:
+        dlat = area.radius_m / METRES_PER_DEGREE
+        area_only = area_only.where(MarketProduct.lat.between(area.lat - dlat, area.lat + dlat))
+    postings = select(MarketWord.product_id).where(MarketWord.word.in_(words))
+    if _count(session, area_only) < _count(session, postings):
+        return MarketWord.word.concat("")
+    return MarketWord.word
+
+
+def _scores(held: dict[int, set[str]], wanted: list[dict[str, float]]) -> dict[int, float]:
+    """Each product's mean of its best match per query word (products missing one: out)."""
     scores = {}
     for product_id, found in held.items():
         best = [
@@ -161,7 +192,69 @@ def search(
         ]
         if all(best):
             scores[product_id] = sum(best) / len(best)
-    return _ranked(scores, points, area, limit)
+    return scores
+
+
+def _everywhere(
+    session: Session, wanted: list[dict[str, float]], category: str | None, limit: int
+) -> list[tuple[int, float]]:
+    """The whole region: a common word ("kue") has tens of thousands of products, too many to
+    read and score. The rarest query word (its postings counted up to :data:`COUNT_CAP`)
+    drives: its matches best first, each word's postings newest first (an index range, read
+    only as far as needed), the other query words checked by EXISTS; up to
+    :data:`CANDIDATES` products are then scored exactly like the area path's."""
+    driver = 0
+    if len(wanted) > 1:
+        driver = min(range(len(wanted)), key=lambda i: _postings(session, wanted[i]))
+    others = [options for i, options in enumerate(wanted) if i != driver]
+    tiers: dict[int, list[str]] = {}
+    for word, score in wanted[driver].items():
+        tiers.setdefault(round(score / 0.05), []).append(word)
+    found: dict[int, None] = {}
+    for step in sorted(tiers, reverse=True):
+        ids: list[int] = []
+        for word in tiers[step]:
+            ids += session.scalars(_driven(word, others, category, CANDIDATES)).all()
+        for product_id in sorted(set(ids), reverse=True):
+            found.setdefault(product_id)
+        if len(found) >= CANDIDATES:
+            break
+    held: dict[int, set[str]] = {}
+    every = sorted({w for options in wanted for w in options})
+    for product_id, word in session.execute(
+        select(MarketWord.product_id, MarketWord.word).where(
+            MarketWord.product_id.in_(list(found)[:CANDIDATES]), MarketWord.word.in_(every)
+        )
+    ):
+        held.setdefault(product_id, set()).add(word)
+    return _ranked(_scores(held, wanted), {}, Area(), limit)
+
+
+def _postings(session: Session, options: dict[str, float]) -> int:
+    postings = select(MarketWord.product_id).where(MarketWord.word.in_(list(options)))
+    return _count(session, postings)
+
+
+def _count(session: Session, query: Select[Any]) -> int:
+    """The rows of ``query``, counted up to :data:`COUNT_CAP`."""
+    counted = select(func.count()).select_from(query.limit(COUNT_CAP).subquery())
+    return int(session.scalar(counted) or 0)
+
+
+def _driven(word: str, others: list[dict[str, float]], category: str | None, limit: int) -> Any:
+    other = aliased(MarketWord)
+    query = (
+        select(MarketWord.product_id)
+        .join(MarketProduct, MarketProduct.id == MarketWord.product_id)
+        .join(MarketSeller, MarketSeller.id == MarketProduct.seller_id)
+        .where(MarketWord.word == word)
+    )
+    for options in others:
+        query = query.where(
+            exists().where(other.product_id == MarketWord.product_id, other.word.in_(list(options)))
+        )
+    query = _filtered(query, Area(), category)
+    return query.order_by(MarketWord.product_id.desc()).limit(limit)
 
 
 def _ranked(

@@ -104,6 +104,7 @@ class MarketProduct(Base):
         CheckConstraint(_in("food_class", FOOD_CLASSES), name="food_class"),
         Index("ix_market_product_kecamatan_code", "kecamatan_code", "kelurahan_code"),
         Index("ix_market_product_lat", "lat", "lon"),
+        Index("ix_market_product_kelurahan_code", "kelurahan_code"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -133,6 +134,7 @@ class MarketWord(Base):
     """A folded word of a product's name, description or category: product search's postings."""
 
     __tablename__ = "market_word"
+    __table_args__ = (Index("ix_market_word_product_id", "product_id", "word"),)
 
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("market_product.id"), primary_key=True)

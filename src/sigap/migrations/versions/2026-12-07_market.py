@@ -121,6 +121,7 @@ def upgrade() -> None:
         "ix_market_product_kecamatan_code", "market_product", ["kecamatan_code", "kelurahan_code"]
     )
     op.create_index("ix_market_product_lat", "market_product", ["lat", "lon"])
+    op.create_index("ix_market_product_kelurahan_code", "market_product", ["kelurahan_code"])
     op.create_table(
         "market_vocab",
         sa.Column("word", sa.String(40), primary_key=True),
@@ -131,6 +132,7 @@ def upgrade() -> None:
         sa.Column("word", sa.String(40), primary_key=True),
         sa.Column("product_id", BigId, sa.ForeignKey("market_product.id"), primary_key=True),
     )
+    op.create_index("ix_market_word_product_id", "market_word", ["product_id", "word"])
     op.create_table(
         "market_gram",
         sa.Column("gram", sa.String(3), primary_key=True),
