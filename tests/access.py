@@ -250,6 +250,13 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     },
     # --- the citizen app (cookie) ---------------------------------------------------------
     ("GET", "/app/my"): [P(R.ACCOUNT_PAGE)],
+    ("GET", "/app/shop"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/shop/orders/{order_id}/{action}"): [
+        P(R.ACCOUNT_PAGE, values={"order_id": "@market_order2", "action": "ready"}, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/stock"): [
+        P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form={"stock": "7"})
+    ],
     ("POST", "/app/reports/{report_id}/{action}"): [
         P(R.REPORTER_PAGE, values={**REPORT, "action": "rate"}, form={"stars": "5"}),
         P(R.REPORTER_PAGE, values={**REPORT, "action": "appeal"}, form={"reason": "Kenapa?"}),

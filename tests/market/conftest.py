@@ -38,10 +38,12 @@ class Market:
     client: TestClient
     database: Database
     curator: dict[str, str] = field(default_factory=dict)
+    last_email: str = ""  # of the last account person() made
 
     def person(self, name: str = "warga") -> dict[str, str]:
         """A new citizen account, signed in (its bearer header)."""
         email = f"{name}{next(_numbers)}{TEST_ACCOUNTS}"
+        self.last_email = email
         with self.database.transaction() as session:
             create_account(
                 session, email=email, name=name.title(), password=DEMO_PASSWORD, role="citizen"
