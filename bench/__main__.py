@@ -22,6 +22,7 @@ def main() -> None:
         "limits",
         "transit",
         "transit_engines",
+        "fares",
         "market",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:

@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import select
 from tests.market.conftest import M, Market
+from tests.payments.test_qris import static_code
 from tests.workflow.conftest import Clock
 
 from sigap.jobs import build_worker
 from sigap.models import OutboxMessage
+from sigap.payments import qris
 
 
 def placed(
@@ -84,7 +86,7 @@ def test_decline_and_cancel_give_the_stock_back(market: Market) -> None:
 
 
 def test_qris_is_confirmed_by_the_seller_and_refunded(market: Market) -> None:
-    seller, _ = market.shop(qris="00020101021126570011ID.DANA.WWW011893600915300000000102")
+    seller, _ = market.shop(qris=static_code())
     kue = market.product(seller, stock=2, price=12_500)
     buyer = market.person("pembeli")
     no_qris_seller, _ = market.shop()
@@ -93,6 +95,11 @@ def test_qris_is_confirmed_by_the_seller_and_refunded(market: Market) -> None:
     assert refused.json()["error"]["code"] == "market_no_qris"
     order = placed(market, buyer, [(kue["id"], 2)], payment="qris")
     assert order["payment_method"] == "qris"
+    payload = dict(qris.parse(order["qris_payload"]))  # the exact amount, the order's reference
+    assert (payload["01"], payload["54"], payload["59"]) == (qris.DYNAMIC, "25000", "KUE IBU SRI")
+    assert f"SIGAP-{order['id']}" in payload["62"]
+    bad = market.register(market.person("penjual"), qris=static_code()[:-1] + "0")
+    assert bad.json()["error"]["code"] == "qris_invalid"
     assert market.seller_does(seller, order["id"], "refund").status_code == 409  # not ended
     paid = market.seller_does(seller, order["id"], "confirm_payment").json()
     assert (paid["status"], paid["payment_state"]) == ("placed", "paid")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sigap.errors import OutsideServiceArea, SigapError
 from sigap.market import numbers
 from sigap.models import MarketLicence, MarketSeller
+from sigap.payments import qris
 from sigap.regions.state import RegionState
 
 
@@ -82,6 +83,8 @@ def register(
 ) -> MarketSeller:
     """A new pending seller of ``account_id``; 409 ``market_seller_exists`` for a second."""
     checked = licences(reg, this_year=now.year)
+    if reg.qris is not None:
+        qris.parse(reg.qris)  # a static code that checks (422 qris_invalid otherwise)
     where = place(state, reg.lon, reg.lat)
     taken = session.scalar(select(MarketSeller.id).where(MarketSeller.account_id == account_id))
     if taken is not None:

@@ -28,6 +28,9 @@ REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_ti
 # A headway above this is more likely a placeholder than a promise (Transjakarta's feed has
 # 44,000-52,700 s on route 1H and the tourist buses): kept, but named in the warnings.
 LONG_HEADWAY_S = 3 * 3600
+# The latest hour a feed's time may give: trips run past midnight into the next day, rarely
+# further; the RAPTOR index holds a day's times from 72 hours back to 218 hours on (network.py).
+MAX_HOURS = 72
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -134,6 +137,8 @@ class Feed:
     services: dict[str, Service] = field(default_factory=dict)
     # service -> day -> True (added, exception_type 1) or False (removed, 2)
     exceptions: dict[str, dict[date, bool]] = field(default_factory=dict)
+    # route -> the fare its operator gives it (GTFS v1 fare_rules.txt's fare_id, as written)
+    route_fares: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -150,6 +155,7 @@ def read_feed(path: Path, name: str | None = None) -> Feed:
     _read_stop_times(source, feed)
     _read_frequencies(source, feed)
     _read_transfers(source, feed)
+    _read_route_fares(source, feed)
     return feed
 
 
@@ -164,6 +170,7 @@ def merge(feeds: Iterable[Feed]) -> Feed:
         for attribute in ("agencies", "stops", "routes", "trips", "stop_times", "services"):
             getattr(merged, attribute).update(getattr(feed, attribute))
         merged.exceptions.update(feed.exceptions)
+        merged.route_fares.update(feed.route_fares)
         merged.frequencies.extend(feed.frequencies)
         merged.transfers.extend(feed.transfers)
         merged.warnings.extend(feed.warnings)
@@ -285,7 +292,8 @@ class _Row:
         return number
 
     def time(self, column: str) -> int | None:
-        """Seconds after midnight of ``H:MM:SS`` (hours may pass 24); None when empty."""
+        """Seconds after midnight of ``H:MM:SS`` (hours may pass 24, up to :data:`MAX_HOURS`);
+        None when empty."""
         value = self.get(column)
         if not value:
             return None
@@ -293,7 +301,7 @@ class _Row:
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             raise self.error("gtfs_bad_value", column)
         hours, minutes, seconds = (int(p) for p in parts)
-        if minutes > 59 or seconds > 59:
+        if hours > MAX_HOURS or minutes > 59 or seconds > 59:
             raise self.error("gtfs_bad_value", column)
         return hours * 3600 + minutes * 60 + seconds
 
@@ -470,3 +478,16 @@ def _read_transfers(source: _Source, feed: Feed) -> None:
         if kind == 2 and min_time is None:
             raise row.error("gtfs_missing_field", "min_transfer_time")
         feed.transfers.append(Transfer(from_stop, to_stop, kind, min_time))
+
+
+def _read_route_fares(source: _Source, feed: Feed) -> None:
+    """Which fare each route pays, as the operator's feed says (v1 fare_rules.txt): the fare
+    rules of a region name a feed's fare ids, not its routes (sigap.fares.rules)."""
+    for row in source.rows("fare_rules.txt", ("fare_id",)):
+        if not row.get("route_id"):
+            continue  # a fare by zones or for the whole feed: nothing to say of a route
+        route = row.id("route_id")
+        if route in feed.routes:
+            feed.route_fares.setdefault(route, row.get("fare_id"))
+        else:
+            feed.warnings.append(f"fare_rules.txt line {row.line}: no route {route}, left out")
