@@ -22,27 +22,19 @@ from sigap.config import Settings
 from sigap.models import Account, MarketOrder, MarketSeller
 from sigap.notify.fanout import MAIL_TOPIC, local_time
 from sigap.notify.outbox import OUTBOX, Message, OutboxRow, finish_claimed, new_row
-from sigap.notify.payloads import stamp
+from sigap.notify.payloads import market_message
 
 TOPIC = "market.order"
+COLUMNS = ("id", "status", "payment_state", "total", "seller_id", "buyer_id")
 TEMPLATE = "market_order"
 
 
 def announce(
     session: Session, order: MarketOrder, action: str, actor: str, *, now: datetime
 ) -> None:
-    payload = {
-        "order_id": order.id,
-        "action": action,
-        "actor": actor,
-        "status": order.status,
-        "payment_state": order.payment_state,
-        "total": order.total,
-        "seller_id": order.seller_id,
-        "buyer_id": order.buyer_id,
-        "at": stamp(now),
-    }
-    session.execute(insert(OUTBOX), [new_row(TOPIC, payload, now=now)])
+    """The order's ``market.order`` message, in the action's transaction."""
+    columns = {name: getattr(order, name) for name in COLUMNS}
+    session.execute(insert(OUTBOX), [market_message(columns, action, actor, now=now)])
 
 
 def rupiah(amount: int) -> str:
