@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, select
+from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from sigap.geo.places import trigrams, words
@@ -210,12 +210,20 @@ def _everywhere(
     tiers: dict[int, list[str]] = {}
     for word, score in wanted[driver].items():
         tiers.setdefault(round(score / 0.05), []).append(word)
+    # Every matched word's newest postings in one statement (a round trip costs more than
+    # the reads), then taken tier by tier, best first.
+    parts = [
+        select(literal(word).label("word"), driven.c.product_id).select_from(driven)
+        for word in wanted[driver]
+        for driven in [_driven(word, others, category, CANDIDATES).subquery()]
+    ]
+    by_word: dict[str, list[int]] = {}
+    for word, product_id in session.execute(union_all(*parts)):
+        by_word.setdefault(word, []).append(product_id)
     found: dict[int, None] = {}
     for step in sorted(tiers, reverse=True):
-        ids: list[int] = []
-        for word in tiers[step]:
-            ids += session.scalars(_driven(word, others, category, CANDIDATES)).all()
-        for product_id in sorted(set(ids), reverse=True):
+        ids = {p for word in tiers[step] for p in by_word.get(word, ())}
+        for product_id in sorted(ids, reverse=True):
             found.setdefault(product_id)
         if len(found) >= CANDIDATES:
             break
