@@ -23,6 +23,7 @@ def main() -> None:
         "transit",
         "transit_engines",
         "fares",
+        "market",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

@@ -66,6 +66,16 @@ REPORT_TABLES = (
     # --- transit: feeds a test imported (sigap.transit.store) ---
     "transit_feed",
     "transit_network",
+    # --- market (sigap.market) ---
+    "market_order_event",
+    "market_order_item",
+    "market_order",
+    "market_word",
+    "market_gram",
+    "market_vocab",
+    "market_product",
+    "market_licence",
+    "market_seller",
 )
 
 

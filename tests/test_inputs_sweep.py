@@ -27,6 +27,7 @@ from tests.sweep import (
     api_routes,
     asgi,
     fill,
+    open_shop,
     prepare,
     refusal_problem,
     sign_in_official,
@@ -61,7 +62,9 @@ def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None
     public = ["/app/signin", "/app/signup", "/officials/login", "/app/track", "/officials"]
     sweep_pages(sweep, public, done)
     csrf = sign_up_citizen(client)
-    sweep_pages(sweep, ["/app/reports/{report_id}", "/app/track/{token}", "/app/my"], done)
+    open_shop(client, "warga.sweep@test.sigap.id", "rahasia-sekali")
+    pages = ["/app/reports/{report_id}", "/app/track/{token}", "/app/my", "/app/shop"]
+    sweep_pages(sweep, pages, done)
     report = {"category": "sampah", "lat": "-6.1754", "lon": "106.8272", "description": "Sampah."}
     sweep_form(sweep, PageForm("POST", "/app/submit", report), {"X-CSRF-Token": csrf})
     rating = {"stars": "4", "comment": "Bagus.", "reason": "Belum.", "csrf": csrf}

@@ -40,6 +40,7 @@ DOMAIN = frozenset(
         "regions",
         "reports",
         "transit",
+        "market",
         "workflow",
     }
 )
