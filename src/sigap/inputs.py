@@ -33,6 +33,8 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.types import Scope
 
+from sigap.errors import SigapError
+
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 PAGE_MAX = 10_000_000
@@ -54,6 +56,15 @@ EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
 LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 TIME_ERROR = "datetime_out_of_range"
 TIME_MESSAGE = "Input should be a time between 0001-01-02 and 9999-12-30, in UTC too"
+
+
+IDEMPOTENCY_KEY_MAX = 200  # the Idempotency-Key header of every POST that takes one
+
+
+def check_idempotency_key(key: str | None) -> None:
+    """An Idempotency-Key header, when sent, has 1 to 200 characters (reports, orders)."""
+    if key is not None and not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX:
+        raise SigapError("invalid_idempotency_key")
 
 
 def has_control(value: object) -> bool:

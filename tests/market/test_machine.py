@@ -96,7 +96,9 @@ class Orders(RuleBasedStateMachine):
         refused: SigapError | None = None
         try:
             with self.db.transaction() as session:
-                order = orders.place(session, self.buyer, basket, now=self.now, timeouts=TIMEOUTS)
+                order, _new = orders.place(
+                    session, self.buyer, basket, now=self.now, timeouts=TIMEOUTS
+                )
                 order_id = order.id
         except SigapError as error:
             refused = error

@@ -3,6 +3,7 @@ timeouts and the messages they write (both databases)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import select
@@ -188,3 +189,54 @@ def test_each_action_is_a_message_and_an_email_to_the_other_side(market: Market)
     assert sent == [("penjual", "place"), ("pembeli", "accept")]
     assert mails[0].payload["context"]["total"] == "Rp 25.000"
     assert mails[0].payload["context"]["shop"] == shop["name"]
+
+
+def test_a_retried_placement_with_its_key_orders_once(market: Market) -> None:
+    """A buyer tapping twice on a slow line: the same Idempotency-Key and body give back the
+    first order (200) and reserve nothing more; another body under the key is refused; a
+    malformed key changes nothing."""
+    seller, _shop = market.shop()
+    kue = market.product(seller, stock=5, price=25_000)
+    buyer = market.person("pembeli")
+    keyed = {**buyer, "Idempotency-Key": "order-7f3a"}
+    first = market.order(keyed, [(kue["id"], 2)])
+    again = market.order(keyed, [(kue["id"], 2)])
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert market.stock(kue["id"]) == 3
+    other = market.order(keyed, [(kue["id"], 1)])
+    assert other.status_code == 409
+    assert other.json()["error"]["code"] == "market_order_key_reused"
+    too_long = market.order({**buyer, "Idempotency-Key": "k" * 201}, [(kue["id"], 1)])
+    assert too_long.json()["error"]["code"] == "invalid_idempotency_key"
+    # the key is the buyer's own: another buyer's same key is another order
+    neighbour = market.order({**market.person("tetangga"), "Idempotency-Key": "order-7f3a"},
+                             [(kue["id"], 1)])  # fmt: skip
+    assert neighbour.status_code == 201
+    assert neighbour.json()["id"] != first.json()["id"]
+    assert market.stock(kue["id"]) == 2
+    mine = market.client.get(f"{M}/orders", headers=buyer).json()["items"]
+    assert [order["id"] for order in mine] == [first.json()["id"]]
+
+
+def test_two_placements_with_one_key_at_once_order_once(market: Market) -> None:
+    """Two requests with the same key racing: the unique key lets one order in; the other
+    finds it and answers with it. Stock is taken once."""
+    seller, _shop = market.shop()
+    kue = market.product(seller, stock=9, price=10_000)
+    keyed = {**market.person("pembeli"), "Idempotency-Key": "double-tap"}
+    start = threading.Barrier(4)
+    answers: list[Any] = []
+
+    def tap() -> None:
+        start.wait()
+        answers.append(market.order(keyed, [(kue["id"], 3)]))
+
+    threads = [threading.Thread(target=tap) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
+    assert len({answer.json()["id"] for answer in answers}) == 1
+    assert market.stock(kue["id"]) == 6

@@ -108,6 +108,11 @@ CODES: dict[str, ErrorCode] = {
         "Pesanan berstatus '{state}': '{action}' tidak bisa dilakukan {actor_id}.",
         "The order is '{state}': '{action}' cannot be done {actor_en}.",
     ),
+    "market_order_key_reused": ErrorCode(
+        409,
+        "Idempotency-Key ini sudah dipakai untuk pesanan lain dengan isi berbeda.",
+        "This Idempotency-Key was already used for a different order.",
+    ),
     "market_not_your_order": ErrorCode(
         403,
         "Pesanan ini bukan milik Anda.",

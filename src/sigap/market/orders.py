@@ -58,10 +58,37 @@ class Timeouts:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A placement's Idempotency-Key and the sha256 of its body."""
+
+    key: str
+    body_hash: str
+
+
 def place(
-    session: Session, buyer_id: int, basket: Basket, *, now: datetime, timeouts: Timeouts
-) -> MarketOrder:
-    """A placed order with its stock reserved, or nothing at all (the transaction's errors)."""
+    session: Session,
+    buyer_id: int,
+    basket: Basket,
+    *,
+    now: datetime,
+    timeouts: Timeouts,
+    key: Keyed | None = None,
+) -> tuple[MarketOrder, bool]:
+    """A placed order with its stock reserved, or nothing at all (the transaction's errors),
+    and whether it is new. With ``key`` (the client's Idempotency-Key and the request body's
+    hash), a retry of the same body gives back the first order unchanged (False) and another
+    body under the same key is refused: a buyer tapping twice on a slow line orders once."""
+    if key is not None:
+        first = session.scalar(
+            select(MarketOrder).where(
+                MarketOrder.buyer_id == buyer_id, MarketOrder.idempotency_key == key.key
+            )
+        )
+        if first is not None:
+            if first.request_hash != key.body_hash:
+                raise SigapError("market_order_key_reused")
+            return first, False
     quantities: dict[int, int] = {}
     for product_id, quantity in basket.items:
         quantities[product_id] = quantities.get(product_id, 0) + quantity
@@ -96,6 +123,8 @@ def place(
         placed_at=now,
         changed_at=now,
         due_at=now + timeouts.accept,
+        idempotency_key=key.key if key else None,
+        request_hash=key.body_hash if key else None,
     )
     session.add(order)
     session.flush()
@@ -116,7 +145,7 @@ def place(
         ],
     )
     _event(session, order, "place", "buyer", buyer_id, None, now)
-    return order
+    return order, True
 
 
 def _check_basket(basket: Basket, seller: MarketSeller, products: list[MarketProduct]) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.auth.deps import CurrentOfficial, CurrentSubject
@@ -20,7 +21,8 @@ from sigap.auth.service import Subject
 from sigap.config import Settings
 from sigap.deps import Ctx, ReadSession, clock, in_transaction
 from sigap.errors import SigapError
-from sigap.inputs import Id
+from sigap.inputs import Id, check_idempotency_key
+from sigap.kit import sha256_hex
 from sigap.market import orders, present, products, schemas, search, sellers
 from sigap.market.orders import Basket, Timeouts
 from sigap.market.products import Listing
@@ -93,28 +95,49 @@ def get_seller(seller_id: Id, session: ReadSession) -> dict[str, Any]:
     response_model=schemas.Order,
     status_code=status.HTTP_201_CREATED,
     summary="Place an order (its stock is reserved)",
+    description="Send an Idempotency-Key header (1-200 characters) to make a retry safe: the "
+    "same key and body give back the first order (200), another body under it is refused.",
+    responses={200: {"description": "A retry with the same Idempotency-Key: the first order"}},
 )
 async def place_order(
-    body: schemas.OrderCreate, subject: CurrentSubject, request: Request, ctx: Ctx
+    body: schemas.OrderCreate,
+    subject: CurrentSubject,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    idempotency_key: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
+    check_idempotency_key(idempotency_key)
     basket = Basket(
         [(i.product_id, i.quantity) for i in body.items],
         body.payment,
         body.delivery_kelurahan,
         body.note,
     )
+    key = None
+    if idempotency_key is not None:
+        key = orders.Keyed(idempotency_key, sha256_hex(body.model_dump_json()))
 
     def run(session: Session) -> dict[str, Any]:
-        order = orders.place(
+        order, new = orders.place(
             session,
             subject.account_id,
             basket,
             now=clock(request),
             timeouts=Timeouts.of(ctx.settings),
+            key=key,
         )
+        if not new:
+            response.status_code = status.HTTP_200_OK
         return present.order(session, order, "buyer")
 
-    return await in_transaction(request, run)
+    try:
+        return await in_transaction(request, run)
+    except IntegrityError:
+        if key is None:
+            raise
+        # the same key's first placement committed meanwhile (a double tap): give it back
+        return await in_transaction(request, run)
 
 
 @router.get("/orders", response_model=schemas.OrderList, summary="My orders")

@@ -166,6 +166,10 @@ class MarketOrder(Base):
         CheckConstraint("total > 0", name="total"),
         Index("ix_market_order_seller_id_placed_at", "seller_id", "placed_at"),
         Index("ix_market_order_buyer_id_placed_at", "buyer_id", "placed_at"),
+        # a buyer's retry of a placement with the same key finds the first order
+        Index(
+            "ix_market_order_buyer_id_idempotency_key", "buyer_id", "idempotency_key", unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -182,6 +186,8 @@ class MarketOrder(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When the timeout sweep looks at it next (None: never again); indexed for the sweep.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the body
 
 
 class MarketOrderItem(Base):

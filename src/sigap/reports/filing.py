@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from sigap.db import Database
 from sigap.deps import Context
 from sigap.errors import SigapError
+from sigap.inputs import check_idempotency_key
 from sigap.models.rows import NewReporter
 from sigap.photos.upload import Upload
 from sigap.reports import intake, limits, service, transit
@@ -36,17 +37,10 @@ from sigap.reports.schemas import ReportCreate
 from sigap.reports.service import Prepared, Submitted
 from sigap.transit.state import Holder, Network
 
-KEY_MAX = 200
-
 
 class Filed(NamedTuple):
     prepared: Prepared
     result: Submitted
-
-
-def check_key(key: str | None) -> None:
-    if key is not None and not 1 <= len(key) <= KEY_MAX:
-        raise SigapError("invalid_idempotency_key")
 
 
 def reporter_row(data: ReportCreate, source: Source, **given: Any) -> NewReporter:
@@ -94,7 +88,7 @@ async def file(
     contact: dict[str, Any] | None = None,
 ) -> Filed:
     """File ``data`` from ``source``; see the module's docstring for the order of work."""
-    check_key(key)
+    check_idempotency_key(key)
     network = await transit_network(request, ctx, data)
     prepared = service.prepare(ctx.region, data=data, channel=source.channel, network=network)
     counted = dataclasses.replace(source, limits=limits.Limits.of(ctx.settings))

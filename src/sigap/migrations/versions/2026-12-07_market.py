@@ -157,6 +157,8 @@ def _orders() -> None:
         sa.Column("placed_at", Time, nullable=False),
         sa.Column("changed_at", Time, nullable=False),
         sa.Column("due_at", Time, index=True),
+        sa.Column("idempotency_key", sa.String(200)),
+        sa.Column("request_hash", sa.String(64)),
         sa.CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
         sa.CheckConstraint(_in("payment_method", ("qris", "cash")), name="payment_method"),
         sa.CheckConstraint(
@@ -168,6 +170,12 @@ def _orders() -> None:
         "ix_market_order_seller_id_placed_at", "market_order", ["seller_id", "placed_at"]
     )
     op.create_index("ix_market_order_buyer_id_placed_at", "market_order", ["buyer_id", "placed_at"])
+    op.create_index(
+        "ix_market_order_buyer_id_idempotency_key",
+        "market_order",
+        ["buyer_id", "idempotency_key"],
+        unique=True,
+    )
     op.create_table(
         "market_order_item",
         sa.Column("order_id", BigId, sa.ForeignKey("market_order.id"), primary_key=True),
