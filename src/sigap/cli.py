@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sigap.cards import commands as card_commands
 from sigap.channels import commands as channel_commands
 from sigap.regions import commands as map_commands
 from sigap.transit import commands as transit_commands
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     map_commands.add(commands)
     channel_commands.add(commands)
     transit_commands.add(commands)
+    card_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
