@@ -126,7 +126,7 @@ class CardTap(Base):
 
 
 class CardLeg(Base):
-    """What the fare engine says a priced tap costs (``fare``; ``full`` before caps and
+    """What the fare engine says a priced tap costs (``fare``; ``full_fare`` before caps and
     transfers) and what the ledger has taken for it (``charged``, never above ``fare``; the
     rest is unpaid while the card's balance is at its floor). A late or out-of-order tap
     changes these rows; the ledger gets the difference, never the whole fare again."""
@@ -138,7 +138,7 @@ class CardLeg(Base):
     network: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     fare: Mapped[int] = mapped_column(BigInteger)
-    full: Mapped[int] = mapped_column(BigInteger)
+    full_fare: Mapped[int] = mapped_column(BigInteger)
     charged: Mapped[int] = mapped_column(BigInteger)
     journey: Mapped[int] = mapped_column(BigInteger)  # the tap row id of its journey's start
     rule: Mapped[str] = mapped_column(String(100))

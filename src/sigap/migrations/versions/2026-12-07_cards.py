@@ -124,7 +124,7 @@ def _tables() -> None:
         sa.Column("network", sa.String(40), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("fare", sa.BigInteger, nullable=False),
-        sa.Column("full", sa.BigInteger, nullable=False),
+        sa.Column("full_fare", sa.BigInteger, nullable=False),
         sa.Column("charged", sa.BigInteger, nullable=False),
         sa.Column("journey", sa.BigInteger, nullable=False),
         sa.Column("rule", sa.String(100), nullable=False),

@@ -1,0 +1,86 @@
+"""The seam between the taps and the fare engine.
+
+A :data:`Pricer` takes one card's taps, in time order, and returns what each leg costs, in the
+fare engine's shapes (``sigap.fares.engine``: ``Tap`` in, ``LegFare`` out: ``tap_id``,
+``amount``, ``journey``, ``full``, ``rule``). The cards package never decides a fare itself:
+the app holds one pricer (``app.state.card_pricer``), :func:`engine_pricer` over the region's
+fare rules once the fare engine is there, and :class:`TransferPricer` (one flat fare, free
+changes within a window: Transjakarta's rule alone) for tests and until then.
+
+Repricing (:mod:`sigap.cards.taps`) gives a pricer a stretch of a card's taps bounded by quiet
+gaps of at least :data:`QUIET` on both sides: the pricer's rules may not look further back
+than that (the integrated cap's window is 180 minutes; OK-Otrip's 3 hours).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+QUIET = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """A tap as the fare engine reads it (``tap_id``: the stored tap's row id, as text)."""
+
+    tap_id: str
+    at: datetime
+    kind: str  # in, out
+    stop_id: str | None
+    route_id: str | None
+    network: str
+
+
+class Leg(Protocol):
+    """What the engine's ``LegFare`` has and the cards read."""
+
+    @property
+    def tap_id(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def journey(self) -> int: ...
+    @property
+    def full(self) -> int: ...
+    @property
+    def rule(self) -> str: ...
+
+
+Pricer = Callable[[Sequence[Tap]], Sequence[Leg]]
+
+
+@dataclass(frozen=True, slots=True)
+class FlatLeg:
+    tap_id: str
+    amount: int
+    journey: int
+    full: int
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransferPricer:
+    """``fare`` for each tap-in that starts a journey; a tap-in within ``window`` of its
+    journey's first is free (``full`` still says ``fare``: what the transfer saved). Tap-outs
+    cost nothing and have no leg."""
+
+    fare: int = 3_500
+    window: timedelta = timedelta(hours=3)
+    rule: str = "flat"
+
+    def __call__(self, taps: Sequence[Tap]) -> list[FlatLeg]:
+        legs: list[FlatLeg] = []
+        started: datetime | None = None
+        journey = -1
+        for tap in sorted(taps, key=lambda t: (t.at, t.tap_id)):
+            if tap.kind != "in":
+                continue
+            if started is None or tap.at - started > self.window:
+                started, journey = tap.at, journey + 1
+                legs.append(FlatLeg(tap.tap_id, self.fare, journey, self.fare, self.rule))
+            else:
+                legs.append(FlatLeg(tap.tap_id, 0, journey, self.fare, f"{self.rule}:transfer"))
+        return legs
