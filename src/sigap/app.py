@@ -23,6 +23,7 @@ from sigap.admin import reload as admin_reload
 from sigap.admin import transit as admin_transit
 from sigap.auth import devices
 from sigap.auth import router as auth_router
+from sigap.cards import router as cards_router
 from sigap.channels import service as channels
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
@@ -300,6 +301,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     intake.document_form(app)
     app.include_router(regions_router.router)
     app.include_router(transit_router.router)
+    app.include_router(cards_router.router)
+    app.include_router(cards_router.admin_router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)

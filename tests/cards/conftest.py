@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.conftest import TEST_ACCOUNTS
+from tests.workflow.conftest import clock, login
 
 from sigap.accounts.service import create as create_account
 from sigap.cards import taps, validators
 from sigap.cards.pricing import TransferPricer
 from sigap.cards.service import Hasher
 from sigap.db import Database
+
+__all__ = ["clock", "login"]  # fixtures of the workflow tests, used here too
 
 MORNING = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)  # 07:30 WIB
 CARD_A = "6032 9844 0000 0001"

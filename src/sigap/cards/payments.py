@@ -80,7 +80,9 @@ def start(
     now: datetime,
 ) -> dict[str, Any]:
     """A pending top-up (or the one this key already made) and how to pay it."""
-    card = holder_card(session, holder_id, card_id)
+    card = holder_card(session, holder_id, card_id)  # first: a stranger learns nothing else
+    if not key:
+        raise SigapError("invalid_idempotency_key")
     adapter = adapter_of(adapter_name)
     existing = session.scalar(
         select(CardTopup).where(CardTopup.card_id == card.id, CardTopup.idempotency_key == key)
