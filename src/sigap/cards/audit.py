@@ -55,7 +55,7 @@ def reconciliation(session: Session, start: date, end: date, zone: ZoneInfo) -> 
         .where(CardTap.at >= lo, CardTap.at < hi)
         .group_by(CardTap.flag)
     )
-    taps: dict[str | None, int] = dict(counted.all())  # type: ignore[arg-type]
+    taps: dict[str | None, int] = dict(counted.all())
     kinds = dict(
         session.execute(
             select(LedgerTxn.kind, func.sum(LedgerEntry.amount))
