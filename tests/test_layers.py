@@ -35,6 +35,7 @@ DOMAIN = frozenset(
         "history",
         "moderation",
         "notify",
+        "payments",
         "photos",
         "regions",
         "reports",

@@ -287,6 +287,17 @@ def test_the_last_journey_shows_without_a_network(browser: Browser, transit_url:
         shot(page, "transit-offline-id")
     finally:
         context.set_offline(False)
+    # a route's page opened once opens again offline, as it was
+    page.goto(f"{transit_url}/app/transit/routes/mrt:MRTJ_NS")
+    route_title = page.locator("h1").inner_text()
+    context.set_offline(True)
+    try:
+        page.reload()
+        expect(page.locator("h1")).to_have_text(route_title)
+        page.goto(f"{transit_url}/app/transit/stops/mrt:NOPE")  # never opened: the app's home
+        expect(page.locator("h1")).not_to_have_text(route_title)
+    finally:
+        context.set_offline(False)
     page.goto(f"{transit_url}/app/transit")
     page.fill("#from-q", "")
     page.focus("#from-q")  # the recent places, kept in the browser

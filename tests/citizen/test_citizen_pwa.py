@@ -84,7 +84,9 @@ def test_the_journey_planner_is_kept_for_offline_with_its_words_in_both_language
 ) -> None:
     worker = client.get("/app/sw.js").text
     pages = json.loads(worker.split("const PAGES = ")[1].split(";")[0])
+    prefixes = json.loads(worker.split("const PREFIXES = ")[1].split(";")[0])
     assert pages == ["/app/transit"]
+    assert prefixes == ["/app/transit/routes", "/app/transit/stops/"]
     assert "/static/citizen/transit.js" in SHELL
     for lang, ride in (("id", "Naik {route} arah {headsign}"), ("en", "Take {route} towards")):
         page = client.get(f"/app/transit?lang={lang}").text

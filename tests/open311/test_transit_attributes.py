@@ -37,6 +37,16 @@ def test_a_route_and_stop_as_attributes_reach_the_operator(
     assert report["unit"]["code"] == "mrt-jakarta"
     assert report["transit_stop"]["id"] == "mrt:SBHI"
 
+    # extended attributes name the route and the stop as people know them, not by their ids
+    one = client.get(
+        f"/open311/v2/requests/{created['service_request_id']}.json",
+        params={"extensions": "true", "lang": "en"},
+    ).json()[0]
+    values = {a["code"]: a["values"] for a in one["extended_attributes"]["attributes"]}
+    assert values["rute"] == [{"key": "mrt:MRTJ_NS", "name": "NS Lin Utara-Selatan"}]
+    assert values["halte"] == [{"key": "mrt:SBHI", "name": report["transit_stop"]["name"]}]
+    assert report["transit_stop"]["name"] != "mrt:SBHI"
+
 
 def test_an_unknown_route_is_refused_and_nothing_stored(
     georeport: Any, report_form: dict[str, str], database: Database, database_url: str

@@ -191,6 +191,7 @@ def test_the_portal_and_the_report_page_know_the_route(mrt_krl: TestClient) -> N
     assert refused.status_code == 422
 
 
+@pytest.mark.slow  # the whole Jakarta pack imported and the demo's reports seeded
 def test_the_demo_names_routes_and_stops_of_its_network(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/demo.db"
     upgrade(url)

@@ -97,6 +97,13 @@ def test_a_zip_reads_as_its_folder(tmp_path: Path) -> None:
             "arrival_time",
         ),
         (
+            {"stop_times.txt": CALLS + "t1,08:10:00,08:10:00,A,1\nt1,73:00:00,73:00:00,B,2\n"},
+            "gtfs_bad_value",
+            "stop_times.txt",
+            3,
+            "arrival_time",
+        ),
+        (
             {"stop_times.txt": CALLS + "t1,08:10:00,08:10:00,A,1\nt1,08:00:00,08:00:00,B,2\n"},
             "gtfs_bad_value",
             "stop_times.txt",

@@ -3,12 +3,12 @@ service day's trips still running, on a small hand-built feed of weekday night s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from sigap.transit import gtfs, network, schedule
+from sigap.transit import gtfs, network, schedule, state
 from sigap.transit.departures import next_departures
 from sigap.transit.raptor import arrive_by, depart_at
 
@@ -92,3 +92,30 @@ def test_a_frequency_running_past_midnight_keeps_its_headway_the_next_morning(
     # only the trips still running after midnight are carried over
     moved = [t for t in schedule.day_trips(feed, SATURDAY) if t.day == -1]
     assert sorted(t.departures[0] for t in moved) == [-HOUR + 40 * MINUTE, 0, 30 * MINUTE]
+
+
+def test_days_alike_share_one_timetable(feed: gtfs.Feed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timetable is built once for all days with the same services that day and the day
+    before: Tuesday to Friday share one; Monday (no service the night before), Saturday (last
+    night's trips only) and Sunday (none) each have their own. Many dates build no more."""
+    built: list[int] = []
+    real = network.build
+
+    def counting(*args: object, **kwargs: object) -> network.Timetable:
+        built.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(network, "build", counting)
+    held = state.Network(1, feed, [])
+    weeks = [MONDAY + timedelta(days=n) for n in range(21)]
+    tables = {day: held.table(day) for day in weeks}
+    assert len(built) == 4
+    tuesday, friday = MONDAY + timedelta(days=1), FRIDAY
+    assert tables[tuesday] is tables[friday]
+    assert tables[MONDAY] is not tables[tuesday]
+    assert tables[SATURDAY] is not tables[friday]
+    assert held.timetables() == weeks
+    # the shared table answers as the day's own would: Saturday's early hours ride Friday's night
+    origin, target = stops(tables[SATURDAY], "B", "C")
+    [night] = depart_at(tables[SATURDAY], origin, target, 30 * MINUTE)
+    assert night.arrive == HOUR + 10 * MINUTE

@@ -5,7 +5,8 @@ The worker caches the app shell (stylesheets, scripts, icons, the Leaflet files)
 and serves them cache-first; pages and the API always go to the network (a report's state must
 be fresh), falling back to the cached home page when offline. The journey planner's page
 (``OFFLINE_PAGES``) is kept as last fetched, so offline it opens and shows the journey planned
-last (kept in the browser's localStorage by static/citizen/transit.js).
+last (kept in the browser's localStorage by static/citizen/transit.js); so are the routes and
+stops pages a rider opened (``OFFLINE_PREFIXES``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ SHELL = (
     "/static/locate.js",
 )
 OFFLINE_PAGES = ("/app/transit",)
+# Pages under these paths are kept too, each as last fetched: the network's routes and stops
+# pages a rider opened (a route's stops, a stop's next departures as they were then).
+OFFLINE_PREFIXES = ("/app/transit/routes", "/app/transit/stops/")
 
 
 @router.get("/manifest.webmanifest")
@@ -65,6 +69,8 @@ SERVICE_WORKER = """
 const CACHE = %(version)s;
 const SHELL = %(shell)s;
 const PAGES = %(pages)s;
+const PREFIXES = %(prefixes)s;
+const kept = (path) => PAGES.includes(path) || PREFIXES.some((prefix) => path.startsWith(prefix));
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
   self.skipWaiting();
@@ -80,7 +86,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
-  } else if (request.mode === "navigate" && PAGES.includes(url.pathname)) {
+  } else if (request.mode === "navigate" && kept(url.pathname)) {
     event.respondWith(fetch(request).then((response) => {
       if (response.ok) {
         const copy = response.clone();
@@ -101,6 +107,7 @@ def service_worker() -> Response:
         "version": json.dumps(VERSION),
         "shell": json.dumps(SHELL),
         "pages": json.dumps(OFFLINE_PAGES),
+        "prefixes": json.dumps(OFFLINE_PREFIXES),
     }
     return Response(
         script,

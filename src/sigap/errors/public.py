@@ -57,6 +57,12 @@ CODES: dict[str, ErrorCode] = {
         "Data yang dikirim tidak valid. Periksa bagian 'details'.",
         "The data sent is not valid. See 'details'.",
     ),
+    # A merchant's QRIS code (a seller's or a top-up adapter's) that is not a valid static one.
+    "qris_invalid": ErrorCode(
+        422,
+        "Kode QRIS pedagang tidak valid (bagian {problem}). Salin ulang dari aplikasi bank.",
+        "The merchant's QRIS code is not valid (part {problem}). Copy it again from the bank app.",
+    ),
     "invalid_cursor": ErrorCode(
         422,
         "Parameter 'cursor' tidak valid; gunakan nilai next_cursor dari halaman sebelumnya.",

@@ -18,8 +18,9 @@ from sigap.models.states import OPEN_IN_INDEX_ORDER, OPEN_STATUSES, STATUSES, Re
 from sigap.moderation.rules import Audience, Shown, shown
 from sigap.open311 import schemas
 from sigap.regions.state import CategoryInfo, QuestionInfo, RegionState
-from sigap.reports import answers
+from sigap.reports import answers, transit
 from sigap.reports.present import is_public
+from sigap.transit.state import Network
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
@@ -254,6 +255,7 @@ def service_request(
     *,
     media_url: str | None,
     extended: Extended | None = None,
+    network: Network | None = None,
 ) -> RequestItem:
     """A stored report (a row of :data:`sigap.open311.service.COLUMNS`) as a service request:
     the fields of :class:`schemas.ServiceRequest` in its order, built as plain values, since a
@@ -290,7 +292,7 @@ def service_request(
         if not view.shows("photos"):
             photos, proof = [], None
         found["extended_attributes"] = extended_attributes(
-            state, report, photos, language, proof, view
+            state, report, photos, language, proof, view, network
         )
         found["notes"] = notes(events, zone, language, view)
     return found
@@ -311,6 +313,7 @@ def extended_attributes(
     language: str,
     proof: Proof | None = None,
     view: Shown | None = None,
+    network: Network | None = None,
 ) -> ExtendedItem:
     """The fields of :class:`schemas.ExtendedAttributes`; ``photos`` are the report's visible
     photos as :class:`schemas.Photo` values, ``proof`` the verdict of its latest resolution's
@@ -334,15 +337,19 @@ def extended_attributes(
         "photos": photos,
         "proof": proof["verdict"] if proof else None,
         "proof_notes": list(proof["notes"]) if proof else [],
-        "attributes": attribute_answers(state, report, language) if answers_shown else [],
+        "attributes": (
+            attribute_answers(state, report, language, network) if answers_shown else []
+        ),
         "moderated": view.moderated if view else False,
         "confidential": view.confidential if view else False,
     }
 
 
-def attribute_answers(state: RegionState, report: Any, language: str) -> list[AnswerItem]:
+def attribute_answers(
+    state: RegionState, report: Any, language: str, network: Network | None = None
+) -> list[AnswerItem]:
     """The public answers (never free text) as :class:`schemas.AttributeAnswer` values, named
-    in the request's language."""
+    in the request's language (a transit route or stop by its name in ``network``)."""
     stored: Mapping[str, Any] = report.attributes or {}
     category = state.categories.get(report.category_code)
     found: list[AnswerItem] = []
@@ -351,15 +358,16 @@ def attribute_answers(state: RegionState, report: Any, language: str) -> list[An
         if question is None or not answers.is_public(question):
             continue
         given = value if isinstance(value, list) else [value]
+
+        def named(item: Any, question: QuestionInfo = question) -> str:
+            return transit.answer_text(question, item, language, network)
+
         found.append(
             {
                 "code": code,
                 "datatype": open311_datatype(question.datatype),
                 "description": question.label(language),
-                "values": [
-                    {"key": str(item), "name": answers.display(question, item, language)}
-                    for item in given
-                ],
+                "values": [{"key": str(item), "name": named(item)} for item in given],
             }
         )
     return found

@@ -283,7 +283,7 @@ def _build(
 ) -> Item:
     media_url = None if row.media_key is None else storage.url(row.media_key)
     return mapping.service_request(
-        ctx.region, row, ctx.language, media_url=media_url, extended=extended
+        ctx.region, row, ctx.language, media_url=media_url, extended=extended, network=ctx.network
     )
 
 

@@ -242,25 +242,38 @@ def load_state(session: Session) -> RegionState:
     version = session.scalar(select(BoundaryVersion).where(BoundaryVersion.is_current))
     if region is None or version is None:
         raise SigapError("region_not_loaded")
+    # Columns, not ORM objects: a snapshot is made at every start and reload (every app a
+    # test makes), and materialising each area and unit as an entity cost most of it.
     areas = {
-        a.code: AreaInfo(
-            a.code, a.name, a.level, a.kind, a.parent_code, a.postcode, a.label_lon, a.label_lat
+        row[0]: AreaInfo(*row)
+        for row in session.execute(
+            select(
+                Area.code,
+                Area.name,
+                Area.level,
+                Area.kind,
+                Area.parent_code,
+                Area.postcode,
+                Area.label_lon,
+                Area.label_lat,
+            )
         )
-        for a in session.scalars(select(Area))
     }
     units = {
-        u.id: UnitInfo(
-            u.id,
-            u.code,
-            u.name_id,
-            u.name_en,
-            u.kind,
-            u.parent_id,
-            u.area_code,
-            u.active,
-            u.escalates_to_id,
+        row[0]: UnitInfo(*row)
+        for row in session.execute(
+            select(
+                Unit.id,
+                Unit.code,
+                Unit.name_id,
+                Unit.name_en,
+                Unit.kind,
+                Unit.parent_id,
+                Unit.area_code,
+                Unit.active,
+                Unit.escalates_to_id,
+            )
         )
-        for u in session.scalars(select(Unit))
     }
     questions = _questions(session)
     categories = {

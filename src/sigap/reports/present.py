@@ -10,7 +10,6 @@ from typing import Any, TypedDict
 from sqlalchemy import Row
 
 from sigap.kit import utcnow
-from sigap.models.category import TRANSIT_DATATYPES
 from sigap.models.rows import EventRow, PhotoRow, ReportRow
 from sigap.models.states import OPEN_STATUSES
 from sigap.moderation.rules import Audience, Shown, shown
@@ -110,9 +109,9 @@ def answer_list(
                 datatype=question.datatype if question else "",
                 value=value,
                 text=(
-                    transit.name_of(network, question.datatype, str(value))
-                    if question is not None and question.datatype in TRANSIT_DATATYPES
-                    else answers.display(question, value, language)
+                    transit.answer_text(question, value, language, network)
+                    if question is not None
+                    else answers.display(None, value, language)
                 ),
             )
         )

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigap.errors import SigapError
-from sigap.regions.state import CategoryInfo
+from sigap.models.category import TRANSIT_DATATYPES
+from sigap.regions.state import CategoryInfo, QuestionInfo
+from sigap.reports import answers
 from sigap.transit.state import Network
 
 ID_MAX = 100  # the columns' width; no id of the network is longer (the API's paths say so)
@@ -98,3 +100,11 @@ def name_of(network: Network | None, datatype: str, value: str) -> str:
     if datatype == "transit_route":
         return route_name(network, value)
     return stop_name(network, value)
+
+
+def answer_text(question: QuestionInfo, value: Any, language: str, network: Network | None) -> str:
+    """An answer as people read it, in every view: a transit route or stop by its name
+    (``network``'s), any other answer as :func:`sigap.reports.answers.display` writes it."""
+    if question.datatype in TRANSIT_DATATYPES:
+        return name_of(network, question.datatype, str(value))
+    return answers.display(question, value, language)

@@ -28,6 +28,9 @@ REQUIRED_FILES = ("agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_ti
 # A headway above this is more likely a placeholder than a promise (Transjakarta's feed has
 # 44,000-52,700 s on route 1H and the tourist buses): kept, but named in the warnings.
 LONG_HEADWAY_S = 3 * 3600
+# The latest hour a feed's time may give: trips run past midnight into the next day, rarely
+# further; the RAPTOR index holds a day's times from 72 hours back to 218 hours on (network.py).
+MAX_HOURS = 72
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -285,7 +288,8 @@ class _Row:
         return number
 
     def time(self, column: str) -> int | None:
-        """Seconds after midnight of ``H:MM:SS`` (hours may pass 24); None when empty."""
+        """Seconds after midnight of ``H:MM:SS`` (hours may pass 24, up to :data:`MAX_HOURS`);
+        None when empty."""
         value = self.get(column)
         if not value:
             return None
@@ -293,7 +297,7 @@ class _Row:
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             raise self.error("gtfs_bad_value", column)
         hours, minutes, seconds = (int(p) for p in parts)
-        if minutes > 59 or seconds > 59:
+        if hours > MAX_HOURS or minutes > 59 or seconds > 59:
             raise self.error("gtfs_bad_value", column)
         return hours * 3600 + minutes * 60 + seconds
 

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sigap.db import Database
@@ -28,7 +28,11 @@ from sigap.transit import gtfs, network, schedule, store
 
 log = logging.getLogger("sigap.transit")
 
-DAYS_KEPT = 2  # service days whose timetables a process keeps (today, and tomorrow near midnight)
+# Timetables a process keeps. A day's timetable depends only on which services run that day and
+# the day before (last night's trips), so days alike share one: a week of a feed with weekday,
+# Saturday and Sunday calendars needs four (Monday, Tuesday to Friday, Saturday, Sunday), and
+# asking for many dates builds no more than their kinds (a build takes about 2 s of CPU).
+TABLES_KEPT = 4
 DEFAULT_ZONE = "Asia/Jakarta"
 
 
@@ -54,6 +58,17 @@ class Sequence:
     trips: int
 
 
+Services = tuple[frozenset[str], frozenset[str]]
+
+
+def services_key(feed: gtfs.Feed, day: date) -> Services:
+    """What a day's timetable is made of: the services running that day and the day before."""
+    return (
+        frozenset(schedule.services_on(feed, day)),
+        frozenset(schedule.services_on(feed, day - timedelta(days=1))),
+    )
+
+
 class Network:
     """The stored feeds of one version, merged, with the lookups the API needs."""
 
@@ -61,7 +76,7 @@ class Network:
         self.version, self.feed, self.feeds = version, feed, feeds
         zones = [agency.timezone for agency in feed.agencies.values()]
         self.zone = ZoneInfo(zones[0] if zones else DEFAULT_ZONE)
-        self._tables: OrderedDict[date, network.Timetable] = OrderedDict()
+        self._tables: OrderedDict[Services, tuple[network.Timetable, set[date]]] = OrderedDict()
         self._lock = threading.Lock()
         self.platforms: dict[str, list[str]] = {}
         for stop in feed.stops.values():
@@ -84,22 +99,25 @@ class Network:
         )
 
     def table(self, day: date) -> network.Timetable:
-        """The RAPTOR timetable of ``day``'s service, built once and kept for a while."""
+        """The RAPTOR timetable of ``day``'s service, built once for every day alike (the same
+        services that day and the day before) and kept for a while."""
+        key = services_key(self.feed, day)
         with self._lock:
-            table = self._tables.get(day)
-            if table is None:
-                table = network.build(self.feed, schedule.day_trips(self.feed, day))
-                self._tables[day] = table
-                while len(self._tables) > DAYS_KEPT:
+            kept = self._tables.get(key)
+            if kept is None:
+                kept = (network.build(self.feed, schedule.day_trips(self.feed, day)), set())
+                self._tables[key] = kept
+                while len(self._tables) > TABLES_KEPT:
                     self._tables.popitem(last=False)
             else:
-                self._tables.move_to_end(day)
-            return table
+                self._tables.move_to_end(key)
+            kept[1].add(day)
+            return kept[0]
 
     def timetables(self) -> list[date]:
         """The days whose timetables are built."""
         with self._lock:
-            return list(self._tables)
+            return sorted(day for _table, days in self._tables.values() for day in days)
 
     def calls_at(self, stops: Iterable[str]) -> list[tuple[str, int]]:
         """The (trip, position) of every departure from ``stops``: each call but a trip's last."""
