@@ -223,6 +223,11 @@ class Settings(BaseSettings):
         le=100_000_000,
         description="The highest balance a top-up may bring a card to, in rupiah",
     )
+    card_qris_merchant: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The city's static QRIS merchant code: top-ups offer a dynamic QRIS code",
+    )
     # --- abuse limits, the same on every channel (sigap.reports.limits) ---
     secret_key: str | None = Field(
         default=None,

@@ -10,10 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.cards.conftest import CARD_A, CARD_B, minutes
 from tests.conftest import TEST_ACCOUNTS
+from tests.payments.test_qris import static_code
 from tests.workflow.conftest import ADMIN, WARGA, Clock
 
 from sigap.accounts.service import create as create_account
+from sigap.app import create_app
+from sigap.config import Settings
 from sigap.db import Database
+from sigap.demo import DEMO_PASSWORD
+from sigap.payments import qris
 
 Headers = dict[str, str]
 
@@ -207,3 +212,27 @@ def test_the_auditor_sees_revenue_and_a_reconciliation_that_adds_up(
     assert found["clearing"] == {"demo": -10_000}
     assert found["ledger_balanced"] is True
     assert client.get("/api/v1/admin/cards/revenue", headers=holder).status_code == 403
+
+
+def test_a_qris_top_up_shows_a_dynamic_code_for_the_amount_and_waits(
+    settings: Settings,
+) -> None:
+    settings.card_qris_merchant = static_code()
+    with TestClient(create_app(settings)) as client:
+        token = client.post("/api/v1/auth/tokens", json={"email": WARGA, "password": DEMO_PASSWORD})
+        holder = {"Authorization": f"Bearer {token.json()['token']}"}
+        card = card_of(client, holder)
+        started = client.post(
+            f"/api/v1/cards/{card['id']}/topups",
+            json={"amount": 75_000, "adapter": "qris"},
+            headers={**holder, "Idempotency-Key": "q1"},
+        )
+        assert started.status_code == 201, started.text
+        payload = started.json()["payment"]["qris"]
+        assert qris.merchant(payload).amount == 75_000
+        assert dict(qris.parse(payload))["01"] == "12"  # dynamic
+        waiting = client.post(
+            f"/api/v1/cards/{card['id']}/topups/{started.json()['id']}/confirm", headers=holder
+        )
+        assert waiting.json()["state"] == "pending"  # the acquirer has not said it is paid
+        assert client.get(f"/api/v1/cards/{card['id']}", headers=holder).json()["balance"] == 0

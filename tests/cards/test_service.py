@@ -36,12 +36,18 @@ def top_up(database: Database, holder: int, card: int, amount: int, key: str = "
             card_id=card,
             amount=amount,
             adapter_name="demo",
+            available=payments.adapters(None),
             key=key,
             balance_max=2_000_000,
             now=MORNING,
         )
         payments.confirm(
-            session, holder_id=holder, card_id=card, topup_id=started["id"], now=MORNING
+            session,
+            holder_id=holder,
+            card_id=card,
+            topup_id=started["id"],
+            available=payments.adapters(None),
+            now=MORNING,
         )
 
 

@@ -13,6 +13,7 @@ settled outside Sigap, reconciled against the provider's statement.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ from sigap.cards import ledger
 from sigap.cards.service import holder_card
 from sigap.errors import SigapError
 from sigap.models import CardTopup
+from sigap.payments import qris
 
 TOPUP_MIN = 1_000
 
@@ -58,11 +60,37 @@ class DemoAdapter:
         return True
 
 
-ADAPTERS: dict[str, PaymentAdapter] = {"demo": DemoAdapter()}
+@dataclass(frozen=True, slots=True)
+class QrisAdapter:
+    """A dynamic QRIS code for the exact amount, made from the city's static merchant code
+    (``SIGAP_CARD_QRIS_MERCHANT``) with the top-up's reference in its reference label. The
+    payment is confirmed by the acquirer's notification, which Sigap does not receive yet: a
+    QRIS top-up stays pending until an operator's integration confirms it."""
+
+    static: str
+    name: str = "qris"
+
+    def start(self, topup: TopupRef) -> dict[str, str]:
+        payload = qris.dynamic(self.static, topup.amount, reference=topup.reference)
+        return {"qris": payload, "instructions": "Scan the QRIS code with a payment app."}
+
+    def confirm(self, topup: TopupRef) -> bool:
+        return False
 
 
-def adapter_of(name: str) -> PaymentAdapter:
-    adapter = ADAPTERS.get(name)
+Adapters = Mapping[str, PaymentAdapter]
+
+
+def adapters(qris_merchant: str | None) -> dict[str, PaymentAdapter]:
+    """The deployment's payment methods: the demo one, and QRIS when a merchant code is set."""
+    found: dict[str, PaymentAdapter] = {"demo": DemoAdapter()}
+    if qris_merchant:
+        found["qris"] = QrisAdapter(qris_merchant)
+    return found
+
+
+def adapter_of(available: Adapters, name: str) -> PaymentAdapter:
+    adapter = available.get(name)
     if adapter is None:
         raise SigapError("unknown_payment_adapter", adapter=name)
     return adapter
@@ -75,6 +103,7 @@ def start(
     card_id: int,
     amount: int,
     adapter_name: str,
+    available: Adapters,
     key: str,
     balance_max: int,
     now: datetime,
@@ -83,7 +112,7 @@ def start(
     card = holder_card(session, holder_id, card_id)  # first: a stranger learns nothing else
     if not key:
         raise SigapError("invalid_idempotency_key")
-    adapter = adapter_of(adapter_name)
+    adapter = adapter_of(available, adapter_name)
     existing = session.scalar(
         select(CardTopup).where(CardTopup.card_id == card.id, CardTopup.idempotency_key == key)
     )
@@ -111,7 +140,13 @@ def start(
 
 
 def confirm(
-    session: Session, *, holder_id: int, card_id: int, topup_id: int, now: datetime
+    session: Session,
+    *,
+    holder_id: int,
+    card_id: int,
+    topup_id: int,
+    available: Adapters,
+    now: datetime,
 ) -> dict[str, Any]:
     """The adapter's word on a pending top-up: paid → the ledger posts it, once."""
     card = holder_card(session, holder_id, card_id, lock=True)
@@ -120,7 +155,7 @@ def confirm(
     )
     if topup is None:
         raise SigapError("topup_not_found")
-    adapter = adapter_of(topup.adapter)
+    adapter = adapter_of(available, topup.adapter)
     if topup.state == "pending" and adapter.confirm(_ref(topup)):
         clearing = ledger.account_id(session, f"clearing:{topup.adapter}", "clearing")
         target = card.ledger_account_id

@@ -150,6 +150,7 @@ async def start_topup(
             card_id=card_id,
             amount=body.amount,
             adapter_name=body.adapter,
+            available=payments.adapters(ctx.settings.card_qris_merchant),
             key=(key or "").strip(),
             balance_max=balance_max,
             now=clock(request),
@@ -164,14 +165,17 @@ async def start_topup(
     summary="Ask the payment adapter whether a top-up is paid; paid: the balance grows, once",
 )
 async def confirm_topup(
-    subject: CurrentSubject, request: Request, card_id: SmallId, topup_id: SmallId
+    subject: CurrentSubject, request: Request, ctx: Ctx, card_id: SmallId, topup_id: SmallId
 ) -> dict[str, Any]:
+    available = payments.adapters(ctx.settings.card_qris_merchant)
+
     def run(session: Session) -> dict[str, Any]:
         return payments.confirm(
             session,
             holder_id=subject.account_id,
             card_id=card_id,
             topup_id=topup_id,
+            available=available,
             now=clock(request),
         )
 
