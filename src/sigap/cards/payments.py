@@ -41,7 +41,8 @@ class PaymentAdapter(Protocol):
     """A way to pay for a top-up. ``start`` says how to pay (fields shown to the holder);
     ``confirm`` whether the payment of ``reference`` arrived."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def start(self, topup: TopupRef) -> dict[str, str]: ...
 
