@@ -269,6 +269,17 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
         P(R.ACCOUNT_PAGE, values={**REPORT, "action": "comment"}, form={"body": "Setuju."}),
         P(R.ACCOUNT_PAGE, values={**REPORT, "action": "follow"}, form={}),
     ],
+    ("GET", "/app/cards"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/cards"): [P(R.ACCOUNT_PAGE, form={"number": "5555 6666 7777 8888"})],
+    ("GET", "/app/cards/{card_id}"): [P(R.ACCOUNT_PAGE, scoped=True, values=CARD)],
+    ("POST", "/app/cards/{card_id}/{action}"): [
+        P(
+            R.ACCOUNT_PAGE,
+            scoped=True,
+            values={**CARD, "action": "topup"},
+            form={"amount": "10000", "key": "page", "method": "demo"},
+        )
+    ],
     # --- the officials' pages (cookie) ----------------------------------------------------
     ("GET", "/officials"): [P(R.OFFICIAL_PAGE)],
     ("GET", "/officials/map"): [P(R.OFFICIAL_PAGE)],

@@ -25,6 +25,7 @@ from sigap.auth import devices
 from sigap.auth import router as auth_router
 from sigap.cards import router as cards_router
 from sigap.channels import service as channels
+from sigap.citizen import cards as citizen_cards
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
 from sigap.citizen import pages as citizen_pages
@@ -318,6 +319,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_following.router)
     app.include_router(citizen_pwa.router)
     app.include_router(citizen_transit.router)
+    app.include_router(citizen_cards.router)
     app.include_router(notify_router.router)
     app.include_router(notify_router.admin)
     app.mount(

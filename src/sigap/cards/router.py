@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from sigap.auth.deps import CurrentAdmin, CurrentSubject
 from sigap.cards import audit, payments, schemas, service, taps, validators
-from sigap.cards.pricing import Pricer, TransferPricer
-from sigap.cards.service import Hasher
+from sigap.cards.deps import hasher_of, pricer_of
 from sigap.deps import Ctx, ReadSession, clock, in_transaction
 from sigap.history.audit import record
 from sigap.inputs import SmallId
@@ -27,20 +26,6 @@ ValidatorKey = Annotated[str | None, Header(alias="X-Validator-Key", max_length=
 IdempotencyKey = Annotated[
     str | None, Header(alias="Idempotency-Key", max_length=100, description="Required")
 ]
-
-
-def hasher_of(request: Request, session: Session) -> Hasher:
-    """The card secret, read once per process (it never changes)."""
-    found: Hasher | None = getattr(request.app.state, "card_hasher", None)
-    if found is None:
-        found = request.app.state.card_hasher = Hasher.load(session)
-    return found
-
-
-def pricer_of(request: Request) -> Pricer:
-    """The app's fare pricer (``app.state.card_pricer``); the flat seam until one is set."""
-    pricer: Pricer = getattr(request.app.state, "card_pricer", None) or TransferPricer()
-    return pricer
 
 
 @router.post(

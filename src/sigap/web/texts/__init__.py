@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigap.web.texts import admin, citizen, common, moderation, officials, portal, transit
+from sigap.web.texts import (
+    admin,
+    cards,
+    citizen,
+    common,
+    moderation,
+    officials,
+    portal,
+    transit,
+)
 
-_MODULES = (common, officials, portal, admin, citizen, moderation, transit)
+_MODULES = (common, officials, portal, admin, citizen, moderation, transit, cards)
 TEXTS: dict[str, tuple[str, str]] = {k: v for m in _MODULES for k, v in m.TEXTS.items()}
 DUPLICATES = sum(len(m.TEXTS) for m in _MODULES) - len(TEXTS)
 
