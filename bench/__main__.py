@@ -22,6 +22,7 @@ def main() -> None:
         "limits",
         "transit",
         "transit_engines",
+        "cards",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

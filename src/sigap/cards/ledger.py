@@ -25,12 +25,14 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sigap.cards import bulk
 from sigap.errors import SigapError
 from sigap.kit import utcnow
 from sigap.models import LedgerAccount, LedgerEntry, LedgerTxn
 from sigap.rows import insert_rows
 
 TXN = cast(Table, LedgerTxn.__table__)
+ACCOUNT = cast(Table, LedgerAccount.__table__)
 ENTRY = cast(Table, LedgerEntry.__table__)
 
 KINDS = ("card", "clearing", "revenue", "adjustment")
@@ -116,12 +118,8 @@ def post_many(
 def _apply(session: Session, deltas: dict[int, int], floor: int | None) -> None:
     """Each account's stored balance moved by its delta, in account order (two transactions
     lock the same rows in the same order: no deadlock). A card going below ``floor``: 409."""
-    plain = [{"a": a, "d": d} for a, d in sorted(deltas.items()) if d and floor is None]
-    if plain:
-        session.execute(
-            text("UPDATE ledger_account SET balance = balance + :d WHERE id = :a"), plain
-        )
     if floor is None:
+        bulk.add_to(session, ACCOUNT, "balance", {a: d for a, d in deltas.items() if d})
         return
     guarded = text(
         "UPDATE ledger_account SET balance = balance + :d WHERE id = :a "

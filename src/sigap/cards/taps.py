@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sigap.cards import ledger
+from sigap.cards import bulk, ledger
 from sigap.cards.pricing import QUIET, Pricer, Tap
 from sigap.cards.service import Hasher
 from sigap.cards.validators import ValidatorRef
@@ -106,7 +106,8 @@ def _fresh(session: Session, validator_id: int, taps: Sequence[TapIn]) -> list[T
     stored = set(
         session.scalars(
             select(CardTap.tap_id).where(
-                CardTap.validator_id == validator_id, CardTap.tap_id.in_(ids)
+                CardTap.validator_id == validator_id,
+                bulk.among(session, CardTap.tap_id, sorted(ids)),
             )
         )
     )
@@ -119,7 +120,10 @@ def _fresh(session: Session, validator_id: int, taps: Sequence[TapIn]) -> list[T
 
 def _cards(session: Session, hashes: set[str]) -> dict[str, Any]:
     query = select(Card.card_hash, Card.id, Card.status, Card.blocked_at)
-    return {row.card_hash: row for row in session.execute(query.where(Card.card_hash.in_(hashes)))}
+    return {
+        row.card_hash: row
+        for row in session.execute(query.where(bulk.among(session, Card.card_hash, sorted(hashes))))
+    }
 
 
 def _row(
@@ -167,7 +171,7 @@ def reprice(
     query = (
         select(CardTap.id, CardTap.card_id, CardTap.kind, CardTap.at, CardTap.stop_id)
         .add_columns(CardTap.route_id, CardTap.network)
-        .where(CardTap.card_id.in_(card_ids), CardTap.flag.is_(None))
+        .where(bulk.among(session, CardTap.card_id, card_ids), CardTap.flag.is_(None))
         .where(CardTap.at >= lo, CardTap.at <= hi)
         .order_by(CardTap.card_id, CardTap.at, CardTap.id)
     )
@@ -177,7 +181,9 @@ def reprice(
     tap_ids = [row.id for rows in stretches.values() for row in rows]
     legs = _legs(session, tap_ids)
     accounts = select(LedgerAccount.id, LedgerAccount.balance)
-    found = session.execute(accounts.where(LedgerAccount.id.in_(set(payers.values()))))
+    found = session.execute(
+        accounts.where(bulk.among(session, LedgerAccount.id, sorted(set(payers.values()))))
+    )
     balances: dict[int, int] = {row.id: row.balance for row in found}
     plan = _Plan(session, legs, balances, floor, now)
     for card in card_ids:
@@ -190,7 +196,7 @@ def _lock_payers(session: Session, card_ids: list[int]) -> dict[int, int]:
     a blocked card (taps from before its block) its replacement's."""
     rows = session.execute(
         select(Card.id, Card.ledger_account_id, Card.replaced_by)
-        .where(Card.id.in_(card_ids))
+        .where(bulk.among(session, Card.id, card_ids))
         .order_by(Card.id)
         .with_for_update()
     ).all()
@@ -225,7 +231,7 @@ def _legs(session: Session, tap_ids: list[int]) -> dict[int, Any]:
     for start in range(0, len(tap_ids), 5000):
         chunk = tap_ids[start : start + 5000]
         query = select(CardLeg.tap_id, *(getattr(CardLeg, name) for name in CHANGING))
-        for row in session.execute(query.where(CardLeg.tap_id.in_(chunk))):
+        for row in session.execute(query.where(bulk.among(session, CardLeg.tap_id, chunk))):
             found[row.tap_id] = row
     return found
 
@@ -305,12 +311,5 @@ class _Plan:
     def write(self) -> int:
         ledger.post_many(self.session, self.postings)
         insert_rows(self.session.connection(), LEG, self.inserts)
-        if self.updates:
-            changed: dict[str, Any] = {name: bindparam(f"new_{name}") for name in CHANGING}
-            statement = LEG.update().where(LEG.c.tap_id == bindparam("leg")).values(changed)
-            rows = [
-                {"leg": row["tap_id"], **{f"new_{n}": row[n] for n in CHANGING}}
-                for row in self.updates
-            ]
-            self.session.execute(statement, rows)
+        bulk.update_rows(self.session, LEG, "tap_id", self.updates, CHANGING)
         return sum(p.entries[1][1] for p in self.postings)
