@@ -81,20 +81,23 @@ def ingest(
     hashes = {tap.tap_id: hasher.lenient(tap.card) for tap in fresh}
     cards = _cards(session, set(hashes.values()))
     rows = [_row(validator, tap, hashes[tap.tap_id], cards, now) for tap in fresh]
+    returning = ("id", "tap_id")
     try:
         with session.begin_nested():
-            insert_rows(session.connection(), TAP, rows)
+            stored = insert_rows(session.connection(), TAP, rows, returning=returning)
     except IntegrityError:  # the same batch, delivered twice at once: the other one stored it
         again = _fresh(session, validator.id, fresh)
         rows = [row for row in rows if row["tap_id"] in {tap.tap_id for tap in again}]
         outcome.duplicates = len(taps) - len(rows)
-        insert_rows(session.connection(), TAP, rows)
+        stored = insert_rows(session.connection(), TAP, rows, returning=returning)
     outcome.stored = len(rows)
     outcome.unknown = sum(1 for row in rows if row["flag"] == "unknown")
-    priced: dict[int, list[datetime]] = defaultdict(list)
-    for row in rows:
+    by_tap = {row["tap_id"]: row for row in rows}
+    priced: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for tap_row, tap_id in stored:
+        row = by_tap[tap_id]
         if row["flag"] is None:
-            priced[row["card_id"]].append(row["at"])
+            priced[row["card_id"]].append((row["at"], tap_row))
     if priced:
         outcome.charged = reprice(session, priced, pricer=pricer, floor=floor, now=now)
     return outcome
@@ -155,17 +158,18 @@ def _row(
 
 def reprice(
     session: Session,
-    new_taps: dict[int, list[datetime]],
+    new_taps: dict[int, list[tuple[datetime, int]]],
     *,
     pricer: Pricer,
     floor: int,
     now: datetime,
 ) -> int:
-    """Price again the stretches of the cards' taps around ``new_taps`` (card id → the times
-    of its new taps) and post the differences; the rupiah moved (refunds negative)."""
+    """Price again the stretches of the cards' taps around ``new_taps`` (card id → the time
+    and row id of each of its new taps) and post the differences, one posting per card for
+    first charges and one for changes; the rupiah moved (refunds negative)."""
     card_ids = sorted(new_taps)
     payers = _lock_payers(session, card_ids)
-    times = [at for ats in new_taps.values() for at in ats]
+    times = [at for news in new_taps.values() for at, _ in news]
     lo, hi = min(times) - 4 * QUIET, max(times) + 4 * QUIET
     by_card: dict[int, list[Any]] = defaultdict(list)
     query = (
@@ -177,7 +181,9 @@ def reprice(
     )
     for row in session.execute(query):
         by_card[row.card_id].append(row)
-    stretches = {card: _stretch(by_card[card], new_taps[card]) for card in card_ids}
+    stretches = {
+        card: _stretch(by_card[card], [at for at, _ in new_taps[card]]) for card in card_ids
+    }
     tap_ids = [row.id for rows in stretches.values() for row in rows]
     legs = _legs(session, tap_ids)
     accounts = select(LedgerAccount.id, LedgerAccount.balance)
@@ -187,7 +193,8 @@ def reprice(
     balances: dict[int, int] = {row.id: row.balance for row in found}
     plan = _Plan(session, legs, balances, floor, now)
     for card in card_ids:
-        plan.price(card, payers[card], stretches[card], pricer)
+        first = min(row for _, row in new_taps[card])  # this batch's, so the keys are new
+        plan.price(card, payers[card], stretches[card], pricer, first)
     return plan.write()
 
 
@@ -253,8 +260,14 @@ class _Plan:
         self.updates: list[dict[str, Any]] = []
         self.postings: list[ledger.Posting] = []
         self.revenue: dict[str, int] = {}
+        self.total = 0
+        # rupiah moved per network for the card being priced, by posting kind
+        self.moved: dict[str, dict[str, int]] = {
+            "fare": defaultdict(int),
+            "adjust": defaultdict(int),
+        }
 
-    def price(self, card: int, payer: int, rows: list[Any], pricer: Pricer) -> None:
+    def price(self, card: int, payer: int, rows: list[Any], pricer: Pricer, first: int) -> None:
         taps = [Tap(str(r.id), r.at, r.kind, r.stop_id, r.route_id, r.network) for r in rows]
         found = {int(leg.tap_id): leg for leg in pricer(taps)}
         starts: dict[int, int] = {}
@@ -267,6 +280,14 @@ class _Plan:
             fare, full = (leg.amount, leg.full) if leg else (0, 0)
             journey = starts[leg.journey] if leg else row.id
             self._settle(card, payer, row, fare, full, journey, leg.rule if leg else "none")
+        for kind, moved in self.moved.items():
+            entries = [(payer, -sum(moved.values()))]
+            entries += [(self._revenue(network), amount) for network, amount in moved.items()]
+            entries = [(account, amount) for account, amount in entries if amount]
+            if entries:
+                key = f"{kind}:{card}:{first}"
+                self.postings.append(ledger.Posting(key, kind, self.now, tuple(entries)))
+        self.moved = {"fare": defaultdict(int), "adjust": defaultdict(int)}
 
     def _settle(
         self, card: int, payer: int, row: Any, fare: int, full: int, journey: int, rule: str
@@ -278,13 +299,10 @@ class _Plan:
         delta = fare - charged
         if delta > 0:  # never below the floor: the rest stays unpaid until the next pricing
             delta = max(0, min(delta, self.balances[payer] - self.floor))
-        if delta:
+        if delta:  # a first charge, or a change to what was charged
             self.balances[payer] -= delta
-            revenue = self._revenue(row.network)
-            key = f"fare:{row.id}:{postings}"
-            kind = "fare" if postings == 0 else "adjust"
-            entries = ((payer, -delta), (revenue, delta))
-            self.postings.append(ledger.Posting(key, kind, self.now, entries))
+            self.total += delta
+            self.moved["fare" if postings == 0 else "adjust"][row.network] += delta
             postings += 1
         values = {
             "tap_id": row.id,
@@ -312,4 +330,4 @@ class _Plan:
         ledger.post_many(self.session, self.postings)
         insert_rows(self.session.connection(), LEG, self.inserts)
         bulk.update_rows(self.session, LEG, "tap_id", self.updates, CHANGING)
-        return sum(p.entries[1][1] for p in self.postings)
+        return self.total
