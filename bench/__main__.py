@@ -23,6 +23,7 @@ def main() -> None:
         "transit",
         "transit_engines",
         "cards",
+        "fares",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

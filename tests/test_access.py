@@ -170,8 +170,12 @@ def setup(client: TestClient, database: Database) -> World:
     # A rule that routes no report of this test (floods): removing it changes nothing here.
     flood = {"category_code": "banjir", "area_code": GAMBIR, "unit_code": "prov-31"}
     rule = made("/routing", flood)
-    validator = made("/validators", {"name": "Gerbang 1", "network": "tj", "stop_id": "tj:1"})
-    validator_key = made("/validators", {"name": "Gerbang 2", "network": "tj", "stop_id": "tj:2"})
+    validator = made(
+        "/validators", {"name": "Gerbang 1", "network": "transjakarta", "stop_id": "tj:1"}
+    )
+    validator_key = made(
+        "/validators", {"name": "Gerbang 2", "network": "transjakarta", "stop_id": "tj:2"}
+    )
     card = client.post("/api/v1/cards", json={"number": "12345678"}, headers=citizen)
     assert card.status_code == 201, card.text
     card_id = card.json()["id"]

@@ -31,6 +31,7 @@ DOMAIN = frozenset(
         "auth",
         "cards",
         "channels",
+        "fares",
         "geo",
         "history",
         "moderation",

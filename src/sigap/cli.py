@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sigap.cards import commands as card_commands
 from sigap.channels import commands as channel_commands
+from sigap.fares import commands as fare_commands
 from sigap.regions import commands as map_commands
 from sigap.transit import commands as transit_commands
 
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     channel_commands.add(commands)
     transit_commands.add(commands)
     card_commands.add(commands)
+    fare_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
     _notify_commands(commands)
@@ -135,20 +137,17 @@ def _sweep(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.kit import utcnow
     from sigap.regions.state import load_state
     from sigap.workflow.sweep import sweep
 
     settings = Settings()
-    database = Database(args.database_url or settings.database_url)
-    try:
+    with opened(args.database_url) as database:
         with database.reading() as session:
             state = load_state(session)
         window = timedelta(days=settings.rating_window_days)
         swept = sweep(database, state, utcnow(), rating_window=window)
-    finally:
-        database.dispose()
     print(f"warned {swept.warned}, escalated {swept.escalated}, closed {swept.closed}")
     return 0
 
@@ -157,8 +156,7 @@ def _account_create(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
     from sigap.accounts.service import create
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
 
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 10:
@@ -167,9 +165,8 @@ def _account_create(args: argparse.Namespace) -> int:
     if args.role not in ("citizen", "admin") and args.unit is None:
         print(f"a {args.role} needs --unit")
         return 2
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.transaction() as session:
+        with opened(args.database_url) as database, database.transaction() as session:
             account = create(
                 session, email=args.email, name=args.name, password=password, role=args.role,
                 unit_code=args.unit, language=args.language,
@@ -181,8 +178,6 @@ def _account_create(args: argparse.Namespace) -> int:
     except IntegrityError:
         print(f"an account with the e-mail {args.email} already exists")
         return 2
-    finally:
-        database.dispose()
     return 0
 
 
@@ -297,18 +292,13 @@ def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _audit_verify(args: argparse.Namespace) -> int:
     import json
 
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.history import heads, verify
 
-    database = Database(args.database_url or Settings().database_url)
-    try:
-        with verify.snapshot(database) as session:
-            verdict = verify.verify(session)
-            saved = [(path, json.loads(path.read_text())) for path in args.heads]
-            problems = [(p, heads.compare(session, document)) for p, document in saved]
-    finally:
-        database.dispose()
+    with opened(args.database_url) as database, verify.snapshot(database) as session:
+        verdict = verify.verify(session)
+        saved = [(path, json.loads(path.read_text())) for path in args.heads]
+        problems = [(p, heads.compare(session, document)) for p, document in saved]
     print(f"checked {verdict.events} report events, {verdict.admin_events} admin events")
     for broken in verdict.breaks:
         print(f"BROKEN {broken.chain} chain at {broken.describe()}")
@@ -334,8 +324,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _import_region(args: argparse.Namespace) -> int:
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.regions import pack as packs
     from sigap.regions.service import import_pack
 
@@ -349,16 +338,13 @@ def _import_region(args: argparse.Namespace) -> int:
     if args.check:
         print(f"region pack {pack.meta['slug']} is valid")
         return 0
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.transaction() as session:
+        with opened(args.database_url) as database, database.transaction() as session:
             result = import_pack(session, pack)
     except packs.PackError as exc:
         print("region pack refused, nothing changed:")
         print("\n".join(f"  {problem}" for problem in exc.problems))
         return 1
-    finally:
-        database.dispose()
     version = "new" if result.new_boundary_version else "unchanged"
     print(
         f"imported {result.slug}: {result.areas} areas, {result.units} units, "
@@ -370,20 +356,16 @@ def _import_region(args: argparse.Namespace) -> int:
 
 def _export_region(args: argparse.Namespace) -> int:
 
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.errors import SigapError
     from sigap.regions.export import export_pack
 
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.reading() as session:
+        with opened(args.database_url) as database, database.reading() as session:
             counts = export_pack(session, Path(args.path))
     except SigapError as exc:
         print(exc.message("en"), file=sys.stderr)
         return 1
-    finally:
-        database.dispose()
     print(f"exported to {args.path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 

@@ -480,6 +480,19 @@ class BatchWriter(Generic[Item, Result]):
         after_batch(self._after_commit, self._database, [ok for ok, _value in outcomes])
 
 
+@contextmanager
+def opened(url: str | None = None, **options: Any) -> Iterator[Database]:
+    """The database a command works on: ``url`` (a ``--database-url``), else
+    SIGAP_DATABASE_URL's; its engines disposed when the command is done with it."""
+    from sigap.config import Settings  # read when a command runs, never at import
+
+    database = Database(url or Settings().database_url, **options)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
 def after_batch(
     step: Callable[[Database], None] | None, database: Database, stored: list[bool]
 ) -> None:

@@ -34,6 +34,8 @@ WORDS = {
         "ride": "Naik MRT NS arah Bundaran HI, turun di Stasiun MRT Bundaran HI Bank Jakarta "
         "setelah 12 stasiun",
         "direct": "Langsung",
+        "fare": "Rp 14.000",
+        "fare_note": "Tarif dengan kartu bila tap masuk",
         "departures": "Keberangkatan di sini",
         "towards": "arah Bundaran HI",
         "every": "setiap 10 menit",
@@ -57,6 +59,8 @@ WORDS = {
         "ride": "Take MRT NS towards Bundaran HI, get off at Stasiun MRT Bundaran HI Bank Jakarta "
         "after 12 stations",
         "direct": "Direct",
+        "fare": "Rp 14,000",
+        "fare_note": "The card fare when you tap in and out",
         "departures": "Departures here",
         "towards": "towards Bundaran HI",
         "every": "every 10 minutes",
@@ -157,6 +161,9 @@ def test_a_phone_plans_lebak_bulus_to_bundaran_hi_and_opens_departures(
     summary = option.locator("summary")
     expect(summary).to_contain_text(words["direct"])
     expect(summary).to_contain_text("MRT NS")
+    # the fare from the engine: MRT Lebak Bulus -> Bundaran HI, the feed's 14,000
+    expect(summary.locator(".fare")).to_have_text(words["fare"])
+    expect(option).to_contain_text(words["fare_note"])
     times = summary.locator(".times").inner_text()
     assert times.startswith("08:0"), times  # the MRT's timetable
     assert "→ 08:3" in times, times

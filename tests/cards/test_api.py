@@ -35,7 +35,7 @@ def stranger(client: TestClient, database: Database) -> Headers:
 
 @pytest.fixture
 def validator_key(client: TestClient, login: Callable[[str], Headers]) -> str:
-    body = {"name": "Halte Harmoni 1", "network": "tj", "stop_id": "tj:HAR"}
+    body = {"name": "Halte Harmoni 1", "network": "transjakarta", "stop_id": "tj:HAR"}
     made = client.post("/api/v1/admin/validators", json=body, headers=login(ADMIN))
     assert made.status_code == 201, made.text
     assert made.json()["key"].startswith(made.json()["key_prefix"])
@@ -203,7 +203,7 @@ def test_the_auditor_sees_revenue_and_a_reconciliation_that_adds_up(
     )  # 'a' came late: 'b' is refunded
     day = {"start": "2026-12-07", "end": "2026-12-07"}
     revenue = client.get("/api/v1/admin/cards/revenue", params=day, headers=admin).json()
-    assert revenue == [{"day": "2026-12-07", "network": "tj", "fares": 3_500}]
+    assert revenue == [{"day": "2026-12-07", "network": "transjakarta", "fares": 3_500}]
     found = client.get("/api/v1/admin/cards/reconciliation", params=day, headers=admin).json()
     assert found["fares"] + found["adjustments"] == 3_500
     assert (found["fares"], found["adjustments"]) == (7_000, -3_500)

@@ -55,10 +55,8 @@ def test_a_holder_registers_tops_up_and_sees_trips_with_the_saving(
         "/api/v1/auth/tokens", json={"email": "admin@demo.sigap.id", "password": DEMO_PASSWORD}
     )
     headers = {"Authorization": f"Bearer {admin.json()['token']}"}
-    made = client.post(
-        "/api/v1/admin/validators", json={"name": "Bus", "network": "tj", "route_id": "tj:1"},
-        headers=headers,
-    )  # fmt: skip
+    bus = {"name": "Bus", "network": "transjakarta", "route_id": "tj:1"}
+    made = client.post("/api/v1/admin/validators", json=bus, headers=headers)
     taps = [
         {"tap_id": str(n), "card": CARD_A, "kind": "in", "at": minutes(m).isoformat()}
         for n, m in ((1, 0), (2, 30))

@@ -183,3 +183,21 @@ def test_footpaths_join_near_stops_and_transfers_txt_wins(tmp_path: Path) -> Non
     assert dict(table.footpaths[a])[b] == 420  # 1.1 km: only because transfers.txt says so
     assert b not in dict(table.footpaths[c])
     assert table.stops_of("bus:S") == [a]
+
+
+def test_the_fare_each_route_pays_is_read_from_the_feeds_fare_rules(tmp_path: Path) -> None:
+    """v1 fare_rules.txt: a route's fare id (the fare rules of a region name fare ids); rows
+    without a route are not a route's; a route the feed lacks is left out with a warning."""
+    folder = write(
+        tmp_path / "uji",
+        **{
+            "fare_attributes.txt": "fare_id,price,currency_type,payment_method,transfers\n"
+            "FP,3500,IDR,0,\nGR,0,IDR,0,\n",
+            "routes.txt": "route_id,route_short_name,route_type\n1,1,3\n2,2,3\n",
+            "fare_rules.txt": "fare_id,route_id,origin_id\nGR,2,\nFP,1,\nFP,,Z1\nGR,NOPE,\n",
+        },
+    )
+    feed = gtfs.read_feed(folder, "uji")
+    assert feed.route_fares == {"uji:2": "GR", "uji:1": "FP"}
+    assert any("NOPE" in warning for warning in feed.warnings)
+    assert gtfs.merge([feed]).route_fares == feed.route_fares

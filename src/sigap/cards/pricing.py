@@ -1,11 +1,13 @@
-"""The seam between the taps and the fare engine.
+"""The seam between the taps and THE fare engine (:mod:`sigap.fares.engine`).
 
-A :data:`Pricer` takes one card's taps, in time order, and returns what each leg costs, in the
-fare engine's shapes (``sigap.fares.engine``: ``Tap`` in, ``LegFare`` out: ``tap_id``,
-``amount``, ``journey``, ``full``, ``rule``). The cards package never decides a fare itself:
-the app holds one pricer (``app.state.card_pricer``), :func:`engine_pricer` over the region's
-fare rules once the fare engine is there, and :class:`TransferPricer` (one flat fare, free
-changes within a window: Transjakarta's rule alone) for tests and until then.
+A :data:`Pricer` takes one card's taps and returns what each leg costs, in the fare engine's
+shapes (``LegFare``: ``tap_id`` of the leg's tap-in, ``amount``, ``journey``, ``full``,
+``rule``). The cards package never decides a fare itself: the app prices with
+:class:`EnginePricer` over the region pack's fare rules (``cards.deps.pricer_of``), and the
+tests that are about money rather than fares with :class:`TransferPricer` (one flat fare, free
+changes within a window: Transjakarta's rule alone). A card whose taps the engine cannot price
+(no rule set in force that day, a network without rules) is left unpriced and logged, never
+refused: its taps are stored.
 
 Repricing (:mod:`sigap.cards.taps`) gives a pricer a stretch of a card's taps bounded by quiet
 gaps of at least :data:`QUIET` on both sides: the pricer's rules may not look further back
@@ -18,6 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+
+from sigap.fares import engine
+from sigap.fares.rules import FareRules
 
 QUIET = timedelta(hours=6)
 
@@ -84,3 +89,21 @@ class TransferPricer:
             else:
                 legs.append(FlatLeg(tap.tap_id, 0, journey, self.fare, f"{self.rule}:transfer"))
         return legs
+
+
+@dataclass(frozen=True, slots=True)
+class EnginePricer:
+    """The fare engine over the region's rules (and the network's stop positions, for
+    distance fares): a tap's network is its validator's, one of the rules' network ids
+    (``transjakarta``, ``mrt``, ...)."""
+
+    rules: FareRules
+    places: engine.Places | None = None
+
+    def __call__(self, taps: Sequence[Tap]) -> tuple[engine.LegFare, ...]:
+        found = [
+            engine.Tap(t.tap_id, t.at, "in" if t.kind == "in" else "out", t.stop_id or "",
+                       t.route_id, t.network)
+            for t in taps
+        ]  # fmt: skip
+        return engine.price(found, self.rules, places=self.places).legs

@@ -38,12 +38,12 @@ async def post_taps(
 ) -> dict[str, int]:
     """Send a batch again until it is answered: taps already stored are counted as
     duplicates. A card number no holder registered is stored and flagged ``unknown``."""
-    now, pricer, floor = clock(request), pricer_of(request), ctx.settings.card_balance_floor
+    now, floor = clock(request), ctx.settings.card_balance_floor
     batch = [taps.TapIn(t.tap_id, t.card, t.kind, t.at, t.stop_id, t.route_id) for t in body.taps]
 
     def run(session: Session) -> dict[str, int]:
         validator = validators.authenticate(session, key)
-        hasher = hasher_of(request, session)
+        hasher, pricer = hasher_of(request, session), pricer_of(request)
         done = taps.ingest(
             session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, now=now
         )

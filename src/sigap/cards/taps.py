@@ -19,6 +19,7 @@ take stays unpaid (``fare - charged``) and is taken at the card's next repricing
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from sigap.errors import SigapError
 from sigap.models import Card, CardLeg, CardTap, LedgerAccount
 from sigap.rows import insert_rows
 
+log = logging.getLogger("sigap.cards")
 TAP = cast(Table, CardTap.__table__)
 LEG = cast(Table, CardLeg.__table__)
 CHANGING = ("fare", "full_fare", "charged", "journey", "rule", "postings")
@@ -68,7 +70,7 @@ def ingest(
     taps: Sequence[TapIn],
     *,
     hasher: Hasher,
-    pricer: Pricer,
+    pricer: Pricer | None,
     floor: int,
     now: datetime,
 ) -> Outcome:
@@ -98,7 +100,7 @@ def ingest(
         row = by_tap[tap_id]
         if row["flag"] is None:
             priced[row["card_id"]].append((row["at"], tap_row))
-    if priced:
+    if priced and pricer is not None:  # None: a region without fare rules charges nothing
         outcome.charged = reprice(session, priced, pricer=pricer, floor=floor, now=now)
     return outcome
 
@@ -269,7 +271,11 @@ class _Plan:
 
     def price(self, card: int, payer: int, rows: list[Any], pricer: Pricer, first: int) -> None:
         taps = [Tap(str(r.id), r.at, r.kind, r.stop_id, r.route_id, r.network) for r in rows]
-        found = {int(leg.tap_id): leg for leg in pricer(taps)}
+        try:
+            found = {int(leg.tap_id): leg for leg in pricer(taps)}
+        except SigapError as refused:  # the rules cannot price these taps: stored, unpriced
+            log.warning("card %s: taps not priced: %s", card, refused.message("en"))
+            return
         starts: dict[int, int] = {}
         for row in rows:  # a journey is named by the row id of its first priced tap
             leg = found.get(row.id)

@@ -99,16 +99,12 @@ def _channel_revoke(args: argparse.Namespace) -> int:
 @contextmanager
 def transaction(args: argparse.Namespace) -> Iterator[Session]:
     """One transaction on the configured database; a refused change prints why and exits 1."""
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.errors import SigapError
 
-    database = Database(args.database_url or Settings().database_url)
     try:
-        with database.transaction() as session:
+        with opened(args.database_url) as database, database.transaction() as session:
             yield session
     except SigapError as exc:
         print(exc.message("en"), file=sys.stderr)
         raise SystemExit(1) from None
-    finally:
-        database.dispose()

@@ -135,7 +135,7 @@ def _code(found: Any) -> str | None:
 
 def _draw_tiles(args: argparse.Namespace) -> int:
     from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
     from sigap.errors import SigapError
     from sigap.geo import tiles
     from sigap.regions.state import load_state, street_layer
@@ -148,15 +148,12 @@ def _draw_tiles(args: argparse.Namespace) -> int:
     if not tiles.MIN_ZOOM <= args.max_zoom <= tiles.MAX_ZOOM:
         print(f"--max-zoom must be within {tiles.MIN_ZOOM}-{tiles.MAX_ZOOM}")
         return 2
-    database = Database(args.database_url or settings.database_url)
     try:
-        with database.reading() as session:
+        with opened(args.database_url) as database, database.reading() as session:
             layer = street_layer(session, load_state(session))
     except SigapError as exc:
         print(exc.message("en"))
         return 1
-    finally:
-        database.dispose()
     if layer is None:
         print("the region has no street layer: nothing to draw (see build-streets)")
         return 1

@@ -92,15 +92,13 @@ def _pairs(values: list[str], what: str) -> dict[str, str] | None:
 def _session(args: argparse.Namespace, *, write: bool = True) -> Iterator[Session]:
     """A transaction (``write``) or a read on ``--database-url`` or SIGAP_DATABASE_URL; the
     engines are disposed after, as a command ends."""
-    from sigap.config import Settings
-    from sigap.db import Database
+    from sigap.db import opened
 
-    database = Database(args.database_url or Settings().database_url)
-    try:
-        with database.transaction() if write else database.reading() as session:
-            yield session
-    finally:
-        database.dispose()
+    with (
+        opened(args.database_url) as database,
+        database.transaction() if write else database.reading() as session,
+    ):
+        yield session
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -137,6 +137,8 @@ class Feed:
     services: dict[str, Service] = field(default_factory=dict)
     # service -> day -> True (added, exception_type 1) or False (removed, 2)
     exceptions: dict[str, dict[date, bool]] = field(default_factory=dict)
+    # route -> the fare its operator gives it (GTFS v1 fare_rules.txt's fare_id, as written)
+    route_fares: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -153,6 +155,7 @@ def read_feed(path: Path, name: str | None = None) -> Feed:
     _read_stop_times(source, feed)
     _read_frequencies(source, feed)
     _read_transfers(source, feed)
+    _read_route_fares(source, feed)
     return feed
 
 
@@ -167,6 +170,7 @@ def merge(feeds: Iterable[Feed]) -> Feed:
         for attribute in ("agencies", "stops", "routes", "trips", "stop_times", "services"):
             getattr(merged, attribute).update(getattr(feed, attribute))
         merged.exceptions.update(feed.exceptions)
+        merged.route_fares.update(feed.route_fares)
         merged.frequencies.extend(feed.frequencies)
         merged.transfers.extend(feed.transfers)
         merged.warnings.extend(feed.warnings)
@@ -474,3 +478,16 @@ def _read_transfers(source: _Source, feed: Feed) -> None:
         if kind == 2 and min_time is None:
             raise row.error("gtfs_missing_field", "min_transfer_time")
         feed.transfers.append(Transfer(from_stop, to_stop, kind, min_time))
+
+
+def _read_route_fares(source: _Source, feed: Feed) -> None:
+    """Which fare each route pays, as the operator's feed says (v1 fare_rules.txt): the fare
+    rules of a region name a feed's fare ids, not its routes (sigap.fares.rules)."""
+    for row in source.rows("fare_rules.txt", ("fare_id",)):
+        if not row.get("route_id"):
+            continue  # a fare by zones or for the whole feed: nothing to say of a route
+        route = row.id("route_id")
+        if route in feed.routes:
+            feed.route_fares.setdefault(route, row.get("fare_id"))
+        else:
+            feed.warnings.append(f"fare_rules.txt line {row.line}: no route {route}, left out")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from sigap.deps import clock, language_of
 from sigap.errors import SigapError
+from sigap.fares import planner as fares
 from sigap.transit import departures, plan, schemas
 from sigap.transit.state import Network
 
@@ -62,7 +63,10 @@ def plan_journey(
     by = arrive is not None
     _, found = plan.journeys(held, service_day, seconds, start, end, arrive=by)
     language = language_of(request)
-    return plan.plan_answer(held, service_day, seconds, start, end, found, language, arrive=by)
+    answer = plan.plan_answer(held, service_day, seconds, start, end, found, language, arrive=by)
+    region = getattr(request.app.state, "region", None)
+    fares.add_fares(answer, held, fares.bundled(region.slug) if region else None)
+    return answer
 
 
 @router.get(

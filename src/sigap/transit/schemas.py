@@ -69,6 +69,12 @@ class Option(Answer):
     walk_m: int
     estimated: bool = Field(description="A ride of it is frequency-based: its times are estimates")
     legs: list[Leg]
+    fare: int | None = Field(
+        None,
+        description="What a card pays for it in rupiah, tapping in and out of every ride, "
+        "from the region's fare rules (docs/fares.md); null when they cannot say",
+    )
+    fare_rule_set: str | None = Field(None, description="The name of the fare rules used")
 
 
 class Credit(Answer):

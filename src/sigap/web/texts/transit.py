@@ -81,6 +81,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "transit_transfer_one": ("1 kali ganti", "1 change"),
     "transit_walk_total": ("jalan {m} m", "walk {m} m"),
     "transit_about": ("sekitar {t}", "about {t}"),
+    "transit_fare": ("Rp {amount}", "Rp {amount}"),
+    "transit_fare_free": ("Gratis", "Free"),
+    "transit_fare_unknown": ("Tarif tidak diketahui", "Fare unknown"),
+    "transit_fare_note": (
+        "Tarif dengan kartu bila tap masuk dan tap keluar di setiap naik ({rules}).",
+        "The card fare when you tap in and out of every ride ({rules}).",
+    ),
     "transit_estimated_note": (
         "Waktu perkiraan: layanan ini berjalan menurut frekuensi, bukan jadwal.",
         "Estimated times: this service runs every few minutes, not to a timetable.",

@@ -301,6 +301,15 @@
     credits(body.credits);
   }
 
+  // An option's fare from the region's fare rules (the API's fare, whole rupiah), or that it
+  // is not known: never a guess.
+  function fare(amount) {
+    if (amount === null || amount === undefined) { return say("fare_unknown"); }
+    if (amount === 0) { return say("fare_free"); }
+    var lang = document.documentElement.lang === "en" ? "en-US" : "id-ID";
+    return say("fare", { amount: amount.toLocaleString(lang) });
+  }
+
   function optionCard(option, i) {
     var item = el("li", "option card");
     var open = el("details", "", null, item);
@@ -319,7 +328,11 @@
     el("span", "", option.transfers === 0 ? say("direct")
       : option.transfers === 1 ? say("transfer_one") : say("transfers", { n: option.transfers }), facts);
     if (option.walk_m > 0) { el("span", "", say("walk_total", { m: option.walk_m }), facts); }
+    el("span", "fare", fare(option.fare), facts);
     if (option.estimated) { el("p", "muted small", say("estimated_note"), open); }
+    if (option.fare_rule_set) {
+      el("p", "muted small", say("fare_note", { rules: option.fare_rule_set }), open);
+    }
     var steps = el("ol", "steps", null, open);
     option.legs.forEach(function (leg) { steps.appendChild(step(leg)); });
     el("li", "step arrive", say("arrive", { t: option.estimated ? say("about", { t: arr }) : arr }), steps);
