@@ -3,15 +3,15 @@ PostgreSQL).
 
     python -m bench cards --backend sqlite --backend postgresql
 
-A fresh database with ``--cards`` registered cards, each with money, and 50 validators; then
-``--batches`` batches of ``--batch`` taps, each stored and priced by the validators' use case
-(:func:`sigap.cards.taps.ingest`, what ``POST /api/v1/cards/taps`` runs) in one committed
-transaction, one after the other on one connection. The taps are a morning's: each card taps
-in a few times, a tap in twenty arrives an hour late (a validator that was offline), so
-repricing posts adjustments too. The figure is taps over wall time, commits included (the
-database's default durability: synchronous_commit on, SQLite WAL with synchronous=NORMAL as the
-app runs it). HTTP is not in it: the request's JSON and its answer cost the server process
-about as much again (docs/cards.md, "Performance").
+A fresh database with ``--cards`` registered cards, each with money, and 50 validators (half
+Transjakarta's, half the MRT's); then ``--batches`` batches of ``--batch`` taps, each stored
+and priced by the validators' use case (:func:`sigap.cards.taps.ingest`, what ``POST
+/api/v1/cards/taps`` runs, with THE fare engine over the bundled Jakarta rules) in one
+committed transaction, one after the other on one connection. The taps are a morning's: each
+card taps in a few times, a tap in twenty arrives an hour late (a validator that was
+offline), so repricing posts adjustments too. The figure is taps over wall time, commits
+included (the database's default durability: synchronous_commit on; SQLite in WAL as the app
+runs it). HTTP is not in it (docs/cards.md, "Performance").
 """
 
 from __future__ import annotations
@@ -28,13 +28,16 @@ from bench.http import database_url
 from sigap import models
 from sigap.accounts.service import create as create_account
 from sigap.cards import service, taps, validators
-from sigap.cards.pricing import TransferPricer
+from sigap.cards.pricing import EnginePricer
 from sigap.db import Database
+from sigap.fares import planner
+from sigap.fares.rules import FareRules
 from sigap.kit import utcnow
 from sigap.migrations import upgrade
 from sigap.rows import insert_rows
 
 START = datetime(2026, 12, 7, 22, 0, tzinfo=UTC)  # 05:00 WIB
+PLACES = (("transjakarta", "tj:H00275P", "tj:1"), ("mrt", "mrt:SLBB", None))
 
 
 def prepare(url: str, cards: int) -> tuple[Database, list[str], list[validators.ValidatorRef]]:
@@ -63,13 +66,17 @@ def prepare(url: str, cards: int) -> tuple[Database, list[str], list[validators.
         insert_rows(connection, cast(Table, models.Card.__table__), rows)
         refs = []
         for n in range(50):
+            network, stop, route = PLACES[n % 2]
             _, key = validators.create(
-                session, name=f"v{n}", network=("tj", "mrt")[n % 2], stop_id=f"s{n}",
-                route_id=None, now=now,
-            )  # fmt: skip
+                session, name=f"v{n}", network=network, stop_id=stop, route_id=route, now=now
+            )
             refs.append(validators.authenticate(session, key))
     # The balances were set without entries: the bench's books start from an opening balance.
     return database, numbers, refs
+
+
+def _missing() -> FareRules:
+    raise SystemExit("the bundled Jakarta pack has no fare rules")
 
 
 def batches(
@@ -95,7 +102,8 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         hasher = service.Hasher.load(session)
     rng = random.Random(7)
     work = batches(numbers, args.batches, args.batch, rng)
-    pricer = TransferPricer()
+    # Tap-ins only: no distance to measure, so no stop positions (an MRT leg is estimated).
+    pricer = EnginePricer(planner.bundled("jakarta") or _missing())
     started = time.perf_counter()
     for batch in work:
         with database.transaction() as session:
