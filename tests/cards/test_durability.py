@@ -45,7 +45,12 @@ def prepare(database_url: str) -> str:
         entries = ((clearing, -1_000_000), (card.ledger_account_id, 1_000_000))
         ledger.post(session, ledger.Posting("seed", "topup", MORNING, entries))
         _, key = validators.create(
-            session, name="Bus", network="tj", stop_id=None, route_id="tj:1", now=MORNING
+            session,
+            name="Bus",
+            network="transjakarta",
+            stop_id="tj:H00275P",
+            route_id="tj:1",
+            now=MORNING,
         )
     database.dispose()
     return key
