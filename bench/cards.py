@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -104,17 +105,22 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     work = batches(numbers, args.batches, args.batch, rng)
     # Tap-ins only: no distance to measure, so no stop positions (an MRT leg is estimated).
     pricer = EnginePricer(planner.bundled("jakarta") or _missing())
-    started = time.perf_counter()
-    for batch in work:
+    chosen = [rng.choice(refs) for _ in work]
+
+    def post(n: int) -> None:
         with database.transaction() as session:
             taps.ingest(
-                session, rng.choice(refs), batch, hasher=hasher, pricer=pricer, floor=0,
-                now=utcnow(),
-            )  # fmt: skip
+                session, chosen[n], work[n], hasher=hasher, pricer=pricer, floor=0, now=utcnow()
+            )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.connections) as pool:  # validators posting side by side
+        list(pool.map(post, range(len(work))))
     elapsed = time.perf_counter() - started
     database.dispose()
     total = args.batches * args.batch
-    return {"backend": backend, "taps": total, "seconds": round(elapsed, 2),
+    return {"backend": backend, "connections": args.connections, "taps": total,
+            "seconds": round(elapsed, 2),
             "taps_per_s": round(total / elapsed)}  # fmt: skip
 
 
@@ -124,6 +130,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--cards", type=int, default=20_000)
     parser.add_argument("--batches", type=int, default=40)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--connections", type=int, default=1, help="batches side by side")
     args = parser.parse_args(argv)
     for backend in args.backend or ["postgresql"]:
         print(run(backend, args))

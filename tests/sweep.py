@@ -164,6 +164,7 @@ ACTIONS = {
     "/api/v1/admin/photos/{photo_id}/{action}": "hide",
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
     "/admin/transit/{action}": "check",
+    "/app/cards/{card_id}/{action}": "topup",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",

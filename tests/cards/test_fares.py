@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from tests.cards.conftest import CARD_A
@@ -146,6 +146,7 @@ def test_any_order_of_arrival_charges_what_the_engine_gives_at_once(
             [Tap(t.tap_id, t.at, t.kind, t.stop_id, t.route_id, n) for t, n in made]
         )
     )
+    note(f"day={day} seed={seed}")
     random.Random(seed).shuffle(made)  # each tap alone, from its network's validator
     for tap, network in made:
         send(database, hasher, gates[network], [tap])

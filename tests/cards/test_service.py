@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -253,4 +254,27 @@ def test_any_order_of_arrival_charges_the_same_total(
     for start in range(0, len(shuffled), batch):
         send(database, hasher, bus, shuffled[start : start + batch])
     assert 500_000 - balance(database, ids[1], ids[0]) == expected
+    books_balance(database)
+
+
+def test_batches_side_by_side_on_the_same_cards_neither_deadlock_nor_double_charge(
+    database: Database, hasher: Hasher, holders: tuple[int, int], bus: ValidatorRef
+) -> None:
+    numbers = [f"7000000{n}" for n in range(6)]
+    cards = [register(database, hasher, holders[0], number) for number in numbers]
+    for n, card in enumerate(cards):
+        top_up(database, holders[0], card, 200_000, key=f"k{n}")
+
+    def post(worker: int) -> None:
+        for round_ in range(30):  # each batch touches every card, in another order
+            batch = [
+                TapIn(f"w{worker}-{round_}-{n}", number, "in", minutes(round_ * 240 + worker))
+                for n, number in enumerate(numbers[worker % 2 :: 1] + numbers[: worker % 2])
+            ]
+            send(database, hasher, bus, batch)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(post, range(2)))
+    # per card: 30 rounds 4 hours apart, two taps a round a minute apart: 3,500 + a free transfer
+    assert {balance(database, holders[0], card) for card in cards} == {200_000 - 30 * 3_500}
     books_balance(database)

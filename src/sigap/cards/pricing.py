@@ -9,9 +9,9 @@ changes within a window: Transjakarta's rule alone). A card whose taps the engin
 (no rule set in force that day, a network without rules) is left unpriced and logged, never
 refused: its taps are stored.
 
-Repricing (:mod:`sigap.cards.taps`) gives a pricer a stretch of a card's taps bounded by quiet
-gaps of at least :data:`QUIET` on both sides: the pricer's rules may not look further back
-than that (the integrated cap's window is 180 minutes; OK-Otrip's 3 hours).
+Repricing (:mod:`sigap.cards.taps`) gives a pricer a card's taps from the last quiet gap of
+:data:`QUIET` before the new ones (no journey spans it) to the card's last tap; taps more than
+:data:`LOOK_BACK` before the new ones are not read.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Protocol
 from sigap.fares import engine
 from sigap.fares.rules import FareRules
 
-QUIET = timedelta(hours=6)
+QUIET = timedelta(hours=6)  # no journey spans this gap (the longest window is 180 minutes)
+LOOK_BACK = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ def present(card: Card, balance: int) -> dict[str, Any]:
 def holder_card(session: Session, holder_id: int, card_id: int, *, lock: bool = False) -> Card:
     """The holder's card ``card_id``; another holder's and a missing one are the same 404."""
     query = select(Card).where(Card.id == card_id, Card.holder_id == holder_id)
-    card = session.scalar(query.with_for_update() if lock else query)
+    card = session.scalar(query.with_for_update(key_share=True) if lock else query)
     if card is None:
         raise SigapError("card_not_found")
     return card

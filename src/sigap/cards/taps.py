@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.cards import bulk, ledger
-from sigap.cards.pricing import QUIET, Pricer, Tap
+from sigap.cards.pricing import LOOK_BACK, QUIET, Pricer, Tap
 from sigap.cards.service import Hasher
 from sigap.cards.validators import ValidatorRef
 from sigap.errors import SigapError
@@ -171,23 +171,22 @@ def reprice(
     first charges and one for changes; the rupiah moved (refunds negative)."""
     card_ids = sorted(new_taps)
     payers = _lock_payers(session, card_ids)
-    times = [at for news in new_taps.values() for at, _ in news]
-    lo, hi = min(times) - 4 * QUIET, max(times) + 4 * QUIET
+    lo = min(at for news in new_taps.values() for at, _ in news) - LOOK_BACK
     by_card: dict[int, list[Any]] = defaultdict(list)
     query = (
         select(CardTap.id, CardTap.card_id, CardTap.kind, CardTap.at, CardTap.stop_id)
         .add_columns(CardTap.route_id, CardTap.network)
         .where(bulk.among(session, CardTap.card_id, card_ids), CardTap.flag.is_(None))
-        .where(CardTap.at >= lo, CardTap.at <= hi)
+        .where(CardTap.at >= lo)
         .order_by(CardTap.card_id, CardTap.at, CardTap.id)
     )
     for row in session.execute(query):
         by_card[row.card_id].append(row)
+    legs = _legs(session, [row.id for rows in by_card.values() for row in rows])
     stretches = {
-        card: _stretch(by_card[card], [at for at, _ in new_taps[card]]) for card in card_ids
+        card: _stretch(by_card[card], min(at for at, _ in new_taps[card]), legs, lo)
+        for card in card_ids
     }
-    tap_ids = [row.id for rows in stretches.values() for row in rows]
-    legs = _legs(session, tap_ids)
     accounts = select(LedgerAccount.id, LedgerAccount.balance)
     found = session.execute(
         accounts.where(bulk.among(session, LedgerAccount.id, sorted(set(payers.values()))))
@@ -202,12 +201,14 @@ def reprice(
 
 def _lock_payers(session: Session, card_ids: list[int]) -> dict[int, int]:
     """Lock the cards (in id order) and find each one's paying ledger account: its own, or for
-    a blocked card (taps from before its block) its replacement's."""
+    a blocked card (taps from before its block) its replacement's. ``FOR NO KEY UPDATE``: the
+    batch's own taps already hold KEY SHARE locks on their cards (the foreign key), and
+    another batch's taps on others; ``FOR UPDATE`` would wait for those and deadlock."""
     rows = session.execute(
         select(Card.id, Card.ledger_account_id, Card.replaced_by)
         .where(bulk.among(session, Card.id, card_ids))
         .order_by(Card.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     ).all()
     payers = {row.id: row.ledger_account_id for row in rows}
     for row in rows:
@@ -222,17 +223,23 @@ def _lock_payers(session: Session, card_ids: list[int]) -> dict[int, int]:
     return payers
 
 
-def _stretch(rows: list[Any], new: list[datetime]) -> list[Any]:
-    """The taps around the new ones up to a quiet gap (or the loaded range's edge) each side."""
-    if not rows:
-        return []
-    first = next(i for i, row in enumerate(rows) if row.at >= min(new))
-    last = max(i for i, row in enumerate(rows) if row.at <= max(new))
+def _stretch(rows: list[Any], new: datetime, legs: dict[int, Any], lo: datetime) -> list[Any]:
+    """The taps to price again: from the quiet gap (:data:`QUIET`, longer than any journey)
+    before the earliest new tap to the card's last tap. Everything after may change (a late
+    tap-out can re-pair legs and move journeys, earlier ones too), nothing before the gap can.
+    When the taps before it run without such a gap to the edge of what was read
+    (:data:`LOOK_BACK`: a card tapped around the clock), from the first stored journey start
+    read instead: exact unless a change reaches back across a whole day of taps."""
+    newest = next(i for i, row in enumerate(rows) if row.at >= new)
+    first = newest
     while first > 0 and rows[first].at - rows[first - 1].at < QUIET:
         first -= 1
-    while last + 1 < len(rows) and rows[last + 1].at - rows[last].at < QUIET:
-        last += 1
-    return rows[first : last + 1]
+    if first == 0 and rows[0].at - lo < QUIET:
+        for i, row in enumerate(rows[:newest]):
+            leg = legs.get(row.id)
+            if leg is not None and leg.journey == row.id:
+                return rows[i:]
+    return rows[first:]
 
 
 def _legs(session: Session, tap_ids: list[int]) -> dict[int, Any]:
