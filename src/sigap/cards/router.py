@@ -230,7 +230,10 @@ def _audited(shown: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in shown.items()}
 
 
-Day = Annotated[date | None, Query(description="A local day (default: today)")]
+Day = Annotated[
+    date | None,
+    Query(ge=date(2000, 1, 1), le=date(2100, 12, 31), description="A local day (default: today)"),
+]
 
 
 def _range(request: Request, ctx: Ctx, start: date | None, end: date | None) -> tuple[date, date]:
