@@ -51,6 +51,8 @@ WORDS = {
         "none": "Tidak ada perjalanan dengan kereta atau bus pada waktu itu.",
         "change": "1 kali ganti",
         "walk_between": r"Jalan (\d+) m ke Halte Delta",
+        "along": "lewat jalan",
+        "straight": "perkiraan dari garis lurus",
         "first_ride": "Naik Bus K1 arah Utara, turun di Halte Charlie setelah 2 halte",
     },
     "en": {
@@ -76,6 +78,8 @@ WORDS = {
         "none": "No journey by train or bus at that time.",
         "change": "1 change",
         "walk_between": r"Walk (\d+) m to Halte Delta",
+        "along": "along the streets",
+        "straight": "a straight-line estimate",
         "first_ride": "Take Bus K1 towards Utara, get off at Halte Charlie after 2 stops",
     },
 }
@@ -171,11 +175,17 @@ def test_a_phone_plans_lebak_bulus_to_bundaran_hi_and_opens_departures(
     expect(steps).to_have_count(4)  # walk, ride, walk, arrive
     expect(steps.nth(0)).to_contain_text(f"{words['walk']}")
     expect(steps.nth(0)).to_contain_text("Stasiun MRT Lebak Bulus")
+    expect(steps.nth(0)).to_contain_text(words["along"])  # the 2012 streets walked
     expect(steps.nth(1)).to_contain_text(words["ride"])
-    # The legs on the map: the ride through the route's 13 stations, the two walks dashed.
+    # The legs on the map: the ride through the route's 13 stations, the two walks dashed
+    # along their streets (the plan kept for offline use has their lines).
     ride = page.locator("#transit-map path.leaflet-interactive[stroke='#CA1F47']").first
     page.wait_for_function(ROUTE_DRAWN)
     expect(ride).to_be_attached()
+    expect(page.locator("#transit-map path.leaflet-interactive[stroke='#555']")).to_have_count(2)
+    kept = page.evaluate("JSON.parse(localStorage.getItem('sigap.transit.last'))")
+    walks = [leg for leg in kept["plan"]["options"][0]["legs"] if leg["kind"] == "walk"]
+    assert [len(leg["path"]) > 2 for leg in walks] == [True, True], walks
     expect(page.locator("#credits")).to_contain_text("PT MRT Jakarta")
     expect(page.locator("#transit-map .end-pin")).to_have_count(2)  # A and B
     page.wait_for_function(TILED)
@@ -370,8 +380,10 @@ def test_a_journey_with_a_change_walks_between_the_stops(
     expect(steps.nth(0)).to_contain_text("08:10")  # K1's timetable
     walked = re.search(words["walk_between"], steps.nth(1).inner_text())
     assert walked is not None, steps.nth(1).inner_text()
-    # Charlie to Delta: 87 m in a straight line (haversine), walked x 1.3 (the detour factor)
+    # Charlie to Delta: 87 m in a straight line (haversine), walked x 1.3 (the detour factor):
+    # both stand some 52 m off the 2012 streets, nearer each other than to them
     assert abs(int(walked.group(1)) - haversine_m(-6.1754, 106.8400, -6.1760, 106.8405) * 1.3) < 2
+    expect(steps.nth(1)).to_contain_text(words["straight"])
     expect(steps.nth(2)).to_contain_text(words["every"])
     times = option.locator(".times").inner_text()
     assert times.startswith("08:10 → "), times  # leaves on K1's timetable ...

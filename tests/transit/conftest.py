@@ -4,12 +4,14 @@ need it: golden journeys that skip prove nothing."""
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from sigap.geo import streets, walk
 from sigap.transit import gtfs, network, schedule
 
 DATA = Path(
@@ -18,6 +20,7 @@ DATA = Path(
     )
 )
 FEEDS = {"tj": "transjakarta", "mrt": "mrt_jakarta", "krl": "krl_approx"}
+STREETS = Path(__file__).resolve().parents[2] / "src/sigap/data/regions/jakarta/streets.geojson"
 WEEKDAY = date(2026, 12, 8)  # a Tuesday inside all three feeds' calendars
 
 
@@ -27,7 +30,18 @@ def jakarta_feed() -> gtfs.Feed:
     return gtfs.merge(gtfs.read_feed(DATA / folder, name) for name, folder in FEEDS.items())
 
 
-@pytest.fixture(scope="module")
-def jakarta() -> network.Timetable:
+@functools.cache
+def jakarta_streets() -> walk.WalkGraph:
+    """The Jakarta pack's street layer (OpenStreetMap 2012) as a walking graph."""
+    return walk.WalkGraph(streets.parse(STREETS.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module", params=["straight_line", "streets"])
+def jakarta(request: pytest.FixtureRequest) -> network.Timetable:
+    """A weekday's timetable of the three feeds, its walks as straight lines or over the
+    pack's streets (golden journeys hold on both)."""
     feed = jakarta_feed()
-    return network.build(feed, schedule.day_trips(feed, WEEKDAY))
+    walker = None
+    if request.param == "streets":
+        walker = network.stop_walker(feed, jakarta_streets())
+    return network.build(feed, schedule.day_trips(feed, WEEKDAY), walker)

@@ -1,7 +1,8 @@
 """A region's street layer: named street lines, drawn into map tiles here and asked for names.
 
 A region pack may carry ``streets.geojson``: LineString/MultiLineString features with the
-properties ``name`` (may be empty) and ``kind`` (one of :data:`KINDS`). :func:`from_source`
+properties ``name`` (may be empty), ``kind`` (one of :data:`KINDS`) and, on a street nobody
+may walk (a motorway), ``foot: false``. :func:`from_source`
 makes that file from an OpenStreetMap extract: OSM's own ``.osm.pbf``/``.osm`` (its ``highway``
 ways; needs the ``osm`` extra, :mod:`sigap.geo.osm`), or one saved as GeoJSON or as an ESRI
 shapefile (``highway`` values, or the ``TYPE``/``NAME`` fields of the usual shapefile exports),
@@ -41,6 +42,7 @@ OSM_KINDS = {
     ),
     **dict.fromkeys(("footway", "path", "pedestrian", "track", "cycleway", "steps"), "path"),
 }
+NO_FOOT = frozenset({"motorway", "motorway_link"})  # OSM highways closed to people on foot
 METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180.0
 SOURCES = ".osm.pbf, .osm, .geojson, .json or .shp"  # the extracts the layer commands read
 
@@ -50,6 +52,7 @@ class Street:
     name: str
     kind: str
     lines: tuple[tuple[tuple[float, float], ...], ...]  # (lon, lat) points of each part
+    foot: bool = True  # people may walk it (not a motorway): the planner's walks (geo.walk)
 
 
 class LayerError(ValueError):
@@ -132,7 +135,9 @@ def _street(properties: dict[str, Any], lines: Iterable[Any], where: str) -> Str
         if len(points) >= 2:
             parts.append(points)
     name = " ".join(str(properties.get("name") or "").split())
-    return Street(name, kind, tuple(parts)) if parts else None
+    highway = str(properties.get("highway") or properties.get("type") or "")
+    foot = highway not in NO_FOOT and properties.get("foot") not in (False, "no")
+    return Street(name, kind, tuple(parts), foot) if parts else None
 
 
 def parse(text: str, where: str = "streets.geojson") -> list[Street]:
@@ -149,7 +154,7 @@ def to_geojson(streets: Iterable[Street]) -> str:
     features = [
         {
             "type": "Feature",
-            "properties": {"name": s.name, "kind": s.kind},
+            "properties": {"name": s.name, "kind": s.kind} | ({} if s.foot else {"foot": False}),
             "geometry": {"type": "MultiLineString", "coordinates": [list(p) for p in s.lines]},
         }
         for s in streets

@@ -9,10 +9,11 @@ million calls, which as Python lists of ints would take some 190 MB). :meth:`Tim
 lays the patterns out once more as numpy arrays (:class:`Flat`), in which RAPTOR's rounds
 ride all patterns at once, forwards or time-reversed.
 
-Footpaths join stops less than :data:`MAX_WALK_M` apart in a straight line, timed as that
-distance times :data:`DETOUR` at :data:`WALK_SPEED_M_S`, never under :data:`MIN_CHANGE_S`
-between two different stops. A transfers.txt entry wins: type 2 sets the time, type 3 forbids
-the change, types 0 and 1 add the footpath even beyond the radius. Streets are not walked yet.
+Footpaths join stops less than :data:`MAX_WALK_M` apart in a straight line, timed at
+:data:`WALK_SPEED_M_S` over the walk :class:`sigap.transit.walking.Walker` finds (along the
+region's streets, or that distance times :data:`DETOUR` where there are none), never under
+:data:`MIN_CHANGE_S` between two different stops. A transfers.txt entry wins: type 2 sets the
+time, type 3 forbids the change, types 0 and 1 add the footpath even beyond the radius.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sigap.errors import SigapError
+from sigap.geo.walk import WalkGraph
 from sigap.transit.gtfs import Feed, Route, Stop, Transfer
 from sigap.transit.schedule import RunTrip
+from sigap.transit.walking import DETOUR as DETOUR  # the walking constants, named here too
+from sigap.transit.walking import EARTH_RADIUS_M as EARTH_RADIUS_M
+from sigap.transit.walking import WALK_SPEED_M_S as WALK_SPEED_M_S
+from sigap.transit.walking import Walker
 
-WALK_SPEED_M_S = 1.2  # about 4.3 km/h: a commuter with a bag in Jakarta's heat
-DETOUR = 1.3  # straight line to street distance, a usual factor for a city grid
 MAX_WALK_M = 500.0  # the longest straight-line walk between two stops
 MIN_CHANGE_S = 60  # from one stop or platform to another, however close
-EARTH_RADIUS_M = 6_371_000.0
 
 
 @dataclass(slots=True)
@@ -127,6 +130,7 @@ class Timetable:
     footpaths: list[list[tuple[int, int]]] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     stations: dict[str, list[int]] = field(default_factory=dict)
+    walker: Walker | None = None  # the walks over the region's streets; None: straight lines
     _walks: tuple[list[list[tuple[int, int]]], Footpaths] | None = None
     _flat: dict[bool, tuple[list[Pattern], Footpaths, Flat]] = field(default_factory=dict)
 
@@ -161,15 +165,21 @@ class Timetable:
         raise SigapError("transit_stop_not_found", stop=key)
 
     def near(self, lat: float, lon: float, radius_m: float = MAX_WALK_M) -> dict[int, int]:
-        """The stops within ``radius_m`` of a point, with the seconds it takes to walk there."""
+        """The stops within ``radius_m`` of a point, with the seconds it takes to walk there
+        (over the streets where :attr:`walker` has them: :mod:`sigap.transit.walking`)."""
+        if self.walker is not None:
+            return {i: w.seconds for i, w in self.walker.around(lat, lon, radius_m).items()}
         metres = distances(self.lat, self.lon, lat, lon)
         found = np.flatnonzero(metres <= radius_m)
         return {int(i): walk_seconds(float(metres[i])) for i in found}
 
 
-def build(feed: Feed, trips: Iterable[RunTrip]) -> Timetable:
-    """The timetable of ``trips`` (a day's, :func:`sigap.transit.schedule.day_trips`)."""
-    stops = [s for s in feed.stops.values() if s.location_type == 0]
+def build(feed: Feed, trips: Iterable[RunTrip], walker: Walker | None = None) -> Timetable:
+    """The timetable of ``trips`` (a day's, :func:`sigap.transit.schedule.day_trips`);
+    ``walker`` (:func:`stop_walker`) walks the streets, made once per network."""
+    stops = platforms(feed)
+    if walker is not None and len(walker.lat) != len(stops):
+        raise ValueError("the walker's stops are not the feed's")
     table = Timetable(
         [s.id for s in stops],
         [s.name for s in stops],
@@ -182,8 +192,22 @@ def build(feed: Feed, trips: Iterable[RunTrip]) -> Timetable:
     table.stations = _stations(stops, table.index)
     table.patterns = patterns(trips, table.index)
     table.stop_patterns = _stop_patterns(table.patterns, len(stops))
-    table.footpaths = footpaths(table.lat, table.lon, _transfers(feed, table))
+    table.walker = walker
+    table.footpaths = footpaths(table.lat, table.lon, _transfers(feed, table), walker)
     return table
+
+
+def platforms(feed: Feed) -> list[Stop]:
+    """The stops a vehicle calls at, in the timetable's order (stop i is the i-th)."""
+    return [s for s in feed.stops.values() if s.location_type == 0]
+
+
+def stop_walker(feed: Feed, graph: WalkGraph | None) -> Walker:
+    """The feed's stops snapped onto a street graph (None: every walk a straight line)."""
+    stops = platforms(feed)
+    lat = np.array([s.lat for s in stops], dtype=np.float64)
+    lon = np.array([s.lon for s in stops], dtype=np.float64)
+    return Walker(graph, lat, lon)
 
 
 def _flat(found: list[Pattern], walks: Footpaths, reverse: bool) -> Flat:
@@ -354,11 +378,16 @@ def walk_seconds(metres: float) -> int:
 Rules = dict[tuple[int, int], int | None]  # (from, to) -> seconds, None: no change possible
 
 
-def footpaths(lat: np.ndarray, lon: np.ndarray, rules: Rules) -> list[list[tuple[int, int]]]:
-    """Each stop's footpaths (to, seconds): stops within :data:`MAX_WALK_M`, then ``rules``
-    (from transfers.txt) applied over them."""
+def footpaths(
+    lat: np.ndarray, lon: np.ndarray, rules: Rules, walker: Walker | None = None
+) -> list[list[tuple[int, int]]]:
+    """Each stop's footpaths (to, seconds): stops within :data:`MAX_WALK_M` (walked by
+    ``walker`` when there is one), then ``rules`` (from transfers.txt) applied over them."""
     paths: list[dict[int, int]] = [{} for _ in range(len(lat))]
-    if len(lat):
+    if walker is not None:
+        for i, walks in enumerate(walker.footpaths(MAX_WALK_M)):
+            paths[i] = {j: max(MIN_CHANGE_S, w.seconds) for j, w in walks.items()}
+    elif len(lat):
         order = np.argsort(lat)
         sorted_lat = lat[order]
         reach = np.degrees(MAX_WALK_M / EARTH_RADIUS_M)

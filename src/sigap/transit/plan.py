@@ -1,7 +1,9 @@
 """A journey query from one point to another, and the answers of the transit API as dicts.
 
-The query walks from the start to every stop within :data:`WALK_RADIUS_M` in a straight line
-(timed with :data:`sigap.transit.network.DETOUR`), and from every stop that near the
+The query walks from the start to every stop within :data:`WALK_RADIUS_M` in a straight line,
+along the region's streets where it has them, otherwise that line times
+:data:`sigap.transit.network.DETOUR` (:mod:`sigap.transit.walking`; each walk of the answer
+says which, ``walk_over``, and carries its line), and from every stop that near the
 destination, and asks RAPTOR (:func:`sigap.transit.raptor.depart_at`) for the Pareto front of
 arrival time and transfers. A ride on a frequency-based trip says how often the vehicle comes
 (``headway_s``, ``every``) and is ``estimated``: its times are the planner's, not a timetable's
@@ -16,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn
 
 from sigap.errors import SigapError
-from sigap.transit import departures, gtfs, network, raptor
+from sigap.transit import departures, gtfs, network, raptor, walking
 from sigap.transit.state import FeedInfo, Network
 
 WALK_RADIUS_M = 800.0  # from the start and to the destination, in a straight line
@@ -173,10 +175,12 @@ def _leg(
         "headway_s": None,
         "every": None,
         "estimated": False,
+        "walk_over": None,
+        "path": None,
     }
     if leg.is_walk:
-        metres = distance_m((begin["lat"], begin["lon"]), (finish["lat"], finish["lon"]))
-        answer["distance_m"] = round(metres * network.DETOUR)
+        walk, line = _walk(held.table(day), leg, start, end)
+        answer |= {"distance_m": round(walk.metres), "walk_over": walk.over, "path": line}
         return answer
     answer |= {
         "route": route_ref(held, held.route(leg.route or "")),
@@ -187,6 +191,27 @@ def _leg(
         "estimated": leg.headway is not None,
     }
     return answer
+
+
+def _walk(
+    table: network.Timetable, leg: raptor.Leg, start: Point, end: Point
+) -> tuple[walking.Walk, list[list[float]]]:
+    """A walk leg's length, over streets or straight, and its line as [lat, lon] points: the
+    searches of the query found again (:meth:`sigap.transit.walking.Walker.line`)."""
+    walker = table.walker or walking.Walker(None, table.lat, table.lon)
+    if leg.from_stop is None or leg.to_stop is None:
+        place, key = (start, leg.to_stop) if leg.from_stop is None else (end, leg.from_stop)
+        stop = table.index[key or ""]
+        walk = walker.around(place[0], place[1], WALK_RADIUS_M).get(stop)
+        line = walker.line(place[0], place[1], WALK_RADIUS_M, stop)
+        if leg.from_stop is not None:
+            line.reverse()
+        if walk is None:  # not met: the query found the stop by this same (kept) search
+            walk = walking.Walk(distance_m(line[0], line[-1]) * network.DETOUR, walking.STRAIGHT)
+    else:
+        a, b = table.index[leg.from_stop], table.index[leg.to_stop]
+        walk, line = walker.between(a, b, network.MAX_WALK_M)
+    return walk, [[lat, lon] for lat, lon in line]
 
 
 def every(headway_s: int, language: str) -> str:

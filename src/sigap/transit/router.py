@@ -51,7 +51,8 @@ def plan_journey(
         date | None, Query(alias="date", description="The service day (default: today)")
     ] = None,
 ) -> dict[str, Any]:
-    """Walk (straight line x detour, at most 800 m) to the stops near the start, ride, change,
+    """Walk (to stops within 800 m in a straight line, along the region's streets or the
+    straight line x detour, each walk saying which) to the stops near the start, ride, change,
     walk from the stops near the destination: the options on the Pareto front of arrival time
     (or, with ``arrive``, of the latest departure) and transfers. Frequency-based rides say how
     often they come and are marked estimated."""

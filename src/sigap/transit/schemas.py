@@ -47,7 +47,15 @@ class Leg(Answer):
     start: Place = Field(description="Where the leg starts: the start, or a stop to board at")
     end: Place = Field(description="Where it ends: a stop to alight at, or the destination")
     distance_m: int | None = Field(
-        description="A walk's length: the straight line times the detour factor"
+        description="A walk's length: along the streets, or the straight line times the "
+        "detour factor (walk_over says which)"
+    )
+    walk_over: Literal["streets", "straight_line"] | None = Field(
+        description="A walk: over the region's streets, or a straight line times the detour "
+        "factor (no street layer, an end far from any street, or a gap in the layer)"
+    )
+    path: list[tuple[float, float]] | None = Field(
+        description="A walk's line as [lat, lon] points: along the streets, or its two ends"
     )
     route: RouteRef | None
     headsign: str | None

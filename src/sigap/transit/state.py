@@ -21,10 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from sigap.db import Database
 from sigap.errors import SigapError
+from sigap.geo import streets as street_layer
+from sigap.geo.walk import WalkGraph
 from sigap.kit import settle_heap
+from sigap.models import RegionLayer
 from sigap.transit import gtfs, network, schedule, store
+from sigap.transit.walking import Walker
 
 log = logging.getLogger("sigap.transit")
 
@@ -72,8 +79,16 @@ def services_key(feed: gtfs.Feed, day: date) -> Services:
 class Network:
     """The stored feeds of one version, merged, with the lookups the API needs."""
 
-    def __init__(self, version: int, feed: gtfs.Feed, feeds: list[FeedInfo]) -> None:
+    def __init__(
+        self,
+        version: int,
+        feed: gtfs.Feed,
+        feeds: list[FeedInfo],
+        streets: WalkGraph | None = None,
+    ) -> None:
         self.version, self.feed, self.feeds = version, feed, feeds
+        self.streets = streets  # the region's streets to walk (None: straight lines)
+        self._walker: Walker | None = None
         zones = [agency.timezone for agency in feed.agencies.values()]
         self.zone = ZoneInfo(zones[0] if zones else DEFAULT_ZONE)
         self._tables: OrderedDict[Services, tuple[network.Timetable, set[date]]] = OrderedDict()
@@ -105,7 +120,8 @@ class Network:
         with self._lock:
             kept = self._tables.get(key)
             if kept is None:
-                kept = (network.build(self.feed, schedule.day_trips(self.feed, day)), set())
+                trips = schedule.day_trips(self.feed, day)
+                kept = (network.build(self.feed, trips, self._walks()), set())
                 self._tables[key] = kept
                 while len(self._tables) > TABLES_KEPT:
                     self._tables.popitem(last=False)
@@ -113,6 +129,19 @@ class Network:
                 self._tables.move_to_end(key)
             kept[1].add(day)
             return kept[0]
+
+    def walks(self) -> Walker:
+        """The stops snapped onto the streets and their footpaths walked, made once (seconds
+        for Jakarta: :func:`load` makes them while the previous network still answers)."""
+        with self._lock:
+            return self._walks()
+
+    def _walks(self) -> Walker:
+        if self._walker is None:
+            walker = network.stop_walker(self.feed, self.streets)
+            walker.footpaths(network.MAX_WALK_M)
+            self._walker = walker
+        return self._walker
 
     def timetables(self) -> list[date]:
         """The days whose timetables are built."""
@@ -208,12 +237,43 @@ def load(database: Database) -> Network | None:
             )
             for row in rows
         ]
+        streets = _streets(session) if current is not None and archives else None
     if current is None or not archives:
         return None
     feeds = [store.read(name, archive) for name, archive in archives]
-    built = Network(current, gtfs.merge(feeds), infos)
+    graph = None if streets is None else walk_graph(*streets)
+    built = Network(current, gtfs.merge(feeds), infos, graph)
+    built.walks()
     settle_heap()
     return built
+
+
+_GRAPHS: dict[str, WalkGraph] = {}  # the street layer's sha256 -> its graph (the newest only)
+_GRAPHS_LOCK = threading.Lock()
+
+
+def _streets(session: Session) -> tuple[str, str | None] | None:
+    """The region's street layer: its sha256, and its text unless its graph is built."""
+    digest = session.scalar(select(RegionLayer.sha256).where(RegionLayer.name == "streets"))
+    if digest is None:
+        return None
+    if digest in _GRAPHS:
+        return digest, None
+    text = session.scalar(select(RegionLayer.geojson).where(RegionLayer.name == "streets"))
+    return digest, text
+
+
+def walk_graph(sha256: str, text: str | None) -> WalkGraph:
+    """The region's street layer as a walking graph (:mod:`sigap.geo.walk`), built once per
+    layer and process (Jakarta's: 1.8-2.9 s and some 24 MB), shared by the networks that follow
+    (a new feed version keeps the streets). ``text`` may be None when the graph is built."""
+    with _GRAPHS_LOCK:
+        graph = _GRAPHS.get(sha256)
+        if graph is None:
+            graph = WalkGraph(street_layer.parse(text or ""))
+            _GRAPHS.clear()
+            _GRAPHS[sha256] = graph
+        return graph
 
 
 class Holder:

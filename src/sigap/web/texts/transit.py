@@ -94,6 +94,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "transit_step_walk_to": ("Jalan {m} m ke {place}", "Walk {m} m to {place}"),
     "transit_step_walk_end": ("Jalan {m} m ke tujuan", "Walk {m} m to your destination"),
+    "transit_walk_streets": ("lewat jalan", "along the streets"),
+    "transit_walk_straight": ("perkiraan dari garis lurus", "a straight-line estimate"),
     "transit_step_ride": (
         "Naik {route} arah {headsign}, turun di {place} setelah {n} {unit}",
         "Take {route} towards {headsign}, get off at {place} after {n} {unit}",

@@ -363,7 +363,8 @@
       item.textContent = leg.end.name
         ? say("step_walk_to", { m: leg.distance_m, place: leg.end.name })
         : say("step_walk_end", { m: leg.distance_m });
-      el("span", "muted small", " · " + minutes(leg.duration_s), item);
+      var over = leg.walk_over === "streets" ? say("walk_streets") : say("walk_straight");
+      el("span", "muted small", " · " + minutes(leg.duration_s) + " · " + over, item);
       return item;
     }
     var rail = leg.route.mode === "metro" || leg.route.mode === "rail";
@@ -385,8 +386,9 @@
     return item;
   }
 
-  // The legs on the map: walks dashed, rides in the route's colour through the stops of the
-  // route between boarding and alighting (GET /routes/{id}; the straight line without it).
+  // The legs on the map: walks dashed (along their streets), rides in the route's colour
+  // through the stops of the route between boarding and alighting (GET /routes/{id}; the
+  // straight line without it).
   var routes = {};
   function draw(option) {
     drawn.clearLayers();
@@ -394,8 +396,10 @@
     option.legs.forEach(function (leg) {
       var a = [leg.start.lat, leg.start.lon], b = [leg.end.lat, leg.end.lon];
       bounds.push(a, b);
-      if (leg.kind === "walk") {
-        L.polyline([a, b], { color: "#555", weight: 4, dashArray: "4 8" }).addTo(drawn);
+      if (leg.kind === "walk") {  // along the streets when the planner walked them
+        var walked = leg.path && leg.path.length > 1 ? leg.path : [a, b];
+        bounds.push.apply(bounds, walked);
+        L.polyline(walked, { color: "#555", weight: 4, dashArray: "4 8" }).addTo(drawn);
         return;
       }
       var colour = leg.route.color || "#1d4ed8";
