@@ -30,8 +30,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cards_instead": ("bukan {amount}", "instead of {amount}"),
     "cards_lost": ("Kartu hilang?", "Lost your card?"),
     "cards_lost_help": (
-        "Kartu ini diblokir dan saldonya pindah ke kartu baru Anda.",
-        "This card is blocked and its balance moves to your new card.",
+        "Laporkan hilang: kartu ini akan diblokir dan saldonya dipindah ke kartu baru Anda.",
+        "Report it lost: this card will be blocked and its balance moved to your new card.",
     ),
     "cards_new_number": ("Nomor kartu baru", "The new card's number"),
     "cards_lost_button": ("Blokir dan pindahkan saldo", "Block it and move the balance"),
