@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from sigap.auth.deps import CurrentAdmin, CurrentSubject
 from sigap.cards import audit, payments, schemas, service, taps, validators
@@ -39,11 +40,13 @@ async def post_taps(
     """Send a batch again until it is answered: taps already stored are counted as
     duplicates. A card number no holder registered is stored and flagged ``unknown``."""
     now, floor = clock(request), ctx.settings.card_balance_floor
+    # Outside the transaction: the first call may build the transit network (stop positions).
+    pricer = await run_in_threadpool(pricer_of, request)
     batch = [taps.TapIn(t.tap_id, t.card, t.kind, t.at, t.stop_id, t.route_id) for t in body.taps]
 
     def run(session: Session) -> dict[str, int]:
         validator = validators.authenticate(session, key)
-        hasher, pricer = hasher_of(request, session), pricer_of(request)
+        hasher = hasher_of(request, session)
         done = taps.ingest(
             session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, now=now
         )
