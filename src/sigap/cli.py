@@ -399,6 +399,7 @@ def _demo(args: argparse.Namespace) -> int:
         busy_kelurahan,
         seed_accounts,
         seed_assignments,
+        seed_cards,
         seed_reports,
         seed_transit,
     )
@@ -447,6 +448,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
         if added:
             seed_assignments(session, state, accounts)
+        card = seed_cards(session, slug, network)
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")
@@ -460,6 +462,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Open311:      {url}/open311/v2/discovery.xml")
     if transit:
         print(f"  Transit:      {url}/api/v1/transit/routes ({', '.join(transit)} imported)")
+    if card:
+        print(f"  Fare card:    {url}/app/cards (the first citizen's card ending {card})")
     database_option = f"--database-url {_safe(settings.database_url)}"
     print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; officials and admin at /officials/login):")
