@@ -29,7 +29,9 @@ def register(database: Database, hasher: Hasher, holder: int, number: str = CARD
         return card.id
 
 
-def top_up(database: Database, holder: int, card: int, amount: int, key: str = "k1") -> None:
+def top_up(
+    database: Database, holder: int, card: int, amount: int, key: str = "k1", floor: int = 0
+) -> None:
     with database.transaction() as session:
         started = payments.start(
             session,
@@ -48,6 +50,7 @@ def top_up(database: Database, holder: int, card: int, amount: int, key: str = "
             card_id=card,
             topup_id=started["id"],
             available=payments.adapters(None),
+            floor=floor,
             now=MORNING,
         )
 
@@ -185,9 +188,11 @@ def test_a_fare_never_takes_a_card_below_the_floor(
     with database.reading() as session:
         (journey,) = service.trips(session, holders[0], card)
     assert (journey["fare"], journey["unpaid"]) == (3_500, 500)
-    top_up(database, holders[0], card, 10_000, key="k2")
-    send(database, hasher, bus, [TapIn("b", CARD_A, "in", minutes(30))], floor=-1_000)
-    assert balance(database, holders[0], card) == 8_500  # the 500 taken at the next pricing
+    top_up(database, holders[0], card, 10_000, key="k2", floor=-1_000)
+    assert balance(database, holders[0], card) == 8_500  # the 500 taken with the top-up
+    with database.reading() as session:
+        (journey,) = service.trips(session, holders[0], card)
+    assert journey["unpaid"] == 0
     books_balance(database)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sigap.cards import ledger
+from sigap.cards import ledger, taps
 from sigap.cards.service import holder_card
 from sigap.errors import SigapError
 from sigap.models import CardTopup
@@ -147,9 +147,11 @@ def confirm(
     card_id: int,
     topup_id: int,
     available: Adapters,
+    floor: int,
     now: datetime,
 ) -> dict[str, Any]:
-    """The adapter's word on a pending top-up: paid → the ledger posts it, once."""
+    """The adapter's word on a pending top-up: paid → the ledger posts it, once, and the
+    card's fares the floor left unpaid are taken from it (:func:`taps.collect_unpaid`)."""
     card = holder_card(session, holder_id, card_id, lock=True)
     topup = session.scalar(
         select(CardTopup).where(CardTopup.id == topup_id, CardTopup.card_id == card.id)
@@ -166,6 +168,9 @@ def confirm(
         key = f"topup:{topup.adapter}:{topup.reference}"
         ledger.post(session, ledger.Posting(key, "topup", now, entries, f"top-up {topup.id}"))
         topup.state, topup.paid_at = "paid", now
+        if target == card.ledger_account_id:
+            collect = f"collect:{topup.adapter}:{topup.reference}"
+            taps.collect_unpaid(session, card.id, target, floor=floor, key=collect, now=now)
         session.flush()
     return answer(topup, adapter)
 

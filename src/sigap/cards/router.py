@@ -156,6 +156,7 @@ async def confirm_topup(
     subject: CurrentSubject, request: Request, ctx: Ctx, card_id: SmallId, topup_id: SmallId
 ) -> dict[str, Any]:
     available = payments.adapters(ctx.settings.card_qris_merchant)
+    floor = ctx.settings.card_balance_floor
 
     def run(session: Session) -> dict[str, Any]:
         return payments.confirm(
@@ -164,6 +165,7 @@ async def confirm_topup(
             card_id=card_id,
             topup_id=topup_id,
             available=available,
+            floor=floor,
             now=clock(request),
         )
 

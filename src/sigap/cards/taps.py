@@ -344,3 +344,39 @@ class _Plan:
         insert_rows(self.session.connection(), LEG, self.inserts)
         bulk.update_rows(self.session, LEG, "tap_id", self.updates, CHANGING)
         return self.total
+
+
+def collect_unpaid(
+    session: Session, card_id: int, payer: int, *, floor: int, key: str, now: datetime
+) -> int:
+    """After a top-up: take what the floor left unpaid on the card's legs, oldest first, as far
+    as the balance now allows, in one posting keyed by the top-up; the rupiah taken. The
+    caller holds the card's lock (``service.holder_card(..., lock=True)``)."""
+    owed = session.execute(
+        select(CardLeg.tap_id, CardLeg.network, CardLeg.fare, CardLeg.charged, CardLeg.postings)
+        .where(CardLeg.card_id == card_id, CardLeg.charged < CardLeg.fare)
+        .order_by(CardLeg.at, CardLeg.tap_id)
+    ).all()
+    available = ledger.balance(session, payer) - floor
+    moved: dict[str, int] = defaultdict(int)
+    updates = []
+    for leg in owed:
+        take = min(leg.fare - leg.charged, available)
+        if take <= 0:
+            break
+        available -= take
+        moved[leg.network] += take
+        updates.append(
+            {"tap_id": leg.tap_id, "charged": leg.charged + take, "postings": leg.postings + 1}
+        )
+    if not updates:
+        return 0
+    taken = sum(moved.values())
+    revenue = [
+        (ledger.account_id(session, f"revenue:{network}", "revenue"), amount)
+        for network, amount in sorted(moved.items())
+    ]
+    entries = ((payer, -taken), *revenue)
+    ledger.post(session, ledger.Posting(key, "fare", now, entries, "unpaid fares"))
+    bulk.update_rows(session, LEG, "tap_id", updates, ("charged", "postings"))
+    return taken

@@ -112,7 +112,7 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
                 raise SigapError("topup_not_found")
             return card_id, payments.confirm(
                 session, holder_id=holder, card_id=card_id, topup_id=int(topup_id),
-                available=available, now=now,
+                available=available, floor=settings.card_balance_floor, now=now,
             )  # fmt: skip
         amount = form.get("amount", "")
         started = payments.start(
@@ -124,7 +124,7 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
         if started["state"] == "pending" and started["adapter"] == "demo":
             started = payments.confirm(
                 session, holder_id=holder, card_id=card_id, topup_id=started["id"],
-                available=available, now=now,
+                available=available, floor=settings.card_balance_floor, now=now,
             )  # fmt: skip
         return card_id, started
 
