@@ -46,6 +46,15 @@ OWN = {"report_id": "@own"}  # a report of the route's own (its allowed call cha
 FORWARD = {"unit": "bina-marga", "reason": "Bukan wewenang kelurahan."}
 QUESTION = {"code": "sampah", "question": "@question"}
 CARD = {"card_id": "@card"}  # the citizen's card
+MARKET_SHOP = {"name": "Kue Bu Sri", "nib": "9120001234567", "lat": -6.172, "lon": 106.8105}
+MARKET_PRODUCT = {
+    "name": "Kue Putu",
+    "category": "food",
+    "food_class": "fresh",
+    "price": 2000,
+    "stock": 5,
+}
+MARKET_PRODUCT_ID = {"product_id": "@market_product"}
 
 MATRIX: dict[tuple[str, str], list[Probe]] = {
     # --- pages and data anyone may read -------------------------------------------------
@@ -263,6 +272,13 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     },
     # --- the citizen app (cookie) ---------------------------------------------------------
     ("GET", "/app/my"): [P(R.ACCOUNT_PAGE)],
+    ("GET", "/app/shop"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/shop/orders/{order_id}/{action}"): [
+        P(R.ACCOUNT_PAGE, values={"order_id": "@market_order2", "action": "ready"}, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/stock"): [
+        P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form={"stock": "7"})
+    ],
     ("POST", "/app/reports/{report_id}/{action}"): [
         P(R.REPORTER_PAGE, values={**REPORT, "action": "rate"}, form={"stars": "5"}),
         P(R.REPORTER_PAGE, values={**REPORT, "action": "appeal"}, form={"reason": "Kenapa?"}),
@@ -302,6 +318,58 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/admin/categories/{code}/questions/{action}"): [
         P(R.ADMIN_PAGE, values={"code": "sampah", "action": "add"}, form={})
     ],
+    # --- the marketplace (JSON): the citizen's curated shop, its orders; a pending shop ----
+    **{
+        ("GET", f"/api/v1/market{path}"): [P(R.PUBLIC, values=values)]
+        for path, values in (
+            ("/products", {}),
+            ("/products/{product_id}", {"product_id": "@market_product"}),
+            ("/sellers/{seller_id}", {"seller_id": "@market_seller"}),
+        )
+    },
+    **{
+        (method, f"/api/v1/market{path}"): [P(R.ACCOUNT, values=values, body=body)]
+        for method, path, values, body in (
+            ("POST", "/sellers", {}, MARKET_SHOP),  # the citizen has a shop: 409
+            ("GET", "/seller", {}, None),
+            ("GET", "/seller/products", {}, None),
+            ("POST", "/seller/products", {}, MARKET_PRODUCT),
+            ("PUT", "/seller/products/{product_id}", MARKET_PRODUCT_ID, MARKET_PRODUCT),
+            ("PUT", "/seller/products/{product_id}/stock", MARKET_PRODUCT_ID, {"stock": 9}),
+            ("GET", "/seller/orders", {}, None),
+            ("GET", "/seller/orders/{order_id}", {"order_id": "@market_order"}, None),
+            (
+                "POST",
+                "/seller/orders/{order_id}/actions",
+                {"order_id": "@market_order2"},
+                {"action": "accept"},
+            ),
+            ("GET", "/seller/sales", {}, None),
+            ("POST", "/orders", {}, {"items": [], "payment": "cash"}),  # empty: 422
+            ("GET", "/orders", {}, None),
+            ("GET", "/orders/{order_id}", {"order_id": "@market_order"}, None),
+            (
+                "POST",
+                "/orders/{order_id}/actions",
+                {"order_id": "@market_order"},
+                {"action": "cancel"},
+            ),
+        )
+    },
+    # The curating office's routes: an official of the office (the admin here); the lurah,
+    # an official of another unit, gets 403 market_curator_only (tests/market/test_sellers).
+    **{
+        (method, f"/api/v1/market/curator{path}"): [
+            P(R.OFFICIAL, values={"seller_id": "@market_pending"}, body=body, allowed="admin")
+        ]
+        for method, path, body in (
+            ("GET", "/sellers", None),
+            ("POST", "/sellers/{seller_id}/verify", {"licence_id": "@market_licence"}),
+            ("POST", "/sellers/{seller_id}/curate", None),
+            ("POST", "/sellers/{seller_id}/suspend", {"reason": "Pemeriksaan ulang."}),
+            ("POST", "/sellers/{seller_id}/reinstate", None),
+        )
+    },
 }
 
 

@@ -75,6 +75,16 @@ REPORT_TABLES = (
     "ledger_entry",
     "ledger_txn",
     "ledger_account",
+    # --- market (sigap.market) ---
+    "market_order_event",
+    "market_order_item",
+    "market_order",
+    "market_word",
+    "market_gram",
+    "market_vocab",
+    "market_product",
+    "market_licence",
+    "market_seller",
 )
 
 

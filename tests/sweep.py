@@ -165,6 +165,7 @@ ACTIONS = {
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
     "/admin/transit/{action}": "check",
     "/app/cards/{card_id}/{action}": "topup",
+    "/app/shop/orders/{order_id}/{action}": "accept",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",
@@ -509,6 +510,30 @@ def sign_up_citizen(client: TestClient) -> str:
     csrf = re.search(r'data-csrf="([^"]+)"', client.get("/app/new").text)
     assert csrf is not None
     return csrf.group(1)
+
+
+def open_shop(client: TestClient, email: str, password: str) -> None:
+    """The account's curated shop with a product and a placed order, so that /app/shop shows
+    its forms (order actions, stock)."""
+
+    def token(who: str, secret: str) -> dict[str, str]:
+        body = {"email": who, "password": secret}
+        issued = client.post("/api/v1/auth/tokens", json=body)
+        assert issued.status_code == 201, issued.text
+        return {"Authorization": f"Bearer {issued.json()['token']}"}
+
+    seller, admin = token(email, password), token("admin@demo.sigap.id", DEMO_PASSWORD)
+    m = "/api/v1/market"
+    body = {"name": "Toko Sapu", "nib": "9120001234567", "lat": -6.172, "lon": 106.8105}
+    shop = client.post(f"{m}/sellers", json=body, headers=seller).json()
+    nib = {"licence_id": shop["licences"][0]["id"]}
+    client.post(f"{m}/curator/sellers/{shop['id']}/verify", json=nib, headers=admin)
+    client.post(f"{m}/curator/sellers/{shop['id']}/curate", headers=admin)
+    item = {"name": "Sapu Lidi", "category": "crafts", "price": 15000, "stock": 9}
+    product = client.post(f"{m}/seller/products", json=item, headers=seller).json()
+    basket = {"items": [{"product_id": product["id"], "quantity": 1}], "payment": "cash"}
+    placed = client.post(f"{m}/orders", json=basket, headers=seller)
+    assert placed.status_code == 201, placed.text
 
 
 def sweep_pages(sweep: Sweep, pages: list[str], done: set[tuple[str, str]]) -> None:

@@ -29,7 +29,17 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from starlette.routing import Mount
-from tests.access import ALLOWED, MATRIX, PAGES, SIGN_IN, WRONG, Probe, Rule
+from tests.access import (
+    ALLOWED,
+    MARKET_PRODUCT,
+    MARKET_SHOP,
+    MATRIX,
+    PAGES,
+    SIGN_IN,
+    WRONG,
+    Probe,
+    Rule,
+)
 from tests.citizen.conftest import jpeg
 from tests.conftest import TEST_ACCOUNTS
 from tests.workflow.conftest import ADMIN, BINAMARGA, LURAH, MONAS, WARGA
@@ -197,6 +207,7 @@ def setup(client: TestClient, database: Database) -> World:
         bina_marga = session.scalars(select(models.Unit.id).where(models.Unit.code == "bina-marga"))
         unit_id = bina_marga.one()
     spare = issue(database, WARGA, "api").token  # revoked by DELETE /auth/tokens/{token_id}
+    market = market_world(client, citizen, admin, people["stranger"][0].headers)
     values = {
         "report": str(report_id),
         "comment": str(comment.json()["id"]),
@@ -213,8 +224,39 @@ def setup(client: TestClient, database: Database) -> World:
         "validator": str(validator["id"]),
         "card": str(card_id),
         "topup": str(topup.json()["id"]),
+        **market,
     }
     return World(client, people, values, token, channel_key, validator_key["key"])
+
+
+def market_world(
+    client: TestClient, citizen: dict[str, str], admin: dict[str, str], other: dict[str, str]
+) -> dict[str, str]:
+    """The citizen's curated shop with a product and two orders of its own; another account's
+    pending shop, for the curating office's routes."""
+    m = "/api/v1/market"
+
+    def made(path: str, body: dict[str, Any] | None, who: dict[str, str]) -> Any:
+        response = client.post(f"{m}{path}", json=body, headers=who)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    shop = made("/sellers", MARKET_SHOP, citizen)
+    nib = shop["licences"][0]["id"]
+    made(f"/curator/sellers/{shop['id']}/verify", {"licence_id": nib}, admin)
+    made(f"/curator/sellers/{shop['id']}/curate", None, admin)
+    product = made("/seller/products", MARKET_PRODUCT, citizen)
+    basket = {"items": [{"product_id": product["id"], "quantity": 1}], "payment": "cash"}
+    orders = [made("/orders", basket, citizen)["id"] for _ in range(2)]
+    pending = made("/sellers", MARKET_SHOP, other)
+    return {
+        "market_seller": str(shop["id"]),
+        "market_product": str(product["id"]),
+        "market_order": str(orders[0]),
+        "market_order2": str(orders[1]),
+        "market_pending": str(pending["id"]),
+        "market_licence": str(pending["licences"][0]["id"]),
+    }
 
 
 def own_report(client: TestClient) -> str:

@@ -27,6 +27,7 @@ from tests.sweep import (
     api_routes,
     asgi,
     fill,
+    open_shop,
     prepare,
     refusal_problem,
     sign_in_official,
@@ -66,8 +67,9 @@ def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None
     )
     assert card.status_code == 303, card.text
     sweep.known["card_id"] = card.headers["location"].rsplit("/", 1)[1]
-    mine = ["/app/reports/{report_id}", "/app/track/{token}", "/app/my"]
-    sweep_pages(sweep, [*mine, "/app/cards", "/app/cards/{card_id}"], done)
+    open_shop(client, "warga.sweep@test.sigap.id", "rahasia-sekali")
+    pages = ["/app/reports/{report_id}", "/app/track/{token}", "/app/my", "/app/shop"]
+    sweep_pages(sweep, [*pages, "/app/cards", "/app/cards/{card_id}"], done)
     report = {"category": "sampah", "lat": "-6.1754", "lon": "106.8272", "description": "Sampah."}
     sweep_form(sweep, PageForm("POST", "/app/submit", report), {"X-CSRF-Token": csrf})
     rating = {"stars": "4", "comment": "Bagus.", "reason": "Belum.", "csrf": csrf}

@@ -41,6 +41,7 @@ DOMAIN = frozenset(
         "regions",
         "reports",
         "transit",
+        "market",
         "workflow",
     }
 )

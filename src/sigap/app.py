@@ -31,6 +31,7 @@ from sigap.citizen import following as citizen_following
 from sigap.citizen import pages as citizen_pages
 from sigap.citizen import pwa as citizen_pwa
 from sigap.citizen import router as citizen_router
+from sigap.citizen import shop as citizen_shop
 from sigap.citizen import transit as citizen_transit
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
@@ -42,6 +43,7 @@ from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
 from sigap.kit import settle_heap, unsettle_heap, utcnow
+from sigap.market import router as market_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
@@ -304,6 +306,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(transit_router.router)
     app.include_router(cards_router.router)
     app.include_router(cards_router.admin_router)
+    app.include_router(market_router.router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)
@@ -315,6 +318,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)
+    app.include_router(citizen_shop.router)
     app.include_router(citizen_filing.router)
     app.include_router(citizen_following.router)
     app.include_router(citizen_pwa.router)

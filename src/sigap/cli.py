@@ -403,6 +403,8 @@ def _demo(args: argparse.Namespace) -> int:
         seed_reports,
         seed_transit,
     )
+    from sigap.kit import utcnow
+    from sigap.market.demo import seed_market
     from sigap.migrations import upgrade
     from sigap.models import Region
     from sigap.regions import pack as packs
@@ -449,6 +451,7 @@ def _demo(args: argparse.Namespace) -> int:
         if added:
             seed_assignments(session, state, accounts)
         card = seed_cards(session, slug, network)
+        shops = seed_market(session, state, DEMO_PASSWORD, now=utcnow())
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
     print(f"  Public map:   {url}/")
@@ -464,6 +467,8 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  Transit:      {url}/api/v1/transit/routes ({', '.join(transit)} imported)")
     if card:
         print(f"  Fare card:    {url}/app/cards (the first citizen's card ending {card})")
+    if shops:
+        print(f"  Market:       {url}/api/v1/market/products ({shops} demo shops)")
     database_option = f"--database-url {_safe(settings.database_url)}"
     print(f"  Open311 key:  sigap channel create 'My app' {database_option}")
     print(f"Demo logins (password '{DEMO_PASSWORD}'; officials and admin at /officials/login):")

@@ -108,6 +108,18 @@ class Settings(BaseSettings):
     sweep_interval_s: float = Field(
         default=60.0, gt=0, description="How often the worker looks for overdue reports"
     )
+    # --- market (issue #28) ---
+    market_curator_unit: str = Field(
+        default="umkm",
+        max_length=64,
+        description="The unit (code) whose officials verify, curate and suspend sellers",
+    )
+    market_accept_minutes: int = Field(
+        default=60, ge=5, le=24 * 60, description="An order not accepted in this time expires"
+    )
+    market_complete_hours: int = Field(
+        default=72, ge=1, le=24 * 30, description="A handed-over order completes after this"
+    )
     stats_fold_interval_s: float = Field(
         default=2.0,
         gt=0,

@@ -105,24 +105,24 @@ def test_escalates_to_must_name_a_unit_for_a_unit_without_a_parent_and_never_loo
 ) -> None:
     units = pack_copy / "units.csv"
     edit_csv(units, 319, "escalates_to", "prov-31")  # bina-marga has a parent already
-    edit_csv(units, 331, "escalates_to", "pam-jaya")  # polda -> pam-jaya -> polda
-    edit_csv(units, 332, "escalates_to", "polda-metro-jaya")
-    edit_csv(units, 333, "escalates_to", "dinas-hantu")
+    edit_csv(units, 332, "escalates_to", "pam-jaya")  # polda -> pam-jaya -> polda
+    edit_csv(units, 333, "escalates_to", "polda-metro-jaya")
+    edit_csv(units, 334, "escalates_to", "dinas-hantu")
 
     with pytest.raises(packs.PackError) as caught:
         packs.read(pack_copy)
     messages = [str(p) for p in caught.value.problems]
     assert "units.csv:319: escalates_to is for units without a parent" in messages[0]
-    assert "units.csv:333: escalates_to: unknown unit 'dinas-hantu'" in messages
+    assert "units.csv:334: escalates_to: unknown unit 'dinas-hantu'" in messages
     circles = [m for m in messages if "circle" in m]
     assert circles == [
-        "units.csv:331: escalation goes round in a circle: "
+        "units.csv:332: escalation goes round in a circle: "
         "polda-metro-jaya → pam-jaya → polda-metro-jaya"
     ]
 
     edit_csv(units, 319, "escalates_to", "")
-    edit_csv(units, 332, "escalates_to", "prov-31")
-    edit_csv(units, 333, "escalates_to", "polda-metro-jaya")  # a chain of two is fine
+    edit_csv(units, 333, "escalates_to", "prov-31")
+    edit_csv(units, 334, "escalates_to", "polda-metro-jaya")  # a chain of two is fine
     chain = {row["code"]: row["escalates_to"] for row in packs.read(pack_copy).units}
     assert chain["pln-jakarta"] == "polda-metro-jaya"
 

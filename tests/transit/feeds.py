@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
+from httpx2 import Response
 from tests.transit.conftest import DATA
 
 from sigap.db import Database
@@ -79,3 +81,21 @@ def import_feeds(url: str, *feeds: store.Loaded, credits: dict[str, str] | None 
             return store.store(session, feeds, utcnow(), credits)
     finally:
         database.dispose()
+
+
+def plan(
+    client: Any, start: tuple[float, float], end: tuple[float, float], **query: str
+) -> Response:
+    """GET /api/v1/transit/plan from ``start`` to ``end`` (lat, lon), leaving at 08:00 on
+    :data:`TUESDAY` unless ``query`` says otherwise."""
+    params = {
+        "from_lat": start[0],
+        "from_lon": start[1],
+        "to_lat": end[0],
+        "to_lon": end[1],
+        "depart": "08:00",
+        "date": TUESDAY,
+        **query,
+    }
+    answer: Response = client.get("/api/v1/transit/plan", params=params)
+    return answer

@@ -22,6 +22,7 @@ from tests.transit.feeds import (
     E,
     import_feeds,
     jakarta,
+    plan,
     transjakarta,
     write,
 )
@@ -34,21 +35,6 @@ from sigap.transit import gtfs, state, store
 LEBAK_BULUS = (-6.2895, 106.7745)  # the street by the station's entrance
 BUNDARAN_HI = (-6.1930, 106.8230)  # the roundabout, south of the station
 MINUTE = 60
-
-
-def plan(
-    client: TestClient, start: tuple[float, float], end: tuple[float, float], **query: str
-) -> Any:
-    params = {
-        "from_lat": start[0],
-        "from_lon": start[1],
-        "to_lat": end[0],
-        "to_lon": end[1],
-        "depart": "08:00",
-        "date": TUESDAY,
-        **query,
-    }
-    return client.get("/api/v1/transit/plan", params=params)
 
 
 def url_of(client: TestClient) -> str:

@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
+from tests.transit import feeds
 from tests.transit.conftest import DATA, jakarta_streets
-from tests.transit.feeds import CREDITS, TUESDAY, import_feeds, jakarta
+from tests.transit.feeds import CREDITS, import_feeds, jakarta
 
 from sigap.app import create_app
 from sigap.config import Settings
@@ -143,15 +144,7 @@ def test_the_line_of_a_street_walk_is_as_long_as_the_walk() -> None:
 
 
 def plan(client: TestClient, start: tuple[float, float], end: tuple[float, float]) -> Any:
-    params = {
-        "from_lat": start[0],
-        "from_lon": start[1],
-        "to_lat": end[0],
-        "to_lon": end[1],
-        "depart": "08:00",
-        "date": TUESDAY,
-    }
-    answer = client.get("/api/v1/transit/plan", params=params)
+    answer = feeds.plan(client, start, end)
     assert answer.status_code == 200, answer.text
     return answer.json()
 

@@ -18,6 +18,17 @@ from sigap.models.category import Category, CategoryQuestion, RoutingRule
 from sigap.models.channel import Channel, ChannelMinute
 from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
+from sigap.models.market import (
+    MarketGram,
+    MarketLicence,
+    MarketOrder,
+    MarketOrderEvent,
+    MarketOrderItem,
+    MarketProduct,
+    MarketSeller,
+    MarketVocab,
+    MarketWord,
+)
 from sigap.models.outbox import OutboxMessage
 from sigap.models.photo import Photo
 from sigap.models.report import IdempotencyKey, Report, ReportReporter
@@ -57,6 +68,15 @@ __all__ = [
     "LedgerEntry",
     "LedgerTxn",
     "MapCell",
+    "MarketGram",
+    "MarketLicence",
+    "MarketOrder",
+    "MarketOrderEvent",
+    "MarketOrderItem",
+    "MarketProduct",
+    "MarketSeller",
+    "MarketVocab",
+    "MarketWord",
     "OutboxMessage",
     "Photo",
     "Region",

@@ -1,4 +1,5 @@
-"""The only place the outbox's report messages and the webhook events made of them are built.
+"""The only place the outbox's report messages (and the marketplace's order messages) and the
+webhook events made of them are built.
 
 One shape for every ``report.*`` topic, whichever use case writes it (submit, a workflow
 transition, the SLA sweep, a moderator), and one timestamp format for every time in them:
@@ -92,6 +93,39 @@ def report_message(
     for key, value in (extra or {}).items():
         payload[key] = stamp(value) if isinstance(value, datetime) else value
     return new_row(topic, payload)
+
+
+class MarketOrderPayload(TypedDict):
+    """The payload of a ``market.order`` message (docs/market.md, "Messages"): one per action
+    on an order; :mod:`sigap.market.messages` turns it into an e-mail to the other side."""
+
+    order_id: int
+    action: str
+    actor: str  # buyer, seller, system
+    status: str  # after the action
+    payment_state: str
+    total: int  # rupiah
+    seller_id: int
+    buyer_id: int
+    at: str  # stamp()
+
+
+def market_message(
+    order: Mapping[str, Any], action: str, actor: str, *, now: datetime
+) -> OutboxRow:
+    """The ``market.order`` message of ``action`` on ``order`` (its columns as a mapping)."""
+    payload: MarketOrderPayload = {
+        "order_id": order["id"],
+        "action": action,
+        "actor": actor,
+        "status": order["status"],
+        "payment_state": order["payment_state"],
+        "total": order["total"],
+        "seller_id": order["seller_id"],
+        "buyer_id": order["buyer_id"],
+        "at": stamp(now),
+    }
+    return new_row("market.order", payload, now=now)
 
 
 def webhook_message(endpoint_id: int, message: Message, data: dict[str, Any]) -> OutboxRow:

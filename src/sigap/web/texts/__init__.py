@@ -16,13 +16,14 @@ from sigap.web.texts import (
     cards,
     citizen,
     common,
+    market,
     moderation,
     officials,
     portal,
     transit,
 )
 
-_MODULES = (common, officials, portal, admin, citizen, moderation, transit, cards)
+_MODULES = (common, officials, portal, admin, citizen, moderation, transit, market, cards)
 TEXTS: dict[str, tuple[str, str]] = {k: v for m in _MODULES for k, v in m.TEXTS.items()}
 DUPLICATES = sum(len(m.TEXTS) for m in _MODULES) - len(TEXTS)
 

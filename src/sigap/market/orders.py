@@ -1,0 +1,314 @@
+"""Orders: placing (stock reserved), the actions of the state machine, the timeout sweep.
+
+Placing takes each item off the product's free stock with one conditional UPDATE
+(``stock = stock - n WHERE stock >= n``): of two orders racing for the last item, the second
+finds the row changed (PostgreSQL re-reads it after the first commits; SQLite writes one at a
+time) and gets 409 ``market_out_of_stock``, and its transaction rolls back whatever it had
+reserved. Declining, cancelling and expiring give the stock back (:data:`machine.RELEASES`).
+Every action is an event and an outbox message (``market.order``,
+:mod:`sigap.market.messages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from sigap.config import Settings
+from sigap.errors import SigapError
+from sigap.market import machine, messages
+from sigap.market.payments import ADAPTERS
+from sigap.models import (
+    MarketOrder,
+    MarketOrderEvent,
+    MarketOrderItem,
+    MarketProduct,
+    MarketSeller,
+)
+
+ACTOR_NAMES = {
+    "buyer": ("oleh pembeli", "by the buyer"),
+    "seller": ("oleh penjual", "by the seller"),
+    "system": ("oleh sistem", "by the system"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Basket:
+    items: Sequence[tuple[int, int]]  # (product id, quantity)
+    payment: str  # cash, qris
+    delivery_kelurahan: str | None = None  # None: pickup
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    accept: timedelta  # a placed order not accepted in this time expires
+    complete: timedelta  # a handed-over order completes after this
+
+    @classmethod
+    def of(cls, settings: Settings) -> Timeouts:
+        return cls(
+            accept=timedelta(minutes=settings.market_accept_minutes),
+            complete=timedelta(hours=settings.market_complete_hours),
+        )
+
+
+def place(
+    session: Session, buyer_id: int, basket: Basket, *, now: datetime, timeouts: Timeouts
+) -> MarketOrder:
+    """A placed order with its stock reserved, or nothing at all (the transaction's errors)."""
+    quantities: dict[int, int] = {}
+    for product_id, quantity in basket.items:
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
+    rows = session.execute(
+        select(MarketProduct, MarketSeller)
+        .join(MarketSeller, MarketSeller.id == MarketProduct.seller_id)
+        .where(MarketProduct.id.in_(sorted(quantities)))
+    ).all()
+    found = {product.id: (product, seller) for product, seller in rows}
+    for product_id in quantities:
+        if product_id not in found:
+            raise SigapError("market_product_not_found", product_id=product_id)
+    sellers = {seller.id: seller for _, seller in found.values()}
+    if len(sellers) != 1:
+        raise SigapError("market_one_seller")
+    seller = next(iter(sellers.values()))
+    if seller.status != "active":
+        raise SigapError("market_seller_not_found", seller_id=seller.id)
+    _check_basket(basket, seller, [product for product, _ in found.values()])
+    for product_id in sorted(quantities):  # one order of locks: no deadlock between baskets
+        _reserve(session, found[product_id][0], quantities[product_id])
+    total = sum(found[p][0].price * n for p, n in quantities.items())
+    order = MarketOrder(
+        buyer_id=buyer_id,
+        seller_id=seller.id,
+        status="placed",
+        delivery_kelurahan=basket.delivery_kelurahan,
+        payment_method=basket.payment,
+        payment_state="unpaid",
+        total=total,
+        note=basket.note,
+        placed_at=now,
+        changed_at=now,
+        due_at=now + timeouts.accept,
+    )
+    session.add(order)
+    session.flush()
+    order.qris_payload = ADAPTERS[basket.payment].payload(
+        static_qris=seller.qris, amount=total, reference=f"SIGAP-{order.id}"
+    )
+    session.execute(
+        insert(MarketOrderItem),
+        [
+            {
+                "order_id": order.id,
+                "product_id": p,
+                "name": found[p][0].name,
+                "quantity": n,
+                "price": found[p][0].price,
+            }
+            for p, n in sorted(quantities.items())
+        ],
+    )
+    _event(session, order, "place", "buyer", buyer_id, None, now)
+    return order
+
+
+def _check_basket(basket: Basket, seller: MarketSeller, products: list[MarketProduct]) -> None:
+    for product in products:
+        if not product.active:
+            raise SigapError("market_unavailable", name=product.name)
+        if basket.delivery_kelurahan is not None and basket.delivery_kelurahan not in (
+            product.delivery or []
+        ):
+            raise SigapError("market_no_delivery", kelurahan=basket.delivery_kelurahan)
+    if basket.payment == "qris" and not seller.qris:
+        raise SigapError("market_no_qris")
+
+
+def _reserve(session: Session, product: MarketProduct, quantity: int) -> None:
+    taken = session.execute(
+        update(MarketProduct)
+        .where(MarketProduct.id == product.id, MarketProduct.stock >= quantity)
+        .values(stock=MarketProduct.stock - quantity)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise SigapError("market_out_of_stock", name=product.name, quantity=quantity)
+
+
+def _release(session: Session, order_id: int) -> None:
+    items = session.execute(
+        select(MarketOrderItem.product_id, MarketOrderItem.quantity)
+        .where(MarketOrderItem.order_id == order_id)
+        .order_by(MarketOrderItem.product_id)
+    ).all()
+    for product_id, quantity in items:
+        session.execute(
+            update(MarketProduct)
+            .where(MarketProduct.id == product_id)
+            .values(stock=MarketProduct.stock + quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def load(session: Session, order_id: int, *, lock: bool = False) -> MarketOrder:
+    query = select(MarketOrder).where(MarketOrder.id == order_id)
+    order = session.scalar(query.with_for_update() if lock else query)
+    if order is None:
+        raise SigapError("market_order_not_found", order_id=order_id)
+    return order
+
+
+def act(
+    session: Session,
+    order: MarketOrder,
+    action: str,
+    actor: str,
+    account_id: int | None,
+    *,
+    now: datetime,
+    timeouts: Timeouts,
+    reason: str | None = None,
+) -> MarketOrder:
+    """Carry out ``action`` by ``actor`` (buyer, seller, system) on a loaded, locked order:
+    the transition table's rule, else 409 ``market_action_not_allowed``."""
+    found = machine.rule(order.status, action, actor)
+    if found is None or not fits(order, action):
+        by_id, by_en = ACTOR_NAMES[actor]
+        raise SigapError(
+            "market_action_not_allowed",
+            state=order.status,
+            action=action,
+            actor_id=by_id,
+            actor_en=by_en,
+        )
+    if action in machine.RELEASES:
+        _release(session, order.id)
+    if action == "confirm_payment" or (
+        action in ("pick_up", "deliver") and ADAPTERS[order.payment_method].confirmed_at_handover
+    ):
+        order.payment_state = "paid"
+    if action == "refund":
+        order.payment_state = "refunded"
+    if found.to is not None:
+        order.status = found.to
+        order.due_at = now + timeouts.complete if found.to in ("picked_up", "delivered") else None
+    order.changed_at = now
+    _event(session, order, action, actor, account_id, reason, now)
+    return order
+
+
+def fits(order: MarketOrder, action: str) -> bool:
+    """The checks a transition needs beyond its state: deliver only a delivery order, pick up
+    only a pickup order, confirm an unpaid order, refund a paid one."""
+    return {
+        "deliver": order.delivery_kelurahan is not None,
+        "pick_up": order.delivery_kelurahan is None,
+        "confirm_payment": order.payment_state == "unpaid",
+        "refund": order.payment_state == "paid",
+    }.get(action, True)
+
+
+def _event(
+    session: Session,
+    order: MarketOrder,
+    action: str,
+    actor: str,
+    account_id: int | None,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    session.add(
+        MarketOrderEvent(
+            order_id=order.id,
+            action=action,
+            status=order.status,
+            actor=actor,
+            account_id=account_id,
+            reason=reason,
+            at=now,
+        )
+    )
+    session.flush()
+    messages.announce(session, order, action, actor, now=now)
+
+
+def sweep(session: Session, *, now: datetime, timeouts: Timeouts, limit: int = 500) -> int:
+    """Orders whose time is up: not accepted in time (expire, stock back), handed over long
+    enough ago (complete). The number changed."""
+    due = session.scalars(
+        select(MarketOrder)
+        .where(MarketOrder.due_at <= now)
+        .order_by(MarketOrder.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for order in due:
+        action = "expire" if order.status == "placed" else "complete"
+        if machine.rule(order.status, action, "system") is None:
+            order.due_at = None
+            continue
+        act(session, order, action, "system", None, now=now, timeouts=timeouts)
+    return len(due)
+
+
+def items_of(session: Session, order_ids: Sequence[int]) -> dict[int, list[MarketOrderItem]]:
+    found: dict[int, list[MarketOrderItem]] = {order_id: [] for order_id in order_ids}
+    for item in session.scalars(
+        select(MarketOrderItem)
+        .where(MarketOrderItem.order_id.in_(order_ids))
+        .order_by(MarketOrderItem.product_id)
+    ):
+        found[item.order_id].append(item)
+    return found
+
+
+def events_of(session: Session, order_id: int) -> list[MarketOrderEvent]:
+    return list(
+        session.scalars(
+            select(MarketOrderEvent)
+            .where(MarketOrderEvent.order_id == order_id)
+            .order_by(MarketOrderEvent.id)
+        )
+    )
+
+
+def listing(
+    session: Session,
+    *,
+    buyer_id: int | None = None,
+    seller_id: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+) -> list[MarketOrder]:
+    query = select(MarketOrder).order_by(MarketOrder.placed_at.desc(), MarketOrder.id.desc())
+    if buyer_id is not None:
+        query = query.where(MarketOrder.buyer_id == buyer_id)
+    if seller_id is not None:
+        query = query.where(MarketOrder.seller_id == seller_id)
+    if status is not None:
+        query = query.where(MarketOrder.status == status)
+    return list(session.scalars(query.limit(limit)))
+
+
+def sales(session: Session, seller_id: int, since: datetime) -> tuple[int, int]:
+    """(orders, rupiah) of the seller's orders placed since ``since`` that were not ended
+    without a sale (declined, cancelled, expired): a day's sales."""
+    rows = (
+        session.execute(
+            select(MarketOrder.total).where(
+                MarketOrder.seller_id == seller_id,
+                MarketOrder.placed_at >= since,
+                MarketOrder.status.not_in(machine.ENDED),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return len(rows), sum(rows)

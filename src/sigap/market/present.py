@@ -1,0 +1,129 @@
+"""Rows of the marketplace → the answers of :mod:`sigap.market.schemas` (as dicts)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sigap.market import machine, orders, sellers
+from sigap.models import (
+    MarketLicence,
+    MarketOrder,
+    MarketOrderEvent,
+    MarketProduct,
+    MarketSeller,
+)
+
+
+def seller(row: MarketSeller, held: Sequence[MarketLicence]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "description": row.description,
+        "kelurahan_code": row.kelurahan_code,
+        "kecamatan_code": row.kecamatan_code,
+        "lat": row.lat,
+        "lon": row.lon,
+        "accepts_qris": bool(row.qris),
+        "badges": sellers.badges(row, held),
+    }
+
+
+def seller_own(row: MarketSeller, held: Sequence[MarketLicence]) -> dict[str, Any]:
+    return {
+        **seller(row, held),
+        "status": row.status,
+        "suspended_reason": row.suspended_reason,
+        "phone": row.phone,
+        "licences": [
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "number": h.number,
+                "expires_year": h.expires_year,
+                "verified_at": h.verified_at,
+            }
+            for h in held
+        ],
+    }
+
+
+def seller_of(session: Session, row: MarketSeller, *, own: bool) -> dict[str, Any]:
+    held = sellers.licences_of(session, [row.id])[row.id]
+    return seller_own(row, held) if own else seller(row, held)
+
+
+def product(row: MarketProduct, seller_name: str) -> dict[str, Any]:
+    names = (
+        "id",
+        "seller_id",
+        "name",
+        "description",
+        "category",
+        "food_class",
+        "price",
+        "stock",
+        "pirt",
+        "halal",
+        "bpom",
+        "opening_hours",
+        "lat",
+        "lon",
+        "kelurahan_code",
+        "kecamatan_code",
+        "active",
+    )
+    return {
+        **{name: getattr(row, name) for name in names},
+        "delivery": list(row.delivery or []),
+        "seller_name": seller_name,
+    }
+
+
+def order(session: Session, row: MarketOrder, actor: str) -> dict[str, Any]:
+    return orders_of(session, [row], actor)[0]
+
+
+def orders_of(session: Session, rows: Sequence[MarketOrder], actor: str) -> list[dict[str, Any]]:
+    items = orders.items_of(session, [r.id for r in rows])
+    names = (
+        "id",
+        "seller_id",
+        "status",
+        "delivery_kelurahan",
+        "payment_method",
+        "payment_state",
+        "qris_payload",
+        "total",
+        "note",
+        "placed_at",
+        "changed_at",
+    )
+    return [
+        {
+            **{name: getattr(row, name) for name in names},
+            "items": [
+                {
+                    "product_id": i.product_id,
+                    "name": i.name,
+                    "quantity": i.quantity,
+                    "price": i.price,
+                }
+                for i in items[row.id]
+            ],
+            "allowed": [a for a in machine.allowed(row.status, actor) if orders.fits(row, a)],
+        }
+        for row in rows
+    ]
+
+
+def event(row: MarketOrderEvent) -> dict[str, Any]:
+    return {
+        "action": row.action,
+        "status": row.status,
+        "actor": row.actor,
+        "reason": row.reason,
+        "at": row.at,
+    }

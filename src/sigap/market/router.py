@@ -1,0 +1,432 @@
+"""HTTP of the marketplace, ``/api/v1/market``: public browsing and search, the buyer's
+orders, the seller's shop, products and orders, and the curating office's work.
+
+Writes run as one use case in one transaction (:func:`sigap.deps.in_transaction`); who may do
+what is decided by the use cases (the order's transition table, :mod:`sigap.market.machine`)
+and by :func:`sigap.market.sellers.is_curator` for the office's routes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sigap.auth.deps import CurrentOfficial, CurrentSubject
+from sigap.auth.service import Subject
+from sigap.config import Settings
+from sigap.deps import Ctx, ReadSession, clock, in_transaction
+from sigap.errors import SigapError
+from sigap.inputs import Id
+from sigap.market import orders, present, products, schemas, search, sellers
+from sigap.market.orders import Basket, Timeouts
+from sigap.market.products import Listing
+from sigap.market.sellers import Registration
+from sigap.models import MarketOrder, MarketSeller
+from sigap.regions.state import RegionState
+
+router = APIRouter(prefix="/api/v1/market", tags=["market"])
+Area = Annotated[str | None, Query(max_length=20, pattern=r"^[0-9.]+$")]
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+@router.get("/products", response_model=schemas.SearchResult, summary="Search products")
+def search_products(
+    session: ReadSession,
+    q: Annotated[str, Query(max_length=100, description="Words; typos are forgiven")] = "",
+    lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
+    lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
+    radius_m: Annotated[float, Query(ge=100, le=20_000)] = 3000,
+    kelurahan: Area = None,
+    kecamatan: Area = None,
+    category: schemas.Category | None = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> dict[str, Any]:
+    """Listed products of curated shops matching every word (nearest first among equals when
+    a point is given), within a kelurahan, a kecamatan or ``radius_m`` of the point."""
+    area = search.Area(kelurahan, kecamatan, lat, lon, radius_m)
+    found = search.search(session, q, area, category=category, limit=limit)
+    rows = products.by_ids(session, [p for p, _ in found])
+    names = {s.id: s.name for s in _sellers(session, {r.seller_id for r in rows.values()})}
+    items = []
+    for product_id, score in found:
+        row = rows[product_id]
+        distance = None
+        if lat is not None and lon is not None:
+            distance = round(search.distance_m(lat, lon, row.lat, row.lon), 1)
+        item = present.product(row, names[row.seller_id])
+        items.append({"product": item, "score": score, "distance_m": distance})
+    return {"items": items}
+
+
+def _sellers(session: Session, ids: set[int]) -> list[MarketSeller]:
+    return list(session.scalars(select(MarketSeller).where(MarketSeller.id.in_(ids))))
+
+
+@router.get("/products/{product_id}", response_model=schemas.Product, summary="A product")
+def get_product(product_id: Id, session: ReadSession) -> dict[str, Any]:
+    row, seller = products.public(session, product_id)
+    return present.product(row, seller.name)
+
+
+@router.get("/sellers/{seller_id}", response_model=schemas.SellerPage, summary="A shop's page")
+def get_seller(seller_id: Id, session: ReadSession) -> dict[str, Any]:
+    """A curated shop, its badges (what the office verified, when) and its listed products."""
+    seller = sellers.get(session, seller_id, public=True)
+    listed = products.of_seller(session, seller_id, listed_only=True)
+    return {
+        "seller": present.seller_of(session, seller, own=False),
+        "products": [present.product(p, seller.name) for p in listed],
+    }
+
+
+# --- the buyer -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/orders",
+    response_model=schemas.Order,
+    status_code=status.HTTP_201_CREATED,
+    summary="Place an order (its stock is reserved)",
+)
+async def place_order(
+    body: schemas.OrderCreate, subject: CurrentSubject, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    basket = Basket(
+        [(i.product_id, i.quantity) for i in body.items],
+        body.payment,
+        body.delivery_kelurahan,
+        body.note,
+    )
+
+    def run(session: Session) -> dict[str, Any]:
+        order = orders.place(
+            session,
+            subject.account_id,
+            basket,
+            now=clock(request),
+            timeouts=Timeouts.of(ctx.settings),
+        )
+        return present.order(session, order, "buyer")
+
+    return await in_transaction(request, run)
+
+
+@router.get("/orders", response_model=schemas.OrderList, summary="My orders")
+def my_orders(
+    subject: CurrentSubject, session: ReadSession, status: schemas.OrderStatus | None = None
+) -> dict[str, Any]:
+    rows = orders.listing(session, buyer_id=subject.account_id, status=status)
+    return {"items": present.orders_of(session, rows, "buyer")}
+
+
+def _mine(session: Session, subject: Subject, order_id: int, *, lock: bool) -> MarketOrder:
+    order = orders.load(session, order_id, lock=lock)
+    if order.buyer_id != subject.account_id:
+        raise SigapError("market_not_your_order")
+    return order
+
+
+@router.get("/orders/{order_id}", response_model=schemas.OrderPage, summary="One of my orders")
+def my_order(order_id: Id, subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
+    order = _mine(session, subject, order_id, lock=False)
+    events = [present.event(e) for e in orders.events_of(session, order_id)]
+    return {**present.order(session, order, "buyer"), "events": events}
+
+
+@router.post(
+    "/orders/{order_id}/actions", response_model=schemas.Order, summary="Cancel or complete"
+)
+async def buyer_action(
+    order_id: Id, body: schemas.OrderAction, subject: CurrentSubject, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        order = _mine(session, subject, order_id, lock=True)
+        orders.act(
+            session,
+            order,
+            body.action,
+            "buyer",
+            subject.account_id,
+            now=clock(request),
+            timeouts=Timeouts.of(ctx.settings),
+            reason=body.reason,
+        )
+        return present.order(session, order, "buyer")
+
+    return await in_transaction(request, run)
+
+
+# --- the seller ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/sellers",
+    response_model=schemas.SellerOwn,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register my shop (pending until the office curates it)",
+)
+async def register_seller(
+    body: schemas.SellerCreate, subject: CurrentSubject, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    reg = Registration(
+        body.name,
+        body.nib,
+        body.lat,
+        body.lon,
+        body.description,
+        body.phone,
+        body.pirt,
+        body.halal,
+        body.bpom,
+        body.qris,
+    )
+
+    def run(session: Session) -> dict[str, Any]:
+        row = sellers.register(session, ctx.region, subject.account_id, reg, now=clock(request))
+        return present.seller_of(session, row, own=True)
+
+    return await in_transaction(request, run)
+
+
+@router.get("/seller", response_model=schemas.SellerOwn, summary="My shop")
+def my_shop(subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
+    return present.seller_of(session, sellers.of_account(session, subject.account_id), own=True)
+
+
+@router.get("/seller/products", response_model=schemas.Products, summary="My products")
+def my_products(subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
+    seller = sellers.of_account(session, subject.account_id)
+    rows = products.of_seller(session, seller.id, listed_only=False)
+    return {"items": [present.product(p, seller.name) for p in rows]}
+
+
+def _listing(body: schemas.ProductCreate) -> Listing:
+    return Listing(
+        body.name,
+        body.category,
+        body.food_class,
+        body.price,
+        body.stock,
+        body.description,
+        body.pirt,
+        body.halal,
+        body.bpom,
+        body.opening_hours,
+        body.lat,
+        body.lon,
+        body.delivery,
+        body.active,
+    )
+
+
+@router.post(
+    "/seller/products",
+    response_model=schemas.Product,
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a product",
+)
+async def add_product(
+    body: schemas.ProductCreate, subject: CurrentSubject, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        seller = sellers.selling(sellers.of_account(session, subject.account_id))
+        row = products.create(session, ctx.region, seller, _listing(body), now=clock(request))
+        return present.product(row, seller.name)
+
+    return await in_transaction(request, run)
+
+
+@router.put("/seller/products/{product_id}", response_model=schemas.Product, summary="Change")
+async def change_product(
+    product_id: Id,
+    body: schemas.ProductCreate,
+    subject: CurrentSubject,
+    request: Request,
+    ctx: Ctx,
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        seller = sellers.selling(sellers.of_account(session, subject.account_id))
+        row = products.change(
+            session, ctx.region, seller, product_id, _listing(body), now=clock(request)
+        )
+        return present.product(row, seller.name)
+
+    return await in_transaction(request, run)
+
+
+@router.put(
+    "/seller/products/{product_id}/stock", response_model=schemas.Product, summary="Set stock"
+)
+async def set_stock(
+    product_id: Id, body: schemas.StockUpdate, subject: CurrentSubject, request: Request
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        seller = sellers.of_account(session, subject.account_id)
+        products.set_stock(session, seller, product_id, body.stock, now=clock(request))
+        row = products.own(session, seller, product_id)
+        session.refresh(row)
+        return present.product(row, seller.name)
+
+    return await in_transaction(request, run)
+
+
+@router.get("/seller/orders", response_model=schemas.OrderList, summary="My shop's orders")
+def shop_orders(
+    subject: CurrentSubject, session: ReadSession, status: schemas.OrderStatus | None = None
+) -> dict[str, Any]:
+    seller = sellers.of_account(session, subject.account_id)
+    rows = orders.listing(session, seller_id=seller.id, status=status)
+    return {"items": present.orders_of(session, rows, "seller")}
+
+
+def _shop_order(session: Session, subject: Subject, order_id: int, *, lock: bool) -> MarketOrder:
+    seller = sellers.of_account(session, subject.account_id)
+    order = orders.load(session, order_id, lock=lock)
+    if order.seller_id != seller.id:
+        raise SigapError("market_order_not_found", order_id=order_id)
+    return order
+
+
+@router.get("/seller/orders/{order_id}", response_model=schemas.OrderPage, summary="An order")
+def shop_order(order_id: Id, subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
+    order = _shop_order(session, subject, order_id, lock=False)
+    events = [present.event(e) for e in orders.events_of(session, order_id)]
+    return {**present.order(session, order, "seller"), "events": events}
+
+
+@router.post(
+    "/seller/orders/{order_id}/actions",
+    response_model=schemas.Order,
+    summary="Accept, decline, ready, pick up, deliver, cancel, confirm payment, refund",
+)
+async def seller_action(
+    order_id: Id, body: schemas.OrderAction, subject: CurrentSubject, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    def run(session: Session) -> dict[str, Any]:
+        order = _shop_order(session, subject, order_id, lock=True)
+        orders.act(
+            session,
+            order,
+            body.action,
+            "seller",
+            subject.account_id,
+            now=clock(request),
+            timeouts=Timeouts.of(ctx.settings),
+            reason=body.reason,
+        )
+        return present.order(session, order, "seller")
+
+    return await in_transaction(request, run)
+
+
+@router.get("/seller/sales", response_model=schemas.Sales, summary="Today's sales")
+def todays_sales(
+    subject: CurrentSubject, session: ReadSession, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    seller = sellers.of_account(session, subject.account_id)
+    local = clock(request).astimezone(ctx.region.timezone)
+    start = datetime.combine(local.date(), time(0), ctx.region.timezone)
+    count, total = orders.sales(session, seller.id, start)
+    return {"day": local.date().isoformat(), "orders": count, "total": total}
+
+
+# --- the curating office ---------------------------------------------------------------------
+
+
+def _curator(subject: Subject, state: RegionState, settings: Settings) -> Subject:
+    if not sellers.is_curator(state, settings.market_curator_unit, subject.role, subject.unit_id):
+        raise SigapError("market_curator_only")
+    return subject
+
+
+@router.get("/curator/sellers", response_model=schemas.SellerList, summary="Shops to curate")
+def curator_sellers(
+    subject: CurrentOfficial,
+    session: ReadSession,
+    ctx: Ctx,
+    status: schemas.SellerStatus | None = None,
+) -> dict[str, Any]:
+    _curator(subject, ctx.region, ctx.settings)
+    rows = sellers.list_for_curator(session, status=status, limit=200)
+    held = sellers.licences_of(session, [r.id for r in rows])
+    return {"items": [present.seller_own(r, held[r.id]) for r in rows]}
+
+
+async def _curate(request: Request, ctx: Ctx, subject: Subject, work: Any) -> dict[str, Any]:
+    _curator(subject, ctx.region, ctx.settings)
+
+    def run(session: Session) -> dict[str, Any]:
+        return present.seller_of(session, work(session), own=True)
+
+    return await in_transaction(request, run)
+
+
+@router.post(
+    "/curator/sellers/{seller_id}/verify",
+    response_model=schemas.SellerOwn,
+    summary="Verify one of a shop's numbers (a badge)",
+)
+async def verify_licence(
+    seller_id: Id,
+    body: schemas.CuratorVerify,
+    subject: CurrentOfficial,
+    request: Request,
+    ctx: Ctx,
+) -> dict[str, Any]:
+    def work(session: Session) -> Any:
+        sellers.verify(
+            session, seller_id, body.licence_id, account_id=subject.account_id, now=clock(request)
+        )
+        return sellers.get(session, seller_id, public=False)
+
+    return await _curate(request, ctx, subject, work)
+
+
+@router.post(
+    "/curator/sellers/{seller_id}/curate",
+    response_model=schemas.SellerOwn,
+    summary="List a shop (its NIB verified)",
+)
+async def curate_seller(
+    seller_id: Id, subject: CurrentOfficial, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    return await _curate(
+        request,
+        ctx,
+        subject,
+        lambda s: sellers.curate(s, seller_id, account_id=subject.account_id, now=clock(request)),
+    )
+
+
+@router.post(
+    "/curator/sellers/{seller_id}/suspend",
+    response_model=schemas.SellerOwn,
+    summary="Suspend a shop, with the reason",
+)
+async def suspend_seller(
+    seller_id: Id,
+    body: schemas.CuratorSuspend,
+    subject: CurrentOfficial,
+    request: Request,
+    ctx: Ctx,
+) -> dict[str, Any]:
+    return await _curate(
+        request, ctx, subject, lambda s: sellers.suspend(s, seller_id, reason=body.reason)
+    )
+
+
+@router.post(
+    "/curator/sellers/{seller_id}/reinstate",
+    response_model=schemas.SellerOwn,
+    summary="Lift a suspension",
+)
+async def reinstate_seller(
+    seller_id: Id, subject: CurrentOfficial, request: Request, ctx: Ctx
+) -> dict[str, Any]:
+    return await _curate(request, ctx, subject, lambda s: sellers.reinstate(s, seller_id))
