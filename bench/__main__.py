@@ -22,6 +22,7 @@ def main() -> None:
         "limits",
         "transit",
         "transit_engines",
+        "cards",
         "fares",
         "market",
     )

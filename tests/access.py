@@ -14,6 +14,7 @@ class Rule(Enum):
     PUBLIC = "anyone"
     TOKEN = "whoever holds the report's tracking code"
     CHANNEL = "an Open311 channel's API key"
+    VALIDATOR = "a fare card validator's key (X-Validator-Key)"
     ACCOUNT = "any signed-in account (bearer)"
     OFFICIAL = "an official (bearer)"
     ADMIN = "an admin (bearer)"
@@ -44,6 +45,7 @@ REPORT = {"report_id": "@report"}  # the report the citizen filed in Gambir
 OWN = {"report_id": "@own"}  # a report of the route's own (its allowed call changes it)
 FORWARD = {"unit": "bina-marga", "reason": "Bukan wewenang kelurahan."}
 QUESTION = {"code": "sampah", "question": "@question"}
+CARD = {"card_id": "@card"}  # the citizen's card
 MARKET_SHOP = {"name": "Kue Bu Sri", "nib": "9120001234567", "lat": -6.172, "lon": 106.8105}
 MARKET_PRODUCT = {
     "name": "Kue Putu",
@@ -149,6 +151,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ],
     ("GET", "/open311/v2/tokens/{token}.{fmt}"): [P(R.TOKEN)],
     ("POST", "/open311/v2/requests.{fmt}"): [P(R.CHANNEL)],
+    ("POST", "/api/v1/cards/taps"): [P(R.VALIDATOR)],
     # --- signed-in accounts (JSON) ------------------------------------------------------
     ("GET", "/api/v1/auth/me"): [P(R.ACCOUNT)],
     ("GET", "/api/v1/auth/tokens"): [P(R.ACCOUNT)],
@@ -162,6 +165,20 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/api/v1/reports/{report_id}/support"): [P(R.ACCOUNT, values=REPORT)],
     ("PUT", "/api/v1/reports/{report_id}/follow"): [P(R.ACCOUNT, values=REPORT)],
     ("DELETE", "/api/v1/reports/{report_id}/follow"): [P(R.ACCOUNT, values=REPORT)],
+    # a holder's cards: another account's card is the same 404 as a missing one (scoped)
+    ("GET", "/api/v1/cards"): [P(R.ACCOUNT)],
+    ("POST", "/api/v1/cards"): [P(R.ACCOUNT, body={"number": "1111 2222 3333 4444"})],
+    ("GET", "/api/v1/cards/{card_id}"): [P(R.ACCOUNT, scoped=True, values=CARD)],
+    ("GET", "/api/v1/cards/{card_id}/trips"): [P(R.ACCOUNT, scoped=True, values=CARD)],
+    ("POST", "/api/v1/cards/{card_id}/topups"): [
+        P(R.ACCOUNT, scoped=True, values=CARD, body={"amount": 10_000})
+    ],
+    ("POST", "/api/v1/cards/{card_id}/topups/{topup_id}/confirm"): [
+        P(R.ACCOUNT, scoped=True, values={**CARD, "topup_id": "@topup"})
+    ],
+    ("POST", "/api/v1/cards/{card_id}/replace"): [
+        P(R.ACCOUNT, scoped=True, values=CARD, body={"number": "9999 8888 7777 6666"})
+    ],
     # --- officials (JSON) -----------------------------------------------------------------
     ("GET", "/api/v1/officials/inbox"): [P(R.OFFICIAL)],
     ("GET", "/api/v1/officials/units"): [P(R.OFFICIAL)],
@@ -246,6 +263,11 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             ("POST", "/webhooks", {}, {}),
             ("DELETE", "/webhooks/{endpoint_id}", {"endpoint_id": "@webhook"}, {}),
             ("POST", "/transit/csv", {}, {"name": "uji"}),  # no body: an empty CSV, a 422
+            ("GET", "/validators", {}, {}),
+            ("POST", "/validators", {}, {}),
+            ("POST", "/validators/{validator_id}/revoke", {"validator_id": "@validator"}, {}),
+            ("GET", "/cards/revenue", {}, {}),
+            ("GET", "/cards/reconciliation", {}, {}),
         )
     },
     # --- the citizen app (cookie) ---------------------------------------------------------
@@ -262,6 +284,17 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
         P(R.REPORTER_PAGE, values={**REPORT, "action": "appeal"}, form={"reason": "Kenapa?"}),
         P(R.ACCOUNT_PAGE, values={**REPORT, "action": "comment"}, form={"body": "Setuju."}),
         P(R.ACCOUNT_PAGE, values={**REPORT, "action": "follow"}, form={}),
+    ],
+    ("GET", "/app/cards"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/cards"): [P(R.ACCOUNT_PAGE, form={"number": "5555 6666 7777 8888"})],
+    ("GET", "/app/cards/{card_id}"): [P(R.ACCOUNT_PAGE, scoped=True, values=CARD)],
+    ("POST", "/app/cards/{card_id}/{action}"): [
+        P(
+            R.ACCOUNT_PAGE,
+            scoped=True,
+            values={**CARD, "action": "topup"},
+            form={"amount": "10000", "key": "page", "method": "demo"},
+        )
     ],
     # --- the officials' pages (cookie) ----------------------------------------------------
     ("GET", "/officials"): [P(R.OFFICIAL_PAGE)],

@@ -66,6 +66,15 @@ REPORT_TABLES = (
     # --- transit: feeds a test imported (sigap.transit.store) ---
     "transit_feed",
     "transit_network",
+    # --- the fare card: its ledger, cards, validators and taps (sigap.cards) ---
+    "card_leg",
+    "card_tap",
+    "card_topup",
+    "card",
+    "validator",
+    "ledger_entry",
+    "ledger_txn",
+    "ledger_account",
     # --- market (sigap.market) ---
     "market_order_event",
     "market_order_item",

@@ -164,6 +164,7 @@ ACTIONS = {
     "/api/v1/admin/photos/{photo_id}/{action}": "hide",
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
     "/admin/transit/{action}": "check",
+    "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
 }
 QUERY = {

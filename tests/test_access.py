@@ -100,6 +100,7 @@ class World:
     values: dict[str, str]
     token: str  # the tracking code of the citizen's report
     channel_key: str
+    validator_key: str
 
 
 def issue(database: Database, email: str, kind: str) -> auth.Issued:
@@ -179,6 +180,21 @@ def setup(client: TestClient, database: Database) -> World:
     # A rule that routes no report of this test (floods): removing it changes nothing here.
     flood = {"category_code": "banjir", "area_code": GAMBIR, "unit_code": "prov-31"}
     rule = made("/routing", flood)
+    validator = made(
+        "/validators", {"name": "Gerbang 1", "network": "transjakarta", "stop_id": "tj:1"}
+    )
+    validator_key = made(
+        "/validators", {"name": "Gerbang 2", "network": "transjakarta", "stop_id": "tj:2"}
+    )
+    card = client.post("/api/v1/cards", json={"number": "12345678"}, headers=citizen)
+    assert card.status_code == 201, card.text
+    card_id = card.json()["id"]
+    topup = client.post(
+        f"/api/v1/cards/{card_id}/topups",
+        json={"amount": 10_000},
+        headers={**citizen, "Idempotency-Key": "access"},
+    )
+    assert topup.status_code == 201, topup.text
     with database.transaction() as session:
         endpoint = webhooks.create(
             session, url="https://hooks.example/x", events=["*"], secret=None
@@ -205,9 +221,12 @@ def setup(client: TestClient, database: Database) -> World:
         "dead_message": str(dead),
         "webhook": str(endpoint["id"]),
         "spare_token_id": auth.token_id(sha256_hex(spare)),
+        "validator": str(validator["id"]),
+        "card": str(card_id),
+        "topup": str(topup.json()["id"]),
         **market,
     }
-    return World(client, people, values, token, channel_key)
+    return World(client, people, values, token, channel_key, validator_key["key"])
 
 
 def market_world(
@@ -366,6 +385,17 @@ def check(call: Call) -> list[str]:
             query = {"api_key": key} if key else {}
             response = call.world.client.post(call.path, data=form, params=query)
             if (response.status_code == 403) != (outcome == 403):
+                failures.append(f"POST {call.template} key {key!r}: {response.status_code}")
+    elif rule is R.VALIDATOR:
+        taps = {
+            "taps": [
+                {"tap_id": "1", "card": "12345678", "kind": "in", "at": "2026-12-07T07:00:00+07:00"}
+            ]
+        }
+        for key, status in ((None, 401), ("nope", 403), (call.world.validator_key, 200)):
+            headers = {"X-Validator-Key": key} if key else {}
+            response = call.world.client.post(call.path, json=taps, headers=headers)
+            if response.status_code != status:
                 failures.append(f"POST {call.template} key {key!r}: {response.status_code}")
     else:
         expect("anonymous", "unsigned")

@@ -155,6 +155,13 @@ def test_demo_serves_reports_and_prints_logins(tmp_path: Path, free_port: int) -
         hashes = [row[0] for row in connection.execute("SELECT password_hash FROM account")]
     assert roles["walikota.pusat@demo.sigap.id"] == "supervisor"
     assert all(h.startswith("$argon2id$") for h in hashes)
+    # the fare card's demo: a card with a top-up and yesterday's rides, priced by the engine
+    assert f"{base}/app/cards (the first citizen's card ending 0001)" in output
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        fares = connection.execute("SELECT rule, fare FROM card_leg ORDER BY tap_id").fetchall()
+        balance = connection.execute("SELECT balance FROM ledger_account WHERE kind = 'card'")
+        assert balance.fetchone()[0] == 50_000 - sum(fare for _, fare in fares)
+    assert [rule for rule, _ in fares] == ["tj_reguler", "mrt_4000"]
 
 
 def get_json(url: str, process: subprocess.Popen[str]) -> Any:

@@ -62,9 +62,14 @@ def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None
     public = ["/app/signin", "/app/signup", "/officials/login", "/app/track", "/officials"]
     sweep_pages(sweep, public, done)
     csrf = sign_up_citizen(client)
+    card = client.post(
+        "/app/cards", data={"number": "5555 6666 7777 8888", "csrf": csrf}, follow_redirects=False
+    )
+    assert card.status_code == 303, card.text
+    sweep.known["card_id"] = card.headers["location"].rsplit("/", 1)[1]
     open_shop(client, "warga.sweep@test.sigap.id", "rahasia-sekali")
     pages = ["/app/reports/{report_id}", "/app/track/{token}", "/app/my", "/app/shop"]
-    sweep_pages(sweep, pages, done)
+    sweep_pages(sweep, [*pages, "/app/cards", "/app/cards/{card_id}"], done)
     report = {"category": "sampah", "lat": "-6.1754", "lon": "106.8272", "description": "Sampah."}
     sweep_form(sweep, PageForm("POST", "/app/submit", report), {"X-CSRF-Token": csrf})
     rating = {"stars": "4", "comment": "Bagus.", "reason": "Belum.", "csrf": csrf}

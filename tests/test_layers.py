@@ -29,6 +29,7 @@ DOMAIN = frozenset(
         "accounts",
         "admin",
         "auth",
+        "cards",
         "channels",
         "fares",
         "geo",

@@ -23,7 +23,9 @@ from sigap.admin import reload as admin_reload
 from sigap.admin import transit as admin_transit
 from sigap.auth import devices
 from sigap.auth import router as auth_router
+from sigap.cards import router as cards_router
 from sigap.channels import service as channels
+from sigap.citizen import cards as citizen_cards
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
 from sigap.citizen import pages as citizen_pages
@@ -302,6 +304,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     intake.document_form(app)
     app.include_router(regions_router.router)
     app.include_router(transit_router.router)
+    app.include_router(cards_router.router)
+    app.include_router(cards_router.admin_router)
     app.include_router(market_router.router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
@@ -319,6 +323,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_following.router)
     app.include_router(citizen_pwa.router)
     app.include_router(citizen_transit.router)
+    app.include_router(citizen_cards.router)
     app.include_router(notify_router.router)
     app.include_router(notify_router.admin)
     app.mount(

@@ -47,6 +47,9 @@ def run(settings: Settings) -> list[Finding]:
     findings.append(
         _step("media", lambda: _media(Path(settings.media_dir), settings.media_min_free_mb))
     )
+    if settings.card_qris_merchant:
+        merchant = settings.card_qris_merchant
+        findings.append(_step("card_qris", lambda: _qris(merchant)))
     return findings
 
 
@@ -129,6 +132,18 @@ def _transit(database: Database) -> str:
     waiting = sorted(a for a in operators if a.partition(":")[0] not in imported)
     note = f"; operators without their feed: {', '.join(waiting)}" if waiting else ""
     return f"{len(feeds)} feed(s); the first calendar to end: {name} on {end}{note}"
+
+
+def _qris(static: str) -> str:
+    """The fare card's QRIS merchant code reads as one, so top-ups can show a dynamic code."""
+    from sigap.errors import SigapError
+    from sigap.payments import qris
+
+    try:
+        found = qris.merchant(static)
+    except SigapError as exc:
+        raise ValueError(f"SIGAP_CARD_QRIS_MERCHANT: {exc.message('en')}") from None
+    return f"QRIS merchant {found.name}, {found.city}"
 
 
 def _smtp(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sigap.cards import commands as card_commands
 from sigap.channels import commands as channel_commands
 from sigap.fares import commands as fare_commands
 from sigap.regions import commands as map_commands
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     map_commands.add(commands)
     channel_commands.add(commands)
     transit_commands.add(commands)
+    card_commands.add(commands)
     fare_commands.add(commands)
     _workflow_commands(commands)
     _photo_commands(commands)
@@ -397,6 +399,7 @@ def _demo(args: argparse.Namespace) -> int:
         busy_kelurahan,
         seed_accounts,
         seed_assignments,
+        seed_cards,
         seed_reports,
         seed_transit,
     )
@@ -447,6 +450,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
         if added:
             seed_assignments(session, state, accounts)
+        card = seed_cards(session, slug, network)
         shops = seed_market(session, state, DEMO_PASSWORD, now=utcnow())
     database.dispose()
     print(f"Sigap demo ({_safe(settings.database_url)}, {added} new demo reports)")
@@ -461,6 +465,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  Open311:      {url}/open311/v2/discovery.xml")
     if transit:
         print(f"  Transit:      {url}/api/v1/transit/routes ({', '.join(transit)} imported)")
+    if card:
+        print(f"  Fare card:    {url}/app/cards (the first citizen's card ending {card})")
     if shops:
         print(f"  Market:       {url}/api/v1/market/products ({shops} demo shops)")
     database_option = f"--database-url {_safe(settings.database_url)}"

@@ -221,6 +221,25 @@ class Settings(BaseSettings):
         le=600,
         description="On SIGTERM: how long requests in progress may take to finish",
     )
+    # --- the fare card (sigap.cards, docs/cards.md) ---
+    card_balance_floor: int = Field(
+        default=0,
+        ge=-1_000_000,
+        le=0,
+        description="The lowest balance a card may reach, in rupiah (0: never negative; "
+        "-5000: a ride on credit); a fare beyond it stays unpaid",
+    )
+    card_balance_max: int = Field(
+        default=2_000_000,
+        ge=10_000,
+        le=100_000_000,
+        description="The highest balance a top-up may bring a card to, in rupiah",
+    )
+    card_qris_merchant: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The city's static QRIS merchant code: top-ups offer a dynamic QRIS code",
+    )
     # --- abuse limits, the same on every channel (sigap.reports.limits) ---
     secret_key: str | None = Field(
         default=None,

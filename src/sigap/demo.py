@@ -10,7 +10,7 @@ import io
 import json
 import random
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,11 @@ from sqlalchemy.orm import Session
 from sigap import models
 from sigap.accounts.service import create as create_account
 from sigap.auth.service import Subject
+from sigap.cards import ledger, validators
+from sigap.cards import service as cards
+from sigap.cards import taps as card_taps
+from sigap.cards.pricing import EnginePricer
+from sigap.fares import planner
 from sigap.geo.sample import points_inside
 from sigap.kit import utcnow
 from sigap.models.category import TRANSIT_DATATYPES
@@ -333,3 +338,49 @@ def seed_transit(session: Session, slug: str) -> list[str]:
     feeds = [transit_store.load(path, path.stem) for path in sorted(folder.glob("*.zip"))]
     transit_store.store(session, feeds, utcnow(), credits)
     return [feed.name for feed in feeds]
+
+
+DEMO_CARD = "6032 0000 0000 0001"  # a made-up number: no real card has it
+
+
+def seed_cards(session: Session, slug: str, network: Network | None) -> str | None:
+    """The fare card's demo (Jakarta, whose pack has fare rules): a card of the first demo
+    citizen with a paid demo top-up, a Transjakarta and an MRT validator, and yesterday
+    morning's taps (a Transjakarta bus, then the MRT), priced by THE fare engine. Once only;
+    returns the card's last four digits, or None."""
+    fare_rules = planner.bundled(slug)
+    holder = session.scalar(
+        select(models.Account).where(models.Account.role == "citizen").order_by(models.Account.id)
+    )
+    if fare_rules is None or holder is None or session.scalar(select(models.Card.id).limit(1)):
+        return None
+    now = utcnow()
+    hasher = cards.Hasher.load(session)
+    card = cards.register(
+        session, hasher, holder_id=holder.id, number=DEMO_CARD, name="Kartu demo", now=now
+    )
+    clearing = ledger.account_id(session, "clearing:demo", "clearing")
+    entries = ((clearing, -50_000), (card.ledger_account_id, 50_000))
+    ledger.post(session, ledger.Posting("topup:demo:seed", "topup", now, entries, "demo"))
+    morning = datetime.combine(now.date() - timedelta(days=1), datetime.min.time(), UTC)
+    rides = [  # 07:10 WIB a Transjakarta bus, 07:40 the MRT from Lebak Bulus to Fatmawati
+        ("transjakarta", "tj:H00275P", "tj:1", [("in", 10)]),
+        ("mrt", "mrt:SLBB", None, [("in", 40)]),
+        ("mrt", "mrt:SFTM", None, [("out", 55)]),
+    ]
+    places = planner.places(network) if network is not None else None
+    pricer = EnginePricer(fare_rules, places)
+    for n, (name, stop, route, taps) in enumerate(rides):
+        _, key = validators.create(
+            session, name=f"Demo {name} {n + 1}", network=name, stop_id=stop, route_id=route,
+            now=now,
+        )  # fmt: skip
+        batch = [
+            card_taps.TapIn(f"demo-{n}-{kind}", DEMO_CARD, kind, morning + timedelta(minutes=m))
+            for kind, m in taps
+        ]
+        card_taps.ingest(
+            session, validators.authenticate(session, key), batch, hasher=hasher,
+            pricer=pricer, floor=0, now=now,
+        )  # fmt: skip
+    return card.last4

@@ -3,8 +3,8 @@
 Every error a client can see is a :class:`SigapError`: a stable machine ``code`` (never renamed:
 clients and the Open311 adapter switch on it) and what the registry :data:`CODES` declares for
 it, once: its HTTP status and its message in Bahasa Indonesia and English (tables in
-:mod:`sigap.errors.public`, :mod:`sigap.errors.staff`, :mod:`sigap.errors.transit` and
-:mod:`sigap.errors.fares`, :mod:`sigap.errors.market`). A raise
+:mod:`sigap.errors.public`, :mod:`sigap.errors.staff`, :mod:`sigap.errors.transit`,
+:mod:`sigap.errors.fares`, :mod:`sigap.errors.market` and :mod:`sigap.errors.cards`). A raise
 site names the code and the message's params, never a status: one code answers one status
 everywhere. Two meanings are two
 codes (``category_not_found`` 404 for an address, ``unknown_category`` 422 for a value sent).
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sigap.errors import fares, market, public, staff, transit
+from sigap.errors import cards, fares, market, public, staff, transit
 from sigap.errors.code import RETRY_AFTER_S, ErrorCode, merge
 
 __all__ = ["CODES", "RETRY_AFTER_S", "ErrorCode", "OutsideServiceArea", "SigapError"]
 
 CODES: dict[str, ErrorCode] = merge(
-    public.CODES, staff.CODES, transit.CODES, fares.CODES, market.CODES
+    public.CODES, staff.CODES, transit.CODES, fares.CODES, market.CODES, cards.CODES
 )
 
 

@@ -4,6 +4,16 @@ from sigap.models.account import Account
 from sigap.models.area import Area, AreaBoundary, BoundaryVersion, Region, RegionLayer
 from sigap.models.audit import AdminEvent
 from sigap.models.base import Base
+from sigap.models.card import (
+    Card,
+    CardLeg,
+    CardTap,
+    CardTopup,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTxn,
+    Validator,
+)
 from sigap.models.category import Category, CategoryQuestion, RoutingRule
 from sigap.models.channel import Channel, ChannelMinute
 from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
@@ -45,11 +55,18 @@ __all__ = [
     "AuthSession",
     "Base",
     "BoundaryVersion",
+    "Card",
+    "CardLeg",
+    "CardTap",
+    "CardTopup",
     "Category",
     "CategoryQuestion",
     "Channel",
     "ChannelMinute",
     "IdempotencyKey",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTxn",
     "MapCell",
     "MarketGram",
     "MarketLicence",
@@ -83,5 +100,6 @@ __all__ = [
     "TransitNetwork",
     "TransitOperator",
     "Unit",
+    "Validator",
     "WebhookEndpoint",
 ]

@@ -1,7 +1,7 @@
 """The UMKM marketplace: sellers, licences, products, the search index, orders.
 
 Revision ID: 0029_market
-Revises: 0027_transit_reports
+Revises: 0028_cards
 Create Date: 2026-12-07
 
 Issue #28, docs/market.md. ``market_product.stock`` is the stock free to order, held at zero
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029_market"
-down_revision = "0027_transit_reports"
+down_revision = "0028_cards"
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sigap.web.texts import (
     admin,
+    cards,
     citizen,
     common,
     market,
@@ -22,7 +23,7 @@ from sigap.web.texts import (
     transit,
 )
 
-_MODULES = (common, officials, portal, admin, citizen, moderation, transit, market)
+_MODULES = (common, officials, portal, admin, citizen, moderation, transit, market, cards)
 TEXTS: dict[str, tuple[str, str]] = {k: v for m in _MODULES for k, v in m.TEXTS.items()}
 DUPLICATES = sum(len(m.TEXTS) for m in _MODULES) - len(TEXTS)
 
