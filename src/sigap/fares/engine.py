@@ -309,7 +309,14 @@ def _leg_rule(
             "fare_no_rule", tap=leg.tap.tap_id, rule_set=rule_set.id, network=leg.network
         )
     ctx = _Context(rule_set, leg, _areas(rules, leg.tap.stop_id, places), places, rules)
-    matches = [rule for rule in candidates if ctx.matches(rule)]
+    # a rule naming a from_area matches only a leg from it: look at no other
+    near = [
+        rule
+        for network in (leg.network, "")
+        for area in ("", *sorted(ctx.from_areas))
+        for rule in rule_set.by_area.get((network, area), ())
+    ]
+    matches = [rule for rule in near if ctx.matches(rule)]
     if rule_set.has_priority and matches:
         top = max(rule.priority for rule in matches)
         matches = [rule for rule in matches if rule.priority == top]

@@ -143,6 +143,9 @@ class RuleSet:
     products: dict[str, Product] = field(default_factory=dict)
     leg_rules: list[LegRule] = field(default_factory=list)
     by_network: dict[str, list[LegRule]] = field(default_factory=dict)
+    # the same rules by (network, from_area): a leg looks only at those that can match its
+    # tap-in's areas (the MRT's 156 station pairs: the dozen from its station)
+    by_area: dict[tuple[str, str], list[LegRule]] = field(default_factory=dict)
     has_priority: bool = False
     # per field of fare_leg_rules.txt, the values some rule names (v2's empty-value matching)
     listed: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -296,6 +299,7 @@ def _read_leg_rules(reader: _Reader, rules: FareRules, found: RuleSet) -> None:
         rule = LegRule(group, network, from_area, to_area, from_frame, to_frame, product, priority)
         found.leg_rules.append(rule)
         found.by_network.setdefault(rule.network, []).append(rule)
+        found.by_area.setdefault((rule.network, rule.from_area), []).append(rule)
     for name in ("network", "from_area", "to_area", "from_timeframe", "to_timeframe"):
         found.listed[name] = frozenset(getattr(r, name) for r in found.leg_rules) - {""}
 
