@@ -68,8 +68,8 @@ def test_only_listed_products_of_curated_shops(market: Market) -> None:
 def test_a_wide_circle_is_searched_near_first_without_losing_a_better_match(
     market: Market,
 ) -> None:
-    """A circle wider than search.INNER_M is searched within it first; its answer stands only
-    when it is full of the best score any product can reach."""
+    """Within a circle a better match comes before a nearer one, and equal matches nearest
+    first, whatever the limit (a shortcut searching near first must keep this)."""
     seller, _ = market.shop()
     exact = market.product(seller, name="Kue Cubit", lat=-6.1585, lon=106.8105)  # 1.5 km north
     nearest = market.product(seller, name="Kue Cubitan", lat=-6.1721, lon=106.8105)

@@ -18,21 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    Select,
-    and_,
-    delete,
-    exists,
-    func,
-    insert,
-    literal,
-    select,
-    true,
-    union_all,
-)
+from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from sigap.geo.places import trigrams, words
@@ -44,7 +33,6 @@ MAX_WORDS = 6  # query words looked at
 MAX_MATCHES = 12  # vocabulary words kept per query word, best first
 CANDIDATES = 200  # products scored exactly by a search of the whole region
 COUNT_CAP = 5000  # postings counted to find a query's rarest word
-INNER_M = 750.0  # a wider circle is searched within this radius first
 METRES_PER_DEGREE = 111_320.0
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 CATEGORY_WORDS = {
@@ -141,13 +129,6 @@ def search(
 ) -> list[tuple[int, float]]:
     """(product id, score) best first. Without query words: the area's products, nearest (or
     newest) first."""
-    found = _search(session, text, area, category, limit)
-    return [(product_id, round(score, 3)) for product_id, score in found]
-
-
-def _search(
-    session: Session, text: str, area: Area, category: str | None, limit: int
-) -> list[tuple[int, float]]:
     asked = list(dict.fromkeys(words(text)))[:MAX_WORDS]
     base = select(MarketProduct.id, MarketProduct.lat, MarketProduct.lon).join(
         MarketSeller, MarketSeller.id == MarketProduct.seller_id
@@ -162,49 +143,15 @@ def _search(
         return []
     if area.kelurahan is None and area.kecamatan is None and area.lat is None:
         return _everywhere(session, wanted, category, limit)
-    if area.lat is not None and area.radius_m > INNER_M:
-        # Nearest first among equal scores: a product outside the inner circle comes after
-        # every one inside it of the same step, so if the inner circle holds ``limit`` products
-        # of the best step any product can reach, they are the answer (a common word in a wide
-        # circle: a sixteenth of the rows).
-        inner = _within(session, wanted, replace(area, radius_m=INNER_M), category, limit)
-        best = round(sum(max(options.values()) for options in wanted) / len(wanted) / 0.05)
-        if len(inner) == limit and round(inner[-1][1] / 0.05) == best:
-            return inner
-    return _within(session, wanted, area, category, limit)
-
-
-def _within(
-    session: Session, wanted: list[dict[str, float]], area: Area, category: str | None, limit: int
-) -> list[tuple[int, float]]:
-    """Every product of an area holding a matched word, scored and ranked."""
-    base = select(MarketProduct.id, MarketProduct.lat, MarketProduct.lon).join(
-        MarketSeller, MarketSeller.id == MarketProduct.seller_id
-    )
     every = sorted({w for found in wanted for w in found})
-    postings: Any = MarketWord
-    word: Any = MarketWord.word
-    condition: Any = MarketWord.product_id == MarketProduct.id
-    if _area_first(session, area, every):
-        if session.get_bind().dialect.name == "sqlite":
-            # An expression (word || '') that no planner starts from: each of the area's
-            # products' words then come by ix_market_word_product_id.
-            word = MarketWord.word.concat("")
-        else:
-            # Each of the area's products' words by ix_market_word_product_id: OFFSET 0 keeps
-            # PostgreSQL from flattening the subquery into a join, which it plans (with
-            # random_page_cost 4) as a hash join over every posting of a common word.
-            postings = (
-                select(MarketWord.word)
-                .where(MarketWord.product_id == MarketProduct.id, MarketWord.word.in_(every))
-                .offset(0)
-                .lateral()
-            )
-            word, condition = postings.c.word, true()
     rows = session.execute(
         _filtered(
-            base.add_columns(word.label("word")).join(postings, condition), area, category
-        ).where(word.in_(every))
+            base.add_columns(MarketWord.word).join(
+                MarketWord, MarketWord.product_id == MarketProduct.id
+            ),
+            area,
+            category,
+        ).where(_word(session, area, every).in_(every))
     ).all()
     held: dict[int, set[str]] = {}
     points: dict[int, tuple[float, float]] = {}
@@ -214,12 +161,14 @@ def _within(
     return _ranked(_scores(held, wanted), points, area, limit)
 
 
-def _area_first(session: Session, area: Area, words: list[str]) -> bool:
-    """Whether the area's products are fewer than the words' postings (the area's counted up
-    to :data:`COUNT_CAP`, then the postings up to one more): then the search starts from the
-    area. SQLite has no statistics to choose by, and PostgreSQL's planner (its default
-    random_page_cost)
-    prefers reading all of a common word's postings to looking up a few hundred products'."""
+def _word(session: Session, area: Area, words: list[str]) -> Any:
+    """On SQLite, start from whichever is smaller, the area's products or the words' postings (both
+    counted up to :data:`COUNT_CAP`, a millisecond each). To start from the area, the word's
+    condition is written as an expression (word || '') that no planner starts from (SQLite has
+    no statistics to know better); each product's words then come by
+    ix_market_word_product_id."""
+    if session.get_bind().dialect.name != "sqlite":
+        return MarketWord.word  # PostgreSQL's planner has statistics (ANALYZE) to choose by
     area_only = select(MarketProduct.id)
     if area.kelurahan is not None:
         area_only = area_only.where(MarketProduct.kelurahan_code == area.kelurahan)
@@ -227,16 +176,11 @@ def _area_first(session: Session, area: Area, words: list[str]) -> bool:
         area_only = area_only.where(MarketProduct.kecamatan_code == area.kecamatan)
     if area.lat is not None and area.lon is not None:
         dlat = area.radius_m / METRES_PER_DEGREE
-        dlon = dlat / max(math.cos(math.radians(area.lat)), 0.01)
-        area_only = area_only.where(
-            MarketProduct.lat.between(area.lat - dlat, area.lat + dlat),
-            MarketProduct.lon.between(area.lon - dlon, area.lon + dlon),
-        )
-    in_area = _count(session, area_only)
-    if in_area >= COUNT_CAP:
-        return False
+        area_only = area_only.where(MarketProduct.lat.between(area.lat - dlat, area.lat + dlat))
     postings = select(MarketWord.product_id).where(MarketWord.word.in_(words))
-    return _count(session, postings, in_area + 1) > in_area
+    if _count(session, area_only) < _count(session, postings):
+        return MarketWord.word.concat("")
+    return MarketWord.word
 
 
 def _scores(held: dict[int, set[str]], wanted: list[dict[str, float]]) -> dict[int, float]:
@@ -299,9 +243,9 @@ def _postings(session: Session, options: dict[str, float]) -> int:
     return _count(session, postings)
 
 
-def _count(session: Session, query: Select[Any], cap: int = COUNT_CAP) -> int:
-    """The rows of ``query``, counted up to ``cap``."""
-    counted = select(func.count()).select_from(query.limit(cap).subquery())
+def _count(session: Session, query: Select[Any]) -> int:
+    """The rows of ``query``, counted up to :data:`COUNT_CAP`."""
+    counted = select(func.count()).select_from(query.limit(COUNT_CAP).subquery())
     return int(session.scalar(counted) or 0)
 
 
@@ -338,7 +282,7 @@ def _ranked(
         or area.lon is None
         or distance_m(area.lat, area.lon, *points[p]) <= area.radius_m
     ]
-    return [(p, scores[p]) for p in sorted(inside, key=key)[:limit]]
+    return [(p, round(scores[p], 3)) for p in sorted(inside, key=key)[:limit]]
 
 
 def drop(session: Session, product_ids: Sequence[int]) -> None:
