@@ -53,6 +53,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8391)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--synchronous-commit",
+        choices=("on", "off"),
+        default="on",
+        help="off: a diagnostic of what the commits' flushes cost (not durable, not the target)",
+    )
     args = parser.parse_args(argv)
     url = database_url(
         args.backend, "sigap_bench_orders" if args.backend != "sqlite" else "orders", fresh=True
@@ -65,7 +71,13 @@ def main(argv: list[str]) -> None:
     analyze(url)
     print(f"filled in {time.perf_counter() - started:.1f} s")
     if args.backend == "postgresql":
-        engine = create_engine(url)
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            name = url.rsplit("/", 1)[1]
+            connection.execute(
+                text(f'ALTER DATABASE "{name}" SET synchronous_commit = {args.synchronous_commit}')
+            )
+        engine.dispose()  # a new session, as the server's, sees the database's setting
         with engine.connect() as connection:
             for name in ("synchronous_commit", "fsync"):
                 print(f"{name} = {connection.scalar(text(f'SHOW {name}'))}")
