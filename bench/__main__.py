@@ -25,6 +25,7 @@ def main() -> None:
         "cards",
         "fares",
         "market",
+        "market_orders",
     )
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python -m bench {{{'|'.join(commands)}}} [--help]")

@@ -5,17 +5,29 @@
 --   o311_post, o311_list, o311_list_since, o311_one, o311_services: Open311 (SIGAP_BENCH_KEY,
 --           SIGAP_BENCH_MAX_ID, SIGAP_BENCH_SINCE set by bench/http.py)
 --   paths:  GET a random one of the paths in the Lua file SIGAP_BENCH_PATHS (bench/maps.py)
+--   order:  POST /api/v1/market/orders as a random buyer (SIGAP_BENCH_ORDERS: tokens and each
+--           shop's product ids, bench/market_orders.py), one or two of a shop's products
 --   hello:  GET /
 -- done() prints one JSON line with the request rate and latency percentiles in ms.
 local points = os.getenv("SIGAP_BENCH_POINTS") and dofile(os.getenv("SIGAP_BENCH_POINTS")) or {}
+local orders = os.getenv("SIGAP_BENCH_ORDERS") and dofile(os.getenv("SIGAP_BENCH_ORDERS")) or {}
 local paths = os.getenv("SIGAP_BENCH_PATHS") and dofile(os.getenv("SIGAP_BENCH_PATHS")) or {}
 local mode = os.getenv("SIGAP_BENCH_MODE") or "hello"
 local categories = {"sampah", "banjir", "jalan_rusak", "kemacetan", "parkir_liar", "lampu_jalan"}
 local counter = 0
+local threads = {}
+created = 0
 
 function setup(thread)
   thread:set("id", counter)
   counter = counter + 1
+  table.insert(threads, thread)
+end
+
+if mode == "order" then
+  function response(status, headers, body)
+    if status == 201 then created = created + 1 end
+  end
 end
 
 function init(args)
@@ -28,7 +40,19 @@ local function pick()
 end
 
 function request()
-  if mode == "submit" then
+  if mode == "order" then
+    local shop = orders.shops[math.random(#orders.shops)]
+    local first = math.random(#shop)
+    local items = string.format('{"product_id":%d,"quantity":%d}', shop[first], math.random(3))
+    if math.random() < 0.5 and #shop > 1 then
+      local second = shop[(first % #shop) + 1]
+      items = items .. string.format(',{"product_id":%d,"quantity":%d}', second, math.random(3))
+    end
+    local body = '{"items":[' .. items .. '],"payment":"cash"}'
+    return wrk.format("POST", "/api/v1/market/orders",
+      {["Content-Type"] = "application/json",
+       ["Authorization"] = "Bearer " .. orders.tokens[math.random(#orders.tokens)]}, body)
+  elseif mode == "submit" then
     local lon, lat = pick()
     local body = string.format(
       '{"category":"%s","lat":%.6f,"lon":%.6f,"description":"Laporan uji beban."}',
@@ -81,4 +105,9 @@ function done(summary, latency, requests)
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     errors))
+  if mode == "order" then
+    local total = 0
+    for _, thread in ipairs(threads) do total = total + thread:get("created") end
+    io.write(string.format('{"created":%d}\n', total))
+  end
 end

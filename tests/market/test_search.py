@@ -63,3 +63,26 @@ def test_only_listed_products_of_curated_shops(market: Market) -> None:
         headers=market.curator,
     )
     assert names(market, q="bolu") == []
+
+
+def test_a_wide_circle_is_searched_near_first_without_losing_a_better_match(
+    market: Market,
+) -> None:
+    """Within a circle a better match comes before a nearer one, and equal matches nearest
+    first, whatever the limit (a shortcut searching near first must keep this)."""
+    seller, _ = market.shop()
+    exact = market.product(seller, name="Kue Cubit", lat=-6.1585, lon=106.8105)  # 1.5 km north
+    nearest = market.product(seller, name="Kue Cubitan", lat=-6.1721, lon=106.8105)
+    second = market.product(seller, name="Kue Cubitan Keju", lat=-6.1740, lon=106.8105)
+    point = {"lat": -6.1720, "lon": 106.8105, "radius_m": 3000}
+
+    def ids(q: str, limit: int) -> list[int]:
+        response = market.client.get(f"{M}/products", params={"q": q, "limit": limit, **point})
+        assert response.status_code == 200, response.text
+        return [item["product"]["id"] for item in response.json()["items"]]
+
+    # "cubit": the near ones only begin with it (0.9); the exact one 1.5 km away comes first.
+    assert ids("cubit", 2) == [exact["id"], nearest["id"]]
+    # "kue": all score 1.0, the inner circle holds two: nearest first, the far one left out.
+    assert ids("kue", 2) == [nearest["id"], second["id"]]
+    assert ids("kue", 3) == [nearest["id"], second["id"], exact["id"]]
