@@ -10,7 +10,8 @@ basket holds the products of one shop (an order has one seller).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, get_args
 
 import segno
 from fastapi import APIRouter, Query, Request
@@ -34,6 +35,8 @@ from sigap.web.body import read_fields
 
 router = APIRouter(prefix="/app/market", include_in_schema=False)
 Area = Annotated[str | None, Query(max_length=20, pattern=r"^[0-9.]*$")]
+Blank = Annotated[str, Query(max_length=30)]  # the browse form sends its empty fields too
+CATEGORIES = get_args(Category)
 BUYER_ACTIONS = ("cancel", "complete")
 MAX_QUANTITY = 99
 
@@ -62,28 +65,32 @@ async def browse(
     q: Annotated[str, Query(max_length=100)] = "",
     kelurahan: Area = None,
     kecamatan: Area = None,
-    lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
-    lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
-    category: Category | None = None,
+    lat: Blank = "",
+    lon: Blank = "",
+    category: Blank = "",
 ) -> Response:
     """Products near the visitor (a point within 3 km), in a kelurahan or kecamatan, or in
     the whole region; matching the words of ``q`` if given (typos forgiven)."""
     who = await visitor(request)
     state = context_of(request).region
     kelurahan, kecamatan = kelurahan or None, kecamatan or None
-    point = lat is not None and lon is not None
-    where = search.Area(kelurahan, kecamatan, lat if point else None, lon if point else None)
+    y, x = _degrees("lat", lat, 90), _degrees("lon", lon, 180)
+    point = y is not None and x is not None
+    where = search.Area(kelurahan, kecamatan, y if point else None, x if point else None)
+    if category and category not in CATEGORIES:
+        raise _invalid("category", "literal_error")
+    chosen = category or None
 
     def work(session: Session) -> list[dict[str, Any]]:
-        found = search.search(session, q, where, category=category, limit=50)
+        found = search.search(session, q, where, category=chosen, limit=50)
         rows = products.by_ids(session, [p for p, _ in found])
         names = {s.id: s.name for s in sellers_of(session, {r.seller_id for r in rows.values()})}
         items = []
         for product_id, _ in found:
             row = rows[product_id]
             item = present.product(row, names[row.seller_id])
-            if lat is not None and lon is not None:
-                item["distance_m"] = round(search.distance_m(lat, lon, row.lat, row.lon))
+            if y is not None and x is not None:
+                item["distance_m"] = round(search.distance_m(y, x, row.lat, row.lon))
             items.append(item)
         return items
 
@@ -95,10 +102,23 @@ async def browse(
     ]  # fmt: skip
     return page(
         request, who, "market.html", items=items, pins=pins, q=q, kelurahan=kelurahan,
-        kecamatan=kecamatan, lat=lat if point else None, lon=lon if point else None,
-        category=category, kelurahans=areas(state, "kelurahan"),
+        kecamatan=kecamatan, lat=y if point else None, lon=x if point else None,
+        category=chosen, kelurahans=areas(state, "kelurahan"),
         kecamatans=areas(state, "kecamatan"), **_helpers(request),
     )  # fmt: skip
+
+
+def _degrees(name: str, value: str, limit: int) -> float | None:
+    """A coordinate of the browse form: empty is none (the form always sends the field)."""
+    if not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise _invalid(name, "float_parsing") from None
+    if not math.isfinite(number) or abs(number) > limit:
+        raise _invalid(name, "less_than_equal")
+    return number
 
 
 def sellers_of(session: Session, ids: set[int]) -> list[MarketSeller]:
