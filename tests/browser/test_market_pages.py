@@ -33,12 +33,14 @@ WORDS = {
            "waiting": "Menunggu penjual", "register": "Daftarkan toko", "nib": "13 angka",
            "pending": "menunggu kurasi", "add": "Tambah produk", "saved": "Produk disimpan",
            "accept": "Terima", "ready": "Siap", "picked": "Sudah diambil",
-           "today": "1 pesanan, Rp 30.000", "handed": "Diambil · Rp 30.000", "none": "Belum ada pesanan"},
+           "today": "1 pesanan, Rp 30.000", "handed": "Diambil · Rp 30.000",
+           "none": "Belum ada pesanan"},
     "en": {"sold": "by Kue Bu Sri", "basket": "Basket", "order": "Order",
            "waiting": "Waiting for the seller", "register": "Register a shop",
            "nib": "13 digits", "pending": "waits for the office", "add": "Add a product",
            "saved": "Product saved", "accept": "Accept", "ready": "Ready",
-           "picked": "Picked up", "handed": "Picked up · Rp 30.000", "today": "1 orders, Rp 30.000", "none": "No order needs you"},
+           "picked": "Picked up", "handed": "Picked up · Rp 30.000",
+           "today": "1 orders, Rp 30.000", "none": "No order needs you"},
 }  # fmt: skip
 
 
@@ -86,6 +88,14 @@ def phone(browser: Browser, lang: str) -> BrowserContext:
     )
 
 
+def complaints(page: Page) -> list[str]:
+    """The page's script errors and Content-Security-Policy complaints, as they come."""
+    found: list[str] = []
+    page.on("pageerror", lambda error: found.append(f"error: {error}"))
+    page.on("console", lambda m: found.append(m.text) if "Security Policy" in m.text else None)
+    return found
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_buyer_finds_kue_lapis_with_a_typo_and_pays_by_qris(
     browser: Browser, live: Live, lang: str
@@ -101,7 +111,7 @@ def test_a_buyer_finds_kue_lapis_with_a_typo_and_pays_by_qris(
         "name": "Kue Lapis Legit", "category": "food", "food_class": "fresh", "price": 15000,
         "stock": 5, "opening_hours": "07:00-15:00"})  # fmt: skip
     page = context.new_page()
-    elsewhere = watch(page, live.url)
+    elsewhere, problems = watch(page, live.url), complaints(page)
     sign_in(page, live, buyer_email, lang)
     page.goto(f"{live.url}/app/market?lang={lang}")
     page.fill("#q", "lapiz")
@@ -135,6 +145,7 @@ def test_a_buyer_finds_kue_lapis_with_a_typo_and_pays_by_qris(
     assert [o["id"] for o in orders] == [order_id]
     assert orders[0]["qris_payload"]
     assert not elsewhere, elsewhere
+    assert not problems, problems
     context.close()
 
 
@@ -146,7 +157,7 @@ def test_a_sellers_day_from_registering_to_todays_sales(
     context = phone(browser, lang)
     email = person(live, "penjual")
     page = context.new_page()
-    elsewhere = watch(page, live.url)
+    elsewhere, problems = watch(page, live.url), complaints(page)
     sign_in(page, live, email, lang)
     page.goto(f"{live.url}/app/shop?lang={lang}")
     page.click("#register-link")
@@ -200,4 +211,5 @@ def test_a_sellers_day_from_registering_to_todays_sales(
     shot(page, f"shop-day-{lang}")
     assert buyer("GET", f"{M}/orders/{order['id']}")["status"] == "completed"
     assert not elsewhere, elsewhere
+    assert not problems, problems
     context.close()
