@@ -55,6 +55,8 @@ MARKET_PRODUCT = {
     "stock": 5,
 }
 MARKET_PRODUCT_ID = {"product_id": "@market_product"}
+MARKET_SHOP_FORM = {k: str(v) for k, v in MARKET_SHOP.items()}
+MARKET_PRODUCT_FORM = {**{k: str(v) for k, v in MARKET_PRODUCT.items()}, "active": "on"}
 
 MATRIX: dict[tuple[str, str], list[Probe]] = {
     # --- pages and data anyone may read -------------------------------------------------
@@ -278,6 +280,28 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ],
     ("POST", "/app/shop/products/{product_id}/stock"): [
         P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form={"stock": "7"})
+    ],
+    ("GET", "/app/shop/register"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/shop/register"): [P(R.ACCOUNT_PAGE, form=MARKET_SHOP_FORM)],  # has one: 409
+    ("GET", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE)],
+    ("POST", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE, form=MARKET_PRODUCT_FORM)],
+    ("GET", "/app/shop/products/{product_id}/edit"): [P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID)],
+    ("POST", "/app/shop/products/{product_id}/edit"): [
+        P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form=MARKET_PRODUCT_FORM)
+    ],
+    # the market's buyer pages: the citizen buys from its own shop (tests/test_access.py)
+    ("GET", "/app/market"): [P(R.PUBLIC)],
+    ("GET", "/app/market/products/{product_id}"): [P(R.PUBLIC, values=MARKET_PRODUCT_ID)],
+    ("GET", "/app/market/sellers/{seller_id}"): [
+        P(R.PUBLIC, values={"seller_id": "@market_seller"})
+    ],
+    ("POST", "/app/market/orders"): [P(R.ACCOUNT_PAGE, form={})],  # an empty basket: 422
+    ("GET", "/app/market/orders"): [P(R.ACCOUNT_PAGE)],
+    ("GET", "/app/market/orders/{order_id}"): [
+        P(R.ACCOUNT_PAGE, values={"order_id": "@market_order"})
+    ],
+    ("POST", "/app/market/orders/{order_id}/{action}"): [
+        P(R.ACCOUNT_PAGE, values={"order_id": "@market_order", "action": "cancel"}, form={})
     ],
     ("POST", "/app/reports/{report_id}/{action}"): [
         P(R.REPORTER_PAGE, values={**REPORT, "action": "rate"}, form={"stars": "5"}),

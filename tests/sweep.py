@@ -166,6 +166,7 @@ ACTIONS = {
     "/admin/transit/{action}": "check",
     "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
+    "/app/market/orders/{order_id}/{action}": "cancel",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",

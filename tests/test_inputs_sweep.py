@@ -12,6 +12,7 @@ the spec's errors document from Open311 (JSON or XML), a page from the pages.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -56,6 +57,21 @@ def test_no_parameter_of_any_route_reaches_a_server_error(client: TestClient) ->
     assert not sweep.failures, "\n".join(sweep.failures) + f"\n({len(sweep.failures)})"
 
 
+def market_pages(client: TestClient) -> list[str]:
+    """The market's pages with forms, for the account open_shop made (a seller who ordered
+    from its own shop): its forms, a product's, its orders'."""
+    found = ["/app/shop/register", "/app/shop/products/new", "/app/market"]
+    for page, link in (
+        ("/app/shop", r"/app/shop/products/\d+/edit"),
+        ("/app/market", r"/app/market/products/\d+"),
+        ("/app/market/orders", r"/app/market/orders/\d+"),
+    ):
+        links = re.findall(link, client.get(page).text)
+        assert links, page
+        found.append(links[0])
+    return found
+
+
 def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None:
     known, _ = prepare(client)
     sweep, done = Sweep(client, known), set[tuple[str, str]]()
@@ -69,7 +85,7 @@ def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None
     sweep.known["card_id"] = card.headers["location"].rsplit("/", 1)[1]
     open_shop(client, "warga.sweep@test.sigap.id", "rahasia-sekali")
     pages = ["/app/reports/{report_id}", "/app/track/{token}", "/app/my", "/app/shop"]
-    sweep_pages(sweep, [*pages, "/app/cards", "/app/cards/{card_id}"], done)
+    sweep_pages(sweep, [*pages, "/app/cards", "/app/cards/{card_id}", *market_pages(client)], done)
     report = {"category": "sampah", "lat": "-6.1754", "lon": "106.8272", "description": "Sampah."}
     sweep_form(sweep, PageForm("POST", "/app/submit", report), {"X-CSRF-Token": csrf})
     rating = {"stars": "4", "comment": "Bagus.", "reason": "Belum.", "csrf": csrf}

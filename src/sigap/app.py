@@ -28,10 +28,12 @@ from sigap.channels import service as channels
 from sigap.citizen import cards as citizen_cards
 from sigap.citizen import filing as citizen_filing
 from sigap.citizen import following as citizen_following
+from sigap.citizen import market as citizen_market
 from sigap.citizen import pages as citizen_pages
 from sigap.citizen import pwa as citizen_pwa
 from sigap.citizen import router as citizen_router
 from sigap.citizen import shop as citizen_shop
+from sigap.citizen import shopforms as citizen_shopforms
 from sigap.citizen import transit as citizen_transit
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
@@ -319,6 +321,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)
     app.include_router(citizen_shop.router)
+    app.include_router(citizen_shopforms.router)
+    app.include_router(citizen_market.router)
     app.include_router(citizen_filing.router)
     app.include_router(citizen_following.router)
     app.include_router(citizen_pwa.router)

@@ -28,6 +28,7 @@ PAGES = [
     ("/", None, DRAWN.format("#map")),
     ("/app/new", None, TILED.format("#map")),
     ("/app/transit", None, TILED.format("#transit-map")),
+    ("/app/market", None, TILED.format("#market-map")),
     ("/reports/1", None, "() => document.querySelector('img[src*=\"/media/\"]') !== null"),
     ("/officials/map", LURAH, DRAWN.format("#unit-map")),
     ("/officials/reports/1", LURAH, TILED.format("#report-map")),

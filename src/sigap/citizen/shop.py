@@ -69,7 +69,10 @@ async def shop_page(request: Request) -> Response:
         return area.name if area is not None else code
 
     context = await read(request, work)
-    return page(request, who, "shop.html", rupiah=rupiah, area_name=area_name, **context)
+    done = request.query_params.get("done")
+    done = done if done in ("register", "product") else None
+    return page(request, who, "shop.html", rupiah=rupiah, area_name=area_name, done=done,
+                **context)  # fmt: skip
 
 
 @router.post("/shop/orders/{order_id}/{action}")
