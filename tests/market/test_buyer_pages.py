@@ -98,6 +98,30 @@ def test_a_buyer_orders_pays_by_qris_and_cancels(market: Market) -> None:
     del shop
 
 
+def test_the_same_order_form_sent_twice_orders_once(market: Market) -> None:
+    """The product page's form carries its own order key: a second tap on "Pesan" (or the
+    browser sending the form again) leads to the first order; a new page, a new order."""
+    seller, _ = market.shop()
+    kue = market.product(seller, stock=5)
+    market.person("pembeli")
+    csrf = sign_in_web(market, market.last_email)
+    page = market.client.get(f"/app/market/products/{kue['id']}").text
+    key = re.search(r'name="order_key" value="([^"]+)"', page)
+    assert key
+    body = {"csrf": csrf, "order_key": key.group(1), f"qty_{kue['id']}": "2", "how": "pickup",
+            "payment": "cash"}  # fmt: skip
+    first = market.client.post("/app/market/orders", data=body, follow_redirects=False)
+    second = market.client.post("/app/market/orders", data=body, follow_redirects=False)
+    assert first.headers["location"] == second.headers["location"]
+    assert market.stock(kue["id"]) == 3
+    again = market.client.get(f"/app/market/products/{kue['id']}").text
+    assert key.group(1) not in again  # each page its own key
+    other = market.client.post("/app/market/orders", data={**body, f"qty_{kue['id']}": "1"},
+                               headers={"Accept": "text/html"})  # fmt: skip
+    assert other.status_code == 409  # the same key for another basket
+    assert market.stock(kue["id"]) == 3
+
+
 def test_another_buyers_order_is_not_shown(market: Market) -> None:
     seller, _ = market.shop()
     kue = market.product(seller)

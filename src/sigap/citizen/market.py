@@ -11,6 +11,7 @@ basket holds the products of one shop (an order has one seller).
 from __future__ import annotations
 
 import math
+import secrets
 from typing import Annotated, Any, get_args
 
 import segno
@@ -24,7 +25,8 @@ from sigap.citizen.pages import to_signin
 from sigap.citizen.web import check, page, read, visitor
 from sigap.deps import clock, context_of, in_transaction
 from sigap.errors import SigapError
-from sigap.inputs import Id
+from sigap.inputs import Id, check_idempotency_key
+from sigap.kit import sha256_hex
 from sigap.market import machine, orders, present, products, search, sellers
 from sigap.market.messages import rupiah
 from sigap.market.orders import Basket, Timeouts
@@ -56,7 +58,12 @@ def area_namer(state: RegionState) -> Any:
 
 
 def _helpers(request: Request) -> dict[str, Any]:
-    return {"rupiah": rupiah, "area_name": area_namer(context_of(request).region)}
+    return {
+        "rupiah": rupiah,
+        "area_name": area_namer(context_of(request).region),
+        # each order form its own Idempotency-Key: a second tap on "Pesan" orders once
+        "order_key": lambda: secrets.token_urlsafe(16),
+    }
 
 
 @router.get("")
@@ -202,8 +209,16 @@ async def place(request: Request) -> Response:
     account_id = who.subject.account_id
     timeouts = Timeouts.of(context_of(request).settings)
 
+    check_idempotency_key(form.get("order_key"))
+    fields = sorted((name, value) for name, value in form.items() if name != "csrf")
+    key = None
+    if form.get("order_key"):
+        key = orders.Keyed(form["order_key"], sha256_hex(repr(fields)))
+
     def run(session: Session) -> int:
-        order = orders.place(session, account_id, basket, now=clock(request), timeouts=timeouts)
+        order, _new = orders.place(
+            session, account_id, basket, now=clock(request), timeouts=timeouts, key=key
+        )
         return order.id
 
     order_id = await in_transaction(request, run)

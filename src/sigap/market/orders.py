@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.config import Settings
@@ -66,6 +67,21 @@ class Keyed:
     body_hash: str
 
 
+def _keyed(session: Session, buyer_id: int, key: Keyed | None) -> MarketOrder | None:
+    """The buyer's order placed under ``key`` before, if any; another body under it is
+    refused."""
+    if key is None:
+        return None
+    first = session.scalar(
+        select(MarketOrder).where(
+            MarketOrder.buyer_id == buyer_id, MarketOrder.idempotency_key == key.key
+        )
+    )
+    if first is not None and first.request_hash != key.body_hash:
+        raise SigapError("market_order_key_reused")
+    return first
+
+
 def place(
     session: Session,
     buyer_id: int,
@@ -79,16 +95,9 @@ def place(
     and whether it is new. With ``key`` (the client's Idempotency-Key and the request body's
     hash), a retry of the same body gives back the first order unchanged (False) and another
     body under the same key is refused: a buyer tapping twice on a slow line orders once."""
-    if key is not None:
-        first = session.scalar(
-            select(MarketOrder).where(
-                MarketOrder.buyer_id == buyer_id, MarketOrder.idempotency_key == key.key
-            )
-        )
-        if first is not None:
-            if first.request_hash != key.body_hash:
-                raise SigapError("market_order_key_reused")
-            return first, False
+    first = _keyed(session, buyer_id, key)
+    if first is not None:
+        return first, False
     quantities: dict[int, int] = {}
     for product_id, quantity in basket.items:
         quantities[product_id] = quantities.get(product_id, 0) + quantity
@@ -108,8 +117,6 @@ def place(
     if seller.status != "active":
         raise SigapError("market_seller_not_found", seller_id=seller.id)
     _check_basket(basket, seller, [product for product, _ in found.values()])
-    for product_id in sorted(quantities):  # one order of locks: no deadlock between baskets
-        _reserve(session, found[product_id][0], quantities[product_id])
     total = sum(found[p][0].price * n for p, n in quantities.items())
     order = MarketOrder(
         buyer_id=buyer_id,
@@ -126,8 +133,18 @@ def place(
         idempotency_key=key.key if key else None,
         request_hash=key.body_hash if key else None,
     )
-    session.add(order)
-    session.flush()
+    try:
+        with session.begin_nested():  # the key's unique index: of two racing, one goes in
+            session.add(order)
+    except IntegrityError:
+        if key is None:
+            raise
+        first = _keyed(session, buyer_id, key)  # the other one, committed meanwhile
+        if first is None:
+            raise
+        return first, False
+    for product_id in sorted(quantities):  # one order of locks: no deadlock between baskets
+        _reserve(session, found[product_id][0], quantities[product_id])
     order.qris_payload = ADAPTERS[basket.payment].payload(
         static_qris=seller.qris, amount=total, reference=f"SIGAP-{order.id}"
     )

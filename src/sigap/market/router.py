@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sigap.auth.deps import CurrentOfficial, CurrentSubject
@@ -131,13 +130,7 @@ async def place_order(
             response.status_code = status.HTTP_200_OK
         return present.order(session, order, "buyer")
 
-    try:
-        return await in_transaction(request, run)
-    except IntegrityError:
-        if key is None:
-            raise
-        # the same key's first placement committed meanwhile (a double tap): give it back
-        return await in_transaction(request, run)
+    return await in_transaction(request, run)
 
 
 @router.get("/orders", response_model=schemas.OrderList, summary="My orders")
