@@ -70,6 +70,7 @@ REPORT_TABLES = (
     "market_order_event",
     "market_order_item",
     "market_order",
+    "market_budget",
     "market_word",
     "market_gram",
     "market_vocab",

@@ -213,6 +213,7 @@ class Order(Answer):
     note: str
     placed_at: datetime
     changed_at: datetime
+    buyer_unit_id: int | None = Field(description="The city unit it was bought for (e-order)")
     items: list[OrderItem]
     allowed: list[str] = Field(description="The actions the caller may take now")
 

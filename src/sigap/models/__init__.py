@@ -9,6 +9,7 @@ from sigap.models.channel import Channel, ChannelMinute
 from sigap.models.citizen import ReportComment, ReportFollow, ReportSupport
 from sigap.models.event import ReportEvent
 from sigap.models.market import (
+    MarketBudget,
     MarketGram,
     MarketLicence,
     MarketOrder,
@@ -51,6 +52,7 @@ __all__ = [
     "ChannelMinute",
     "IdempotencyKey",
     "MapCell",
+    "MarketBudget",
     "MarketGram",
     "MarketLicence",
     "MarketOrder",

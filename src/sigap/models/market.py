@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -157,6 +159,27 @@ class MarketGram(Base):
     word: Mapped[str] = mapped_column(ForeignKey("market_vocab.word"), primary_key=True)
 
 
+class MarketBudget(Base):
+    """A unit's budget for buying from curated sellers in one period (a month, ``YYYY-MM`` in
+    the region's time). ``committed`` is the total of the unit's orders of the period not
+    ended without a sale: placing reserves with one conditional UPDATE (``committed + total
+    <= amount``), declining, cancelling and expiring give it back; the CHECKs stand behind."""
+
+    __tablename__ = "market_budget"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "period", name="uq_market_budget_unit_id_period"),
+        CheckConstraint("committed >= 0", name="committed"),
+        CheckConstraint("committed <= amount", name="within"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    amount: Mapped[int] = mapped_column(BigInteger)  # rupiah
+    committed: Mapped[int] = mapped_column(BigInteger, default=0)  # rupiah
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class MarketOrder(Base):
     __tablename__ = "market_order"
     __table_args__ = (
@@ -182,6 +205,9 @@ class MarketOrder(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When the timeout sweep looks at it next (None: never again); indexed for the sweep.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # A city unit's order (e-order): the unit it buys for and the budget it reserved against.
+    buyer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("market_budget.id"))
 
 
 class MarketOrderItem(Base):
