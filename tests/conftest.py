@@ -71,6 +71,7 @@ REPORT_TABLES = (
     "market_order_item",
     "market_order",
     "market_budget",
+    "market_review",
     "market_word",
     "market_gram",
     "market_vocab",

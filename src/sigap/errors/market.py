@@ -139,4 +139,20 @@ CODES: dict[str, ErrorCode] = {
         "Anggaran tidak boleh kurang dari yang sudah dipesan: Rp{committed}.",
         "The budget cannot be less than what is already ordered: Rp{committed}.",
     ),
+    # --- reviews ---
+    "market_review_not_allowed": ErrorCode(
+        409,
+        "Ulasan hanya dapat diberikan pembeli setelah pesanan selesai.",
+        "Only the buyer can review an order, once it is completed.",
+    ),
+    "market_review_exists": ErrorCode(
+        409,
+        "Pesanan ini sudah diulas.",
+        "This order has already been reviewed.",
+    ),
+    "market_review_not_found": ErrorCode(
+        404,
+        "Ulasan {review_id} tidak ditemukan.",
+        "Review {review_id} was not found.",
+    ),
 }

@@ -234,3 +234,24 @@ class MarketOrderEvent(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketReview(Base):
+    """The buyer's review of a completed order (one per order): 1-5 stars and a text. A
+    moderator may hide it (``hidden_by``); the public then sees neither (docs/market.md)."""
+
+    __tablename__ = "market_review"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+        Index("ix_market_review_seller_id", "seller_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("market_order.id"), unique=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("market_seller.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    body: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

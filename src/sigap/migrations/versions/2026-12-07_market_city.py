@@ -1,4 +1,4 @@
-"""The city's buying from curated sellers (e-order): units' budgets, orders by a unit.
+"""The city's buying (e-order: units' budgets, orders by a unit) and buyers' reviews.
 
 Revision ID: 0030_market_city
 Revises: 0029_market
@@ -7,6 +7,7 @@ Create Date: 2026-12-07
 Issue #28 item 6, docs/market.md "City buying". ``market_budget.committed`` is what the
 unit's orders of the period hold; CHECKs keep it between zero and the amount, whatever code
 writes it. A unit's order is a ``market_order`` with ``buyer_unit_id`` and ``budget_id``.
+``market_review``: one per completed order (item 7), hidden by a moderator.
 """
 
 from __future__ import annotations
@@ -52,9 +53,24 @@ def upgrade() -> None:
             sa.Column("budget_id", BigId, sa.ForeignKey("market_budget.id")),
         )
     op.create_index("ix_market_order_buyer_unit_id", "market_order", ["buyer_unit_id"])
+    op.create_table(
+        "market_review",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("order_id", BigId, sa.ForeignKey("market_order.id"), nullable=False, unique=True),
+        sa.Column("seller_id", BigId, sa.ForeignKey("market_seller.id"), nullable=False),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("account.id"), nullable=False),
+        sa.Column("stars", sa.SmallInteger, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("hidden", sa.Boolean, nullable=False),
+        sa.Column("hidden_by", sa.Integer, sa.ForeignKey("account.id")),
+        sa.Column("created_at", Time, nullable=False),
+        sa.CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+    )
+    op.create_index("ix_market_review_seller_id", "market_review", ["seller_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("market_review")
     op.drop_index("ix_market_order_buyer_unit_id", table_name="market_order")
     with op.batch_alter_table("market_order") as batch:
         batch.drop_column("budget_id")
