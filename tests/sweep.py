@@ -165,6 +165,7 @@ ACTIONS = {
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
     "/admin/transit/{action}": "check",
     "/app/shop/orders/{order_id}/{action}": "accept",
+    "/api/v1/admin/market/reviews/{review_id}/{action}": "hide",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",
