@@ -268,7 +268,8 @@ def test_spending_report_per_unit_and_seller(market: Market) -> None:
 def test_concurrent_unit_orders_never_overspend(client: TestClient, database: Database) -> None:
     market = Market(client, database, sign_in(client, "umkm@demo.sigap.id"))
     seller, _ = market.shop()
-    kue = market.product(seller, price=10_000, stock=100)
+    # Each thread orders its own product: nothing but the budget's row makes them wait.
+    kue = [market.product(seller, name=f"Kue {n}", price=10_000, stock=5)["id"] for n in range(8)]
     unit = unit_of(database, LURAH)
     set_budget(market, unit, 30_000)  # room for exactly three orders of one
     state: RegionState = client.app.state.region  # type: ignore[attr-defined]
@@ -279,7 +280,7 @@ def test_concurrent_unit_orders_never_overspend(client: TestClient, database: Da
     start = threading.Barrier(8)
     outcomes: list[str] = []
 
-    def order() -> None:
+    def order(product: int) -> None:
         start.wait()
         try:
             with database.transaction() as session:
@@ -288,7 +289,7 @@ def test_concurrent_unit_orders_never_overspend(client: TestClient, database: Da
                     state,
                     subject,
                     unit,
-                    orders.Basket([(kue["id"], 1)], "cash"),
+                    orders.Basket([(product, 1)], "cash"),
                     now=utcnow(),
                     timeouts=orders.Timeouts.of(client.app.state.settings),  # type: ignore[attr-defined]
                 )
@@ -296,7 +297,7 @@ def test_concurrent_unit_orders_never_overspend(client: TestClient, database: Da
         except SigapError as error:
             outcomes.append(error.code)
 
-    threads = [threading.Thread(target=order) for _ in range(8)]
+    threads = [threading.Thread(target=order, args=(product,)) for product in kue]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -304,9 +305,8 @@ def test_concurrent_unit_orders_never_overspend(client: TestClient, database: Da
     assert sorted(outcomes) == ["market_over_budget"] * 5 + ["placed"] * 3
     with database.reading() as session:
         assert session.scalar(select(MarketBudget.committed)) == 30_000
-        assert (
-            session.scalar(select(MarketProduct.stock).where(MarketProduct.id == kue["id"])) == 97
-        )
+        stock = select(func.sum(MarketProduct.stock)).where(MarketProduct.id.in_(kue))
+        assert session.scalar(stock) == 8 * 5 - 3
         assert len(session.scalars(select(MarketOrder.id)).all()) == 3
 
 
