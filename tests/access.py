@@ -93,6 +93,8 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             "/api/v1/areas/{code}/dashboard",
             "/api/v1/categories",
             "/api/v1/dashboard",
+            "/api/v1/dashboard/market",
+            "/api/v1/areas/{code}/dashboard/market",
             "/api/v1/export/reports.csv",
             "/api/v1/export/reports.geojson",
             "/api/v1/live",
@@ -377,6 +379,50 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
                 "/orders/{order_id}/actions",
                 {"order_id": "@market_order"},
                 {"action": "cancel"},
+            ),
+        )
+    },
+    # Reviews: the citizen's placed order is not completed yet (409).
+    ("POST", "/api/v1/market/orders/{order_id}/review"): [
+        P(R.ACCOUNT, values={"order_id": "@market_order"}, body={"stars": 5})
+    ],
+    # The city's buying: the lurah's unit has a budget and an order (the admin placed it);
+    # another unit's official does not find it.
+    **{
+        (method, f"/api/v1/market/city{path}"): [
+            P(R.OFFICIAL, scoped="order_id" in path, values=values, body=body)
+        ]
+        for method, path, values, body in (
+            ("POST", "/orders", {}, {"unit_id": 1, "items": [], "payment": "cash"}),  # 422
+            ("GET", "/orders", {}, None),
+            ("GET", "/orders/{order_id}", {"order_id": "@market_unit_order"}, None),
+            (
+                "POST",
+                "/orders/{order_id}/actions",
+                {"order_id": "@market_unit_order"},
+                {"action": "cancel"},
+            ),
+            ("GET", "/budgets", {}, None),
+            ("GET", "/report", {}, None),
+            ("GET", "/report.csv", {}, None),
+        )
+    },
+    **{
+        (method, f"/api/v1/admin/market{path}"): [P(R.ADMIN, values=values, body=body)]
+        for method, path, values, body in (
+            ("GET", "/budgets", {}, None),
+            (
+                "PUT",
+                "/budgets",
+                {},
+                {"unit_id": "@lurah_unit", "period": "2030-01", "amount": 500_000},
+            ),
+            ("GET", "/reviews", {}, None),
+            (
+                "POST",
+                "/reviews/{review_id}/{action}",
+                {"review_id": "@market_review", "action": "hide"},
+                None,
             ),
         )
     },

@@ -79,6 +79,8 @@ REPORT_TABLES = (
     "market_order_event",
     "market_order_item",
     "market_order",
+    "market_budget",
+    "market_review",
     "market_word",
     "market_gram",
     "market_vocab",

@@ -167,6 +167,7 @@ ACTIONS = {
     "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
     "/app/market/orders/{order_id}/{action}": "cancel",
+    "/api/v1/admin/market/reviews/{review_id}/{action}": "hide",
 }
 QUERY = {
     "bbox": "106.7,-6.3,106.9,-6.1",

@@ -52,7 +52,8 @@ from sigap.auth.deps import COOKIE, bearer_admin, bearer_official, bearer_subjec
 from sigap.citizen.web import DEVICE
 from sigap.config import Settings
 from sigap.db import Database
-from sigap.kit import sha256_hex
+from sigap.kit import sha256_hex, utcnow
+from sigap.market import budgets
 from sigap.notify import webhooks
 
 GAMBIR = "31.71.01.1001"  # the kelurahan of MONAS
@@ -206,8 +207,9 @@ def setup(client: TestClient, database: Database) -> World:
         ).first()
         bina_marga = session.scalars(select(models.Unit.id).where(models.Unit.code == "bina-marga"))
         unit_id = bina_marga.one()
+        lurah_unit = session.scalars(select(models.Unit.id).where(models.Unit.code == unit)).one()
     spare = issue(database, WARGA, "api").token  # revoked by DELETE /auth/tokens/{token_id}
-    market = market_world(client, citizen, admin, people["stranger"][0].headers)
+    market = market_world(client, citizen, admin, people["stranger"][0].headers, lurah_unit)
     values = {
         "report": str(report_id),
         "comment": str(comment.json()["id"]),
@@ -230,10 +232,15 @@ def setup(client: TestClient, database: Database) -> World:
 
 
 def market_world(
-    client: TestClient, citizen: dict[str, str], admin: dict[str, str], other: dict[str, str]
+    client: TestClient,
+    citizen: dict[str, str],
+    admin: dict[str, str],
+    other: dict[str, str],
+    lurah_unit: int,
 ) -> dict[str, str]:
-    """The citizen's curated shop with a product and two orders of its own; another account's
-    pending shop, for the curating office's routes."""
+    """The citizen's curated shop with a product and two orders of its own, a third completed
+    and reviewed; another account's pending shop, for the curating office's routes; a budget
+    of the lurah's unit and an order for it (placed by the admin)."""
     m = "/api/v1/market"
 
     def made(path: str, body: dict[str, Any] | None, who: dict[str, str]) -> Any:
@@ -249,7 +256,20 @@ def market_world(
     basket = {"items": [{"product_id": product["id"], "quantity": 1}], "payment": "cash"}
     orders = [made("/orders", basket, citizen)["id"] for _ in range(2)]
     pending = made("/sellers", MARKET_SHOP, other)
+    done = made("/orders", basket, citizen)["id"]
+    for action in ("accept", "ready", "pick_up"):
+        made(f"/seller/orders/{done}/actions", {"action": action}, citizen)
+    made(f"/orders/{done}/actions", {"action": "complete"}, citizen)
+    review = made(f"/orders/{done}/review", {"stars": 5, "text": "Enak."}, citizen)
+    zone = client.app.state.region.timezone  # type: ignore[attr-defined]
+    today = budgets.period_of(utcnow(), zone)
+    budget = {"unit_id": lurah_unit, "period": today, "amount": 1_000_000}
+    assert client.put("/api/v1/admin/market/budgets", json=budget, headers=admin).is_success
+    unit_order = made("/city/orders", {**basket, "unit_id": lurah_unit}, admin)
     return {
+        "lurah_unit": str(lurah_unit),
+        "market_unit_order": str(unit_order["id"]),
+        "market_review": str(review["id"]),
         "market_seller": str(shop["id"]),
         "market_product": str(product["id"]),
         "market_order": str(orders[0]),

@@ -56,6 +56,8 @@ HTTP_MODULES = frozenset(
         "sigap.admin.transit",  # the routes CSV: the API endpoint and the page
         "sigap.auth.signin",  # THE sign-in: throttled by the caller's address
         "sigap.auth.web",
+        "sigap.market.city_router",  # the city's buying and its admin budgets
+        "sigap.market.review_router",  # buyers' reviews and their moderation
         "sigap.photos.upload",  # multipart read while streaming
         "sigap.reports.feedback",
         "sigap.reports.filing",  # THE submission: photos read from the request

@@ -45,6 +45,7 @@ from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
 from sigap.kit import settle_heap, unsettle_heap, utcnow
+from sigap.market import city_router, review_router
 from sigap.market import router as market_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
@@ -309,6 +310,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cards_router.router)
     app.include_router(cards_router.admin_router)
     app.include_router(market_router.router)
+    app.include_router(city_router.router)
+    app.include_router(city_router.admin_router)
+    app.include_router(review_router.router)
+    app.include_router(review_router.admin_router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
     app.include_router(portal_views.router)

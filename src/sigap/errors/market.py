@@ -123,4 +123,41 @@ CODES: dict[str, ErrorCode] = {
         "Jam buka '{value}' tidak valid: tulis JJ:MM-JJ:MM, misalnya 07:00-15:00.",
         "The opening hours '{value}' are not valid: write HH:MM-HH:MM, e.g. 07:00-15:00.",
     ),
+    # --- the city's buying (e-order) ---
+    "market_no_budget": ErrorCode(
+        422,
+        "Unit ini belum memiliki anggaran belanja untuk periode {period}.",
+        "This unit has no buying budget for the period {period}.",
+    ),
+    "market_over_budget": ErrorCode(
+        409,
+        "Pesanan Rp{total} melebihi sisa anggaran unit untuk {period}: Rp{left}.",
+        "The order of Rp{total} is more than the unit's budget left for {period}: Rp{left}.",
+    ),
+    "market_not_your_unit": ErrorCode(
+        403,
+        "Anda tidak dapat berbelanja atau melihat belanja untuk unit ini.",
+        "You may not buy or see the buying for this unit.",
+    ),
+    "market_budget_below_committed": ErrorCode(
+        409,
+        "Anggaran tidak boleh kurang dari yang sudah dipesan: Rp{committed}.",
+        "The budget cannot be less than what is already ordered: Rp{committed}.",
+    ),
+    # --- reviews ---
+    "market_review_not_allowed": ErrorCode(
+        409,
+        "Ulasan hanya dapat diberikan pembeli setelah pesanan selesai.",
+        "Only the buyer can review an order, once it is completed.",
+    ),
+    "market_review_exists": ErrorCode(
+        409,
+        "Pesanan ini sudah diulas.",
+        "This order has already been reviewed.",
+    ),
+    "market_review_not_found": ErrorCode(
+        404,
+        "Ulasan {review_id} tidak ditemukan.",
+        "Review {review_id} was not found.",
+    ),
 }

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sigap.config import Settings
 from sigap.errors import SigapError
-from sigap.market import machine, messages
+from sigap.market import budgets, machine, messages
 from sigap.market.payments import ADAPTERS
 from sigap.models import (
     MarketOrder,
@@ -236,6 +236,7 @@ def act(
         )
     if action in machine.RELEASES:
         _release(session, order.id)
+        budgets.release(session, order)  # a city unit's order (e-order): its budget back
     if action == "confirm_payment" or (
         action in ("pick_up", "deliver") and ADAPTERS[order.payment_method].confirmed_at_handover
     ):

@@ -100,6 +100,7 @@ def orders_of(session: Session, rows: Sequence[MarketOrder], actor: str) -> list
         "note",
         "placed_at",
         "changed_at",
+        "buyer_unit_id",
     )
     return [
         {

@@ -22,7 +22,7 @@ from sigap.deps import Ctx, ReadSession, clock, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id, check_idempotency_key
 from sigap.kit import sha256_hex
-from sigap.market import orders, present, products, schemas, search, sellers
+from sigap.market import orders, present, products, reviews, schemas, search, sellers
 from sigap.market.orders import Basket, Timeouts
 from sigap.market.products import Listing
 from sigap.market.sellers import Registration
@@ -69,10 +69,13 @@ def _sellers(session: Session, ids: set[int]) -> list[MarketSeller]:
     return list(session.scalars(select(MarketSeller).where(MarketSeller.id.in_(ids))))
 
 
-@router.get("/products/{product_id}", response_model=schemas.Product, summary="A product")
+@router.get("/products/{product_id}", response_model=schemas.ProductPage, summary="A product")
 def get_product(product_id: Id, session: ReadSession) -> dict[str, Any]:
     row, seller = products.public(session, product_id)
-    return present.product(row, seller.name)
+    return {
+        **present.product(row, seller.name),
+        "reviews": reviews.summary(session, product_id=product_id),
+    }
 
 
 @router.get("/sellers/{seller_id}", response_model=schemas.SellerPage, summary="A shop's page")
@@ -83,6 +86,7 @@ def get_seller(seller_id: Id, session: ReadSession) -> dict[str, Any]:
     return {
         "seller": present.seller_of(session, seller, own=False),
         "products": [present.product(p, seller.name) for p in listed],
+        "reviews": reviews.summary(session, seller_id=seller_id),
     }
 
 

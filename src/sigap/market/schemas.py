@@ -181,9 +181,43 @@ class SearchResult(Answer):
     items: list[Found]
 
 
+class Review(Answer):
+    id: int
+    stars: int | None = Field(description="null: hidden by a moderator")
+    text: str | None = Field(description="null: hidden by a moderator")
+    moderated: bool
+    created_at: datetime
+
+
+class Reviews(Answer):
+    count: int = Field(description="Visible reviews")
+    average: float | None = Field(description="Their average stars; null: none yet")
+    items: list[Review] = Field(description="The newest, hidden ones as placeholders")
+
+
+class ReviewCreate(Input):
+    stars: Annotated[StrictInt, Field(ge=1, le=5)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class ReviewFull(Answer):
+    id: int
+    order_id: int
+    seller_id: int
+    stars: int
+    text: str
+    hidden: bool
+    created_at: datetime
+
+
+class ProductPage(Product):
+    reviews: Reviews
+
+
 class SellerPage(Answer):
     seller: Seller
     products: list[Product]
+    reviews: Reviews
 
 
 class OrderItem(Answer):
@@ -213,6 +247,7 @@ class Order(Answer):
     note: str
     placed_at: datetime
     changed_at: datetime
+    buyer_unit_id: int | None = Field(description="The city unit it was bought for (e-order)")
     items: list[OrderItem]
     allowed: list[str] = Field(description="The actions the caller may take now")
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -157,6 +159,27 @@ class MarketGram(Base):
     word: Mapped[str] = mapped_column(ForeignKey("market_vocab.word"), primary_key=True)
 
 
+class MarketBudget(Base):
+    """A unit's budget for buying from curated sellers in one period (a month, ``YYYY-MM`` in
+    the region's time). ``committed`` is the total of the unit's orders of the period not
+    ended without a sale: placing reserves with one conditional UPDATE (``committed + total
+    <= amount``), declining, cancelling and expiring give it back; the CHECKs stand behind."""
+
+    __tablename__ = "market_budget"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "period", name="uq_market_budget_unit_id_period"),
+        CheckConstraint("committed >= 0", name="committed"),
+        CheckConstraint("committed <= amount", name="within"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    amount: Mapped[int] = mapped_column(BigInteger)  # rupiah
+    committed: Mapped[int] = mapped_column(BigInteger, default=0)  # rupiah
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class MarketOrder(Base):
     __tablename__ = "market_order"
     __table_args__ = (
@@ -188,6 +211,9 @@ class MarketOrder(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the body
+    # A city unit's order (e-order): the unit it buys for and the budget it reserved against.
+    buyer_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    budget_id: Mapped[int | None] = mapped_column(ForeignKey("market_budget.id"))
 
 
 class MarketOrderItem(Base):
@@ -214,3 +240,24 @@ class MarketOrderEvent(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketReview(Base):
+    """The buyer's review of a completed order (one per order): 1-5 stars and a text. A
+    moderator may hide it (``hidden_by``); the public then sees neither (docs/market.md)."""
+
+    __tablename__ = "market_review"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars"),
+        Index("ix_market_review_seller_id", "seller_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("market_order.id"), unique=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("market_seller.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    body: Mapped[str] = mapped_column(Text, default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

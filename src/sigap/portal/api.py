@@ -20,12 +20,15 @@ from sigap.errors import SigapError
 from sigap.geo import tiles
 from sigap.geo.streets import StreetLayer
 from sigap.kit import utcnow
+from sigap.market import numbers_public
 from sigap.portal import boundaries, clusters, export, filters, ranking, schemas, stats
+from sigap.portal.areas import kelurahan_codes
 from sigap.portal.fold import lag_s
 from sigap.regions.state import RegionState, ready_street_layer, street_layer
 from sigap.web.responses import dict_response
 
 router = APIRouter(prefix="/api/v1", tags=["portal"])
+Months = Annotated[int, Query(ge=1, le=24, description="Months back, this one included")]
 
 
 def _answers(media_type: str, **schema: str) -> dict[str, Any]:
@@ -153,6 +156,38 @@ def dashboard_of(session: Session, ctx: Context, code: str | None) -> dict[str, 
     with how far behind its counts may be (:func:`sigap.portal.fold.lag_s`)."""
     data = stats.dashboard(session, ctx.region, code, ctx.language, local_today(ctx.region))
     return {**data, "counts_lag_s": lag_s(session, ctx.settings)}
+
+
+@router.get(
+    "/dashboard/market",
+    response_model=schemas.MarketNumbers,
+    summary="The marketplace: shops, completed orders and sales per kelurahan and month",
+)
+def region_market(session: ReadSession, ctx: Ctx, months: Months = 12) -> dict[str, Any]:
+    return market_of(session, ctx.region, None, months)
+
+
+@router.get(
+    "/areas/{code}/dashboard/market",
+    response_model=schemas.MarketNumbers,
+    summary="The marketplace's numbers in a kota, kecamatan or kelurahan",
+)
+def area_market(code: str, session: ReadSession, ctx: Ctx, months: Months = 12) -> dict[str, Any]:
+    if code not in ctx.region.areas:
+        raise SigapError("area_not_found", area=code)
+    return market_of(session, ctx.region, code, months)
+
+
+def market_of(
+    session: Session, state: RegionState, code: str | None, months: int
+) -> dict[str, Any]:
+    """The marketplace's public numbers of area ``code`` (None: the region), named."""
+    within = None if code is None else kelurahan_codes(state, code)
+    data = numbers_public.numbers(session, state.timezone, local_today(state), months, within)
+    for row in data["kelurahan"]:
+        area = state.areas.get(row["code"])
+        row["name"] = area.name if area else row["code"]
+    return {"area": code, **data}
 
 
 @router.get(

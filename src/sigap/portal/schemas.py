@@ -199,3 +199,30 @@ class Ranking(Answer):
     weights: dict[str, int] = Field(description="Points of each component at a share of 1")
     groups: RankingGroups
     counts_lag_s: LagS
+
+
+# --- the marketplace's public numbers (sigap.market.numbers_public) ---
+
+
+class MarketMonth(Answer):
+    month: str = Field(description="YYYY-MM, the region's time")
+    orders: int | None = Field(description="Completed orders; null: too few shops to publish")
+    sales: int | None = Field(description="Their total in whole rupiah; null: as orders")
+
+
+class MarketKelurahan(Answer):
+    code: str
+    name: str
+    sellers: int = Field(description="Curated shops listed now")
+    months: list[MarketMonth]
+
+
+class MarketNumbers(Answer):
+    area: str | None = Field(description="The area's code; null: the whole region")
+    months: list[str]
+    min_shops: int = Field(description="Shops that sold in a kelurahan-month to publish it")
+    sellers: int
+    orders: int = Field(description="Completed orders in the months, every kelurahan")
+    sales: int = Field(description="Their total in whole rupiah")
+    by_month: list[MarketMonth]
+    kelurahan: list[MarketKelurahan]

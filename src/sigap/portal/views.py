@@ -17,7 +17,7 @@ from sigap.history import heads
 from sigap.kit import utcnow
 from sigap.models.states import STATUSES
 from sigap.portal import boundaries, charts, filters, ranking, search, stats
-from sigap.portal.api import dashboard_of, ranking_of
+from sigap.portal.api import dashboard_of, market_of, ranking_of
 from sigap.portal.areas import descendants
 from sigap.regions.state import RegionState
 from sigap.reports import transit
@@ -140,10 +140,14 @@ def _dashboard_page(
     units = search.search(data["units"], q, lambda u: u["name"])
     longest = max(len(areas) if q else 0, len(units))
     pager = search.pager(request.url.path, request.query_params, longest)
+    market_url = f"/api/v1/areas/{code}/dashboard/market" if code else "/api/v1/dashboard/market"
     return render(
         request,
         "portal/area.html",
         d=data,
+        market=market_of(session, ctx.region, code, 6),
+        market_url=market_url,
+        rupiah=rupiah,
         chart=charts.trend_bars(data["trend"]),
         json_url=json_url,
         duration=duration_text(ctx.language),
@@ -239,6 +243,11 @@ def open_data_page(request: Request, ctx: Ctx, session: ReadSession) -> HTMLResp
     day = heads.last_closed_day(utcnow(), zone)
     chain = heads.published(session, day, zone, cache_key=ctx.settings.database_url)
     return render(request, "portal/open_data.html", query=query, chosen=chosen, chain=chain)
+
+
+def rupiah(value: int) -> str:
+    """Whole rupiah as Indonesians write it: Rp1.250.000."""
+    return "Rp" + f"{value:,}".replace(",", ".")
 
 
 def percent(value: float | None) -> str:

@@ -157,6 +157,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "held: reports fixed and never reopened, of those ever fixed plus those never fixed "
         "though their deadline passed. Medians come from time buckets 15% wide (within 7%).",
     ),
+    # --- portal: the marketplace's public numbers (dashboards) ---
+    "market_title": ("Pasar UMKM", "The UMKM marketplace"),
+    "market_intro": (
+        "Toko rumahan yang dikurasi dan pesanan yang selesai (bulan selesai, waktu setempat); "
+        "toko demo tidak dihitung. Angka per kelurahan hanya diterbitkan bila sedikitnya {n} "
+        "toko berjualan pada bulan itu.",
+        "Curated home businesses and completed orders (month of completion, local time); demo "
+        "shops are not counted. A kelurahan's numbers are published only when at least {n} "
+        "shops sold that month.",
+    ),
+    "market_sellers": ("Toko terkurasi", "Curated shops"),
+    "market_orders": ("Pesanan selesai, {n} bulan", "Completed orders, {n} months"),
+    "market_sales": ("Penjualan, {n} bulan", "Sales, {n} months"),
+    "market_month": ("Bulan", "Month"),
+    "market_orders_short": ("Pesanan", "Orders"),
+    "market_sales_short": ("Penjualan", "Sales"),
     # --- portal: the fair score's components (area dashboards, a unit's page) ---
     "fair_title": ("Skor adil dan rinciannya", "The fair score and its parts"),
     "fair_intro_area": (
