@@ -65,6 +65,7 @@ VALUES = {
             "card_id",
             "topup_id",
             "validator_id",
+            "review_id",
         ),
         "1",
     ),

@@ -158,8 +158,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "though their deadline passed. Medians come from time buckets 15% wide (within 7%).",
     ),
     # --- portal: the marketplace's public numbers (dashboards) ---
-    "market_title": ("Pasar UMKM", "The UMKM marketplace"),
-    "market_intro": (
+    "portal_market_title": ("Pasar UMKM", "The UMKM marketplace"),
+    "portal_market_intro": (
         "Toko rumahan yang dikurasi dan pesanan yang selesai (bulan selesai, waktu setempat); "
         "toko demo tidak dihitung. Angka per kelurahan hanya diterbitkan bila sedikitnya {n} "
         "toko berjualan pada bulan itu.",
