@@ -55,6 +55,7 @@ REPORT_TABLES = (
     "report",
     "channel",
     "webhook_endpoint",
+    "admin_event",  # the admin audit: tests that expect a trail of their own see only theirs
     # --- portal: counts kept by triggers on report (TRUNCATE fires no row triggers) ---
     "stat_area",
     "stat_month",

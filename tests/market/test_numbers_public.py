@@ -86,6 +86,9 @@ def test_completed_orders_per_kelurahan_and_month(market: Market, clock: Clock) 
     area = market.client.get(f"/api/v1/areas/{cideng}/dashboard/market").json()
     assert [k["code"] for k in area["kelurahan"]] == [cideng]
     assert (area["area"], area["orders"], area["sales"]) == (cideng, 4, 70_000)
+    one = market.client.get(NUMBERS, params={"months": 1})  # this month alone: no CASE
+    assert one.status_code == 200, one.text
+    assert (one.json()["months"], one.json()["orders"]) == ([this_month], 4)
     for bad in ({"months": 0}, {"months": 25}, {"months": "x"}):
         assert market.client.get(NUMBERS, params=bad).status_code == 422
     assert market.client.get("/api/v1/areas/nowhere/dashboard/market").status_code == 404

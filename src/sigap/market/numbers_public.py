@@ -42,13 +42,12 @@ def numbers(
     (an area's), None: the whole region."""
     starts = month_starts(today, months)
     bounds = [datetime.combine(d, time(0), zone) for d in starts]
-    label = case(
-        *(
-            (MarketOrder.changed_at < bounds[i + 1], literal(starts[i].strftime("%Y-%m")))
-            for i in range(len(starts) - 1)
-        ),
-        else_=literal(starts[-1].strftime("%Y-%m")),
-    )
+    latest = literal(starts[-1].strftime("%Y-%m"))
+    whens = [
+        (MarketOrder.changed_at < bounds[i + 1], literal(starts[i].strftime("%Y-%m")))
+        for i in range(len(starts) - 1)
+    ]
+    label = case(*whens, else_=latest) if whens else latest  # one month: no CASE to write
     each = (
         select(
             MarketSeller.kelurahan_code.label("kelurahan"),
