@@ -16,6 +16,7 @@ from sigap.history import audit
 from sigap.inputs import Id
 from sigap.market import budgets, city, city_schemas, orders, present, schemas
 from sigap.market.orders import Basket, Timeouts
+from sigap.market.router import act_on
 
 router = APIRouter(prefix="/api/v1/market/city", tags=["market"])
 admin_router = APIRouter(prefix="/api/v1/admin/market", tags=["admin"])
@@ -81,21 +82,14 @@ def unit_order(order_id: Id, subject: CurrentOfficial, session: ReadSession) -> 
 async def unit_order_action(
     order_id: Id, body: schemas.OrderAction, subject: CurrentOfficial, request: Request, ctx: Ctx
 ) -> dict[str, Any]:
-    def run(session: Session) -> dict[str, Any]:
-        order = city.load(session, subject, order_id, lock=True)
-        orders.act(
-            session,
-            order,
-            body.action,
-            "buyer",
-            subject.account_id,
-            now=clock(request),
-            timeouts=Timeouts.of(ctx.settings),
-            reason=body.reason,
-        )
-        return present.order(session, order, "buyer")
-
-    return await in_transaction(request, run)
+    return await act_on(
+        request,
+        ctx,
+        body,
+        "buyer",
+        subject.account_id,
+        lambda session: city.load(session, subject, order_id, lock=True),
+    )
 
 
 @router.get("/budgets", response_model=city_schemas.BudgetList, summary="My units' budgets")

@@ -8,6 +8,7 @@ and by :func:`sigap.market.sellers.is_curator` for the office's routes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from sigap.auth.deps import CurrentOfficial, CurrentSubject
 from sigap.auth.service import Subject
 from sigap.config import Settings
-from sigap.deps import Ctx, ReadSession, clock, in_transaction
+from sigap.deps import Context, Ctx, ReadSession, clock, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id, check_idempotency_key
 from sigap.kit import sha256_hex
@@ -145,6 +146,35 @@ def my_orders(
     return {"items": present.orders_of(session, rows, "buyer")}
 
 
+async def act_on(
+    request: Request,
+    ctx: Context,
+    body: schemas.OrderAction,
+    side: str,
+    account_id: int,
+    load: Callable[[Session], MarketOrder],
+) -> dict[str, Any]:
+    """An action of the order ``load`` finds (locked; it says who may see it) by ``side``,
+    in one transaction, answered as ``side`` sees the order: the buyer's, the seller's and a
+    city unit's actions."""
+
+    def run(session: Session) -> dict[str, Any]:
+        order = load(session)
+        orders.act(
+            session,
+            order,
+            body.action,
+            side,
+            account_id,
+            now=clock(request),
+            timeouts=Timeouts.of(ctx.settings),
+            reason=body.reason,
+        )
+        return present.order(session, order, side)
+
+    return await in_transaction(request, run)
+
+
 def _mine(session: Session, subject: Subject, order_id: int, *, lock: bool) -> MarketOrder:
     order = orders.load(session, order_id, lock=lock)
     if order.buyer_id != subject.account_id:
@@ -165,21 +195,14 @@ def my_order(order_id: Id, subject: CurrentSubject, session: ReadSession) -> dic
 async def buyer_action(
     order_id: Id, body: schemas.OrderAction, subject: CurrentSubject, request: Request, ctx: Ctx
 ) -> dict[str, Any]:
-    def run(session: Session) -> dict[str, Any]:
-        order = _mine(session, subject, order_id, lock=True)
-        orders.act(
-            session,
-            order,
-            body.action,
-            "buyer",
-            subject.account_id,
-            now=clock(request),
-            timeouts=Timeouts.of(ctx.settings),
-            reason=body.reason,
-        )
-        return present.order(session, order, "buyer")
-
-    return await in_transaction(request, run)
+    return await act_on(
+        request,
+        ctx,
+        body,
+        "buyer",
+        subject.account_id,
+        lambda session: _mine(session, subject, order_id, lock=True),
+    )
 
 
 # --- the seller ------------------------------------------------------------------------------
@@ -328,21 +351,14 @@ def shop_order(order_id: Id, subject: CurrentSubject, session: ReadSession) -> d
 async def seller_action(
     order_id: Id, body: schemas.OrderAction, subject: CurrentSubject, request: Request, ctx: Ctx
 ) -> dict[str, Any]:
-    def run(session: Session) -> dict[str, Any]:
-        order = _shop_order(session, subject, order_id, lock=True)
-        orders.act(
-            session,
-            order,
-            body.action,
-            "seller",
-            subject.account_id,
-            now=clock(request),
-            timeouts=Timeouts.of(ctx.settings),
-            reason=body.reason,
-        )
-        return present.order(session, order, "seller")
-
-    return await in_transaction(request, run)
+    return await act_on(
+        request,
+        ctx,
+        body,
+        "seller",
+        subject.account_id,
+        lambda session: _shop_order(session, subject, order_id, lock=True),
+    )
 
 
 @router.get("/seller/sales", response_model=schemas.Sales, summary="Today's sales")
