@@ -15,6 +15,7 @@ class Rule(Enum):
     TOKEN = "whoever holds the report's tracking code"
     CHANNEL = "an Open311 channel's API key"
     VALIDATOR = "a fare card validator's key (X-Validator-Key)"
+    PROVIDER = "a payment provider's signature (Sigap-Signature)"
     ACCOUNT = "any signed-in account (bearer)"
     OFFICIAL = "an official (bearer)"
     ADMIN = "an admin (bearer)"
@@ -156,6 +157,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/open311/v2/tokens/{token}.{fmt}"): [P(R.TOKEN)],
     ("POST", "/open311/v2/requests.{fmt}"): [P(R.CHANNEL)],
     ("POST", "/api/v1/cards/taps"): [P(R.VALIDATOR)],
+    ("POST", "/api/v1/payments/qris/notifications"): [P(R.PROVIDER)],
     # --- signed-in accounts (JSON) ------------------------------------------------------
     ("GET", "/api/v1/auth/me"): [P(R.ACCOUNT)],
     ("GET", "/api/v1/auth/tokens"): [P(R.ACCOUNT)],

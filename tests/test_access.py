@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,6 +43,7 @@ from tests.access import (
 )
 from tests.citizen.conftest import jpeg
 from tests.conftest import TEST_ACCOUNTS
+from tests.payments.test_qris import static_code
 from tests.workflow.conftest import ADMIN, BINAMARGA, LURAH, MONAS, WARGA
 
 from sigap import models
@@ -57,6 +59,7 @@ from sigap.market import budgets
 from sigap.notify import webhooks
 
 GAMBIR = "31.71.01.1001"  # the kelurahan of MONAS
+PROVIDER_SECRET = "access-matrix-acquirer-secret"
 
 
 R = Rule
@@ -139,6 +142,8 @@ def database_url(isolated_database_url: str) -> str:
 
 @pytest.fixture
 def world(settings: Settings, database: Database) -> Iterator[World]:
+    settings.card_qris_notify_secret = PROVIDER_SECRET
+    settings.card_qris_merchant = static_code()
     with TestClient(create_app(settings)) as client:
         yield setup(client, database)
 
@@ -417,6 +422,17 @@ def check(call: Call) -> list[str]:
             response = call.world.client.post(call.path, json=taps, headers=headers)
             if response.status_code != status:
                 failures.append(f"POST {call.template} key {key!r}: {response.status_code}")
+    elif rule is R.PROVIDER:
+        # No top-up has this reference: a valid signature gets as far as looking for it.
+        raw = json.dumps({"reference": "f" * 24, "amount": 10_000}).encode()
+        signed = webhooks.sign(PROVIDER_SECRET, raw, int(time.time()))
+        forged = webhooks.sign("not-the-secret", raw, int(time.time()))
+        for header, status in ((None, 401), (forged, 401), (signed, 404)):
+            headers = {"Sigap-Signature": header} if header else {}
+            response = call.world.client.post(call.path, content=raw, headers=headers)
+            expected = "topup_not_found" if status == 404 else "invalid_payment_signature"
+            if (response.status_code, response.json()["error"]["code"]) != (status, expected):
+                failures.append(f"POST {call.template} signature {header!r}: {response.text}")
     else:
         expect("anonymous", "unsigned")
         for who, outcome in WRONG.get(rule, []):

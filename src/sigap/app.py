@@ -309,6 +309,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(transit_router.router)
     app.include_router(cards_router.router)
     app.include_router(cards_router.admin_router)
+    app.include_router(cards_router.payments_router)
     app.include_router(market_router.router)
     app.include_router(city_router.router)
     app.include_router(city_router.admin_router)

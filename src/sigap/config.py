@@ -240,6 +240,13 @@ class Settings(BaseSettings):
         max_length=512,
         description="The city's static QRIS merchant code: top-ups offer a dynamic QRIS code",
     )
+    card_qris_notify_secret: str | None = Field(
+        default=None,
+        min_length=16,
+        max_length=256,
+        description="The secret the QRIS acquirer signs its payment notifications with "
+        "(POST /api/v1/payments/qris/notifications); unset: QRIS top-ups stay pending",
+    )
     # --- abuse limits, the same on every channel (sigap.reports.limits) ---
     secret_key: str | None = Field(
         default=None,

@@ -3,11 +3,12 @@
 A top-up has two steps. **Start**: the holder asks for an amount with an ``Idempotency-Key``
 (the same key again returns the same top-up; with another amount, 409); a ``card_topup`` row
 is made, pending, with a reference of its own, and the adapter says how to pay (a payment
-page, a QRIS payload). **Confirm**: the adapter says the money arrived (a provider's callback;
-the demo adapter always says yes); the ledger moves the amount from the adapter's clearing
-account to the card, keyed by the adapter and reference, so a repeated confirmation posts
-nothing twice. The clearing account's negative balance is what the adapter owes the city:
-settled outside Sigap, reconciled against the provider's statement.
+page, a QRIS payload). **Confirm**: the adapter says the money arrived (the demo adapter says
+yes when the holder asks; QRIS's acquirer sends a signed notification, :func:`notified`); the
+ledger moves the amount from the adapter's clearing account to the card, keyed by the adapter
+and reference, so a repeated confirmation posts nothing twice. The clearing account's negative
+balance is what the adapter owes the city: settled outside Sigap, reconciled against the
+provider's statement.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from sigap.cards import ledger, taps
 from sigap.cards.service import holder_card
 from sigap.errors import SigapError
-from sigap.models import CardTopup
+from sigap.models import Card, CardTopup
 from sigap.payments import qris
 
 TOPUP_MIN = 1_000
@@ -65,8 +66,8 @@ class DemoAdapter:
 class QrisAdapter:
     """A dynamic QRIS code for the exact amount, made from the city's static merchant code
     (``SIGAP_CARD_QRIS_MERCHANT``) with the top-up's reference in its reference label. The
-    payment is confirmed by the acquirer's notification, which Sigap does not receive yet: a
-    QRIS top-up stays pending until an operator's integration confirms it."""
+    payment is confirmed by the acquirer's signed notification (:func:`notified`), never by
+    the holder's asking."""
 
     static: str
     name: str = "qris"
@@ -150,8 +151,8 @@ def confirm(
     floor: int,
     now: datetime,
 ) -> dict[str, Any]:
-    """The adapter's word on a pending top-up: paid → the ledger posts it, once, and the
-    card's fares the floor left unpaid are taken from it (:func:`taps.collect_unpaid`)."""
+    """The adapter's word on a pending top-up: paid → the ledger posts it, once (:func:`_pay`).
+    QRIS says no here: its word comes from the acquirer (:func:`notified`)."""
     card = holder_card(session, holder_id, card_id, lock=True)
     topup = session.scalar(
         select(CardTopup).where(CardTopup.id == topup_id, CardTopup.card_id == card.id)
@@ -160,19 +161,56 @@ def confirm(
         raise SigapError("topup_not_found")
     adapter = adapter_of(available, topup.adapter)
     if topup.state == "pending" and adapter.confirm(_ref(topup)):
-        clearing = ledger.account_id(session, f"clearing:{topup.adapter}", "clearing")
-        target = card.ledger_account_id
-        if card.status != "active" and card.replaced_by is not None:
-            target = holder_card(session, holder_id, card.replaced_by).ledger_account_id
-        entries = ((clearing, -topup.amount), (target, topup.amount))
-        key = f"topup:{topup.adapter}:{topup.reference}"
-        ledger.post(session, ledger.Posting(key, "topup", now, entries, f"top-up {topup.id}"))
-        topup.state, topup.paid_at = "paid", now
-        if target == card.ledger_account_id:
-            collect = f"collect:{topup.adapter}:{topup.reference}"
-            taps.collect_unpaid(session, card.id, target, floor=floor, key=collect, now=now)
-        session.flush()
+        _pay(session, card, topup, floor=floor, now=now)
     return answer(topup, adapter)
+
+
+def notified(
+    session: Session,
+    *,
+    adapter_name: str,
+    reference: str,
+    paid: int,
+    available: Adapters,
+    floor: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """A payment provider's signed notification that ``reference`` was paid ``paid`` rupiah.
+    The same notification again posts nothing (the top-up is already paid); an amount other
+    than the top-up's posts nothing and says so (409), for the operator to settle by hand."""
+    adapter = adapter_of(available, adapter_name)
+    topup = session.scalar(
+        select(CardTopup).where(CardTopup.adapter == adapter_name, CardTopup.reference == reference)
+    )
+    if topup is None:
+        raise SigapError("topup_not_found")
+    card = session.scalars(select(Card).where(Card.id == topup.card_id).with_for_update()).one()
+    session.refresh(topup)  # read again under the card's lock: a racing notice paid it
+    if paid != topup.amount:
+        raise SigapError("payment_amount_mismatch", paid=f"{paid:,}", amount=f"{topup.amount:,}")
+    if topup.state == "pending":
+        _pay(session, card, topup, floor=floor, now=now)
+    return answer(topup, adapter)
+
+
+def _pay(session: Session, card: Card, topup: CardTopup, *, floor: int, now: datetime) -> None:
+    """Post a paid top-up, keyed by adapter and reference so that it posts once: to the card,
+    or to the card that replaced it when it was reported lost meanwhile; then the fares the
+    floor left unpaid are taken from it (:func:`taps.collect_unpaid`)."""
+    target = card
+    while target.status != "active" and target.replaced_by is not None:
+        target = holder_card(session, card.holder_id, target.replaced_by)
+    clearing = ledger.account_id(session, f"clearing:{topup.adapter}", "clearing")
+    entries = ((clearing, -topup.amount), (target.ledger_account_id, topup.amount))
+    key = f"topup:{topup.adapter}:{topup.reference}"
+    ledger.post(session, ledger.Posting(key, "topup", now, entries, f"top-up {topup.id}"))
+    topup.state, topup.paid_at = "paid", now
+    if target is card:
+        collect = f"collect:{topup.adapter}:{topup.reference}"
+        taps.collect_unpaid(
+            session, card.id, card.ledger_account_id, floor=floor, key=collect, now=now
+        )
+    session.flush()
 
 
 def _ref(topup: CardTopup) -> TopupRef:

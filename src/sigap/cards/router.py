@@ -2,7 +2,8 @@
 account, who sees only their own cards; another's card is the same 404 as a missing one), the
 validators' taps (``POST /api/v1/cards/taps``, the validator's key in ``X-Validator-Key``: the
 only thing a validator key can do), and the admins' validators, revenue and reconciliation
-under ``/api/v1/admin``."""
+under ``/api/v1/admin``; the QRIS acquirer's signed payment notifications
+(``POST /api/v1/payments/qris/notifications``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from sigap.auth.deps import CurrentAdmin, CurrentSubject
 from sigap.cards import audit, payments, schemas, service, taps, validators
 from sigap.cards.deps import hasher_of, pricer_of
 from sigap.deps import Ctx, ReadSession, clock, in_transaction
+from sigap.errors import SigapError
 from sigap.history.audit import record
 from sigap.inputs import SmallId
+from sigap.notify import webhooks
+from sigap.web.body import read_body, validated
 
 router = APIRouter(prefix="/api/v1/cards", tags=["cards"])
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["cards"])
+payments_router = APIRouter(prefix="/api/v1/payments", tags=["cards"])
 
 ValidatorKey = Annotated[str | None, Header(alias="X-Validator-Key", max_length=100)]
 IdempotencyKey = Annotated[
@@ -279,3 +284,49 @@ def reconciliation(
 ) -> dict[str, Any]:
     first, last = _range(request, ctx, start, end)
     return audit.reconciliation(session, first, last, ctx.region.timezone)
+
+
+# ---- payment providers -----------------------------------------------------------------------
+
+Signature = Annotated[str | None, Header(alias="Sigap-Signature", max_length=200)]
+
+
+@payments_router.post(
+    "/qris/notifications",
+    response_model=schemas.Topup,
+    summary="The QRIS acquirer's signed word that a top-up was paid; posted once",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.PaymentNotice.model_json_schema()}},
+        }
+    },
+)
+async def qris_notification(
+    request: Request, ctx: Ctx, signature: Signature = None
+) -> dict[str, Any]:
+    """Signed as Sigap signs its webhooks (docs/webhooks.md): ``t=<unix seconds>,v1=<hex
+    HMAC-SHA256(secret, "<t>.<body>")>`` with ``SIGAP_CARD_QRIS_NOTIFY_SECRET``, within 5
+    minutes. Send it again until answered: a paid top-up is answered as paid, nothing posted."""
+    secret = ctx.settings.card_qris_notify_secret
+    if not secret:
+        raise SigapError("payment_notifications_off")
+    raw = await read_body(request)
+    if not signature or not webhooks.verify(secret, raw, signature):
+        raise SigapError("invalid_payment_signature")
+    notice = validated(raw, schemas.PaymentNotice)
+    available = payments.adapters(ctx.settings.card_qris_merchant)
+    floor = ctx.settings.card_balance_floor
+
+    def run(session: Session) -> dict[str, Any]:
+        return payments.notified(
+            session,
+            adapter_name="qris",
+            reference=notice.reference,
+            paid=notice.amount,
+            available=available,
+            floor=floor,
+            now=clock(request),
+        )
+
+    return await in_transaction(request, run)

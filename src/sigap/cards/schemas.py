@@ -142,3 +142,15 @@ class Reconciliation(Answer):
     card_balances: Money = Field(description="What all cards hold now")
     clearing: dict[str, Money] = Field(description="Each adapter's clearing account now")
     ledger_balanced: bool
+
+
+class PaymentNotice(Input):
+    """A payment provider's word that a top-up was paid (signed: ``Sigap-Signature``)."""
+
+    reference: str = Field(
+        min_length=1, max_length=64, description="The top-up's reference (QRIS tag 62/05)"
+    )
+    amount: Money = Field(ge=1, le=100_000_000, description="What was paid, in rupiah")
+    provider_reference: str | None = Field(
+        default=None, max_length=100, description="The provider's own id of the payment"
+    )

@@ -47,6 +47,24 @@ CODES: dict[str, ErrorCode] = {
         "Isi ulang tidak ditemukan.",
         "No such top-up.",
     ),
+    "invalid_payment_signature": ErrorCode(
+        401,
+        "Notifikasi pembayaran harus ditandatangani: header Sigap-Signature tidak ada, salah, "
+        "atau waktunya lebih dari 5 menit dari sekarang.",
+        "A payment notification must be signed: the Sigap-Signature header is missing, wrong, "
+        "or its time is more than 5 minutes from now.",
+    ),
+    "payment_notifications_off": ErrorCode(
+        404,
+        "Notifikasi pembayaran QRIS tidak diterima di sini (rahasia notifikasi belum diatur).",
+        "QRIS payment notifications are not received here (no notification secret is set).",
+    ),
+    "payment_amount_mismatch": ErrorCode(
+        409,
+        "Jumlah yang dibayar (Rp {paid}) tidak sama dengan isi ulang (Rp {amount}); "
+        "tidak ada yang dibukukan.",
+        "The amount paid (Rp {paid}) is not the top-up's (Rp {amount}); nothing was posted.",
+    ),
     "unknown_payment_adapter": ErrorCode(
         422,
         "Metode pembayaran '{adapter}' tidak tersedia.",

@@ -37,7 +37,11 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 
 async def parse_json(request: Request, model: type[Model]) -> Model:
-    body = await read_body(request)
+    return validated(await read_body(request), model)
+
+
+def validated(body: bytes, model: type[Model]) -> Model:
+    """``body`` as ``model``; its errors as FastAPI's (a 422 ``invalid_input``)."""
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
