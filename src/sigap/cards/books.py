@@ -24,9 +24,7 @@ def checks(session: Session) -> list[dict[str, Any]]:
     """Each check's two sides (rupiah) and their difference, ``found - expected``."""
     balances = dict(
         session.execute(
-            select(LedgerAccount.kind, func.sum(LedgerAccount.balance)).group_by(
-                LedgerAccount.kind
-            )
+            select(LedgerAccount.kind, func.sum(LedgerAccount.balance)).group_by(LedgerAccount.kind)
         ).all()
     )
     paid = session.scalar(

@@ -224,7 +224,9 @@ Day = Annotated[
 ]
 
 
-def day_range(request: Request, ctx: Ctx, start: date | None, end: date | None) -> tuple[date, date]:
+def day_range(
+    request: Request, ctx: Ctx, start: date | None, end: date | None
+) -> tuple[date, date]:
     """The local days asked (default: the seven ending today); the console's pages too."""
     today = clock(request).astimezone(ctx.region.timezone).date()
     end = end or today

@@ -47,7 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fa_product": ("Produk tarif", "Fare product"),
     "fa_when": ("Kapan", "When"),
     "fa_any_time": ("setiap saat", "at any time"),
-    "fa_window": ("tap-in {start}–{end}", "tapping in {start}–{end}"),
+    "fa_window": ("tap-in {start}-{end}", "tapping in {start}-{end}"),
     "fa_every_day": ("setiap hari", "every day"),
     "fa_weekdays": ("Sen Sel Rab Kam Jum Sab Min", "Mon Tue Wed Thu Fri Sat Sun"),
     "fa_pairs": (
@@ -171,8 +171,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Fares charged on rides = the networks' revenue accounts",
     ),
     "fa_check_cards": (
-        "Isi ulang − tarif ditagih = saldo semua kartu",
-        "Top-ups − fares charged = all cards' balances",
+        "Isi ulang - tarif ditagih = saldo semua kartu",
+        "Top-ups - fares charged = all cards' balances",
     ),
     "fa_diff_flag": ("Selisih!", "Difference!"),
     "fa_diff_help": (
