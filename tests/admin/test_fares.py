@@ -52,7 +52,8 @@ def test_the_fare_rules_in_force_read_as_the_json_says(
     assert "transfer tanpa batas jumlah, dalam 180 menit" in words
     assert "KRL Commuter Line" in words  # no fare in these rules
     current = next(s for s in rules["sets"] if s["in_force"])
-    assert current["source"] and current["source"] in words
+    assert current["source"]
+    assert current["source"] in words
     for network in current["networks"]:
         for fare in network["fares"]:
             amount = f"{fare['amount']:,}".replace(",", ".")
@@ -62,7 +63,8 @@ def test_the_fare_rules_in_force_read_as_the_json_says(
     assert "OK-Otrip (Rp 5.000 per perjalanan)" in words
     otrip = text(client.get("/admin/fares", params={"day": "2018-06-01", "lang": "en"}).text)
     assert "In force on 01-06-2018: OK-Otrip (Rp 5.000 per perjalanan)" in otrip
-    assert "ride 2: Rp 1.500" in otrip and "every later ride: Rp 0" in otrip
+    assert "ride 2: Rp 1.500" in otrip
+    assert "every later ride: Rp 0" in otrip
     none = text(client.get("/admin/fares", params={"day": "2016-01-01", "lang": "en"}).text)
     assert "No fare rules are in force on 01-01-2016" in none
     refused = client.get("/admin/fares", params={"day": "2026-13-01"})
@@ -100,7 +102,8 @@ def test_revenue_per_network_and_day_its_totals_and_its_csv(
     assert page.status_code == 200
     words = text(page.text)
     assert "07-12-2026 transjakarta Rp 3.500" in words
-    assert "Jumlah per jaringan" in words and "transjakarta Rp 3.500 Jumlah Rp 3.500" in words
+    assert "Jumlah per jaringan" in words
+    assert "transjakarta Rp 3.500 Jumlah Rp 3.500" in words
     download = client.get("/admin/fares/revenue.csv", params=DAY)
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
@@ -126,11 +129,13 @@ def test_the_reconciliation_matches_and_flags_a_difference(
     page = client.get("/admin/fares/reconciliation", params=DAY)
     words = text(page.text)
     assert 'class="diff"' not in page.text.split('id="checks"')[1].split("</table>")[0]
-    assert "Selisih!" not in words and "Buku besar seimbang" in words
+    assert "Selisih!" not in words
+    assert "Buku besar seimbang" in words
     assert "Tarif ditagih (pertama kali) Rp 7.000" in words
     assert "Penyesuaian (tap terlambat; pengembalian negatif) -Rp 3.500" in words
     assert "Bersih Rp 3.500" in words
-    assert "Semua kartu Rp 6.500" in words and "Kliring demo -Rp 10.000" in words
+    assert "Semua kartu Rp 6.500" in words
+    assert "Kliring demo -Rp 10.000" in words
     assert re.search(r'class="diff"><th scope="row">— dari kartu tak terdaftar', page.text)
 
     # A top-up marked paid with nothing posted for it: the top-ups don't match the clearing.
@@ -153,7 +158,8 @@ def test_the_reconciliation_matches_and_flags_a_difference(
     words = text(english.text)
     assert 'role="alert"' in english.text
     row = re.search(r'<tr class="diff" data-check="(\w+)">(.*?)</tr>', english.text, re.S)
-    assert row is not None and row.group(1) == "topups"
+    assert row is not None
+    assert row.group(1) == "topups"
     assert "-Rp 25.000 Difference!" in text(row.group(2))
     assert "Paid top-ups = what the payment adapters' clearing gave Rp 35.000 Rp 10.000" in words
     assert words.count("Difference!") == 2  # top-ups, and the cards' balances behind them
@@ -174,14 +180,17 @@ def test_validators_are_registered_with_a_key_shown_once_and_revoked(
     assert shown is not None
     key = shown.group(1)
     listed = client.get("/admin/fares/validators").text
-    assert "Gerbang Bundaran HI" in listed and key not in listed and key[:12] in listed
+    assert "Gerbang Bundaran HI" in listed
+    assert key not in listed
+    assert key[:12] in listed
     taps = {"taps": [tap("1", CARD_A, 0)]}
     headers = {"X-Validator-Key": key}
     assert client.post("/api/v1/cards/taps", json=taps, headers=headers).status_code == 200
     bad = client.post(
         "/admin/fares/validators/create", data={**form, "network": "MRT!", "csrf": csrf}
     )
-    assert bad.status_code == 422 and 'class="error"' in bad.text
+    assert bad.status_code == 422
+    assert 'class="error"' in bad.text
     assert "Gerbang Bundaran HI" in bad.text  # the list is still shown
     validators = client.get("/api/v1/admin/validators", headers=login(ADMIN)).json()
     revoke = {"validator_id": str(validators[0]["id"]), "csrf": csrf}
@@ -192,7 +201,8 @@ def test_validators_are_registered_with_a_key_shown_once_and_revoked(
     again = client.post("/admin/fares/validators/revoke", data=revoke)
     assert again.status_code == 404
     events = client.get("/admin/events").text
-    assert "validator.create" in events and "validator.revoke" in events
+    assert "validator.create" in events
+    assert "validator.revoke" in events
 
 
 def test_fare_pages_are_for_admins_only(client: TestClient) -> None:
