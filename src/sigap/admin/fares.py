@@ -204,7 +204,8 @@ async def reconciliation_page(request: Request) -> Response:
     def read(session: Session) -> dict[str, Any]:
         start, end = _days(request)
         zone = context_of(request).region.timezone
-        return {"found": audit.reconciliation(session, start, end, zone)}
+        found = audit.reconciliation(session, start, end, zone)
+        return {"found": found, "start": found["start"], "end": found["end"]}
 
     return await _show(request, subject, "reconciliation", read)
 
