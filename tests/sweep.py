@@ -491,9 +491,11 @@ def sweep_routes(sweep: Sweep, auth: dict[str, str]) -> None:
 
 # ---- the pages' forms, as each kind of visitor sees them -----------------------------------
 
-ADMIN_PAGES = [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")] + [
-    f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")
-] + ["/admin/fares/validators"]
+ADMIN_PAGES = (
+    [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")]
+    + [f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")]
+    + ["/admin/fares/validators"]
+)
 
 
 def sign_in_official(client: TestClient, email: str) -> None:
