@@ -274,6 +274,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             ("POST", "/validators/{validator_id}/revoke", {"validator_id": "@validator"}, {}),
             ("GET", "/cards/revenue", {}, {}),
             ("GET", "/cards/reconciliation", {}, {}),
+            ("GET", "/fares", {}, {"day": "2026-12-07"}),
         )
     },
     # --- the citizen app (cookie) ---------------------------------------------------------
@@ -343,6 +344,22 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
         P(R.ADMIN_PAGE, values={"action": "check"}, form={})  # no file: refused, a 422 page
     ],
     ("GET", "/admin/categories/{code}"): [P(R.ADMIN_PAGE, values={"code": "sampah"})],
+    # the fare pages (sigap.admin.fares): the rules, revenue (and its CSV), the
+    # reconciliation, the validators and their forms
+    **{
+        ("GET", path): [P(R.ADMIN_PAGE, query=query)]
+        for path, query in (
+            ("/admin/fares", {"day": "2026-12-07"}),
+            ("/admin/fares/revenue", {"start": "2026-12-01", "end": "2026-12-07"}),
+            ("/admin/fares/revenue.csv", {"start": "2026-12-01", "end": "2026-12-07"}),
+            ("/admin/fares/reconciliation", {"start": "2026-12-01", "end": "2026-12-07"}),
+            ("/admin/fares/validators", {}),
+        )
+    },
+    ("POST", "/admin/fares/validators/{action}"): [
+        P(R.ADMIN_PAGE, values={"action": "create"}, form={"name": "Gerbang 3", "network": "tj"}),
+        P(R.ADMIN_PAGE, values={"action": "revoke"}, form={"validator_id": "@console_validator"}),
+    ],
     ("POST", "/admin/categories/{code}/questions/{action}"): [
         P(R.ADMIN_PAGE, values={"code": "sampah", "action": "add"}, form={})
     ],

@@ -164,6 +164,7 @@ ACTIONS = {
     "/api/v1/admin/photos/{photo_id}/{action}": "hide",
     "/api/v1/admin/comments/{comment_id}/{action}": "hide",
     "/admin/transit/{action}": "check",
+    "/admin/fares/validators/{action}": "create",
     "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
     "/app/market/orders/{order_id}/{action}": "cancel",
@@ -490,9 +491,11 @@ def sweep_routes(sweep: Sweep, auth: dict[str, str]) -> None:
 
 # ---- the pages' forms, as each kind of visitor sees them -----------------------------------
 
-ADMIN_PAGES = [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")] + [
-    f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")
-]
+ADMIN_PAGES = (
+    [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")]
+    + [f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")]
+    + ["/admin/fares/validators"]
+)
 
 
 def sign_in_official(client: TestClient, email: str) -> None:

@@ -192,6 +192,7 @@ def setup(client: TestClient, database: Database) -> World:
     validator_key = made(
         "/validators", {"name": "Gerbang 2", "network": "transjakarta", "stop_id": "tj:2"}
     )
+    console_validator = made("/validators", {"name": "Gerbang 4", "network": "mrt"})
     card = client.post("/api/v1/cards", json={"number": "12345678"}, headers=citizen)
     assert card.status_code == 201, card.text
     card_id = card.json()["id"]
@@ -229,6 +230,7 @@ def setup(client: TestClient, database: Database) -> World:
         "webhook": str(endpoint["id"]),
         "spare_token_id": auth.token_id(sha256_hex(spare)),
         "validator": str(validator["id"]),
+        "console_validator": str(console_validator["id"]),  # revoked by the console's form
         "card": str(card_id),
         "topup": str(topup.json()["id"]),
         **market,
@@ -345,7 +347,8 @@ class Call:
         as_caller(client, caller)
         kwargs: dict[str, Any] = {"params": self.probe.query or PUBLIC_QUERY.get(self.template)}
         if self.probe.form is not None and self.method == "POST":
-            kwargs["data"] = {**self.probe.form, "csrf": caller.csrf}
+            form = resolve(self.probe.form, self.world.values)
+            kwargs["data"] = {**{k: str(v) for k, v in form.items()}, "csrf": caller.csrf}
         elif self.probe.body is not None:
             kwargs["json"] = resolve(self.probe.body, self.world.values)
         try:

@@ -50,6 +50,7 @@ HTTP_MODULES = frozenset(
     {
         "sigap.admin.api",
         "sigap.admin.console",
+        "sigap.admin.fares",  # the fare pages and the fare rules' JSON
         "sigap.admin.moderation",
         "sigap.admin.pages",
         "sigap.admin.reload",  # the snapshot reload watches the app's state

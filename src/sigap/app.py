@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sigap import __version__
 from sigap.admin import api as admin_api
+from sigap.admin import fares as admin_fares
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
 from sigap.admin import transit as admin_transit
@@ -321,8 +322,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history_router.router)
     app.include_router(admin_api.router)
     app.include_router(admin_transit.api)
+    app.include_router(admin_fares.api)
     app.include_router(moderation_router.router)
     app.include_router(admin_transit.pages)  # before the console's /admin/{section}/{action}
+    app.include_router(admin_fares.pages)  # before the console's /admin/{section}
     app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
     app.include_router(citizen_pages.router)

@@ -51,6 +51,13 @@ def as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def rupiah(amount: int) -> str:
+    """``3500`` → ``Rp 3.500``, ``-1500`` → ``-Rp 1.500``: Indonesian digit grouping, in both
+    languages alike (the pages' ``rupiah``)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(amount):,}".replace(",", ".")
+
+
 def sha256_hex(data: bytes | str) -> str:
     raw = data.encode() if isinstance(data, str) else data
     return hashlib.sha256(raw).hexdigest()

@@ -50,6 +50,7 @@ SECTIONS = (
     "events",
     "transit",
 )
+NAV = (*SECTIONS, "fares")  # the console's menu; the fare pages are sigap.admin.fares's
 Fields = dict[str, str]
 # An action: (session, admin, fields) -> a one-time secret to show, or None.
 Action = Callable[[Session, Subject, Fields], str | None]
@@ -112,7 +113,7 @@ async def _page(
         status_code=status_code,
         subject=subject,
         section=section,
-        sections=SECTIONS,
+        sections=NAV,
         error=error,
         secret=secret,
         done=request.query_params.get("done"),
@@ -209,7 +210,7 @@ async def _category_page(
         status_code=status_code,
         subject=subject,
         section="categories",
-        sections=SECTIONS,
+        sections=NAV,
         error=error,
         secret=None,
         done=request.query_params.get("done"),

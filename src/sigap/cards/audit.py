@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sigap.cards import ledger
+from sigap.cards import books, ledger
 from sigap.models import CardLeg, CardTap, CardTopup, LedgerAccount, LedgerEntry, LedgerTxn
 
 MAX_DAYS = 92
@@ -48,7 +48,8 @@ def revenue(session: Session, start: date, end: date, zone: ZoneInfo) -> list[di
 
 def reconciliation(session: Session, start: date, end: date, zone: ZoneInfo) -> dict[str, Any]:
     """Taps received, what they were charged and what top-ups brought, over the local days
-    ``start`` to ``end``; the cards' and clearing accounts' balances now; the books' check."""
+    ``start`` to ``end``; the cards' and clearing accounts' balances now; the books' check
+    and the three sums that must agree (:func:`sigap.cards.books.checks`)."""
     lo, hi = _bounds(start, zone)[0], _bounds(max(start, end), zone)[1]
     counted = session.execute(
         select(CardTap.flag, func.count())
@@ -99,4 +100,5 @@ def reconciliation(session: Session, start: date, end: date, zone: ZoneInfo) -> 
         "card_balances": sum(b for kind, _, b in balances if kind == "card"),
         "clearing": {name.split(":", 1)[1]: b for kind, name, b in balances if kind == "clearing"},
         "ledger_balanced": not ledger.verify(session).problems,
+        "checks": books.checks(session),
     }

@@ -19,7 +19,6 @@ from sigap.cards import audit, payments, schemas, service, taps, validators
 from sigap.cards.deps import hasher_of, pricer_of
 from sigap.deps import Ctx, ReadSession, clock, in_transaction
 from sigap.errors import SigapError
-from sigap.history.audit import record
 from sigap.inputs import SmallId
 from sigap.notify import webhooks
 from sigap.web.body import read_body, validated
@@ -180,19 +179,11 @@ async def confirm_topup(
 # ---- admins --------------------------------------------------------------------------------
 
 
-VALIDATOR_FIELDS = ("id", "name", "network", "stop_id", "route_id", "key_prefix")
-
-
-def validator_dict(row: Any) -> dict[str, Any]:
-    shown = {name: getattr(row, name) for name in VALIDATOR_FIELDS}
-    return {**shown, "created_at": row.created_at, "revoked_at": row.revoked_at}
-
-
 @admin_router.get(
     "/validators", response_model=list[schemas.Validator], summary="Validators (key prefixes)"
 )
 def list_validators(admin: CurrentAdmin, session: ReadSession) -> list[dict[str, Any]]:
-    return [validator_dict(v) for v in validators.list_all(session)]
+    return [validators.as_dict(v) for v in validators.list_all(session)]
 
 
 @admin_router.post(
@@ -205,17 +196,15 @@ async def create_validator(
     admin: CurrentAdmin, request: Request, body: schemas.ValidatorCreate
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
-        row, key = validators.create(
+        return validators.register(
             session,
+            admin,
             name=body.name,
             network=body.network,
             stop_id=body.stop_id,
             route_id=body.route_id,
             now=clock(request),
         )
-        shown = validator_dict(row)
-        record(session, admin, "validator.create", "validator", row.id, after=_audited(shown))
-        return {**shown, "key": key}
 
     return await in_transaction(request, run)
 
@@ -228,16 +217,10 @@ async def create_validator(
 async def revoke_validator(
     admin: CurrentAdmin, request: Request, validator_id: SmallId
 ) -> dict[str, Any]:
-    def run(session: Session) -> dict[str, Any]:
-        shown = validator_dict(validators.revoke(session, validator_id, clock(request)))
-        record(session, admin, "validator.revoke", "validator", validator_id, after=_audited(shown))
-        return shown
-
-    return await in_transaction(request, run)
-
-
-def _audited(shown: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in shown.items()}
+    now = clock(request)
+    return await in_transaction(
+        request, lambda session: validators.retire(session, admin, validator_id, now)
+    )
 
 
 Day = Annotated[
@@ -246,7 +229,10 @@ Day = Annotated[
 ]
 
 
-def _range(request: Request, ctx: Ctx, start: date | None, end: date | None) -> tuple[date, date]:
+def day_range(
+    request: Request, ctx: Ctx, start: date | None, end: date | None
+) -> tuple[date, date]:
+    """The local days asked (default: the seven ending today); the console's pages too."""
     today = clock(request).astimezone(ctx.region.timezone).date()
     end = end or today
     return start or end - timedelta(days=6), end
@@ -265,7 +251,7 @@ def revenue(
     start: Day = None,
     end: Day = None,
 ) -> list[dict[str, Any]]:
-    first, last = _range(request, ctx, start, end)
+    first, last = day_range(request, ctx, start, end)
     return audit.revenue(session, first, last, ctx.region.timezone)
 
 
@@ -282,7 +268,7 @@ def reconciliation(
     start: Day = None,
     end: Day = None,
 ) -> dict[str, Any]:
-    first, last = _range(request, ctx, start, end)
+    first, last = day_range(request, ctx, start, end)
     return audit.reconciliation(session, first, last, ctx.region.timezone)
 
 

@@ -126,6 +126,16 @@ class Revenue(Answer):
     fares: Money = Field(description="Fares and their adjustments posted that day")
 
 
+class Check(Answer):
+    name: Literal["topups", "fares", "cards"] = Field(
+        description="topups: paid top-ups = clearing; fares: legs charged = revenue; "
+        "cards: top-ups - fares = card balances (all-time)"
+    )
+    expected: Money
+    found: Money
+    difference: Money = Field(description="found - expected: anything but 0 is a fault")
+
+
 class Reconciliation(Answer):
     start: date
     end: date
@@ -142,6 +152,7 @@ class Reconciliation(Answer):
     card_balances: Money = Field(description="What all cards hold now")
     clearing: dict[str, Money] = Field(description="Each adapter's clearing account now")
     ledger_balanced: bool
+    checks: list[Check] = Field(description="The books' sums that must agree (docs/cards.md)")
 
 
 class PaymentNotice(Input):

@@ -10,14 +10,18 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sigap.auth.service import Subject
 from sigap.errors import SigapError
+from sigap.history import audit
 from sigap.kit import sha256_hex
 from sigap.models import Validator
 
+FIELDS = ("id", "name", "network", "stop_id", "route_id", "key_prefix", "created_at", "revoked_at")
 KEY_MARK = "sgv_"
 PREFIX_LENGTH = len(KEY_MARK) + 8
 NETWORK = re.compile(r"[a-z0-9_-]{1,40}")
@@ -60,6 +64,44 @@ def create(
     session.add(validator)
     session.flush()
     return validator, key
+
+
+def as_dict(row: Validator) -> dict[str, Any]:
+    """What an admin sees of a validator: never its key (a prefix to tell keys apart)."""
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+def register(
+    session: Session,
+    admin: Subject,
+    *,
+    name: str,
+    network: str,
+    stop_id: str | None,
+    route_id: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """An admin's new validator, audited (``validator.create``), with its key (shown once):
+    the JSON API's and the console's one way."""
+    row, key = create(
+        session, name=name, network=network, stop_id=stop_id, route_id=route_id, now=now
+    )
+    shown = as_dict(row)
+    audit.record(session, admin, "validator.create", "validator", row.id, after=_audited(shown))
+    return {**shown, "key": key}
+
+
+def retire(session: Session, admin: Subject, validator_id: int, now: datetime) -> dict[str, Any]:
+    """Revoke a validator's key, audited (``validator.revoke``)."""
+    shown = as_dict(revoke(session, validator_id, now))
+    audit.record(
+        session, admin, "validator.revoke", "validator", validator_id, after=_audited(shown)
+    )
+    return shown
+
+
+def _audited(shown: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in shown.items()}
 
 
 def list_all(session: Session) -> list[Validator]:

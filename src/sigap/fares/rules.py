@@ -140,6 +140,7 @@ class RuleSet:
     valid_from: date
     valid_to: date | None  # included; None: open-ended
     journey_limit: int  # seconds from a journey's first tap-in to the last leg's tap-in
+    source: str = ""  # where its facts come from (rule_sets.txt's rule_set_source)
     products: dict[str, Product] = field(default_factory=dict)
     leg_rules: list[LegRule] = field(default_factory=list)
     by_network: dict[str, list[LegRule]] = field(default_factory=dict)
@@ -226,6 +227,7 @@ def load(region_dir: Path) -> FareRules:
             row.day("valid_from"),
             valid_to,
             row.integer("journey_duration_limit", low=1),
+            row.get("rule_set_source"),
         )
         if not (folder / key).is_dir():
             raise FareFileError("fare_missing_file", region=region, file=f"fares/{key}/")

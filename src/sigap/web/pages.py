@@ -24,6 +24,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from sigap.deps import language_of
+from sigap.kit import rupiah
 from sigap.models.states import ReportStatus
 from sigap.web import maps
 from sigap.web.texts import TEXTS, translate
@@ -82,6 +83,7 @@ def environment() -> Environment:
     )
     env.globals["status_class"] = status_class
     env.globals["basemap"] = maps.basemap  # every map's base layer (templates/_basemap.html)
+    env.globals["rupiah"] = rupiah  # money as Indonesians write it: Rp 3.500
     env.globals["texts"] = TEXTS  # for `"key" in texts` (optional texts, e.g. actions)
     return env
 

@@ -16,6 +16,7 @@ from sigap.web.texts import (
     cards,
     citizen,
     common,
+    fares,
     market,
     moderation,
     officials,
@@ -23,7 +24,7 @@ from sigap.web.texts import (
     transit,
 )
 
-_MODULES = (common, officials, portal, admin, citizen, moderation, transit, market, cards)
+_MODULES = (common, officials, portal, admin, citizen, moderation, transit, market, cards, fares)
 TEXTS: dict[str, tuple[str, str]] = {k: v for m in _MODULES for k, v in m.TEXTS.items()}
 DUPLICATES = sum(len(m.TEXTS) for m in _MODULES) - len(TEXTS)
 
