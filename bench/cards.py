@@ -104,14 +104,16 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
     work = batches(numbers, args.batches, args.batch, rng)
     # Tap-ins only: no distance to measure, so no stop positions (an MRT leg is estimated).
-    pricer = EnginePricer(planner.bundled("jakarta") or _missing())
+    rules = planner.bundled("jakarta") or _missing()
+    pricer = EnginePricer(rules)
     chosen = [rng.choice(refs) for _ in work]
 
     def post(n: int) -> None:
         with database.transaction() as session:
             taps.ingest(
-                session, chosen[n], work[n], hasher=hasher, pricer=pricer, floor=0, now=utcnow()
-            )
+                session, chosen[n], work[n], hasher=hasher, pricer=pricer, floor=0,
+                zone=rules.zone, now=utcnow(),
+            )  # fmt: skip
 
     started = time.perf_counter()
     with ThreadPoolExecutor(args.connections) as pool:  # validators posting side by side

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from tests.cards.conftest import CARD_A, CARD_B, MORNING, minutes, send
+from tests.cards.conftest import CARD_A, CARD_B, MORNING, WIB, minutes, send
 
 from sigap import models
 from sigap.cards import ledger, payments, service
@@ -51,6 +51,7 @@ def top_up(
             topup_id=started["id"],
             available=payments.adapters(None),
             floor=floor,
+            zone=WIB,
             now=MORNING,
         )
 

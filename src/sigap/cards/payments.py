@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -148,6 +149,7 @@ def confirm(
     topup_id: int,
     available: Adapters,
     floor: int,
+    zone: ZoneInfo,
     now: datetime,
 ) -> dict[str, Any]:
     """The adapter's word on a pending top-up: paid → the ledger posts it, once, and the
@@ -170,7 +172,9 @@ def confirm(
         topup.state, topup.paid_at = "paid", now
         if target == card.ledger_account_id:
             collect = f"collect:{topup.adapter}:{topup.reference}"
-            taps.collect_unpaid(session, card.id, target, floor=floor, key=collect, now=now)
+            taps.collect_unpaid(
+                session, card.id, target, floor=floor, key=collect, zone=zone, now=now
+            )
         session.flush()
     return answer(topup, adapter)
 

@@ -39,7 +39,7 @@ async def post_taps(
 ) -> dict[str, int]:
     """Send a batch again until it is answered: taps already stored are counted as
     duplicates. A card number no holder registered is stored and flagged ``unknown``."""
-    now, floor = clock(request), ctx.settings.card_balance_floor
+    now, floor, zone = clock(request), ctx.settings.card_balance_floor, ctx.region.timezone
     # Outside the transaction: the first call may build the transit network (stop positions).
     pricer = await run_in_threadpool(pricer_of, request)
     batch = [taps.TapIn(t.tap_id, t.card, t.kind, t.at, t.stop_id, t.route_id) for t in body.taps]
@@ -48,8 +48,9 @@ async def post_taps(
         validator = validators.authenticate(session, key)
         hasher = hasher_of(request, session)
         done = taps.ingest(
-            session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, now=now
-        )
+            session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, zone=zone,
+            now=now,
+        )  # fmt: skip
         return {"stored": done.stored, "duplicates": done.duplicates, "unknown": done.unknown}
 
     return await in_transaction(request, run)
@@ -156,7 +157,7 @@ async def confirm_topup(
     subject: CurrentSubject, request: Request, ctx: Ctx, card_id: SmallId, topup_id: SmallId
 ) -> dict[str, Any]:
     available = payments.adapters(ctx.settings.card_qris_merchant)
-    floor = ctx.settings.card_balance_floor
+    floor, zone = ctx.settings.card_balance_floor, ctx.region.timezone
 
     def run(session: Session) -> dict[str, Any]:
         return payments.confirm(
@@ -166,6 +167,7 @@ async def confirm_topup(
             topup_id=topup_id,
             available=available,
             floor=floor,
+            zone=zone,
             now=clock(request),
         )
 
