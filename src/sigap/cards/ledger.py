@@ -93,7 +93,7 @@ def revenue_accounts(session: Session, networks: set[str]) -> dict[str, int]:
         return {}
     query = select(LedgerAccount.name, LedgerAccount.id)
     query = query.where(bulk.among(session, LedgerAccount.name, sorted(names)))
-    found: dict[str, int] = {name: found_id for name, found_id in session.execute(query)}
+    found: dict[str, int] = dict(session.execute(query).all())
     return {
         network: found[name] if name in found else account_id(session, name, "revenue")
         for name, network in names.items()

@@ -252,7 +252,7 @@ def _range(request: Request, ctx: Ctx, start: date | None, end: date | None) -> 
 @admin_router.get(
     "/cards/revenue",
     response_model=list[schemas.Revenue],
-    summary="Fare revenue per network and local day (default: the last 7 days)",
+    summary="Fare revenue per network and local day of the rides (default: the last 7 days)",
 )
 def revenue(
     admin: CurrentAdmin,
@@ -261,9 +261,13 @@ def revenue(
     session: ReadSession,
     start: Day = None,
     end: Day = None,
+    by: Annotated[
+        audit.Basis,
+        Query(description="ride: the rides' days; posting: the days the ledger posted them"),
+    ] = "ride",
 ) -> list[dict[str, Any]]:
     first, last = _range(request, ctx, start, end)
-    return audit.revenue(session, first, last, ctx.region.timezone)
+    return audit.revenue(session, first, last, ctx.region.timezone, by=by)
 
 
 @admin_router.get(
