@@ -253,7 +253,7 @@ def test_any_order_of_arrival_charges_the_same_total(
         ids = (card.id, holder)
     top_up(database, ids[1], ids[0], 500_000, key=number)
     taps = [TapIn(f"{number}-{i}", number, kind, minutes(m)) for i, (m, kind) in enumerate(day)]
-    at_once = [Tap(t.tap_id, t.at, t.kind, None, "tj:1", "tj") for t in taps]
+    at_once = [Tap(t.tap_id, t.at, t.kind, "", "tj:1", "tj") for t in taps]
     expected = sum(leg.amount for leg in TransferPricer()(at_once))  # all known at once
     shuffled = list(taps)
     order.shuffle(shuffled)  # type: ignore[attr-defined]

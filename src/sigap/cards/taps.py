@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, select
@@ -130,11 +130,21 @@ def _lock_cards(session: Session, hashes: set[str]) -> dict[str, Any]:
         .order_by(Card.id)
         .with_for_update(of=Card, key_share=True)
     )
-    return {row.card_hash: row for row in session.execute(query)}
+    found = session.connection().execute(query)  # Core: rows, no ORM loading
+    return {row[1]: _Card(*row) for row in found}
+
+
+class _Card(NamedTuple):
+    id: int
+    card_hash: str
+    blocked_at: datetime | None
+    ledger_account_id: int
+    replaced_by: int | None
+    balance: int
 
 
 def _row(
-    validator: ValidatorRef, tap: TapIn, card_hash: str, cards: dict[str, Any], now: datetime
+    validator: ValidatorRef, tap: TapIn, card_hash: str, cards: dict[str, _Card], now: datetime
 ) -> dict[str, Any]:
     stop_id, route_id = tap.stop_id or validator.stop_id, tap.route_id or validator.route_id
     if stop_id is None and route_id is None:
@@ -163,7 +173,7 @@ def _row(
 def reprice(
     session: Session,
     new_taps: dict[int, list[tuple[datetime, int]]],
-    cards: dict[int, Any],
+    cards: dict[int, _Card],
     *,
     pricer: Pricer,
     floor: int,
@@ -177,8 +187,8 @@ def reprice(
     card_ids = sorted(new_taps)
     payers, balances = _payers(session, [cards[card] for card in card_ids])
     lo = min(at for news in new_taps.values() for at, _ in news) - LOOK_BACK
-    by_card: dict[int, list[Any]] = defaultdict(list)
-    legs: dict[int, Any] = {}
+    by_card: dict[int, list[_Stored]] = defaultdict(list)
+    legs: dict[int, _Leg] = {}
     query = (
         select(CardTap.id, CardTap.card_id, CardTap.kind, CardTap.at, CardTap.stop_id)
         .add_columns(CardTap.route_id, CardTap.network)
@@ -188,10 +198,11 @@ def reprice(
         .where(CardTap.at >= lo)
         .order_by(CardTap.card_id, CardTap.at, CardTap.id)
     )
-    for row in session.execute(query):
-        by_card[row.card_id].append(row)
-        if row.charged is not None:  # the tap has a leg
-            legs[row.id] = row
+    for row_id, card, kind, at, stop, route, network, *leg in session.connection().execute(query):
+        tap = Tap(str(row_id), at, "in" if kind == "in" else "out", stop or "", route, network)
+        by_card[card].append(_Stored(row_id, at, network, tap))
+        if leg[2] is not None:  # charged: the tap has a leg
+            legs[row_id] = _Leg(*leg)
     plan = _Plan(legs, balances, floor, zone)
     for card in card_ids:
         stretch = _stretch(by_card[card], min(at for at, _ in new_taps[card]), legs, lo)
@@ -200,7 +211,27 @@ def reprice(
     return plan.write(session, first, now)
 
 
-def _payers(session: Session, cards: list[Any]) -> tuple[dict[int, int], dict[int, int]]:
+class _Stored(NamedTuple):
+    """A stored tap of a card being priced."""
+
+    id: int
+    at: datetime
+    network: str
+    tap: Tap
+
+
+class _Leg(NamedTuple):
+    """A tap's ``card_leg``: its fare and what was charged (the names of :data:`CHANGING`)."""
+
+    fare: int
+    full_fare: int
+    charged: int
+    journey: int
+    rule: str
+    postings: int
+
+
+def _payers(session: Session, cards: list[_Card]) -> tuple[dict[int, int], dict[int, int]]:
     """Each card's paying ledger account (its own, or for a blocked card, taps from before its
     block, its replacement's: the chain of replacements is followed) and the payers' balances."""
     payers = {card.id: card.ledger_account_id for card in cards}
@@ -220,7 +251,9 @@ def _payers(session: Session, cards: list[Any]) -> tuple[dict[int, int], dict[in
     return payers, balances
 
 
-def _stretch(rows: list[Any], new: datetime, legs: dict[int, Any], lo: datetime) -> list[Any]:
+def _stretch(
+    rows: list[_Stored], new: datetime, legs: dict[int, _Leg], lo: datetime
+) -> list[_Stored]:
     """The taps to price again: from the quiet gap (:data:`QUIET`, longer than any journey)
     before the earliest new tap to the card's last tap. Everything after may change (a late
     tap-out can re-pair legs and move journeys, earlier ones too), nothing before the gap can.
@@ -245,7 +278,7 @@ class _Plan:
     (``fare``: first charges, ``adjust``: changes to what was charged)."""
 
     def __init__(
-        self, legs: dict[int, Any], balances: dict[int, int], floor: int, zone: ZoneInfo
+        self, legs: dict[int, _Leg], balances: dict[int, int], floor: int, zone: ZoneInfo
     ) -> None:
         self.legs, self.balances, self.floor, self.zone = legs, balances, floor, zone
         self.inserts: list[dict[str, Any]] = []
@@ -256,33 +289,32 @@ class _Plan:
             kind: defaultdict(int) for kind in KINDS
         }
 
-    def price(self, card: int, payer: int, rows: list[Any], pricer: Pricer) -> None:
-        taps = [Tap(str(r.id), r.at, r.kind, r.stop_id, r.route_id, r.network) for r in rows]
+    def price(self, card: int, payer: int, rows: list[_Stored], pricer: Pricer) -> None:
         try:
-            found = {int(leg.tap_id): leg for leg in pricer(taps)}
+            found = {leg.tap_id: leg for leg in pricer([row.tap for row in rows])}
         except SigapError as refused:  # the rules cannot price these taps: stored, unpriced
             log.warning("card %s: taps not priced: %s", card, refused.message("en"))
             return
         starts: dict[int, int] = {}
         for row in rows:  # a journey is named by the row id of its first priced tap
-            leg = found.get(row.id)
+            leg = found.get(row.tap.tap_id)
             if leg is not None:
                 starts.setdefault(leg.journey, row.id)
         for row in rows:
-            leg = found.get(row.id)
+            leg = found.get(row.tap.tap_id)
             if leg is None:
-                self._settle(card, payer, row, 0, 0, row.id, "none")
+                new = _Leg(0, 0, 0, row.id, "none", 0)
             else:
-                self._settle(card, payer, row, leg.amount, leg.full, starts[leg.journey], leg.rule)
+                new = _Leg(leg.amount, leg.full, 0, starts[leg.journey], leg.rule[:100], 0)
+            self._settle(card, payer, row, new)
 
-    def _settle(
-        self, card: int, payer: int, row: Any, fare: int, full: int, journey: int, rule: str
-    ) -> None:
+    def _settle(self, card: int, payer: int, row: _Stored, new: _Leg) -> None:
+        """``new``: the leg as priced now, ``charged`` and ``postings`` still to settle."""
         old = self.legs.get(row.id)
-        charged, postings = (old.charged, old.postings) if old else (0, 0)
-        if old is None and fare == 0 and full == 0:
+        if old is None and new.fare == 0 and new.full_fare == 0:
             return  # a tap-out, or a tap the rules do not price: nothing to remember
-        delta = fare - charged
+        charged, postings = (old.charged, old.postings) if old else (0, 0)
+        delta = new.fare - charged
         if delta > 0:  # never below the floor: the rest stays unpaid until the next pricing
             delta = max(0, min(delta, self.balances[payer] - self.floor))
         if delta:  # a first charge, or a change to what was charged
@@ -292,22 +324,12 @@ class _Plan:
             self.paid[kind][payer] -= delta
             self.earned[kind][row.network, row.at.astimezone(self.zone).date()] += delta
             postings += 1
-        values = {
-            "tap_id": row.id,
-            "card_id": card,
-            "network": row.network,
-            "at": row.at,
-            "fare": fare,
-            "full_fare": full,
-            "charged": charged + delta,
-            "journey": journey,
-            "rule": rule[:100],
-            "postings": postings,
-        }
+        settled = new._replace(charged=charged + delta, postings=postings)
         if old is None:
-            self.inserts.append(values)
-        elif any(values[name] != getattr(old, name) for name in CHANGING):
-            self.updates.append(values)
+            values = {"tap_id": row.id, "card_id": card, "network": row.network, "at": row.at}
+            self.inserts.append(values | settled._asdict())
+        elif settled != old:
+            self.updates.append({"tap_id": row.id, **settled._asdict()})
 
     def write(self, session: Session, first: int, now: datetime) -> int:
         """The postings (keyed by the batch's first new tap row), the legs; the rupiah moved."""

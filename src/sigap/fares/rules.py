@@ -153,6 +153,10 @@ class RuleSet:
     timeframes: list[Timeframe] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
     sequences: list[Sequence] = field(default_factory=list)
+    # the engine's memos (sigap.fares.engine): what it chose for a leg's network, areas and
+    # timeframes, and each day's timeframes by time of day; the rules never change once read
+    chosen: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+    days: dict[date, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def in_force(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

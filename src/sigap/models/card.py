@@ -131,12 +131,19 @@ class CardTap(Base):
     __table_args__ = (
         UniqueConstraint("validator_id", "tap_id"),
         Index("ix_card_tap_card_id_at", "card_id", "at"),
+        # the taps of card numbers no holder registered (yet): migration 0031
+        Index(
+            "ix_card_tap_unknown",
+            "card_hash",
+            postgresql_where=text("card_id IS NULL"),
+            sqlite_where=text("card_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     validator_id: Mapped[int] = mapped_column(Integer, ForeignKey("validator.id"))
     tap_id: Mapped[str] = mapped_column(String(64))
-    card_hash: Mapped[str] = mapped_column(String(64), index=True)
+    card_hash: Mapped[str] = mapped_column(String(64))
     card_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("card.id"))
     kind: Mapped[str] = mapped_column(String(3))  # in, out
     at: Mapped[datetime] = mapped_column(UTCDateTime())
