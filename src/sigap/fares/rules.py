@@ -177,12 +177,19 @@ class FareRules:
     stop_areas: dict[str, frozenset[str]] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     sets: dict[str, RuleSet] = field(default_factory=dict)
+    by_day: dict[date, RuleSet] = field(default_factory=dict, repr=False, compare=False)
 
     def rule_set(self, at: datetime) -> RuleSet:
-        """The set in force on ``at``'s local day."""
+        """The set in force on ``at``'s local day (remembered per day: the sets never change
+        once read)."""
         day = at.astimezone(self.zone).date()
+        found = self.by_day.get(day)
+        if found is not None:
+            return found
         for rules in self.sets.values():
             if rules.in_force(day):
+                if len(self.by_day) < 100_000:
+                    self.by_day[day] = rules
                 return rules
         raise SigapError("fare_no_rule_set", date=day.isoformat())
 
