@@ -12,18 +12,25 @@ card taps in a few times, a tap in twenty arrives an hour late (a validator that
 offline), so repricing posts adjustments too. The figure is taps over wall time, commits
 included (the database's default durability: synchronous_commit on; SQLite in WAL as the app
 runs it). HTTP is not in it (docs/cards.md, "Performance").
+
+On a loaded machine the wall time measures the neighbours too, so the run also reports the CPU
+time it cost: this process's, and on PostgreSQL its server processes' (read from /proc: the
+server must run on this machine), and ``cpu_bound_taps_per_s``, taps over the two summed: what
+one connection reaches when nothing else runs (a batch's work is sequential).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 
 from bench.http import database_url
 from sigap import models
@@ -104,24 +111,51 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(7)
     work = batches(numbers, args.batches, args.batch, rng)
     # Tap-ins only: no distance to measure, so no stop positions (an MRT leg is estimated).
-    pricer = EnginePricer(planner.bundled("jakarta") or _missing())
+    rules = planner.bundled("jakarta") or _missing()
+    pricer = EnginePricer(rules)
     chosen = [rng.choice(refs) for _ in work]
 
     def post(n: int) -> None:
         with database.transaction() as session:
             taps.ingest(
-                session, chosen[n], work[n], hasher=hasher, pricer=pricer, floor=0, now=utcnow()
-            )
+                session, chosen[n], work[n], hasher=hasher, pricer=pricer, floor=0,
+                zone=rules.zone, now=utcnow(),
+            )  # fmt: skip
 
+    server = _server_cpu(database)
+    client = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with ThreadPoolExecutor(args.connections) as pool:  # validators posting side by side
         list(pool.map(post, range(len(work))))
     elapsed = time.perf_counter() - started
+    done = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = done.ru_utime - client.ru_utime + done.ru_stime - client.ru_stime
+    server_cpu = _server_cpu(database) - server
     database.dispose()
     total = args.batches * args.batch
     return {"backend": backend, "connections": args.connections, "taps": total,
-            "seconds": round(elapsed, 2),
-            "taps_per_s": round(total / elapsed)}  # fmt: skip
+            "seconds": round(elapsed, 2), "taps_per_s": round(total / elapsed),
+            "client_cpu_s": round(client_cpu, 2), "server_cpu_s": round(server_cpu, 2),
+            "cpu_bound_taps_per_s": round(total / (client_cpu + server_cpu)),
+            "load": round(os.getloadavg()[0], 1)}  # fmt: skip
+
+
+def _server_cpu(database: Database) -> float:
+    """CPU seconds the database's server processes have used (0 for SQLite, in process)."""
+    if database.dialect == "sqlite":
+        return 0.0
+    with database.reading() as session:
+        query = text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = list(session.scalars(query))
+    used = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended, or a server on another machine
+            continue
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def main(argv: list[str]) -> None:

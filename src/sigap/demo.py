@@ -381,6 +381,6 @@ def seed_cards(session: Session, slug: str, network: Network | None) -> str | No
         ]
         card_taps.ingest(
             session, validators.authenticate(session, key), batch, hasher=hasher,
-            pricer=pricer, floor=0, now=now,
+            pricer=pricer, floor=0, zone=fare_rules.zone, now=now,
         )  # fmt: skip
     return card.last4

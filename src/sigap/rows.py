@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table
+from sqlalchemy import JSON, Connection, Date, Table
 
 from sigap.models.base import UTCDateTime
 
@@ -20,6 +20,7 @@ def insert_rows(
     rows: Sequence[Mapping[str, Any]],
     *,
     returning: tuple[str, ...] = (),
+    skip_conflicts: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` with one statement sent straight to the driver.
 
@@ -28,11 +29,16 @@ def insert_rows(
     and lets the driver do the rest. SQLite gets a multi-row VALUES list; PostgreSQL gets one
     array per column through ``unnest``, so the statement text is the same for any number of
     rows and the driver parses and prepares it once. Every row must have the same keys.
+    ``skip_conflicts``: a row that would break a unique constraint is neither inserted nor
+    returned (``ON CONFLICT DO NOTHING``; on PostgreSQL it waits for a transaction inserting
+    the same key to end).
     """
     if not rows:
         return []
     names = tuple(rows[0])
     returned = f" RETURNING {', '.join(returning)}" if returning else ""
+    if skip_conflicts:
+        returned = " ON CONFLICT DO NOTHING" + returned
     if connection.dialect.name == "sqlite":
         convert = _converters(table, names, sqlite=True)
         group = "(" + ", ".join(["?"] * len(names)) + ")"
@@ -80,9 +86,16 @@ def _converters(
             return _json
         if isinstance(kind, UTCDateTime) and sqlite:
             return _sqlite_datetime
+        if isinstance(kind, Date) and sqlite:
+            return _sqlite_date
         return None
 
     return tuple(for_column(name) for name in names)
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    """The text SQLAlchemy's SQLite Date reads back (sqlite3's own date adapter is deprecated)."""
+    return None if value is None else value.isoformat()
 
 
 def _json(value: Any) -> str | None:

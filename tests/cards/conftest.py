@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.conftest import TEST_ACCOUNTS
@@ -18,6 +19,7 @@ from sigap.db import Database
 __all__ = ["clock", "login"]  # fixtures of the workflow tests, used here too
 
 MORNING = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)  # 07:30 WIB
+WIB = ZoneInfo("Asia/Jakarta")
 CARD_A = "6032 9844 0000 0001"
 CARD_B = "6032 9844 0000 0002"
 
@@ -69,5 +71,6 @@ def send(
             hasher=hasher,
             pricer=TransferPricer(),
             floor=floor,
+            zone=WIB,
             now=MORNING,
         )

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.cards.conftest import CARD_A, CARD_B, minutes
 from tests.conftest import TEST_ACCOUNTS
 from tests.payments.test_qris import static_code
 from tests.workflow.conftest import ADMIN, WARGA, Clock
 
+from sigap import models
 from sigap.accounts.service import create as create_account
 from sigap.app import create_app
 from sigap.config import Settings
@@ -189,7 +191,8 @@ def test_a_wrong_batch_is_refused_whole(
 def test_the_auditor_sees_revenue_and_a_reconciliation_that_adds_up(
     client: TestClient, login: Callable[[str], Headers], validator_key: str, clock: Clock
 ) -> None:
-    """Revenue counts by the day the ledger posted it (the books' day), in local days."""
+    """Revenue counts by the day of the ride, in local days; the reconciliation by the day the
+    ledger posted it (the books' day)."""
     clock.now = minutes(120)
     holder, admin = login(WARGA), login(ADMIN)
     card = card_of(client, holder)
@@ -212,6 +215,63 @@ def test_the_auditor_sees_revenue_and_a_reconciliation_that_adds_up(
     assert found["clearing"] == {"demo": -10_000}
     assert found["ledger_balanced"] is True
     assert client.get("/api/v1/admin/cards/revenue", headers=holder).status_code == 403
+
+
+def test_revenue_lands_on_the_rides_day_whenever_it_is_posted(
+    client: TestClient,
+    login: Callable[[str], Headers],
+    validator_key: str,
+    clock: Clock,
+    database: Database,
+) -> None:
+    """Monday's rides posted on Tuesday (a late batch, 00:10 WIB: still Monday in UTC), and a
+    late tap that reprices a Monday journey (a refund posted on Tuesday), are Monday's revenue;
+    by posting day they are Tuesday's. Both views add up to what the revenue account got."""
+    holder, admin = login(WARGA), login(ADMIN)
+    clock.now = minutes(0)
+    card = card_of(client, holder)
+    top_up(client, holder, card["id"], 20_000)
+    headers = {"X-Validator-Key": validator_key}
+
+    def post(at: float, *taps: dict[str, str]) -> None:
+        clock.now = minutes(at)
+        sent = client.post("/api/v1/cards/taps", json={"taps": list(taps)}, headers=headers)
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["stored"] == len(taps)
+
+    monday_night, tuesday = 16 * 60 + 20, 24 * 60  # 23:50 and 07:30 WIB the next morning
+    post(61, tap("b", CARD_A, 60))  # Monday 08:30, posted at once
+    post(monday_night + 20, tap("a", CARD_A, 0), tap("c", CARD_A, monday_night))  # Tuesday 00:10
+    post(tuesday + 30, tap("d", CARD_A, tuesday))
+    span = {"start": "2026-12-06", "end": "2026-12-09"}
+    url = "/api/v1/admin/cards/revenue"
+    by_ride = client.get(url, params=span, headers=admin).json()
+    by_posting = client.get(url, params={**span, "by": "posting"}, headers=admin).json()
+    # 'a' (07:30) starts Monday's journey and 'b' becomes its free transfer: 'b' refunded
+    assert by_ride == [
+        {"day": "2026-12-07", "network": "transjakarta", "fares": 3_500 * 2},
+        {"day": "2026-12-08", "network": "transjakarta", "fares": 3_500},
+    ]
+    assert by_posting == [
+        {"day": "2026-12-07", "network": "transjakarta", "fares": 3_500},
+        {"day": "2026-12-08", "network": "transjakarta", "fares": 3_500 * 2},
+    ]
+    with database.reading() as session:
+        booked = session.scalar(
+            select(models.LedgerAccount.balance).where(
+                models.LedgerAccount.name == "revenue:transjakarta"
+            )
+        )
+    assert sum(row["fares"] for row in by_ride) == sum(row["fares"] for row in by_posting)
+    assert sum(row["fares"] for row in by_ride) == booked == 20_000 - balance_of(client, holder)
+    wrong = client.get(url, params={**span, "by": "tap"}, headers=admin)
+    assert wrong.status_code == 422
+
+
+def balance_of(client: TestClient, holder: Headers) -> int:
+    (card,) = client.get("/api/v1/cards", headers=holder).json()
+    found: int = card["balance"]
+    return found
 
 
 def test_a_qris_top_up_shows_a_dynamic_code_for_the_amount_and_waits(

@@ -10,7 +10,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from tests.cards.conftest import CARD_A
+from tests.cards.conftest import CARD_A, WIB
 from tests.cards.test_service import balance, books_balance, register, top_up
 from tests.fares.conftest import jakarta, local, places
 
@@ -47,7 +47,7 @@ def send(
     with database.transaction() as session:
         return taps.ingest(
             session, validator, batch, hasher=hasher, pricer=pricer(), floor=0,
-            now=local(*TUESDAY, 12),
+            zone=WIB, now=local(*TUESDAY, 12),
         )  # fmt: skip
 
 

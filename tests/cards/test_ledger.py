@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from sigap import models
-from sigap.cards import ledger
-from sigap.cards.ledger import Posting
+from sigap.cards import audit, ledger
+from sigap.cards.ledger import Entry, Posting
 from sigap.cli import main
 from sigap.db import Database
 from sigap.errors import SigapError
@@ -69,6 +70,34 @@ def test_a_card_never_goes_below_the_floor(database: Database) -> None:
         ledger.post(session, fare, floor=-5_000)
     with database.reading() as session:
         assert ledger.balance(session, ids["card:a"]) == -3_500
+
+
+def test_revenue_counts_on_its_rides_day_and_undated_entries_on_their_posting_day(
+    database: Database,
+) -> None:
+    """A revenue entry's ``day`` is its rides' day; one without (posted before migration 0031)
+    counts on the local day the ledger posted it."""
+    ids = accounts(database)
+    wib = ZoneInfo("Asia/Jakarta")
+    tuesday = datetime(2026, 12, 7, 17, 30, tzinfo=UTC)  # 00:30 WIB on Tuesday the 8th
+    monday, dated = date(2026, 12, 7), Entry(ids["revenue:tj"], 3_500, date(2026, 12, 7))
+    postings = [
+        Posting("fare:late", "fare", tuesday, (Entry(ids["card:a"], -3_500), dated)),
+        Posting("fare:old", "fare", tuesday, ((ids["card:b"], -2_000), (ids["revenue:tj"], 2_000))),
+    ]
+    with database.transaction() as session:
+        ledger.post_many(session, postings)
+    with database.reading() as session:
+        by_ride = audit.revenue(session, monday, monday + timedelta(days=1), wib)
+        by_posting = audit.revenue(session, monday, monday + timedelta(days=1), wib, by="posting")
+        assert ledger.verify(session).problems == []
+    assert [(row["day"], row["fares"]) for row in by_ride] == [
+        (monday, 3_500),
+        (monday + timedelta(days=1), 2_000),
+    ]
+    assert [(row["day"], row["fares"]) for row in by_posting] == [
+        (monday + timedelta(days=1), 5_500)
+    ]
 
 
 def test_transactions_and_entries_are_append_only(database: Database) -> None:

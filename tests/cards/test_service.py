@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from tests.cards.conftest import CARD_A, CARD_B, MORNING, minutes, send
+from tests.cards.conftest import CARD_A, CARD_B, MORNING, WIB, minutes, send
 
 from sigap import models
 from sigap.cards import ledger, payments, service
@@ -51,6 +51,7 @@ def top_up(
             topup_id=started["id"],
             available=payments.adapters(None),
             floor=floor,
+            zone=WIB,
             now=MORNING,
         )
 
@@ -252,7 +253,7 @@ def test_any_order_of_arrival_charges_the_same_total(
         ids = (card.id, holder)
     top_up(database, ids[1], ids[0], 500_000, key=number)
     taps = [TapIn(f"{number}-{i}", number, kind, minutes(m)) for i, (m, kind) in enumerate(day)]
-    at_once = [Tap(t.tap_id, t.at, t.kind, None, "tj:1", "tj") for t in taps]
+    at_once = [Tap(t.tap_id, t.at, t.kind, "", "tj:1", "tj") for t in taps]
     expected = sum(leg.amount for leg in TransferPricer()(at_once))  # all known at once
     shuffled = list(taps)
     order.shuffle(shuffled)  # type: ignore[attr-defined]

@@ -1,11 +1,18 @@
 """What the city's transport auditor reads: revenue per network and day, and the
 reconciliation of taps, charges and top-ups over days. Days are the region's local days
-(WIB in Jakarta), each read as its own UTC range, so both databases answer the same."""
+(WIB in Jakarta), each read as its own UTC range, so both databases answer the same.
+
+Revenue is counted by the day of the ride (``ledger_entry.day``, written with each revenue
+entry: a batch posted on Tuesday for Monday's rides, or a late tap's adjustment to a Monday
+fare, is Monday's), or on request by the day the ledger posted it (``by="posting"``: a closed
+day's figure never changes, which the books' daily close is reconciled with). Either way the
+rows add up to what the revenue accounts received."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -28,22 +35,49 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range(max(count, 0))]
 
 
-def revenue(session: Session, start: date, end: date, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """Per local day and network: what the revenue accounts received (fares, minus refunds)."""
-    rows = []
-    for day in days(start, end):
-        lo, hi = _bounds(day, zone)
+Basis = Literal["ride", "posting"]
+
+
+def revenue(
+    session: Session, start: date, end: date, zone: ZoneInfo, *, by: Basis = "ride"
+) -> list[dict[str, Any]]:
+    """Per local day and network: what the revenue accounts received (fares, minus refunds),
+    on the rides' days (``by="ride"``) or the postings' (``by="posting"``). Revenue entries
+    posted before migration 0031 have no ride day: they count on their posting day."""
+    chosen = days(start, end)
+    if not chosen:
+        return []
+    found: dict[tuple[date, str], int] = defaultdict(int)
+    for day in chosen:  # by posting day: everything, else only the entries without a ride day
+        for name, amount in _posted(session, day, zone, undated=by == "ride"):
+            found[day, name] += int(amount)
+    if by == "ride":
         query = (
-            select(LedgerAccount.name, func.sum(LedgerEntry.amount))
-            .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
-            .join(LedgerTxn, LedgerTxn.id == LedgerEntry.txn_id)
-            .where(LedgerAccount.kind == "revenue", LedgerTxn.at >= lo, LedgerTxn.at < hi)
-            .group_by(LedgerAccount.name)
-            .order_by(LedgerAccount.name)
+            select(LedgerEntry.day, LedgerAccount.name, func.sum(LedgerEntry.amount))
+            .join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+            .where(LedgerEntry.day >= chosen[0], LedgerEntry.day <= chosen[-1])
+            .where(LedgerAccount.kind == "revenue")
+            .group_by(LedgerEntry.day, LedgerAccount.name)
         )
-        for name, amount in session.execute(query):
-            rows.append({"day": day, "network": name.split(":", 1)[1], "fares": int(amount)})
-    return rows
+        for ride_day, name, amount in session.execute(query):
+            found[cast(date, ride_day), name] += int(amount)  # the WHERE left no NULL
+    return [
+        {"day": day, "network": name.split(":", 1)[1], "fares": amount}
+        for (day, name), amount in sorted(found.items())
+    ]
+
+
+def _posted(session: Session, day: date, zone: ZoneInfo, *, undated: bool) -> list[Any]:
+    """The revenue accounts' sums of the entries the ledger posted on the local ``day``."""
+    lo, hi = _bounds(day, zone)
+    query = (
+        select(LedgerAccount.name, func.sum(LedgerEntry.amount))
+        .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id)
+        .join(LedgerTxn, LedgerTxn.id == LedgerEntry.txn_id)
+        .where(LedgerAccount.kind == "revenue", LedgerTxn.at >= lo, LedgerTxn.at < hi)
+        .group_by(LedgerAccount.name)
+    )
+    return list(session.execute(query.where(LedgerEntry.day.is_(None)) if undated else query))
 
 
 def reconciliation(session: Session, start: date, end: date, zone: ZoneInfo) -> dict[str, Any]:

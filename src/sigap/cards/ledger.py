@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import cast
+from datetime import date, datetime
+from typing import NamedTuple, cast
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -39,19 +39,28 @@ KINDS = ("card", "clearing", "revenue", "adjustment")
 TXN_KINDS = ("topup", "fare", "adjust", "transfer")
 
 
+class Entry(NamedTuple):
+    """An entry of a posting; ``day`` the local day of the rides a revenue entry books."""
+
+    account: int
+    amount: int
+    day: date | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Posting:
-    """One transaction: ``entries`` are (ledger account id, signed amount in rupiah)."""
+    """One transaction: ``entries`` are (ledger account id, signed amount in rupiah), or
+    :class:`Entry` with the rides' day."""
 
     key: str
     kind: str
     at: datetime
-    entries: tuple[tuple[int, int], ...]
+    entries: tuple[tuple[int, int] | Entry, ...]
     memo: str = ""
 
     def check(self) -> None:
         """A posting that would unbalance the books is a bug, never a client's error."""
-        amounts = [amount for _, amount in self.entries]
+        amounts = [entry[1] for entry in self.entries]
         if len(amounts) < 2 or sum(amounts) != 0:
             raise ValueError(f"unbalanced posting {self.key!r}: {self.entries}")
         if any(type(amount) is not int or amount == 0 for amount in amounts):
@@ -76,6 +85,21 @@ def account_id(session: Session, name: str, kind: str) -> int:
         return session.scalars(select(LedgerAccount.id).where(LedgerAccount.name == name)).one()
 
 
+def revenue_accounts(session: Session, networks: set[str]) -> dict[str, int]:
+    """The revenue account of each network (``revenue:<network>``), in one query when they
+    all exist."""
+    names = {f"revenue:{network}": network for network in networks}
+    if not names:
+        return {}
+    query = select(LedgerAccount.name, LedgerAccount.id)
+    query = query.where(bulk.among(session, LedgerAccount.name, sorted(names)))
+    found: dict[str, int] = dict(session.execute(query).all())
+    return {
+        network: found[name] if name in found else account_id(session, name, "revenue")
+        for name, network in names.items()
+    }
+
+
 def post(session: Session, posting: Posting, *, floor: int | None = None) -> tuple[int, bool]:
     """Post once: the id of the transaction of ``posting.key`` and whether it is new. A key
     already posted returns its transaction and changes nothing (a retried top-up)."""
@@ -98,8 +122,8 @@ def post_many(
         posting.check()
     deltas: dict[int, int] = defaultdict(int)
     for posting in postings:
-        for account, amount in posting.entries:
-            deltas[account] += amount
+        for entry in posting.entries:
+            deltas[entry[0]] += entry[1]
     session.flush()
     _apply(session, deltas, floor)  # first: a refusal leaves nothing written
     connection = session.connection()
@@ -107,9 +131,9 @@ def post_many(
     returned = insert_rows(connection, TXN, txns, returning=("id", "key"))
     ids = {key: txn_id for txn_id, key in returned}
     entries = [
-        {"txn_id": ids[p.key], "account_id": account, "amount": amount}
+        {"txn_id": ids[p.key], "account_id": e[0], "amount": e[1], "day": getattr(e, "day", None)}
         for p in postings
-        for account, amount in p.entries
+        for e in p.entries
     ]
     insert_rows(connection, ENTRY, entries)
     return ids

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -149,6 +150,7 @@ def confirm(
     topup_id: int,
     available: Adapters,
     floor: int,
+    zone: ZoneInfo,
     now: datetime,
 ) -> dict[str, Any]:
     """The adapter's word on a pending top-up: paid → the ledger posts it, once (:func:`_pay`).
@@ -161,7 +163,7 @@ def confirm(
         raise SigapError("topup_not_found")
     adapter = adapter_of(available, topup.adapter)
     if topup.state == "pending" and adapter.confirm(_ref(topup)):
-        _pay(session, card, topup, floor=floor, now=now)
+        _pay(session, card, topup, floor=floor, zone=zone, now=now)
     return answer(topup, adapter)
 
 
@@ -173,6 +175,7 @@ def notified(
     paid: int,
     available: Adapters,
     floor: int,
+    zone: ZoneInfo,
     now: datetime,
 ) -> dict[str, Any]:
     """A payment provider's signed notification that ``reference`` was paid ``paid`` rupiah.
@@ -189,11 +192,13 @@ def notified(
     if paid != topup.amount:
         raise SigapError("payment_amount_mismatch", paid=f"{paid:,}", amount=f"{topup.amount:,}")
     if topup.state == "pending":
-        _pay(session, card, topup, floor=floor, now=now)
+        _pay(session, card, topup, floor=floor, zone=zone, now=now)
     return answer(topup, adapter)
 
 
-def _pay(session: Session, card: Card, topup: CardTopup, *, floor: int, now: datetime) -> None:
+def _pay(
+    session: Session, card: Card, topup: CardTopup, *, floor: int, zone: ZoneInfo, now: datetime
+) -> None:
     """Post a paid top-up, keyed by adapter and reference so that it posts once: to the card,
     or to the card that replaced it when it was reported lost meanwhile; then the fares the
     floor left unpaid are taken from it (:func:`taps.collect_unpaid`)."""
@@ -208,7 +213,7 @@ def _pay(session: Session, card: Card, topup: CardTopup, *, floor: int, now: dat
     if target is card:
         collect = f"collect:{topup.adapter}:{topup.reference}"
         taps.collect_unpaid(
-            session, card.id, card.ledger_account_id, floor=floor, key=collect, now=now
+            session, card.id, card.ledger_account_id, floor=floor, key=collect, zone=zone, now=now
         )
     session.flush()
 

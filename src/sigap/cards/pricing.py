@@ -28,16 +28,9 @@ QUIET = timedelta(hours=6)  # no journey spans this gap (the longest window is 1
 LOOK_BACK = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Tap:
-    """A tap as the fare engine reads it (``tap_id``: the stored tap's row id, as text)."""
-
-    tap_id: str
-    at: datetime
-    kind: str  # in, out
-    stop_id: str | None
-    route_id: str | None
-    network: str
+# A tap as the fare engine reads it: ``tap_id`` the stored tap's row id as text, ``stop_id``
+# "" when the validator named none (a bus validator of a route), ``network`` the validator's.
+Tap = engine.Tap
 
 
 class Leg(Protocol):
@@ -102,9 +95,4 @@ class EnginePricer:
     places: engine.Places | None = None
 
     def __call__(self, taps: Sequence[Tap]) -> tuple[engine.LegFare, ...]:
-        found = [
-            engine.Tap(t.tap_id, t.at, "in" if t.kind == "in" else "out", t.stop_id or "",
-                       t.route_id, t.network)
-            for t in taps
-        ]  # fmt: skip
-        return engine.price(found, self.rules, places=self.places).legs
+        return engine.price(taps, self.rules, places=self.places).legs

@@ -43,7 +43,7 @@ async def post_taps(
 ) -> dict[str, int]:
     """Send a batch again until it is answered: taps already stored are counted as
     duplicates. A card number no holder registered is stored and flagged ``unknown``."""
-    now, floor = clock(request), ctx.settings.card_balance_floor
+    now, floor, zone = clock(request), ctx.settings.card_balance_floor, ctx.region.timezone
     # Outside the transaction: the first call may build the transit network (stop positions).
     pricer = await run_in_threadpool(pricer_of, request)
     batch = [taps.TapIn(t.tap_id, t.card, t.kind, t.at, t.stop_id, t.route_id) for t in body.taps]
@@ -52,8 +52,9 @@ async def post_taps(
         validator = validators.authenticate(session, key)
         hasher = hasher_of(request, session)
         done = taps.ingest(
-            session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, now=now
-        )
+            session, validator, batch, hasher=hasher, pricer=pricer, floor=floor, zone=zone,
+            now=now,
+        )  # fmt: skip
         return {"stored": done.stored, "duplicates": done.duplicates, "unknown": done.unknown}
 
     return await in_transaction(request, run)
@@ -160,7 +161,7 @@ async def confirm_topup(
     subject: CurrentSubject, request: Request, ctx: Ctx, card_id: SmallId, topup_id: SmallId
 ) -> dict[str, Any]:
     available = payments.adapters(ctx.settings.card_qris_merchant)
-    floor = ctx.settings.card_balance_floor
+    floor, zone = ctx.settings.card_balance_floor, ctx.region.timezone
 
     def run(session: Session) -> dict[str, Any]:
         return payments.confirm(
@@ -170,6 +171,7 @@ async def confirm_topup(
             topup_id=topup_id,
             available=available,
             floor=floor,
+            zone=zone,
             now=clock(request),
         )
 
@@ -241,7 +243,7 @@ def day_range(
 @admin_router.get(
     "/cards/revenue",
     response_model=list[schemas.Revenue],
-    summary="Fare revenue per network and local day (default: the last 7 days)",
+    summary="Fare revenue per network and local day of the rides (default: the last 7 days)",
 )
 def revenue(
     admin: CurrentAdmin,
@@ -250,9 +252,13 @@ def revenue(
     session: ReadSession,
     start: Day = None,
     end: Day = None,
+    by: Annotated[
+        audit.Basis,
+        Query(description="ride: the rides' days; posting: the days the ledger posted them"),
+    ] = "ride",
 ) -> list[dict[str, Any]]:
     first, last = day_range(request, ctx, start, end)
-    return audit.revenue(session, first, last, ctx.region.timezone)
+    return audit.revenue(session, first, last, ctx.region.timezone, by=by)
 
 
 @admin_router.get(
@@ -312,6 +318,7 @@ async def qris_notification(
             paid=notice.amount,
             available=available,
             floor=floor,
+            zone=ctx.region.timezone,
             now=clock(request),
         )
 

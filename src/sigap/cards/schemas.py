@@ -123,7 +123,9 @@ class ValidatorCreated(Validator):
 class Revenue(Answer):
     day: date
     network: str
-    fares: Money = Field(description="Fares and their adjustments posted that day")
+    fares: Money = Field(
+        description="Fares and their adjustments for that day's rides (by=posting: posted that day)"
+    )
 
 
 class Check(Answer):

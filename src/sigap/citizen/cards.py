@@ -95,7 +95,7 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
     form = await read_fields(request)
     check(who, form.get("csrf"))
     holder, now = who.subject.account_id, clock(request)
-    settings = context_of(request).settings
+    settings, zone = context_of(request).settings, context_of(request).region.timezone
     available = payments.adapters(settings.card_qris_merchant)
 
     def run(session: Session) -> tuple[int, dict[str, Any] | None]:
@@ -112,7 +112,7 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
                 raise SigapError("topup_not_found")
             return card_id, payments.confirm(
                 session, holder_id=holder, card_id=card_id, topup_id=int(topup_id),
-                available=available, floor=settings.card_balance_floor, now=now,
+                available=available, floor=settings.card_balance_floor, zone=zone, now=now,
             )  # fmt: skip
         amount = form.get("amount", "")
         started = payments.start(
@@ -124,7 +124,7 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
         if started["state"] == "pending" and started["adapter"] == "demo":
             started = payments.confirm(
                 session, holder_id=holder, card_id=card_id, topup_id=started["id"],
-                available=available, floor=settings.card_balance_floor, now=now,
+                available=available, floor=settings.card_balance_floor, zone=zone, now=now,
             )  # fmt: skip
         return card_id, started
 

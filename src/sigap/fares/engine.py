@@ -23,10 +23,11 @@ The steps, each a choice written down in docs/fares.md:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sigap.errors import SigapError
@@ -301,18 +302,41 @@ def _leg_rule(
     rule_set: RuleSet, rules: FareRules, leg: _Leg, places: Places | None
 ) -> tuple[LegRule, int, str, bool]:
     """The leg's v2 rule and what the leg costs alone; without a tap-out (or without a rule
-    for its areas) the most expensive of the rules it could match."""
-    own = rule_set.by_network.get(leg.network, [])
-    candidates = own + rule_set.by_network.get("", [])
-    if not candidates:
+    for its areas) the most expensive of the rules it could match. What decides it is the
+    leg's network, areas and timeframes alone, so it is chosen once per rule set for each
+    such combination (``RuleSet.chosen``)."""
+    if not rule_set.by_network.get(leg.network) and not rule_set.by_network.get(""):
         raise SigapError(
             "fare_no_rule", tap=leg.tap.tap_id, rule_set=rule_set.id, network=leg.network
         )
-    ctx = _Context(rule_set, leg, _areas(rules, leg.tap.stop_id, places), places, rules)
+    ctx = _Context(
+        rule_set,
+        leg.network,
+        _areas(rules, leg.tap.stop_id, places),
+        _areas(rules, leg.out.stop_id, places) if leg.out else None,
+        _frames(rule_set, rules, leg.start),
+        _frames(rule_set, rules, leg.end) if leg.out else None,
+    )
+    key = ctx.key()
+    found = rule_set.chosen.get(key)
+    if found is None:
+        found = _choose(rule_set, ctx)
+        if len(rule_set.chosen) >= MEMO:
+            rule_set.chosen.clear()
+        rule_set.chosen[key] = found
+    return found
+
+
+MEMO = 100_000  # combinations remembered per rule set: a city's are far fewer
+
+
+def _choose(rule_set: RuleSet, ctx: _Context) -> tuple[LegRule, int, str, bool]:
+    own = rule_set.by_network.get(ctx.network, [])
+    candidates = own + rule_set.by_network.get("", [])
     # a rule naming a from_area matches only a leg from it: look at no other
     near = [
         rule
-        for network in (leg.network, "")
+        for network in (ctx.network, "")
         for area in ("", *sorted(ctx.from_areas))
         for rule in rule_set.by_area.get((network, area), ())
     ]
@@ -325,7 +349,7 @@ def _leg_rule(
         matches = own or candidates
     best = max(matches, key=lambda rule: (rule.product.amount, rule.product.id))
     amounts = {rule.product.amount for rule in matches}
-    unsure = unmatched or (leg.out is None and len(amounts) > 1)
+    unsure = unmatched or (ctx.to_areas is None and len(amounts) > 1)
     label = f"{best.product.id}:max" if unsure else best.product.id
     return best, best.product.amount, label, unsure
 
@@ -338,27 +362,25 @@ def _areas(rules: FareRules, stop: str, places: Places | None) -> frozenset[str]
     return found or frozenset()
 
 
+@dataclass(frozen=True, slots=True)
 class _Context:
-    """A leg as fare_leg_rules.txt filters it: network, areas, timeframes."""
+    """A leg as fare_leg_rules.txt filters it: network, areas, timeframes (``to_*`` None:
+    no tap-out yet)."""
 
-    def __init__(
-        self,
-        rule_set: RuleSet,
-        leg: _Leg,
-        from_areas: frozenset[str],
-        places: Places | None,
-        rules: FareRules,
-    ) -> None:
-        self.rule_set, self.leg = rule_set, leg
-        self.from_areas = from_areas
-        self.to_areas = _areas(rules, leg.out.stop_id, places) if leg.out else None
-        self.from_frames = _frames(rule_set, rules, leg.start)
-        self.to_frames = _frames(rule_set, rules, leg.end) if leg.out else None
+    rule_set: RuleSet
+    network: str
+    from_areas: frozenset[str]
+    to_areas: frozenset[str] | None
+    from_frames: frozenset[str]
+    to_frames: frozenset[str] | None
+
+    def key(self) -> tuple[object, ...]:
+        return (self.network, self.from_areas, self.to_areas, self.from_frames, self.to_frames)
 
     def matches(self, rule: LegRule) -> bool:
         listed = self.rule_set.listed
         return (
-            self._one(rule.network, frozenset((self.leg.network,)), listed["network"])
+            self._one(rule.network, frozenset((self.network,)), listed["network"])
             and self._one(rule.from_area, self.from_areas, listed["from_area"])
             and self._one(rule.to_area, self.to_areas, listed["to_area"])
             and self._one(rule.from_timeframe, self.from_frames, listed["from_timeframe"])
@@ -376,13 +398,32 @@ class _Context:
 
 
 def _frames(rule_set: RuleSet, rules: FareRules, at: datetime) -> frozenset[str]:
+    """The timeframe groups ``at`` is in: from the day's table of the times where they change
+    (``RuleSet.days``, made once per local day)."""
     local = at.astimezone(rules.zone)
     seconds = local.hour * 3600 + local.minute * 60 + local.second
-    return frozenset(
-        frame.group
-        for frame in rule_set.timeframes
-        if frame.start <= seconds < frame.end and rules.services[frame.service].runs(local.date())
-    )
+    table = rule_set.days.get(local.date())
+    if table is None:
+        table = _day_frames(rule_set, rules, local.date())
+        if len(rule_set.days) >= MEMO:
+            rule_set.days.clear()
+        rule_set.days[local.date()] = table
+    bounds, groups = table
+    found: frozenset[str] = groups[bisect.bisect_right(bounds, seconds)]
+    return found
+
+
+def _day_frames(
+    rule_set: RuleSet, rules: FareRules, day: date
+) -> tuple[list[int], list[frozenset[str]]]:
+    """The times of ``day`` where a timeframe starts or ends, and the groups between each two
+    (``groups[i]``: from ``bounds[i - 1]`` included to ``bounds[i]`` excluded)."""
+    running = [f for f in rule_set.timeframes if rules.services[f.service].runs(day)]
+    bounds = sorted({edge for frame in running for edge in (frame.start, frame.end)})
+    groups = [
+        frozenset(f.group for f in running if f.start <= since < f.end) for since in (-1, *bounds)
+    ]
+    return bounds, groups
 
 
 def _transfer(

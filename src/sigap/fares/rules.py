@@ -154,6 +154,10 @@ class RuleSet:
     timeframes: list[Timeframe] = field(default_factory=list)
     packages: list[Package] = field(default_factory=list)
     sequences: list[Sequence] = field(default_factory=list)
+    # the engine's memos (sigap.fares.engine): what it chose for a leg's network, areas and
+    # timeframes, and each day's timeframes by time of day; the rules never change once read
+    chosen: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+    days: dict[date, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def in_force(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -174,12 +178,19 @@ class FareRules:
     stop_areas: dict[str, frozenset[str]] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     sets: dict[str, RuleSet] = field(default_factory=dict)
+    by_day: dict[date, RuleSet] = field(default_factory=dict, repr=False, compare=False)
 
     def rule_set(self, at: datetime) -> RuleSet:
-        """The set in force on ``at``'s local day."""
+        """The set in force on ``at``'s local day (remembered per day: the sets never change
+        once read)."""
         day = at.astimezone(self.zone).date()
+        found = self.by_day.get(day)
+        if found is not None:
+            return found
         for rules in self.sets.values():
             if rules.in_force(day):
+                if len(self.by_day) < 100_000:
+                    self.by_day[day] = rules
                 return rules
         raise SigapError("fare_no_rule_set", date=day.isoformat())
 

@@ -15,9 +15,18 @@ leg costs and what has been charged for it so far.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sigap.models.base import Base, BigId, UTCDateTime
@@ -45,13 +54,26 @@ class LedgerTxn(Base):
 
 
 class LedgerEntry(Base):
+    """One signed amount of a transaction. ``day``: on a revenue entry, the region's local day
+    of the rides it books (migration 0031; NULL on other entries and on older ones)."""
+
     __tablename__ = "ledger_entry"
-    __table_args__ = (Index("ix_ledger_entry_account_id_id", "account_id", "id"),)
+    __table_args__ = (
+        Index("ix_ledger_entry_account_id_id", "account_id", "id"),
+        Index(
+            "ix_ledger_entry_day",
+            "day",
+            "account_id",
+            postgresql_where=text("day IS NOT NULL"),
+            sqlite_where=text("day IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     txn_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("ledger_txn.id"), index=True)
     account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ledger_account.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date | None] = mapped_column(Date)
 
 
 class Card(Base):
@@ -109,12 +131,19 @@ class CardTap(Base):
     __table_args__ = (
         UniqueConstraint("validator_id", "tap_id"),
         Index("ix_card_tap_card_id_at", "card_id", "at"),
+        # the taps of card numbers no holder registered (yet): migration 0031
+        Index(
+            "ix_card_tap_unknown",
+            "card_hash",
+            postgresql_where=text("card_id IS NULL"),
+            sqlite_where=text("card_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     validator_id: Mapped[int] = mapped_column(Integer, ForeignKey("validator.id"))
     tap_id: Mapped[str] = mapped_column(String(64))
-    card_hash: Mapped[str] = mapped_column(String(64), index=True)
+    card_hash: Mapped[str] = mapped_column(String(64))
     card_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("card.id"))
     kind: Mapped[str] = mapped_column(String(3))  # in, out
     at: Mapped[datetime] = mapped_column(UTCDateTime())
