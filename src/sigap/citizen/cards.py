@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sigap.cards import payments, service
 from sigap.cards.deps import hasher_of
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import Visitor, check, page, read, visitor
+from sigap.citizen.web import check, page, read, visitor
 from sigap.deps import clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import SmallId
@@ -25,16 +25,6 @@ router = APIRouter(prefix="/app/cards", include_in_schema=False)
 ACTIONS = ("topup", "confirm", "replace")
 
 
-def rupiah(amount: int) -> str:
-    """``3500`` → ``Rp 3.500`` (Indonesian digit grouping, both languages alike)."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp {abs(amount):,}".replace(",", ".")
-
-
-def _page(request: Request, who: Visitor, template: str, **context: Any) -> Response:
-    return page(request, who, template, rupiah=rupiah, **context)
-
-
 @router.get("")
 async def my_cards(request: Request) -> Response:
     who = await visitor(request)
@@ -42,7 +32,7 @@ async def my_cards(request: Request) -> Response:
         return to_signin(request)
     holder = who.subject.account_id
     cards = await read(request, lambda s: service.holder_cards(s, holder))
-    return _page(request, who, "cards.html", cards=cards)
+    return page(request, who, "cards.html", cards=cards)
 
 
 @router.post("")
@@ -80,7 +70,7 @@ async def one_card(request: Request, card_id: SmallId) -> Response:
     methods = sorted(payments.adapters(settings.card_qris_merchant))
     found = await read(request, work)
     key = secrets.token_urlsafe(12)  # one top-up per form shown: a double submit pays once
-    return _page(request, who, "card.html", methods=methods, topup_key=key, **found)
+    return page(request, who, "card.html", methods=methods, topup_key=key, **found)
 
 
 @router.post("/{card_id}/{action}")
@@ -130,5 +120,5 @@ async def act(request: Request, card_id: SmallId, action: str) -> Response:
 
     shown, topup = await in_transaction(request, run)
     if topup is not None and topup["state"] == "pending":
-        return _page(request, who, "topup.html", card_id=card_id, topup=topup)
+        return page(request, who, "topup.html", card_id=card_id, topup=topup)
     return RedirectResponse(f"/app/cards/{shown}", status_code=303)
