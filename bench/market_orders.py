@@ -14,6 +14,9 @@ for every product the stock taken equals the quantities of its orders' items, an
 orders stored as wrk saw answered 201 (the warm-up's too; give or take the requests
 in flight when wrk stopped).
 
+The server's warm-up threads (maps, transit: ``SIGAP_WARM_MAPS``) are off: they compete
+for the CPU for many seconds after the start, and no order needs them.
+
 Then a bare FastAPI hello-world is served with the same settings and loaded the same way: the
 machine's ceiling at that moment (the ratio is what the submit benchmark reports).
 
@@ -86,6 +89,10 @@ def main(argv: list[str]) -> None:
         "SIGAP_DATABASE_URL": url,
         "SIGAP_DB_POOL_SIZE": str(args.connections),
         "SIGAP_PUBLIC_URL": "http://bench.test",
+        # Not the maps' and transit's warm-up threads: each worker spends seconds of CPU on
+        # them after it starts answering, which landed in the measured 20 s (a quarter of the
+        # workers' CPU in a py-spy run) though no order needs them.
+        "SIGAP_WARM_MAPS": "false",
     }
     answered = 0
     with server(uvicorn_command("sigap.app:create_app", args.port, args.workers), args.port, env):

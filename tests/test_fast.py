@@ -64,6 +64,8 @@ def _scope(method: str, path: str) -> dict[str, Any]:
         ("POST", "/open311/v2/requests.xml", True),
         ("PUT", "/open311/v2/requests.xml", False),
         ("GET", "/api/v1/reports", False),
+        ("POST", "/api/v1/market/orders", True),
+        ("GET", "/api/v1/market/orders", False),
     ],
 )
 def test_a_hot_route_is_the_route_the_walk_chooses(

@@ -1,5 +1,6 @@
 """The hottest requests cost a fixed number of SQL statements, however many rows they touch
-or return: submitting a report (JSON API), listing reports (JSON API), Open311's request list.
+or return: submitting a report (JSON API), listing reports (JSON API), Open311's request list,
+placing a market order.
 An N+1 (a statement per report, per photo) breaks the equality; a new statement on the path
 breaks the bound, which is then raised on purpose."""
 
@@ -15,6 +16,7 @@ from PIL import Image
 from sigap.config import Settings
 from sigap.db import Database
 
+from .market.conftest import CURATOR, Market, sign_in
 from .statements import statements
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -108,3 +110,40 @@ def test_one_report_and_the_services_cost_a_fixed_number_of_statements(
     seen = read(client, url)
     assert len(seen) <= most, seen
     assert bool(seen) == bool(most), "the trace sees the reads"
+
+
+def test_placing_an_order_costs_a_statement_per_step(client: TestClient) -> None:
+    """Issue #28: the token's read, then one transaction: the products with their shop, the
+    order, a stock UPDATE and an item per product, the event, the outbox message. Nothing is
+    read back for the answer, and no savepoint is taken without an Idempotency-Key."""
+    market = Market(client, db(client), sign_in(client, CURATOR))
+    seller, _shop = market.shop()
+    kue = [market.product(seller, name=name)["id"] for name in ("Kue Lumpur", "Kue Putu")]
+    buyer = market.person("pembeli")
+
+    def place(items: list[tuple[int, int]], headers: dict[str, str]) -> list[str]:
+        with statements(db(client)) as seen:
+            response = market.order(headers, items)
+        assert response.status_code == 201, response.text
+        assert len(response.json()["items"]) == len(items)
+        return seen
+
+    one = place([(kue[0], 1)], buyer)
+    two = place([(kue[0], 1), (kue[1], 2)], buyer)
+    keyed = place([(kue[1], 1)], {**buyer, "Idempotency-Key": "order-1"})
+    assert [s.split()[0] for s in one] == [
+        "SELECT",  # the token's subject
+        "BEGIN",
+        "SELECT",  # the products and their shop
+        "INSERT",  # the order
+        "UPDATE",  # its stock
+        "INSERT",  # its item
+        "INSERT",  # the event
+        "INSERT",  # the outbox message
+        "COMMIT",
+    ], one
+    assert "market_order_item" not in " ".join(s for s in one if s.startswith("SELECT"))
+    assert len(two) == len(one) + 2, two  # one more product: its UPDATE and its item
+    # with a key: the look for the first order under it, and the savepoint around the insert
+    assert len(keyed) == len(one) + 3, keyed
+    assert sum(s.startswith("SAVEPOINT") for s in keyed) == 1, keyed

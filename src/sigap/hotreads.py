@@ -170,13 +170,16 @@ def _row_type(statement: Select[Any]) -> type[Any]:
 
 class KeyedQuery:
     """The same columns read one row at a time by a key (``report.id = :key``), or for several
-    keys at once (``report.id = ANY(:keys)``, PostgreSQL), for :class:`Gathered`."""
+    keys at once (``report.id = ANY(:keys)``, PostgreSQL), for :class:`Gathered`; from
+    ``source`` when given (a join), else from the columns' tables. The key's column must be
+    among the columns, by its own name."""
 
-    def __init__(self, columns: Sequence[Any], key: Any) -> None:
+    def __init__(self, columns: Sequence[Any], key: Any, source: Any = None) -> None:
         self.key = str(key.key)
-        self.one = HotQuery(select(*columns).where(key == bindparam("key")))
+        base = select(*columns) if source is None else select(*columns).select_from(source)
+        self.one = HotQuery(base.where(key == bindparam("key")))
         keys = bindparam("keys", type_=ARRAY(key.type))
-        self.many = HotQuery(select(*columns).where(key == any_(keys)))
+        self.many = HotQuery(base.where(key == any_(keys)))
 
 
 class Gathered:

@@ -96,10 +96,8 @@ class Orders(RuleBasedStateMachine):
         refused: SigapError | None = None
         try:
             with self.db.transaction() as session:
-                order, _new = orders.place(
-                    session, self.buyer, basket, now=self.now, timeouts=TIMEOUTS
-                )
-                order_id = order.id
+                placed = orders.place(session, self.buyer, basket, now=self.now, timeouts=TIMEOUTS)
+                order_id = placed.order.id
         except SigapError as error:
             refused = error
         if refused is not None:

@@ -16,25 +16,22 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
-from sigap.auth.service import Subject, subject_of
+from sigap.auth.service import SUBJECT, Subject, subject_from
 from sigap.db import Database
 from sigap.deps import context_of
 from sigap.errors import SigapError
+from sigap.kit import sha256_hex
 
 COOKIE = "sigap_session"
 
 
 async def _lookup(request: Request, token: str, kind: str) -> Subject | None:
+    """The token's subject, read on every request (a revoked token is refused at once): by its
+    sha256, the only form stored, from the event loop (:data:`sigap.auth.service.SUBJECT`)."""
     database: Database = request.app.state.db
-    state = context_of(request).region
-
-    def find() -> Subject | None:
-        with database.reading() as session:
-            return subject_of(session, state, token, kind=kind)
-
-    return await run_in_threadpool(find)
+    row = await database.fetch_by_key(SUBJECT, sha256_hex(token))
+    return subject_from(row, context_of(request).region, kind=kind)
 
 
 async def bearer_subject(request: Request) -> Subject:

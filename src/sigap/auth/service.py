@@ -9,11 +9,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import join, select, update
 from sqlalchemy.orm import Session
 
 from sigap.accounts.service import hash_password, password_matches
+from sigap.hotreads import KeyedQuery
 from sigap.kit import sha256_hex, utcnow
 from sigap.models import Account, AuthSession
 from sigap.regions.state import RegionState
@@ -91,29 +93,54 @@ def token_id(token_hash: str) -> str:
     return token_hash[:16]
 
 
+# Who a token is: the session's row and its account's, read by the token's hash (the primary
+# key). Request by request it is read from the event loop (:func:`sigap.auth.deps`), on
+# PostgreSQL as a prepared statement on an asyncpg connection, the lookups that arrive together
+# as one statement (:class:`sigap.hotreads.Gathered`): no worker thread, no transaction.
+SUBJECT = KeyedQuery(
+    (
+        AuthSession.token_hash,
+        AuthSession.kind,
+        AuthSession.csrf_token,
+        AuthSession.expires_at,
+        AuthSession.revoked_at,
+        Account.id.label("account_id"),
+        Account.name,
+        Account.email,
+        Account.role,
+        Account.unit_id,
+        Account.language,
+        Account.active,
+    ),
+    AuthSession.token_hash,
+    join(AuthSession, Account, Account.id == AuthSession.account_id),
+)
+
+
 def subject_of(session: Session, state: RegionState, token: str, *, kind: str) -> Subject | None:
     """The subject of a live (unexpired, unrevoked) session or token of ``kind``, or None."""
     token_hash = sha256_hex(token)
-    row = session.execute(
-        select(AuthSession, Account)
-        .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.token_hash == token_hash, AuthSession.kind == kind)
-    ).first()
-    if row is None:
+    row = session.execute(SUBJECT.one.statement, {"key": token_hash}).first()
+    return subject_from(row, state, kind=kind)
+
+
+def subject_from(row: Any, state: RegionState, *, kind: str) -> Subject | None:
+    """The one rule of a live token: a :data:`SUBJECT` row (None: no such token) of ``kind``,
+    not revoked, not expired, its account active."""
+    if row is None or row.kind != kind:
         return None
-    auth, account = row
-    if auth.revoked_at is not None or auth.expires_at <= utcnow() or not account.active:
+    if row.revoked_at is not None or row.expires_at <= utcnow() or not row.active:
         return None
     return Subject(
-        account_id=account.id,
-        name=account.name,
-        email=account.email,
-        role=account.role,
-        unit_id=account.unit_id,
-        language=account.language,
-        scope=scope_of(state, account.role, account.unit_id),
-        session_hash=token_hash,
-        csrf_token=auth.csrf_token,
+        account_id=row.account_id,
+        name=row.name,
+        email=row.email,
+        role=row.role,
+        unit_id=row.unit_id,
+        language=row.language,
+        scope=scope_of(state, row.role, row.unit_id),
+        session_hash=row.token_hash,
+        csrf_token=row.csrf_token,
     )
 
 

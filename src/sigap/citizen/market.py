@@ -216,10 +216,10 @@ async def place(request: Request) -> Response:
         key = orders.Keyed(form["order_key"], sha256_hex(repr(fields)))
 
     def run(session: Session) -> int:
-        order, _new = orders.place(
+        placed = orders.place(
             session, account_id, basket, now=clock(request), timeouts=timeouts, key=key
         )
-        return order.id
+        return placed.order.id
 
     order_id = await in_transaction(request, run)
     return RedirectResponse(f"/app/market/orders/{order_id}", status_code=303)

@@ -46,7 +46,7 @@ def place(
 ) -> MarketOrder:
     """An order by ``subject`` for ``unit_id``: stock and budget reserved, or nothing."""
     check_unit(state, subject, unit_id)
-    order, _new = orders.place(session, subject.account_id, basket, now=now, timeouts=timeouts)
+    order = orders.place(session, subject.account_id, basket, now=now, timeouts=timeouts).order
     period = budgets.period_of(now, state.timezone)
     order.budget_id = budgets.reserve(session, unit_id, period, order.total)
     order.buyer_unit_id = unit_id

@@ -27,6 +27,7 @@ from sigap.notify.payloads import market_message
 TOPIC = "market.order"
 COLUMNS = ("id", "status", "payment_state", "total", "seller_id", "buyer_id")
 TEMPLATE = "market_order"
+MESSAGE = insert(OUTBOX)
 
 
 def announce(
@@ -34,7 +35,7 @@ def announce(
 ) -> None:
     """The order's ``market.order`` message, in the action's transaction."""
     columns = {name: getattr(order, name) for name in COLUMNS}
-    session.execute(insert(OUTBOX), [market_message(columns, action, actor, now=now)])
+    session.execute(MESSAGE, market_message(columns, action, actor, now=now))
 
 
 def rupiah(amount: int) -> str:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,40 @@ def _keyed(session: Session, buyer_id: int, key: Keyed | None) -> MarketOrder | 
     return first
 
 
+class Placed(NamedTuple):
+    order: MarketOrder
+    new: bool  # False: a retry under the same Idempotency-Key gave back the first order
+    items: list[MarketOrderItem]  # the order's, as stored (by product id)
+
+
+# Placing's statements, built once (building one costs as much as sending it): Core on the
+# tables, without the ORM's unit of work. What it reads of each product and its shop: only
+# the columns it checks and copies.
+PRODUCT = cast(Table, MarketProduct.__table__)
+WANTED = (
+    select(
+        PRODUCT.c.id,
+        PRODUCT.c.name,
+        PRODUCT.c.price,
+        PRODUCT.c.active,
+        PRODUCT.c.delivery,
+        MarketSeller.id.label("seller_id"),
+        MarketSeller.status.label("seller_status"),
+        MarketSeller.qris,
+    )
+    .join_from(PRODUCT, MarketSeller, MarketSeller.id == PRODUCT.c.seller_id)
+    .where(PRODUCT.c.id.in_(bindparam("ids", expanding=True)))
+)
+# ``stock = stock - n WHERE stock >= n``: the reservation (see the module's docstring).
+RESERVE = (
+    update(PRODUCT)
+    .where(PRODUCT.c.id == bindparam("product_id"), PRODUCT.c.stock >= bindparam("quantity"))
+    .values(stock=PRODUCT.c.stock - bindparam("quantity"))
+)
+ITEMS = insert(cast(Table, MarketOrderItem.__table__))
+EVENT = insert(cast(Table, MarketOrderEvent.__table__))
+
+
 def place(
     session: Session,
     buyer_id: int,
@@ -90,41 +125,42 @@ def place(
     now: datetime,
     timeouts: Timeouts,
     key: Keyed | None = None,
-) -> tuple[MarketOrder, bool]:
+) -> Placed:
     """A placed order with its stock reserved, or nothing at all (the transaction's errors),
     and whether it is new. With ``key`` (the client's Idempotency-Key and the request body's
     hash), a retry of the same body gives back the first order unchanged (False) and another
-    body under the same key is refused: a buyer tapping twice on a slow line orders once."""
+    body under the same key is refused: a buyer tapping twice on a slow line orders once.
+
+    It is the hot path of the market (issue #28): one statement per step, none read back, so
+    a new order costs the products' read, the order's insert, a stock UPDATE per product, the
+    items' insert, the event's and the outbox message's (tests/market/test_orders.py counts
+    them)."""
     first = _keyed(session, buyer_id, key)
     if first is not None:
-        return first, False
+        return Placed(first, False, items_of(session, [first.id])[first.id])
     quantities: dict[int, int] = {}
     for product_id, quantity in basket.items:
         quantities[product_id] = quantities.get(product_id, 0) + quantity
-    rows = session.execute(
-        select(MarketProduct, MarketSeller)
-        .join(MarketSeller, MarketSeller.id == MarketProduct.seller_id)
-        .where(MarketProduct.id.in_(sorted(quantities)))
-    ).all()
-    found = {product.id: (product, seller) for product, seller in rows}
+    found = {row.id: row for row in session.execute(WANTED, {"ids": sorted(quantities)})}
     for product_id in quantities:
         if product_id not in found:
             raise SigapError("market_product_not_found", product_id=product_id)
-    sellers = {seller.id: seller for _, seller in found.values()}
-    if len(sellers) != 1:
+    shops = {row.seller_id: row for row in found.values()}
+    if len(shops) != 1:
         raise SigapError("market_one_seller")
-    seller = next(iter(sellers.values()))
-    if seller.status != "active":
-        raise SigapError("market_seller_not_found", seller_id=seller.id)
-    _check_basket(basket, seller, [product for product, _ in found.values()])
-    total = sum(found[p][0].price * n for p, n in quantities.items())
+    shop = next(iter(shops.values()))
+    if shop.seller_status != "active":
+        raise SigapError("market_seller_not_found", seller_id=shop.seller_id)
+    _check_basket(basket, shop.qris, list(found.values()))
+    total = sum(found[p].price * n for p, n in quantities.items())
     order = MarketOrder(
         buyer_id=buyer_id,
-        seller_id=seller.id,
+        seller_id=shop.seller_id,
         status="placed",
         delivery_kelurahan=basket.delivery_kelurahan,
         payment_method=basket.payment,
         payment_state="unpaid",
+        qris_payload=None,
         total=total,
         note=basket.note,
         placed_at=now,
@@ -132,40 +168,57 @@ def place(
         due_at=now + timeouts.accept,
         idempotency_key=key.key if key else None,
         request_hash=key.body_hash if key else None,
+        buyer_unit_id=None,
+        budget_id=None,
     )
-    try:
-        with session.begin_nested():  # the key's unique index: of two racing, one goes in
-            session.add(order)
-    except IntegrityError:
-        if key is None:
-            raise
-        first = _keyed(session, buyer_id, key)  # the other one, committed meanwhile
-        if first is None:
-            raise
-        return first, False
+    if key is None:
+        session.add(order)
+        session.flush()
+    else:
+        try:
+            with session.begin_nested():  # the key's unique index: of two racing, one goes in
+                session.add(order)
+        except IntegrityError:
+            first = _keyed(session, buyer_id, key)  # the other one, committed meanwhile
+            if first is None:
+                raise
+            return Placed(first, False, items_of(session, [first.id])[first.id])
     for product_id in sorted(quantities):  # one order of locks: no deadlock between baskets
-        _reserve(session, found[product_id][0], quantities[product_id])
-    order.qris_payload = ADAPTERS[basket.payment].payload(
-        static_qris=seller.qris, amount=total, reference=f"SIGAP-{order.id}"
+        _reserve(session, found[product_id], quantities[product_id])
+    payload = ADAPTERS[basket.payment].payload(
+        static_qris=shop.qris, amount=total, reference=f"SIGAP-{order.id}"
     )
+    if payload is not None:  # it names the order: known once the order is in
+        order.qris_payload = payload
+    items = [
+        MarketOrderItem(
+            order_id=order.id,
+            product_id=p,
+            name=found[p].name,
+            quantity=n,
+            price=found[p].price,
+        )
+        for p, n in sorted(quantities.items())
+    ]
     session.execute(
-        insert(MarketOrderItem),
+        ITEMS,
         [
             {
-                "order_id": order.id,
-                "product_id": p,
-                "name": found[p][0].name,
-                "quantity": n,
-                "price": found[p][0].price,
+                "order_id": i.order_id,
+                "product_id": i.product_id,
+                "name": i.name,
+                "quantity": i.quantity,
+                "price": i.price,
             }
-            for p, n in sorted(quantities.items())
+            for i in items
         ],
     )
     _event(session, order, "place", "buyer", buyer_id, None, now)
-    return order, True
+    return Placed(order, True, items)
 
 
-def _check_basket(basket: Basket, seller: MarketSeller, products: list[MarketProduct]) -> None:
+def _check_basket(basket: Basket, qris: str | None, products: list[Any]) -> None:
+    """``products``: rows of :data:`WANTED`."""
     for product in products:
         if not product.active:
             raise SigapError("market_unavailable", name=product.name)
@@ -173,17 +226,12 @@ def _check_basket(basket: Basket, seller: MarketSeller, products: list[MarketPro
             product.delivery or []
         ):
             raise SigapError("market_no_delivery", kelurahan=basket.delivery_kelurahan)
-    if basket.payment == "qris" and not seller.qris:
+    if basket.payment == "qris" and not qris:
         raise SigapError("market_no_qris")
 
 
-def _reserve(session: Session, product: MarketProduct, quantity: int) -> None:
-    taken = session.execute(
-        update(MarketProduct)
-        .where(MarketProduct.id == product.id, MarketProduct.stock >= quantity)
-        .values(stock=MarketProduct.stock - quantity)
-        .execution_options(synchronize_session=False)
-    )
+def _reserve(session: Session, product: Any, quantity: int) -> None:
+    taken = session.execute(RESERVE, {"product_id": product.id, "quantity": quantity})
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise SigapError("market_out_of_stock", name=product.name, quantity=quantity)
 
@@ -271,18 +319,21 @@ def _event(
     reason: str | None,
     now: datetime,
 ) -> None:
-    session.add(
-        MarketOrderEvent(
-            order_id=order.id,
-            action=action,
-            status=order.status,
-            actor=actor,
-            account_id=account_id,
-            reason=reason,
-            at=now,
-        )
+    """The action's event and its outbox message (:mod:`sigap.market.messages`), each one
+    INSERT in the action's transaction; the order's own changes are flushed by then (the
+    session flushes before each statement)."""
+    session.execute(
+        EVENT,
+        {
+            "order_id": order.id,
+            "action": action,
+            "status": order.status,
+            "actor": actor,
+            "account_id": account_id,
+            "reason": reason,
+            "at": now,
+        },
     )
-    session.flush()
     messages.announce(session, order, action, actor, now=now)
 
 

@@ -12,6 +12,7 @@ from sigap.models import (
     MarketLicence,
     MarketOrder,
     MarketOrderEvent,
+    MarketOrderItem,
     MarketProduct,
     MarketSeller,
 )
@@ -82,12 +83,26 @@ def product(row: MarketProduct, seller_name: str) -> dict[str, Any]:
     }
 
 
-def order(session: Session, row: MarketOrder, actor: str) -> dict[str, Any]:
-    return orders_of(session, [row], actor)[0]
+def order(
+    session: Session,
+    row: MarketOrder,
+    actor: str,
+    items: Sequence[MarketOrderItem] | None = None,
+) -> dict[str, Any]:
+    """The order as ``actor`` sees it; with its ``items`` when the caller holds them (a
+    placement: nothing is read back), else they are read."""
+    if items is None:
+        return orders_of(session, [row], actor)[0]
+    return _shown([row], actor, {row.id: list(items)})[0]
 
 
 def orders_of(session: Session, rows: Sequence[MarketOrder], actor: str) -> list[dict[str, Any]]:
-    items = orders.items_of(session, [r.id for r in rows])
+    return _shown(rows, actor, orders.items_of(session, [r.id for r in rows]))
+
+
+def _shown(
+    rows: Sequence[MarketOrder], actor: str, items: dict[int, list[MarketOrderItem]]
+) -> list[dict[str, Any]]:
     names = (
         "id",
         "seller_id",

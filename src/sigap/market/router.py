@@ -123,7 +123,7 @@ async def place_order(
         key = orders.Keyed(idempotency_key, sha256_hex(body.model_dump_json()))
 
     def run(session: Session) -> dict[str, Any]:
-        order, new = orders.place(
+        placed = orders.place(
             session,
             subject.account_id,
             basket,
@@ -131,9 +131,9 @@ async def place_order(
             timeouts=Timeouts.of(ctx.settings),
             key=key,
         )
-        if not new:
+        if not placed.new:
             response.status_code = status.HTTP_200_OK
-        return present.order(session, order, "buyer")
+        return present.order(session, placed.order, "buyer", placed.items)
 
     return await in_transaction(request, run)
 
