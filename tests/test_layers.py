@@ -58,6 +58,7 @@ HTTP_MODULES = frozenset(
         "sigap.auth.web",
         "sigap.market.city_router",  # the city's buying and its admin budgets
         "sigap.market.review_router",  # buyers' reviews and their moderation
+        "sigap.market.photo_router",  # a product's photos: the upload read while streaming
         "sigap.photos.upload",  # multipart read while streaming
         "sigap.reports.feedback",
         "sigap.reports.filing",  # THE submission: photos read from the request

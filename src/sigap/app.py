@@ -45,7 +45,7 @@ from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
 from sigap.kit import settle_heap, unsettle_heap, utcnow
-from sigap.market import city_router, review_router
+from sigap.market import city_router, photo_router, review_router
 from sigap.market import router as market_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
@@ -313,6 +313,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(city_router.router)
     app.include_router(city_router.admin_router)
     app.include_router(review_router.router)
+    app.include_router(photo_router.router)
     app.include_router(review_router.admin_router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
