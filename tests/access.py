@@ -288,6 +288,20 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE)],
     ("POST", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE, form=MARKET_PRODUCT_FORM)],
     ("GET", "/app/shop/products/{product_id}/edit"): [P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID)],
+    # a product's photos: an upload without a file is refused (a 422 page)
+    ("POST", "/app/shop/products/{product_id}/photos"): [
+        P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/remove"): [
+        P(R.ACCOUNT_PAGE, values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo2"}, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/{step}"): [
+        P(
+            R.ACCOUNT_PAGE,
+            values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo3", "step": "earlier"},
+            form={},
+        )
+    ],
     ("POST", "/app/shop/products/{product_id}/edit"): [
         P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form=MARKET_PRODUCT_FORM)
     ],
@@ -362,6 +376,15 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             ("POST", "/seller/products", {}, MARKET_PRODUCT),
             ("PUT", "/seller/products/{product_id}", MARKET_PRODUCT_ID, MARKET_PRODUCT),
             ("PUT", "/seller/products/{product_id}/stock", MARKET_PRODUCT_ID, {"stock": 9}),
+            ("POST", "/seller/products/{product_id}/photos", MARKET_PRODUCT_ID, None),  # 400
+            (
+                "DELETE",
+                "/seller/products/{product_id}/photos/{photo_id}",
+                {**MARKET_PRODUCT_ID, "photo_id": "@market_photo"},
+                None,
+            ),
+            # the order must name each photo once: 422
+            ("PUT", "/seller/products/{product_id}/photos", MARKET_PRODUCT_ID, {"photo_ids": []}),
             ("GET", "/seller/orders", {}, None),
             ("GET", "/seller/orders/{order_id}", {"order_id": "@market_order"}, None),
             (

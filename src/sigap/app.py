@@ -34,6 +34,7 @@ from sigap.citizen import pwa as citizen_pwa
 from sigap.citizen import router as citizen_router
 from sigap.citizen import shop as citizen_shop
 from sigap.citizen import shopforms as citizen_shopforms
+from sigap.citizen import shopphotos as citizen_shopphotos
 from sigap.citizen import transit as citizen_transit
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
@@ -328,6 +329,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_pages.router)
     app.include_router(citizen_shop.router)
     app.include_router(citizen_shopforms.router)
+    app.include_router(citizen_shopphotos.router)
     app.include_router(citizen_market.router)
     app.include_router(citizen_filing.router)
     app.include_router(citizen_following.router)

@@ -48,6 +48,7 @@ async def shop_page(request: Request) -> Response:
     ctx = context_of(request)
     local = clock(request).astimezone(ctx.region.timezone)
     start = datetime.combine(local.date(), time(0), ctx.region.timezone)
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> dict[str, Any]:
         shop = _seller(session, account_id)
@@ -60,7 +61,13 @@ async def shop_page(request: Request) -> Response:
         return {
             "shop": shop,
             "orders": present.orders_of(session, rows, "seller"),
-            "products": products.of_seller(session, shop.id, listed_only=False),
+            "products": present.products_of(
+                session,
+                products.of_seller(session, shop.id, listed_only=False),
+                {shop.id: shop.name},
+                storage,
+                photos=True,
+            ),
             "sales": {"orders": count, "total": total},
         }
 

@@ -1,6 +1,6 @@
 """HTTP of a product's photos, ``/api/v1/market/seller/products/{id}/photos``: add (multipart,
-files in fields named ``photo``), remove one, set their order. :func:`take_photos` is the one
-reading of an upload, shared with the seller's page (sigap.citizen.shopphotos).
+files in fields named ``photo``), remove one, set their order. :func:`read_photos` and :func:`store`
+are the one way in of an upload, shared with the seller's page (sigap.citizen.shopphotos).
 
 Before a byte of the files is decoded or stored, the product must be the caller's (another's
 is 404) and have room (``market_too_many_photos``); then the files go through the one photo
@@ -27,11 +27,9 @@ from sigap.photos.upload import read_form
 router = APIRouter(prefix="/api/v1/market/seller/products", tags=["market"])
 
 
-async def take_photos(
-    request: Request, ctx: Context, account_id: int, product_id: int
-) -> tuple[dict[str, str], int]:
-    """Read an upload of photos to the account's product and store them: its form's fields
-    and how many photos were added. Refusals (registry codes) leave nothing behind."""
+async def read_photos(request: Request, ctx: Context) -> tuple[dict[str, str], list[bytearray]]:
+    """An upload's form fields and its files (fields named ``photo``), read while it streams
+    within the limits: no more files than a product may hold, none above photo_max_bytes."""
     settings = ctx.settings
     limit = settings.market_photo_max_count
     try:
@@ -40,8 +38,7 @@ async def take_photos(
         if refused.code == "too_many_photos":
             raise SigapError("market_too_many_photos", limit=limit) from None
         raise
-    files = [upload.data for upload in form.files if upload.name == "photo" and upload.data]
-    return form.fields, await store(request, ctx, account_id, product_id, files)
+    return form.fields, [u.data for u in form.files if u.name == "photo" and u.data]
 
 
 async def store(
@@ -91,7 +88,8 @@ def listing(session: Session, ctx: Context, product_id: int) -> dict[str, Any]:
 async def add_photos(
     product_id: Id, subject: CurrentSubject, request: Request, ctx: Ctx
 ) -> dict[str, Any]:
-    await take_photos(request, ctx, subject.account_id, product_id)
+    _, files = await read_photos(request, ctx)
+    await store(request, ctx, subject.account_id, product_id, files)
     return await in_transaction(request, lambda session: listing(session, ctx, product_id))
 
 

@@ -44,6 +44,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "shop_register_link": ("Daftarkan toko", "Register a shop"),
     "shop_add_product": ("Tambah produk", "Add a product"),
     "shop_edit": ("Ubah", "Edit"),
+    "shop_photos_count": ("{n} foto", "{n} photos"),
+    # --- citizen: a product's photos (templates/citizen/shop_product.html, shopphotos.py) ---
+    "shopphoto_title": ("Foto produk", "Product photos"),
+    "shopphoto_intro": (
+        "Paling banyak {n} foto. Foto pertama tampil di daftar dan hasil pencarian. Lokasi dan "
+        "data kamera dihapus dari foto.",
+        "At most {n} photos. The first is shown in lists and search results. Location and "
+        "camera data are removed from the photos.",
+    ),
+    "shopphoto_none": ("Belum ada foto.", "No photo yet."),
+    "shopphoto_alt": ("Foto ke-{n}", "Photo {n}"),
+    "shopphoto_earlier": ("◀ Lebih awal", "◀ Earlier"),
+    "shopphoto_later": ("Lebih akhir ▶", "Later ▶"),
+    "shopphoto_remove": ("Hapus", "Remove"),
+    "shopphoto_choose": ("Pilih atau ambil foto", "Choose or take photos"),
+    "shopphoto_add": ("Tambah foto", "Add photos"),
+    "market_photo_alt": ("Foto {name}", "Photo of {name}"),
     "shop_done_register": (
         "Toko terdaftar. Dinas akan memeriksa nomor izin dan mengkurasi toko.",
         "Shop registered. The office will check its numbers and curate it.",
