@@ -339,6 +339,20 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     # --- the officials' pages (cookie) ----------------------------------------------------
     ("GET", "/officials"): [P(R.OFFICIAL_PAGE)],
     ("GET", "/officials/map"): [P(R.OFFICIAL_PAGE)],
+    # city buying (e-order): the lurah's unit's order; another unit's official gets 404
+    ("GET", "/officials/market"): [P(R.OFFICIAL_PAGE)],
+    ("POST", "/officials/market/orders"): [P(R.OFFICIAL_PAGE, form={})],  # no unit: 422 page
+    ("GET", "/officials/market/orders/{order_id}"): [
+        P(R.OFFICIAL_PAGE, scoped=True, values={"order_id": "@market_unit_order"})
+    ],
+    ("POST", "/officials/market/orders/{order_id}/{action}"): [
+        P(
+            R.OFFICIAL_PAGE,
+            scoped=True,
+            values={"order_id": "@market_unit_order", "action": "complete"},
+            form={},
+        )
+    ],
     ("GET", "/officials/reports/{report_id}"): [P(R.OFFICIAL_PAGE, scoped=True, values=REPORT)],
     ("POST", "/officials/reports/{report_id}/{action}"): [
         P(R.OFFICIAL_PAGE, scoped=True, values={**OWN, "action": "acknowledge"}, form={})
@@ -355,6 +369,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
         P(R.ADMIN_PAGE, values={"action": "check"}, form={})  # no file: refused, a 422 page
     ],
     ("GET", "/admin/categories/{code}"): [P(R.ADMIN_PAGE, values={"code": "sampah"})],
+    ("GET", "/admin/market/report.csv"): [P(R.ADMIN_PAGE)],
     ("POST", "/admin/categories/{code}/questions/{action}"): [
         P(R.ADMIN_PAGE, values={"code": "sampah", "action": "add"}, form={})
     ],

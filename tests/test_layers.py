@@ -50,6 +50,7 @@ HTTP_MODULES = frozenset(
     {
         "sigap.admin.api",
         "sigap.admin.console",
+        "sigap.admin.market",  # the marketplace's section and its CSV
         "sigap.admin.moderation",
         "sigap.admin.pages",
         "sigap.admin.reload",  # the snapshot reload watches the app's state

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sigap import __version__
 from sigap.admin import api as admin_api
+from sigap.admin import market as admin_market
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
 from sigap.admin import transit as admin_transit
@@ -51,6 +52,7 @@ from sigap.market import router as market_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
+from sigap.officials import market as officials_market
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import render as open311_render
@@ -304,6 +306,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_router.router)
     app.include_router(auth_router.router)
     app.include_router(officials_router.router)
+    app.include_router(officials_market.router)
     app.include_router(officials_pages.router)
     intake.document_form(app)
     app.include_router(regions_router.router)
@@ -323,6 +326,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_api.router)
     app.include_router(admin_transit.api)
     app.include_router(moderation_router.router)
+    app.include_router(admin_market.router)
     app.include_router(admin_transit.pages)  # before the console's /admin/{section}/{action}
     app.include_router(admin_pages.router)
     app.include_router(citizen_router.router)
