@@ -43,7 +43,7 @@ def review_queue(session: Session, limit: int = 50) -> list[dict[str, Any]]:
     rows = [reviews.full(r) for r in reviews.recent(session, limit=limit)]
     ids = {r["seller_id"] for r in rows}
     query = select(MarketSeller.id, MarketSeller.name).where(MarketSeller.id.in_(ids))
-    names = {seller_id: name for seller_id, name in session.execute(query)}
+    names: dict[int, str] = dict(session.execute(query).all())
     return [{**r, "seller_name": names.get(r["seller_id"], "")} for r in rows]
 
 
