@@ -295,10 +295,10 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/remove"): [
         P(R.ACCOUNT_PAGE, values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo2"}, form={})
     ],
-    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/{step}"): [
+    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/{action}"): [
         P(
             R.ACCOUNT_PAGE,
-            values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo3", "step": "earlier"},
+            values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo3", "action": "earlier"},
             form={},
         )
     ],

@@ -170,6 +170,8 @@ ACTIONS = {
     "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
     "/app/market/orders/{order_id}/{action}": "cancel",
+    "/app/shop/products/{product_id}/photos/{photo_id}/{action}": "later",
+    "/officials/market/orders/{order_id}/{action}": "cancel",
     "/api/v1/admin/market/reviews/{review_id}/{action}": "hide",
 }
 QUERY = {

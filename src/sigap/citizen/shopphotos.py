@@ -60,11 +60,11 @@ async def remove(product_id: Id, photo_id: Id, request: Request) -> Response:
     return await _change(request, product_id, photo_id, "remove")
 
 
-@router.post("/{product_id}/photos/{photo_id}/{step}")
+@router.post("/{product_id}/photos/{photo_id}/{action}")
 async def move(
-    product_id: Id, photo_id: Id, step: Literal["earlier", "later"], request: Request
+    product_id: Id, photo_id: Id, action: Literal["earlier", "later"], request: Request
 ) -> Response:
-    return await _change(request, product_id, photo_id, step)
+    return await _change(request, product_id, photo_id, action)
 
 
 async def _change(request: Request, product_id: int, photo_id: int, what: str) -> Response:
