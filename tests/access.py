@@ -291,6 +291,20 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE)],
     ("POST", "/app/shop/products/new"): [P(R.ACCOUNT_PAGE, form=MARKET_PRODUCT_FORM)],
     ("GET", "/app/shop/products/{product_id}/edit"): [P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID)],
+    # a product's photos: an upload without a file is refused (a 422 page)
+    ("POST", "/app/shop/products/{product_id}/photos"): [
+        P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/remove"): [
+        P(R.ACCOUNT_PAGE, values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo2"}, form={})
+    ],
+    ("POST", "/app/shop/products/{product_id}/photos/{photo_id}/{action}"): [
+        P(
+            R.ACCOUNT_PAGE,
+            values={**MARKET_PRODUCT_ID, "photo_id": "@market_photo3", "action": "earlier"},
+            form={},
+        )
+    ],
     ("POST", "/app/shop/products/{product_id}/edit"): [
         P(R.ACCOUNT_PAGE, values=MARKET_PRODUCT_ID, form=MARKET_PRODUCT_FORM)
     ],
@@ -328,6 +342,20 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
     # --- the officials' pages (cookie) ----------------------------------------------------
     ("GET", "/officials"): [P(R.OFFICIAL_PAGE)],
     ("GET", "/officials/map"): [P(R.OFFICIAL_PAGE)],
+    # city buying (e-order): the lurah's unit's order; another unit's official gets 404
+    ("GET", "/officials/market"): [P(R.OFFICIAL_PAGE)],
+    ("POST", "/officials/market/orders"): [P(R.OFFICIAL_PAGE, form={})],  # no unit: 422 page
+    ("GET", "/officials/market/orders/{order_id}"): [
+        P(R.OFFICIAL_PAGE, scoped=True, values={"order_id": "@market_unit_order"})
+    ],
+    ("POST", "/officials/market/orders/{order_id}/{action}"): [
+        P(
+            R.OFFICIAL_PAGE,
+            scoped=True,
+            values={"order_id": "@market_unit_order", "action": "complete"},
+            form={},
+        )
+    ],
     ("GET", "/officials/reports/{report_id}"): [P(R.OFFICIAL_PAGE, scoped=True, values=REPORT)],
     ("POST", "/officials/reports/{report_id}/{action}"): [
         P(R.OFFICIAL_PAGE, scoped=True, values={**OWN, "action": "acknowledge"}, form={})
@@ -360,6 +388,7 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
         P(R.ADMIN_PAGE, values={"action": "create"}, form={"name": "Gerbang 3", "network": "tj"}),
         P(R.ADMIN_PAGE, values={"action": "revoke"}, form={"validator_id": "@console_validator"}),
     ],
+    ("GET", "/admin/market/report.csv"): [P(R.ADMIN_PAGE)],
     ("POST", "/admin/categories/{code}/questions/{action}"): [
         P(R.ADMIN_PAGE, values={"code": "sampah", "action": "add"}, form={})
     ],
@@ -381,6 +410,15 @@ MATRIX: dict[tuple[str, str], list[Probe]] = {
             ("POST", "/seller/products", {}, MARKET_PRODUCT),
             ("PUT", "/seller/products/{product_id}", MARKET_PRODUCT_ID, MARKET_PRODUCT),
             ("PUT", "/seller/products/{product_id}/stock", MARKET_PRODUCT_ID, {"stock": 9}),
+            ("POST", "/seller/products/{product_id}/photos", MARKET_PRODUCT_ID, None),  # 400
+            (
+                "DELETE",
+                "/seller/products/{product_id}/photos/{photo_id}",
+                {**MARKET_PRODUCT_ID, "photo_id": "@market_photo"},
+                None,
+            ),
+            # the order must name each photo once: 422
+            ("PUT", "/seller/products/{product_id}/photos", MARKET_PRODUCT_ID, {"photo_ids": []}),
             ("GET", "/seller/orders", {}, None),
             ("GET", "/seller/orders/{order_id}", {"order_id": "@market_order"}, None),
             (

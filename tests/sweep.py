@@ -4,6 +4,7 @@ ASGI call for headers the test client would not send."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -16,9 +17,11 @@ from urllib.parse import quote, unquote, urlsplit
 import anyio
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from PIL import Image
 from pydantic import BaseModel
 
 from sigap.demo import DEMO_PASSWORD
+from sigap.kit import utcnow
 from sigap.transit import store
 
 BIG = "99999999999999999999"  # beyond 64 bits
@@ -168,6 +171,8 @@ ACTIONS = {
     "/app/cards/{card_id}/{action}": "topup",
     "/app/shop/orders/{order_id}/{action}": "accept",
     "/app/market/orders/{order_id}/{action}": "cancel",
+    "/app/shop/products/{product_id}/photos/{photo_id}/{action}": "later",
+    "/officials/market/orders/{order_id}/{action}": "cancel",
     "/api/v1/admin/market/reviews/{review_id}/{action}": "hide",
 }
 QUERY = {
@@ -493,8 +498,8 @@ def sweep_routes(sweep: Sweep, auth: dict[str, str]) -> None:
 
 ADMIN_PAGES = (
     [f"/admin/{s}" for s in ("units", "officials", "categories", "routing")]
-    + [f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "events", "transit")]
-    + ["/admin/fares/validators"]
+    + [f"/admin/{s}" for s in ("channels", "webhooks", "photos", "comments", "market", "events")]
+    + ["/admin/transit", "/admin/fares/validators"]
 )
 
 
@@ -536,9 +541,45 @@ def open_shop(client: TestClient, email: str, password: str) -> None:
     client.post(f"{m}/curator/sellers/{shop['id']}/curate", headers=admin)
     item = {"name": "Sapu Lidi", "category": "crafts", "price": 15000, "stock": 9}
     product = client.post(f"{m}/seller/products", json=item, headers=seller).json()
+    pictures = [("photo", (f"{n}.png", _png(n), "image/png")) for n in range(2)]
+    added = client.post(
+        f"{m}/seller/products/{product['id']}/photos", files=pictures, headers=seller
+    )
+    assert added.status_code == 201, added.text  # the edit page's photo forms
     basket = {"items": [{"product_id": product["id"], "quantity": 1}], "payment": "cash"}
+    lurah = token("lurah.gambir@demo.sigap.id", DEMO_PASSWORD)
+    state = client.app.state.region  # type: ignore[attr-defined]
+    code = client.get("/api/v1/auth/me", headers=lurah).json()["unit"]
+    unit = next(u.id for u in state.units.values() if u.code == code)
+    zone = state.timezone
+    budget = {"unit_id": unit, "period": utcnow().astimezone(zone).strftime("%Y-%m"),
+              "amount": 1_000_000}  # fmt: skip
+    assert client.put("/api/v1/admin/market/budgets", json=budget, headers=admin).is_success
+    ordered = client.post(f"{m}/city/orders", json={**basket, "unit_id": unit}, headers=lurah)
+    assert ordered.status_code == 201, ordered.text  # the officials' e-order pages' forms
+    # the shop's own order last: the newest, whose forms /app/shop's sweep sends
     placed = client.post(f"{m}/orders", json=basket, headers=seller)
     assert placed.status_code == 201, placed.text
+
+
+def _png(shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 60 * shade, 20)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def city_pages(client: TestClient) -> list[str]:
+    """The officials' e-order pages with forms, for the lurah signed in: the page with a
+    shop's basket, a unit order's page."""
+    found = ["/officials/market"]
+    for page, link in (
+        ("/officials/market", r"/officials/market\?unit=\d+&amp;seller=\d+"),
+        ("/officials/market", r"/officials/market/orders/\d+"),
+    ):
+        links = re.findall(link, client.get(page).text)
+        assert links, page
+        found.append(links[0].replace("&amp;", "&"))
+    return found
 
 
 def sweep_pages(sweep: Sweep, pages: list[str], done: set[tuple[str, str]]) -> None:

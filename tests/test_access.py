@@ -17,6 +17,7 @@ its allowed call changes, so no call takes away what a later one needs.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 import time
@@ -28,6 +29,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from PIL import Image
 from sqlalchemy import select, update
 from starlette.routing import Mount
 from tests.access import (
@@ -260,6 +262,12 @@ def market_world(
     made(f"/curator/sellers/{shop['id']}/verify", {"licence_id": nib}, admin)
     made(f"/curator/sellers/{shop['id']}/curate", None, admin)
     product = made("/seller/products", MARKET_PRODUCT, citizen)
+    pictures = [("photo", (f"{n}.png", tiny_png(n), "image/png")) for n in range(3)]
+    added = client.post(
+        f"{m}/seller/products/{product['id']}/photos", files=pictures, headers=citizen
+    )
+    assert added.status_code == 201, added.text
+    photos = [str(p["id"]) for p in added.json()["items"]]
     basket = {"items": [{"product_id": product["id"], "quantity": 1}], "payment": "cash"}
     orders = [made("/orders", basket, citizen)["id"] for _ in range(2)]
     pending = made("/sellers", MARKET_SHOP, other)
@@ -279,11 +287,21 @@ def market_world(
         "market_review": str(review["id"]),
         "market_seller": str(shop["id"]),
         "market_product": str(product["id"]),
+        "market_photo": photos[0],
+        "market_photo2": photos[1],
+        "market_photo3": photos[2],
         "market_order": str(orders[0]),
         "market_order2": str(orders[1]),
         "market_pending": str(pending["id"]),
         "market_licence": str(pending["licences"][0]["id"]),
     }
+
+
+def tiny_png(shade: int) -> bytes:
+    """A small PNG of one colour (the photo routes' pictures)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40 * shade, 20)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def own_report(client: TestClient) -> str:

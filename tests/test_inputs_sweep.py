@@ -27,6 +27,7 @@ from tests.sweep import (
     Sweep,
     api_routes,
     asgi,
+    city_pages,
     fill,
     open_shop,
     prepare,
@@ -92,7 +93,8 @@ def test_no_field_of_any_form_reaches_a_server_error(client: TestClient) -> None
     for action in ("rate", "appeal"):
         sweep_form(sweep, PageForm("POST", fill(f"/app/track/{{token}}/{action}", known), rating))
     sign_in_official(client, "lurah.gambir@demo.sigap.id")
-    sweep_pages(sweep, ["/officials", "/officials/reports/{report_id}"], done)
+    officials = ["/officials", "/officials/reports/{report_id}", *city_pages(client)]
+    sweep_pages(sweep, officials, done)
     sign_in_official(client, ADMIN)
     sweep_pages(sweep, [*ADMIN_PAGES, "/admin/categories/sampah", "/admin/routing"], done)
 

@@ -51,6 +51,7 @@ HTTP_MODULES = frozenset(
         "sigap.admin.api",
         "sigap.admin.console",
         "sigap.admin.fares",  # the fare pages and the fare rules' JSON
+        "sigap.admin.market",  # the marketplace's section and its CSV
         "sigap.admin.moderation",
         "sigap.admin.pages",
         "sigap.admin.reload",  # the snapshot reload watches the app's state
@@ -59,6 +60,7 @@ HTTP_MODULES = frozenset(
         "sigap.auth.web",
         "sigap.market.city_router",  # the city's buying and its admin budgets
         "sigap.market.review_router",  # buyers' reviews and their moderation
+        "sigap.market.photo_router",  # a product's photos: the upload read while streaming
         "sigap.photos.upload",  # multipart read while streaming
         "sigap.reports.feedback",
         "sigap.reports.filing",  # THE submission: photos read from the request

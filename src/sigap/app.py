@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sigap import __version__
 from sigap.admin import api as admin_api
 from sigap.admin import fares as admin_fares
+from sigap.admin import market as admin_market
 from sigap.admin import pages as admin_pages
 from sigap.admin import reload as admin_reload
 from sigap.admin import transit as admin_transit
@@ -35,6 +36,7 @@ from sigap.citizen import pwa as citizen_pwa
 from sigap.citizen import router as citizen_router
 from sigap.citizen import shop as citizen_shop
 from sigap.citizen import shopforms as citizen_shopforms
+from sigap.citizen import shopphotos as citizen_shopphotos
 from sigap.citizen import transit as citizen_transit
 from sigap.config import Settings
 from sigap.db import BatchWriter, Checkpointer, Database
@@ -46,11 +48,12 @@ from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
 from sigap.kit import settle_heap, unsettle_heap, utcnow
-from sigap.market import city_router, review_router
+from sigap.market import city_router, photo_router, review_router
 from sigap.market import router as market_router
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
+from sigap.officials import market as officials_market
 from sigap.officials import pages as officials_pages
 from sigap.officials import router as officials_router
 from sigap.open311 import render as open311_render
@@ -307,6 +310,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_router.router)
     app.include_router(auth_router.router)
     app.include_router(officials_router.router)
+    app.include_router(officials_market.router)
     app.include_router(officials_pages.router)
     intake.document_form(app)
     app.include_router(regions_router.router)
@@ -318,6 +322,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(city_router.router)
     app.include_router(city_router.admin_router)
     app.include_router(review_router.router)
+    app.include_router(photo_router.router)
     app.include_router(review_router.admin_router)
     app.include_router(photos_router.router)
     app.include_router(portal_api.router)
@@ -327,6 +332,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin_transit.api)
     app.include_router(admin_fares.api)
     app.include_router(moderation_router.router)
+    app.include_router(admin_market.router)
     app.include_router(admin_transit.pages)  # before the console's /admin/{section}/{action}
     app.include_router(admin_fares.pages)  # before the console's /admin/{section}
     app.include_router(admin_pages.router)
@@ -334,6 +340,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(citizen_pages.router)
     app.include_router(citizen_shop.router)
     app.include_router(citizen_shopforms.router)
+    app.include_router(citizen_shopphotos.router)
     app.include_router(citizen_market.router)
     app.include_router(citizen_filing.router)
     app.include_router(citizen_following.router)

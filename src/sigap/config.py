@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     market_complete_hours: int = Field(
         default=72, ge=1, le=24 * 30, description="A handed-over order completes after this"
     )
+    market_photo_max_count: int = Field(
+        default=6, ge=1, le=20, description="Photos of one product (the report photos' checks)"
+    )
     stats_fold_interval_s: float = Field(
         default=2.0,
         gt=0,

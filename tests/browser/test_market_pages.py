@@ -18,7 +18,7 @@ from tests.payments.test_qris import static_code
 from sigap.accounts.service import create as create_account
 from sigap.demo import DEMO_PASSWORD
 
-from .conftest import Live
+from .conftest import Live, jpeg
 from .test_citizen_app import PHONE, shot
 from .test_transit_page import watch
 
@@ -210,6 +210,61 @@ def test_a_sellers_day_from_registering_to_todays_sales(
     expect(page.locator(".today")).to_have_text(words["today"])
     shot(page, f"shop-day-{lang}")
     assert buyer("GET", f"{M}/orders/{order['id']}")["status"] == "completed"
+    assert not elsewhere, elsewhere
+    assert not problems, problems
+    context.close()
+
+
+PHOTO_WORDS = {
+    "id": {"title": "Foto produk", "none": "Belum ada foto.", "earlier": "◀ Lebih awal"},
+    "en": {"title": "Product photos", "none": "No photo yet.", "earlier": "◀ Earlier"},
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_seller_adds_photos_and_buyers_see_them(browser: Browser, live: Live, lang: str) -> None:
+    words = PHOTO_WORDS[lang]
+    context = phone(browser, lang)
+    email = person(live, "penjual")
+    seller = api(context, live, email)
+    shop = seller("POST", f"{M}/sellers", {"name": "Kue Bu Sri", "nib": NIB, **CIDENG})
+    curate(api(context, live, "umkm@demo.sigap.id"), shop)
+    kue = seller("POST", f"{M}/seller/products", {
+        "name": "Klepon Pandan", "category": "food", "food_class": "fresh", "price": 12000,
+        "stock": 8})  # fmt: skip
+    page = context.new_page()
+    elsewhere, problems = watch(page, live.url), complaints(page)
+    sign_in(page, live, email, lang)
+    page.goto(f"{live.url}/app/shop/products/{kue['id']}/edit?lang={lang}")
+    expect(page.locator("#photos h2")).to_have_text(words["title"])
+    expect(page.locator("#photo-list")).to_contain_text(words["none"])
+    page.set_input_files("#f-photo", [
+        {"name": "hijau.jpg", "mimeType": "image/jpeg", "buffer": jpeg((40, 160, 60))},
+        {"name": "coklat.jpg", "mimeType": "image/jpeg", "buffer": jpeg((120, 70, 30))},
+    ])  # fmt: skip
+    page.click("#photo-form button.big")
+    page.wait_for_url(re.compile(r".*/edit\?lang=.*"))
+    thumbs = page.locator("#photo-list img")
+    expect(thumbs).to_have_count(2)
+    (first, second) = seller("GET", f"{M}/seller/products")["items"][0]["photos"]
+    page.locator(f"#photo-{second['id']} button:text-is('{words['earlier']}')").click()
+    page.wait_for_load_state()
+    expect(page.locator("#photo-list li").first).to_have_attribute("id", f"photo-{second['id']}")
+    shot(page, f"shop-photos-{lang}")
+    page.goto(f"{live.url}/app/market?q=klepon&lang={lang}")
+    thumb = page.locator(".product-item img.thumb")
+    expect(thumb).to_have_attribute("src", second["thumb_url"])
+    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    shot(page, f"market-photo-list-{lang}")
+    page.goto(f"{live.url}/app/market/products/{kue['id']}?lang={lang}")
+    gallery = page.locator("#gallery img")
+    expect(gallery).to_have_count(2)
+    assert gallery.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    box = gallery.first.bounding_box()
+    assert box is not None
+    assert box["x"] + box["width"] <= 390  # within the phone's screen
+    shot(page, f"market-photo-product-{lang}")
+    assert first["id"] != second["id"]
     assert not elsewhere, elsewhere
     assert not problems, problems
     context.close()

@@ -150,7 +150,10 @@ def test_without_a_secret_notifications_are_not_received(settings: Settings) -> 
     settings.card_qris_merchant = static_code()
     with TestClient(create_app(settings)) as client:
         answer = notify(client, {"reference": "a" * 24, "amount": 10_000})
-        assert (answer.status_code, answer.json()["error"]["code"]) == (404, "payment_notifications_off")
+        assert (answer.status_code, answer.json()["error"]["code"]) == (
+            404,
+            "payment_notifications_off",
+        )
 
 
 def test_a_notification_for_a_card_reported_lost_meanwhile_reaches_its_replacement(

@@ -1,8 +1,9 @@
 """The admin console's moderation section (/admin/moderation): the triage switch, the triage
-queue, the reports hidden or taken down, and one report's form (``?report=<id>``). The forms
-call the same use cases as the admin API (:mod:`sigap.workflow.moderation`). It lives in admin,
-whose pages include it, since moderation's API (:mod:`sigap.moderation.router`) is built on
-admin's console helpers."""
+queue, the reports hidden or taken down, one report's form (``?report=<id>``), and the
+marketplace's review queue (hide, restore; audited by :func:`sigap.market.reviews.moderate`).
+The forms call the same use cases as the admin API (:mod:`sigap.workflow.moderation`). It
+lives in admin, whose pages include it, since moderation's API (:mod:`sigap.moderation.router`)
+is built on admin's console helpers."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.auth.service import Subject
 from sigap.deps import context_of
 from sigap.errors import SigapError
+from sigap.market import reviews
+from sigap.models import MarketSeller
 from sigap.moderation import rules
 from sigap.workflow import moderation as service
 
@@ -22,11 +26,25 @@ Fields = dict[str, str]
 Action = Callable[[Session, Subject, Fields], str | None]
 
 
-def _report_id(f: Fields) -> int:
-    raw = f.get("report_id", "")
+def _id(f: Fields, name: str) -> int:
+    raw = f.get(name, "")
     if not raw.isdigit() or len(raw) > 18:
-        raise SigapError("invalid_input", details=[{"field": "report_id"}])
+        raise SigapError("invalid_input", details=[{"field": name}])
     return int(raw)
+
+
+def _report_id(f: Fields) -> int:
+    return _id(f, "report_id")
+
+
+def review_queue(session: Session, limit: int = 50) -> list[dict[str, Any]]:
+    """The marketplace's newest reviews, hidden ones included, with their shop's name: the
+    queue moderated like comments (the admin API's ``GET /api/v1/admin/market/reviews``)."""
+    rows = [reviews.full(r) for r in reviews.recent(session, limit=limit)]
+    ids = {r["seller_id"] for r in rows}
+    query = select(MarketSeller.id, MarketSeller.name).where(MarketSeller.id.in_(ids))
+    names: dict[int, str] = dict(session.execute(query).all())
+    return [{**r, "seller_name": names.get(r["seller_id"], "")} for r in rows]
 
 
 def actions(request: Request) -> dict[str, Action]:
@@ -52,12 +70,20 @@ def actions(request: Request) -> dict[str, Action]:
     def triage(session: Session, admin: Subject, f: Fields) -> None:
         service.set_triage(session, admin, enabled=f.get("enabled") == "on")
 
+    def review(hide: bool) -> Action:
+        def run(session: Session, admin: Subject, f: Fields) -> None:
+            reviews.moderate(session, admin, _id(f, "review_id"), hide=hide)  # audited
+
+        return run
+
     return {
         "hide": hide,
         "unhide": unhide,
         "withhold": withhold,
         "publish": publish,
         "triage": triage,
+        "review_hide": review(True),
+        "review_restore": review(False),
     }
 
 
@@ -83,4 +109,5 @@ def load(session: Session, request: Request) -> dict[str, Any]:
         "chosen": chosen,
         "missing": missing,
         "parts": rules.PARTS,
+        "reviews": review_queue(session),
     }

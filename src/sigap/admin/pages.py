@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from sigap.admin import moderation, people, questions, schemas, service
+from sigap.admin import market, moderation, people, questions, schemas, service
 from sigap.admin.console import change, route_test, workflow_options
 from sigap.auth.deps import admin_only, check_csrf, cookie_subject
 from sigap.auth.service import OFFICIAL_ROLES, Subject
@@ -47,6 +47,7 @@ SECTIONS = (
     "photos",
     "comments",
     "moderation",
+    "market",
     "events",
     "transit",
 )
@@ -149,6 +150,8 @@ async def act(request: Request, section: str, action: str) -> Response:
     perform = ACTIONS.get((section, action))
     if section == "moderation":
         perform = moderation.actions(request).get(action)
+    if (section, action) == ("market", "budget"):
+        perform = market.set_budget(request)
     if perform is None:
         raise SigapError("not_found")
     fields = {key: value.strip() for key, value in (await read_fields(request)).items()}
@@ -559,6 +562,7 @@ LOADERS: dict[str, Callable[[Session, Request], dict[str, Any]]] = {
     "photos": _load_photos,
     "comments": _load_comments,
     "moderation": moderation.load,
+    "market": market.load,
     "events": _load_events,
     "transit": _load_transit,
 }

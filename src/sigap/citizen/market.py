@@ -26,9 +26,8 @@ from sigap.citizen.web import check, page, read, visitor
 from sigap.deps import clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id, check_idempotency_key
-from sigap.kit import sha256_hex
+from sigap.kit import rupiah, sha256_hex
 from sigap.market import machine, orders, present, products, search, sellers
-from sigap.market.messages import rupiah
 from sigap.market.orders import Basket, Timeouts
 from sigap.market.schemas import Category
 from sigap.models import MarketSeller
@@ -59,7 +58,6 @@ def area_namer(state: RegionState) -> Any:
 
 def _helpers(request: Request) -> dict[str, Any]:
     return {
-        "rupiah": rupiah,
         "area_name": area_namer(context_of(request).region),
         # each order form its own Idempotency-Key: a second tap on "Pesan" orders once
         "order_key": lambda: secrets.token_urlsafe(16),
@@ -87,15 +85,18 @@ async def browse(
     if category and category not in CATEGORIES:
         raise _invalid("category", "literal_error")
     chosen = category or None
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> list[dict[str, Any]]:
         found = search.search(session, q, where, category=chosen, limit=50)
         rows = products.by_ids(session, [p for p, _ in found])
         names = {s.id: s.name for s in sellers_of(session, {r.seller_id for r in rows.values()})}
+        listed = present.products_of(session, list(rows.values()), names, storage)
+        shown = {item["id"]: item for item in listed}
         items = []
         for product_id, _ in found:
             row = rows[product_id]
-            item = present.product(row, names[row.seller_id])
+            item = shown[product_id]
             if y is not None and x is not None:
                 item["distance_m"] = round(search.distance_m(y, x, row.lat, row.lon))
             items.append(item)
@@ -135,11 +136,13 @@ def sellers_of(session: Session, ids: set[int]) -> list[MarketSeller]:
 @router.get("/products/{product_id}")
 async def product_page(product_id: Id, request: Request) -> Response:
     who = await visitor(request)
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> dict[str, Any]:
         row, seller = products.public(session, product_id)
+        names = {seller.id: seller.name}
         return {
-            "product": present.product(row, seller.name),
+            "product": present.products_of(session, [row], names, storage, photos=True)[0],
             "seller": present.seller_of(session, seller, own=False),
         }
 
@@ -151,13 +154,14 @@ async def product_page(product_id: Id, request: Request) -> Response:
 async def seller_page(seller_id: Id, request: Request) -> Response:
     """The shop, its badges and its products, each with a quantity box: the basket."""
     who = await visitor(request)
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> dict[str, Any]:
         seller = sellers.get(session, seller_id, public=True)
         listed = products.of_seller(session, seller_id, listed_only=True)
         return {
             "seller": present.seller_of(session, seller, own=False),
-            "products": [present.product(p, seller.name) for p in listed],
+            "products": present.products_of(session, listed, {seller.id: seller.name}, storage),
         }
 
     context = await read(request, work)

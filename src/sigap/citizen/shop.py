@@ -22,7 +22,6 @@ from sigap.deps import clock, context_of, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.market import orders, present, products, sellers
-from sigap.market.messages import rupiah
 from sigap.market.orders import Timeouts
 from sigap.market.schemas import Action
 from sigap.models import MarketSeller
@@ -48,6 +47,7 @@ async def shop_page(request: Request) -> Response:
     ctx = context_of(request)
     local = clock(request).astimezone(ctx.region.timezone)
     start = datetime.combine(local.date(), time(0), ctx.region.timezone)
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> dict[str, Any]:
         shop = _seller(session, account_id)
@@ -60,7 +60,13 @@ async def shop_page(request: Request) -> Response:
         return {
             "shop": shop,
             "orders": present.orders_of(session, rows, "seller"),
-            "products": products.of_seller(session, shop.id, listed_only=False),
+            "products": present.products_of(
+                session,
+                products.of_seller(session, shop.id, listed_only=False),
+                {shop.id: shop.name},
+                storage,
+                photos=True,
+            ),
             "sales": {"orders": count, "total": total},
         }
 
@@ -71,7 +77,7 @@ async def shop_page(request: Request) -> Response:
     context = await read(request, work)
     done = request.query_params.get("done")
     done = done if done in ("register", "product") else None
-    return page(request, who, "shop.html", rupiah=rupiah, area_name=area_name, done=done,
+    return page(request, who, "shop.html", area_name=area_name, done=done,
                 **context)  # fmt: skip
 
 

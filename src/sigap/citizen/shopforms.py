@@ -219,6 +219,8 @@ def _as_form(product: dict[str, Any], state: RegionState) -> dict[str, str]:
 def _product_page(request: Request, who: Visitor, **context: Any) -> Response:
     state = context_of(request).region
     context = {"form": {"active": "on"}, "form_errors": {}, "error": None, "product_id": None,
+               "photos": [], "photo_error": None, "photo_limit":
+               context_of(request).settings.market_photo_max_count,
                **_area_choices(state), **context}  # fmt: skip
     return page(request, who, "shop_product.html", **context)
 
@@ -239,15 +241,26 @@ async def product_edit(product_id: Id, request: Request) -> Response:
     who = await visitor(request)
     if who.subject is None:
         return to_signin(request)
-    account_id = who.subject.account_id
+    return await edit_page(request, who, who.subject.account_id, product_id)
+
+
+async def edit_page(
+    request: Request, who: Visitor, account_id: int, product_id: int, **extra: Any
+) -> Response:
+    """The product's form as saved, with its photos (sigap.citizen.shopphotos' forms);
+    ``extra``: a refused upload's message (``photo_error``) and status."""
+    storage = request.app.state.photo_storage
 
     def work(session: Session) -> dict[str, Any]:
         shop = sellers.of_account(session, account_id)
-        return present.product(products.own(session, shop, product_id), shop.name)
+        row = products.own(session, shop, product_id)
+        return present.products_of(session, [row], {shop.id: shop.name}, storage, photos=True)[0]
 
     found = await read(request, work)
     form = _as_form(found, context_of(request).region)
-    return _product_page(request, who, form=form, product_id=product_id)
+    return _product_page(
+        request, who, form=form, product_id=product_id, photos=found["photos"], **extra
+    )
 
 
 async def _save(request: Request, product_id: int | None) -> Response:

@@ -160,4 +160,24 @@ CODES: dict[str, ErrorCode] = {
         "Ulasan {review_id} tidak ditemukan.",
         "Review {review_id} was not found.",
     ),
+    "market_too_many_photos": ErrorCode(
+        422,
+        "Terlalu banyak foto: paling banyak {limit} foto per produk.",
+        "Too many photos: at most {limit} photos per product.",
+    ),
+    "market_photo_missing": ErrorCode(
+        422,
+        "Pilih satu foto atau lebih (kolom 'photo').",
+        "Choose one or more photos (the field 'photo').",
+    ),
+    "market_photo_not_found": ErrorCode(
+        404,
+        "Foto {photo_id} tidak ditemukan pada produk ini.",
+        "Photo {photo_id} was not found on this product.",
+    ),
+    "market_photo_order": ErrorCode(
+        422,
+        "Urutan foto harus menyebut setiap foto produk ini tepat satu kali.",
+        "The order of photos must name each of this product's photos exactly once.",
+    ),
 }

@@ -43,10 +43,17 @@ def place(
     *,
     now: datetime,
     timeouts: Timeouts,
+    key: orders.Keyed | None = None,
 ) -> MarketOrder:
-    """An order by ``subject`` for ``unit_id``: stock and budget reserved, or nothing."""
+    """An order by ``subject`` for ``unit_id``: stock and budget reserved, or nothing. With
+    ``key`` (the officials' order form's), a form sent twice is the first order."""
     check_unit(state, subject, unit_id)
-    order = orders.place(session, subject.account_id, basket, now=now, timeouts=timeouts).order
+    placed = orders.place(session, subject.account_id, basket, now=now, timeouts=timeouts, key=key)
+    if not placed.new:
+        if placed.order.buyer_unit_id != unit_id:
+            raise SigapError("market_order_key_reused")
+        return placed.order
+    order = placed.order
     period = budgets.period_of(now, state.timezone)
     order.budget_id = budgets.reserve(session, unit_id, period, order.total)
     order.buyer_unit_id = unit_id
@@ -147,9 +154,11 @@ def totals(rows: Sequence[dict[str, Any]], key: str, name: str) -> list[dict[str
     return sorted(found.values(), key=lambda r: (-r["total"], r["id"]))
 
 
-def report(session: Session, subject: Subject, period: str) -> dict[str, Any]:
-    rows = spending(session, subject.scope, period)
-    held = budgets.listing(session, subject.scope, period=period)
+def report(session: Session, scope: frozenset[int] | None, period: str) -> dict[str, Any]:
+    """The spending report of the units in ``scope`` (None: all): the JSON API's, the admin
+    console's page and (its ``rows``) the CSV."""
+    rows = spending(session, scope, period)
+    held = budgets.listing(session, scope, period=period)
     return {
         "period": period,
         "rows": rows,

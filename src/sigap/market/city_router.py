@@ -113,7 +113,7 @@ def spending_report(
     period: PeriodQuery = None,
 ) -> dict[str, Any]:
     chosen = period or budgets.period_of(clock(request), ctx.region.timezone)
-    return city.report(session, subject, chosen)
+    return city.report(session, subject.scope, chosen)
 
 
 @router.get(

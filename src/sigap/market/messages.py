@@ -2,7 +2,8 @@
 
 Each order action writes one ``market.order`` message in its own transaction
 (:func:`announce`); the worker's ``market.*`` handler (:func:`expand`, registered by
-:func:`sigap.jobs.build_worker`) turns it into one ``mail.send`` message for the other side:
+:func:`sigap.jobs.build_worker`) turns it into one ``webhook.send`` message per subscribed
+endpoint (:func:`hooks`, docs/webhooks.md) and one ``mail.send`` message for the other side:
 the seller hears of what the buyer (or the clock) did, the buyer of what the seller (or the
 clock) did. Accounts signed up by phone have no mailbox and get none. Times are the region's
 (WIB), amounts whole rupiah.
@@ -19,13 +20,15 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sigap.config import Settings
+from sigap.kit import rupiah
 from sigap.models import Account, MarketOrder, MarketSeller
+from sigap.notify import webhooks
 from sigap.notify.fanout import MAIL_TOPIC, local_time
 from sigap.notify.outbox import OUTBOX, Message, OutboxRow, finish_claimed, new_row
-from sigap.notify.payloads import market_message
+from sigap.notify.payloads import market_message, market_public, webhook_message
 
 TOPIC = "market.order"
-COLUMNS = ("id", "status", "payment_state", "total", "seller_id", "buyer_id")
+COLUMNS = ("id", "status", "payment_state", "total", "seller_id", "buyer_id", "buyer_unit_id")
 TEMPLATE = "market_order"
 MESSAGE = insert(OUTBOX)
 
@@ -36,11 +39,6 @@ def announce(
     """The order's ``market.order`` message, in the action's transaction."""
     columns = {name: getattr(order, name) for name in COLUMNS}
     session.execute(MESSAGE, market_message(columns, action, actor, now=now))
-
-
-def rupiah(amount: int) -> str:
-    """Rp 25.000: dots between thousands, as Indonesians write it."""
-    return "Rp " + f"{amount:,}".replace(",", ".")
 
 
 def mails(
@@ -99,10 +97,24 @@ def _context(
     }
 
 
+def hooks(session: Session, messages: Sequence[Message]) -> list[OutboxRow]:
+    """One ``webhook.send`` row per message and endpoint subscribed to its topic (or ``*``),
+    built as the reports' are (:func:`sigap.notify.payloads.webhook_message`): the same
+    event shape, signature and ``...Z`` times; the buyer's account left out."""
+    subscribed = webhooks.active(session)
+    return [
+        webhook_message(endpoint_id, message, market_public(message.payload))
+        for message in messages
+        for endpoint_id, events in subscribed
+        if message.topic in events or "*" in events
+    ]
+
+
 def expand(session: Session, settings: Settings, zone: ZoneInfo, messages: list[Message]) -> None:
-    """The worker's step: the claimed messages' e-mails, inserted in the transaction that
-    marks them delivered (exactly one e-mail per message)."""
+    """The worker's step: the claimed messages' e-mails and webhook deliveries, inserted in
+    the transaction that marks them delivered (exactly one of each per message)."""
     mine = finish_claimed(session, [m.id for m in messages])
-    rows = mails(session, settings, zone, [m for m in messages if m.id in mine])
+    claimed = [m for m in messages if m.id in mine]
+    rows = mails(session, settings, zone, claimed) + hooks(session, claimed)
     if rows:
         session.execute(OUTBOX.insert(), rows)

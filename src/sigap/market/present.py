@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sigap.market import machine, orders, sellers
+from sigap.market import machine, orders, product_photos, sellers
 from sigap.models import (
     MarketLicence,
     MarketOrder,
@@ -16,6 +16,7 @@ from sigap.models import (
     MarketProduct,
     MarketSeller,
 )
+from sigap.photos.storage import Storage
 
 
 def seller(row: MarketSeller, held: Sequence[MarketLicence]) -> dict[str, Any]:
@@ -56,7 +57,11 @@ def seller_of(session: Session, row: MarketSeller, *, own: bool) -> dict[str, An
     return seller_own(row, held) if own else seller(row, held)
 
 
-def product(row: MarketProduct, seller_name: str) -> dict[str, Any]:
+def product(
+    row: MarketProduct, seller_name: str, thumbnail: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A product as the public sees it; ``thumbnail``: its first photo's small size
+    (:func:`sigap.market.product_photos.thumbnails`)."""
     names = (
         "id",
         "seller_id",
@@ -80,7 +85,29 @@ def product(row: MarketProduct, seller_name: str) -> dict[str, Any]:
         **{name: getattr(row, name) for name in names},
         "delivery": list(row.delivery or []),
         "seller_name": seller_name,
+        "thumbnail": thumbnail,
     }
+
+
+def products_of(
+    session: Session,
+    rows: Sequence[MarketProduct],
+    names: dict[int, str],
+    storage: Storage,
+    *,
+    photos: bool = False,
+) -> list[dict[str, Any]]:
+    """Products with their first photo's small size (one query for all), and with every
+    photo when ``photos`` (a product's page, the seller's own list)."""
+    found = product_photos.of_products(session, [r.id for r in rows], storage)
+    shown = []
+    for row in rows:
+        mine = found[row.id]
+        item = product(row, names[row.seller_id], product_photos.thumbnail(mine))
+        if photos:
+            item["photos"] = mine
+        shown.append(item)
+    return shown
 
 
 def order(

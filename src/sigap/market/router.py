@@ -27,7 +27,8 @@ from sigap.market import orders, present, products, reviews, schemas, search, se
 from sigap.market.orders import Basket, Timeouts
 from sigap.market.products import Listing
 from sigap.market.sellers import Registration
-from sigap.models import MarketOrder, MarketSeller
+from sigap.models import MarketOrder, MarketProduct, MarketSeller
+from sigap.photos.service import storage_for
 from sigap.regions.state import RegionState
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
@@ -40,6 +41,7 @@ Area = Annotated[str | None, Query(max_length=20, pattern=r"^[0-9.]+$")]
 @router.get("/products", response_model=schemas.SearchResult, summary="Search products")
 def search_products(
     session: ReadSession,
+    ctx: Ctx,
     q: Annotated[str, Query(max_length=100, description="Words; typos are forgiven")] = "",
     lat: Annotated[float | None, Query(ge=-90, le=90, allow_inf_nan=False)] = None,
     lon: Annotated[float | None, Query(ge=-180, le=180, allow_inf_nan=False)] = None,
@@ -55,13 +57,15 @@ def search_products(
     found = search.search(session, q, area, category=category, limit=limit)
     rows = products.by_ids(session, [p for p, _ in found])
     names = {s.id: s.name for s in _sellers(session, {r.seller_id for r in rows.values()})}
+    listed = present.products_of(session, list(rows.values()), names, storage_for(ctx.settings))
+    shown = {item["id"]: item for item in listed}
     items = []
     for product_id, score in found:
         row = rows[product_id]
         distance = None
         if lat is not None and lon is not None:
             distance = round(search.distance_m(lat, lon, row.lat, row.lon), 1)
-        item = present.product(row, names[row.seller_id])
+        item = shown[product_id]
         items.append({"product": item, "score": score, "distance_m": distance})
     return {"items": items}
 
@@ -71,22 +75,25 @@ def _sellers(session: Session, ids: set[int]) -> list[MarketSeller]:
 
 
 @router.get("/products/{product_id}", response_model=schemas.ProductPage, summary="A product")
-def get_product(product_id: Id, session: ReadSession) -> dict[str, Any]:
+def get_product(product_id: Id, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     row, seller = products.public(session, product_id)
+    storage = storage_for(ctx.settings)
     return {
-        **present.product(row, seller.name),
+        **present.products_of(session, [row], {seller.id: seller.name}, storage, photos=True)[0],
         "reviews": reviews.summary(session, product_id=product_id),
     }
 
 
 @router.get("/sellers/{seller_id}", response_model=schemas.SellerPage, summary="A shop's page")
-def get_seller(seller_id: Id, session: ReadSession) -> dict[str, Any]:
+def get_seller(seller_id: Id, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     """A curated shop, its badges (what the office verified, when) and its listed products."""
     seller = sellers.get(session, seller_id, public=True)
     listed = products.of_seller(session, seller_id, listed_only=True)
     return {
         "seller": present.seller_of(session, seller, own=False),
-        "products": [present.product(p, seller.name) for p in listed],
+        "products": present.products_of(
+            session, listed, {seller.id: seller.name}, storage_for(ctx.settings)
+        ),
         "reviews": reviews.summary(session, seller_id=seller_id),
     }
 
@@ -243,10 +250,12 @@ def my_shop(subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
 
 
 @router.get("/seller/products", response_model=schemas.Products, summary="My products")
-def my_products(subject: CurrentSubject, session: ReadSession) -> dict[str, Any]:
+def my_products(subject: CurrentSubject, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
     seller = sellers.of_account(session, subject.account_id)
     rows = products.of_seller(session, seller.id, listed_only=False)
-    return {"items": [present.product(p, seller.name) for p in rows]}
+    storage = storage_for(ctx.settings)
+    names = {seller.id: seller.name}
+    return {"items": present.products_of(session, rows, names, storage, photos=True)}
 
 
 def _listing(body: schemas.ProductCreate) -> Listing:
@@ -280,7 +289,7 @@ async def add_product(
     def run(session: Session) -> dict[str, Any]:
         seller = sellers.selling(sellers.of_account(session, subject.account_id))
         row = products.create(session, ctx.region, seller, _listing(body), now=clock(request))
-        return present.product(row, seller.name)
+        return present.product(row, seller.name)  # a new product has no photo yet
 
     return await in_transaction(request, run)
 
@@ -298,7 +307,7 @@ async def change_product(
         row = products.change(
             session, ctx.region, seller, product_id, _listing(body), now=clock(request)
         )
-        return present.product(row, seller.name)
+        return _one(session, row, seller, ctx)
 
     return await in_transaction(request, run)
 
@@ -307,16 +316,24 @@ async def change_product(
     "/seller/products/{product_id}/stock", response_model=schemas.Product, summary="Set stock"
 )
 async def set_stock(
-    product_id: Id, body: schemas.StockUpdate, subject: CurrentSubject, request: Request
+    product_id: Id, body: schemas.StockUpdate, subject: CurrentSubject, request: Request, ctx: Ctx
 ) -> dict[str, Any]:
     def run(session: Session) -> dict[str, Any]:
         seller = sellers.of_account(session, subject.account_id)
         products.set_stock(session, seller, product_id, body.stock, now=clock(request))
         row = products.own(session, seller, product_id)
         session.refresh(row)
-        return present.product(row, seller.name)
+        return _one(session, row, seller, ctx)
 
     return await in_transaction(request, run)
+
+
+def _one(
+    session: Session, row: MarketProduct, seller: MarketSeller, ctx: Context
+) -> dict[str, Any]:
+    """A seller's product with its first photo's small size."""
+    names = {seller.id: seller.name}
+    return present.products_of(session, [row], names, storage_for(ctx.settings))[0]
 
 
 @router.get("/seller/orders", response_model=schemas.OrderList, summary="My shop's orders")

@@ -149,6 +149,30 @@ class SellerOwn(Seller):
     phone: str | None
 
 
+class Thumbnail(Answer):
+    url: str
+    width: int
+    height: int
+
+
+class ProductPhoto(Answer):
+    id: int
+    url: str = Field(description="Display size (longest side 1600 px)")
+    thumb_url: str = Field(description="Small size (longest side 320 px), for lists")
+    width: int
+    height: int
+    thumb_width: int
+    thumb_height: int
+
+
+class ProductPhotos(Answer):
+    items: list[ProductPhoto] = Field(description="In the seller's order; the first in lists")
+
+
+class PhotoOrder(Input):
+    photo_ids: list[Id] = Field(max_length=20, description="Each of the product's photos, once")
+
+
 class Product(Answer):
     id: int
     seller_id: int
@@ -169,6 +193,11 @@ class Product(Answer):
     kecamatan_code: str
     delivery: list[str]
     active: bool
+    thumbnail: Thumbnail | None = Field(description="The first photo's small size")
+
+
+class ProductOwn(Product):
+    photos: list[ProductPhoto]
 
 
 class Found(Answer):
@@ -211,6 +240,7 @@ class ReviewFull(Answer):
 
 
 class ProductPage(Product):
+    photos: list[ProductPhoto]
     reviews: Reviews
 
 
@@ -271,7 +301,7 @@ class Sales(Answer):
 
 
 class Products(Answer):
-    items: list[Product]
+    items: list[ProductOwn]
 
 
 OrderStatus = Literal[

@@ -127,9 +127,31 @@ class MarketProduct(Base):
     kelurahan_code: Mapped[str] = mapped_column(String(20))
     kecamatan_code: Mapped[str] = mapped_column(String(20))
     delivery: Mapped[list[str]] = mapped_column(JSON, default=list)  # kelurahan codes
+    # Unused (always []): photos are rows of market_product_photo.
     photos: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketProductPhoto(Base):
+    """A photo of a product, cleaned and stored by the one photo pipeline (sigap.photos: the
+    same checks, sizes and content-addressed files as reports' photos; ``GET /media`` serves
+    a file while a row here or in ``photo`` uses it). ``position``: the seller's order, the
+    first is the product's picture in lists. Removing a photo deletes its row (a seller's
+    choice, not moderation); the files stay, shared by content."""
+
+    __tablename__ = "market_product_photo"
+    __table_args__ = (Index("ix_market_product_photo_product_id", "product_id", "position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("market_product.id"))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    display_key: Mapped[str] = mapped_column(String(120), index=True)
+    thumb_key: Mapped[str] = mapped_column(String(120), index=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class MarketWord(Base):

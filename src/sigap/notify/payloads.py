@@ -1,5 +1,6 @@
 """The only place the outbox's report messages (and the marketplace's order messages) and the
-webhook events made of them are built.
+webhook events made of them are built (``report.*`` by sigap.notify.fanout, ``market.order``
+by sigap.market.messages, both through :func:`webhook_message`).
 
 One shape for every ``report.*`` topic, whichever use case writes it (submit, a workflow
 transition, the SLA sweep, a moderator), and one timestamp format for every time in them:
@@ -106,8 +107,15 @@ class MarketOrderPayload(TypedDict):
     payment_state: str
     total: int  # rupiah
     seller_id: int
-    buyer_id: int
+    buyer_id: int  # for the e-mail only: :func:`market_public` keeps it from webhooks
+    unit_id: NotRequired[int | None]  # a city unit's order (e-order): the unit it buys for
     at: str  # stamp()
+
+
+def market_public(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``market.order`` payload as receivers outside Sigap may see it: the shop is public,
+    the buyer (a citizen's account) is not; a city unit's order names its unit."""
+    return {key: value for key, value in payload.items() if key != "buyer_id"}
 
 
 def market_message(
@@ -123,6 +131,7 @@ def market_message(
         "total": order["total"],
         "seller_id": order["seller_id"],
         "buyer_id": order["buyer_id"],
+        "unit_id": order.get("buyer_unit_id"),
         "at": stamp(now),
     }
     return new_row("market.order", payload, now=now)

@@ -19,6 +19,7 @@ Topic = Literal[
     "report.sla_warning",
     "report.moderated",
     "report.published",
+    "market.order",
 ]
 
 

@@ -39,6 +39,7 @@ from sigap.photos import decode, phash
 from sigap.photos.storage import LocalStorage, Storage, content_key
 
 PHOTO = cast(Table, models.Photo.__table__)
+PRODUCT_PHOTO = cast(Table, models.MarketProductPhoto.__table__)
 ORIGINAL_EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "heif": "heic"}
 
 
@@ -96,9 +97,13 @@ async def take_in(
     storage: Storage,
     *,
     limiter: anyio.CapacityLimiter | None = None,
+    max_count: int | None = None,
 ) -> list[StoredPhoto]:
-    if len(files) > settings.photo_max_count:
-        raise SigapError("too_many_photos", limit=settings.photo_max_count)
+    """``max_count``: the most files at once, ``photo_max_count`` (a report's) unless given
+    (a product's photos count against their own limit, sigap.market.product_photos)."""
+    most = settings.photo_max_count if max_count is None else max_count
+    if len(files) > most:
+        raise SigapError("too_many_photos", limit=most)
     for data in files:
         if len(data) > settings.photo_max_bytes:
             raise SigapError("photo_too_large", limit=settings.photo_max_bytes)
@@ -281,8 +286,12 @@ def thumbnail_size(width: int, height: int) -> tuple[int, int]:
 
 
 def servable(session: Session, key: str) -> bool:
-    """A stored file is served only while a visible photo uses it (originals never are)."""
+    """A stored file is served only while a visible photo uses it (originals never are): a
+    report's, or a product's (sigap.market.product_photos; a removed one has no row)."""
     used = exists().where(
         or_(PHOTO.c.display_key == key, PHOTO.c.thumb_key == key), PHOTO.c.hidden.is_(False)
     )
-    return bool(session.scalar(select(used)))
+    product = exists().where(
+        or_(PRODUCT_PHOTO.c.display_key == key, PRODUCT_PHOTO.c.thumb_key == key)
+    )
+    return bool(session.scalar(select(or_(used, product))))

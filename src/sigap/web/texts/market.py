@@ -44,6 +44,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "shop_register_link": ("Daftarkan toko", "Register a shop"),
     "shop_add_product": ("Tambah produk", "Add a product"),
     "shop_edit": ("Ubah", "Edit"),
+    "shop_photos_count": ("{n} foto", "{n} photos"),
+    # --- citizen: a product's photos (templates/citizen/shop_product.html, shopphotos.py) ---
+    "shopphoto_title": ("Foto produk", "Product photos"),
+    "shopphoto_intro": (
+        "Paling banyak {n} foto. Foto pertama tampil di daftar dan hasil pencarian. Lokasi dan "
+        "data kamera dihapus dari foto.",
+        "At most {n} photos. The first is shown in lists and search results. Location and "
+        "camera data are removed from the photos.",
+    ),
+    "shopphoto_none": ("Belum ada foto.", "No photo yet."),
+    "shopphoto_alt": ("Foto ke-{n}", "Photo {n}"),
+    "shopphoto_earlier": ("◀ Lebih awal", "◀ Earlier"),
+    "shopphoto_later": ("Lebih akhir ▶", "Later ▶"),
+    "shopphoto_remove": ("Hapus", "Remove"),
+    "shopphoto_choose": ("Pilih atau ambil foto", "Choose or take photos"),
+    "shopphoto_add": ("Tambah foto", "Add photos"),
+    "market_photo_alt": ("Foto {name}", "Photo of {name}"),
     "shop_done_register": (
         "Toko terdaftar. Dinas akan memeriksa nomor izin dan mengkurasi toko.",
         "Shop registered. The office will check its numbers and curate it.",
@@ -191,4 +208,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     "market_action_complete": ("Pesanan sudah saya terima", "I have received the order"),
     "market_history": ("Riwayat", "History"),
     "market_back": ("← Pasar", "← Market"),
+    # --- officials: city buying, e-order (templates/officials/market*.html) ---
+    "off_nav_market": ("Belanja rapat", "Meeting orders"),
+    "offmkt_title": ("Belanja rapat (e-order)", "Meeting orders (e-order)"),
+    "offmkt_intro": (
+        "Pesan konsumsi rapat dari UMKM binaan dinas, dibayar dari anggaran unit bulan ini.",
+        "Order meeting food from the office's curated small businesses, paid from the unit's "
+        "budget of this month.",
+    ),
+    "offmkt_no_unit": (
+        "Akun ini tidak berbelanja untuk unit mana pun.",
+        "This account buys for no unit.",
+    ),
+    "offmkt_unit": ("Unit", "Unit"),
+    "offmkt_choose": ("Pilih", "Choose"),
+    "offmkt_budget": ("Anggaran {period}", "Budget of {period}"),
+    "offmkt_left": ("tersisa", "left"),
+    "offmkt_budget_line": (
+        "Pagu {amount}, sudah dipesan {committed}.",
+        "Amount {amount}, ordered {committed}.",
+    ),
+    "offmkt_no_budget": (
+        "Unit ini belum punya anggaran bulan ini: minta admin menetapkannya.",
+        "This unit has no budget this month: ask an admin to set it.",
+    ),
+    "offmkt_shops": ("UMKM binaan", "Curated shops"),
+    "offmkt_basket": ("Pesan dari {shop}", "Order from {shop}"),
+    "offmkt_orders": ("Pesanan unit", "The unit's orders"),
+    "offmkt_no_orders": ("Belum ada pesanan.", "No order yet."),
+    "offmkt_for_unit": ("untuk {unit}", "for {unit}"),
+    "offmkt_action_cancel": ("Batalkan pesanan", "Cancel the order"),
+    "offmkt_action_complete": ("Pesanan sudah diterima", "The order was received"),
+    # --- the admin console: city buying (templates/admin/market.html) ---
+    "adm_market": ("Belanja kota", "City buying"),
+    "adm_market_note": (
+        "Pesanan unit kepada UMKM binaan per bulan, tanpa yang ditolak, dibatalkan atau "
+        "kedaluwarsa; per unit dan per penjual, dengan anggarannya.",
+        "The units' orders from curated sellers in a month, without those declined, cancelled "
+        "or expired; per unit and per seller, with their budgets.",
+    ),
+    "adm_market_period": ("Bulan (YYYY-MM)", "Month (YYYY-MM)"),
+    "adm_market_show": ("Tampilkan", "Show"),
+    "adm_market_csv": ("Unduh CSV", "Download CSV"),
+    "adm_market_by_unit": ("Per unit", "Per unit"),
+    "adm_market_by_seller": ("Per penjual", "Per seller"),
+    "adm_market_name": ("Nama", "Name"),
+    "adm_market_orders": ("Pesanan", "Orders"),
+    "adm_market_total": ("Jumlah", "Total"),
+    "adm_market_completed": ("Selesai", "Completed"),
+    "adm_market_budgets": ("Anggaran bulan ini", "Budgets of the month"),
+    "adm_market_amount": ("Pagu (rupiah)", "Amount (rupiah)"),
+    "adm_market_committed": ("Dipesan", "Ordered"),
+    "adm_market_left": ("Sisa", "Left"),
+    "adm_market_set_budget": ("Tetapkan anggaran unit", "Set a unit's budget"),
+    "adm_market_unit": ("Unit", "Unit"),
+    "adm_market_save": ("Simpan anggaran", "Save the budget"),
 }

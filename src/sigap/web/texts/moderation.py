@@ -133,4 +133,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_mod_withhold": ("Turunkan dari publik", "Take down"),
     "adm_mod_publish": ("Terbitkan", "Publish"),
     "adm_mod_original": ("Asli (hanya petugas)", "Original (officials only)"),
+    # --- the admin console: the marketplace's review queue (admin/moderation.html) ---
+    "adm_mod_reviews": ("Ulasan pasar UMKM", "Marketplace reviews"),
+    "adm_mod_reviews_note": (
+        "Ulasan terbaru pembeli. Ulasan yang disembunyikan tampil sebagai tanda untuk publik "
+        "dan bintangnya tidak dihitung; teksnya tetap tersimpan.",
+        "Buyers' newest reviews. A hidden review shows the public a placeholder and its stars "
+        "leave the average; its text is kept.",
+    ),
+    "adm_mod_review_order": ("pesanan #{id}", "order #{id}"),
 }
