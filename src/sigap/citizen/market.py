@@ -168,6 +168,16 @@ async def seller_page(seller_id: Id, request: Request) -> Response:
     return page(request, who, "market_seller.html", **context, **_helpers(request))
 
 
+def order_key_of(form: dict[str, str]) -> orders.Keyed | None:
+    """The order form's own key (``order_key``, made when the form was shown) with the hash of
+    what was sent: the same form sent twice is one order (:func:`orders.place`)."""
+    check_idempotency_key(form.get("order_key"))
+    if not form.get("order_key"):
+        return None
+    fields = sorted((name, value) for name, value in form.items() if name != "csrf")
+    return orders.Keyed(form["order_key"], sha256_hex(repr(fields)))
+
+
 def basket_of(form: dict[str, str]) -> Basket:
     """The order form's fields (``qty_<product id>``, ``how``, ``delivery``, ``payment``,
     ``note``) as the use case's basket; a bad quantity is refused on its field."""
@@ -213,11 +223,7 @@ async def place(request: Request) -> Response:
     account_id = who.subject.account_id
     timeouts = Timeouts.of(context_of(request).settings)
 
-    check_idempotency_key(form.get("order_key"))
-    fields = sorted((name, value) for name, value in form.items() if name != "csrf")
-    key = None
-    if form.get("order_key"):
-        key = orders.Keyed(form["order_key"], sha256_hex(repr(fields)))
+    key = order_key_of(form)
 
     def run(session: Session) -> int:
         placed = orders.place(

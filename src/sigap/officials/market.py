@@ -22,12 +22,11 @@ from starlette.concurrency import run_in_threadpool
 
 from sigap.auth.deps import check_csrf, cookie_subject
 from sigap.auth.service import Subject
-from sigap.citizen.market import area_namer, basket_of
+from sigap.citizen.market import area_namer, basket_of, order_key_of
 from sigap.db import Database
 from sigap.deps import clock, context_of, in_transaction, language_of
 from sigap.errors import SigapError
-from sigap.inputs import Id, check_idempotency_key, id_of
-from sigap.kit import sha256_hex
+from sigap.inputs import Id, id_of
 from sigap.market import budgets, city, orders, present, products, sellers
 from sigap.market.orders import Timeouts
 from sigap.regions.state import RegionState
@@ -136,11 +135,7 @@ async def place(request: Request) -> Response:
         if unit_id is None:
             raise SigapError("invalid_input", details=[{"field": "unit_id", "code": "missing"}])
         basket = basket_of(form)
-        check_idempotency_key(form.get("order_key"))
-        fields = sorted((name, value) for name, value in form.items() if name != "csrf")
-        key = None
-        if form.get("order_key"):
-            key = orders.Keyed(form["order_key"], sha256_hex(repr(fields)))
+        key = order_key_of(form)
 
         def run(session: Session) -> int:
             order = city.place(
