@@ -131,7 +131,9 @@ def watch(page: Page, url: str) -> list[str]:
 def pick(page: Page, which: str, typed: str, expected: str) -> None:
     page.fill(f"#{which}-q", typed)
     first = page.locator(f"#{which}-list li[role=option]").first
-    expect(first).to_contain_text(expected)
+    # The first search of a served app may wait for its network's stop index to be built: on
+    # a loaded machine (the whole suite on three processes) that took over five seconds.
+    expect(first).to_contain_text(expected, timeout=20_000)
     first.click()
     expect(page.locator(f"#{which}-q")).to_have_value(expected, timeout=5000)
 
