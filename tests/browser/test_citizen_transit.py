@@ -24,7 +24,8 @@ def test_citizen_picks_the_route_and_station(browser: Browser, live: Live) -> No
 
     page.click("label.category:has(input[value=angkutan_umum])")
     route = page.get_by_label("Rute atau lin")
-    expect(route.locator("option[value='mrt:MRTJ_NS']")).to_have_count(1)
+    # The served app's first routes list may wait for its network to be built (loaded machine).
+    expect(route.locator("option[value='mrt:MRTJ_NS']")).to_have_count(1, timeout=20_000)
     stop = page.get_by_label("Halte atau stasiun")
     expect(stop.locator("option")).to_have_count(1)  # "Pilih rutenya dulu"
     route.select_option("mrt:MRTJ_NS")
