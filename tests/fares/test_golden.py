@@ -100,6 +100,17 @@ def test_an_mrt_ride_without_a_tap_out_is_charged_its_longest_fare() -> None:
     assert priced.legs[0].rule == "mrt_14000:max"
 
 
+def test_a_tap_out_six_hours_after_the_tap_in_is_not_that_rides() -> None:
+    at = local(*TUESDAY, 9)
+    tap_in = tap("a", at, LEBAK_BULUS)
+    within = price(tap_in, tap("b", at + engine.LONGEST_LEG - MIN, "mrt:SFTM", kind="out"))
+    assert (amounts(within), within.legs[0].tap_out, within.stray) == ([4000], "b", ())
+    # The card was never tapped out of that ride: its leg keeps the longest fare, and the
+    # tap-out, beyond the quiet gap the repricing of a late tap looks back to, is stray.
+    beyond = price(tap_in, tap("b", at + engine.LONGEST_LEG, "mrt:SFTM", kind="out"))
+    assert (amounts(beyond), beyond.legs[0].estimated, beyond.stray) == ([14000], True, ("b",))
+
+
 def km(*pairs: tuple[str, str]) -> int:
     """The package's distance: straight lines between tap-in and tap-out, summed, rounded up."""
     found = places()

@@ -24,7 +24,9 @@ from typing import Protocol
 from sigap.fares import engine
 from sigap.fares.rules import FareRules
 
-QUIET = timedelta(hours=6)  # no journey spans this gap (the longest window is 180 minutes)
+# No journey spans this gap: no leg is this long (the engine's own rule) and the longest
+# transfer window is 180 minutes.
+QUIET = engine.LONGEST_LEG
 LOOK_BACK = timedelta(days=1)
 
 

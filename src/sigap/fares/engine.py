@@ -8,7 +8,8 @@ never charges a leg twice.
 
 The steps, each a choice written down in docs/fares.md:
 
-1. Taps become legs: a tap-in opens a leg, the next tap-out (before another tap-in) closes it.
+1. Taps become legs: a tap-in opens a leg, the next tap-out (before another tap-in, and less
+   than :data:`LONGEST_LEG` after it) closes it.
    A leg without a tap-out (none yet, or never) is charged the most its rules allow from where
    it began (``estimated``); a tap-out without a tap-in is charged nothing (``stray``).
 2. Legs become journeys: a leg joins the journey when it starts less than the rule set's
@@ -35,6 +36,11 @@ from sigap.fares.rules import FareRules, LegRule, Package, RuleSet, Sequence, Tr
 from sigap.transit import gtfs
 
 EARTH_RADIUS_M = 6_371_000.0
+# A tap-out this long after the open tap-in, or longer, is not that ride's: the tap-in's leg had
+# no tap-out and the tap-out is stray. So no two taps the engine relates are this far apart,
+# which the fare card's repricing relies on (sigap.cards.pricing.QUIET: a gap this long ends
+# what a late tap can change).
+LONGEST_LEG = timedelta(hours=6)
 Kind = Literal["in", "out"]
 
 
@@ -196,10 +202,13 @@ def _legs(
             if opened is not None:
                 legs.append(_leg(opened, None, rules, chosen, places))
             opened = tap
-        elif opened is not None:
+        elif opened is not None and tap.at - opened.at < LONGEST_LEG:
             legs.append(_leg(opened, tap, rules, chosen, places))
             opened = None
-        else:
+        else:  # no tap-in, or one too long before to be this ride's
+            if opened is not None:
+                legs.append(_leg(opened, None, rules, chosen, places))
+                opened = None
             stray.append(tap.tap_id)
     if opened is not None:
         legs.append(_leg(opened, None, rules, chosen, places))
