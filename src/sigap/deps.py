@@ -100,6 +100,18 @@ Ctx = Annotated[Context, Depends(_context)]
 T = TypeVar("T")
 
 
+async def in_reading(request: Request, read: Callable[[Session], T]) -> T:
+    """Run ``read`` in a read session on a worker thread (the pages' and the admin API's reads
+    that :func:`read_session` cannot serve: they run after the request's own checks)."""
+    database: Database = request.app.state.db
+
+    def run() -> T:
+        with database.reading() as session:
+            return read(session)
+
+    return await run_in_threadpool(run)
+
+
 async def in_transaction(request: Request, use_case: Callable[[Session], T]) -> T:
     """Run a write use case in one transaction on a worker thread: it commits before the
     response is sent, or rolls back on any error (the request owns the unit of work)."""

@@ -3,19 +3,16 @@ audited in ``admin_event`` in the change's own transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from sigap.admin import people, questions, schemas, service
 from sigap.admin.console import change, route_test, workflow_options
 from sigap.auth.deps import CurrentAdmin
 from sigap.channels.service import list_all
-from sigap.db import Database
-from sigap.deps import context_of
+from sigap.deps import context_of, in_reading
 from sigap.errors import SigapError
 from sigap.history import audit
 from sigap.history.schemas import AuditEvent
@@ -25,19 +22,11 @@ T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 
-async def _read(request: Request, query: Callable[[Session], T]) -> T:
-    database: Database = request.app.state.db
-
-    def run() -> T:
-        with database.reading() as session:
-            return query(session)
-
-    return await run_in_threadpool(run)
-
-
 @router.get("/units", response_model=list[schemas.Unit], summary="Every unit, active or not")
 async def units(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
-    return await _read(request, lambda s: [service.unit_dict(u) for u in service.list_units(s)])
+    return await in_reading(
+        request, lambda s: [service.unit_dict(u) for u in service.list_units(s)]
+    )
 
 
 @router.post("/units", status_code=201, response_model=schemas.Unit, summary="Create a unit")
@@ -110,7 +99,7 @@ async def deactivate_unit(
 
 @router.get("/officials", response_model=list[schemas.Official], summary="Every official's account")
 async def officials(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
-    return await _read(
+    return await in_reading(
         request, lambda s: [people.account_dict(a) for a in people.list_officials(s)]
     )
 
@@ -183,7 +172,7 @@ async def reset_password(
     summary="Every category with its SLA targets",
 )
 async def categories(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
-    return await _read(
+    return await in_reading(
         request, lambda s: [service.category_dict(c) for c in service.list_categories(s)]
     )
 
@@ -228,7 +217,7 @@ async def update_category(
 async def category_questions(
     admin: CurrentAdmin, request: Request, code: str
 ) -> list[dict[str, Any]]:
-    return await _read(
+    return await in_reading(
         request, lambda s: [questions.question_dict(q) for q in questions.list_questions(s, code)]
     )
 
@@ -287,7 +276,7 @@ async def remove_question(admin: CurrentAdmin, request: Request, code: str, ques
 )
 async def rules(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
     state = context_of(request).region
-    return await _read(
+    return await in_reading(
         request, lambda s: [service.rule_dict(r, state) for r in service.list_rules(s)]
     )
 
@@ -330,7 +319,7 @@ async def test_route(
     "/channels", response_model=list[schemas.Channel], summary="Channel API keys (prefixes only)"
 )
 async def channels(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
-    return await _read(request, lambda s: [people.channel_dict(c) for c in list_all(s)])
+    return await in_reading(request, lambda s: [people.channel_dict(c) for c in list_all(s)])
 
 
 @router.post(
@@ -399,7 +388,7 @@ async def photos(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
             for p in people.recent_photos(session)
         ]
 
-    return await _read(request, query)
+    return await in_reading(request, query)
 
 
 @router.post(
@@ -425,7 +414,7 @@ async def moderate(
     summary="Citizens' newest comments, hidden ones included",
 )
 async def comments(admin: CurrentAdmin, request: Request) -> list[dict[str, Any]]:
-    return await _read(
+    return await in_reading(
         request, lambda s: [people.comment_dict(c) for c in people.recent_comments(s)]
     )
 
@@ -462,7 +451,7 @@ async def events(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before_id: SmallId | None = None,
 ) -> list[dict[str, Any]]:
-    return await _read(
+    return await in_reading(
         request,
         lambda s: [audit.as_dict(e) for e in audit.recent(s, limit=limit, before_id=before_id)],
     )

@@ -9,14 +9,12 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from sigap.auth.deps import admin_only, cookie_subject
+from sigap.admin.console import admin_page
 from sigap.auth.service import Subject
-from sigap.db import Database
-from sigap.deps import clock, context_of
+from sigap.deps import clock, context_of, in_reading
 from sigap.errors import SigapError
 from sigap.history import audit
 from sigap.inputs import INT32_MAX, id_of
@@ -66,19 +64,13 @@ def set_budget(request: Request) -> Any:
 @router.get("/report.csv")
 async def report_csv(request: Request) -> Response:
     """The report's rows as CSV, as ``GET /api/v1/market/city/report.csv`` gives an admin."""
-    subject = await cookie_subject(request)
-    if subject is None:
-        return RedirectResponse("/officials/login?next=/admin/market", status_code=303)
-    admin_only(subject)
+    subject = await admin_page(request)
+    if isinstance(subject, Response):
+        return subject
     period = period_of(request)
-    database: Database = request.app.state.db
-
-    def read() -> str:
-        with database.reading() as session:
-            return city.csv_text(city.report(session, None, period)["rows"])
-
+    rows = await in_reading(request, lambda session: city.report(session, None, period)["rows"])
     return Response(
-        await run_in_threadpool(read),
+        city.csv_text(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="sigap-belanja-{period}.csv"'},
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sigap.admin import market, moderation, people, questions, schemas, service
-from sigap.admin.console import change, route_test, workflow_options
-from sigap.auth.deps import admin_only, check_csrf, cookie_subject
+from sigap.admin.console import admin_page, change, route_test, workflow_options
+from sigap.auth.deps import check_csrf
 from sigap.auth.service import OFFICIAL_ROLES, Subject
 from sigap.channels.service import list_all as list_channels
 from sigap.db import Database
@@ -57,21 +56,6 @@ Fields = dict[str, str]
 Action = Callable[[Session, Subject, Fields], str | None]
 
 
-async def _admin(request: Request) -> Subject | Response:
-    subject = await cookie_subject(request)
-    if subject is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", 303)
-    try:
-        return admin_only(subject)
-    except SigapError as refused:
-        message = refused.message(context_of(request).language)
-        return render(
-            request, "officials/missing.html", status_code=refused.status, subject=subject,
-            message=message, title_key="error_title_403",
-        )  # fmt: skip
-
-
 @router.get("")
 async def home() -> Response:
     return RedirectResponse("/admin/units", status_code=303)
@@ -81,7 +65,7 @@ async def home() -> Response:
 async def section_page(request: Request, section: str) -> Response:
     if section not in SECTIONS:
         raise SigapError("not_found")
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     return await _page(request, subject, section)
@@ -144,7 +128,7 @@ def _tester(request: Request) -> dict[str, Any] | None:
 
 @router.post("/{section}/{action}")
 async def act(request: Request, section: str, action: str) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     perform = ACTIONS.get((section, action))
@@ -175,7 +159,7 @@ async def act(request: Request, section: str, action: str) -> Response:
 @router.get("/categories/{code}")
 async def category_page(request: Request, code: str) -> Response:
     """One category's extra questions: list, change, retire, add."""
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     return await _category_page(request, subject, code)
@@ -226,7 +210,7 @@ async def _category_page(
 
 @router.post("/categories/{code}/questions/{action}")
 async def question_action(request: Request, code: str, action: str) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     perform = QUESTION_ACTIONS.get(action)

@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sigap.admin import schemas
-from sigap.admin.console import change
-from sigap.admin.pages import _admin, _page
+from sigap.admin.console import admin_page, change
+from sigap.admin.pages import _page
 from sigap.auth.deps import CurrentAdmin, check_csrf
 from sigap.auth.service import Subject
 from sigap.deps import clock, context_of
@@ -81,7 +81,7 @@ async def transit_csv(
 async def transit_page(request: Request, action: str) -> Response:
     """``check``: a file (or the text sent back by the preview) shown as errors or a preview;
     ``import``: the same text checked again and imported."""
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     if action not in ("check", "import"):

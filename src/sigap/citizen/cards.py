@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from sigap.cards import payments, service
 from sigap.cards.deps import hasher_of
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction
+from sigap.citizen.web import check, page, visitor
+from sigap.deps import clock, context_of, in_reading, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import SmallId
 from sigap.web.body import read_fields
@@ -31,7 +31,7 @@ async def my_cards(request: Request) -> Response:
     if who.subject is None:
         return to_signin(request)
     holder = who.subject.account_id
-    cards = await read(request, lambda s: service.holder_cards(s, holder))
+    cards = await in_reading(request, lambda s: service.holder_cards(s, holder))
     return page(request, who, "cards.html", cards=cards)
 
 
@@ -68,7 +68,7 @@ async def one_card(request: Request, card_id: SmallId) -> Response:
 
     settings = context_of(request).settings
     methods = sorted(payments.adapters(settings.card_qris_merchant))
-    found = await read(request, work)
+    found = await in_reading(request, work)
     key = secrets.token_urlsafe(12)  # one top-up per form shown: a double submit pays once
     return page(request, who, "card.html", methods=methods, topup_key=key, **found)
 

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from sigap.citizen import social
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import Visitor, check, page, read, visitor
-from sigap.deps import Context, clock, context_of, in_transaction, language_of
+from sigap.citizen.web import Visitor, check, page, visitor
+from sigap.deps import Context, clock, context_of, in_reading, in_transaction, language_of
 from sigap.errors import SigapError
 from sigap.i18n import LANGUAGES
 from sigap.inputs import Id
@@ -95,7 +95,7 @@ def _view(request: Request, who: Visitor, report: ReportRow, token: str | None) 
 async def _show(
     request: Request, who: Visitor, report: ReportRow, token: str | None, **extra: Any
 ) -> Response:
-    data = await read(request, _view(request, who, report, token))
+    data = await in_reading(request, _view(request, who, report, token))
     public_url = context_of(request).settings.public_url
     status = extra.pop("status_code", 200)
     context = {"error": None, "form_errors": {}, "form": {}, "failed": None, **data, **extra}
@@ -159,7 +159,7 @@ async def _found(
     the visitor may not see (not public, and not theirs)."""
     who = await visitor(request)
     try:
-        report = await read(request, find)
+        report = await in_reading(request, find)
         return await _show(request, who, report, token)
     except SigapError as missing:
         if missing.status != 404:
@@ -220,7 +220,7 @@ async def _act(
     except SigapError as error:
         if error.code == "not_your_report" and who.subject is None:
             return to_signin(request, back)  # perhaps the reporter, on another device
-        report = await read(request, lambda s: service.get(s, find(s)))
+        report = await in_reading(request, lambda s: service.get(s, find(s)))
         shown = fields.form_errors(error, fields.REPORT_PAGE, ctx.language)
         form.pop("csrf", None)
         return await _show(

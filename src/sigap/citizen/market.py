@@ -22,8 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction
+from sigap.citizen.web import check, page, visitor
+from sigap.deps import clock, context_of, in_reading, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id, check_idempotency_key
 from sigap.kit import rupiah, sha256_hex
@@ -102,7 +102,7 @@ async def browse(
             items.append(item)
         return items
 
-    items = await read(request, work)
+    items = await in_reading(request, work)
     pins = [
         {"id": i["id"], "name": i["name"], "lat": i["lat"], "lon": i["lon"],
          "price": rupiah(i["price"]), "url": f"/app/market/products/{i['id']}"}
@@ -146,7 +146,7 @@ async def product_page(product_id: Id, request: Request) -> Response:
             "seller": present.seller_of(session, seller, own=False),
         }
 
-    context = await read(request, work)
+    context = await in_reading(request, work)
     return page(request, who, "market_product.html", **context, **_helpers(request))
 
 
@@ -164,7 +164,7 @@ async def seller_page(seller_id: Id, request: Request) -> Response:
             "products": present.products_of(session, listed, {seller.id: seller.name}, storage),
         }
 
-    context = await read(request, work)
+    context = await in_reading(request, work)
     return page(request, who, "market_seller.html", **context, **_helpers(request))
 
 
@@ -246,7 +246,7 @@ async def my_orders(request: Request) -> Response:
         rows = orders.listing(session, buyer_id=account_id, limit=100)
         return present.orders_of(session, rows, "buyer")
 
-    items = await read(request, work)
+    items = await in_reading(request, work)
     return page(request, who, "market_orders.html", orders=items, **_helpers(request))
 
 
@@ -274,7 +274,7 @@ async def order_page(order_id: Id, request: Request) -> Response:
         return {"order": shown, "events": events, "seller_name": seller.name,
                 "seller_id": seller.id}  # fmt: skip
 
-    context = await read(request, work)
+    context = await in_reading(request, work)
     payload = context["order"]["qris_payload"]
     shown = context["order"]
     show_qr = payload and shown["payment_state"] == "unpaid" and shown["status"] in machine.ACTIVE

@@ -18,8 +18,8 @@ from sigap.auth.deps import COOKIE
 from sigap.auth.signin import sign_in
 from sigap.auth.web import cookie_options, safe_next
 from sigap.citizen import accounts, social
-from sigap.citizen.web import Visitor, check, page, read, visitor
-from sigap.deps import context_of, in_transaction
+from sigap.citizen.web import Visitor, check, page, visitor
+from sigap.deps import context_of, in_reading, in_transaction
 from sigap.errors import SigapError
 from sigap.models import Account
 from sigap.moderation import rules
@@ -144,7 +144,7 @@ async def my_reports(request: Request) -> Response:
         }  # internal notes and assignments are for officials only
         return {"own": own, "followed": followed, "timelines": timelines}
 
-    return page(request, who, "my.html", **(await read(request, work)))
+    return page(request, who, "my.html", **(await in_reading(request, work)))
 
 
 def signed_in(who: Visitor) -> bool:

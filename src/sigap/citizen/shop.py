@@ -17,8 +17,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction
+from sigap.citizen.web import check, page, visitor
+from sigap.deps import clock, context_of, in_reading, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.market import orders, present, products, sellers
@@ -74,7 +74,7 @@ async def shop_page(request: Request) -> Response:
         area = ctx.region.areas.get(code)
         return area.name if area is not None else code
 
-    context = await read(request, work)
+    context = await in_reading(request, work)
     done = request.query_params.get("done")
     done = done if done in ("register", "product") else None
     return page(request, who, "shop.html", area_name=area_name, done=done,

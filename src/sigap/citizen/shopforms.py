@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from sigap.citizen.market import area_namer, areas
 from sigap.citizen.pages import to_signin
-from sigap.citizen.web import Visitor, check, page, read, visitor
-from sigap.deps import clock, context_of, in_transaction, language_of
+from sigap.citizen.web import Visitor, check, page, visitor
+from sigap.deps import clock, context_of, in_reading, in_transaction, language_of
 from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.market import present, products, sellers
@@ -231,7 +231,7 @@ async def product_new(request: Request) -> Response:
     if who.subject is None:
         return to_signin(request)
     account_id = who.subject.account_id
-    shop = await read(request, lambda s: sellers.of_account(s, account_id))
+    shop = await in_reading(request, lambda s: sellers.of_account(s, account_id))
     start = {"active": "on", "lat": str(shop.lat), "lon": str(shop.lon)}
     return _product_page(request, who, form=start)
 
@@ -256,7 +256,7 @@ async def edit_page(
         row = products.own(session, shop, product_id)
         return present.products_of(session, [row], {shop.id: shop.name}, storage, photos=True)[0]
 
-    found = await read(request, work)
+    found = await in_reading(request, work)
     form = _as_form(found, context_of(request).region)
     return _product_page(
         request, who, form=form, product_id=product_id, photos=found["photos"], **extra

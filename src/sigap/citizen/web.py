@@ -14,13 +14,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from sigap.auth import devices
 from sigap.auth.deps import cookie_subject
 from sigap.auth.service import Subject
 from sigap.auth.web import cookie_options
-from sigap.db import Database
 from sigap.deps import client_address, language_of
 from sigap.errors import SigapError
 from sigap.kit import sha256_hex
@@ -96,14 +94,3 @@ def page(
 def _action_label(request: Request, action: str) -> str:
     key = f"action_{action}"
     return translate(language_of(request), key) if key in TEXTS else action
-
-
-async def read(request: Request, work: Any) -> Any:
-    """Run ``work(session)`` in a read session on a worker thread."""
-    database: Database = request.app.state.db
-
-    def run() -> Any:
-        with database.reading() as session:
-            return work(session)
-
-    return await run_in_threadpool(run)

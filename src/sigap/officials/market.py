@@ -13,35 +13,25 @@ from __future__ import annotations
 
 import secrets
 from typing import Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from sigap.auth.deps import check_csrf, cookie_subject
+from sigap.auth.deps import check_csrf
 from sigap.auth.service import Subject
 from sigap.citizen.market import area_namer, basket_of, order_key_of
-from sigap.db import Database
-from sigap.deps import clock, context_of, in_transaction, language_of
+from sigap.deps import clock, context_of, in_reading, in_transaction, language_of
 from sigap.errors import SigapError
 from sigap.inputs import Id, id_of
 from sigap.market import budgets, city, orders, present, products, sellers
 from sigap.market.orders import Timeouts
+from sigap.officials.pages import official_page
 from sigap.regions.state import RegionState
 from sigap.web.body import read_fields
 from sigap.web.pages import render
 
 router = APIRouter(prefix="/officials/market", include_in_schema=False)
-
-
-async def _official(request: Request) -> Subject | Response:
-    subject = await cookie_subject(request)
-    if subject is None or not subject.is_official:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/officials/login?{urlencode({'next': target})}", 303)
-    return subject
 
 
 def units_of(state: RegionState, subject: Subject, language: str) -> list[tuple[int, str]]:
@@ -61,19 +51,9 @@ def _chosen(raw: str | None, units: list[tuple[int, str]]) -> int | None:
     return ids[0] if ids else None
 
 
-def _read(request: Request, work: Any) -> Any:
-    database: Database = request.app.state.db
-
-    def run() -> Any:
-        with database.reading() as session:
-            return work(session)
-
-    return run_in_threadpool(run)
-
-
 @router.get("")
 async def market_page(request: Request) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     query = request.query_params
@@ -113,7 +93,7 @@ async def _page(
             found["products"] = present.products_of(session, listed, {shop.id: shop.name}, storage)
         return found
 
-    data = await _read(request, work)
+    data = await in_reading(request, work)
     return render(
         request, "officials/market.html", status_code=status_code, subject=subject,
         units=units, unit_id=unit_id, period=period, error=error,
@@ -124,7 +104,7 @@ async def _page(
 
 @router.post("/orders")
 async def place(request: Request) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     form = await read_fields(request)
@@ -160,7 +140,7 @@ async def place(request: Request) -> Response:
 
 @router.get("/orders/{order_id}")
 async def order_page(order_id: Id, request: Request) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     ctx = context_of(request)
@@ -175,7 +155,7 @@ async def order_page(order_id: Id, request: Request) -> Response:
             "unit": ctx.region.units.get(order.buyer_unit_id or 0),
         }
 
-    data = await _read(request, work)
+    data = await in_reading(request, work)
     return render(
         request, "officials/market_order.html", subject=subject,
         area_name=area_namer(ctx.region), **data,
@@ -186,7 +166,7 @@ async def order_page(order_id: Id, request: Request) -> Response:
 async def order_action(
     order_id: Id, action: Literal["cancel", "complete"], request: Request
 ) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     form = await read_fields(request)

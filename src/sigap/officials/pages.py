@@ -45,7 +45,7 @@ router = APIRouter(prefix="/officials", include_in_schema=False)
 LOGIN_CSRF = "sigap_login_csrf"
 
 
-async def _official(request: Request) -> Subject | Response:
+async def official_page(request: Request) -> Subject | Response:
     """The signed-in official, or the way to the sign-in form (back here afterwards)."""
     subject = await cookie_subject(request)
     if subject is None or not subject.is_official:
@@ -131,7 +131,7 @@ async def logout(request: Request) -> Response:
 
 @router.get("")
 async def inbox(request: Request) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     ctx = context_of(request)
@@ -193,7 +193,7 @@ async def inbox(request: Request) -> Response:
 
 @router.get("/map")
 async def unit_map(request: Request) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     ctx = context_of(request)
@@ -235,7 +235,7 @@ async def unit_map(request: Request) -> Response:
 
 @router.get("/reports/{report_id}")
 async def report_page(request: Request, report_id: Id) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     return await _report_page(request, subject, report_id, error=None)
@@ -305,7 +305,7 @@ async def _report_page(
 @router.post("/reports/{report_id}/comments/{comment_id}/hide")
 async def hide_comment(request: Request, report_id: Id, comment_id: Id) -> Response:
     """Moderation: an abusive comment leaves every public view (it stays for the record)."""
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     ctx = context_of(request)
@@ -324,7 +324,7 @@ async def hide_comment(request: Request, report_id: Id, comment_id: Id) -> Respo
 
 @router.post("/reports/{report_id}/{action}")
 async def act(request: Request, report_id: Id, action: str) -> Response:
-    subject = await _official(request)
+    subject = await official_page(request)
     if isinstance(subject, Response):
         return subject
     ctx = context_of(request)
