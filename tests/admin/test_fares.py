@@ -111,6 +111,18 @@ def test_revenue_per_network_and_day_its_totals_and_its_csv(
     assert list(csv.DictReader(io.StringIO(download.text))) == [
         {key: str(value) for key, value in row.items()} for row in rows
     ]
+    # The posting day's view, on the page and in its CSV, is the JSON's ?by=posting.
+    api = client.get(
+        "/api/v1/admin/cards/revenue", params={**DAY, "by": "posting"}, headers=login(ADMIN)
+    ).json()
+    posted = client.get("/admin/fares/revenue.csv", params={**DAY, "by": "posting"})
+    assert list(csv.DictReader(io.StringIO(posted.text))) == [
+        {key: str(value) for key, value in row.items()} for row in api
+    ]
+    assert "by=posting" in client.get("/admin/fares/revenue", params={**DAY, "by": "posting"}).text
+    assert "hari pembukuan" in text(page.text)  # the choice of the two views
+    wrong = client.get("/admin/fares/revenue", params={**DAY, "by": "tap"})
+    assert wrong.status_code == 422
     empty = text(client.get("/admin/fares/revenue?start=2026-12-01&end=2026-12-02&lang=en").text)
     assert "No revenue on these days." in empty
     assert client.get("/admin/fares/revenue.csv?start=nope").status_code == 422

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
@@ -20,15 +21,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from sigap.admin.console import change
-from sigap.admin.pages import NAV, _admin, _id
+from sigap.admin.console import admin_page, change
+from sigap.admin.pages import NAV, _id
 from sigap.auth.deps import CurrentAdmin, check_csrf
 from sigap.auth.service import Subject
 from sigap.cards import audit, schemas, validators
 from sigap.cards.router import day_range
-from sigap.deps import clock, context_of
+from sigap.deps import clock, context_of, in_reading
 from sigap.errors import SigapError
 from sigap.fares import planner, summary
 from sigap.fares.schemas import FareRulesInForce
@@ -39,6 +39,8 @@ api = APIRouter(prefix="/api/v1/admin", tags=["fares"])
 pages = APIRouter(prefix="/admin/fares", include_in_schema=False)
 VIEWS = ("rules", "revenue", "reconciliation", "validators")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+BASES: tuple[audit.Basis, ...] = ("ride", "posting")
+COLUMNS = list(schemas.Revenue.model_fields)  # day, network, fares: the JSON's and the CSV's
 Read = Callable[[Session], dict[str, Any]]
 
 
@@ -96,15 +98,9 @@ async def _show(
 ) -> Response:
     """Render the view ``view`` with what ``read`` finds (in a worker thread), and ``error``
     (a refused form) or the error ``read`` raised (a day that is not one) above it."""
-    database = request.app.state.db
-
-    def run() -> dict[str, Any]:
-        with database.reading() as session:
-            return read(session)
-
     data: dict[str, Any] = {}
     try:
-        data = await run_in_threadpool(run)
+        data = await in_reading(request, read)
     except SigapError as refused:
         error = error or refused
     language = context_of(request).language
@@ -127,7 +123,7 @@ async def _show(
 
 @pages.get("")
 async def rules_page(request: Request) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     return await _show(request, subject, "rules", lambda _: _rules(request))
@@ -140,64 +136,52 @@ def _rules(request: Request) -> dict[str, Any]:
 
 @pages.get("/revenue")
 async def revenue_page(request: Request) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     return await _show(request, subject, "revenue", lambda s: revenue_table(s, request))
 
 
 def revenue_table(session: Session, request: Request) -> dict[str, Any]:
-    """:func:`sigap.cards.audit.revenue`'s rows (whatever its columns) with the totals of
-    its amounts per network and over all."""
+    """:func:`sigap.cards.audit.revenue`'s rows on the days asked, by the rides' days or the
+    postings' (``?by=``), with their totals per network and over all."""
     start, end = _days(request)
-    rows = audit.revenue(session, start, end, context_of(request).region.timezone)
-    columns = list(rows[0]) if rows else list(schemas.Revenue.model_fields)
-    money = [c for c in columns if rows and all(_is_money(row[c]) for row in rows)]
-    networks: dict[str, dict[str, int]] = {}
+    by = request.query_params.get("by") or "ride"
+    if by not in BASES:
+        raise SigapError("invalid_input")
+    rows = audit.revenue(session, start, end, context_of(request).region.timezone, by=by)
+    networks: dict[str, int] = defaultdict(int)
     for row in rows:
-        sums = networks.setdefault(row["network"], dict.fromkeys(money, 0))
-        for name in money:
-            sums[name] += row[name]
-    total = {name: sum(row[name] for row in rows) for name in money}
+        networks[row["network"]] += row["fares"]
     shown = audit.days(start, end)
     last = shown[-1] if shown else start
-    return {"rows": rows, "columns": columns, "money": money, "networks": networks,
-            "total": total, "start": start, "end": last, "cut": last < end}  # fmt: skip
-
-
-def _is_money(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return {"rows": rows, "networks": dict(networks), "total": sum(networks.values()), "by": by,
+            "start": start, "end": last, "cut": last < end}  # fmt: skip
 
 
 @pages.get("/revenue.csv")
 async def revenue_csv(request: Request) -> Response:
     """The revenue table as CSV: the same rows as the page and the JSON, one per day and
     network, amounts in whole rupiah."""
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
-    database = request.app.state.db
-
-    def run() -> dict[str, Any]:
-        with database.reading() as session:
-            return revenue_table(session, request)
-
     try:
-        table = await run_in_threadpool(run)
+        table = await in_reading(request, lambda session: revenue_table(session, request))
     except SigapError as refused:
         return await _show(request, subject, "revenue", lambda _: {}, error=refused)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=table["columns"], lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(table["rows"])
-    name = f"sigap-revenue-{table['start']}-{table['end']}.csv"
+    name = f"sigap-revenue-{table['by']}-{table['start']}-{table['end']}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @pages.get("/reconciliation")
 async def reconciliation_page(request: Request) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
 
@@ -212,7 +196,7 @@ async def reconciliation_page(request: Request) -> Response:
 
 @pages.get("/validators")
 async def validators_page(request: Request) -> Response:
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     return await _show(request, subject, "validators", _validators(request))
@@ -232,7 +216,7 @@ def _validators(request: Request) -> Read:
 @pages.post("/validators/{action}")
 async def validator_action(request: Request, action: str) -> Response:
     """``create`` (the key shown once, in this answer) or ``revoke``; audited like the API's."""
-    subject = await _admin(request)
+    subject = await admin_page(request)
     if isinstance(subject, Response):
         return subject
     if action not in ("create", "revoke"):

@@ -115,10 +115,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- admin: fares, revenue ---
     "fa_revenue_help": (
         "Pendapatan tarif per jaringan dan per hari setempat: yang diterima rekening pendapatan "
-        "tiap jaringan (tarif, dikurangi pengembalian), menurut hari pembukuannya.",
+        "tiap jaringan (tarif, dikurangi pengembalian), menurut hari perjalanannya (tap yang "
+        "datang terlambat masuk ke hari perjalanan) atau hari pembukuannya (angka hari yang "
+        "sudah ditutup tidak berubah).",
         "Fare revenue per network and local day: what each network's revenue account "
-        "received (fares, less refunds), by the day it was posted.",
+        "received (fares, less refunds), by the day of the rides (late taps count on their "
+        "ride's day) or by the day it was posted (a closed day's figure never changes).",
     ),
+    "fa_by": ("Menurut", "By"),
+    "fa_by_ride": ("hari perjalanan", "the rides' day"),
+    "fa_by_posting": ("hari pembukuan", "the posting day"),
     "fa_csv": ("Unduh CSV", "Download CSV"),
     "fa_col_day": ("Tanggal", "Day"),
     "fa_col_network": ("Jaringan", "Network"),
