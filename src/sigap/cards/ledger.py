@@ -60,7 +60,7 @@ class Posting:
 
     def check(self) -> None:
         """A posting that would unbalance the books is a bug, never a client's error."""
-        amounts = [entry[1] for entry in self.entries]
+        amounts = [amount for _, amount, *_ in self.entries]
         if len(amounts) < 2 or sum(amounts) != 0:
             raise ValueError(f"unbalanced posting {self.key!r}: {self.entries}")
         if any(type(amount) is not int or amount == 0 for amount in amounts):
@@ -122,18 +122,23 @@ def post_many(
         posting.check()
     deltas: dict[int, int] = defaultdict(int)
     for posting in postings:
-        for entry in posting.entries:
-            deltas[entry[0]] += entry[1]
+        for account, amount, *_ in posting.entries:
+            deltas[account] += amount
     session.flush()
     _apply(session, deltas, floor)  # first: a refusal leaves nothing written
     connection = session.connection()
     txns = [{"key": p.key, "kind": p.kind, "at": p.at, "memo": p.memo} for p in postings]
     returned = insert_rows(connection, TXN, txns, returning=("id", "key"))
     ids = {key: txn_id for txn_id, key in returned}
-    entries = [
-        {"txn_id": ids[p.key], "account_id": e[0], "amount": e[1], "day": getattr(e, "day", None)}
+    entries = [  # an entry is (account, amount) or an Entry, whose third field is the day
+        {
+            "txn_id": ids[p.key],
+            "account_id": account,
+            "amount": amount,
+            "day": day[0] if day else None,
+        }
         for p in postings
-        for e in p.entries
+        for account, amount, *day in p.entries
     ]
     insert_rows(connection, ENTRY, entries)
     return ids
