@@ -105,6 +105,10 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(market: Market, settings: S
     assert rows(market) == 0
     empty = upload(market, seller, product["id"], [])
     assert empty.status_code in (400, 422), empty.text
+    # A form without a photo field reaches the use case, which names what is missing.
+    other = upload(market, seller, product["id"], [("note", ("n.txt", b"kue", "text/plain"))])
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "market_photo_missing")
+    assert rows(market) == 0
 
 
 def test_the_limit_counts_the_photos_a_product_has(market: Market, settings: Settings) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from sigap.auth.deps import CurrentSubject
-from sigap.deps import Context, Ctx, clock, in_transaction
+from sigap.deps import Context, Ctx, clock, in_reading, in_transaction
 from sigap.errors import SigapError
 from sigap.inputs import Id
 from sigap.market import product_photos, schemas, sellers
@@ -90,7 +90,7 @@ async def add_photos(
 ) -> dict[str, Any]:
     _, files = await read_photos(request, ctx)
     await store(request, ctx, subject.account_id, product_id, files)
-    return await in_transaction(request, lambda session: listing(session, ctx, product_id))
+    return await in_reading(request, lambda session: listing(session, ctx, product_id))
 
 
 @router.delete(
