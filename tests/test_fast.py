@@ -89,6 +89,18 @@ def test_every_hot_route_is_found_and_a_missing_one_is_an_error(client: TestClie
         hot_routes(client.app.routes, [("GET", "/api/v1/nothing")])  # type: ignore[attr-defined]
 
 
+def test_the_hot_routes_come_first_in_the_walk(client: TestClient) -> None:
+    """Finding them builds every route's context up to the last one, at each app's start (and
+    each test's): 0.13 s an app when the market's order came after twenty routers."""
+    walked = [
+        (method, context.path)
+        for context in iter_route_contexts(list(client.app.routes))  # type: ignore[attr-defined]
+        for method in context.methods or ()
+    ]
+    last = max(walked.index(hot) for hot in HOT_ROUTES)
+    assert last < 30, walked[: last + 1]
+
+
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
