@@ -101,9 +101,10 @@ def test_revenue_per_network_and_day_its_totals_and_its_csv(
     page = client.get("/admin/fares/revenue", params=DAY)
     assert page.status_code == 200
     words = text(page.text)
-    assert "07-12-2026 transjakarta Rp 3.500" in words
+    named = "Transjakarta (BRT dan bus pengumpan) transjakarta"  # the pack's name, then the id
+    assert f"07-12-2026 {named} Rp 3.500" in words
     assert "Jumlah per jaringan" in words
-    assert "transjakarta Rp 3.500 Jumlah Rp 3.500" in words
+    assert f"{named} Rp 3.500 Jumlah Rp 3.500" in words
     download = client.get("/admin/fares/revenue.csv", params=DAY)
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")

@@ -155,8 +155,10 @@ def revenue_table(session: Session, request: Request) -> dict[str, Any]:
         networks[row["network"]] += row["fares"]
     shown = audit.days(start, end)
     last = shown[-1] if shown else start
+    rules = planner.bundled(context_of(request).region.slug)
     return {"rows": rows, "networks": dict(networks), "total": sum(networks.values()), "by": by,
-            "start": start, "end": last, "cut": last < end}  # fmt: skip
+            "start": start, "end": last, "cut": last < end,
+            "names": rules.networks if rules else {}}  # fmt: skip
 
 
 @pages.get("/revenue.csv")
