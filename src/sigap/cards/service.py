@@ -9,7 +9,6 @@ never answered; the holder sees the name they gave it and its last four characte
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from sigap.errors import SigapError
 from sigap.models import Card, CardLeg, CardTap, LedgerAccount, ServerSecret
 
 NUMBER = re.compile(r"[0-9A-Z]{8,32}")
+SEPARATORS = re.compile(r"[\s-]")
 TRIPS_SHOWN = 100  # the legs a trip history shows, newest first
 
 
 def normal(number: str) -> str:
     """``"6032 9844-0012 3456"`` → ``"6032984400123456"``; 422 if it is no card number."""
-    cleaned = re.sub(r"[\s-]", "", number).upper()
+    cleaned = SEPARATORS.sub("", number).upper()
     if not NUMBER.fullmatch(cleaned):
         raise SigapError("invalid_card_number")
     return cleaned
@@ -42,12 +42,13 @@ class Hasher:
     secret: bytes
 
     def __call__(self, number: str) -> str:
-        return hmac.new(self.secret, normal(number).encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self.secret, normal(number).encode(), "sha256").hex()
 
     def lenient(self, number: str) -> str:
-        """A validator's card id, whatever it is (an unknown card is stored and flagged)."""
-        cleaned = re.sub(r"[\s-]", "", number).upper()
-        return hmac.new(self.secret, cleaned.encode(), hashlib.sha256).hexdigest()
+        """A validator's card id, whatever it is (an unknown card is stored and flagged). Once
+        per tap of a batch: the one-shot ``hmac.digest``, not an HMAC object."""
+        cleaned = SEPARATORS.sub("", number).upper()
+        return hmac.digest(self.secret, cleaned.encode(), "sha256").hex()
 
     @classmethod
     def load(cls, session: Session) -> Hasher:

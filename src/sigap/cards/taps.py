@@ -324,10 +324,14 @@ class _Plan:
             self.paid[kind][payer] -= delta
             self.earned[kind][row.network, row.at.astimezone(self.zone).date()] += delta
             postings += 1
-        settled = new._replace(charged=charged + delta, postings=postings)
-        if old is None:
-            values = {"tap_id": row.id, "card_id": card, "network": row.network, "at": row.at}
-            self.inserts.append(values | settled._asdict())
+        fare, full, journey, rule = new.fare, new.full_fare, new.journey, new.rule
+        settled = _Leg(fare, full, charged + delta, journey, rule, postings)
+        if old is None:  # the columns of LEG (a dict built here: _asdict is slow per leg)
+            self.inserts.append(
+                {"tap_id": row.id, "card_id": card, "network": row.network, "at": row.at,
+                 "fare": fare, "full_fare": full, "charged": charged + delta,
+                 "journey": journey, "rule": rule, "postings": postings}
+            )  # fmt: skip
         elif settled != old:
             self.updates.append({"tap_id": row.id, **settled._asdict()})
 

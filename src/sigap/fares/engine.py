@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Literal
 
 from sigap.errors import SigapError
@@ -186,9 +187,12 @@ def _ordered(taps: Iterable[Tap]) -> list[Tap]:
                 "fare_bad_tap", tap=tap.tap_id, reason_id="jenis tap", reason_en="tap kind"
             )
         known = seen.setdefault(tap.tap_id, tap)
-        if known != tap:
+        if known is not tap and known != tap:
             raise SigapError("fare_tap_conflict", tap=tap.tap_id)
-    return sorted(seen.values(), key=lambda tap: (tap.at, tap.tap_id))
+    return sorted(seen.values(), key=_by_time)
+
+
+_by_time = attrgetter("at", "tap_id")
 
 
 def _legs(
@@ -318,22 +322,21 @@ def _leg_rule(
         raise SigapError(
             "fare_no_rule", tap=leg.tap.tap_id, rule_set=rule_set.id, network=leg.network
         )
-    ctx = _Context(
-        rule_set,
-        leg.network,
-        _areas(rules, leg.tap.stop_id, places),
-        _areas(rules, leg.out.stop_id, places) if leg.out else None,
-        _frames(rule_set, rules, leg.start),
-        _frames(rule_set, rules, leg.end) if leg.out else None,
-    )
-    key = ctx.key()
+    network, out = leg.network, leg.out
+    from_areas = _areas(rules, leg.tap.stop_id, places)
+    to_areas = _areas(rules, out.stop_id, places) if out else None
+    from_frames = _frames(rule_set, rules, leg.start)
+    to_frames = _frames(rule_set, rules, out.at) if out else None
+    key = (network, from_areas, to_areas, from_frames, to_frames)
     found = rule_set.chosen.get(key)
     if found is None:
+        ctx = _Context(rule_set, network, from_areas, to_areas, from_frames, to_frames)
         found = _choose(rule_set, ctx)
         if len(rule_set.chosen) >= MEMO:
             rule_set.chosen.clear()
         rule_set.chosen[key] = found
-    return found
+    result: tuple[LegRule, int, str, bool] = found
+    return result
 
 
 MEMO = 100_000  # combinations remembered per rule set: a city's are far fewer
@@ -382,9 +385,6 @@ class _Context:
     to_areas: frozenset[str] | None
     from_frames: frozenset[str]
     to_frames: frozenset[str] | None
-
-    def key(self) -> tuple[object, ...]:
-        return (self.network, self.from_areas, self.to_areas, self.from_frames, self.to_frames)
 
     def matches(self, rule: LegRule) -> bool:
         listed = self.rule_set.listed
@@ -460,7 +460,18 @@ def _transfer(
 
 def _transfer_rules(rule_set: RuleSet, from_group: str, to_group: str) -> list[TransferRule]:
     """v2's filter: exact groups first, then empty ones (all groups no rule names); the
-    smallest transfer_count first."""
+    smallest transfer_count first (remembered per rule set and pair of groups)."""
+    key = ("transfer", from_group, to_group)
+    remembered: list[TransferRule] | None = rule_set.chosen.get(key)
+    if remembered is None:
+        remembered = _filter_transfers(rule_set, from_group, to_group)
+        if len(rule_set.chosen) >= MEMO:
+            rule_set.chosen.clear()
+        rule_set.chosen[key] = remembered
+    return remembered
+
+
+def _filter_transfers(rule_set: RuleSet, from_group: str, to_group: str) -> list[TransferRule]:
     froms = {t.from_group for t in rule_set.transfers}
     tos = {t.to_group for t in rule_set.transfers}
     found = [
@@ -515,6 +526,8 @@ def _package(
     """Lower the legs of the first package the journey qualifies for, when it costs less;
     the package's id, or None."""
     for package in rule_set.packages:
+        if len(legs) < package.min_networks:  # too few legs to span its networks
+            continue
         inside = [i for i, leg in enumerate(legs) if leg.network in package.networks]
         if len({legs[i].network for i in inside}) < package.min_networks:
             continue

@@ -155,7 +155,8 @@ class RuleSet:
     packages: list[Package] = field(default_factory=list)
     sequences: list[Sequence] = field(default_factory=list)
     # the engine's memos (sigap.fares.engine): what it chose for a leg's network, areas and
-    # timeframes, and each day's timeframes by time of day; the rules never change once read
+    # timeframes, the transfer rules of a pair of groups ("transfer", from, to), and each
+    # day's timeframes by time of day; the rules never change once read
     chosen: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False, compare=False)
     days: dict[date, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -158,12 +158,14 @@ class CardLeg(Base):
     """What the fare engine says a priced tap costs (``fare``; ``full_fare`` before caps and
     transfers) and what the ledger has taken for it (``charged``, never above ``fare``; the
     rest is unpaid while the card's balance is at its floor). A late or out-of-order tap
-    changes these rows; the ledger gets the difference, never the whole fare again."""
+    changes these rows; the ledger gets the difference, never the whole fare again.
+    ``card_id`` is the tap's card, with no foreign key of its own (migration 0033: the tap's
+    already references the card, and each leg's second check cost the batch's insert)."""
 
     __tablename__ = "card_leg"
 
     tap_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("card_tap.id"), primary_key=True)
-    card_id: Mapped[int] = mapped_column(Integer, ForeignKey("card.id"), index=True)
+    card_id: Mapped[int] = mapped_column(Integer, index=True)
     network: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     fare: Mapped[int] = mapped_column(BigInteger)
