@@ -55,8 +55,11 @@ def terms(name: str, category: str, description: str = "") -> set[str]:
     return {w for w in words(text) if 2 <= len(w) <= 40}
 
 
-def index(session: Session, product_id: int, found: Iterable[str]) -> None:
-    """(Re)index one product: its postings replaced, new words added to the vocabulary."""
+def index(
+    session: Session, product_id: int, found: Iterable[str], point: tuple[float, float]
+) -> None:
+    """(Re)index one product at its (lat, lon): its postings replaced, new words added to the
+    vocabulary. Called whenever a product's words or point change."""
     wanted = sorted(set(found))
     session.execute(delete(MarketWord).where(MarketWord.product_id == product_id))
     if not wanted:
@@ -67,7 +70,9 @@ def index(session: Session, product_id: int, found: Iterable[str]) -> None:
         session.execute(insert(MarketVocab), [{"word": w, "grams": len(trigrams(w))} for w in new])
         grams = [{"gram": g, "word": w} for w in new for g in sorted(trigrams(w))]
         session.execute(insert(MarketGram), grams)
-    session.execute(insert(MarketWord), [{"word": w, "product_id": product_id} for w in wanted])
+    lat, lon = point
+    postings = [{"word": w, "product_id": product_id, "lat": lat, "lon": lon} for w in wanted]
+    session.execute(insert(MarketWord), postings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +191,7 @@ def ranked(
             .where(_word(session, area, every, among is not None).in_(every))
             .group_by(MarketProduct.id, MarketProduct.lat, MarketProduct.lon)
         )
-    query = _filtered(query, area, category)
+    query = _filtered(query, area, category, MarketWord if wanted else MarketProduct)
     if among is not None:
         query = query.where(MarketProduct.id.in_(among))
     found = query.subquery()
@@ -206,7 +211,11 @@ def ranked(
     return [(product_id, round(points / count / WHOLE, 3)) for product_id, points in rows]
 
 
-def _filtered(query: Query, area: Area, category: str | None) -> Query:
+def _filtered(
+    query: Query, area: Area, category: str | None, at: type[MarketWord | MarketProduct]
+) -> Query:
+    """The listed products of the area; a circle's box and radius on ``at``'s point: the
+    postings' (on ix_market_word_place), or the products' when there are no query words."""
     query = query.where(MarketProduct.active.is_(True), MarketSeller.status == "active")
     if category is not None:
         query = query.where(MarketProduct.category == category)
@@ -220,9 +229,9 @@ def _filtered(query: Query, area: Area, category: str | None) -> Query:
         dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
         query = query.where(
             and_(
-                MarketProduct.lat.between(lat - dlat, lat + dlat),
-                MarketProduct.lon.between(lon - dlon, lon + dlon),
-                spread(lat, lon, MarketProduct.lat, MarketProduct.lon) <= dlat * dlat,
+                at.lat.between(lat - dlat, lat + dlat),
+                at.lon.between(lon - dlon, lon + dlon),
+                spread(lat, lon, at.lat, at.lon) <= dlat * dlat,
             )
         )
     return query
@@ -238,14 +247,13 @@ def _word(session: Session, area: Area, words: list[str], among: bool) -> Any:
         return MarketWord.word  # PostgreSQL's planner has statistics (ANALYZE) to choose by
     if among:
         return MarketWord.word.concat("")
+    if area.point is not None:
+        return MarketWord.word  # the postings of the circle's box, on ix_market_word_place
     area_only = select(MarketProduct.id)
     if area.kelurahan is not None:
         area_only = area_only.where(MarketProduct.kelurahan_code == area.kelurahan)
     if area.kecamatan is not None:
         area_only = area_only.where(MarketProduct.kecamatan_code == area.kecamatan)
-    if area.point is not None:
-        lat, dlat = area.point[0], reach(area)
-        area_only = area_only.where(MarketProduct.lat.between(lat - dlat, lat + dlat))
     postings = select(MarketWord.product_id).where(MarketWord.word.in_(words))
     if _count(session, area_only) < _count(session, postings):
         return MarketWord.word.concat("")
@@ -301,7 +309,7 @@ def _driven(word: str, others: list[dict[str, float]], category: str | None, lim
         query = query.where(
             exists().where(other.product_id == MarketWord.product_id, other.word.in_(list(options)))
         )
-    query = _filtered(query, Area(), category)
+    query = _filtered(query, Area(), category, MarketProduct)
     return query.order_by(MarketWord.product_id.desc()).limit(limit)
 
 
