@@ -209,7 +209,9 @@ def fill(database: object, kelurahan: list[object], count: int, rng: random.Rand
                     }
                 )
                 for word in search.terms(name, category):
-                    words.append({"word": word, "product_id": n + 1})
+                    words.append(
+                        {"word": word, "product_id": n + 1, "lat": shop["lat"], "lon": shop["lon"]}
+                    )
                     vocab.add(word)
             session.execute(insert(models.MarketProduct), rows)
             session.execute(insert(models.MarketWord), words)

@@ -125,7 +125,10 @@ def create(
     session.add(product)
     session.flush()
     search.index(
-        session, product.id, search.terms(listing.name, listing.category, listing.description)
+        session,
+        product.id,
+        search.terms(listing.name, listing.category, listing.description),
+        (product.lat, product.lon),
     )
     return product
 
@@ -177,7 +180,10 @@ def change(
     session.flush()
     set_stock(session, seller, product_id, listing.stock, now=now)
     search.index(
-        session, product.id, search.terms(listing.name, listing.category, listing.description)
+        session,
+        product.id,
+        search.terms(listing.name, listing.category, listing.description),
+        (product.lat, product.lon),
     )
     session.refresh(product)
     return product

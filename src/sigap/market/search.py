@@ -8,10 +8,14 @@ The index is three plain tables kept by the product use cases (:func:`index`):
 word matches the way place names do (pg_trgm's measure: shared / all distinct trigrams, at least
 :data:`MIN_SIMILARITY`; a word it begins, from three letters, scores :data:`PREFIX_SCORE`).
 
-A query word is first matched against the vocabulary (a few thousand words: one grouped read of
-``market_gram``), then the products holding any matched word are read with the area's filters;
-a product must match every query word, its score is the mean of the best matches, and the list
-is ordered by score (in steps of 0.05), then by distance from the point when one is given.
+The query words are first matched against the vocabulary (a few thousand words: one grouped
+read of ``market_gram`` for all of them), then one statement ranks the products (:func:`ranked`):
+a product must match every query word, its score is the mean of its best match per query word,
+and the list is ordered by score in steps of 0.05, then by distance from the point when one is
+given (nearest first), else newest first. Scores are whole thousandths so that the step is
+integer arithmetic, the same on both databases; distances are equirectangular around the point
+asked near (:func:`spread`), plain arithmetic that SQL and Python compute alike. Only ``limit``
+rows come back: a 3 km circle holds thousands of products with a common word ("kue").
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, literal, select, union_all
+from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from sigap.geo.places import trigrams, words
@@ -33,7 +37,9 @@ MAX_WORDS = 6  # query words looked at
 MAX_MATCHES = 12  # vocabulary words kept per query word, best first
 CANDIDATES = 200  # products scored exactly by a search of the whole region
 COUNT_CAP = 5000  # postings counted to find a query's rarest word
-METRES_PER_DEGREE = 111_320.0
+WHOLE = 1000  # a score of 1.0, in the thousandths the ranking adds up
+STEP = 50  # the ranking's step of 0.05, in thousandths
+METRES_PER_DEGREE = 6_371_000 * math.pi / 180  # of latitude, on a sphere of the Earth's radius
 Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
 CATEGORY_WORDS = {
     "food": "makanan food kue",
@@ -49,8 +55,11 @@ def terms(name: str, category: str, description: str = "") -> set[str]:
     return {w for w in words(text) if 2 <= len(w) <= 40}
 
 
-def index(session: Session, product_id: int, found: Iterable[str]) -> None:
-    """(Re)index one product: its postings replaced, new words added to the vocabulary."""
+def index(
+    session: Session, product_id: int, found: Iterable[str], point: tuple[float, float]
+) -> None:
+    """(Re)index one product at its (lat, lon): its postings replaced, new words added to the
+    vocabulary. Called whenever a product's words or point change."""
     wanted = sorted(set(found))
     session.execute(delete(MarketWord).where(MarketWord.product_id == product_id))
     if not wanted:
@@ -61,7 +70,9 @@ def index(session: Session, product_id: int, found: Iterable[str]) -> None:
         session.execute(insert(MarketVocab), [{"word": w, "grams": len(trigrams(w))} for w in new])
         grams = [{"gram": g, "word": w} for w in new for g in sorted(trigrams(w))]
         session.execute(insert(MarketGram), grams)
-    session.execute(insert(MarketWord), [{"word": w, "product_id": product_id} for w in wanted])
+    lat, lon = point
+    postings = [{"word": w, "product_id": product_id, "lat": lat, "lon": lon} for w in wanted]
+    session.execute(insert(MarketWord), postings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,31 +85,137 @@ class Area:
     lon: float | None = None
     radius_m: float = 3000.0
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return None if self.lat is None or self.lon is None else (self.lat, self.lon)
 
-def matches(session: Session, word: str) -> dict[str, float]:
-    """Vocabulary words like ``word`` and their scores."""
-    grams = trigrams(word)
-    shared = func.count().label("shared")
-    rows = session.execute(
-        select(MarketGram.word, MarketVocab.grams, shared)
+
+def search(
+    session: Session, text: str, area: Area, *, category: str | None = None, limit: int = 20
+) -> list[tuple[int, float]]:
+    """(product id, score) best first. Without query words: the area's products, nearest (or
+    newest) first, all scoring 1.0."""
+    asked = list(dict.fromkeys(words(text)))[:MAX_WORDS]
+    wanted = vocabulary(session, asked)
+    if not all(wanted):
+        return []
+    among = None
+    if wanted and area.kelurahan is None and area.kecamatan is None and area.point is None:
+        among = _candidates(session, wanted, category)
+    return ranked(session, wanted, area, category=category, limit=limit, among=among)
+
+
+def vocabulary(session: Session, asked: Sequence[str]) -> list[dict[str, float]]:
+    """For each query word, the vocabulary words like it and their scores, best first (one
+    statement for all)."""
+    parts = [
+        select(literal(i).label("i"), MarketGram.word, MarketVocab.grams, func.count())
         .join(MarketVocab, MarketVocab.word == MarketGram.word)
-        .where(MarketGram.gram.in_(sorted(grams)))
+        .where(MarketGram.gram.in_(sorted(trigrams(word))))
         .group_by(MarketGram.word, MarketVocab.grams)
-    )
-    found: dict[str, float] = {}
-    for other, other_grams, count in rows:
-        score = count / (len(grams) + other_grams - count)
+        for i, word in enumerate(asked)
+    ]
+    found: list[dict[str, float]] = [{} for _ in asked]
+    if not parts:
+        return found
+    for i, other, other_grams, count in session.execute(union_all(*parts)):
+        word = asked[i]
+        score = count / (len(trigrams(word)) + other_grams - count)
         if other == word:
             score = 1.0
         elif len(word) >= 3 and other.startswith(word):
             score = max(score, PREFIX_SCORE)
         if score >= MIN_SIMILARITY:
-            found[other] = score
-    best = sorted(found.items(), key=lambda item: -item[1])[:MAX_MATCHES]
-    return dict(best)
+            found[i][other] = score
+    return [
+        dict(sorted(options.items(), key=lambda item: (-item[1], item[0]))[:MAX_MATCHES])
+        for options in found
+    ]
 
 
-def _filtered(query: Query, area: Area, category: str | None) -> Query:
+def thousandths(score: float) -> int:
+    return round(score * WHOLE)
+
+
+def step(total: Any, count: int) -> Any:
+    """The step of 0.05 of a mean of ``count`` scores adding up to ``total`` thousandths, half up
+    (integer division: a whole number or an SQL expression alike)."""
+    return (total + STEP // 2 * count) // (STEP * count)
+
+
+def reach(area: Area) -> float:
+    """The circle's radius in degrees of latitude."""
+    return area.radius_m / METRES_PER_DEGREE
+
+
+def spread(lat0: float, lon0: float, lat: Any, lon: Any) -> Any:
+    """The squared equirectangular distance from (lat0, lon0), in degrees of latitude, the
+    longitude scaled by the cosine at lat0: the same arithmetic on floats and on SQL columns."""
+    x = lon - lon0
+    y = lat - lat0
+    scale = max(math.cos(math.radians(lat0)), 0.01)
+    return x * scale * x * scale + y * y  # as SQL evaluates its rendering: left to right
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Metres from the point asked near (lat1, lon1): exact enough within a city."""
+    return math.sqrt(spread(lat1, lon1, lat2, lon2)) * METRES_PER_DEGREE
+
+
+def ranked(
+    session: Session,
+    wanted: list[dict[str, float]],
+    area: Area,
+    *,
+    category: str | None = None,
+    limit: int = 20,
+    among: Select[Any] | None = None,
+) -> list[tuple[int, float]]:
+    """The area's products holding a match of every query word (``wanted``: vocabulary word →
+    score, per query word), best first, in one statement: each product's best match per query
+    word is a MAX of a CASE over its postings, the order and the limit are SQL's. ``among``:
+    the product ids to rank (a subquery), instead of an area's."""
+    count = max(len(wanted), 1)
+    query = select(MarketProduct.id, MarketProduct.lat, MarketProduct.lon).join(
+        MarketSeller, MarketSeller.id == MarketProduct.seller_id
+    )
+    if wanted:
+        every = sorted({w for options in wanted for w in options})
+        best = [
+            func.max(case({w: thousandths(s) for w, s in options.items()}, value=MarketWord.word))
+            for options in wanted
+        ]
+        query = (
+            query.add_columns(*(b.label(f"best{i}") for i, b in enumerate(best)))
+            .join(MarketWord, MarketWord.product_id == MarketProduct.id)
+            .where(_word(session, area, every, among is not None).in_(every))
+            .group_by(MarketProduct.id, MarketProduct.lat, MarketProduct.lon)
+        )
+    query = _filtered(query, area, category, MarketWord if wanted else MarketProduct)
+    if among is not None:
+        query = query.where(MarketProduct.id.in_(among))
+    found = query.subquery()
+    columns = [found.c[f"best{i}"] for i in range(len(wanted))]
+    total: Any = sum(columns[1:], columns[0]) if columns else literal(WHOLE)
+    order = [step(total, count).desc()] if columns else []
+    if area.point is not None:
+        order += [spread(*area.point, found.c.lat, found.c.lon), found.c.id]
+    else:
+        order.append(found.c.id.desc())
+    rows = session.execute(
+        select(found.c.id, total)
+        .where(*(c.is_not(None) for c in columns))
+        .order_by(*order)
+        .limit(limit)
+    )
+    return [(product_id, round(points / count / WHOLE, 3)) for product_id, points in rows]
+
+
+def _filtered(
+    query: Query, area: Area, category: str | None, at: type[MarketWord | MarketProduct]
+) -> Query:
+    """The listed products of the area; a circle's box and radius on ``at``'s point: the
+    postings' (on ix_market_word_place), or the products' when there are no query words."""
     query = query.where(MarketProduct.active.is_(True), MarketSeller.status == "active")
     if category is not None:
         query = query.where(MarketProduct.category == category)
@@ -106,136 +223,67 @@ def _filtered(query: Query, area: Area, category: str | None) -> Query:
         query = query.where(MarketProduct.kelurahan_code == area.kelurahan)
     if area.kecamatan is not None:
         query = query.where(MarketProduct.kecamatan_code == area.kecamatan)
-    if area.lat is not None and area.lon is not None:
-        dlat = area.radius_m / METRES_PER_DEGREE
-        dlon = dlat / max(math.cos(math.radians(area.lat)), 0.01)
+    if area.point is not None:
+        lat, lon = area.point
+        dlat = reach(area)
+        dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
         query = query.where(
             and_(
-                MarketProduct.lat.between(area.lat - dlat, area.lat + dlat),
-                MarketProduct.lon.between(area.lon - dlon, area.lon + dlon),
+                at.lat.between(lat - dlat, lat + dlat),
+                at.lon.between(lon - dlon, lon + dlon),
+                spread(lat, lon, at.lat, at.lon) <= dlat * dlat,
             )
         )
     return query
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance: exact enough within a city."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(x, math.radians(lat2 - lat1)) * 6_371_000
-
-
-def search(
-    session: Session, text: str, area: Area, *, category: str | None = None, limit: int = 20
-) -> list[tuple[int, float]]:
-    """(product id, score) best first. Without query words: the area's products, nearest (or
-    newest) first."""
-    asked = list(dict.fromkeys(words(text)))[:MAX_WORDS]
-    base = select(MarketProduct.id, MarketProduct.lat, MarketProduct.lon).join(
-        MarketSeller, MarketSeller.id == MarketProduct.seller_id
-    )
-    if not asked:
-        rows = session.execute(
-            _filtered(base, area, category).order_by(MarketProduct.id.desc()).limit(2000)
-        ).all()
-        return _ranked({r.id: 1.0 for r in rows}, {r.id: (r.lat, r.lon) for r in rows}, area, limit)
-    wanted = [matches(session, word) for word in asked]
-    if not all(wanted):
-        return []
-    if area.kelurahan is None and area.kecamatan is None and area.lat is None:
-        return _everywhere(session, wanted, category, limit)
-    every = sorted({w for found in wanted for w in found})
-    rows = session.execute(
-        _filtered(
-            base.add_columns(MarketWord.word).join(
-                MarketWord, MarketWord.product_id == MarketProduct.id
-            ),
-            area,
-            category,
-        ).where(_word(session, area, every).in_(every))
-    ).all()
-    held: dict[int, set[str]] = {}
-    points: dict[int, tuple[float, float]] = {}
-    for row in rows:
-        held.setdefault(row.id, set()).add(row.word)
-        points[row.id] = (row.lat, row.lon)
-    return _ranked(_scores(held, wanted), points, area, limit)
-
-
-def _word(session: Session, area: Area, words: list[str]) -> Any:
+def _word(session: Session, area: Area, words: list[str], among: bool) -> Any:
     """On SQLite, start from whichever is smaller, the area's products or the words' postings (both
-    counted up to :data:`COUNT_CAP`, a millisecond each). To start from the area, the word's
-    condition is written as an expression (word || '') that no planner starts from (SQLite has
-    no statistics to know better); each product's words then come by
-    ix_market_word_product_id."""
+    counted up to :data:`COUNT_CAP`, a millisecond each), and always from the candidates of a
+    search of the whole region. To start from the products, the word's condition is written as
+    an expression (word || '') that no planner starts from (SQLite has no statistics to know
+    better); each product's words then come by ix_market_word_product_id."""
     if session.get_bind().dialect.name != "sqlite":
         return MarketWord.word  # PostgreSQL's planner has statistics (ANALYZE) to choose by
+    if among:
+        return MarketWord.word.concat("")
+    if area.point is not None:
+        return MarketWord.word  # the postings of the circle's box, on ix_market_word_place
     area_only = select(MarketProduct.id)
     if area.kelurahan is not None:
         area_only = area_only.where(MarketProduct.kelurahan_code == area.kelurahan)
     if area.kecamatan is not None:
         area_only = area_only.where(MarketProduct.kecamatan_code == area.kecamatan)
-    if area.lat is not None and area.lon is not None:
-        dlat = area.radius_m / METRES_PER_DEGREE
-        area_only = area_only.where(MarketProduct.lat.between(area.lat - dlat, area.lat + dlat))
     postings = select(MarketWord.product_id).where(MarketWord.word.in_(words))
     if _count(session, area_only) < _count(session, postings):
         return MarketWord.word.concat("")
     return MarketWord.word
 
 
-def _scores(held: dict[int, set[str]], wanted: list[dict[str, float]]) -> dict[int, float]:
-    """Each product's mean of its best match per query word (products missing one: out)."""
-    scores = {}
-    for product_id, found in held.items():
-        best = [
-            max((s for w, s in options.items() if w in found), default=0.0) for options in wanted
-        ]
-        if all(best):
-            scores[product_id] = sum(best) / len(best)
-    return scores
-
-
-def _everywhere(
-    session: Session, wanted: list[dict[str, float]], category: str | None, limit: int
-) -> list[tuple[int, float]]:
+def _candidates(
+    session: Session, wanted: list[dict[str, float]], category: str | None
+) -> Select[Any]:
     """The whole region: a common word ("kue") has tens of thousands of products, too many to
-    read and score. The rarest query word (its postings counted up to :data:`COUNT_CAP`)
-    drives: its matches best first, each word's postings newest first (an index range, read
-    only as far as needed), the other query words checked by EXISTS; up to
-    :data:`CANDIDATES` products are then scored exactly like the area path's."""
+    rank. The rarest query word (its postings counted up to :data:`COUNT_CAP`) drives: each of
+    its matches' postings newest first (an index range, read only as far as needed), the other
+    query words checked by EXISTS; the first :data:`CANDIDATES` products, by the driving match's
+    step then newest first, are ranked (a subquery: no rows come back)."""
     driver = 0
     if len(wanted) > 1:
         driver = min(range(len(wanted)), key=lambda i: _postings(session, wanted[i]))
     others = [options for i, options in enumerate(wanted) if i != driver]
-    tiers: dict[int, list[str]] = {}
-    for word, score in wanted[driver].items():
-        tiers.setdefault(round(score / 0.05), []).append(word)
-    # Every matched word's newest postings in one statement (a round trip costs more than
-    # the reads), then taken tier by tier, best first.
     parts = [
-        select(literal(word).label("word"), driven.c.product_id).select_from(driven)
-        for word in wanted[driver]
+        select(literal(step(thousandths(score), 1)).label("tier"), driven.c.product_id)
+        for word, score in wanted[driver].items()
         for driven in [_driven(word, others, category, CANDIDATES).subquery()]
     ]
-    by_word: dict[str, list[int]] = {}
-    for word, product_id in session.execute(union_all(*parts)):
-        by_word.setdefault(word, []).append(product_id)
-    found: dict[int, None] = {}
-    for step in sorted(tiers, reverse=True):
-        ids = {p for word in tiers[step] for p in by_word.get(word, ())}
-        for product_id in sorted(ids, reverse=True):
-            found.setdefault(product_id)
-        if len(found) >= CANDIDATES:
-            break
-    held: dict[int, set[str]] = {}
-    every = sorted({w for options in wanted for w in options})
-    for product_id, word in session.execute(
-        select(MarketWord.product_id, MarketWord.word).where(
-            MarketWord.product_id.in_(list(found)[:CANDIDATES]), MarketWord.word.in_(every)
-        )
-    ):
-        held.setdefault(product_id, set()).add(word)
-    return _ranked(_scores(held, wanted), {}, Area(), limit)
+    pool = union_all(*parts).subquery()
+    return (
+        select(pool.c.product_id)
+        .group_by(pool.c.product_id)
+        .order_by(func.max(pool.c.tier).desc(), pool.c.product_id.desc())
+        .limit(CANDIDATES)
+    )
 
 
 def _postings(session: Session, options: dict[str, float]) -> int:
@@ -261,28 +309,8 @@ def _driven(word: str, others: list[dict[str, float]], category: str | None, lim
         query = query.where(
             exists().where(other.product_id == MarketWord.product_id, other.word.in_(list(options)))
         )
-    query = _filtered(query, Area(), category)
+    query = _filtered(query, Area(), category, MarketProduct)
     return query.order_by(MarketWord.product_id.desc()).limit(limit)
-
-
-def _ranked(
-    scores: dict[int, float], points: dict[int, tuple[float, float]], area: Area, limit: int
-) -> list[tuple[int, float]]:
-    def key(product_id: int) -> tuple[float, float, int]:
-        step = -round(scores[product_id] / 0.05)
-        if area.lat is None or area.lon is None:
-            return step, 0.0, -product_id
-        lat, lon = points[product_id]
-        return step, distance_m(area.lat, area.lon, lat, lon), product_id
-
-    inside = [
-        p
-        for p in scores
-        if area.lat is None
-        or area.lon is None
-        or distance_m(area.lat, area.lon, *points[p]) <= area.radius_m
-    ]
-    return [(p, round(scores[p], 3)) for p in sorted(inside, key=key)[:limit]]
 
 
 def drop(session: Session, product_ids: Sequence[int]) -> None:

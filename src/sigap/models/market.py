@@ -155,13 +155,20 @@ class MarketProductPhoto(Base):
 
 
 class MarketWord(Base):
-    """A folded word of a product's name, description or category: product search's postings."""
+    """A folded word of a product's name, description or category: product search's postings,
+    each with its product's point (a search around a point reads only the postings of its box,
+    on ``ix_market_word_place``)."""
 
     __tablename__ = "market_word"
-    __table_args__ = (Index("ix_market_word_product_id", "product_id", "word"),)
+    __table_args__ = (
+        Index("ix_market_word_product_id", "product_id", "word"),
+        Index("ix_market_word_place", "word", "lat", "lon", "product_id"),
+    )
 
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("market_product.id"), primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
 
 
 class MarketVocab(Base):
