@@ -227,7 +227,7 @@ async def orders_writer(
     settings: Settings, database: Database
 ) -> AsyncIterator[order_writer.OrderWriterT]:
     """The group-commit writer of orders placed through the API (sigap.market.order_writer),
-    the same kind as the reports': a process, started by the first order, or a thread."""
+    the same kind as the reports': a process of its own, or a thread."""
     if settings.writer_process:
         writer: ProcessWriter[Placing, order_writer.Answer] = ProcessWriter(
             settings.database_url,
@@ -236,6 +236,7 @@ async def orders_writer(
             wire=order_writer.WIRE,
             unwire=order_writer.unwire,
         )
+        await writer.start()  # not by the first orders: they would wait for its imports
         try:
             yield writer
         finally:

@@ -1,11 +1,12 @@
 """Orders: placing (stock reserved), the actions of the state machine, the timeout sweep.
 
-Placing takes each item off the product's free stock with one conditional UPDATE
-(``stock = stock - n WHERE stock >= n``): of two orders racing for the last item, the second
-finds the row changed (PostgreSQL re-reads it after the first commits; SQLite writes one at a
-time) and gets 409 ``market_out_of_stock``, and its transaction rolls back whatever it had
-reserved. Declining, cancelling and expiring give the stock back (:data:`machine.RELEASES`).
-Every action is an event and an outbox message (``market.order``,
+Placing (:func:`place_all`, one order or the order writer's batch) reads the baskets'
+products locked (``FOR UPDATE`` on PostgreSQL; SQLite writes one transaction at a time): of
+two orders racing for the last item, the second waits for the first's commit, reads the stock
+it left and gets 409 ``market_out_of_stock``, writing nothing. The stock is taken by one
+conditional UPDATE (``stock = stock - n WHERE stock >= n``), with the CHECK ``stock >= 0``
+behind it. Declining, cancelling and expiring give the stock back
+(:data:`machine.RELEASES`). Every action is an event and an outbox message (``market.order``,
 :mod:`sigap.market.messages`).
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -102,6 +103,41 @@ class Placing:
     timeouts: Timeouts
     key: Keyed | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled to the order writer as its values (a dataclass's own way, through
+        ``fields()`` for it and each part, cost twice as much per order)."""
+        basket, key = self.basket, self.key
+        values = (
+            self.buyer_id,
+            basket.items,
+            basket.payment,
+            basket.delivery_kelurahan,
+            basket.note,
+            self.now,
+            self.timeouts.accept,
+            self.timeouts.complete,
+            key.key if key else None,
+            key.body_hash if key else None,
+        )
+        return (_placing, values)
+
+
+def _placing(
+    buyer_id: int,
+    items: Sequence[tuple[int, int]],
+    payment: str,
+    delivery_kelurahan: str | None,
+    note: str,
+    now: datetime,
+    accept: timedelta,
+    complete: timedelta,
+    key: str | None,
+    body_hash: str | None,
+) -> Placing:
+    keyed = Keyed(key, body_hash) if key is not None and body_hash is not None else None
+    basket = Basket(items, payment, delivery_kelurahan, note)
+    return Placing(buyer_id, basket, now, Timeouts(accept, complete), keyed)
+
 
 # Placing's statements, built once (building one costs as much as sending it): Core on the
 # tables, without the ORM's unit of work. What it reads of each product and its shop: only
@@ -128,12 +164,6 @@ WANTED = (
     .where(PRODUCT.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(PRODUCT.c.id)
     .with_for_update(of=PRODUCT)
-)
-# ``stock = stock - n WHERE stock >= n``: the reservation (see the module's docstring).
-RESERVE = (
-    update(PRODUCT)
-    .where(PRODUCT.c.id == bindparam("product_id"), PRODUCT.c.stock >= bindparam("quantity"))
-    .values(stock=PRODUCT.c.stock - bindparam("quantity"))
 )
 QRIS = (
     update(ORDER)
@@ -177,7 +207,7 @@ def place_all(session: Session, placings: Sequence[Placing]) -> list[Placed | Si
     (tests/test_statements.py counts them). Orders with a key go first, one at a time, each
     in a savepoint: the key's unique index lets one of two racing in."""
     wanted = sorted({product_id for p in placings for product_id, _n in p.basket.items})
-    found = {row.id: row for row in session.execute(WANTED, {"ids": wanted})}
+    found = {row.id: row for row in session.connection().execute(WANTED, {"ids": wanted})}
     left = {product_id: row.stock for product_id, row in found.items()}
     results: list[Placed | SigapError | None] = [None] * len(placings)
     plain = []
@@ -381,10 +411,15 @@ def _check_basket(basket: Basket, qris: str | None, products: list[Any]) -> None
 
 
 def _reserve(session: Session, taken: dict[int, int]) -> None:
-    """Take ``taken`` (product id: quantity) off the products' stock, in id order."""
-    params = [{"product_id": p, "quantity": n} for p, n in sorted(taken.items())]
-    result = session.execute(RESERVE, params)
-    if result.rowcount != len(params):  # type: ignore[attr-defined]
+    """Take ``taken`` (product id: quantity) off the products' stock: ``stock = stock - n
+    WHERE stock >= n`` for each, in one statement (n by a CASE on the id)."""
+    quantity = case(taken, value=PRODUCT.c.id)
+    taking = (
+        update(PRODUCT)
+        .where(PRODUCT.c.id.in_(sorted(taken)), PRODUCT.c.stock >= quantity)
+        .values(stock=PRODUCT.c.stock - quantity)
+    )
+    if session.connection().execute(taking).rowcount != len(taken):
         raise RuntimeError("a locked product's stock changed under the batch")
 
 
