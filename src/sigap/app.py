@@ -235,6 +235,7 @@ async def orders_writer(
             busy_timeout_s=settings.sqlite_busy_timeout_s,
             wire=order_writer.WIRE,
             unwire=order_writer.unwire,
+            title="sigap-orders",
         )
         await writer.start()  # not by the first orders: they would wait for its imports
         try:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -106,6 +106,12 @@ def get_seller(seller_id: Id, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
 # --- the buyer -------------------------------------------------------------------------------
 
 
+async def _order_body(request: Request) -> schemas.OrderCreate:
+    """The body, read before the guard's lookup (as FastAPI reads a body before the
+    dependencies): a client gone meanwhile finds its body read, not a closed stream."""
+    return await parse_json(request, schemas.OrderCreate)
+
+
 @router.post(
     "/orders",
     response_model=schemas.Order,
@@ -125,12 +131,14 @@ def get_seller(seller_id: Id, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
         ]
     },
 )
-async def place_order(subject: CurrentSubject, request: Request) -> Response:
-    """The market's hottest write (issue #28), shaped as report submission: its body and
-    header read from the request itself (its one dependency is the guard), and the order
-    writer places it in a batch (:mod:`sigap.market.order_writer`), answering after the
-    commit."""
-    body = await parse_json(request, schemas.OrderCreate)
+async def place_order(
+    body: Annotated[schemas.OrderCreate, Depends(_order_body)],
+    subject: CurrentSubject,
+    request: Request,
+) -> Response:
+    """The market's hottest write (issue #28), shaped as report submission: its body parsed
+    by its model at once, its header read from the request, and the order writer places it
+    in a batch (:mod:`sigap.market.order_writer`), answering after the commit."""
     idempotency_key = request.headers.get("idempotency-key")
     check_idempotency_key(idempotency_key)
     basket = Basket(
