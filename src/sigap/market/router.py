@@ -31,11 +31,11 @@ from sigap.market.sellers import Registration
 from sigap.models import MarketOrder, MarketProduct, MarketSeller
 from sigap.photos.service import storage_for
 from sigap.regions.state import RegionState
-from sigap.web.body import parse_json
+from sigap.web.body import read_body, validated
 from sigap.web.responses import json_response
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
-# Bodies parsed by sigap.web.body.parse_json, for the OpenAPI document.
+# Bodies parsed by sigap.web.body.validated, for the OpenAPI document.
 BODIES = {("/api/v1/market/orders", "post"): schemas.OrderCreate}
 Area = Annotated[str | None, Query(max_length=20, pattern=r"^[0-9.]+$")]
 
@@ -106,10 +106,11 @@ def get_seller(seller_id: Id, session: ReadSession, ctx: Ctx) -> dict[str, Any]:
 # --- the buyer -------------------------------------------------------------------------------
 
 
-async def _order_body(request: Request) -> schemas.OrderCreate:
-    """The body, read before the guard's lookup (as FastAPI reads a body before the
-    dependencies): a client gone meanwhile finds its body read, not a closed stream."""
-    return await parse_json(request, schemas.OrderCreate)
+async def _raw_body(request: Request) -> bytes:
+    """The body's bytes, read before the guard's lookup (as FastAPI reads a body before the
+    dependencies): a client gone meanwhile finds its body read, not a closed stream. It is
+    checked after the guard: an anonymous caller learns nothing of what a body must be."""
+    return await read_body(request)
 
 
 @router.post(
@@ -132,13 +133,14 @@ async def _order_body(request: Request) -> schemas.OrderCreate:
     },
 )
 async def place_order(
-    body: Annotated[schemas.OrderCreate, Depends(_order_body)],
+    raw: Annotated[bytes, Depends(_raw_body)],
     subject: CurrentSubject,
     request: Request,
 ) -> Response:
     """The market's hottest write (issue #28), shaped as report submission: its body parsed
     by its model at once, its header read from the request, and the order writer places it
     in a batch (:mod:`sigap.market.order_writer`), answering after the commit."""
+    body = validated(raw, schemas.OrderCreate)
     idempotency_key = request.headers.get("idempotency-key")
     check_idempotency_key(idempotency_key)
     basket = Basket(
