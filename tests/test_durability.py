@@ -78,13 +78,13 @@ def name(pid: int) -> str:
 
 
 def writers_of(server: int) -> tuple[list[int], list[int]]:
-    """The server's template of writers (its only child) and the writers it forked
-    (sigap.writer)."""
+    """The server's template of writers (its only child) and the report writers it forked
+    (sigap.writer); beside each, the market's order writer."""
     templates = children(server)
     assert [name(pid) for pid in templates] in ([], ["sigap-writers"])
-    writers = [pid for template in templates for pid in children(template)]
-    assert all(name(pid) == "sigap-writer" for pid in writers)
-    return templates, writers
+    forked = [pid for template in templates for pid in children(template)]
+    assert sorted(name(pid) for pid in forked) in ([], ["sigap-orders", "sigap-writer"])
+    return templates, [pid for pid in forked if name(pid) == "sigap-writer"]
 
 
 def gone(pid: int, timeout: float = 30.0) -> bool:

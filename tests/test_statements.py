@@ -15,7 +15,11 @@ from PIL import Image
 
 from sigap.config import Settings
 from sigap.db import Database
+from sigap.errors import SigapError
+from sigap.kit import utcnow
+from sigap.market import orders
 
+from .market import test_machine as machine
 from .market.conftest import CURATOR, Market, sign_in
 from .statements import statements
 
@@ -113,9 +117,10 @@ def test_one_report_and_the_services_cost_a_fixed_number_of_statements(
 
 
 def test_placing_an_order_costs_a_statement_per_step(client: TestClient) -> None:
-    """Issue #28: the token's read, then one transaction: the products with their shop, the
-    order, a stock UPDATE and an item per product, the event, the outbox message. Nothing is
-    read back for the answer, and no savepoint is taken without an Idempotency-Key."""
+    """Issue #28: the token's read, then one transaction of the order writer: the products
+    with their shop (locked), one stock UPDATE for every product, the
+    order, its items, the event, the outbox message. Nothing is read back for the answer, and
+    no savepoint is taken without an Idempotency-Key."""
     market = Market(client, db(client), sign_in(client, CURATOR))
     seller, _shop = market.shop()
     kue = [market.product(seller, name=name)["id"] for name in ("Kue Lumpur", "Kue Putu")]
@@ -135,15 +140,39 @@ def test_placing_an_order_costs_a_statement_per_step(client: TestClient) -> None
         "SELECT",  # the token's subject
         "BEGIN",
         "SELECT",  # the products and their shop
+        "UPDATE",  # the stock
         "INSERT",  # the order
-        "UPDATE",  # its stock
-        "INSERT",  # its item
+        "INSERT",  # its items
         "INSERT",  # the event
         "INSERT",  # the outbox message
         "COMMIT",
     ], one
     assert "market_order_item" not in " ".join(s for s in one if s.startswith("SELECT"))
-    assert len(two) == len(one) + 2, two  # one more product: its UPDATE and its item
+    assert len(two) == len(one), two  # one more product: the same statements
     # with a key: the look for the first order under it, and the savepoint around the insert
     assert len(keyed) == len(one) + 3, keyed
     assert sum(s.startswith("SAVEPOINT") for s in keyed) == 1, keyed
+
+
+def test_a_batch_of_orders_costs_the_statements_of_one(client: TestClient) -> None:
+    """The order writer's batch: however many orders, one statement per step for them all."""
+    state = client.app.state.region  # type: ignore[attr-defined]
+    database = db(client)
+    seller = machine.shop(database, state)[1]
+    kue = [machine.product(database, state, seller, 100) for _ in range(3)]
+    buyers = [machine.buyer(database) for _ in range(4)]
+    now = utcnow()
+
+    def place(baskets: list[list[tuple[int, int]]]) -> list[str]:
+        placings = [
+            orders.Placing(b, orders.Basket(items, "cash"), now, machine.TIMEOUTS)
+            for b, items in zip(buyers, baskets, strict=False)
+        ]
+        with statements(database) as seen, database.transaction() as session:
+            placed = orders.place_all(session, placings)
+        assert not [p for p in placed if isinstance(p, SigapError)], placed
+        return seen
+
+    one = place([[(kue[0], 1)]])
+    many = place([[(kue[0], 1)], [(kue[1], 2), (kue[2], 1)], [(kue[2], 3)], [(kue[0], 1)]])
+    assert len(many) == len(one), many

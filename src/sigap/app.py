@@ -48,8 +48,9 @@ from sigap.health import router as health_router
 from sigap.history import router as history_router
 from sigap.jobs import build_worker
 from sigap.kit import settle_heap, unsettle_heap, utcnow
-from sigap.market import city_router, photo_router, review_router
+from sigap.market import city_router, order_writer, photo_router, review_router
 from sigap.market import router as market_router
+from sigap.market.orders import Placing
 from sigap.moderation import router as moderation_router
 from sigap.notify import live
 from sigap.notify import router as notify_router
@@ -221,6 +222,34 @@ HOT_ROUTES = (
 ADAPTERS = {"/open311/": open311_render.error_answer}
 
 
+@asynccontextmanager
+async def orders_writer(
+    settings: Settings, database: Database
+) -> AsyncIterator[order_writer.OrderWriterT]:
+    """The group-commit writer of orders placed through the API (sigap.market.order_writer),
+    the same kind as the reports': a process of its own, or a thread."""
+    if settings.writer_process:
+        writer: ProcessWriter[Placing, order_writer.Answer] = ProcessWriter(
+            settings.database_url,
+            order_writer.HANDLER,
+            busy_timeout_s=settings.sqlite_busy_timeout_s,
+            wire=order_writer.WIRE,
+            unwire=order_writer.unwire,
+            title="sigap-orders",
+        )
+        await writer.start()  # not by the first orders: they would wait for its imports
+        try:
+            yield writer
+        finally:
+            await writer.close()
+        return
+    thread = BatchWriter(database, order_writer.store_batch)
+    try:
+        yield thread
+    finally:
+        thread.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -240,6 +269,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             running.push_async_callback(database.dispose_async)
             app.state.report_writer = await running.enter_async_context(
                 report_writer(settings, database)
+            )
+            app.state.order_writer = await running.enter_async_context(
+                orders_writer(settings, database)
             )
             app.state.region = load_region(database)
             settle_heap()
@@ -310,6 +342,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # to the last hot route when it starts (sigap.web.fast.hot_routes), 0.13 s if it came late.
     app.include_router(market_router.placing)
     document_bodies(app, reports_router.BODIES)
+    document_bodies(app, market_router.BODIES)
     app.include_router(feedback_router.router)
     app.include_router(auth_router.router)
     app.include_router(officials_router.router)

@@ -21,6 +21,7 @@ def insert_rows(
     *,
     returning: tuple[str, ...] = (),
     skip_conflicts: bool = False,
+    ordered: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Insert ``rows`` with one statement sent straight to the driver.
 
@@ -31,7 +32,9 @@ def insert_rows(
     rows and the driver parses and prepares it once. Every row must have the same keys.
     ``skip_conflicts``: a row that would break a unique constraint is neither inserted nor
     returned (``ON CONFLICT DO NOTHING``; on PostgreSQL it waits for a transaction inserting
-    the same key to end).
+    the same key to end). ``ordered``: the rows go in in the order given, so an autoincrement
+    key numbers them in that order (the returned keys, sorted, pair with the rows): SQLite's
+    VALUES list is inserted in order, PostgreSQL's ``unnest`` is sorted by its ordinality.
     """
     if not rows:
         return []
@@ -53,10 +56,14 @@ def insert_rows(
         convert = _converters(table, names, sqlite=False)
         kinds = _pg_types(table, names, connection.dialect)
         arrays = ", ".join(f"%b::{kind}[]" for kind in kinds)
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608 - our own schema
-            f"SELECT * FROM unnest({arrays}){returned}"
-        )
+        listed = ", ".join(names)
+        source = f"SELECT * FROM unnest({arrays})"  # noqa: S608 - our own schema
+        if ordered:
+            source = (
+                f"SELECT {listed} FROM unnest({arrays}) WITH ORDINALITY "  # noqa: S608
+                f"AS u({listed}, ordinality) ORDER BY ordinality"
+            )
+        sql = f"INSERT INTO {table.name} ({listed}) {source}{returned}"
         params = tuple(
             [row[name] if fn is None else fn(row[name]) for row in rows]
             for fn, name in zip(convert, names, strict=True)

@@ -92,7 +92,8 @@ class ProcessWriter(Generic[Item, Result]):
     """See the module's docstring. ``handler``, ``wire`` and ``after_commit`` are
     ``module:function`` names, the child imports them: ``handler(session, items) -> results``,
     ``wire(result) -> sent`` and ``after_commit(database)``, run once a batch with a stored
-    item is committed and answered; ``unwire(item, sent) -> result`` runs here."""
+    item is committed and answered; ``unwire(item, sent) -> result`` runs here. ``title``:
+    the child's process name (at most 15 characters)."""
 
     def __init__(
         self,
@@ -105,9 +106,18 @@ class ProcessWriter(Generic[Item, Result]):
         after_commit: str | None = None,
         max_batch: int = 128,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
+        title: str = "sigap-writer",
     ) -> None:
         # Sent as the first frame, not on a command line, where `ps` would show a password.
-        self._config = (database_url, handler, wire, after_commit, max_batch, busy_timeout_s)
+        self._config = (
+            database_url,
+            handler,
+            wire,
+            after_commit,
+            max_batch,
+            busy_timeout_s,
+            title,
+        )
         named = [name for name in (handler, wire, after_commit) if name is not None]
         self._modules = sorted({name.partition(":")[0] for name in named})
         self._unwire = unwire
@@ -307,7 +317,8 @@ def serve(connection: socket.socket) -> None:
         pending.extend(frames(buffer))
     if not pending:
         return
-    url, handler_name, wire_name, after_name, max_batch, busy_s = pending.pop(0)  # first frame
+    url, handler_name, wire_name, after_name, max_batch, busy_s, title = pending.pop(0)
+    _title(title)  # which writer it is, in ps and top
     handler, wire = _named(handler_name), _named(wire_name)
     after_commit = _named(after_name) if after_name else None
     database = Database(url, pool_size=1, background_checkpoint=True, busy_timeout_s=busy_s)

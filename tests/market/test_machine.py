@@ -234,3 +234,55 @@ def test_the_last_item_is_sold_once_under_concurrent_orders(
     with db.reading() as session:
         assert session.scalar(select(MarketProduct.stock).where(MarketProduct.id == last)) == 0
         assert len(session.scalars(select(MarketOrder.id)).all()) == 1
+
+
+def test_a_batch_places_what_it_can_and_refuses_the_rest(
+    client: TestClient, database: Database
+) -> None:
+    """The order writer's batch (``orders.place_all``): orders with a key go first, then each
+    basket is checked against the stock the baskets before it left; one that cannot be filled
+    gets its error and writes nothing, the others are placed in the same transaction, each
+    with its own items (the orders' ids pair with their baskets)."""
+    state: RegionState = client.app.state.region  # type: ignore[attr-defined]
+    db = database
+    seller = shop(db, state)[1]
+    kue, lapis = product(db, state, seller, 3), product(db, state, seller, 5)
+    first, second = buyer(db), buyer(db)
+    now = utcnow()
+
+    def placing(
+        account: int, items: list[tuple[int, int]], key: orders.Keyed | None = None
+    ) -> orders.Placing:
+        return orders.Placing(account, orders.Basket(items, "cash"), now, TIMEOUTS, key)
+
+    batch = [
+        placing(first, [(kue, 2), (lapis, 1)]),
+        placing(second, [(kue, 2)]),  # one kue left by then: refused
+        placing(second, [(lapis, 4)]),  # the rest of the lapis
+        placing(first, [(999_999, 1)]),  # no such product
+        placing(second, [(kue, 1)], orders.Keyed("k-1", "hash")),  # first of all
+    ]
+    with db.transaction() as session:
+        results = orders.place_all(session, batch)
+    codes = [r.code if isinstance(r, SigapError) else "placed" for r in results]
+    assert codes == [
+        "placed",
+        "market_out_of_stock",
+        "placed",
+        "market_product_not_found",
+        "placed",
+    ]
+    with db.reading() as session:
+        for product_id in (kue, lapis):
+            stock = select(MarketProduct.stock).where(MarketProduct.id == product_id)
+            assert session.scalar(stock) == 0
+        for placed, asked in zip(results, batch, strict=True):
+            if isinstance(placed, SigapError):
+                continue
+            stored = session.get_one(MarketOrder, placed.order.id)
+            assert stored.buyer_id == asked.buyer_id
+            assert stored.total == 20_000 * sum(n for _p, n in asked.basket.items)
+            items = orders.items_of(session, [stored.id])[stored.id]
+            assert sorted((i.product_id, i.quantity) for i in items) == sorted(asked.basket.items)
+            assert [e.action for e in orders.events_of(session, stored.id)] == ["place"]
+        assert len(session.scalars(select(MarketOrder.id)).all()) == 3

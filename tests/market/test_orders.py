@@ -240,3 +240,27 @@ def test_two_placements_with_one_key_at_once_order_once(market: Market) -> None:
     assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
     assert len({answer.json()["id"] for answer in answers}) == 1
     assert market.stock(kue["id"]) == 6
+
+
+def test_the_last_item_is_sold_once_to_buyers_ordering_at_once(market: Market) -> None:
+    """Through the API, so through the order writer's batches: of eight buyers ordering the
+    last item at once, one gets it (201) and seven a clear 409; the stock ends at zero."""
+    seller, _shop = market.shop()
+    kue = market.product(seller, stock=1, price=10_000)
+    buyers = [market.person(f"pembeli{n}") for n in range(8)]
+    start = threading.Barrier(len(buyers))
+    answers: list[Any] = []
+
+    def order(buyer: dict[str, str]) -> None:
+        start.wait()
+        answers.append(market.order(buyer, [(kue["id"], 1)]))
+
+    threads = [threading.Thread(target=order, args=(buyer,)) for buyer in buyers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answer.status_code for answer in answers) == [201] + [409] * 7
+    refused = [answer.json()["error"]["code"] for answer in answers if answer.status_code == 409]
+    assert set(refused) == {"market_out_of_stock"}
+    assert market.stock(kue["id"]) == 0

@@ -37,8 +37,12 @@ def announce(
     session: Session, order: MarketOrder, action: str, actor: str, *, now: datetime
 ) -> None:
     """The order's ``market.order`` message, in the action's transaction."""
-    columns = {name: getattr(order, name) for name in COLUMNS}
-    session.execute(MESSAGE, market_message(columns, action, actor, now=now))
+    session.execute(MESSAGE, message(order, action, actor, now=now))
+
+
+def message(order: MarketOrder, action: str, actor: str, *, now: datetime) -> OutboxRow:
+    """The outbox row of ``action`` on ``order`` (placing inserts a batch's together)."""
+    return market_message({name: getattr(order, name) for name in COLUMNS}, action, actor, now=now)
 
 
 def mails(

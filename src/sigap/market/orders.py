@@ -1,11 +1,12 @@
 """Orders: placing (stock reserved), the actions of the state machine, the timeout sweep.
 
-Placing takes each item off the product's free stock with one conditional UPDATE
-(``stock = stock - n WHERE stock >= n``): of two orders racing for the last item, the second
-finds the row changed (PostgreSQL re-reads it after the first commits; SQLite writes one at a
-time) and gets 409 ``market_out_of_stock``, and its transaction rolls back whatever it had
-reserved. Declining, cancelling and expiring give the stock back (:data:`machine.RELEASES`).
-Every action is an event and an outbox message (``market.order``,
+Placing (:func:`place_all`, one order or the order writer's batch) reads the baskets'
+products locked (``FOR UPDATE`` on PostgreSQL; SQLite writes one transaction at a time): of
+two orders racing for the last item, the second waits for the first's commit, reads the stock
+it left and gets 409 ``market_out_of_stock``, writing nothing. The stock is taken by one
+conditional UPDATE (``stock = stock - n WHERE stock >= n``), with the CHECK ``stock >= 0``
+behind it. Declining, cancelling and expiring give the stock back
+(:data:`machine.RELEASES`). Every action is an event and an outbox message (``market.order``,
 :mod:`sigap.market.messages`).
 """
 
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, case, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from sigap.config import Settings
 from sigap.errors import SigapError
@@ -31,6 +32,8 @@ from sigap.models import (
     MarketProduct,
     MarketSeller,
 )
+from sigap.notify.outbox import OUTBOX
+from sigap.rows import insert_rows
 
 ACTOR_NAMES = {
     "buyer": ("oleh pembeli", "by the buyer"),
@@ -89,15 +92,68 @@ class Placed(NamedTuple):
     items: list[MarketOrderItem]  # the order's, as stored (by product id)
 
 
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """One order to place: a buyer's basket at ``now``, under the client's ``key`` if it sent
+    one. What the order writer is handed (:mod:`sigap.market.order_writer`)."""
+
+    buyer_id: int
+    basket: Basket
+    now: datetime
+    timeouts: Timeouts
+    key: Keyed | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled to the order writer as its values (a dataclass's own way, through
+        ``fields()`` for it and each part, cost twice as much per order)."""
+        basket, key = self.basket, self.key
+        values = (
+            self.buyer_id,
+            basket.items,
+            basket.payment,
+            basket.delivery_kelurahan,
+            basket.note,
+            self.now,
+            self.timeouts.accept,
+            self.timeouts.complete,
+            key.key if key else None,
+            key.body_hash if key else None,
+        )
+        return (_placing, values)
+
+
+def _placing(
+    buyer_id: int,
+    items: Sequence[tuple[int, int]],
+    payment: str,
+    delivery_kelurahan: str | None,
+    note: str,
+    now: datetime,
+    accept: timedelta,
+    complete: timedelta,
+    key: str | None,
+    body_hash: str | None,
+) -> Placing:
+    keyed = Keyed(key, body_hash) if key is not None and body_hash is not None else None
+    basket = Basket(items, payment, delivery_kelurahan, note)
+    return Placing(buyer_id, basket, now, Timeouts(accept, complete), keyed)
+
+
 # Placing's statements, built once (building one costs as much as sending it): Core on the
 # tables, without the ORM's unit of work. What it reads of each product and its shop: only
-# the columns it checks and copies.
+# the columns it checks and copies; the products locked, in id order (no deadlock between
+# batches), until the transaction ends, so the stock read is the stock the batch takes from.
 PRODUCT = cast(Table, MarketProduct.__table__)
+ORDER = cast(Table, MarketOrder.__table__)
+ITEM = cast(Table, MarketOrderItem.__table__)
+EVENT_TABLE = cast(Table, MarketOrderEvent.__table__)
+ORDER_COLUMNS = tuple(c.name for c in ORDER.columns if c.name != "id")
 WANTED = (
     select(
         PRODUCT.c.id,
         PRODUCT.c.name,
         PRODUCT.c.price,
+        PRODUCT.c.stock,
         PRODUCT.c.active,
         PRODUCT.c.delivery,
         MarketSeller.id.label("seller_id"),
@@ -106,15 +162,15 @@ WANTED = (
     )
     .join_from(PRODUCT, MarketSeller, MarketSeller.id == PRODUCT.c.seller_id)
     .where(PRODUCT.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(PRODUCT.c.id)
+    .with_for_update(of=PRODUCT)
 )
-# ``stock = stock - n WHERE stock >= n``: the reservation (see the module's docstring).
-RESERVE = (
-    update(PRODUCT)
-    .where(PRODUCT.c.id == bindparam("product_id"), PRODUCT.c.stock >= bindparam("quantity"))
-    .values(stock=PRODUCT.c.stock - bindparam("quantity"))
+QRIS = (
+    update(ORDER)
+    .where(ORDER.c.id == bindparam("order_id"))
+    .values(qris_payload=bindparam("payload"))
 )
-ITEMS = insert(cast(Table, MarketOrderItem.__table__))
-EVENT = insert(cast(Table, MarketOrderEvent.__table__))
+EVENT = insert(EVENT_TABLE)
 
 
 def place(
@@ -130,31 +186,124 @@ def place(
     and whether it is new. With ``key`` (the client's Idempotency-Key and the request body's
     hash), a retry of the same body gives back the first order unchanged (False) and another
     body under the same key is refused: a buyer tapping twice on a slow line orders once.
+    :func:`place_all` of one order."""
+    (placed,) = place_all(session, [Placing(buyer_id, basket, now, timeouts, key)])
+    if isinstance(placed, SigapError):
+        raise placed
+    return placed
 
-    It is the hot path of the market (issue #28): one statement per step, none read back, so
-    a new order costs the products' read, the order's insert, a stock UPDATE per product, the
-    items' insert, the event's and the outbox message's (tests/market/test_orders.py counts
-    them)."""
-    first = _keyed(session, buyer_id, key)
-    if first is not None:
-        return Placed(first, False, items_of(session, [first.id])[first.id])
-    quantities: dict[int, int] = {}
-    for product_id, quantity in basket.items:
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    found = {row.id: row for row in session.execute(WANTED, {"ids": sorted(quantities)})}
+
+def place_all(session: Session, placings: Sequence[Placing]) -> list[Placed | SigapError]:
+    """Each of ``placings`` placed, or its own error with nothing of it written (the others
+    are placed all the same): the order writer's batch, and :func:`place`'s one order.
+
+    The hot path of the market (issue #28): one statement per step for the whole batch, none
+    read back. The products of every basket are read and locked first, in id order; each
+    basket is checked against what is left of their stock after the baskets before it, so an
+    order that cannot be filled gets ``market_out_of_stock`` and takes nothing. The stock
+    taken is one conditional UPDATE per product (``WHERE stock >= n``, certain under the
+    lock: a miss fails the batch, whose orders the writer then places one by one); then one
+    insert each of the orders, the items, the events and the outbox messages
+    (tests/test_statements.py counts them). Orders with a key go first, one at a time, each
+    in a savepoint: the key's unique index lets one of two racing in."""
+    wanted = sorted({product_id for p in placings for product_id, _n in p.basket.items})
+    found = {row.id: row for row in session.connection().execute(WANTED, {"ids": wanted})}
+    left = {product_id: row.stock for product_id, row in found.items()}
+    results: list[Placed | SigapError | None] = [None] * len(placings)
+    plain = []
+    for n, placing in enumerate(placings):
+        if placing.key is None:
+            plain.append(n)
+            continue
+        try:
+            results[n] = _place_keyed(session, placing, placing.key, found, left)
+        except SigapError as error:
+            results[n] = error
+    for n, one in zip(
+        plain, _fill(session, [placings[n] for n in plain], found, left), strict=True
+    ):
+        results[n] = one
+    return cast(list[Placed | SigapError], results)
+
+
+def _place_keyed(
+    session: Session, placing: Placing, key: Keyed, found: dict[int, Any], left: dict[int, int]
+) -> Placed | SigapError:
+    first = _keyed(session, placing.buyer_id, key)
+    if first is None:
+        before = dict(left)
+        try:
+            with session.begin_nested():
+                (placed,) = _fill(session, [placing], found, left)
+            return placed
+        except IntegrityError:
+            left.update(before)  # what the savepoint gave back
+            first = _keyed(session, placing.buyer_id, key)  # the other one, committed meanwhile
+            if first is None:
+                raise
+    return Placed(first, False, items_of(session, [first.id])[first.id])
+
+
+def _fill(
+    session: Session, placings: Sequence[Placing], found: dict[int, Any], left: dict[int, int]
+) -> list[Placed | SigapError]:
+    """``placings`` checked in turn against ``found`` (rows of :data:`WANTED`) and ``left``
+    (their stock less what the orders before took), then written together."""
+    results: list[Placed | SigapError | None] = []
+    taken: dict[int, int] = {}
+    accepted: list[tuple[int, MarketOrder, dict[int, int], Any]] = []
+    for placing in placings:
+        quantities: dict[int, int] = {}
+        for product_id, quantity in placing.basket.items:
+            quantities[product_id] = quantities.get(product_id, 0) + quantity
+        try:
+            shop = _check(placing.basket, quantities, found, left)
+        except SigapError as error:
+            results.append(error)
+            continue
+        for product_id, quantity in quantities.items():
+            left[product_id] -= quantity
+            taken[product_id] = taken.get(product_id, 0) + quantity
+        order = _order(placing, shop, sum(found[p].price * n for p, n in quantities.items()))
+        accepted.append((len(results), order, quantities, shop))
+        results.append(None)
+    if accepted:
+        _reserve(session, taken)
+        for (n, order, _q, _s), written in zip(
+            accepted, _write(session, accepted, found), strict=True
+        ):
+            make_transient_to_detached(order)  # as stored: a caller's changes are flushed
+            session.add(order)
+            results[n] = Placed(order, True, written)
+    return cast(list[Placed | SigapError], results)
+
+
+def _check(
+    basket: Basket, quantities: dict[int, int], found: dict[int, Any], left: dict[int, int]
+) -> Any:
+    """The basket's shop (a row of :data:`WANTED`), if its order can be placed: its products
+    exist, are of one active shop, can be had as asked, and are in stock."""
     for product_id in quantities:
         if product_id not in found:
             raise SigapError("market_product_not_found", product_id=product_id)
-    shops = {row.seller_id: row for row in found.values()}
+    shops = {found[p].seller_id for p in quantities}
     if len(shops) != 1:
         raise SigapError("market_one_seller")
-    shop = next(iter(shops.values()))
+    shop = found[next(iter(quantities))]
     if shop.seller_status != "active":
         raise SigapError("market_seller_not_found", seller_id=shop.seller_id)
-    _check_basket(basket, shop.qris, list(found.values()))
-    total = sum(found[p].price * n for p, n in quantities.items())
-    order = MarketOrder(
-        buyer_id=buyer_id,
+    _check_basket(basket, shop.qris, [found[p] for p in quantities])
+    for product_id in sorted(quantities):
+        if left[product_id] < quantities[product_id]:
+            name = found[product_id].name
+            raise SigapError("market_out_of_stock", name=name, quantity=quantities[product_id])
+    return shop
+
+
+def _order(placing: Placing, shop: Any, total: int) -> MarketOrder:
+    now, basket, key = placing.now, placing.basket, placing.key
+    return MarketOrder(
+        buyer_id=placing.buyer_id,
         seller_id=shop.seller_id,
         status="placed",
         delivery_kelurahan=basket.delivery_kelurahan,
@@ -165,43 +314,54 @@ def place(
         note=basket.note,
         placed_at=now,
         changed_at=now,
-        due_at=now + timeouts.accept,
+        due_at=now + placing.timeouts.accept,
         idempotency_key=key.key if key else None,
         request_hash=key.body_hash if key else None,
         buyer_unit_id=None,
         budget_id=None,
     )
-    if key is None:
-        session.add(order)
-        session.flush()
-    else:
-        try:
-            with session.begin_nested():  # the key's unique index: of two racing, one goes in
-                session.add(order)
-        except IntegrityError:
-            first = _keyed(session, buyer_id, key)  # the other one, committed meanwhile
-            if first is None:
-                raise
-            return Placed(first, False, items_of(session, [first.id])[first.id])
-    for product_id in sorted(quantities):  # one order of locks: no deadlock between baskets
-        _reserve(session, found[product_id], quantities[product_id])
-    payload = ADAPTERS[basket.payment].payload(
-        static_qris=shop.qris, amount=total, reference=f"SIGAP-{order.id}"
+
+
+def _write(
+    session: Session,
+    accepted: list[tuple[int, MarketOrder, dict[int, int], Any]],
+    found: dict[int, Any],
+) -> list[list[MarketOrderItem]]:
+    """Insert the accepted orders (their ids set), their items, events and outbox messages;
+    each order's items as stored."""
+    connection = session.connection()
+    rows = [{c: getattr(order, c) for c in ORDER_COLUMNS} for _n, order, _q, _s in accepted]
+    # The key's sequence numbers the rows in the order given (``ordered``): sorted, they pair.
+    ids = sorted(
+        i for (i,) in insert_rows(connection, ORDER, rows, returning=("id",), ordered=True)
     )
-    if payload is not None:  # it names the order: known once the order is in
-        order.qris_payload = payload
-    items = [
-        MarketOrderItem(
-            order_id=order.id,
-            product_id=p,
-            name=found[p].name,
-            quantity=n,
-            price=found[p].price,
+    items = []
+    payloads = []
+    for order_id, (_n, order, quantities, shop) in zip(ids, accepted, strict=True):
+        order.id = order_id
+        items.append(
+            [
+                MarketOrderItem(
+                    order_id=order_id,
+                    product_id=p,
+                    name=found[p].name,
+                    quantity=n,
+                    price=found[p].price,
+                )
+                for p, n in sorted(quantities.items())
+            ]
         )
-        for p, n in sorted(quantities.items())
-    ]
-    session.execute(
-        ITEMS,
+        payload = ADAPTERS[order.payment_method].payload(
+            static_qris=shop.qris, amount=order.total, reference=f"SIGAP-{order_id}"
+        )
+        if payload is not None:  # it names the order: known once the order is in
+            order.qris_payload = payload
+            payloads.append({"order_id": order_id, "payload": payload})
+    if payloads:
+        session.execute(QRIS, payloads)
+    insert_rows(
+        connection,
+        ITEM,
         [
             {
                 "order_id": i.order_id,
@@ -210,11 +370,31 @@ def place(
                 "quantity": i.quantity,
                 "price": i.price,
             }
-            for i in items
+            for written in items
+            for i in written
         ],
     )
-    _event(session, order, "place", "buyer", buyer_id, None, now)
-    return Placed(order, True, items)
+    orders = [order for _n, order, _q, _s in accepted]
+    insert_rows(
+        connection,
+        EVENT_TABLE,
+        [
+            {
+                "order_id": o.id,
+                "action": "place",
+                "status": o.status,
+                "actor": "buyer",
+                "account_id": o.buyer_id,
+                "reason": None,
+                "at": o.placed_at,
+            }
+            for o in orders
+        ],
+    )
+    insert_rows(
+        connection, OUTBOX, [messages.message(o, "place", "buyer", now=o.placed_at) for o in orders]
+    )
+    return items
 
 
 def _check_basket(basket: Basket, qris: str | None, products: list[Any]) -> None:
@@ -230,10 +410,17 @@ def _check_basket(basket: Basket, qris: str | None, products: list[Any]) -> None
         raise SigapError("market_no_qris")
 
 
-def _reserve(session: Session, product: Any, quantity: int) -> None:
-    taken = session.execute(RESERVE, {"product_id": product.id, "quantity": quantity})
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise SigapError("market_out_of_stock", name=product.name, quantity=quantity)
+def _reserve(session: Session, taken: dict[int, int]) -> None:
+    """Take ``taken`` (product id: quantity) off the products' stock: ``stock = stock - n
+    WHERE stock >= n`` for each, in one statement (n by a CASE on the id)."""
+    quantity = case(taken, value=PRODUCT.c.id)
+    taking = (
+        update(PRODUCT)
+        .where(PRODUCT.c.id.in_(sorted(taken)), PRODUCT.c.stock >= quantity)
+        .values(stock=PRODUCT.c.stock - quantity)
+    )
+    if session.connection().execute(taking).rowcount != len(taken):
+        raise RuntimeError("a locked product's stock changed under the batch")
 
 
 def _release(session: Session, order_id: int) -> None:

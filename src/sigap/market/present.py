@@ -120,6 +120,12 @@ def order(
     placement: nothing is read back), else they are read."""
     if items is None:
         return orders_of(session, [row], actor)[0]
+    return shown(row, actor, items)
+
+
+def shown(row: MarketOrder, actor: str, items: Sequence[MarketOrderItem]) -> dict[str, Any]:
+    """The order as ``actor`` sees it, with its ``items`` (no session: the order writer's
+    answer, :mod:`sigap.market.order_writer`)."""
     return _shown([row], actor, {row.id: list(items)})[0]
 
 
