@@ -18,7 +18,6 @@ import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.citizen.pages import to_signin
@@ -30,7 +29,6 @@ from sigap.kit import rupiah, sha256_hex
 from sigap.market import machine, orders, present, products, search, sellers
 from sigap.market.orders import Basket, Timeouts
 from sigap.market.schemas import Category
-from sigap.models import MarketSeller
 from sigap.regions.state import RegionState
 from sigap.web.body import read_fields
 
@@ -86,19 +84,14 @@ async def browse(
         raise _invalid("category", "literal_error")
     chosen = category or None
     storage = request.app.state.photo_storage
+    point_of = (y, x) if y is not None and x is not None else None
 
     def work(session: Session) -> list[dict[str, Any]]:
         found = search.search(session, q, where, category=chosen, limit=50)
-        rows = products.by_ids(session, [p for p, _ in found])
-        names = {s.id: s.name for s in sellers_of(session, {r.seller_id for r in rows.values()})}
-        listed = present.products_of(session, list(rows.values()), names, storage)
-        shown = {item["id"]: item for item in listed}
         items = []
-        for product_id, _ in found:
-            row = rows[product_id]
-            item = shown[product_id]
-            if y is not None and x is not None:
-                item["distance_m"] = round(search.distance_m(y, x, row.lat, row.lon))
+        for item, _score, distance in present.found(session, found, storage, point_of):
+            if distance is not None:
+                item["distance_m"] = round(distance)
             items.append(item)
         return items
 
@@ -127,10 +120,6 @@ def _degrees(name: str, value: str, limit: int) -> float | None:
     if not math.isfinite(number) or abs(number) > limit:
         raise _invalid(name, "less_than_equal")
     return number
-
-
-def sellers_of(session: Session, ids: set[int]) -> list[MarketSeller]:
-    return list(session.scalars(select(MarketSeller).where(MarketSeller.id.in_(ids))))
 
 
 @router.get("/products/{product_id}")

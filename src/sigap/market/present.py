@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sigap.market import machine, orders, product_photos, sellers
+from sigap.market import machine, orders, product_photos, products, search, sellers
 from sigap.models import (
     MarketLicence,
     MarketOrder,
@@ -87,6 +87,28 @@ def product(
         "seller_name": seller_name,
         "thumbnail": thumbnail,
     }
+
+
+def found(
+    session: Session,
+    results: Sequence[tuple[int, float]],
+    storage: Storage,
+    point: tuple[float, float] | None,
+) -> list[tuple[dict[str, Any], float, float | None]]:
+    """A search's results (:func:`sigap.market.search.search`) in its order, each as lists
+    show a product, with its score and its distance in metres from ``point`` (None without
+    one): the API's and the citizen app's one way to show them. Two statements: the products
+    with their shops' names, their thumbnails."""
+    rows = products.by_ids(session, [product_id for product_id, _ in results])
+    names = {row.seller_id: name for row, name in rows.values()}
+    listed = products_of(session, [row for row, _ in rows.values()], names, storage)
+    shown = {item["id"]: item for item in listed}
+    answer = []
+    for product_id, score in results:
+        row = rows[product_id][0]
+        distance = None if point is None else search.distance_m(*point, row.lat, row.lon)
+        answer.append((shown[product_id], score, distance))
+    return answer
 
 
 def products_of(

@@ -13,7 +13,6 @@ from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sigap.auth.deps import CurrentOfficial, CurrentSubject
@@ -63,23 +62,14 @@ def search_products(
     a point is given), within a kelurahan, a kecamatan or ``radius_m`` of the point."""
     area = search.Area(kelurahan, kecamatan, lat, lon, radius_m)
     found = search.search(session, q, area, category=category, limit=limit)
-    rows = products.by_ids(session, [p for p, _ in found])
-    names = {s.id: s.name for s in _sellers(session, {r.seller_id for r in rows.values()})}
-    listed = present.products_of(session, list(rows.values()), names, storage_for(ctx.settings))
-    shown = {item["id"]: item for item in listed}
-    items = []
-    for product_id, score in found:
-        row = rows[product_id]
-        distance = None
-        if lat is not None and lon is not None:
-            distance = round(search.distance_m(lat, lon, row.lat, row.lon), 1)
-        item = shown[product_id]
-        items.append({"product": item, "score": score, "distance_m": distance})
-    return {"items": items}
-
-
-def _sellers(session: Session, ids: set[int]) -> list[MarketSeller]:
-    return list(session.scalars(select(MarketSeller).where(MarketSeller.id.in_(ids))))
+    point = (lat, lon) if lat is not None and lon is not None else None
+    shown = present.found(session, found, storage_for(ctx.settings), point)
+    return {
+        "items": [
+            {"product": item, "score": score, "distance_m": None if d is None else round(d, 1)}
+            for item, score, d in shown
+        ]
+    }
 
 
 @router.get("/products/{product_id}", response_model=schemas.ProductPage, summary="A product")
